@@ -1,0 +1,71 @@
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const optionalUrl = optionalText.pipe(z.string().url({ message: "must be a URL" }).optional());
+
+const list = optionalText.transform((value) =>
+  value
+    ? value
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [],
+);
+
+/** Every environment variable the bot reads (DESIGN.md, "Contracts"), validated in one place. */
+const schema = z.object({
+  NEMO_API_URL: z
+    .string()
+    .trim()
+    .url({ message: "must be a URL" })
+    .default("https://mega-api-prod.nemovideo.ai"),
+  NEMO_WEB_URL: z.string().trim().url({ message: "must be a URL" }).default("https://nemovideo.com"),
+  NEMO_TOKEN: optionalText,
+  NEMO_CLIENT_ID: optionalText,
+  NEMO_SKILL_SOURCE: optionalText,
+  NEMO_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(500),
+  REDIS_URL: optionalUrl,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_API_URL: optionalUrl,
+  DISCORD_GUILD_ID: optionalText,
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalUrl,
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DOWNLOAD_HOSTS: list,
+  DATA_DIR: z.string().trim().default(".data"),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` when present (without overriding the real environment), then validates. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
+  if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+/** A secret shown as its kind and length only, never its value. */
+export function maskSecret(value: string | undefined): string {
+  if (!value) return "not set";
+  const prefix = /^[a-z]+_/i.exec(value)?.[0] ?? "";
+  return `set (${prefix}…, ${value.length} chars)`;
+}

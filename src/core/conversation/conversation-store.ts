@@ -1,0 +1,23 @@
+import type { Platform } from "../nemo/types.js";
+
+/** What the bot remembers about one thread: its backend session and the last state it saw. */
+export interface ConversationRecord {
+  sessionId: string;
+  taskId: string;
+  /** Backend session language (ISO code). */
+  language: string;
+  platform: Platform;
+  /** `stateFingerprint` of the last state seen, to notice changes cheaply. */
+  fingerprint?: string | undefined;
+  createdAt: number;
+  usedAt: number;
+}
+
+/** Thread ↔ session mapping, keyed by `refKey(ref)`; durable (Redis in every deployment). */
+export interface ConversationStore {
+  get(key: string): Promise<ConversationRecord | undefined>;
+  put(key: string, record: ConversationRecord): Promise<void>;
+  /** Updates `usedAt` (and the fingerprint when given). */
+  touch(key: string, fingerprint?: string): Promise<void>;
+  remove(key: string): Promise<void>;
+}

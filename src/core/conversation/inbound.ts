@@ -1,0 +1,34 @@
+import type { ConversationRef } from "./conversation-ref.js";
+import type { ActionKind } from "./reply.js";
+
+/** A file attached to a message; fetched by the upload job, never held in memory whole. */
+export interface Attachment {
+  name: string;
+  /** Declared size in bytes, when the platform tells it. */
+  size?: number | undefined;
+  contentType?: string | undefined;
+  /** `https://…` on a platform file host, or `file://…` for the console. */
+  url: string;
+  /** How to authenticate the download: none (public CDN URL) or the platform's bot token. */
+  auth: "none" | "bot-token";
+}
+
+/** One thing a user did in a conversation, in platform-neutral form. */
+export interface Inbound {
+  /** Unique per platform event (message id, interaction id, event id): used to process it once. */
+  id: string;
+  ref: ConversationRef;
+  user: { id: string; name?: string | undefined };
+  text: string;
+  attachments: Attachment[];
+  /** The user's or interaction's locale (BCP 47), when known. */
+  locale?: string | undefined;
+  /** A button click or an explicit command that names the action instead of text. */
+  action?: { kind: ActionKind; arg?: string | undefined } | undefined;
+}
+
+/** What adapters hand every inbound event to (the gateway); adapters know nothing behind it. */
+export interface InboundHandler {
+  /** Acknowledges in the thread within a second and takes the event in; never throws for bad input. */
+  handle(inbound: Inbound): Promise<void>;
+}

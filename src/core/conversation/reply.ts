@@ -1,0 +1,29 @@
+/** What a button (or explicit command) does. */
+export type ActionKind = "export" | "timeline" | "credits" | "cancel" | "retry" | "new" | "help";
+
+export interface ReplyAction {
+  kind: ActionKind;
+  /** Shown on the button, in the conversation's language. */
+  label: string;
+  /** Opaque data the action needs (e.g. the message id a Cancel or Retry is about). */
+  arg?: string | undefined;
+}
+
+export interface ReplyLink {
+  label: string;
+  url: string;
+}
+
+/** A neutral reply; each adapter renders it (Discord markdown/components, Slack Block Kit, plain text). */
+export interface Reply {
+  /** Main text (backend text already GUI-translated; adapters escape it for their markup). */
+  text?: string | undefined;
+  /** One progress line, e.g. "🎬 Generating video — usually 2–5 min". */
+  progress?: string | undefined;
+  actions?: ReplyAction[] | undefined;
+  links?: ReplyLink[] | undefined;
+  /** A finished video. */
+  video?: { url: string; title?: string | undefined } | undefined;
+  /** Errors are shown as such by adapters that can (colour, icon). */
+  tone?: "info" | "error" | undefined;
+}

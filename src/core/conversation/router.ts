@@ -1,0 +1,245 @@
+import type { Inbound } from "./inbound.js";
+import type { ActionKind } from "./reply.js";
+
+/** What the bot does with one inbound message. Only `turn` goes to the backend. */
+export type Intent =
+  | { kind: "export" }
+  | { kind: "credits" }
+  | { kind: "status" }
+  | { kind: "upload" }
+  | { kind: "new" }
+  | { kind: "cancel"; arg?: string }
+  | { kind: "help" }
+  | { kind: "retry"; arg?: string }
+  | { kind: "turn" };
+
+type CommandKind = Exclude<Intent["kind"], "turn">;
+
+/*
+ * How text is routed (NEMO-API.md, "Routing what the user says").
+ *
+ * 1. `/name [arg]` (slash commands that adapters pass as text) → that command, whatever follows.
+ * 2. Otherwise the text is a bot command only when it is a *short command phrase*:
+ *    - every word is a filler ("please", "can you", "the", 请, 帮我, 一下, …) or belongs to that
+ *      command's small vocabulary ("export the video in 1080p mp4", "how many credits do I have left",
+ *      "show me the timeline", 帮我导出一下视频, 查看积分);
+ *    - the phrase contains the command's trigger (export / download / "send … video", credits / balance,
+ *      status / timeline / tracks, upload, "new project", help / "what can you do", cancel, retry);
+ *    - at most {@link MAX_CONTENT_WORDS} non-filler words.
+ *    Any other word — a scene, a colour, a negation ("don't export yet") — makes it a creative
+ *    instruction for the backend: "export the intro scene with more red" and 导出前先把标题改成红色 are turns.
+ *    Chinese has no spaces, so Han text is split by longest match against the same word lists; a run
+ *    with any other character fails to split and the message is a turn.
+ * 3. Empty text (a bare mention) → help; text that is only emoji or punctuation → a turn.
+ *
+ * "try again" is deliberately not a retry: it is a common creative request ("try again with a sunset").
+ */
+const MAX_CONTENT_WORDS = 6;
+
+const words = (list: string): string[] => list.split(" ");
+
+/** Words that may appear in any command and do not count towards the length limit. */
+const FILLERS = new Set([
+  ...words(
+    "please pls plz can could would will you u i id want wanna like to lets let us ok okay now just go ahead",
+  ),
+  ...words(
+    "and thanks thank thx hey hi me a an the my it this that for in as of on so then yes yeah bot nemo nemovideo",
+  ),
+  ...words(
+    "请 帮我 帮忙 给我 一下 吧 呢 吗 啊 呀 哦 谢谢 麻烦 我要 我想 想 要 可以 能 能不能 你 我 的 了 把 这个 那个",
+  ),
+  ...words("现在 好的 好 你好 嗨 就"),
+]);
+
+interface CommandRule {
+  kind: CommandKind;
+  /** Words allowed in the phrase besides fillers (the triggers included). */
+  vocab: ReadonlySet<string>;
+  /** Whether the phrase names this command. */
+  trigger(has: (...words: string[]) => boolean): boolean;
+}
+
+const EXPORT_VERBS = words("export download render 导出 下载");
+const SEND_VERBS = words("send share 发 发给 发送 发我");
+const VIDEO_NOUNS = words("video file link mp4 movie clip result 视频 文件 链接 成片");
+
+/** Checked in order; the vocabularies do not share triggers, so at most one rule can match. */
+const RULES: readonly CommandRule[] = [
+  {
+    kind: "export",
+    vocab: new Set([
+      ...EXPORT_VERBS,
+      ...SEND_VERBS,
+      ...VIDEO_NOUNS,
+      ...words(
+        "final finished full version 1080p 720p 4k hd high quality again out here 高清 最终 出来 一份",
+      ),
+    ]),
+    trigger: (has) => has(...EXPORT_VERBS) || (has(...SEND_VERBS) && has(...VIDEO_NOUNS)),
+  },
+  {
+    kind: "credits",
+    vocab: new Set(
+      words(
+        "credits credit balance check show see view how many much do have left remaining what whats is are account get current " +
+          "积分 余额 查看 查询 查 看看 看 显示 还有 多少 剩余 剩下 还剩 有 账户 我的",
+      ),
+    ),
+    trigger: (has) => has(...words("credits credit balance 积分 余额")),
+  },
+  {
+    kind: "status",
+    vocab: new Set(
+      words(
+        "status timeline tracks progress preview show see view check list display current project video what whats is are all far " +
+          "状态 时间线 时间轴 轨道 进度 预览 查看 看看 看 显示 当前 目前 项目 视频",
+      ),
+    ),
+    trigger: (has) =>
+      has(...words("status timeline tracks progress preview 状态 时间线 时间轴 轨道 进度 预览")),
+  },
+  {
+    kind: "upload",
+    vocab: new Set(
+      words(
+        "upload file files video image photo picture audio music clip footage media own some how do where " +
+          "上传 文件 视频 图片 照片 音频 音乐 素材 一个 一些 怎么 如何",
+      ),
+    ),
+    trigger: (has) => has("upload", "上传"),
+  },
+  {
+    kind: "new",
+    vocab: new Set(
+      words(
+        "new project session start over fresh restart from scratch 新项目 新建项目 新建 重新开始 项目 一个 创建",
+      ),
+    ),
+    trigger: (has) =>
+      has("new", "restart", "新项目", "新建项目", "新建", "重新开始") ||
+      (has("start") && has("over", "scratch", "fresh")),
+  },
+  {
+    kind: "help",
+    vocab: new Set(
+      words("help commands command what do how does work options usage 帮助 命令 怎么用 使用 说明 做 什么"),
+    ),
+    trigger: (has) =>
+      has("help", "commands", "command", "usage", "帮助", "命令", "怎么用", "说明") ||
+      (has("what") && has("do")) ||
+      (has("how") && has("work")) ||
+      (has("做") && has("什么")),
+  },
+  {
+    kind: "cancel",
+    vocab: new Set(words("cancel message last queued request 取消 撤回 消息 那条 这条 上一条 排队 刚才")),
+    trigger: (has) => has("cancel", "取消", "撤回"),
+  },
+  {
+    kind: "retry",
+    vocab: new Set(words("retry again 重试")),
+    trigger: (has) => has("retry", "重试"),
+  },
+];
+
+/** Every Han word the rules know, longest first, for splitting Chinese text. */
+const HAN_WORDS = [...new Set([...FILLERS, ...RULES.flatMap((rule) => [...rule.vocab])])]
+  .filter((word) => /\p{Script=Han}/u.test(word))
+  .sort((a, b) => b.length - a.length);
+
+/** Splits a run of Han characters into known words (longest match); undefined when any part is unknown. */
+function splitHan(run: string): string[] | undefined {
+  const out: string[] = [];
+  let rest = run;
+  while (rest.length > 0) {
+    const word = HAN_WORDS.find((candidate) => rest.startsWith(candidate));
+    if (!word) return undefined;
+    out.push(word);
+    rest = rest.slice(word.length);
+  }
+  return out;
+}
+
+/** Lower-case words of the text; undefined when it holds Han text that is not made of known words. */
+function tokenize(text: string): string[] | undefined {
+  const cleaned = text.replace(/['’]/g, "").replace(/[\p{P}\p{S}]+/gu, " ");
+  const tokens: string[] = [];
+  for (const run of cleaned.match(/\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu) ?? []) {
+    if (!/\p{Script=Han}/u.test(run)) {
+      tokens.push(run);
+      continue;
+    }
+    const han = splitHan(run);
+    if (!han) return undefined;
+    tokens.push(...han);
+  }
+  return tokens;
+}
+
+/** A leading `<@123>` / `<@U123|name>` / `@name` the adapter left in, with the punctuation after it. */
+const LEADING_MENTION = /^\s*(?:<@[!&]?[\w.-]+(?:\|[^>]*)?>|@[^\s,:，：]+)[\s,:，：]*/u;
+
+const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
+  export: "export",
+  download: "export",
+  credits: "credits",
+  balance: "credits",
+  status: "status",
+  timeline: "status",
+  tracks: "status",
+  upload: "upload",
+  new: "new",
+  help: "help",
+  cancel: "cancel",
+  retry: "retry",
+};
+
+function withArg(kind: "cancel" | "retry", arg: string | undefined): Intent {
+  return arg ? { kind, arg } : { kind };
+}
+
+function commandIntent(kind: CommandKind, arg?: string): Intent {
+  return kind === "cancel" || kind === "retry" ? withArg(kind, arg) : { kind };
+}
+
+const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
+  export: "export",
+  timeline: "status",
+  credits: "credits",
+  cancel: "cancel",
+  retry: "retry",
+  new: "new",
+  help: "help",
+};
+
+/** The intent of a short command phrase, or undefined when the text is for the backend. */
+function phraseIntent(text: string): Intent | undefined {
+  const tokens = tokenize(text);
+  if (!tokens) return undefined;
+  const content = tokens.filter((token) => !FILLERS.has(token));
+  if (content.length === 0 || content.length > MAX_CONTENT_WORDS) return undefined;
+  const has = (...candidates: string[]): boolean => candidates.some((word) => content.includes(word));
+  const rule = RULES.find((r) => content.every((token) => r.vocab.has(token)) && r.trigger(has));
+  return rule ? commandIntent(rule.kind) : undefined;
+}
+
+/**
+ * Decides what to do with an inbound message: an explicit `action` (button or command) wins, then an
+ * attachment means upload, then short command phrases in English or Chinese (see the rule above);
+ * everything else is a `turn` for the backend.
+ */
+export function routeInbound(inbound: Inbound): Intent {
+  if (inbound.action) return commandIntent(ACTION_INTENTS[inbound.action.kind], inbound.action.arg);
+  if (inbound.attachments.length > 0) return { kind: "upload" };
+
+  const text = inbound.text.normalize("NFKC").replace(LEADING_MENTION, "").trim();
+  if (text === "") return { kind: "help" };
+  const slash = /^\/([a-z]+)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (slash) {
+    const kind = SLASH_COMMANDS[slash[1]!.toLowerCase()];
+    // The argument is an opaque id (a message id): keep its case.
+    return kind ? commandIntent(kind, slash[2]?.trim()) : { kind: "turn" };
+  }
+  return phraseIntent(text.toLowerCase()) ?? { kind: "turn" };
+}

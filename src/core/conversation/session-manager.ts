@@ -1,0 +1,44 @@
+import type { NemoClient } from "../nemo/client.js";
+import type { ConversationRef } from "./conversation-ref.js";
+import { refKey } from "./conversation-ref.js";
+import type { ConversationRecord, ConversationStore } from "./conversation-store.js";
+
+/** Creates, finds and replaces the backend session of a thread. */
+export class SessionManager {
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly client: NemoClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  find(ref: ConversationRef): Promise<ConversationRecord | undefined> {
+    return this.store.get(refKey(ref));
+  }
+
+  /** The thread's session, created on first use in `language`. */
+  async ensure(ref: ConversationRef, language: string, signal?: AbortSignal): Promise<ConversationRecord> {
+    const existing = await this.store.get(refKey(ref));
+    if (existing) return existing;
+    return this.create(ref, language, signal);
+  }
+
+  /** A fresh session for the thread (`/new`, or after 1002): the thread is remapped to it. */
+  async create(ref: ConversationRef, language: string, signal?: AbortSignal): Promise<ConversationRecord> {
+    const session = await this.client.createSession({ platform: ref.platform, signal }, language);
+    const now = this.now();
+    const record: ConversationRecord = {
+      sessionId: session.sessionId,
+      taskId: session.taskId,
+      language,
+      platform: ref.platform,
+      createdAt: now,
+      usedAt: now,
+    };
+    await this.store.put(refKey(ref), record);
+    return record;
+  }
+
+  touch(ref: ConversationRef, fingerprint?: string): Promise<void> {
+    return this.store.touch(refKey(ref), fingerprint);
+  }
+}

@@ -1,0 +1,255 @@
+import type { Lang } from "./language.js";
+
+/**
+ * Every user-facing text of the bot, in English. `{name}` marks a parameter filled in by {@link text}.
+ * Keys are grouped by the flow that uses them.
+ */
+const EN = {
+  // Acknowledgement, queue and progress
+  ack: "⏳ On it…",
+  queued_next: "⏳ Queued — you're next in this thread",
+  queued_one: "⏳ Queued — 1 message ahead in this thread",
+  queued_many: "⏳ Queued — {ahead} messages ahead in this thread",
+  connecting: "⏳ Connecting to NemoVideo…",
+  still_working: "⏳ Still working ({minutes} min)",
+  raw_video_ready: "🎬 Raw video ready — adding music and a title…",
+  post_production_done: "✨ Music and title added.",
+
+  // Tool progress labels (see tool-labels.ts)
+  tool_generate_video: "🎬 Generating video — usually 2–5 min",
+  tool_image: "🖼️ Generating image…",
+  tool_music: "🎵 Adding music…",
+  tool_voice: "🎙️ Adding a voice-over…",
+  tool_text: "🔤 Adding text…",
+  tool_post_production: "✨ Adding music and a title…",
+  tool_import: "📥 Importing media…",
+  tool_render: "🎞️ Rendering…",
+  tool_edit: "✂️ Editing…",
+  tool_default: "⚙️ Working…",
+
+  // Silent streams and recovery after a drop
+  silent_change_header: "Done. What changed:",
+  silent_no_change: "The backend finished without a reply and nothing in the project changed.",
+  retry_offer: "Tap Retry to send your message again.",
+  recovering: "The connection dropped; checking what the backend did…",
+  recovered_changes: "The connection dropped, but the backend kept working. What changed:",
+  recovery_nothing: "Nothing changed after the connection dropped. Tap Retry to send your message again.",
+  recovery_unknown:
+    "The connection dropped and I couldn't confirm what the backend did. Check the timeline before sending your message again.",
+
+  // Sessions
+  session_restarted: "Your previous project expired, so I started a new project for this thread.",
+  new_session: "Started a fresh project for this thread.",
+
+  // Credits and status
+  credits: "Credits: {available} available, {frozen} reserved, {total} total",
+  status_header: "Current project:",
+  status_no_project: "There's no project in this thread yet — describe a video to get started.",
+  status_export_hint: "Tap Export when you're ready to download it.",
+
+  // Export
+  export_no_draft: "There's nothing to export yet — describe a video to generate first.",
+  export_starting: "🎞️ Starting the export…",
+  export_started: "🎞️ Exporting… {progress}%",
+  export_joined: "An export is already running for this thread — I'll post the link here.",
+  export_done: "✅ Your video is ready: {url}",
+  export_failed_retrying: "The export failed; trying once more…",
+  export_failed: "The export failed again. Please try again in a few minutes.",
+  export_timed_out:
+    "The export is taking much longer than usual, so I stopped waiting. Tap Export to try again.",
+  export_cancelled: "Export cancelled.",
+  task_link_label: "Open in NemoVideo",
+
+  // Uploads
+  upload_started: "📥 Uploading {name}…",
+  upload_added: "Added {name} — {duration}, {width}×{height}",
+  upload_added_no_size: "Added {name} — {duration}",
+  upload_added_no_duration: "Added {name} — {width}×{height}",
+  upload_added_plain: "Added {name}.",
+  upload_needs_file: "Attach a video, image or audio file to your message and I'll add it to the project.",
+
+  // Queue control, help and unknown input
+  cancel_done: "Cancelled your queued message.",
+  cancel_nothing: "There's no queued message to cancel.",
+  cancel_running: "That message is already being worked on and can't be cancelled.",
+  help: [
+    "I make and edit videos with NemoVideo. In this thread you can:",
+    "• Describe a video to create it, or tell me what to change (for example: add a title, make it shorter).",
+    "• Attach a video, image or audio file to add it to the project.",
+    '• Say "export" to get the finished video, "status" to see the timeline, "credits" for your balance.',
+    '• Say "new project" to start over, or "cancel" to drop a message that is still waiting.',
+  ].join("\n"),
+  unknown_action: 'I don\'t know that action. Say "help" to see what I can do.',
+
+  // Buttons and links
+  button_export: "Export",
+  button_timeline: "Timeline",
+  button_credits: "Credits",
+  button_cancel: "Cancel",
+  button_retry: "Retry",
+  button_new: "New project",
+  button_help: "Help",
+  link_register: "Register to keep your project and get more credits",
+
+  // Replacements for the backend's web-editor directions (see gui-translation.ts)
+  gui_export: "Tap Export below when you're ready.",
+  gui_timeline: "Tap Timeline to see the tracks.",
+  gui_credits: "Tap Credits to see your balance.",
+  gui_drag: 'Tell me the change in words (e.g. "move the title to 5s").',
+  gui_upload: "Attach the file to a message here and I'll add it.",
+  gui_other: "Tell me what you'd like and I'll do it here.",
+
+  // Errors (see error-replies.ts)
+  error_auth_operator: "The bot's NemoVideo token was rejected; an operator needs to update it.",
+  error_auth: "I couldn't sign in to NemoVideo just now. Please try again in a few minutes.",
+  error_session_not_found:
+    "NemoVideo no longer has this thread's project. Send your request again and I'll start a new project.",
+  error_out_of_credits_register: "You're out of credits. Register to keep your project and get more credits.",
+  error_out_of_credits: "You're out of credits. Top up your credits on NemoVideo to continue.",
+  error_unsupported_file: "I can't use that type of file. Accepted types: {accepted}.",
+  error_file_too_large: "That file is too large. Try trimming or compressing it, then send it again.",
+  error_file_too_large_limit:
+    "That file is too large (the limit is {maxMb} MB). Try trimming or compressing it, then send it again.",
+  error_export_blocked:
+    "Export isn't included in the free plan — this is not about credits. Registering or upgrading unlocks export.",
+  error_rate_limited: "NemoVideo is busy right now. Please try again in a minute.",
+  error_unavailable: "NemoVideo is temporarily unavailable. Please try again in a few minutes.",
+  error_stream_timeout:
+    "NemoVideo took too long to answer, so I stopped waiting. Check the timeline before sending your message again.",
+  error_stream_dropped:
+    "The connection to NemoVideo dropped and I couldn't confirm what happened. Check the timeline before sending your message again.",
+  error_bad_request: "NemoVideo couldn't process that request. Try rephrasing it.",
+  error_request_failed: "NemoVideo reported an error. Please try again.",
+  error_aborted: "The request was interrupted. Please send it again.",
+  internal_error: "Something went wrong on my side; the team has been notified. Please try again.",
+} as const;
+
+/** The name of one user-facing text. */
+export type TextKey = keyof typeof EN;
+
+const ZH_CN: Record<TextKey, string> = {
+  ack: "⏳ 正在处理…",
+  queued_next: "⏳ 已排队 — 下一个就轮到你",
+  queued_one: "⏳ 已排队 — 本话题中前面还有 1 条消息",
+  queued_many: "⏳ 已排队 — 本话题中前面还有 {ahead} 条消息",
+  connecting: "⏳ 正在连接 NemoVideo…",
+  still_working: "⏳ 仍在处理中（{minutes} 分钟）",
+  raw_video_ready: "🎬 原始视频已生成 — 正在添加音乐和标题…",
+  post_production_done: "✨ 音乐和标题已添加。",
+
+  tool_generate_video: "🎬 正在生成视频 — 通常需要 2–5 分钟",
+  tool_image: "🖼️ 正在生成图片…",
+  tool_music: "🎵 正在添加音乐…",
+  tool_voice: "🎙️ 正在添加配音…",
+  tool_text: "🔤 正在添加文字…",
+  tool_post_production: "✨ 正在添加音乐和标题…",
+  tool_import: "📥 正在导入素材…",
+  tool_render: "🎞️ 正在渲染…",
+  tool_edit: "✂️ 正在编辑…",
+  tool_default: "⚙️ 处理中…",
+
+  silent_change_header: "完成。变更如下：",
+  silent_no_change: "后端已完成，但没有回复，项目也没有任何变化。",
+  retry_offer: "点击“重试”重新发送你的消息。",
+  recovering: "连接中断了；正在检查后端完成了哪些操作…",
+  recovered_changes: "连接中断了，但后端仍在继续处理。变更如下：",
+  recovery_nothing: "连接中断后项目没有任何变化。点击“重试”重新发送你的消息。",
+  recovery_unknown: "连接中断了，我无法确认后端完成了哪些操作。重新发送消息前请先查看时间线。",
+
+  session_restarted: "你之前的项目已过期，我已为本话题新建了一个项目。",
+  new_session: "已为本话题新建一个项目。",
+
+  credits: "积分：可用 {available}，预留 {frozen}，共 {total}",
+  status_header: "当前项目：",
+  status_no_project: "本话题还没有项目 — 描述一个视频即可开始。",
+  status_export_hint: "准备好下载时，点击“导出”。",
+
+  export_no_draft: "还没有可以导出的内容 — 请先描述一个视频来生成。",
+  export_starting: "🎞️ 正在开始导出…",
+  export_started: "🎞️ 正在导出… {progress}%",
+  export_joined: "本话题已有一个导出正在进行 — 完成后我会把链接发在这里。",
+  export_done: "✅ 你的视频已就绪：{url}",
+  export_failed_retrying: "导出失败；正在重试一次…",
+  export_failed: "导出再次失败。请过几分钟再试。",
+  export_timed_out: "导出耗时远超平常，我已停止等待。点击“导出”重试。",
+  export_cancelled: "导出已取消。",
+  task_link_label: "在 NemoVideo 中打开",
+
+  upload_started: "📥 正在上传 {name}…",
+  upload_added: "已添加 {name} — {duration}，{width}×{height}",
+  upload_added_no_size: "已添加 {name} — {duration}",
+  upload_added_no_duration: "已添加 {name} — {width}×{height}",
+  upload_added_plain: "已添加 {name}。",
+  upload_needs_file: "请在消息中附上视频、图片或音频文件，我会把它添加到项目中。",
+
+  cancel_done: "已取消你排队中的消息。",
+  cancel_nothing: "没有可以取消的排队消息。",
+  cancel_running: "这条消息已经在处理中，无法取消。",
+  help: [
+    "我可以用 NemoVideo 制作和编辑视频。在本话题中你可以：",
+    "• 描述一个视频来生成它，或告诉我要修改什么（例如：加个标题、剪短一点）。",
+    "• 附上视频、图片或音频文件，把它添加到项目中。",
+    "• 说“导出”获取成片，说“状态”查看时间线，说“积分”查看余额。",
+    "• 说“新项目”重新开始，或说“取消”撤回仍在排队的消息。",
+  ].join("\n"),
+  unknown_action: "我不认识这个操作。说“帮助”看看我能做什么。",
+
+  button_export: "导出",
+  button_timeline: "时间线",
+  button_credits: "积分",
+  button_cancel: "取消",
+  button_retry: "重试",
+  button_new: "新项目",
+  button_help: "帮助",
+  link_register: "注册以保留你的项目并获取更多积分",
+
+  gui_export: "准备好后，点击下方的“导出”。",
+  gui_timeline: "点击“时间线”查看各条轨道。",
+  gui_credits: "点击“积分”查看余额。",
+  gui_drag: "请直接用文字告诉我要怎么改（例如“把标题移到第 5 秒”）。",
+  gui_upload: "在这里的消息中附上文件，我会把它添加进来。",
+  gui_other: "告诉我你想做什么，我会在这里帮你完成。",
+
+  error_auth_operator: "机器人的 NemoVideo 令牌被拒绝了；需要管理员更新它。",
+  error_auth: "我暂时无法登录 NemoVideo。请过几分钟再试。",
+  error_session_not_found: "NemoVideo 上已找不到本话题的项目。请重新发送你的请求，我会新建一个项目。",
+  error_out_of_credits_register: "你的积分已用完。注册即可保留你的项目并获取更多积分。",
+  error_out_of_credits: "你的积分已用完。请在 NemoVideo 上充值积分后继续。",
+  error_unsupported_file: "我无法使用这种类型的文件。支持的类型：{accepted}。",
+  error_file_too_large: "文件太大了。请先剪短或压缩后再发送。",
+  error_file_too_large_limit: "文件太大了（上限为 {maxMb} MB）。请先剪短或压缩后再发送。",
+  error_export_blocked: "免费套餐不包含导出功能 — 这与积分无关。注册或升级即可解锁导出。",
+  error_rate_limited: "NemoVideo 现在有点忙。请过一分钟再试。",
+  error_unavailable: "NemoVideo 暂时不可用。请过几分钟再试。",
+  error_stream_timeout: "NemoVideo 响应时间过长，我已停止等待。重新发送消息前请先查看时间线。",
+  error_stream_dropped: "与 NemoVideo 的连接中断了，我无法确认发生了什么。重新发送消息前请先查看时间线。",
+  error_bad_request: "NemoVideo 无法处理这个请求。请换个说法试试。",
+  error_request_failed: "NemoVideo 返回了一个错误。请再试一次。",
+  error_aborted: "请求被中断了。请重新发送。",
+  internal_error: "我这边出了点问题，已通知团队。请再试一次。",
+};
+
+/** Every text in every language; for tests and for adapters that need a whole table. */
+export const TEXTS: Readonly<Record<Lang, Readonly<Record<TextKey, string>>>> = { en: EN, "zh-CN": ZH_CN };
+
+/** All text keys, in declaration order. */
+export const TEXT_KEYS = Object.keys(EN) as TextKey[];
+
+/**
+ * The text `key` in `lang`, with every `{name}` replaced by `params[name]`. A placeholder without a
+ * matching parameter is left as it is, so a missing parameter is visible (and caught by tests).
+ */
+export function text(lang: Lang, key: TextKey, params?: Record<string, string | number>): string {
+  const template = TEXTS[lang][key];
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : placeholder,
+  );
+}
+
+/** The queue line for a message with `ahead` messages before it in its thread (singular/plural handled). */
+export function queuedText(lang: Lang, ahead: number): string {
+  if (ahead <= 0) return text(lang, "queued_next");
+  if (ahead === 1) return text(lang, "queued_one");
+  return text(lang, "queued_many", { ahead });
+}

@@ -1,0 +1,31 @@
+import { type Logger as PinoLogger, pino } from "pino";
+
+/** The structured logger every layer uses: `log.info({ thread, job }, "turn-started")`. */
+export type Logger = PinoLogger;
+
+/** Keys whose values never reach a log line, wherever they appear in the context object. */
+const SECRET_PATHS = [
+  "token",
+  "*.token",
+  "authorization",
+  "*.authorization",
+  "headers.authorization",
+  "*.headers.authorization",
+  "clientId",
+  "*.clientId",
+  "signingSecret",
+  "*.signingSecret",
+];
+
+export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  return pino({
+    name: options.name ?? "nemo-video-bot",
+    level: options.level ?? process.env.LOG_LEVEL ?? "info",
+    redact: { paths: SECRET_PATHS, censor: "[redacted]" },
+  });
+}
+
+/** A logger that writes nothing, for tests and library use. */
+export function silentLogger(): Logger {
+  return pino({ level: "silent" });
+}

@@ -1,0 +1,314 @@
+import { randomUUID } from "node:crypto";
+import { Agent, type Dispatcher } from "undici";
+import type { KeyValueStore } from "../kv-store.js";
+import { type Logger, silentLogger } from "../logger.js";
+import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
+import { unwrapEnvelope, unwrapRender } from "./envelope.js";
+import { NemoBadRequestError, NemoRequestError } from "./errors.js";
+import { type Attribution, type CallOptions, NemoHttp } from "./http.js";
+import { MessageStream } from "./message-stream.js";
+import { type MultipartFile, multipartBody } from "./multipart.js";
+import { normalizeRenderStatus, normalizeState, normalizeUploadedFiles } from "./normalize.js";
+import { TokenProvider } from "./token-provider.js";
+import type {
+  Credits,
+  Draft,
+  NemoState,
+  Platform,
+  RenderStatus,
+  SessionInfo,
+  UploadedFile,
+} from "./types.js";
+
+const MINUTE = 60_000;
+
+export interface NemoClientOptions {
+  /** `NEMO_API_URL`. */
+  apiUrl: string;
+  /** `NEMO_WEB_URL`, for task and registration links. */
+  webUrl: string;
+  /** `NEMO_TOKEN`: an operator token; anonymous tokens are used when absent. */
+  token?: string | undefined;
+  /** `NEMO_CLIENT_ID`: else generated once and kept in `store`. */
+  clientId?: string | undefined;
+  /** Where the client id and the anonymous token are persisted. */
+  store: KeyValueStore;
+  /** Attribution source (`NEMO_SKILL_SOURCE`), default the package name. */
+  source?: string | undefined;
+  logger?: Logger | undefined;
+  rateLimitWaitMs?: number;
+  retries?: number;
+  retryMinDelayMs?: number;
+  timeoutMs?: number;
+  uploadTimeoutMs?: number;
+  streamHardCapMs?: number;
+  heartbeatTimeoutMs?: number;
+  /** Pooled connections per origin. */
+  connections?: number;
+  dispatcher?: Dispatcher;
+}
+
+/** Per-call context: which platform the conversation lives on (attribution), and cancellation. */
+export interface CallContext {
+  platform: Platform;
+  signal?: AbortSignal | undefined;
+}
+
+export interface UploadSource extends Omit<MultipartFile, "contentType"> {
+  contentType?: string | undefined;
+}
+
+/** The typed NemoVideo client: every endpoint of NEMO-API.md, normalised. */
+export class NemoClient {
+  readonly tokens: TokenProvider;
+  readonly attribution: Attribution;
+  private readonly http: NemoHttp;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly logger: Logger;
+  private closed = false;
+
+  constructor(private readonly options: NemoClientOptions) {
+    this.logger = options.logger ?? silentLogger();
+    this.ownsDispatcher = options.dispatcher === undefined;
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 10 * MINUTE,
+        connections: options.connections ?? 128,
+      });
+    this.attribution = { source: options.source || PACKAGE_NAME, version: PACKAGE_VERSION };
+    this.tokens = new TokenProvider({
+      staticToken: options.token,
+      clientId: options.clientId,
+      store: options.store,
+      obtain: (clientId) => this.obtainAnonymousToken(clientId),
+    });
+    this.http = new NemoHttp({
+      baseUrl: options.apiUrl,
+      dispatcher: this.dispatcher,
+      tokens: this.tokens,
+      attribution: this.attribution,
+      logger: this.logger,
+      rateLimitWaitMs: options.rateLimitWaitMs ?? 30_000,
+      retries: options.retries ?? 3,
+      retryMinDelayMs: options.retryMinDelayMs ?? 500,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    });
+  }
+
+  get webUrl(): string {
+    return this.options.webUrl;
+  }
+
+  /** `POST /api/tasks/me/with-session/nemo_agent`. */
+  async createSession(ctx: CallContext, language: string): Promise<SessionInfo> {
+    const data = await this.envelope(ctx, {
+      method: "POST",
+      path: "/api/tasks/me/with-session/nemo_agent",
+      json: { task_name: "project", language },
+      idempotent: true,
+    });
+    const taskId = data.task_id ?? data.taskId;
+    const sessionId = data.session_id ?? data.sessionId;
+    if (taskId === undefined || sessionId === undefined) {
+      throw new NemoRequestError("create session: no task_id/session_id in the answer");
+    }
+    return { taskId: String(taskId), sessionId: String(sessionId), userId: String(data.user_id ?? "") };
+  }
+
+  /**
+   * `POST /run_sse`: the message's events. Never retried once the request may have reached the
+   * backend (only a 1001 refresh or a 429 wait, both refusals, lead to a second request).
+   */
+  sendMessage(
+    ctx: CallContext,
+    sessionId: string,
+    text: string,
+    options: { hardCapMs?: number; heartbeatTimeoutMs?: number } = {},
+  ): MessageStream {
+    const call = (signal: AbortSignal): CallOptions => ({
+      method: "POST",
+      path: "/run_sse",
+      platform: ctx.platform,
+      accept: "text/event-stream",
+      json: {
+        app_name: "nemo_agent",
+        user_id: "me",
+        session_id: sessionId,
+        new_message: { parts: [{ text }] },
+      },
+      idempotent: false,
+      timeoutMs: MINUTE,
+      bodyTimeoutMs: 0,
+      signal,
+    });
+    return new MessageStream(
+      (signal) => this.http.open(call(signal)),
+      (opened) => {
+        // A JSON answer instead of a stream is a refusal (1002, 2001, …) or an empty success.
+        unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+        return undefined;
+      },
+      {
+        signal: ctx.signal,
+        hardCapMs: options.hardCapMs ?? this.options.streamHardCapMs ?? 15 * MINUTE,
+        heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? this.options.heartbeatTimeoutMs ?? 10 * MINUTE,
+      },
+      this.logger,
+    );
+  }
+
+  /** `POST /api/upload-video/...`: streamed files (multipart `files`) or URLs the backend fetches. */
+  async upload(
+    ctx: CallContext,
+    sessionId: string,
+    source: { files: readonly UploadSource[] } | { urls: readonly string[] },
+  ): Promise<UploadedFile[]> {
+    const path = `/api/upload-video/nemo_agent/me/${encodeURIComponent(sessionId)}`;
+    const call: Omit<CallOptions, "platform" | "signal"> =
+      "urls" in source
+        ? { method: "POST", path, json: { urls: source.urls, source_type: "url" }, idempotent: false }
+        : {
+            method: "POST",
+            path,
+            body: () =>
+              multipartBody(
+                "files",
+                source.files.map((file) => ({
+                  ...file,
+                  contentType: file.contentType ?? "application/octet-stream",
+                })),
+              ),
+            idempotent: false,
+            timeoutMs: this.options.uploadTimeoutMs ?? 15 * MINUTE,
+          };
+    const data = await this.envelope(ctx, call);
+    return normalizeUploadedFiles(data.files);
+  }
+
+  /** `GET /api/credits/balance/simple`. */
+  async credits(ctx: CallContext): Promise<Credits> {
+    const data = await this.envelope(ctx, {
+      method: "GET",
+      path: "/api/credits/balance/simple",
+      idempotent: true,
+    });
+    return {
+      available: Number(data.available ?? 0),
+      frozen: Number(data.frozen ?? 0),
+      total: Number(data.total ?? 0),
+    };
+  }
+
+  /** `GET /api/state/.../latest`. */
+  async state(ctx: CallContext, sessionId: string): Promise<NemoState> {
+    const data = await this.envelope(ctx, {
+      method: "GET",
+      path: `/api/state/nemo_agent/me/${encodeURIComponent(sessionId)}/latest`,
+      idempotent: true,
+    });
+    return normalizeState(data.state ?? data);
+  }
+
+  /** `POST /api/render/proxy/lambda` with a unique id; returns the id. */
+  async startRender(ctx: CallContext, sessionId: string, draft: Draft, id = newRenderId()): Promise<string> {
+    let attempt = 0;
+    try {
+      await this.render(ctx, {
+        method: "POST",
+        path: "/api/render/proxy/lambda",
+        json: { id, sessionId, draft, output: { format: "mp4", quality: "high" } },
+        idempotent: true,
+        onAttempt: () => attempt++,
+      });
+    } catch (error) {
+      // A retried submission that the first attempt already placed is a success.
+      if (attempt > 1 && error instanceof NemoRequestError && /duplicate/i.test(error.message)) return id;
+      throw error;
+    }
+    return id;
+  }
+
+  /** `GET /api/render/proxy/lambda/<id>`, both response forms normalised. */
+  async renderStatus(ctx: CallContext, id: string): Promise<RenderStatus> {
+    const body = await this.render(ctx, {
+      method: "GET",
+      path: `/api/render/proxy/lambda/${encodeURIComponent(id)}`,
+      idempotent: true,
+    });
+    return normalizeRenderStatus(id, body);
+  }
+
+  /** `POST /api/render/proxy/lambda/<id>/cancel`. */
+  async cancelRender(ctx: CallContext, id: string): Promise<void> {
+    await this.render(ctx, {
+      method: "POST",
+      path: `/api/render/proxy/lambda/${encodeURIComponent(id)}/cancel`,
+      json: {},
+      idempotent: true,
+    });
+  }
+
+  /** The download fallback for a finished render, for when its output URL is not reachable. */
+  downloadUrl(id: string): string {
+    return new URL(
+      `api/render/proxy/${encodeURIComponent(id)}/download`,
+      withSlash(this.options.apiUrl),
+    ).toString();
+  }
+
+  async close(): Promise<void> {
+    if (!this.ownsDispatcher || this.closed) return;
+    this.closed = true;
+    await this.dispatcher.close();
+  }
+
+  private async obtainAnonymousToken(clientId: string): Promise<{ token: string; expiresAt: number }> {
+    const opened = await this.http.open({
+      method: "POST",
+      path: "/api/auth/anonymous-token",
+      platform: "console",
+      headers: { "x-client-id": clientId },
+      json: {},
+      auth: false,
+      idempotent: true,
+    });
+    if (opened.kind !== "json") throw new NemoBadRequestError("anonymous token: unexpected stream");
+    const data = unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+    if (typeof data.token !== "string") throw new NemoRequestError("anonymous token: no token in the answer");
+    const expires = Date.parse(String(data.expires_at ?? ""));
+    return {
+      token: data.token,
+      expiresAt: Number.isFinite(expires) ? expires : Date.now() + 24 * 60 * MINUTE,
+    };
+  }
+
+  private async envelope(
+    ctx: CallContext,
+    call: Omit<CallOptions, "platform" | "signal">,
+  ): Promise<Record<string, unknown>> {
+    const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
+    if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
+    return unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+  }
+
+  private async render(
+    ctx: CallContext,
+    call: Omit<CallOptions, "platform" | "signal">,
+  ): Promise<Record<string, unknown>> {
+    const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
+    if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
+    return unwrapRender(opened.status, opened.json, this.options.webUrl);
+  }
+}
+
+/** A fresh, unique render id (`render_<time>_<random>`). */
+export function newRenderId(): string {
+  return `render_${Date.now()}_${randomUUID().slice(0, 8)}`;
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}

@@ -1,0 +1,89 @@
+import {
+  NemoAuthError,
+  NemoBadRequestError,
+  NemoExportBlockedError,
+  NemoFileTooLargeError,
+  NemoOutOfCreditsError,
+  NemoRateLimitedError,
+  NemoRequestError,
+  NemoSessionNotFoundError,
+  NemoUnsupportedFileError,
+} from "./errors.js";
+import { bindLink } from "./task-link.js";
+import { ACCEPTED_EXTENSIONS } from "./upload-rules.js";
+
+interface Envelope {
+  code?: unknown;
+  message?: unknown;
+  msg?: unknown;
+  data?: unknown;
+  success?: unknown;
+  error?: unknown;
+}
+
+/** Unwraps `{"code":0,"data":…}`; any other code (or status) becomes its typed error. */
+export function unwrapEnvelope(status: number, json: unknown, webUrl: string): Record<string, unknown> {
+  const envelope = (json ?? {}) as Envelope;
+  const code = typeof envelope.code === "number" ? envelope.code : undefined;
+  if (code === 0 && status < 400) return isRecord(envelope.data) ? envelope.data : {};
+  throw errorFor(status, code, envelope, webUrl);
+}
+
+/** Unwraps the render endpoints' `{"success":true,…}` / `{"success":false,"error":…}` form. */
+export function unwrapRender(status: number, json: unknown, webUrl: string): Record<string, unknown> {
+  const envelope = (json ?? {}) as Envelope;
+  if (status < 400 && envelope.success === true) return envelope as Record<string, unknown>;
+  if (status < 400 && envelope.success === undefined && envelope.code === 0)
+    return envelope as Record<string, unknown>;
+  const code = typeof envelope.code === "number" ? envelope.code : undefined;
+  throw errorFor(status, code, envelope, webUrl);
+}
+
+function errorFor(status: number, code: number | undefined, envelope: Envelope, webUrl: string): Error {
+  const text =
+    messageOf(envelope) ?? `backend answered HTTP ${status}${code === undefined ? "" : ` code ${code}`}`;
+  const details = { status, ...(code === undefined ? {} : { backendCode: code }) };
+  switch (code ?? status) {
+    case 1001:
+    case 401:
+      return new NemoAuthError(text, false, details);
+    case 1002:
+      return new NemoSessionNotFoundError(text, details);
+    case 2001: {
+      const bindId = findBindId(envelope.data);
+      return new NemoOutOfCreditsError(text, bindId, bindId ? bindLink(webUrl, bindId) : undefined, details);
+    }
+    case 4001:
+      return new NemoUnsupportedFileError(text, ACCEPTED_EXTENSIONS, details);
+    case 4002:
+      return new NemoFileTooLargeError(text, undefined, details);
+    case 402:
+      return new NemoExportBlockedError(text, details);
+    case 429:
+      return new NemoRateLimitedError(text, details);
+    case 400:
+      return new NemoBadRequestError(text, details);
+    default:
+      return new NemoRequestError(text, details);
+  }
+}
+
+function messageOf(envelope: Envelope): string | undefined {
+  for (const value of [envelope.error, envelope.message, envelope.msg]) {
+    if (typeof value === "string" && value) return value;
+  }
+  return undefined;
+}
+
+function findBindId(data: unknown): string | undefined {
+  if (!isRecord(data)) return undefined;
+  for (const key of ["bind_id", "bindId", "bind", "user_id"]) {
+    const value = data[key];
+    if (typeof value === "string" || typeof value === "number") return String(value);
+  }
+  return undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

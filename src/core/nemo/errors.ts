@@ -1,0 +1,181 @@
+/**
+ * One typed hierarchy for everything the backend (or the way to it) can do wrong.
+ * Match on `code`, not `instanceof`: errors cross process boundaries in job queues.
+ */
+export type NemoErrorCode =
+  | "NEMO_AUTH"
+  | "NEMO_SESSION_NOT_FOUND"
+  | "NEMO_OUT_OF_CREDITS"
+  | "NEMO_UNSUPPORTED_FILE"
+  | "NEMO_FILE_TOO_LARGE"
+  | "NEMO_EXPORT_BLOCKED"
+  | "NEMO_RATE_LIMITED"
+  | "NEMO_UNAVAILABLE"
+  | "NEMO_BAD_REQUEST"
+  | "NEMO_STREAM_TIMEOUT"
+  | "NEMO_HEARTBEAT_TIMEOUT"
+  | "NEMO_STREAM_DROPPED"
+  | "NEMO_ABORTED"
+  | "NEMO_REQUEST_FAILED";
+
+export interface NemoErrorDetails {
+  /** The backend's own code (1001, 2001, …) when it sent one. */
+  backendCode?: number;
+  /** HTTP status of the response, when there was one. */
+  status?: number;
+  cause?: unknown;
+}
+
+export class NemoError extends Error {
+  readonly code: NemoErrorCode;
+  readonly backendCode: number | undefined;
+  readonly status: number | undefined;
+
+  constructor(code: NemoErrorCode, message: string, details: NemoErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.backendCode = details.backendCode;
+    this.status = details.status;
+  }
+
+  /** Whether trying the same call again later can succeed. Permanent failures stop retries. */
+  get retryable(): boolean {
+    return false;
+  }
+}
+
+/** 1001 / HTTP 401: token invalid or expired (after one refresh already failed, or an operator token). */
+export class NemoAuthError extends NemoError {
+  constructor(
+    message: string,
+    readonly operatorToken: boolean,
+    details: NemoErrorDetails = {},
+  ) {
+    super("NEMO_AUTH", message, details);
+  }
+}
+
+/** 1002: the backend no longer knows the session. */
+export class NemoSessionNotFoundError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_SESSION_NOT_FOUND", message, details);
+  }
+}
+
+/** 2001: out of credits. Anonymous users get a registration link that binds their work. */
+export class NemoOutOfCreditsError extends NemoError {
+  constructor(
+    message: string,
+    readonly bindId: string | undefined,
+    readonly bindUrl: string | undefined,
+    details: NemoErrorDetails = {},
+  ) {
+    super("NEMO_OUT_OF_CREDITS", message, details);
+  }
+}
+
+/** 4001: the file type is not accepted. */
+export class NemoUnsupportedFileError extends NemoError {
+  constructor(
+    message: string,
+    readonly accepted: readonly string[],
+    details: NemoErrorDetails = {},
+  ) {
+    super("NEMO_UNSUPPORTED_FILE", message, details);
+  }
+}
+
+/** 4002: the file is larger than the deployment accepts. */
+export class NemoFileTooLargeError extends NemoError {
+  constructor(
+    message: string,
+    readonly maxBytes: number | undefined,
+    details: NemoErrorDetails = {},
+  ) {
+    super("NEMO_FILE_TOO_LARGE", message, details);
+  }
+}
+
+/** HTTP 402 on export: the plan does not include export (not a credit problem). */
+export class NemoExportBlockedError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_EXPORT_BLOCKED", message, details);
+  }
+}
+
+/** 429 after the one waited retry. */
+export class NemoRateLimitedError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_RATE_LIMITED", message, details);
+  }
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** 5xx or a network failure. `requestMayHaveReached` says whether the backend may have acted on it. */
+export class NemoUnavailableError extends NemoError {
+  constructor(
+    message: string,
+    readonly requestMayHaveReached: boolean,
+    details: NemoErrorDetails = {},
+  ) {
+    super("NEMO_UNAVAILABLE", message, details);
+  }
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/** 400 and other refusals of the request itself (a bug on our side, or bad input). */
+export class NemoBadRequestError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_BAD_REQUEST", message, details);
+  }
+}
+
+/** The stream ran into its hard cap (15 minutes). */
+export class NemoStreamTimeoutError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_STREAM_TIMEOUT", message, details);
+  }
+}
+
+/** Only keep-alives for too long (10 minutes): the backend is treated as stuck. */
+export class NemoHeartbeatTimeoutError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_HEARTBEAT_TIMEOUT", message, details);
+  }
+}
+
+/** The stream broke after the request reached the backend. Recover from state; never re-send. */
+export class NemoStreamDroppedError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_STREAM_DROPPED", message, details);
+  }
+}
+
+/** The caller aborted (AbortSignal). */
+export class NemoAbortedError extends NemoError {
+  constructor(message = "aborted", details: NemoErrorDetails = {}) {
+    super("NEMO_ABORTED", message, details);
+  }
+}
+
+/** Any other non-zero backend code or unsuccessful render response. */
+export class NemoRequestError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_REQUEST_FAILED", message, details);
+  }
+}
+
+/** True for any error of this hierarchy, also after it crossed a process boundary as plain data. */
+export function isNemoError(error: unknown): error is { code: NemoErrorCode; message: string } {
+  return (
+    typeof error === "object" &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    (error as { code: string }).code.startsWith("NEMO_")
+  );
+}

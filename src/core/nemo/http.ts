@@ -1,0 +1,225 @@
+import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+import pRetry from "p-retry";
+import type { Dispatcher } from "undici";
+import type { Logger } from "../logger.js";
+import { NemoAbortedError, NemoAuthError, NemoRateLimitedError, NemoUnavailableError } from "./errors.js";
+import type { TokenProvider } from "./token-provider.js";
+import type { Platform } from "./types.js";
+
+export interface Attribution {
+  source: string;
+  version: string;
+}
+
+export interface HttpOptions {
+  baseUrl: string;
+  dispatcher: Dispatcher;
+  tokens: TokenProvider;
+  attribution: Attribution;
+  logger: Logger;
+  /** How long to wait after a 429 before the one retry (30 s in production). */
+  rateLimitWaitMs: number;
+  /** Retries of idempotent calls on 5xx / network errors. */
+  retries: number;
+  /** First backoff delay; doubles each retry. */
+  retryMinDelayMs: number;
+  /** Per-call default timeout (headers and body). */
+  timeoutMs: number;
+}
+
+export interface CallOptions {
+  method: "GET" | "POST";
+  path: string;
+  platform: Platform;
+  json?: unknown;
+  /** A streamed body; a factory so a retry after a token refresh can send it again. */
+  body?: () => { stream: AsyncIterable<Uint8Array>; contentType: string; length?: number };
+  headers?: Record<string, string>;
+  /** false only for the anonymous-token call. */
+  auth?: boolean;
+  /** Safe to repeat after a 5xx or a network error. */
+  idempotent: boolean;
+  timeoutMs?: number;
+  /** Timeout for the body of a streamed response; 0 disables it (the SSE reader keeps its own). */
+  bodyTimeoutMs?: number;
+  signal?: AbortSignal | undefined;
+  accept?: string;
+  /** Called as each request leaves (tests and retry-aware callers count attempts). */
+  onAttempt?: () => void;
+}
+
+export type Opened =
+  | { kind: "json"; status: number; json: unknown }
+  | { kind: "stream"; status: number; body: Dispatcher.ResponseData["body"] };
+
+const CONNECT_ERRORS = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/**
+ * One request/response exchange with the backend: auth header, attribution, one token refresh
+ * on 1001/401, one waited retry on 429, and (idempotent calls only) backoff retries on 5xx/network.
+ */
+export class NemoHttp {
+  constructor(private readonly options: HttpOptions) {}
+
+  async open(call: CallOptions): Promise<Opened> {
+    const retry = { refreshed: false, rateWaited: false };
+    const retries = call.idempotent ? this.options.retries : 0;
+    return pRetry(() => this.attempt(call, retry), {
+      retries,
+      minTimeout: this.options.retryMinDelayMs,
+      factor: 2,
+      randomize: true,
+      ...(call.signal ? { signal: call.signal } : {}),
+      shouldRetry: (error) => error instanceof NemoUnavailableError,
+      onFailedAttempt: (error) => {
+        if (error.retriesLeft > 0) {
+          this.options.logger.warn(
+            { path: call.path, attempt: error.attemptNumber, err: error.message },
+            "nemo-call-retry",
+          );
+        }
+      },
+    });
+  }
+
+  private async attempt(
+    call: CallOptions,
+    retry: { refreshed: boolean; rateWaited: boolean },
+  ): Promise<Opened> {
+    for (;;) {
+      const token = call.auth === false ? undefined : await this.options.tokens.token();
+      const response = await this.send(call, token);
+      const contentType = String(response.headers["content-type"] ?? "");
+      if (response.statusCode < 300 && contentType.includes("text/event-stream")) {
+        return { kind: "stream", status: response.statusCode, body: response.body };
+      }
+      const text = await response.body.text();
+      const json = parseJson(text);
+      const code = backendCode(json);
+      if (token !== undefined && (response.statusCode === 401 || code === 1001)) {
+        if (retry.refreshed || this.options.tokens.isOperatorToken) {
+          throw new NemoAuthError(
+            this.options.tokens.isOperatorToken
+              ? "the configured NEMO_TOKEN was rejected by the backend"
+              : "the backend rejected a freshly obtained token",
+            this.options.tokens.isOperatorToken,
+            { status: response.statusCode, ...(code === undefined ? {} : { backendCode: code }) },
+          );
+        }
+        retry.refreshed = true;
+        this.options.logger.info({ path: call.path }, "nemo-token-refresh");
+        await this.options.tokens.refresh(token);
+        continue;
+      }
+      if (response.statusCode === 429 || code === 429) {
+        if (retry.rateWaited) {
+          throw new NemoRateLimitedError("rate limited by the backend", { status: response.statusCode });
+        }
+        retry.rateWaited = true;
+        this.options.logger.warn(
+          { path: call.path, waitMs: this.options.rateLimitWaitMs },
+          "nemo-rate-limited",
+        );
+        await abortableDelay(this.options.rateLimitWaitMs, call.signal);
+        continue;
+      }
+      if (response.statusCode >= 500) {
+        throw new NemoUnavailableError(`backend answered HTTP ${response.statusCode}`, true, {
+          status: response.statusCode,
+        });
+      }
+      return { kind: "json", status: response.statusCode, json };
+    }
+  }
+
+  private async send(call: CallOptions, token: string | undefined): Promise<Dispatcher.ResponseData> {
+    const headers: Record<string, string> = {
+      "x-skill-source": this.options.attribution.source,
+      "x-skill-version": this.options.attribution.version,
+      "x-skill-platform": call.platform,
+      accept: call.accept ?? "application/json",
+      ...call.headers,
+    };
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
+    let body: Dispatcher.DispatchOptions["body"];
+    if (call.json !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(call.json);
+    } else if (call.body) {
+      const streamed = call.body();
+      headers["content-type"] = streamed.contentType;
+      if (streamed.length !== undefined) headers["content-length"] = String(streamed.length);
+      body = Readable.from(streamed.stream, { objectMode: false });
+    }
+    const timeout = call.timeoutMs ?? this.options.timeoutMs;
+    call.onAttempt?.();
+    try {
+      return await this.options.dispatcher.request({
+        origin: new URL(this.options.baseUrl).origin,
+        path: joinPath(this.options.baseUrl, call.path),
+        method: call.method,
+        headers,
+        body: body ?? null,
+        headersTimeout: timeout,
+        bodyTimeout: call.bodyTimeoutMs ?? timeout,
+        signal: call.signal ?? null,
+      });
+    } catch (error) {
+      throw toTransportError(error, call.signal);
+    }
+  }
+}
+
+/** Maps a failure to reach or read from the backend onto the typed hierarchy. */
+export function toTransportError(error: unknown, signal?: AbortSignal): Error {
+  if (signal?.aborted) return new NemoAbortedError("request aborted", { cause: error });
+  const code = errorCode(error);
+  const reached = !(code && CONNECT_ERRORS.has(code));
+  const message = error instanceof Error ? error.message : String(error);
+  return new NemoUnavailableError(`backend unreachable: ${message}`, reached, { cause: error });
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && (CONNECT_ERRORS.has(code) || !code.startsWith("UND_ERR"))) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function joinPath(baseUrl: string, path: string): string {
+  const prefix = new URL(baseUrl).pathname.replace(/\/$/, "");
+  return `${prefix}${path}`;
+}
+
+export function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function backendCode(json: unknown): number | undefined {
+  const code = (json as { code?: unknown } | undefined)?.code;
+  return typeof code === "number" ? code : undefined;
+}
+
+async function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await delay(ms, undefined, signal ? { signal } : {});
+  } catch (error) {
+    throw new NemoAbortedError("aborted while waiting out a rate limit", { cause: error });
+  }
+}

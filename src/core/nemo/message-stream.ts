@@ -1,0 +1,130 @@
+import { createParser } from "eventsource-parser";
+import type { Logger } from "../logger.js";
+import {
+  NemoAbortedError,
+  NemoHeartbeatTimeoutError,
+  NemoStreamDroppedError,
+  NemoStreamTimeoutError,
+} from "./errors.js";
+import type { Opened } from "./http.js";
+import { SseEventNormalizer } from "./sse-events.js";
+import type { NemoEvent } from "./types.js";
+
+export interface MessageStreamOptions {
+  signal?: AbortSignal | undefined;
+  /** Hard cap on the whole stream (15 minutes in production). */
+  hardCapMs: number;
+  /** Keep-alives only (or nothing) for this long counts as stuck (10 minutes in production). */
+  heartbeatTimeoutMs: number;
+}
+
+export interface MessageStreamStats {
+  events: number;
+  heartbeats: number;
+  /** Payloads skipped because they were not valid JSON or of no known shape. */
+  malformed: number;
+}
+
+type StopReason = "caller" | "cap" | "heartbeat";
+
+/**
+ * The events of one `/run_sse` call. Iterate once. The request leaves when iteration starts and
+ * is never repeated here: once it may have reached the backend, failures surface as typed errors.
+ */
+export class MessageStream implements AsyncIterable<NemoEvent> {
+  readonly stats: MessageStreamStats = { events: 0, heartbeats: 0, malformed: 0 };
+  private started = false;
+
+  constructor(
+    private readonly open: (signal: AbortSignal) => Promise<Opened>,
+    private readonly onJson: (opened: Extract<Opened, { kind: "json" }>) => never | undefined,
+    private readonly options: MessageStreamOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<NemoEvent> {
+    if (this.started) throw new Error("a MessageStream can be iterated only once");
+    this.started = true;
+    return this.run();
+  }
+
+  private async *run(): AsyncGenerator<NemoEvent, void, undefined> {
+    const controller = new AbortController();
+    let reason: StopReason | undefined;
+    const stop = (why: StopReason) => {
+      reason ??= why;
+      controller.abort();
+    };
+    const onCallerAbort = () => stop("caller");
+    if (this.options.signal?.aborted) throw new NemoAbortedError("aborted before sending");
+    this.options.signal?.addEventListener("abort", onCallerAbort, { once: true });
+    const capTimer = setTimeout(() => stop("cap"), this.options.hardCapMs);
+    let idleTimer = setTimeout(() => stop("heartbeat"), this.options.heartbeatTimeoutMs);
+    const resetIdle = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(() => stop("heartbeat"), this.options.heartbeatTimeoutMs);
+    };
+    let body: Extract<Opened, { kind: "stream" }>["body"] | undefined;
+    try {
+      const opened = await this.open(controller.signal);
+      if (opened.kind === "json") {
+        this.onJson(opened);
+        return;
+      }
+      body = opened.body;
+      const pending: NemoEvent[] = [];
+      const normalizer = new SseEventNormalizer();
+      const parser = createParser({
+        onEvent: (message) => {
+          const events = normalizer.normalize(message.data);
+          if (events === undefined) {
+            this.stats.malformed++;
+            this.logger.warn({ sample: message.data.slice(0, 120) }, "sse-malformed-event");
+            return;
+          }
+          pending.push(...events);
+        },
+        onComment: () => pending.push({ kind: "heartbeat" }),
+      });
+      const decoder = new TextDecoder();
+      for await (const chunk of body) {
+        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+        while (pending.length > 0) {
+          const event = pending.shift()!;
+          if (event.kind === "heartbeat") {
+            this.stats.heartbeats++;
+          } else {
+            this.stats.events++;
+            resetIdle();
+          }
+          yield event;
+        }
+      }
+    } catch (error) {
+      throw this.stopError(error, reason, body !== undefined);
+    } finally {
+      clearTimeout(capTimer);
+      clearTimeout(idleTimer);
+      this.options.signal?.removeEventListener("abort", onCallerAbort);
+      body?.destroy();
+    }
+  }
+
+  private stopError(error: unknown, reason: StopReason | undefined, streaming: boolean): unknown {
+    switch (reason) {
+      case "caller":
+        return new NemoAbortedError("message stream aborted", { cause: error });
+      case "cap":
+        return new NemoStreamTimeoutError(`no end of stream after ${this.options.hardCapMs} ms`, {
+          cause: error,
+        });
+      case "heartbeat":
+        return new NemoHeartbeatTimeoutError(`only keep-alives for ${this.options.heartbeatTimeoutMs} ms`, {
+          cause: error,
+        });
+      default:
+        if (!streaming) return error;
+        return new NemoStreamDroppedError("the stream broke before it ended", { cause: error });
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Every Redis key and queue of one deployment shares one prefix written as a hash tag (`{nemo}`),
+ * so all of them land in one slot and the same deployment works on Redis Cluster.
+ */
+export class Keys {
+  /** BullMQ's `prefix` option. */
+  readonly bull: string;
+
+  constructor(readonly prefix = "nemo") {
+    if (!/^[\w.-]+$/.test(prefix)) throw new TypeError(`invalid key prefix: ${prefix}`);
+    this.bull = `{${prefix}}`;
+  }
+
+  /** Hash: the thread's session record. */
+  conversation(refKey: string): string {
+    return `${this.bull}:conv:${refKey}`;
+  }
+  /** List: the thread's line of waiting work, head first (the head runs). */
+  line(refKey: string): string {
+    return `${this.bull}:line:${refKey}`;
+  }
+  /** Set: members of the line that parked themselves as delayed jobs, waiting to be woken. */
+  parked(refKey: string): string {
+    return `${this.bull}:parked:${refKey}`;
+  }
+  /** String: set before a message's `/run_sse` leaves; its presence forbids sending it again. */
+  sent(inboundId: string): string {
+    return `${this.bull}:sent:${inboundId}`;
+  }
+  /** Hash: an inbound message kept for Retry and Cancel buttons. */
+  inbound(inboundId: string): string {
+    return `${this.bull}:inbound:${inboundId}`;
+  }
+  /** String: the render job running for a thread (one export per thread at a time). */
+  exportLock(refKey: string): string {
+    return `${this.bull}:export:${refKey}`;
+  }
+  /** String: an event id already taken in (platform re-deliveries are processed once). */
+  seen(eventId: string): string {
+    return `${this.bull}:seen:${eventId}`;
+  }
+  /** Key/value store of the client id and anonymous token. */
+  kv(key: string): string {
+    return `${this.bull}:kv:${key}`;
+  }
+}

@@ -1,0 +1,51 @@
+import type { Attachment } from "../core/conversation/inbound.js";
+import type { Lang } from "../core/conversation/language.js";
+import type { Reply } from "../core/conversation/reply.js";
+
+/** Queue names (no ':' allowed by BullMQ). */
+export const QUEUE = { turn: "turn", upload: "upload", render: "render", deliver: "deliver" } as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+interface ThreadJob {
+  /** The inbound event this work answers (its id makes the work unique). */
+  inboundId: string;
+  refKey: string;
+  /** Language of the user-facing texts. */
+  lang: Lang;
+  /** Backend session language, used when the thread gets a session. */
+  language: string;
+  /** The acknowledgement to edit as the work goes. */
+  ackMessageId?: string | undefined;
+}
+
+/** One user message to send to `/run_sse` (exactly once). */
+export interface TurnJobData extends ThreadJob {
+  text: string;
+  /** Set once the stream is lost: which poll of the state comes next. */
+  recoveryAttempt?: number | undefined;
+}
+
+export interface UploadJobData extends ThreadJob {
+  attachments: Attachment[];
+}
+
+export interface RenderJobData {
+  refKey: string;
+  lang: Lang;
+  ackMessageId?: string | undefined;
+  /** The render id being polled; absent before submission. */
+  renderId?: string | undefined;
+  /** 1 for the first submission, 2 for the one retry with a new id. */
+  submission: number;
+  /** When the current submission started (epoch ms), to give up after the render timeout. */
+  submittedAt?: number | undefined;
+  lastProgress?: number | undefined;
+}
+
+/** A post or edit that failed and is retried by the outbox without redoing any work. */
+export interface DeliverJobData {
+  refKey: string;
+  op: "post" | "edit";
+  messageId?: string | undefined;
+  reply: Reply;
+}

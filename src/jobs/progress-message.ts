@@ -1,0 +1,60 @@
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { Reply } from "../core/conversation/reply.js";
+import type { Delivery } from "./delivery.js";
+
+/**
+ * One message edited in place as work progresses, at most one edit per `throttleMs` (the latest
+ * content wins). When an edit fails, the next content is posted as a new message and edited from then on.
+ */
+export class ProgressMessage {
+  private pending: Reply | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastEdit = 0;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly delivery: Delivery,
+    private readonly ref: ConversationRef,
+    private messageId: string | undefined,
+    private readonly throttleMs: number,
+  ) {}
+
+  get id(): string | undefined {
+    return this.messageId;
+  }
+
+  /** Shows `reply` soon (coalesced with later updates). */
+  update(reply: Reply): void {
+    this.pending = reply;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastEdit + this.throttleMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.chain = this.chain.then(() => this.write());
+    }, wait);
+  }
+
+  /** Replaces pending updates with the final content, written now; resolves to the message id. */
+  async finish(reply: Reply): Promise<string | undefined> {
+    this.cancel();
+    this.pending = reply;
+    await this.chain;
+    await this.write();
+    return this.messageId;
+  }
+
+  /** Drops pending updates (the job is leaving the message as it is). */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = undefined;
+  }
+
+  private async write(): Promise<void> {
+    const reply = this.pending;
+    this.pending = undefined;
+    if (!reply) return;
+    this.lastEdit = Date.now();
+    this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply);
+  }
+}

@@ -1,0 +1,66 @@
+import type { Redis } from "ioredis";
+import type { ConversationRecord, ConversationStore } from "../core/conversation/conversation-store.js";
+import type { Platform } from "../core/nemo/types.js";
+import type { Keys } from "./keys.js";
+
+/** Conversation records as Redis hashes, kept 30 days after last use. */
+export class RedisConversationStore implements ConversationStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly ttlSeconds = 30 * 24 * 3600,
+  ) {}
+
+  async get(key: string): Promise<ConversationRecord | undefined> {
+    const hash = await this.redis.hgetall(this.keys.conversation(key));
+    if (!hash.sessionId || !hash.taskId) return undefined;
+    return {
+      sessionId: hash.sessionId,
+      taskId: hash.taskId,
+      language: hash.language ?? "en",
+      platform: (hash.platform ?? "console") as Platform,
+      fingerprint: hash.fingerprint || undefined,
+      createdAt: Number(hash.createdAt ?? 0),
+      usedAt: Number(hash.usedAt ?? 0),
+    };
+  }
+
+  async put(key: string, record: ConversationRecord): Promise<void> {
+    const redisKey = this.keys.conversation(key);
+    const fields: Record<string, string> = {
+      sessionId: record.sessionId,
+      taskId: record.taskId,
+      language: record.language,
+      platform: record.platform,
+      fingerprint: record.fingerprint ?? "",
+      createdAt: String(record.createdAt),
+      usedAt: String(record.usedAt),
+    };
+    await this.redis.multi().del(redisKey).hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
+  }
+
+  async touch(key: string, fingerprint?: string): Promise<void> {
+    const redisKey = this.keys.conversation(key);
+    const fields: Record<string, string> = { usedAt: String(Date.now()) };
+    if (fingerprint !== undefined) fields.fingerprint = fingerprint;
+    await this.redis.multi().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.redis.del(this.keys.conversation(key));
+  }
+}
+
+/** The client id and anonymous token, shared by every process of the deployment. */
+export class RedisKeyValueStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+  async get(key: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.kv(key))) ?? undefined;
+  }
+  async set(key: string, value: string): Promise<void> {
+    await this.redis.set(this.keys.kv(key), value);
+  }
+}

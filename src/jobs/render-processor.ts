@@ -1,0 +1,141 @@
+import { DelayedError, type Job } from "bullmq";
+import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
+import { text } from "../core/conversation/texts.js";
+import { newRenderId } from "../core/nemo/client.js";
+import { taskLink } from "../core/nemo/task-link.js";
+import { isExportReady } from "../core/nemo/timeline-summary.js";
+import type { RenderJobData } from "./payloads.js";
+import { ProgressMessage } from "./progress-message.js";
+import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
+import type { JobServices } from "./services.js";
+
+/**
+ * The `render` worker. Submits the draft with a unique id, then polls by re-scheduling itself as a
+ * delayed job, so a waiting render holds no worker slot. A failed render is retried once with a new id.
+ */
+export function createRenderProcessor(services: JobServices) {
+  return async (job: Job<RenderJobData>, token?: string, signal?: AbortSignal): Promise<string> => {
+    const ref = parseRefKey(job.data.refKey);
+    const progress = new ProgressMessage(services.delivery, ref, job.data.ackMessageId, 0);
+    const ctx = { platform: ref.platform, signal };
+    const lang = job.data.lang;
+    const log = services.logger.child({ thread: job.data.refKey, job: job.id });
+    const finish = async (outcome: string, reply: Parameters<ProgressMessage["finish"]>[0]) => {
+      await progress.finish(reply);
+      await releaseExport(services, job);
+      log.info({ outcome, render: job.data.renderId }, "render-finished");
+      return outcome;
+    };
+    const pollLater = async (patch: Partial<RenderJobData>) => {
+      await job.updateData({ ...job.data, ...patch, ackMessageId: progress.id });
+      await job.moveToDelayed(Date.now() + services.timings.renderPollMs, token);
+      throw new DelayedError();
+    };
+
+    try {
+      const record = await services.sessions.find(ref);
+      if (!job.data.renderId) {
+        if (!record) return await finish("no-session", { text: text(lang, "export_no_draft") });
+        const { draft } = await services.client.state(ctx, record.sessionId);
+        if (!draft || !isExportReady(draft))
+          return await finish("no-draft", { text: text(lang, "export_no_draft") });
+        const renderId = await services.client.startRender(ctx, record.sessionId, draft, newRenderId());
+        log.info({ render: renderId, submission: job.data.submission }, "render-submitted");
+        await progress.finish({
+          progress: text(lang, "export_started", { progress: 0 }),
+          actions: cancelButton(lang, job),
+        });
+        return await pollLater({ renderId, submittedAt: Date.now(), lastProgress: 0 });
+      }
+
+      const status = await services.client.renderStatus(ctx, job.data.renderId);
+      if (status.status === "completed" && status.outputUrl) {
+        return await finish("completed", completedReply(services, ref, lang, status.outputUrl, record));
+      }
+      if (status.status === "failed") {
+        if (/cancel/i.test(status.error ?? ""))
+          return await finish("cancelled", { text: text(lang, "export_cancelled") });
+        if (job.data.submission < 2) {
+          log.warn({ render: job.data.renderId, error: status.error }, "render-failed-retrying");
+          await progress.finish({ progress: text(lang, "export_failed_retrying") });
+          await job.updateData({
+            ...job.data,
+            renderId: undefined,
+            submission: job.data.submission + 1,
+            ackMessageId: progress.id,
+          });
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError();
+        }
+        return await finish("failed", {
+          text: text(lang, "export_failed"),
+          tone: "error",
+          actions: buttons(lang, ["export"]),
+        });
+      }
+      if (Date.now() - (job.data.submittedAt ?? Date.now()) > services.timings.renderTimeoutMs) {
+        await services.client.cancelRender(ctx, job.data.renderId).catch(() => undefined);
+        return await finish("timed-out", {
+          text: text(lang, "export_timed_out"),
+          actions: buttons(lang, ["export"]),
+        });
+      }
+      if (status.progress !== job.data.lastProgress) {
+        await progress.finish({
+          progress: text(lang, "export_started", { progress: Math.round(status.progress) }),
+          actions: cancelButton(lang, job),
+        });
+      }
+      return await pollLater({ lastProgress: status.progress });
+    } catch (error) {
+      if (error instanceof DelayedError || signal?.aborted) throw error;
+      log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "render-error");
+      return finish("error", errorReply(error, lang));
+    }
+  };
+}
+
+function completedReply(
+  services: JobServices,
+  ref: ConversationRef,
+  lang: RenderJobData["lang"],
+  url: string,
+  record: Awaited<ReturnType<JobServices["sessions"]["find"]>>,
+) {
+  const links = record
+    ? [
+        {
+          label: text(lang, "task_link_label"),
+          url: taskLink({
+            webUrl: services.client.webUrl,
+            taskId: record.taskId,
+            sessionId: record.sessionId,
+            source: services.client.attribution.source,
+            version: services.client.attribution.version,
+            platform: ref.platform,
+          }),
+        },
+      ]
+    : [];
+  return {
+    text: text(lang, "export_done", { url }),
+    video: { url },
+    links,
+    actions: buttons(lang, ANSWER_ACTIONS),
+  };
+}
+
+function cancelButton(lang: RenderJobData["lang"], job: Job<RenderJobData>) {
+  return buttons(lang, ["cancel"], `render:${job.id}`);
+}
+
+async function releaseExport(services: JobServices, job: Job<RenderJobData>): Promise<void> {
+  // Only the lock this job holds: a newer export of the thread must keep its own.
+  const key = services.keys.exportLock(job.data.refKey);
+  await services.redis.eval(
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+    1,
+    key,
+    job.id!,
+  );
+}

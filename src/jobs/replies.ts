@@ -1,0 +1,48 @@
+import { errorText } from "../core/conversation/error-replies.js";
+import type { Lang } from "../core/conversation/language.js";
+import type { ActionKind, Reply, ReplyAction } from "../core/conversation/reply.js";
+import { type TextKey, text } from "../core/conversation/texts.js";
+
+const BUTTON_TEXT: Record<ActionKind, TextKey> = {
+  export: "button_export",
+  timeline: "button_timeline",
+  credits: "button_credits",
+  cancel: "button_cancel",
+  retry: "button_retry",
+  new: "button_new",
+  help: "button_help",
+};
+
+/** Buttons in the conversation's language. */
+export function buttons(lang: Lang, kinds: readonly ActionKind[], arg?: string): ReplyAction[] {
+  return [...new Set(kinds)].map((kind) => ({
+    kind,
+    label: text(lang, BUTTON_TEXT[kind]),
+    ...(arg ? { arg } : {}),
+  }));
+}
+
+/** The actions every finished answer offers. */
+export const ANSWER_ACTIONS: readonly ActionKind[] = ["export", "timeline", "credits"];
+
+/** The user's text for an error, with its link, and a Retry button when sending again can help. */
+export function errorReply(error: unknown, lang: Lang, retryArg?: string): Reply {
+  const described = errorText(error, lang);
+  return {
+    text: described.text,
+    tone: "error",
+    ...(described.link ? { links: [described.link] } : {}),
+    ...(retryArg ? { actions: buttons(lang, ["retry"], retryArg) } : {}),
+  };
+}
+
+/** Error codes after which the same message can simply be sent again later. */
+export function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return (
+    code === "NEMO_RATE_LIMITED" ||
+    code === "NEMO_UNAVAILABLE" ||
+    code === "NEMO_OUT_OF_CREDITS" ||
+    code === "NEMO_SESSION_NOT_FOUND"
+  );
+}

@@ -1,0 +1,24 @@
+import type { Redis } from "ioredis";
+import type { SessionManager } from "../core/conversation/session-manager.js";
+import type { Logger } from "../core/logger.js";
+import type { NemoClient } from "../core/nemo/client.js";
+import type { Delivery } from "./delivery.js";
+import type { Keys } from "./keys.js";
+import type { Queues } from "./queues.js";
+import type { SentMarker } from "./sent-marker.js";
+import type { ThreadLine } from "./thread-line.js";
+import type { Timings } from "./timings.js";
+
+/** What the gateway and the job processors share within one process. */
+export interface JobServices {
+  redis: Redis;
+  keys: Keys;
+  client: NemoClient;
+  sessions: SessionManager;
+  line: ThreadLine;
+  sent: SentMarker;
+  queues: Queues;
+  delivery: Delivery;
+  timings: Timings;
+  logger: Logger;
+}

@@ -1,0 +1,105 @@
+import type { Redis } from "ioredis";
+import type { Keys } from "./keys.js";
+
+/** One piece of work waiting in a thread's line: which queue holds it, and its job id. */
+export interface LineEntry {
+  queue: string;
+  jobId: string;
+}
+
+const encode = (entry: LineEntry): string => `${entry.queue}|${entry.jobId}`;
+const decode = (raw: string): LineEntry => {
+  const bar = raw.indexOf("|");
+  return { queue: raw.slice(0, bar), jobId: raw.slice(bar + 1) };
+};
+
+// Atomically: the caller is the head → "head"; still in line → remember it parked → "parked"; else "gone".
+const PARK = `
+local head = redis.call('LINDEX', KEYS[1], 0)
+if head == ARGV[1] then return 'head' end
+if redis.call('LPOS', KEYS[1], ARGV[1]) then
+  redis.call('SADD', KEYS[2], ARGV[1])
+  return 'parked'
+end
+return 'gone'`;
+
+// Atomically: leave the line; return the new head when it is parked (the leaver wakes it).
+const LEAVE = `
+redis.call('LREM', KEYS[1], 1, ARGV[1])
+redis.call('SREM', KEYS[2], ARGV[1])
+local nextEntry = redis.call('LINDEX', KEYS[1], 0)
+if nextEntry and redis.call('SREM', KEYS[2], nextEntry) == 1 then return nextEntry end
+return false`;
+
+// Atomically: remove a waiting entry, but never the head (it is running).
+const WITHDRAW = `
+if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then return 0 end
+redis.call('SREM', KEYS[2], ARGV[1])
+return redis.call('LREM', KEYS[1], 1, ARGV[1])`;
+
+/**
+ * Per-thread ordering on top of BullMQ (whose open-source edition has no job groups): work of one
+ * thread runs one at a time, in arrival order; threads run in parallel. The line lives in Redis,
+ * so it survives restarts and is shared by every worker.
+ */
+export class ThreadLine {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /** Joins the end of the line; resolves to how many entries are ahead. */
+  async join(refKey: string, entry: LineEntry): Promise<number> {
+    const length = await this.redis.rpush(this.keys.line(refKey), encode(entry));
+    return length - 1;
+  }
+
+  async head(refKey: string): Promise<LineEntry | undefined> {
+    const raw = await this.redis.lindex(this.keys.line(refKey), 0);
+    return raw ? decode(raw) : undefined;
+  }
+
+  /** Index in the line (0 = running), or -1 when not in it. */
+  async position(refKey: string, entry: LineEntry): Promise<number> {
+    const index = await this.redis.lpos(this.keys.line(refKey), encode(entry));
+    return index ?? -1;
+  }
+
+  async park(refKey: string, entry: LineEntry): Promise<"head" | "parked" | "gone"> {
+    return (await this.redis.eval(
+      PARK,
+      2,
+      this.keys.line(refKey),
+      this.keys.parked(refKey),
+      encode(entry),
+    )) as "head" | "parked" | "gone";
+  }
+
+  /** Leaves the line; resolves to the next entry when it is parked and must be woken. */
+  async leave(refKey: string, entry: LineEntry): Promise<LineEntry | undefined> {
+    const next = (await this.redis.eval(
+      LEAVE,
+      2,
+      this.keys.line(refKey),
+      this.keys.parked(refKey),
+      encode(entry),
+    )) as string | null;
+    return next ? decode(next) : undefined;
+  }
+
+  /** Removes a waiting (not running) entry; false when it is running or not in line. */
+  async withdraw(refKey: string, entry: LineEntry): Promise<boolean> {
+    const removed = (await this.redis.eval(
+      WITHDRAW,
+      2,
+      this.keys.line(refKey),
+      this.keys.parked(refKey),
+      encode(entry),
+    )) as number;
+    return removed > 0;
+  }
+
+  async entries(refKey: string): Promise<LineEntry[]> {
+    return (await this.redis.lrange(this.keys.line(refKey), 0, -1)).map(decode);
+  }
+}

@@ -1,0 +1,63 @@
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { Lang } from "../core/conversation/language.js";
+import { text } from "../core/conversation/texts.js";
+import { isLongGeneration, toolLabel } from "../core/conversation/tool-labels.js";
+import type { MessageStream } from "../core/nemo/message-stream.js";
+import type { Delivery } from "./delivery.js";
+import type { ProgressMessage } from "./progress-message.js";
+
+export interface StreamOutcome {
+  /** All text the backend said, in order. */
+  text: string;
+  /** A generation finished during the stream (its raw video was reported). */
+  rawVideoReported: boolean;
+  /** Post-production (music and title) ran after the generation. */
+  postProduction: boolean;
+}
+
+/**
+ * Reads one message stream into the thread: tool calls become progress labels, "still working" shows
+ * every `stillWorkingMs`, a finished generation is reported at once (the first of the two stages).
+ */
+export async function followStream(
+  stream: MessageStream,
+  ref: ConversationRef,
+  lang: Lang,
+  progress: ProgressMessage,
+  delivery: Delivery,
+  stillWorkingMs: number,
+): Promise<StreamOutcome> {
+  const outcome: StreamOutcome = { text: "", rawVideoReported: false, postProduction: false };
+  const started = Date.now();
+  let label = text(lang, "ack");
+  const still = setInterval(() => {
+    const minutes = Math.max(1, Math.round((Date.now() - started) / 60_000));
+    progress.update({ progress: `${label}\n${text(lang, "still_working", { minutes })}` });
+  }, stillWorkingMs);
+  try {
+    for await (const event of stream) {
+      switch (event.kind) {
+        case "tool_call":
+          label = toolLabel(event.name, lang);
+          if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
+            outcome.postProduction = true;
+          progress.update({ progress: label });
+          break;
+        case "tool_result":
+          if (isLongGeneration(event.name) && !outcome.rawVideoReported) {
+            outcome.rawVideoReported = true;
+            await delivery.post(ref, { text: text(lang, "raw_video_ready") });
+          }
+          break;
+        case "text":
+          outcome.text += event.text;
+          break;
+        case "heartbeat":
+          break;
+      }
+    }
+  } finally {
+    clearInterval(still);
+  }
+  return outcome;
+}

@@ -1,0 +1,102 @@
+import { type Job, Worker, type WorkerOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { parseRefKey } from "../core/conversation/conversation-ref.js";
+import { text } from "../core/conversation/texts.js";
+import type { AttachmentSourceOptions } from "./attachment-source.js";
+import { leaveLine } from "./line-gate.js";
+import { type DeliverJobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
+import { createRenderProcessor } from "./render-processor.js";
+import type { JobServices } from "./services.js";
+import { createTurnProcessor } from "./turn-processor.js";
+import { createUploadProcessor } from "./upload-processor.js";
+
+export interface WorkerConcurrency {
+  turn: number;
+  upload: number;
+  render: number;
+  deliver: number;
+}
+
+export const DEFAULT_CONCURRENCY: WorkerConcurrency = { turn: 50, upload: 4, render: 20, deliver: 20 };
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs; running streams get the grace period, then are left for recovery. */
+  close(): Promise<void>;
+}
+
+/** Starts the turn, upload, render and deliver workers of this process. */
+export function startWorkers(
+  services: JobServices,
+  connection: Redis,
+  options: {
+    concurrency?: Partial<WorkerConcurrency>;
+    sources: AttachmentSourceOptions;
+    maxUploadBytes: number;
+  },
+): RunningWorkers {
+  const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
+  const { timings, logger } = services;
+  const base: Omit<WorkerOptions, "concurrency"> = {
+    connection,
+    prefix: services.keys.bull,
+    lockDuration: timings.lockDurationMs,
+    stalledInterval: timings.stalledIntervalMs,
+    // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
+    maxStalledCount: 5,
+  };
+  const workers = [
+    new Worker<TurnJobData>(QUEUE.turn, createTurnProcessor(services), {
+      ...base,
+      concurrency: concurrency.turn,
+    }),
+    new Worker<UploadJobData>(
+      QUEUE.upload,
+      createUploadProcessor(services, options.sources, options.maxUploadBytes),
+      {
+        ...base,
+        concurrency: concurrency.upload,
+      },
+    ),
+    new Worker(QUEUE.render, createRenderProcessor(services), { ...base, concurrency: concurrency.render }),
+    new Worker<DeliverJobData>(
+      QUEUE.deliver,
+      (job) => services.delivery.deliver(job.data, parseRefKey(job.data.refKey)),
+      { ...base, concurrency: concurrency.deliver },
+    ),
+  ];
+  const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
+  for (const worker of workers) {
+    worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
+    worker.on("failed", (job: Job | undefined, error) => {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      logger.warn({ queue: worker.name, job: job.id, final, err: error.message }, "job-failed");
+      if (!final || (worker.name !== QUEUE.turn && worker.name !== QUEUE.upload)) return;
+      // A thread's line must never stay blocked by work that will not run again.
+      const data = job.data as TurnJobData;
+      void (async () => {
+        await leaveLine(job, services.line, data.refKey, lineQueues, logger);
+        await services.delivery.post(parseRefKey(data.refKey), {
+          text: text(data.lang, "internal_error"),
+          tone: "error",
+        });
+      })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
+    });
+  }
+  return {
+    workers,
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
+      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      const timer = new Promise<"timeout">((resolve) =>
+        setTimeout(() => resolve("timeout"), timings.shutdownGraceMs).unref(),
+      );
+      if ((await Promise.race([graceful, timer])) === "timeout") {
+        logger.warn({ graceMs: timings.shutdownGraceMs }, "shutdown-grace-over-leaving-jobs-for-recovery");
+        for (const worker of workers) worker.cancelAllJobs("shutdown");
+        await Promise.all(workers.map((worker) => worker.close(true)));
+      }
+    },
+  };
+}

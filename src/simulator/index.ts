@@ -1,0 +1,5 @@
+export { parseSimulatorArgs, runSimulatorCli } from "./main.js";
+export { DEFAULT_OPTIONS } from "./options.js";
+export { SAMPLE_MP4 } from "./sample-mp4.js";
+export { startSimulator } from "./server.js";
+export type { Dialect, Fault, RecordedRequest, Route, Simulator, SimulatorOptions } from "./types.js";

@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SimContext } from "./context.js";
+import type { UserAccount } from "./credits.js";
+import { sendMp4 } from "./files.js";
+import { header, isRecord, readJson, sendJson } from "./http-util.js";
+import { advance, cancel, isFinal, type Render } from "./render-store.js";
+import { isRenderable } from "./sessions/state.js";
+import type { Fault, RecordedRequest } from "./types.js";
+
+const ATTRIBUTION_HEADERS = ["x-skill-source", "x-skill-version", "x-skill-platform"];
+
+type RenderFail = Extract<Fault, { kind: "render-fail" }>;
+
+function isRenderFail(fault: Fault): fault is RenderFail {
+  return fault.kind === "render-fail";
+}
+
+function fail(res: ServerResponse, error: string, status = 200, extra: Record<string, unknown> = {}): void {
+  sendJson(res, status, { success: false, error, ...extra });
+}
+
+function outputUrl(ctx: SimContext, render: Render): string {
+  return `${ctx.url}/files/render_${encodeURIComponent(render.id)}.mp4`;
+}
+
+/** `POST /api/render/proxy/lambda` {id, sessionId, draft, output} */
+export async function handleRenderStart(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  account: UserAccount,
+  record: RecordedRequest,
+): Promise<void> {
+  const body = await readJson(req);
+  if (!body.ok) return fail(res, body.error, 400);
+  const value = isRecord(body.value) ? body.value : {};
+  const { id, sessionId, draft } = value;
+  if (typeof sessionId === "string") record.sessionId = sessionId;
+  const unattributed = ATTRIBUTION_HEADERS.some((name) => header(req, name).trim() === "");
+  if (ctx.options.exportBlocked || unattributed) return fail(res, "export requires a paid plan", 402);
+  if (
+    typeof id !== "string" ||
+    id === "" ||
+    typeof sessionId !== "string" ||
+    sessionId === "" ||
+    draft == null
+  ) {
+    return fail(res, "missing id, sessionId or draft");
+  }
+  if (ctx.renders.has(id)) return fail(res, "duplicate render id");
+  if (!ctx.sessions.owned(sessionId, account.id)) {
+    return fail(res, "session not found", 200, { code: 1002, message: "session not found" });
+  }
+  if (!isRenderable(draft)) return fail(res, "nothing to render");
+  const fault = ctx.faults.take("render-start", isRenderFail);
+  const render = ctx.renders.create(
+    id,
+    sessionId,
+    account.id,
+    fault ? (fault.error ?? "render failed") : undefined,
+  );
+  sendJson(res, 200, { success: true, data: { id: render.id, status: render.status } });
+}
+
+function statusBody(ctx: SimContext, render: Render): Record<string, unknown> {
+  const url = render.status === "completed" ? outputUrl(ctx, render) : undefined;
+  const base = { id: render.id, status: render.status, progress: render.progress };
+  if (ctx.options.renderForm === "data") {
+    return {
+      success: true,
+      data: { ...base, ...(url ? { outputUrl: url } : {}), ...(render.error ? { error: render.error } : {}) },
+    };
+  }
+  return {
+    success: true,
+    ...base,
+    ...(url ? { output: { url } } : {}),
+    ...(render.error ? { error: render.error } : {}),
+  };
+}
+
+function findRender(
+  ctx: SimContext,
+  res: ServerResponse,
+  account: UserAccount,
+  id: string,
+  record: RecordedRequest,
+  notFoundStatus = 200,
+): Render | undefined {
+  const render = ctx.renders.owned(id, account.id);
+  if (!render) {
+    fail(res, "render not found", notFoundStatus);
+    return undefined;
+  }
+  record.sessionId = render.sessionId;
+  return render;
+}
+
+/** `GET /api/render/proxy/lambda/<id>`: every poll advances the render. */
+export function handleRenderStatus(
+  ctx: SimContext,
+  res: ServerResponse,
+  account: UserAccount,
+  id: string,
+  record: RecordedRequest,
+): void {
+  const render = findRender(ctx, res, account, id, record);
+  if (!render) return;
+  advance(render, ctx.options.renderSteps);
+  sendJson(res, 200, statusBody(ctx, render));
+}
+
+/** `POST /api/render/proxy/lambda/<id>/cancel`: a running render fails with "cancelled". */
+export function handleRenderCancel(
+  ctx: SimContext,
+  res: ServerResponse,
+  account: UserAccount,
+  id: string,
+  record: RecordedRequest,
+): void {
+  const render = findRender(ctx, res, account, id, record);
+  if (!render) return;
+  // Cancelling a finished render is a successful no-op (a completed render stays completed).
+  if (!isFinal(render)) cancel(render);
+  sendJson(res, 200, { success: true });
+}
+
+/** `GET /api/render/proxy/<id>/download`: the MP4 of a completed render. */
+export function handleDownload(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  account: UserAccount,
+  id: string,
+  record: RecordedRequest,
+): void {
+  const render = findRender(ctx, res, account, id, record, 404);
+  if (!render) return;
+  if (render.status === "completed") sendMp4(req, res, `${render.id}.mp4`);
+  else fail(res, "render not completed", 409);
+}

@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SimContext } from "./context.js";
+import type { UserAccount } from "./credits.js";
+import { isImmediate, isStreamFault, sendFault } from "./faults.js";
+import { isRecord, readJson, sendEnvelope, sendHttpError } from "./http-util.js";
+import { classifyMessage } from "./sessions/intents.js";
+import { buildScript, type Step } from "./sessions/script.js";
+import { hasVideo } from "./sessions/state.js";
+import { SseStream } from "./sse.js";
+import type { RecordedRequest } from "./types.js";
+
+interface RunSseBody {
+  sessionId: string;
+  text: string;
+}
+
+/** Validates the snake_case body; returns the fields or an error message. */
+export function parseRunSseBody(body: unknown): RunSseBody | string {
+  if (!isRecord(body)) return "body must be a JSON object";
+  if (body.app_name !== "nemo_agent") return "app_name must be nemo_agent";
+  if (typeof body.session_id !== "string" || body.session_id === "") return "session_id is required";
+  const message = body.new_message;
+  const parts = isRecord(message) ? message.parts : undefined;
+  const first: unknown = Array.isArray(parts) ? parts[0] : undefined;
+  const text = isRecord(first) ? first.text : undefined;
+  if (typeof text !== "string" || text.trim() === "") return "new_message.parts[0].text is required";
+  return { sessionId: body.session_id, text };
+}
+
+/**
+ * Plays the steps. Output goes to the stream only while it is alive; time and state effects go on after
+ * the client is gone (the backend keeps working), until the simulator closes.
+ */
+export async function runSteps(ctx: SimContext, stream: SseStream, steps: Step[]): Promise<void> {
+  for (const step of steps) {
+    switch (step.kind) {
+      case "text":
+        stream.text(step.text);
+        break;
+      case "tool-call":
+        stream.toolCall(step.name, step.args);
+        break;
+      case "tool-result":
+        stream.toolResult(step.name, step.result);
+        break;
+      case "effect":
+        step.apply();
+        break;
+      case "work": {
+        stream.startHeartbeats(ctx.options.heartbeatIntervalMs);
+        const finished = await ctx.sleep(step.ms);
+        stream.stopHeartbeats();
+        if (!finished) return;
+        break;
+      }
+    }
+  }
+}
+
+/** `POST /run_sse` */
+export async function handleRunSse(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  account: UserAccount,
+  record: RecordedRequest,
+): Promise<void> {
+  const body = await readJson(req);
+  if (!body.ok) return sendHttpError(res, 400, body.error);
+  const parsed = parseRunSseBody(body.value);
+  if (typeof parsed === "string") return sendHttpError(res, 400, parsed);
+  record.sessionId = parsed.sessionId;
+  // A status/code fault is the backend refusing the request: the message is not processed nor counted.
+  const immediate = ctx.faults.take("run_sse", isImmediate);
+  if (immediate) return sendFault(res, immediate);
+  const session = ctx.sessions.owned(parsed.sessionId, account.id);
+  if (!session) return sendEnvelope(res, 1002, "session not found");
+  session.runSseCount += 1;
+
+  const { options } = ctx;
+  const intent = classifyMessage(parsed.text, hasVideo(session.state));
+  if (intent.kind === "generate" && account.available < options.generationCost) {
+    return sendEnvelope(res, 2001, "insufficient credits", { bind_id: account.bindId });
+  }
+
+  const fault = ctx.faults.take("run_sse", isStreamFault);
+  const stream = new SseStream(res, {
+    dialect: options.dialect,
+    chunkText: options.chunkText,
+    ...(fault?.kind === "disconnect" ? { disconnectAfter: fault.afterEvents } : {}),
+    ...(fault?.kind === "malformed" ? { malformed: fault.count } : {}),
+  });
+  stream.start();
+  if (fault?.kind === "heartbeats-only") {
+    stream.startHeartbeats(options.heartbeatIntervalMs);
+    await stream.closed;
+    return;
+  }
+  const steps = buildScript(intent, { session, account, ledger: ctx.users, options, baseUrl: ctx.url });
+  await runSteps(ctx, stream, steps);
+  stream.end();
+}

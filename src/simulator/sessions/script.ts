@@ -1,0 +1,176 @@
+import type { UserAccount, UserLedger } from "../credits.js";
+import type { ResolvedOptions } from "../options.js";
+import type { Intent } from "./intents.js";
+import { shorten, titleCase } from "./intents.js";
+import {
+  findTrack,
+  hasVideo,
+  putTrack,
+  removeTracks,
+  type Session,
+  singleSegmentTrack,
+  TRACK_AUDIO,
+  TRACK_TEXT,
+  TRACK_VIDEO,
+  videoLengthMs,
+} from "./state.js";
+
+/** One beat of a reply: something streamed, time passing, or a change to the state. */
+export type Step =
+  | { kind: "text"; text: string }
+  | { kind: "tool-call"; name: string; args: Record<string, unknown> }
+  | { kind: "tool-result"; name: string; result: Record<string, unknown> }
+  | { kind: "work"; ms: number }
+  | { kind: "effect"; apply: () => void };
+
+export interface ScriptEnv {
+  session: Session;
+  account: UserAccount;
+  ledger: UserLedger;
+  options: ResolvedOptions;
+  baseUrl: string;
+}
+
+export const TEXT_VIDEO_READY =
+  "Your video is ready! Preview it in the timeline, then click the Export button to download it.";
+export const TEXT_POST_PRODUCTION =
+  "I added background music and a title. Open the timeline panel to review.";
+
+const GENERATED_MS = 10_000;
+const TITLE_MS = 3_000;
+
+function generation(prompt: string, env: ScriptEnv): Step[] {
+  const { session, account, ledger, options } = env;
+  const cost = options.generationCost;
+  const state = session.state;
+  const short = shorten(prompt);
+  const title = titleCase(short);
+  const url = `${env.baseUrl}/files/gen_${session.id}_${state.generated_media.length + 1}.mp4`;
+  return [
+    { kind: "effect", apply: () => ledger.freeze(account, cost) },
+    { kind: "tool-call", name: "generate_video", args: { prompt } },
+    { kind: "work", ms: options.generationMs },
+    {
+      kind: "effect",
+      apply: () => {
+        ledger.spend(account, cost);
+        putTrack(
+          state,
+          singleSegmentTrack(TRACK_VIDEO, GENERATED_MS, { title: short, width: 1920, height: 1080 }),
+        );
+        state.video_infos.push({
+          url,
+          filename: url.slice(url.lastIndexOf("/") + 1),
+          duration: 10,
+          width: 1920,
+          height: 1080,
+        });
+        state.generated_media.push({ type: "video", url, prompt });
+      },
+    },
+    { kind: "tool-result", name: "generate_video", result: { status: "success", video_url: url } },
+    { kind: "text", text: TEXT_VIDEO_READY },
+    { kind: "tool-call", name: "add_post_production", args: { music: "Lo-fi", title } },
+    { kind: "work", ms: options.editMs },
+    {
+      kind: "effect",
+      apply: () => {
+        const length = videoLengthMs(state) || GENERATED_MS;
+        putTrack(state, singleSegmentTrack(TRACK_AUDIO, length, { name: "Lo-fi", volume: 35 }));
+        putTrack(state, singleSegmentTrack(TRACK_TEXT, TITLE_MS, { title }));
+      },
+    },
+    { kind: "tool-result", name: "add_post_production", result: { status: "success" } },
+    { kind: "text", text: TEXT_POST_PRODUCTION },
+  ];
+}
+
+/** tool call, work, effect, tool result, then the text unless edits are silent. */
+function edit(
+  env: ScriptEnv,
+  tool: string,
+  args: Record<string, unknown>,
+  apply: () => void,
+  text: string,
+): Step[] {
+  const steps: Step[] = [
+    { kind: "tool-call", name: tool, args },
+    { kind: "work", ms: env.options.editMs },
+    { kind: "effect", apply },
+    { kind: "tool-result", name: tool, result: { status: "success" } },
+  ];
+  if (!env.options.silentEdits) steps.push({ kind: "text", text });
+  return steps;
+}
+
+function say(text: string): Step[] {
+  return [{ kind: "text", text }];
+}
+
+/** The steps answering one message. */
+export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
+  const state = env.session.state;
+  switch (intent.kind) {
+    case "generate":
+      return generation(intent.prompt, env);
+    case "title":
+      return edit(
+        env,
+        "add_title",
+        { title: intent.title },
+        () => putTrack(state, singleSegmentTrack(TRACK_TEXT, TITLE_MS, { title: intent.title })),
+        `Added the title "${intent.title}". Drag it on the timeline to move it.`,
+      );
+    case "music":
+      return edit(
+        env,
+        "add_music",
+        { name: "Upbeat", volume: 35 },
+        () =>
+          putTrack(
+            state,
+            singleSegmentTrack(TRACK_AUDIO, videoLengthMs(state) || GENERATED_MS, {
+              name: "Upbeat",
+              volume: 35,
+            }),
+          ),
+        "Added upbeat background music at 35% volume. Open the timeline panel to adjust it.",
+      );
+    case "remove-title":
+      if (!findTrack(state, TRACK_TEXT)) return say("There is no title to remove.");
+      return edit(
+        env,
+        "remove_title",
+        {},
+        () => removeTracks(state, TRACK_TEXT),
+        "Removed the title from the timeline.",
+      );
+    case "trim": {
+      if (!hasVideo(state)) return say("There is no video to trim yet. Ask me to generate one first.");
+      const seconds = Math.round(videoLengthMs(state) / 2) / 1000;
+      return edit(
+        env,
+        "trim_video",
+        { factor: 0.5 },
+        () => trim(env.session),
+        `Trimmed the video to ${seconds}s. Preview it in the timeline.`,
+      );
+    }
+    case "chat":
+      return say(
+        `You said: "${intent.text}". I can generate a video, add a title or background music, or make it shorter. What would you like?`,
+      );
+  }
+}
+
+/** Halves every video segment; music longer than the video is cut to its length. */
+function trim(session: Session): void {
+  const state = session.state;
+  for (const segment of findTrack(state, TRACK_VIDEO)?.sg ?? []) {
+    segment.d = Math.round((segment.d ?? 0) / 2);
+  }
+  const length = videoLengthMs(state);
+  for (const segment of findTrack(state, TRACK_AUDIO)?.sg ?? []) {
+    if ((segment.d ?? 0) > length) segment.d = length;
+  }
+}
