@@ -31,6 +31,12 @@ const schema = z.object({
   NEMO_SKILL_SOURCE: optionalText,
   NEMO_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(500),
   REDIS_URL: optionalUrl,
+  /** Prefix of every Redis key and queue (written as a hash tag); one per deployment. */
+  KEY_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]+$/, { message: "letters, digits, '.', '_' or '-' only" })
+    .default("nemo"),
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: optionalText,

@@ -43,6 +43,12 @@ export class ProgressMessage {
     return this.messageId;
   }
 
+  /** Leaves the current message as it is; what comes next is posted as a new message (a fresh notification). */
+  detach(): void {
+    this.cancel();
+    this.messageId = undefined;
+  }
+
   /** Drops pending updates (the job is leaving the message as it is). */
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);

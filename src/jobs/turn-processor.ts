@@ -127,14 +127,7 @@ class Turn {
     });
     let outcome: Awaited<ReturnType<typeof followStream>>;
     try {
-      outcome = await followStream(
-        stream,
-        this.ref,
-        data.lang,
-        this.progress,
-        this.services.delivery,
-        this.services.timings.stillWorkingMs,
-      );
+      outcome = await followStream(stream, data.lang, this.progress, this.services.timings.stillWorkingMs);
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
       const unreached =

@@ -1,9 +1,7 @@
-import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { Lang } from "../core/conversation/language.js";
 import { text } from "../core/conversation/texts.js";
 import { isLongGeneration, toolLabel } from "../core/conversation/tool-labels.js";
 import type { MessageStream } from "../core/nemo/message-stream.js";
-import type { Delivery } from "./delivery.js";
 import type { ProgressMessage } from "./progress-message.js";
 
 export interface StreamOutcome {
@@ -21,10 +19,8 @@ export interface StreamOutcome {
  */
 export async function followStream(
   stream: MessageStream,
-  ref: ConversationRef,
   lang: Lang,
   progress: ProgressMessage,
-  delivery: Delivery,
   stillWorkingMs: number,
 ): Promise<StreamOutcome> {
   const outcome: StreamOutcome = { text: "", rawVideoReported: false, postProduction: false };
@@ -45,8 +41,10 @@ export async function followStream(
           break;
         case "tool_result":
           if (isLongGeneration(event.name) && !outcome.rawVideoReported) {
+            // First of the two reports: the acknowledgement says the raw video is ready; the rest is a new message.
             outcome.rawVideoReported = true;
-            await delivery.post(ref, { text: text(lang, "raw_video_ready") });
+            await progress.finish({ progress: text(lang, "raw_video_ready") });
+            progress.detach();
           }
           break;
         case "text":

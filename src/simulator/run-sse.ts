@@ -70,6 +70,7 @@ export async function handleRunSse(
   const parsed = parseRunSseBody(body.value);
   if (typeof parsed === "string") return sendHttpError(res, 400, parsed);
   record.sessionId = parsed.sessionId;
+  record.message = parsed.text;
   // A status/code fault is the backend refusing the request: the message is not processed nor counted.
   const immediate = ctx.faults.take("run_sse", isImmediate);
   if (immediate) return sendFault(res, immediate);

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   at: number;
   /** The session the request names (path or body), when it names one. */
   sessionId?: string;
+  /** `/run_sse`: the message text, so tests can prove what was sent and in which order. */
+  message?: string;
 }
 
 export type Fault =

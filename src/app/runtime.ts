@@ -1,0 +1,106 @@
+import { Redis } from "ioredis";
+import type { Config } from "../config.js";
+import type { Messengers } from "../core/conversation/messenger.js";
+import { SessionManager } from "../core/conversation/session-manager.js";
+import type { Logger } from "../core/logger.js";
+import { NemoClient } from "../core/nemo/client.js";
+import { ConversationGateway } from "../jobs/conversation-gateway.js";
+import { Delivery } from "../jobs/delivery.js";
+import { Keys } from "../jobs/keys.js";
+import { closeQueues, createQueues } from "../jobs/queues.js";
+import { RedisConversationStore, RedisKeyValueStore } from "../jobs/redis-conversation-store.js";
+import { SentMarker } from "../jobs/sent-marker.js";
+import type { JobServices } from "../jobs/services.js";
+import { ThreadLine } from "../jobs/thread-line.js";
+import { PRODUCTION_TIMINGS, type Timings } from "../jobs/timings.js";
+import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
+import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
+
+export interface RuntimeOptions {
+  config: Config;
+  logger: Logger;
+  messengers: Messengers;
+  /** Redis key prefix (hash-tagged); tests use a unique one each. */
+  prefix?: string | undefined;
+  timings?: Partial<Timings> | undefined;
+  /** Extra NemoClient settings (tests shorten the 429 wait). */
+  rateLimitWaitMs?: number | undefined;
+}
+
+/** Everything one process of the bot needs, wired from configuration. */
+export class Runtime {
+  readonly gateway: ConversationGateway;
+  private workers: RunningWorkers | undefined;
+
+  private constructor(
+    readonly services: JobServices,
+    private readonly config: Config,
+    private readonly embedded: EmbeddedRedis | undefined,
+  ) {
+    this.gateway = new ConversationGateway(services, config.NEMO_MAX_UPLOAD_MB * 1024 * 1024);
+  }
+
+  static async create(options: RuntimeOptions): Promise<Runtime> {
+    const { config, logger } = options;
+    const embedded = config.REDIS_URL ? undefined : await startEmbeddedRedis(config.DATA_DIR);
+    if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
+    // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
+    const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, redisOptions)
+      : new Redis({ path: embedded!.path, ...redisOptions });
+    redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
+    const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
+    const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
+    const client = new NemoClient({
+      apiUrl: config.NEMO_API_URL,
+      webUrl: config.NEMO_WEB_URL,
+      token: config.NEMO_TOKEN,
+      clientId: config.NEMO_CLIENT_ID,
+      source: config.NEMO_SKILL_SOURCE,
+      store: new RedisKeyValueStore(redis, keys),
+      logger: logger.child({ part: "nemo" }),
+      streamHardCapMs: timings.streamHardCapMs,
+      heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+      ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
+    });
+    const queues = createQueues(redis, keys);
+    const services: JobServices = {
+      redis,
+      keys,
+      client,
+      sessions: new SessionManager(new RedisConversationStore(redis, keys), client),
+      line: new ThreadLine(redis, keys),
+      sent: new SentMarker(redis, keys),
+      queues,
+      delivery: new Delivery(options.messengers, queues.deliver, timings, logger.child({ part: "delivery" })),
+      timings,
+      logger,
+    };
+    return new Runtime(services, config, embedded);
+  }
+
+  startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
+    this.workers = startWorkers(this.services, this.services.redis, {
+      ...(concurrency ? { concurrency } : {}),
+      maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+      sources: {
+        extraHosts: this.config.DOWNLOAD_HOSTS,
+        botAuthorization: this.config.SLACK_BOT_TOKEN
+          ? { slack: `Bearer ${this.config.SLACK_BOT_TOKEN}` }
+          : {},
+        allowLocalFiles: true,
+      },
+    });
+    return this.workers;
+  }
+
+  /** Stops workers (with their grace period), queues, the client and Redis, in that order. */
+  async close(): Promise<void> {
+    await this.workers?.close();
+    await closeQueues(this.services.queues);
+    await this.services.client.close();
+    await this.services.redis.quit().catch(() => undefined);
+    await this.embedded?.stop();
+  }
+}

@@ -1,0 +1,187 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { refKey } from "../src/core/conversation/conversation-ref.js";
+import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
+import { replyText } from "./helpers/recording-messenger.js";
+import { TestRedisServer } from "./helpers/redis-server.js";
+
+let redis: TestRedisServer;
+let bot: BotFixture | undefined;
+beforeAll(async () => {
+  redis = await TestRedisServer.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+afterEach(async () => {
+  await bot?.dispose();
+  bot = undefined;
+});
+
+const sentMessages = (fixture: BotFixture, sessionId: string) =>
+  fixture.sim.requests
+    .filter((request) => request.path === "/run_sse" && request.sessionId === sessionId)
+    .map((request) => request.message);
+
+async function sessionOf(fixture: BotFixture, thread: string): Promise<string> {
+  const record = await fixture.runtime.services.sessions.find(fixture.ref(thread));
+  if (!record) throw new Error(`no session for ${thread}`);
+  return record.sessionId;
+}
+
+describe("ordering", () => {
+  it("runs one thread's messages one at a time in arrival order, and threads in parallel", async () => {
+    bot = await startBot(redis.url, { sim: { latencyMs: 40 } });
+    const { messenger } = bot;
+    const a = ["a1", "a2", "a3", "a4", "a5"];
+    const b = ["b1", "b2"];
+    await Promise.all([...a.map((text) => bot!.say("A", text)), ...b.map((text) => bot!.say("B", text))]);
+    const answered = (thread: string, count: number) => () =>
+      messenger.thread(bot!.ref(thread)).filter((reply) => reply.text?.startsWith("You said")).length ===
+      count;
+    await messenger.waitFor(answered("A", 5), 20_000, "thread A answers");
+    await messenger.waitFor(answered("B", 2), 20_000, "thread B answers");
+
+    expect(sentMessages(bot, await sessionOf(bot, "A"))).toEqual(a);
+    expect(sentMessages(bot, await sessionOf(bot, "B"))).toEqual(b);
+    const firstAcks = messenger.messages
+      .filter((message) => message.thread === refKey(bot!.ref("A")))
+      .map((m) => replyText(m.versions[0]!));
+    expect(firstAcks[2]).toMatch(/2 messages ahead/);
+    // Each answer replaced its own acknowledgement, in order.
+    const answers = messenger.thread(bot.ref("A")).map((reply) => reply.text);
+    expect(answers).toEqual(a.map((text) => expect.stringContaining(`"${text}"`)));
+    // B did not wait for all of A.
+    const sse = bot.sim.requests.filter((request) => request.path === "/run_sse");
+    const lastA = Math.max(
+      ...sse.filter((request) => request.message?.startsWith("a")).map((request) => request.at),
+    );
+    const firstB = Math.min(
+      ...sse.filter((request) => request.message?.startsWith("b")).map((request) => request.at),
+    );
+    expect(firstB).toBeLessThan(lastA);
+  });
+
+  it("processes a re-delivered event once", async () => {
+    bot = await startBot(redis.url);
+    const first = await bot.say("D", "hello once");
+    await bot.runtime.gateway.handle(first);
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("D")).includes("You said"));
+    expect(sentMessages(bot, await sessionOf(bot, "D"))).toEqual(["hello once"]);
+  });
+
+  it("cancels a queued message and never sends it", async () => {
+    bot = await startBot(redis.url, { sim: { latencyMs: 150 } });
+    await bot.say("C", "first");
+    const second = await bot.say("C", "second");
+    await bot.click("C", "cancel", second.id);
+    await bot.say("C", "third");
+    await bot.messenger.waitFor(
+      () =>
+        bot!.messenger.thread(bot!.ref("C")).filter((reply) => reply.text?.startsWith("You said")).length ===
+        2,
+    );
+    expect(sentMessages(bot, await sessionOf(bot, "C"))).toEqual(["first", "third"]);
+    expect(bot.messenger.transcript(bot.ref("C"))).toMatch(/Cancelled/i);
+  });
+});
+
+describe("errors as the user sees them", () => {
+  it("1001: an expired token is replaced silently", async () => {
+    bot = await startBot(redis.url);
+    await bot.say("T", "hello");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("T")).includes("You said"));
+    bot.sim.expireTokens();
+    await bot.say("T", "again");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("T")).includes('"again"'));
+    expect(bot.sim.requests.filter((request) => request.path === "/api/auth/anonymous-token")).toHaveLength(
+      2,
+    );
+  });
+
+  it("1002: a lost session is replaced, the thread remapped and the user told", async () => {
+    bot = await startBot(redis.url);
+    await bot.say("S", "hello");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("S")).includes("You said"));
+    const old = await sessionOf(bot, "S");
+    bot.sim.dropSession(old);
+    await bot.say("S", "still there?");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("S")).includes('"still there?"'));
+    expect(await sessionOf(bot, "S")).not.toBe(old);
+    expect(bot.messenger.transcript(bot.ref("S"))).toMatch(/new project/i);
+  });
+
+  it("2001: out of credits shows the registration link and a Retry button", async () => {
+    bot = await startBot(redis.url);
+    bot.sim.setCredits(0);
+    await bot.say("O", "generate a video of a lighthouse");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("O")).some((reply) => reply.tone === "error"),
+    );
+    const reply = bot.messenger.thread(bot.ref("O")).find((candidate) => candidate.tone === "error")!;
+    expect(reply.text).toMatch(/credit/i);
+    expect(reply.links?.[0]?.url).toMatch(/^https:\/\/web\.example\/.*bind=/);
+    expect(reply.actions?.map((action) => action.kind)).toContain("retry");
+    // After topping up, Retry sends the same message (the refused one was never taken).
+    bot.sim.setCredits(100);
+    await bot.click("O", "retry", reply.actions!.find((action) => action.kind === "retry")!.arg);
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("O")).includes("Music and title added"),
+    );
+  });
+
+  it("429: waits and retries once; when still limited, says so with Retry", async () => {
+    bot = await startBot(redis.url);
+    bot.sim.inject("run_sse", { kind: "status", status: 429 });
+    await bot.say("R", "hello");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("R")).includes("You said"));
+    bot.sim.inject("run_sse", { kind: "status", status: 429 }, 2);
+    await bot.say("R", "again");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("R")).some((reply) => reply.tone === "error"),
+    );
+    const reply = bot.messenger.thread(bot.ref("R")).find((candidate) => candidate.tone === "error")!;
+    expect(reply.text).toMatch(/busy|rate|moment|too many/i);
+    expect(reply.actions?.map((action) => action.kind)).toContain("retry");
+  });
+});
+
+describe("outbox and capacity", () => {
+  it("retries a failing messenger without a second stream", async () => {
+    bot = await startBot(redis.url);
+    bot.messenger.failNext(3);
+    await bot.say("F", "hello through an outage");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("F")).includes("You said"), 20_000);
+    expect(sentMessages(bot, await sessionOf(bot, "F"))).toEqual(["hello through an outage"]);
+  });
+
+  it("lets a turn complete while 50 renders wait, with worker concurrency 1", async () => {
+    bot = await startBot(redis.url, {
+      sim: { renderSteps: 100_000, generationMs: 1, editMs: 1, credits: 10_000 },
+      concurrency: { turn: 1, render: 1, upload: 1, deliver: 1 },
+      timings: { renderPollMs: 200 },
+    });
+    const threads = Array.from({ length: 50 }, (_, index) => `r${index}`);
+    for (const thread of threads) {
+      const record = await bot.runtime.services.sessions.ensure(bot.ref(thread), "en");
+      // Drafts made directly on the backend, so only the renders occupy the bot's queues.
+      for await (const _ of bot.runtime.services.client.sendMessage(
+        { platform: "console" },
+        record.sessionId,
+        "generate a clip",
+      )) {
+      }
+    }
+    for (const thread of threads) await bot.click(thread, "export");
+    await bot.messenger.waitFor(
+      () => threads.every((thread) => bot!.messenger.transcript(bot!.ref(thread)).includes("%")),
+      20_000,
+      "50 renders polling",
+    );
+    await bot.say("X", "are you still answering?");
+    await bot.messenger.waitFor(
+      () => bot!.messenger.transcript(bot!.ref("X")).includes("You said"),
+      20_000,
+      "turn answer",
+    );
+  });
+});
