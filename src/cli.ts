@@ -1,19 +1,35 @@
 #!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { type Role, runBot } from "./app/run-bot.js";
+import { runDemo } from "./app/run-demo.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
 import { runDoctor } from "./doctor/run-doctor.js";
+import { RedisServerMissingError } from "./redis/embedded-redis.js";
 import { runSimulatorCli } from "./simulator/index.js";
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
 
 Commands:
+  start [--role all|gateway|worker]
+            Run the bot: adapters whose credentials are configured and/or the workers
+            (the console chat when no platform is configured and stdin is a terminal).
+  demo      Simulator + private Redis + console chat, fully offline.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed]
             Run the NemoVideo simulator (offline backend for tests and demos).
   doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
   help      Show this text.
 `;
 
+const ROLES: readonly Role[] = ["all", "gateway", "worker"];
+
 async function main(argv: string[]): Promise<number> {
   const [command = "help", ...rest] = argv;
   switch (command) {
+    case "start":
+      return start(rest);
+    case "demo":
+      await runDemo();
+      return 0;
     case "doctor":
       return runDoctor();
     case "simulator":
@@ -27,6 +43,30 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`Unknown command: ${command}\n\n${USAGE}`);
       return 2;
   }
+}
+
+async function start(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { role: { type: "string", default: "all" }, console: { type: "boolean" } } });
+  if (!ROLES.includes(values.role as Role)) {
+    process.stderr.write(`--role must be one of ${ROLES.join(", ")}\n`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  try {
+    await runBot({ config, role: values.role as Role, forceConsole: values.console === true });
+  } catch (error) {
+    if (!(error instanceof RedisServerMissingError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 async function runSimulator(args: string[]): Promise<number> {

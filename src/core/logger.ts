@@ -1,4 +1,4 @@
-import { type Logger as PinoLogger, pino } from "pino";
+import { destination, type Logger as PinoLogger, pino } from "pino";
 
 /** The structured logger every layer uses: `log.info({ thread, job }, "turn-started")`. */
 export type Logger = PinoLogger;
@@ -17,12 +17,14 @@ const SECRET_PATHS = [
   "*.signingSecret",
 ];
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
+export function createLogger(options: { level?: string; name?: string; file?: string } = {}): Logger {
+  const settings = {
     name: options.name ?? "nemo-video-bot",
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     redact: { paths: SECRET_PATHS, censor: "[redacted]" },
-  });
+  };
+  // The console chat owns the terminal, so its logs go to a file instead.
+  return options.file ? pino(settings, destination({ dest: options.file, mkdir: true, sync: false })) : pino(settings);
 }
 
 /** A logger that writes nothing, for tests and library use. */

@@ -26,6 +26,8 @@ export async function followStream(
   const outcome: StreamOutcome = { text: "", rawVideoReported: false, postProduction: false };
   const started = Date.now();
   let label = text(lang, "ack");
+  // Text after a tool call or result is a new message of the backend: keep it a paragraph of its own.
+  let newParagraph = false;
   const still = setInterval(() => {
     const minutes = Math.max(1, Math.round((Date.now() - started) / 60_000));
     progress.update({ progress: `${label}\n${text(lang, "still_working", { minutes })}` });
@@ -34,12 +36,14 @@ export async function followStream(
     for await (const event of stream) {
       switch (event.kind) {
         case "tool_call":
+          newParagraph = true;
           label = toolLabel(event.name, lang);
           if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
             outcome.postProduction = true;
           progress.update({ progress: label });
           break;
         case "tool_result":
+          newParagraph = true;
           if (isLongGeneration(event.name) && !outcome.rawVideoReported) {
             // First of the two reports: the acknowledgement says the raw video is ready; the rest is a new message.
             outcome.rawVideoReported = true;
@@ -48,6 +52,8 @@ export async function followStream(
           }
           break;
         case "text":
+          if (newParagraph && outcome.text.trim()) outcome.text += "\n\n";
+          newParagraph = false;
           outcome.text += event.text;
           break;
         case "heartbeat":

@@ -9,7 +9,7 @@ export function renderConsoleReply(reply: Reply, choices: number[]): string {
   const lines: string[] = [];
   if (reply.progress) lines.push(clean(reply.progress));
   if (reply.text) lines.push(clean(reply.text));
-  if (reply.video) {
+  if (reply.video && !reply.text?.includes(reply.video.url)) {
     const title = reply.video.title ? `${clean(reply.video.title)}: ` : "";
     lines.push(`🎬 ${title}${clean(reply.video.url)}`);
   }

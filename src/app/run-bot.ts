@@ -1,0 +1,81 @@
+import { join } from "node:path";
+import { createConsoleAdapter } from "../adapters/console/console-adapter.js";
+import { ConsoleMessenger } from "../adapters/console/console-messenger.js";
+import type { Config } from "../config.js";
+import type { Messengers } from "../core/conversation/messenger.js";
+import { createLogger } from "../core/logger.js";
+import type { Timings } from "../jobs/timings.js";
+import { Runtime } from "./runtime.js";
+
+export type Role = "all" | "gateway" | "worker";
+
+export interface RunBotOptions {
+  config: Config;
+  role: Role;
+  /** Run the console chat even when stdin is not a terminal (the demo, scripted sessions). */
+  forceConsole?: boolean;
+  timings?: Partial<Timings>;
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+/**
+ * Runs one process of the bot: the adapters whose credentials are configured (gateway), the workers,
+ * or both; the console chat when no platform is configured and stdin is a terminal. Resolves on stop.
+ */
+export async function runBot(options: RunBotOptions): Promise<void> {
+  const { config, role } = options;
+  const input = options.input ?? process.stdin;
+  const output = options.output ?? process.stdout;
+  const platforms = configuredPlatforms(config);
+  const withConsole =
+    role !== "worker" && platforms.length === 0 && (options.forceConsole === true || input.isTTY === true);
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    ...(withConsole ? { file: join(config.DATA_DIR, "bot.log") } : {}),
+  });
+  const messengers: Messengers = {};
+  const consoleMessenger = withConsole ? new ConsoleMessenger({ output, isTTY: output.isTTY === true }) : undefined;
+  if (consoleMessenger) messengers.console = consoleMessenger;
+
+  const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
+  if (role !== "gateway") runtime.startWorkers();
+  logger.info(
+    { role, adapters: withConsole ? ["console"] : platforms, workers: role !== "gateway", redis: config.REDIS_URL ? "external" : "embedded" },
+    "bot-started",
+  );
+  for (const platform of platforms) {
+    logger.warn({ platform }, "adapter-not-in-this-build: credentials are set but this adapter is not implemented yet");
+  }
+  if (role !== "worker" && !withConsole && platforms.length === 0) {
+    logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (reason: string) => {
+    stopping ??= (async () => {
+      logger.info({ reason }, "bot-stopping");
+      adapter?.stop();
+      await runtime.close();
+      logger.info("bot-stopped");
+    })();
+    return stopping;
+  };
+  const adapter = consoleMessenger
+    ? createConsoleAdapter({ input, output, handler: runtime.gateway, messenger: consoleMessenger })
+    : undefined;
+  const signals = new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  const reason = adapter ? await Promise.race([adapter.start().then(() => "console-closed"), signals]) : await signals;
+  await stop(reason);
+}
+
+/** Platforms whose credentials are present. */
+export function configuredPlatforms(config: Config): ("discord" | "slack")[] {
+  const platforms: ("discord" | "slack")[] = [];
+  if (config.DISCORD_TOKEN) platforms.push("discord");
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) platforms.push("slack");
+  return platforms;
+}
