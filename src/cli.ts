@@ -46,7 +46,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { role: { type: "string", default: "all" }, console: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args,
+    options: { role: { type: "string", default: "all" }, console: { type: "boolean" } },
+  });
   if (!ROLES.includes(values.role as Role)) {
     process.stderr.write(`--role must be one of ${ROLES.join(", ")}\n`);
     return 2;

@@ -35,17 +35,27 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     ...(withConsole ? { file: join(config.DATA_DIR, "bot.log") } : {}),
   });
   const messengers: Messengers = {};
-  const consoleMessenger = withConsole ? new ConsoleMessenger({ output, isTTY: output.isTTY === true }) : undefined;
+  const consoleMessenger = withConsole
+    ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
+    : undefined;
   if (consoleMessenger) messengers.console = consoleMessenger;
 
   const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
   if (role !== "gateway") runtime.startWorkers();
   logger.info(
-    { role, adapters: withConsole ? ["console"] : platforms, workers: role !== "gateway", redis: config.REDIS_URL ? "external" : "embedded" },
+    {
+      role,
+      adapters: withConsole ? ["console"] : platforms,
+      workers: role !== "gateway",
+      redis: config.REDIS_URL ? "external" : "embedded",
+    },
     "bot-started",
   );
   for (const platform of platforms) {
-    logger.warn({ platform }, "adapter-not-in-this-build: credentials are set but this adapter is not implemented yet");
+    logger.warn(
+      { platform },
+      "adapter-not-in-this-build: credentials are set but this adapter is not implemented yet",
+    );
   }
   if (role !== "worker" && !withConsole && platforms.length === 0) {
     logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
@@ -68,7 +78,9 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
-  const reason = adapter ? await Promise.race([adapter.start().then(() => "console-closed"), signals]) : await signals;
+  const reason = adapter
+    ? await Promise.race([adapter.start().then(() => "console-closed"), signals])
+    : await signals;
   await stop(reason);
 }
 
@@ -76,6 +88,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
 export function configuredPlatforms(config: Config): ("discord" | "slack")[] {
   const platforms: ("discord" | "slack")[] = [];
   if (config.DISCORD_TOKEN) platforms.push("discord");
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN)) platforms.push("slack");
+  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN))
+    platforms.push("slack");
   return platforms;
 }

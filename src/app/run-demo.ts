@@ -8,7 +8,12 @@ import { runBot } from "./run-bot.js";
  * Timings are those of a real backend, shortened so a first video is exported within a minute.
  */
 export async function runDemo(): Promise<void> {
-  const sim = await startSimulator({ generationMs: 6_000, editMs: 800, heartbeatIntervalMs: 1_000, renderSteps: 4 });
+  const sim = await startSimulator({
+    generationMs: 6_000,
+    editMs: 800,
+    heartbeatIntervalMs: 1_000,
+    renderSteps: 4,
+  });
   const base = loadConfig();
   const config = loadConfig({
     NEMO_API_URL: sim.url,
@@ -21,7 +26,12 @@ export async function runDemo(): Promise<void> {
       'Try: "generate a video of a city timelapse at night", then "add a title Urban Dreams", then "export".\n\n',
   );
   try {
-    await runBot({ config, role: "all", forceConsole: true, timings: { renderPollMs: 1_000, editThrottleMs: 300 } });
+    await runBot({
+      config,
+      role: "all",
+      forceConsole: true,
+      timings: { renderPollMs: 1_000, editThrottleMs: 300 },
+    });
   } finally {
     await sim.close();
   }

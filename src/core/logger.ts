@@ -24,7 +24,9 @@ export function createLogger(options: { level?: string; name?: string; file?: st
     redact: { paths: SECRET_PATHS, censor: "[redacted]" },
   };
   // The console chat owns the terminal, so its logs go to a file instead.
-  return options.file ? pino(settings, destination({ dest: options.file, mkdir: true, sync: false })) : pino(settings);
+  return options.file
+    ? pino(settings, destination({ dest: options.file, mkdir: true, sync: false }))
+    : pino(settings);
 }
 
 /** A logger that writes nothing, for tests and library use. */

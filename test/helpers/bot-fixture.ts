@@ -47,6 +47,8 @@ export async function startBot(
     concurrency?: Partial<WorkerConcurrency>;
     workers?: boolean;
     env?: NodeJS.ProcessEnv;
+    /** The platform of the fixture's threads (the recording messenger serves every platform). */
+    platform?: ConversationRef["platform"];
   } = {},
 ): Promise<BotFixture> {
   const sim =
@@ -63,14 +65,14 @@ export async function startBot(
   const runtime = await Runtime.create({
     config,
     logger: silentLogger(),
-    messengers: { console: messenger },
+    messengers: { console: messenger, discord: messenger, slack: messenger },
     prefix,
     timings: { ...FAST_TIMINGS, ...options.timings },
     rateLimitWaitMs: 50,
   });
   if (options.workers !== false) runtime.startWorkers({ turn: 20, ...options.concurrency });
   const ref = (thread: string): ConversationRef => ({
-    platform: "console",
+    platform: options.platform ?? "console",
     workspace: "local",
     channel: "test",
     thread,
