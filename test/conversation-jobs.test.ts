@@ -185,3 +185,75 @@ describe("outbox and capacity", () => {
     );
   });
 });
+
+describe("progress, recovery and exports", () => {
+  it("shows tool labels and 'still working' while a long generation runs", async () => {
+    bot = await startBot(redis.url, {
+      sim: { generationMs: 600, heartbeatIntervalMs: 20 },
+      timings: { stillWorkingMs: 150 },
+    });
+    await bot.say("P", "generate a video of the sea");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("P")).includes("Music and title added"),
+    );
+    const ack = bot.messenger.messages.find((message) => message.thread === refKey(bot!.ref("P")))!;
+    const shown = ack.versions.map(replyText).join("\n");
+    expect(shown).toMatch(/Generating video — usually 2–5 min/);
+    expect(shown).toMatch(/Still working/i);
+  });
+
+  it("recovers a heartbeat-only stream from the state and offers Retry when nothing changed", async () => {
+    bot = await startBot(redis.url, {
+      sim: { heartbeatIntervalMs: 10 },
+      timings: { heartbeatTimeoutMs: 200 },
+    });
+    bot.sim.inject("run_sse", { kind: "heartbeats-only" });
+    await bot.say("H", "make it warmer");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("H")).some((reply) => reply.actions?.some((a) => a.kind === "retry")),
+    );
+    expect(bot.messenger.transcript(bot.ref("H"))).toMatch(/Nothing changed/i);
+    expect(bot.sim.requests.filter((request) => request.path === "/run_sse")).toHaveLength(1);
+  });
+
+  it("reports what a dropped stream's message changed, without sending it again", async () => {
+    bot = await startBot(redis.url);
+    bot.sim.inject("run_sse", { kind: "disconnect", afterEvents: 1 });
+    await bot.say("D2", "generate a video of a desert");
+    await bot.messenger.waitFor(() => /kept working/i.test(bot!.messenger.transcript(bot!.ref("D2"))));
+    expect(bot.messenger.transcript(bot.ref("D2"))).toMatch(/•/);
+    expect(bot.sim.requests.filter((request) => request.path === "/run_sse")).toHaveLength(1);
+  });
+
+  it("joins a second export request to the running one, and cancels it at the backend", async () => {
+    bot = await startBot(redis.url, { sim: { renderSteps: 100_000 }, timings: { renderPollMs: 50 } });
+    await bot.say("E", "generate a video of a forest");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("E")).includes("Music and title added"),
+    );
+    await bot.say("E", "export");
+    await bot.messenger.waitFor(() => /Exporting… \d+%/.test(bot!.messenger.transcript(bot!.ref("E"))));
+    await bot.say("E", "export please");
+    expect(bot.messenger.transcript(bot.ref("E"))).toMatch(/already running/i);
+    expect(bot.sim.requests.filter((request) => request.path === "/api/render/proxy/lambda")).toHaveLength(1);
+    const cancel = bot.messenger
+      .thread(bot.ref("E"))
+      .flatMap((reply) => reply.actions ?? [])
+      .find((a) => a.kind === "cancel")!;
+    await bot.click("E", "cancel", cancel.arg);
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("E")).includes("Export cancelled"));
+    expect(bot.sim.requests.some((request) => request.path.endsWith("/cancel"))).toBe(true);
+  });
+
+  it("tells the user to generate first when there is nothing to export, and /new starts over", async () => {
+    bot = await startBot(redis.url);
+    await bot.say("N", "hello");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("N")).includes("You said"));
+    await bot.say("N", "export");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("N")).includes("nothing to export"));
+    const before = await sessionOf(bot, "N");
+    await bot.click("N", "new");
+    expect(await sessionOf(bot, "N")).not.toBe(before);
+    expect(bot.messenger.transcript(bot.ref("N"))).toMatch(/fresh project/i);
+  });
+});

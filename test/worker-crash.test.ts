@@ -46,9 +46,9 @@ async function until<T>(
   }
 }
 
-describe("a worker killed mid-stream", () => {
-  it("is recovered by another worker from the state, with exactly one /run_sse", async () => {
-    const sim = await startSimulator({ generationMs: 2_500, heartbeatIntervalMs: 50 });
+async function stopWorkerMidStream(signal: NodeJS.Signals): Promise<void> {
+  {
+    const sim = await startSimulator({ generationMs: 4_000, heartbeatIntervalMs: 50 });
     const prefix = `crash${randomUUID().slice(0, 6)}`;
     const env = {
       REDIS_URL: redis.url,
@@ -80,7 +80,9 @@ describe("a worker killed mid-stream", () => {
         () => sim.requests.find((request) => request.path === "/run_sse")?.sessionId,
         "the stream to start",
       );
-      workers[0]!.kill("SIGKILL");
+      const stopped = new Promise((resolve) => workers[0]!.once("exit", resolve));
+      workers[0]!.kill(signal);
+      await stopped;
       workers.push(await spawnWorker(env));
 
       const transcript = await until(async () => {
@@ -96,5 +98,15 @@ describe("a worker killed mid-stream", () => {
       transcriptRedis.disconnect();
       await sim.close();
     }
+  }
+}
+
+describe("a worker stopped mid-stream", () => {
+  it("killed hard: another worker recovers from the state, with exactly one /run_sse", async () => {
+    await stopWorkerMidStream("SIGKILL");
+  }, 60_000);
+
+  it("SIGTERM: the stream gets its grace period, then is left for recovery, never re-sent", async () => {
+    await stopWorkerMidStream("SIGTERM");
   }, 60_000);
 });
