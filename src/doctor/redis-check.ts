@@ -114,14 +114,15 @@ async function embeddedCheck(dataDir: string, command: string, timeoutMs: number
   const versionNote = versionProblem(version);
   const where = `(data under ${resolve(dataDir, "redis")})`;
   return versionNote
-    ? { name: "redis", status: versionNote.status, detail: `embedded ${command} ${where}: ${versionNote.text}` }
+    ? {
+        name: "redis",
+        status: versionNote.status,
+        detail: `embedded ${command} ${where}: ${versionNote.text}`,
+      }
     : { name: "redis", status: "ok", detail: `embedded ${command} ${version} will be started ${where}` };
 }
 
-type RunOutcome =
-  | { kind: "ok"; stdout: string }
-  | { kind: "missing" }
-  | { kind: "error"; message: string };
+type RunOutcome = { kind: "ok"; stdout: string } | { kind: "missing" } | { kind: "error"; message: string };
 
 function run(command: string, args: string[], timeoutMs: number): Promise<RunOutcome> {
   return new Promise((resolvePromise) => {
@@ -135,7 +136,9 @@ function run(command: string, args: string[], timeoutMs: number): Promise<RunOut
       stderr += chunk.toString();
     });
     child.once("error", (error: NodeJS.ErrnoException) => {
-      resolvePromise(error.code === "ENOENT" ? { kind: "missing" } : { kind: "error", message: error.message });
+      resolvePromise(
+        error.code === "ENOENT" ? { kind: "missing" } : { kind: "error", message: error.message },
+      );
     });
     child.once("close", (code, signal) => {
       if (code === 0) resolvePromise({ kind: "ok", stdout });
@@ -151,10 +154,16 @@ function versionProblem(version: string): { status: "fail" | "warn"; text: strin
   const parts = version.split(".").map(Number);
   if (parts.length < 2 || parts.some(Number.isNaN)) return undefined;
   if (compare(parts, MINIMUM_VERSION) < 0) {
-    return { status: "fail", text: `Redis ${version} is too old: the job queue needs ${MINIMUM_VERSION.join(".")} or later` };
+    return {
+      status: "fail",
+      text: `Redis ${version} is too old: the job queue needs ${MINIMUM_VERSION.join(".")} or later`,
+    };
   }
   if (compare(parts, RECOMMENDED_VERSION) < 0) {
-    return { status: "warn", text: `Redis ${version} works, ${RECOMMENDED_VERSION.join(".")} or later is recommended` };
+    return {
+      status: "warn",
+      text: `Redis ${version} works, ${RECOMMENDED_VERSION.join(".")} or later is recommended`,
+    };
   }
   return undefined;
 }
@@ -176,7 +185,7 @@ function parseInfo(text: string): Map<string, string> {
   return fields;
 }
 
-/** Removes the URL's password (and user) from a message, should a library ever echo them. */
+/** Removes the URL's secrets from a message, should a library ever echo them. */
 function scrub(message: string, url: string): string {
   let parsed: URL;
   try {
@@ -184,17 +193,31 @@ function scrub(message: string, url: string): string {
   } catch {
     return message;
   }
+  const secrets = [parsed.password, safeDecode(parsed.password)];
+  for (const [key, value] of parsed.searchParams) {
+    if (/pass|secret|token|auth/i.test(key)) secrets.push(value);
+  }
   let result = message;
-  for (const secret of [parsed.password, decodeURIComponent(parsed.password)]) {
+  for (const secret of secrets) {
     if (secret) result = result.split(secret).join("***");
   }
   return result;
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === "string" && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    return typeof code === "string" && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
   }
   return String(error);
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { nemoChecks } from "./nemo-checks.js";
+import { redisCheck } from "./redis-check.js";
 import { type CheckResult, formatReport } from "./report.js";
 
 /** `nemo-video-bot doctor`: prints the report and returns the exit code (0 healthy, 1 not). */
@@ -26,10 +27,8 @@ export async function runDoctor(
       timeoutMs: 10_000,
     });
     try {
-      results = [
-        { name: "configuration", status: "ok", detail: "valid" },
-        ...(await nemoChecks(config, client)),
-      ];
+      const [nemo, redis] = await Promise.all([nemoChecks(config, client), redisCheck(config)]);
+      results = [{ name: "configuration", status: "ok", detail: "valid" }, ...nemo, redis];
     } finally {
       await client.close();
     }
