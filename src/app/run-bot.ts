@@ -5,6 +5,8 @@ import type { Config } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger } from "../core/logger.js";
 import type { Timings } from "../jobs/timings.js";
+import { HttpServer } from "./http-server.js";
+import { Metrics } from "./metrics.js";
 import { Runtime } from "./runtime.js";
 
 export type Role = "all" | "gateway" | "worker";
@@ -42,6 +44,14 @@ export async function runBot(options: RunBotOptions): Promise<void> {
 
   const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
   if (role !== "gateway") runtime.startWorkers();
+  const metrics = new Metrics(runtime.services.queues);
+  const handler = metrics.counting(runtime.gateway);
+  // Workers scale out on one host too, so only the gateway side owns the HTTP port.
+  const http = role !== "worker" ? new HttpServer(runtime.services.redis, metrics, logger) : undefined;
+  if (http) {
+    const port = await http.listen(config.PORT);
+    logger.info({ port }, "http-listening");
+  }
   logger.info(
     {
       role,
@@ -66,13 +76,14 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     stopping ??= (async () => {
       logger.info({ reason }, "bot-stopping");
       adapter?.stop();
+      await http?.close();
       await runtime.close();
       logger.info("bot-stopped");
     })();
     return stopping;
   };
   const adapter = consoleMessenger
-    ? createConsoleAdapter({ input, output, handler: runtime.gateway, messenger: consoleMessenger })
+    ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
     : undefined;
   const signals = new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -1,0 +1,61 @@
+import { spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator } from "../src/simulator/index.js";
+import { TestRedisServer } from "./helpers/redis-server.js";
+
+let redis: TestRedisServer;
+beforeAll(async () => {
+  redis = await TestRedisServer.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+describe("nemo-video-bot start (console chat)", () => {
+  it("chats through the full stack and exits cleanly on /quit", async () => {
+    const sim = await startSimulator({ generationMs: 50 });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "start", "--console"], {
+      env: {
+        ...process.env,
+        NEMO_API_URL: sim.url,
+        REDIS_URL: redis.url,
+        KEY_PREFIX: `cli${Date.now()}`,
+        PORT: "0",
+        DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-cli-")),
+      },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let output = "";
+    const seen = (needle: string) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${needle}" in:\n${output}`)), 20_000);
+        const check = () => {
+          if (!output.includes(needle)) return;
+          clearTimeout(timer);
+          child.stdout.off("data", check);
+          resolve();
+        };
+        child.stdout.on("data", (chunk: Buffer) => {
+          output += chunk.toString();
+        });
+        child.stdout.on("data", check);
+        check();
+      });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    try {
+      await seen("Commands:");
+      child.stdin.write("generate a video of a quiet harbour\n");
+      await seen("Music and title added");
+      child.stdin.write("status\n");
+      await seen("Timeline (3 tracks)");
+      child.stdin.write("/quit\n");
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill("SIGKILL");
+      await sim.close();
+    }
+  }, 40_000);
+});
