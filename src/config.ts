@@ -29,6 +29,8 @@ const schema = z.object({
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
+  /** Pooled connections to the backend per process; each running stream holds one. */
+  NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
   NEMO_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(500),
   REDIS_URL: optionalUrl,
   /** Prefix of every Redis key and queue (written as a hash tag); one per deployment. */

@@ -62,6 +62,7 @@ export class Runtime {
       logger: logger.child({ part: "nemo" }),
       streamHardCapMs: timings.streamHardCapMs,
       heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+      connections: config.NEMO_MAX_CONNECTIONS,
       ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
     });
     const queues = createQueues(redis, keys);

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { TokenStore } from "./auth-tokens.js";
 import { UserLedger } from "./credits.js";
@@ -18,7 +19,11 @@ export class SimContext {
   readonly renders = new RenderStore();
   private readonly abort = new AbortController();
 
-  constructor(public options: ResolvedOptions) {}
+  constructor(public options: ResolvedOptions) {
+    // Every simulated work step listens on this one shutdown signal (removed as each ends): many
+    // concurrent streams are normal, not a listener leak.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   get closed(): boolean {
     return this.abort.signal.aborted;

@@ -76,7 +76,7 @@ export class NemoClient {
       new Agent({
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 10 * MINUTE,
-        connections: options.connections ?? 128,
+        connections: options.connections ?? 256,
       });
     this.attribution = { source: options.source || PACKAGE_NAME, version: PACKAGE_VERSION };
     this.tokens = new TokenProvider({
