@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { RedisServerProcess } from "../src/redis/redis-server-process.js";
 
 /** The Redis the bench runs against: `REDIS_URL`, or a private `redis-server` it stops afterwards. */
 export interface BenchRedis {
@@ -18,53 +18,18 @@ export async function openRedis(env: NodeJS.ProcessEnv = process.env): Promise<B
   if (external) return { url: external, private: false, stop: async () => undefined };
   const port = await freePort();
   const dir = await mkdtemp(join(tmpdir(), "nemo-bench-redis-"));
-  const child = spawn(
-    "redis-server",
+  const server = await RedisServerProcess.start(
     ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"],
-    { stdio: "ignore" },
+    { port, host: "127.0.0.1" },
   );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const spawnError = new Promise<never>((_, reject) => child.once("error", reject));
-  const url = `redis://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopChild(child, exited);
-    await rm(dir, { recursive: true, force: true });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    private: true,
+    stop: async () => {
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
-  try {
-    await Promise.race([waitForPing(port), spawnError]);
-  } catch (error) {
-    await stop();
-    throw new Error(`could not start redis-server from PATH (set REDIS_URL instead): ${String(error)}`);
-  }
-  return { url, private: true, stop };
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function waitForPing(port: number): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const probe = new Redis(port, "127.0.0.1", {
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    });
-    probe.on("error", () => undefined);
-    try {
-      await probe.connect();
-      if ((await probe.ping()) === "PONG") return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    } finally {
-      probe.disconnect();
-    }
-    // Start-up poll of an external process (not synchronisation of the measured work).
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function freePort(): Promise<number> {

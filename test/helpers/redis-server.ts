@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
+import { RedisServerProcess } from "../../src/redis/redis-server-process.js";
 
 /** A private redis-server on a free loopback port, with AOF so a restart keeps the data. */
 export class TestRedisServer {
-  private child: ChildProcess | undefined;
+  private process: RedisServerProcess | undefined;
   private constructor(
     readonly port: number,
     private readonly dir: string,
@@ -23,10 +22,9 @@ export class TestRedisServer {
     return server;
   }
 
-  /** Starts the server again on the same port and data (after `kill`). */
+  /** Starts the server (again, after `kill`) on the same port and data. */
   async launch(): Promise<void> {
-    this.child = spawn(
-      "redis-server",
+    this.process = await RedisServerProcess.start(
       [
         "--port",
         String(this.port),
@@ -41,36 +39,13 @@ export class TestRedisServer {
         "--save",
         "",
       ],
-      { stdio: "ignore" },
+      { port: this.port, host: "127.0.0.1" },
     );
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const probe = new Redis(this.port, "127.0.0.1", {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      probe.on("error", () => undefined);
-      try {
-        await probe.connect();
-        if ((await probe.ping()) === "PONG") return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-      } finally {
-        probe.disconnect();
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
   }
 
   /** Stops the server hard (SIGKILL), as a crash would. */
   async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      child.once("exit", () => resolve());
-      child.kill("SIGKILL");
-    });
+    await this.process?.kill();
   }
 
   async stop(): Promise<void> {
@@ -79,7 +54,8 @@ export class TestRedisServer {
   }
 }
 
-function freePort(): Promise<number> {
+/** A loopback port free right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once("error", reject);

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { Redis, type RedisOptions } from "ioredis";
+
+export class RedisServerMissingError extends Error {
+  constructor() {
+    super(
+      "REDIS_URL is not set and no redis-server was found on PATH.\n" +
+        "  - install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or\n" +
+        "  - set REDIS_URL=redis://host:6379 to use a running Redis, or\n" +
+        "  - run everything with: docker compose up",
+    );
+    this.name = "RedisServerMissingError";
+  }
+}
+
+/** A `redis-server` child process, started and ready (answering PING) or rejected with a clear error. */
+export class RedisServerProcess {
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
+  }
+
+  /** Starts `command args` and waits (up to 10 s) until `connection` answers PING. */
+  static async start(
+    args: readonly string[],
+    connection: RedisOptions,
+    command = "redis-server",
+  ): Promise<RedisServerProcess> {
+    const child = spawn(command, [...args], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once("error", (error: NodeJS.ErrnoException) =>
+        reject(error.code === "ENOENT" ? new RedisServerMissingError() : error),
+      );
+      child.once("spawn", () => resolve());
+    });
+    const server = new RedisServerProcess(child);
+    try {
+      await server.waitReady(connection, () => stderr);
+    } catch (error) {
+      await server.kill();
+      throw error;
+    }
+    return server;
+  }
+
+  /** Stops it (SIGTERM, so it flushes its AOF; SIGKILL after 5 s). */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), 5_000);
+    this.child.kill("SIGTERM");
+    await this.exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops it hard, as a crash would. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  private async waitReady(connection: RedisOptions, stderr: () => string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (this.child.exitCode !== null) {
+        throw new Error(`redis-server exited (${this.child.exitCode}): ${stderr().trim()}`);
+      }
+      const probe = new Redis({
+        ...connection,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      probe.on("error", () => undefined);
+      try {
+        await probe.connect();
+        if ((await probe.ping()) === "PONG") return;
+      } catch {
+        // Not accepting connections yet (starting, or loading its AOF).
+      } finally {
+        probe.disconnect();
+      }
+      if (Date.now() > deadline)
+        throw new Error(`redis-server did not start within 10 s: ${stderr().trim()}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
