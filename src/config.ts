@@ -42,10 +42,18 @@ const schema = z.object({
   DISCORD_TOKEN: optionalText,
   DISCORD_API_URL: optionalUrl,
   DISCORD_GUILD_ID: optionalText,
+  DISCORD_ALLOWED_GUILDS: list,
+  DISCORD_ALLOWED_CHANNELS: list,
+  /** Request the privileged Message Content intent (thread follow-ups without a mention need it). */
+  DISCORD_MESSAGE_CONTENT: z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default("true")
+    .transform((value) => ["true", "1", "yes"].includes(value)),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalUrl,
+  SLACK_ALLOWED_CHANNELS: list,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DOWNLOAD_HOSTS: list,

@@ -7,6 +7,7 @@ import { createLogger } from "../core/logger.js";
 import type { Timings } from "../jobs/timings.js";
 import { HttpServer } from "./http-server.js";
 import { Metrics } from "./metrics.js";
+import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";
 import { Runtime } from "./runtime.js";
 
 export type Role = "all" | "gateway" | "worker";
@@ -36,7 +37,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     level: config.LOG_LEVEL,
     ...(withConsole ? { file: join(config.DATA_DIR, "bot.log") } : {}),
   });
-  const messengers: Messengers = {};
+  const messengers: Messengers = platformMessengers(config, logger);
   const consoleMessenger = withConsole
     ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
     : undefined;
@@ -61,12 +62,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     },
     "bot-started",
   );
-  for (const platform of platforms) {
-    logger.warn(
-      { platform },
-      "adapter-not-in-this-build: credentials are set but this adapter is not implemented yet",
-    );
-  }
+  const adapters = role !== "worker" ? platformAdapters(config, handler, logger, http) : [];
   if (role !== "worker" && !withConsole && platforms.length === 0) {
     logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
   }
@@ -76,12 +72,20 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     stopping ??= (async () => {
       logger.info({ reason }, "bot-stopping");
       adapter?.stop();
+      await Promise.all(adapters.map((chat) => chat.stop().catch(() => undefined)));
       await http?.close();
       await runtime.close();
       logger.info("bot-stopped");
     })();
     return stopping;
   };
+  try {
+    await Promise.all(adapters.map((chat) => chat.start()));
+  } catch (error) {
+    logger.error({ err: String(error) }, "adapter-start-failed");
+    await stop("adapter-start-failed");
+    throw error;
+  }
   const adapter = consoleMessenger
     ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
     : undefined;
@@ -93,13 +97,4 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     ? await Promise.race([adapter.start().then(() => "console-closed"), signals])
     : await signals;
   await stop(reason);
-}
-
-/** Platforms whose credentials are present. */
-export function configuredPlatforms(config: Config): ("discord" | "slack")[] {
-  const platforms: ("discord" | "slack")[] = [];
-  if (config.DISCORD_TOKEN) platforms.push("discord");
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN))
-    platforms.push("slack");
-  return platforms;
 }

@@ -1,7 +1,12 @@
 import { join } from "node:path";
+import { Redis } from "ioredis";
+import { discordDoctorCheck } from "../adapters/discord/index.js";
+import { slackDoctorCheck } from "../adapters/slack/index.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { Keys } from "../jobs/keys.js";
+import { RedisKeyValueStore } from "../jobs/redis-conversation-store.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { type CheckResult, formatReport } from "./report.js";
@@ -14,23 +19,57 @@ export async function runDoctor(
   let results: CheckResult[];
   try {
     const config = loadConfig(env);
+    // The same client id as the bot where both can see it (Redis), so the doctor does not spend
+    // another anonymous token of the few an IP gets per week.
+    const redis = config.REDIS_URL
+      ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 })
+      : undefined;
+    redis?.on("error", () => undefined);
+    const store = redis
+      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX))
+      : new JsonFileStore(join(config.DATA_DIR, "nemo-client.json"));
     const client = new NemoClient({
       apiUrl: config.NEMO_API_URL,
       webUrl: config.NEMO_WEB_URL,
       token: config.NEMO_TOKEN,
       clientId: config.NEMO_CLIENT_ID,
       source: config.NEMO_SKILL_SOURCE,
-      store: new JsonFileStore(join(config.DATA_DIR, "nemo-client.json")),
+      store,
       retries: 1,
       retryMinDelayMs: 200,
       rateLimitWaitMs: 2_000,
       timeoutMs: 10_000,
     });
     try {
-      const [nemo, redis] = await Promise.all([nemoChecks(config, client), redisCheck(config)]);
-      results = [{ name: "configuration", status: "ok", detail: "valid" }, ...nemo, redis];
+      const [redisResult, discord, slack] = await Promise.all([
+        redisCheck(config),
+        config.DISCORD_TOKEN
+          ? discordDoctorCheck({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL })
+          : Promise.resolve([
+              { name: "discord", status: "skip", detail: "DISCORD_TOKEN not set" } as CheckResult,
+            ]),
+        config.SLACK_BOT_TOKEN
+          ? slackDoctorCheck({
+              botToken: config.SLACK_BOT_TOKEN,
+              appToken: config.SLACK_APP_TOKEN,
+              signingSecret: config.SLACK_SIGNING_SECRET,
+              apiUrl: config.SLACK_API_URL,
+            })
+          : Promise.resolve([
+              { name: "slack", status: "skip", detail: "SLACK_BOT_TOKEN not set" } as CheckResult,
+            ]),
+      ]);
+      const nemo = await nemoChecks(config, client);
+      results = [
+        { name: "configuration", status: "ok", detail: "valid" },
+        ...nemo,
+        redisResult,
+        ...discord,
+        ...slack,
+      ];
     } finally {
       await client.close();
+      redis?.disconnect();
     }
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;

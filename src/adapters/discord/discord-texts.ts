@@ -1,0 +1,47 @@
+import { type Lang, langFromLocale } from "../../core/conversation/language.js";
+
+/**
+ * The Discord adapter's own short texts (refusals, pointers), which the core does not have.
+ * `{name}` marks a parameter.
+ */
+const EN = {
+  place_refused: "I'm not enabled here. Ask a server admin which channels I work in.",
+  thread_failed:
+    "I couldn't start a thread here. Check that I may create public threads and send messages in threads in this channel.",
+  continuing_in: "→ continuing in <#{thread}>",
+  use_in_thread: "Use `/video` to start a video thread, then use `/{command}` in it.",
+  start_hint: "Start a video thread with `/video`, or mention me in a channel.",
+  channel_unsupported: "I can't work in this kind of channel. Use a text channel or a direct message.",
+  button_invalid: "That button isn't valid (any more). Say what you'd like in the thread instead.",
+  button_outside_thread: "This button only works in a video thread.",
+  unknown_command: "I don't know that command. Try `/help`.",
+  failed: "Something went wrong on my side. Please try again.",
+} as const;
+
+type DiscordTextKey = keyof typeof EN;
+
+const ZH_CN: Record<DiscordTextKey, string> = {
+  place_refused: "我在这里没有启用。请询问服务器管理员我可以在哪些频道使用。",
+  thread_failed: "我无法在这里创建话题。请确认我在此频道有创建公开话题和在话题中发送消息的权限。",
+  continuing_in: "→ 请在 <#{thread}> 中继续",
+  use_in_thread: "请先用 `/video` 创建一个视频话题，然后在话题中使用 `/{command}`。",
+  start_hint: "用 `/video` 创建一个视频话题，或在频道中 @ 我。",
+  channel_unsupported: "我无法在这种频道中工作。请使用文字频道或私信。",
+  button_invalid: "这个按钮无效（或已过期）。请直接在话题中告诉我你想做什么。",
+  button_outside_thread: "这个按钮只能在视频话题中使用。",
+  unknown_command: "我不认识这个命令。试试 `/help`。",
+  failed: "我这边出了点问题。请再试一次。",
+};
+
+const TABLES: Record<Lang, Record<DiscordTextKey, string>> = { en: EN, "zh-CN": ZH_CN };
+
+/** The adapter text `key` in the language of `locale` (a Discord locale such as `en-US`, `zh-CN`). */
+export function discordText(
+  locale: string | undefined,
+  key: DiscordTextKey,
+  params: Record<string, string> = {},
+): string {
+  return TABLES[langFromLocale(locale)][key].replace(/\{(\w+)\}/g, (placeholder, name: string) =>
+    Object.hasOwn(params, name) ? params[name]! : placeholder,
+  );
+}

@@ -1,0 +1,212 @@
+import {
+  type ButtonInteraction,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type InteractionReplyOptions,
+  MessageFlags,
+  type SendableChannels,
+  ThreadAutoArchiveDuration,
+} from "discord.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import { langFromLocale } from "../../core/conversation/language.js";
+import { text as coreText } from "../../core/conversation/texts.js";
+import type { Logger } from "../../core/logger.js";
+import { decodeCustomId } from "./buttons.js";
+import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
+import { discordText } from "./discord-texts.js";
+import type { InboundContext } from "./inbound-context.js";
+import { isPlaceAllowed, type Place } from "./place-policy.js";
+import { escapeText } from "./render-discord.js";
+import { COMMAND_ACTIONS, type CommandName, isCommandName } from "./slash-commands.js";
+import { MESSAGE_CONTENT_MAX } from "./split-message.js";
+import { threadName } from "./thread-names.js";
+
+const THREAD_PARENTS: ReadonlySet<ChannelType> = new Set([
+  ChannelType.GuildText,
+  ChannelType.GuildAnnouncement,
+]);
+
+/** Slash commands and button clicks; other interactions are not the bot's. */
+export async function handleInteraction(interaction: Interaction, ctx: InboundContext): Promise<void> {
+  if (interaction.isChatInputCommand()) await handleCommand(interaction, ctx);
+  else if (interaction.isButton()) await handleButton(interaction, ctx);
+}
+
+/** Where the interaction happened; undefined when Discord did not say which channel. */
+function placeOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Place | undefined {
+  if (!interaction.channelId) return undefined;
+  const channel = interaction.channel;
+  return {
+    guildId: interaction.guildId,
+    channelId: interaction.channelId,
+    parentId: channel?.isThread() ? channel.parentId : null,
+  };
+}
+
+/** The conversation of a place that is one already: a thread, or a DM. */
+function existingConversation(place: Place): ConversationRef | undefined {
+  if (place.guildId === null) return dmRef(place.channelId);
+  if (place.parentId) return threadRef(place.guildId, place.parentId, place.channelId);
+  return undefined;
+}
+
+function ephemeral(content: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
+  return { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } };
+}
+
+function userOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Inbound["user"] {
+  const member = interaction.member;
+  const name = member && "displayName" in member ? member.displayName : interaction.user.displayName;
+  return { id: interaction.user.id, name };
+}
+
+/**
+ * A slash command: refused (ephemeral) outside the allowlists; otherwise deferred at once (ephemeral,
+ * since the result goes to the thread), mapped to an `Inbound` with the interaction id and posted by the
+ * core with the bot token into the thread; the deferred reply then becomes a pointer to a new thread, or
+ * is deleted when the command was used in the thread itself. `/video` in a channel starts the thread on
+ * a parent message "🎬 @user: prompt" (which pings nobody).
+ */
+async function handleCommand(interaction: ChatInputCommandInteraction, ctx: InboundContext): Promise<void> {
+  const locale = interaction.locale;
+  const place = placeOf(interaction);
+  const log = ctx.logger.child({ interaction: interaction.id, command: interaction.commandName });
+  if (!isCommandName(interaction.commandName) || !place) {
+    await interaction.reply(ephemeral(discordText(locale, "unknown_command")));
+    return;
+  }
+  if (!isPlaceAllowed(place, ctx.lists)) {
+    log.info({ channel: place.channelId, guild: place.guildId ?? "dm" }, "discord-place-refused");
+    await interaction.reply(ephemeral(discordText(locale, "place_refused")));
+    return;
+  }
+  const name: CommandName = interaction.commandName;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  try {
+    let ref = existingConversation(place);
+    let created = false;
+    if (!ref) {
+      const target = await channelTarget(interaction, name, place, log);
+      if (typeof target === "string") {
+        await interaction.editReply({ content: target, allowedMentions: { parse: [] } });
+        return;
+      }
+      ref = target;
+      created = true;
+      await interaction.editReply({ content: discordText(locale, "continuing_in", { thread: ref.thread }) });
+    }
+    await ctx.handler.handle(commandInbound(interaction, name, ref));
+    if (!created) await interaction.deleteReply();
+  } catch (error) {
+    log.warn(
+      { status: (error as { status?: unknown }).status, err: String(error) },
+      "discord-command-failed",
+    );
+    await interaction.editReply({ content: discordText(locale, "failed") }).catch(() => undefined);
+  }
+}
+
+/**
+ * A command used in a channel (not a thread): `/video` starts a thread there and resolves to its
+ * conversation; `/help` answers in place; the others need a thread and resolve to a hint saying so.
+ */
+async function channelTarget(
+  interaction: ChatInputCommandInteraction,
+  name: CommandName,
+  place: Place,
+  log: Logger,
+): Promise<ConversationRef | string> {
+  const locale = interaction.locale;
+  if (name === "help") {
+    return `${coreText(langFromLocale(locale), "help")}\n\n${discordText(locale, "start_hint")}`;
+  }
+  if (name !== "video") return discordText(locale, "use_in_thread", { command: name });
+  const channel = interaction.channel ?? (await interaction.client.channels.fetch(place.channelId));
+  if (!channel || !THREAD_PARENTS.has(channel.type) || !channel.isSendable() || !place.guildId) {
+    return discordText(locale, "channel_unsupported");
+  }
+  const prompt = interaction.options.getString("prompt", true);
+  try {
+    const parent = await (channel as SendableChannels).send({
+      content: clip(`🎬 <@${interaction.user.id}>: ${escapeText(prompt)}`, MESSAGE_CONTENT_MAX),
+      allowedMentions: { parse: [] },
+    });
+    const thread = await parent.startThread({
+      name: threadName(prompt),
+      autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+    });
+    return threadRef(place.guildId, place.channelId, thread.id);
+  } catch (error) {
+    log.warn(
+      { channel: place.channelId, status: (error as { status?: unknown }).status },
+      "discord-thread-create-failed",
+    );
+    return discordText(locale, "thread_failed");
+  }
+}
+
+function commandInbound(
+  interaction: ChatInputCommandInteraction,
+  name: CommandName,
+  ref: ConversationRef,
+): Inbound {
+  const base = { id: interaction.id, ref, user: userOf(interaction), locale: interaction.locale };
+  const action = COMMAND_ACTIONS[name];
+  if (action !== "prompt") return { ...base, text: "", attachments: [], action: { kind: action } };
+  const file = interaction.options.getAttachment("file");
+  return {
+    ...base,
+    text: interaction.options.getString("prompt", true).trim(),
+    attachments: file ? [toAttachment(file)] : [],
+  };
+}
+
+/**
+ * A button click: the `custom_id` is validated (known kind, argument format) and the click must be in a
+ * conversation (a thread or a DM) the allowlists permit, else it is refused with an ephemeral note. A
+ * valid click is acknowledged with `deferUpdate()` and becomes an `Inbound` action with the interaction id.
+ */
+async function handleButton(interaction: ButtonInteraction, ctx: InboundContext): Promise<void> {
+  const locale = interaction.locale;
+  const action = decodeCustomId(interaction.customId);
+  const log = ctx.logger.child({ interaction: interaction.id });
+  if (!action) {
+    log.info({ customId: interaction.customId.slice(0, 100) }, "discord-button-invalid");
+    await interaction.reply(ephemeral(discordText(locale, "button_invalid")));
+    return;
+  }
+  const place = placeOf(interaction);
+  const ref = place && existingConversation(place);
+  if (!place || !ref) {
+    await interaction.reply(ephemeral(discordText(locale, "button_outside_thread")));
+    return;
+  }
+  if (!isPlaceAllowed(place, ctx.lists)) {
+    log.info({ channel: place.channelId, guild: place.guildId ?? "dm" }, "discord-place-refused");
+    await interaction.reply(ephemeral(discordText(locale, "place_refused")));
+    return;
+  }
+  await interaction.deferUpdate();
+  try {
+    await ctx.handler.handle({
+      id: interaction.id,
+      ref,
+      user: userOf(interaction),
+      text: "",
+      attachments: [],
+      locale,
+      action,
+    });
+  } catch (error) {
+    log.warn({ err: String(error) }, "discord-button-failed");
+    await interaction.followUp(ephemeral(discordText(locale, "failed"))).catch(() => undefined);
+  }
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  return `${/[\ud800-\udbff]$/.test(cut) ? cut.slice(0, -1) : cut}…`;
+}

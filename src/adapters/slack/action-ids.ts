@@ -1,0 +1,42 @@
+import type { ActionKind } from "../../core/conversation/reply.js";
+
+/** Every action a button can carry; a click naming anything else is refused. */
+const ACTION_KINDS: readonly ActionKind[] = [
+  "export",
+  "timeline",
+  "credits",
+  "cancel",
+  "retry",
+  "new",
+  "help",
+];
+
+const PREFIX = "nemo_";
+
+/** The longest button value accepted on click (the core's args are short ids). */
+const MAX_ACTION_ARG = 200;
+
+/** Characters of the core's action args (message ids, `render:<job>`). */
+const ARG_PATTERN = /^[\w.:-]*$/;
+
+/** The `action_id` of a button: `nemo_<kind>`. */
+export function actionId(kind: ActionKind): string {
+  return `${PREFIX}${kind}`;
+}
+
+/**
+ * Reads a clicked button back: its kind from `action_id` and its arg from `value`. Undefined when the
+ * button is not one of ours or its value is malformed (the click is then refused politely).
+ * Buttons carry everything they need, so they keep working after restarts.
+ */
+export function parseAction(
+  id: string | undefined,
+  value: string | undefined,
+): { kind: ActionKind; arg?: string } | undefined {
+  if (!id?.startsWith(PREFIX)) return undefined;
+  const kind = ACTION_KINDS.find((candidate) => candidate === id.slice(PREFIX.length));
+  if (!kind) return undefined;
+  if (value === undefined || value === "") return { kind };
+  if (value.length > MAX_ACTION_ARG || !ARG_PATTERN.test(value)) return undefined;
+  return { kind, arg: value };
+}

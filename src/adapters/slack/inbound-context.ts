@@ -1,0 +1,62 @@
+import type { WebClient } from "@slack/web-api";
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound, InboundHandler } from "../../core/conversation/inbound.js";
+import type { Logger } from "../../core/logger.js";
+import { isDirectMessageChannel } from "./payload.js";
+import type { ThreadOwnership } from "./thread-ownership.js";
+import type { UserDirectory } from "./user-locale.js";
+
+/** What the inbound listeners share: the core's entry point and the adapter's Slack helpers. */
+export interface InboundContext {
+  handler: InboundHandler;
+  logger: Logger;
+  /** The bot-token Web API client (Bolt's `app.client`). */
+  client: WebClient;
+  users: UserDirectory;
+  threads: ThreadOwnership;
+  /** The bot's own user id (`auth.test`), for mentions and thread ownership. */
+  botUserId: string;
+  /** Whether the bot talks in this channel (`allowedChannels`, DMs). */
+  isAllowed(channel: string): boolean;
+}
+
+/** The channel rule: every channel when the list is empty, else the listed ones; DMs unless turned off. */
+export function channelRule(allowedChannels: readonly string[], allowDirectMessages: boolean) {
+  const allowed = new Set(allowedChannels);
+  return (channel: string): boolean => {
+    if (isDirectMessageChannel(channel)) return allowDirectMessages;
+    return allowed.size === 0 || allowed.has(channel);
+  };
+}
+
+/** Hands an inbound to the core; a failure is logged (never thrown into Bolt). True when taken in. */
+export async function deliverInbound(ctx: InboundContext, inbound: Inbound): Promise<boolean> {
+  try {
+    await ctx.handler.handle(inbound);
+    return true;
+  } catch (error) {
+    ctx.logger.error(
+      { thread: refKey(inbound.ref), event: inbound.id, err: (error as Error).message },
+      "slack-inbound-failed",
+    );
+    return false;
+  }
+}
+
+/** An ephemeral note to one user in a channel (or thread); failures are only logged. */
+export async function tellUser(
+  ctx: InboundContext,
+  where: { channel: string; user: string; threadTs?: string | undefined },
+  text: string,
+): Promise<void> {
+  try {
+    await ctx.client.chat.postEphemeral({
+      channel: where.channel,
+      user: where.user,
+      text,
+      ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+    });
+  } catch (error) {
+    ctx.logger.info({ channel: where.channel, err: (error as Error).message }, "slack-ephemeral-failed");
+  }
+}

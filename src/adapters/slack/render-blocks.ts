@@ -1,0 +1,110 @@
+import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
+import { actionId } from "./action-ids.js";
+import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
+
+/** Slack's Block Kit limits the rendering stays under. */
+export const SLACK_LIMITS = {
+  /** Characters of one section's text. */
+  sectionText: 3000,
+  /** Blocks of one message. */
+  blocksPerMessage: 50,
+  /** Text sections of one message before the rest moves to the next message (room for links and buttons). */
+  sectionsPerMessage: 45,
+  /** Characters of the top-level `text` (the notification and accessibility fallback). */
+  fallbackText: 4000,
+  /** Characters of a button label. */
+  buttonText: 75,
+  /** Characters of a button value. */
+  buttonValue: 2000,
+} as const;
+
+/** A section block with mrkdwn text (at most {@link SLACK_LIMITS.sectionText} characters). */
+export interface SlackSectionBlock {
+  type: "section";
+  text: { type: "mrkdwn"; text: string };
+}
+
+/** A button: `action_id` = `nemo_<kind>`, `value` = the action's arg (see `action-ids.ts`). */
+export interface SlackButton {
+  type: "button";
+  action_id: string;
+  text: { type: "plain_text"; text: string; emoji: true };
+  value?: string;
+  style?: "primary" | "danger";
+}
+
+/** The row of buttons under a reply. */
+export interface SlackActionsBlock {
+  type: "actions";
+  elements: SlackButton[];
+}
+
+/** The blocks the bot sends. */
+export type SlackBlock = SlackSectionBlock | SlackActionsBlock;
+
+/** One Slack message: Block Kit blocks plus the top-level `text` fallback (mrkdwn, escaped). */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/**
+ * Renders a neutral reply as one or more Slack messages (more only when the text needs more than
+ * {@link SLACK_LIMITS.sectionsPerMessage} sections). Backend text is escaped, so `<!channel>` in it
+ * arrives as `&lt;!channel&gt;`; links and the buttons go on the last message.
+ */
+export function renderSlackReply(reply: Reply): SlackMessage[] {
+  const sections = contentSections(reply);
+  const links = (reply.links ?? []).map((link) => mrkdwnLink(link.url, link.label));
+  const tail = links.length > 0 ? splitMrkdwn(links.join("  •  "), SLACK_LIMITS.sectionText) : [];
+  const buttons = (reply.actions ?? []).map(button).filter((b): b is SlackButton => b !== undefined);
+
+  const groups: string[][] = [];
+  for (let i = 0; i < sections.length; i += SLACK_LIMITS.sectionsPerMessage) {
+    groups.push(sections.slice(i, i + SLACK_LIMITS.sectionsPerMessage));
+  }
+  if (groups.length === 0) groups.push([]);
+  const last = groups[groups.length - 1]!;
+  if (last.length + tail.length > SLACK_LIMITS.blocksPerMessage - 1) groups.push([...tail]);
+  else last.push(...tail);
+  if (groups.length === 1 && groups[0]!.length === 0 && buttons.length === 0) groups[0]!.push("…");
+
+  return groups.map((group, index) => {
+    const blocks: SlackBlock[] = group.map(section);
+    const isLast = index === groups.length - 1;
+    if (isLast && buttons.length > 0) blocks.push({ type: "actions", elements: buttons.slice(0, 25) });
+    const fallback = group.length > 0 ? group.join("\n") : buttons.map((b) => b.text.text).join(" · ");
+    return { text: truncateMrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks };
+  });
+}
+
+/** Progress line, text and the video link, as section texts of at most 3000 characters each. */
+function contentSections(reply: Reply): string[] {
+  const parts: string[] = [];
+  if (reply.progress?.trim()) parts.push(escapeMrkdwn(reply.progress.trim()));
+  if (reply.text?.trim()) parts.push(backendTextToMrkdwn(reply.text.trim()));
+  if (reply.video && !reply.text?.includes(reply.video.url)) {
+    parts.push(`🎬 ${mrkdwnLink(reply.video.url, reply.video.title ?? reply.video.url)}`);
+  }
+  if (reply.tone === "error" && parts.length > 0) parts[0] = `:warning: ${parts[0]}`;
+  return parts.flatMap((part) => splitMrkdwn(part, SLACK_LIMITS.sectionText));
+}
+
+function section(text: string): SlackSectionBlock {
+  return { type: "section", text: { type: "mrkdwn", text } };
+}
+
+function button(action: ReplyAction): SlackButton | undefined {
+  if (action.arg !== undefined && action.arg.length > SLACK_LIMITS.buttonValue) return undefined;
+  const label = action.label.trim() || action.kind;
+  const shown =
+    label.length > SLACK_LIMITS.buttonText ? `${label.slice(0, SLACK_LIMITS.buttonText - 1)}…` : label;
+  return {
+    type: "button",
+    action_id: actionId(action.kind),
+    text: { type: "plain_text", text: shown, emoji: true },
+    ...(action.arg ? { value: action.arg } : {}),
+    ...(action.kind === "export" ? { style: "primary" as const } : {}),
+    ...(action.kind === "cancel" ? { style: "danger" as const } : {}),
+  };
+}

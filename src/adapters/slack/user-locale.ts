@@ -1,0 +1,87 @@
+import type { WebClient } from "@slack/web-api";
+import type { Logger } from "../../core/logger.js";
+import { obj, str } from "./payload.js";
+
+/** What the adapter knows about a Slack user. */
+export interface SlackUserInfo {
+  /** BCP 47-ish locale from `users.info` (`en-US`, `zh-CN`), when Slack told it. */
+  locale?: string | undefined;
+  /** Display name, else real name, else handle. */
+  name?: string | undefined;
+}
+
+interface Entry {
+  info: SlackUserInfo;
+  expires: number;
+}
+
+/** Cache settings of {@link UserDirectory}. */
+export interface UserDirectoryOptions {
+  /** How long a looked-up user is kept (default one hour). */
+  ttlMs?: number;
+  /** How long a failed lookup is remembered as unknown, so an outage is not hammered (default one minute). */
+  failureTtlMs?: number;
+  /** Most users kept; the oldest go first (default 5,000). */
+  maxEntries?: number;
+}
+
+/**
+ * Users' locales and names from `users.info` (`include_locale: true`), cached in memory per user with a
+ * TTL. A failed lookup yields `{}`: the reply is then in English, never delayed or lost.
+ */
+export class UserDirectory {
+  private readonly entries = new Map<string, Entry>();
+  private readonly pending = new Map<string, Promise<SlackUserInfo>>();
+  private readonly ttlMs: number;
+  private readonly failureTtlMs: number;
+  private readonly maxEntries: number;
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly logger: Logger,
+    options: UserDirectoryOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 3_600_000;
+    this.failureTtlMs = options.failureTtlMs ?? 60_000;
+    this.maxEntries = options.maxEntries ?? 5_000;
+  }
+
+  /** The user's locale and name (cached; concurrent lookups of one user share one call). */
+  lookup(userId: string): Promise<SlackUserInfo> {
+    const cached = this.entries.get(userId);
+    if (cached && cached.expires > Date.now()) return Promise.resolve(cached.info);
+    const running = this.pending.get(userId);
+    if (running) return running;
+    const lookup = this.fetch(userId).finally(() => this.pending.delete(userId));
+    this.pending.set(userId, lookup);
+    return lookup;
+  }
+
+  private async fetch(userId: string): Promise<SlackUserInfo> {
+    try {
+      const result = await this.client.users.info({ user: userId, include_locale: true });
+      const user = result.user;
+      const profile = obj(user, "profile");
+      const info: SlackUserInfo = {
+        locale: str(user, "locale"),
+        name: str(profile, "display_name") ?? str(user, "real_name") ?? str(user, "name"),
+      };
+      this.remember(userId, info, this.ttlMs);
+      return info;
+    } catch (error) {
+      this.logger.info({ user: userId, err: (error as Error).message }, "slack-user-lookup-failed");
+      this.remember(userId, {}, this.failureTtlMs);
+      return {};
+    }
+  }
+
+  private remember(userId: string, info: SlackUserInfo, ttlMs: number): void {
+    this.entries.delete(userId);
+    this.entries.set(userId, { info, expires: Date.now() + ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,505 @@
+import { EventEmitter } from "node:events";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { APIAttachment, APIEmbed } from "discord-api-types/v10";
+import { FakeGateway } from "./fake-gateway.js";
+import { handleRest } from "./fake-rest.js";
+import type { FakeChannel, FakeInteraction, FakeUser, RecordedRestRequest, StoredMessage } from "./model.js";
+import {
+  ALL_TEXT_PERMISSIONS,
+  channelJson,
+  guildCreateJson,
+  memberJson,
+  messageJson,
+  userJson,
+} from "./payloads.js";
+import { snowflake } from "./snowflake.js";
+
+export interface FakeDiscordOptions {
+  token?: string;
+  heartbeatIntervalMs?: number;
+  /** The guild's preferred locale (messages have no user locale). Default `en-US`. */
+  preferredLocale?: string;
+  /** Refuse the Message Content intent with close code 4014, as Discord does when it is not enabled. */
+  rejectMessageContentIntent?: boolean;
+  /** `GET /applications/@me` flags (default: Message Content intent enabled, 1 << 19). */
+  applicationFlags?: number;
+}
+
+/** A file a user attached; the fake serves its bytes at the attachment URL. */
+export interface FakeFile {
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+interface Fault {
+  method: string;
+  path: RegExp;
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+  times: number;
+}
+
+const INTENT = { guilds: 1 << 0, guildMessages: 1 << 9, directMessages: 1 << 12, messageContent: 1 << 15 };
+const MENTION = /<@!?(\d+)>/g;
+
+/**
+ * A loopback Discord for tests: REST under `/api/v10` (the routes the bot uses, recorded with their
+ * bodies) and a v10 JSON gateway (see {@link FakeGateway}), driven through the real discord.js client and
+ * `@discordjs/rest`. Messages created over REST are dispatched back (MESSAGE_CREATE / UPDATE), threads
+ * created over REST get THREAD_CREATE, like the real thing. Test helpers make users speak, run slash
+ * commands and click buttons; `waitFor` resolves when a condition holds after any change.
+ */
+export class FakeDiscord extends EventEmitter {
+  readonly token: string;
+  readonly bot: FakeUser = { id: snowflake(), username: "NemoBot", bot: true };
+  readonly applicationId = snowflake();
+  readonly applicationFlags: number;
+  readonly alice: FakeUser = { id: snowflake(), username: "alice", globalName: "Alice" };
+  readonly bob: FakeUser = { id: snowflake(), username: "bob" };
+  readonly guild: { id: string; name: string; preferredLocale: string; ownerId: string };
+  readonly channels = new Map<string, FakeChannel>();
+  readonly general: FakeChannel;
+  readonly media: FakeChannel;
+  readonly offLimits: FakeChannel;
+  readonly voice: FakeChannel;
+  readonly messages = new Map<string, StoredMessage>();
+  readonly interactions = new Map<string, FakeInteraction>();
+  readonly requests: RecordedRestRequest[] = [];
+  readonly commandRegistrations: { path: string; body: unknown }[] = [];
+  readonly files = new Map<string, FakeFile>();
+  readonly gateway: FakeGateway;
+  /** How many times an attachment's bytes were downloaded. */
+  fileDownloads = 0;
+  private readonly faults: Fault[] = [];
+  private readonly commandIds = new Map<string, string>();
+  private port = 0;
+
+  private constructor(
+    private readonly server: Server,
+    options: FakeDiscordOptions,
+  ) {
+    super();
+    this.setMaxListeners(100);
+    this.token = options.token ?? "fake-bot-token.secret";
+    this.applicationFlags = options.applicationFlags ?? 1 << 19;
+    this.guild = {
+      id: snowflake(),
+      name: "Video Makers",
+      preferredLocale: options.preferredLocale ?? "en-US",
+      ownerId: this.alice.id,
+    };
+    const text = (name: string, type = 0): FakeChannel => {
+      const channel = { id: snowflake(), type, name, guildId: this.guild.id };
+      this.channels.set(channel.id, channel);
+      return channel;
+    };
+    this.general = text("general");
+    this.media = text("media");
+    this.offLimits = text("off-limits");
+    this.voice = text("lounge", 2);
+    this.gateway = new FakeGateway({
+      token: this.token,
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
+      rejectMessageContentIntent: options.rejectMessageContentIntent ?? false,
+      ready: (sessionId) => ({
+        v: 10,
+        user: { ...userJson(this.bot), verified: true, mfa_enabled: false, flags: 0 },
+        guilds: [{ id: this.guild.id, unavailable: true }],
+        session_id: sessionId,
+        session_type: "normal",
+        resume_gateway_url: this.gatewayUrl,
+        shard: [0, 1],
+        application: { id: this.applicationId, flags: this.applicationFlags },
+        private_channels: [],
+        relationships: [],
+        presences: [],
+        guild_join_requests: [],
+        geo_ordered_rtc_regions: [],
+        user_settings: {},
+      }),
+      afterReady: () => [
+        {
+          t: "GUILD_CREATE",
+          d: guildCreateJson(
+            this.guild,
+            [...this.channels.values()].filter((c) => c.guildId && !c.parentId),
+            [...this.channels.values()].filter((c) => c.parentId),
+            this.bot,
+          ),
+        },
+      ],
+      filter: (t, d, intents) => this.filterFor(t, d, intents),
+    });
+    this.gateway.on("resumed", () => this.changed());
+    this.gateway.on("identify", () => this.changed());
+  }
+
+  /** Starts listening on an ephemeral loopback port. */
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const server = createServer();
+    const fake = new FakeDiscord(server, options);
+    server.on("request", (req, res) => void fake.onRequest(req, res));
+    server.on("upgrade", (req, socket, head) => fake.gateway.upgrade(req, socket, head));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    fake.port = typeof address === "object" && address ? address.port : 0;
+    return fake;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The REST base for discord.js (`rest.api`) and `@discordjs/rest` (`api`). */
+  get apiUrl(): string {
+    return `${this.baseUrl}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}/gateway`;
+  }
+
+  // ---- what users do --------------------------------------------------------------------------
+
+  /** A user posts a message (a mention is written `<@id>`); dispatched as MESSAGE_CREATE. */
+  say(
+    channelId: string,
+    content: string,
+    options: { author?: FakeUser; files?: FakeFile[] } = {},
+  ): StoredMessage {
+    const attachments = (options.files ?? []).map((file) => this.attachment(file));
+    return this.createMessage(channelId, options.author ?? this.alice, {
+      content,
+      embeds: [],
+      components: [],
+      allowedMentions: undefined,
+      attachments,
+    });
+  }
+
+  /** A user mentions the bot: `<@bot> text`. */
+  mention(
+    channelId: string,
+    text: string,
+    options: { author?: FakeUser; files?: FakeFile[] } = {},
+  ): StoredMessage {
+    return this.say(channelId, `<@${this.bot.id}> ${text}`, options);
+  }
+
+  /** The DM channel between a user and the bot. */
+  dmWith(user: FakeUser): FakeChannel {
+    const existing = [...this.channels.values()].find(
+      (c) => c.type === 1 && c.recipients?.[0]?.id === user.id,
+    );
+    if (existing) return existing;
+    const channel: FakeChannel = { id: snowflake(), type: 1, recipients: [user] };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  /** A user runs a slash command; `file` becomes the `file` attachment option. */
+  slash(
+    name: string,
+    options: {
+      channelId: string;
+      user?: FakeUser;
+      locale?: string;
+      strings?: Record<string, string>;
+      file?: FakeFile;
+    },
+  ): FakeInteraction {
+    const commandOptions: Record<string, unknown>[] = Object.entries(options.strings ?? {}).map(
+      ([option, value]) => ({ name: option, type: 3, value }),
+    );
+    let resolved: Record<string, unknown> | undefined;
+    if (options.file) {
+      const attachment = this.attachment(options.file);
+      commandOptions.push({ name: "file", type: 11, value: attachment.id });
+      resolved = { attachments: { [attachment.id]: attachment } };
+    }
+    const data = {
+      id: this.commandIds.get(name) ?? snowflake(),
+      name,
+      type: 1,
+      ...(commandOptions.length ? { options: commandOptions } : {}),
+      ...(resolved ? { resolved } : {}),
+    };
+    return this.interact(2, data, options.channelId, options.user ?? this.alice, options.locale);
+  }
+
+  /** A user clicks a button on a message. */
+  click(
+    message: StoredMessage,
+    customId: string,
+    options: { user?: FakeUser; locale?: string } = {},
+  ): FakeInteraction {
+    return this.interact(
+      3,
+      { custom_id: customId, component_type: 2 },
+      message.channelId,
+      options.user ?? this.alice,
+      options.locale,
+      { message: messageJson(message) },
+    );
+  }
+
+  // ---- what tests look at ---------------------------------------------------------------------
+
+  /** Messages of a channel (not deleted), oldest first. */
+  messagesIn(channelId: string): StoredMessage[] {
+    return [...this.messages.values()].filter((m) => m.channelId === channelId && !m.deleted);
+  }
+
+  /** The bot's messages in a channel, oldest first. */
+  botMessagesIn(channelId: string): StoredMessage[] {
+    return this.messagesIn(channelId).filter((m) => m.author.id === this.bot.id);
+  }
+
+  /** Threads whose parent is `parentId`. */
+  threadsIn(parentId: string): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.parentId === parentId);
+  }
+
+  /** The REST requests that created or edited channel messages (by the bot token). */
+  messageWrites(): RecordedRestRequest[] {
+    return this.requests.filter(
+      (r) =>
+        /^\/channels\/\d+\/messages(\/\d+)?$/.test(r.path) && (r.method === "POST" || r.method === "PATCH"),
+    );
+  }
+
+  /** Resolves once `predicate` holds (checked after every change), or rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+    if (predicate()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off("change", check);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      const check = () => {
+        if (!predicate()) return;
+        clearTimeout(timer);
+        this.off("change", check);
+        resolve();
+      };
+      this.on("change", check);
+    });
+  }
+
+  /** The next `times` requests matching method and path answer `status` (e.g. 429 with Retry-After). */
+  failNext(
+    method: string,
+    path: RegExp,
+    status: number,
+    options: { body?: unknown; headers?: Record<string, string>; times?: number } = {},
+  ): void {
+    this.faults.push({
+      method,
+      path,
+      status,
+      body: options.body ?? { code: 0, message: `${status}` },
+      headers: options.headers ?? {},
+      times: options.times ?? 1,
+    });
+  }
+
+  /** Drops every gateway connection (no close frame), forcing the clients to RESUME. */
+  dropConnections(): void {
+    this.gateway.dropConnections();
+  }
+
+  /** On the next RESUME, replay everything from this message's MESSAGE_CREATE, seen or not. */
+  replayOnResumeFrom(messageId: string): void {
+    this.gateway.replayAlsoFrom = (t, d) => t === "MESSAGE_CREATE" && (d as { id?: string }).id === messageId;
+  }
+
+  async close(): Promise<void> {
+    await this.gateway.close();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- used by the REST routes ----------------------------------------------------------------
+
+  /** @internal A change tests may wait for. */
+  changed(): void {
+    this.emit("change");
+  }
+
+  /** @internal */
+  takeFault(method: string, path: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    if (fault) fault.times--;
+    return fault;
+  }
+
+  /** @internal Stores a message and dispatches MESSAGE_CREATE. */
+  createMessage(
+    channelId: string,
+    author: FakeUser,
+    fields: {
+      content: string;
+      embeds: APIEmbed[];
+      components: unknown[];
+      allowedMentions: unknown;
+      attachments?: APIAttachment[];
+      replyTo?: string | undefined;
+      flags?: number;
+    },
+  ): StoredMessage {
+    const channel = this.channels.get(channelId);
+    const mentionIds = new Set([...fields.content.matchAll(MENTION)].map((match) => match[1]));
+    const message: StoredMessage = {
+      id: snowflake(),
+      channelId,
+      guildId: channel?.guildId,
+      author,
+      attachments: fields.attachments ?? [],
+      mentions: [this.bot, this.alice, this.bob].filter((user) => mentionIds.has(user.id)),
+      replyTo: fields.replyTo,
+      flags: fields.flags ?? 0,
+      versions: [
+        {
+          content: fields.content,
+          embeds: fields.embeds,
+          components: fields.components,
+          allowedMentions: fields.allowedMentions,
+        },
+      ],
+      deleted: false,
+      createdAt: Date.now(),
+    };
+    this.messages.set(message.id, message);
+    if (!(fields.flags && fields.flags & 64)) {
+      this.gateway.dispatch("MESSAGE_CREATE", {
+        ...messageJson(message),
+        ...(channel ? { channel_type: channel.type } : {}),
+      });
+    }
+    this.changed();
+    return message;
+  }
+
+  /**
+   * Creates a thread owned by the bot (on a message: the thread's id is the message's). With
+   * `announce: false` no THREAD_CREATE is sent, as for a thread the bot's cache does not hold (one
+   * archived before a restart).
+   */
+  createThread(parentId: string, name: string, messageId?: string, announce = true): FakeChannel {
+    const parent = this.channels.get(parentId)!;
+    const thread: FakeChannel = {
+      id: messageId ?? snowflake(),
+      type: parent.type === 5 ? 10 : 11,
+      name,
+      guildId: parent.guildId!,
+      parentId,
+      ownerId: this.bot.id,
+    };
+    this.channels.set(thread.id, thread);
+    if (announce) this.gateway.dispatch("THREAD_CREATE", { ...channelJson(thread), newly_created: true });
+    this.changed();
+    return thread;
+  }
+
+  /** @internal Registered command ids, so interactions carry them. */
+  rememberCommands(commands: { name: string; id: string }[]): void {
+    for (const command of commands) this.commandIds.set(command.name, command.id);
+  }
+
+  private attachment(file: FakeFile): APIAttachment {
+    const id = snowflake();
+    this.files.set(id, file);
+    const url = `${this.baseUrl}/attachments/${id}/${encodeURIComponent(file.name)}`;
+    return { id, filename: file.name, size: file.size, url, proxy_url: url, content_type: file.contentType };
+  }
+
+  private interact(
+    type: number,
+    data: Record<string, unknown>,
+    channelId: string,
+    user: FakeUser,
+    locale: string | undefined,
+    extra: Record<string, unknown> = {},
+  ): FakeInteraction {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw new Error(`no channel ${channelId}`);
+    const interaction: FakeInteraction = {
+      id: snowflake(),
+      token: `interaction-token-${snowflake()}`,
+      sentAt: Date.now(),
+      channelId,
+      callbacks: [],
+      edits: [],
+      followUps: [],
+      originalDeleted: false,
+    };
+    this.interactions.set(interaction.id, interaction);
+    const inGuild = Boolean(channel.guildId);
+    this.gateway.dispatch("INTERACTION_CREATE", {
+      id: interaction.id,
+      application_id: this.applicationId,
+      type,
+      data,
+      token: interaction.token,
+      version: 1,
+      locale: locale ?? "en-US",
+      app_permissions: ALL_TEXT_PERMISSIONS,
+      entitlements: [],
+      attachment_size_limit: 26_214_400,
+      channel_id: channelId,
+      channel: channelJson(channel),
+      ...(inGuild
+        ? {
+            guild_id: this.guild.id,
+            guild: { id: this.guild.id, locale: this.guild.preferredLocale, features: [] },
+            guild_locale: this.guild.preferredLocale,
+            member: { ...memberJson(user, true), permissions: ALL_TEXT_PERMISSIONS },
+            authorizing_integration_owners: { "0": this.guild.id },
+            context: 0,
+          }
+        : { user: userJson(user), authorizing_integration_owners: { "0": this.guild.id }, context: 1 }),
+      ...extra,
+    });
+    this.changed();
+    return interaction;
+  }
+
+  /** What a session with `intents` receives for an event, as Discord filters it. */
+  private filterFor(t: string, d: unknown, intents: number): unknown {
+    if (t === "MESSAGE_CREATE" || t === "MESSAGE_UPDATE") {
+      const message = d as { guild_id?: string; author: { id: string }; mentions: { id: string }[] };
+      const dm = !message.guild_id;
+      if (!(intents & (dm ? INTENT.directMessages : INTENT.guildMessages))) return undefined;
+      const visible =
+        intents & INTENT.messageContent ||
+        dm ||
+        message.author.id === this.bot.id ||
+        message.mentions.some((user) => user.id === this.bot.id);
+      return visible ? d : { ...message, content: "", attachments: [], embeds: [], components: [] };
+    }
+    if (/^(GUILD|THREAD|CHANNEL)_/.test(t)) return intents & INTENT.guilds ? d : undefined;
+    return d;
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    if (url.pathname.startsWith("/attachments/")) return this.serveFile(url.pathname, res);
+    await handleRest(this, req, res, url, raw);
+  }
+
+  private serveFile(path: string, res: ServerResponse): void {
+    const file = this.files.get(path.split("/")[2] ?? "");
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    this.fileDownloads++;
+    res.writeHead(200, { "content-type": file.contentType, "content-length": String(file.size) });
+    res.end(Buffer.alloc(file.size, 7));
+  }
+}

@@ -1,0 +1,79 @@
+import type { APIAttachment, APIEmbed } from "discord-api-types/v10";
+
+/** A user (or the bot) of the fake. */
+export interface FakeUser {
+  id: string;
+  username: string;
+  globalName?: string;
+  bot?: boolean;
+}
+
+/** A channel of the fake: guild text channel (0), DM (1), voice (2), public thread (11), … */
+export interface FakeChannel {
+  id: string;
+  type: number;
+  name?: string;
+  guildId?: string;
+  parentId?: string;
+  ownerId?: string;
+  recipients?: FakeUser[];
+}
+
+/** One version of a message's visible content (the create body, then every edit). */
+export interface MessageVersion {
+  content: string;
+  embeds: APIEmbed[];
+  components: unknown[];
+  allowedMentions: unknown;
+}
+
+/** A message the fake holds; `versions` has the create body first, then each edit. */
+export interface StoredMessage {
+  id: string;
+  channelId: string;
+  guildId?: string | undefined;
+  author: FakeUser;
+  attachments: APIAttachment[];
+  mentions: FakeUser[];
+  /** The message this one replies to. */
+  replyTo?: string | undefined;
+  flags: number;
+  versions: MessageVersion[];
+  deleted: boolean;
+  createdAt: number;
+}
+
+/** An interaction the fake sent, and what the bot did with it. */
+export interface FakeInteraction {
+  id: string;
+  token: string;
+  sentAt: number;
+  channelId: string;
+  /** Callback bodies (`POST /interactions/:id/:token/callback`), with the time they arrived. */
+  callbacks: { type: number; data: Record<string, unknown> | undefined; at: number }[];
+  /** Edits of the original response (`PATCH /webhooks/…/@original`). */
+  edits: { body: Record<string, unknown>; at: number }[];
+  /** Follow-up messages (`POST /webhooks/:app/:token`). */
+  followUps: Record<string, unknown>[];
+  originalDeleted: boolean;
+  /** The id of the original response message, once there is one. */
+  originalMessageId?: string;
+}
+
+/** A REST request as the fake saw it (the token is reduced to whether it was right). */
+export interface RecordedRestRequest {
+  method: string;
+  /** Path after `/api/v10`, e.g. `/channels/123/messages`. */
+  path: string;
+  query: string;
+  /** `bot`: `Authorization: Bot <the right token>`; `none`: no header; `wrong`: anything else. */
+  auth: "bot" | "none" | "wrong";
+  body: unknown;
+  status: number;
+  at: number;
+}
+
+/** The latest version of a message. */
+export function latest(message: StoredMessage): MessageVersion {
+  return message.versions.at(-1)!;
+}
