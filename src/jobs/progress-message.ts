@@ -30,7 +30,8 @@ export class ProgressMessage {
     const wait = Math.max(0, this.lastEdit + this.throttleMs - Date.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.chain = this.chain.then(() => this.write());
+      // A progress edit that cannot be delivered is skipped; the final content is written by `finish`.
+      this.chain = this.chain.then(() => this.write()).catch(() => undefined);
     }, wait);
   }
 

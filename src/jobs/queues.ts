@@ -28,7 +28,9 @@ export function createQueues(connection: Redis, keys: Keys): Queues {
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {
-  await Promise.all(Object.values(queues).map((queue: Queue) => queue.close()));
+  const all: Queue[] = Object.values(queues);
+  await Promise.all(all.map((queue) => queue.waitUntilReady().catch(() => undefined)));
+  await Promise.all(all.map((queue) => queue.close()));
 }
 
 /** A BullMQ job id for an inbound id (BullMQ ids may not contain ':' nor be integers). */

@@ -87,8 +87,12 @@ export function startWorkers(
   return {
     workers,
     close: async () => {
+      // A worker still connecting would reject its own start-up once the connection is gone.
+      await Promise.all(workers.map((worker) => worker.waitUntilReady().catch(() => undefined)));
       await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
-      const graceful = Promise.all(workers.map((worker) => worker.close()));
+      const graceful = Promise.all(workers.map((worker) => worker.close())).catch((error: unknown) => {
+        logger.warn({ err: String(error) }, "worker-close-error");
+      });
       const timer = new Promise<"timeout">((resolve) =>
         setTimeout(() => resolve("timeout"), timings.shutdownGraceMs).unref(),
       );
