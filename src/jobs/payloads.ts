@@ -4,7 +4,6 @@ import type { Reply } from "../core/conversation/reply.js";
 
 /** Queue names (no ':' allowed by BullMQ). */
 export const QUEUE = { turn: "turn", upload: "upload", render: "render", deliver: "deliver" } as const;
-export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 interface ThreadJob {
   /** The inbound event this work answers (its id makes the work unique). */
