@@ -257,3 +257,58 @@ describe("progress, recovery and exports", () => {
     expect(bot.messenger.transcript(bot.ref("N"))).toMatch(/fresh project/i);
   });
 });
+
+describe("never twice, even around failures", () => {
+  it("sends a Retry once, however often it is clicked", async () => {
+    bot = await startBot(redis.url);
+    bot.sim.setCredits(0);
+    await bot.say("RT", "generate a video of a kite");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("RT")).some((reply) => reply.tone === "error"),
+    );
+    const retry = bot.messenger
+      .thread(bot.ref("RT"))
+      .flatMap((reply) => reply.actions ?? [])
+      .find((action) => action.kind === "retry")!;
+    bot.sim.setCredits(100);
+    await Promise.all([bot.click("RT", "retry", retry.arg), bot.click("RT", "retry", retry.arg)]);
+    await bot.click("RT", "retry", retry.arg);
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("RT")).includes("Music and title added"),
+    );
+    expect(bot.messenger.transcript(bot.ref("RT"))).toMatch(/already sent again/);
+    const sends = bot.sim.requests.filter((request) => request.path === "/run_sse");
+    expect(sends).toHaveLength(2);
+  });
+
+  it("recovers instead of offering Retry when the state cannot be read after a silent answer", async () => {
+    bot = await startBot(redis.url, { sim: { silentEdits: true, editMs: 300 } });
+    await bot.say("SR", "generate a video of a bridge");
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("SR")).includes("Music and title added"),
+    );
+    await bot.say("SR", 'add a title "Golden"');
+    const deadline = Date.now() + 5_000;
+    while (
+      bot.sim.requests.filter((request) => request.path === "/run_sse").length < 2 &&
+      Date.now() < deadline
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    bot.sim.inject("state", { kind: "status", status: 503 }, 4);
+    await bot.messenger.waitFor(() => /Golden/.test(bot!.messenger.transcript(bot!.ref("SR"))), 15_000);
+    const replies = bot.messenger.thread(bot.ref("SR"));
+    expect(replies.flatMap((reply) => reply.actions ?? []).some((action) => action.kind === "retry")).toBe(
+      false,
+    );
+    expect(bot.sim.requests.filter((request) => request.path === "/run_sse")).toHaveLength(2);
+  });
+
+  it("unblocks a thread whose line head has no job behind it", async () => {
+    bot = await startBot(redis.url, { timings: { lineRecheckMs: 300 } });
+    const key = refKey(bot.ref("OR"));
+    await bot.runtime.services.line.join(key, { queue: "turn", jobId: "turn-orphan" });
+    await bot.say("OR", "hello after an orphan");
+    await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("OR")).includes("You said"), 15_000);
+  });
+});

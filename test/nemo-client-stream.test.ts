@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { collect, rejection, requestsTo, simulatorAndClient, textOf } from "./helpers/nemo-fixtures.js";
+import {
+  clientFor,
+  collect,
+  rejection,
+  requestsTo,
+  simulatorAndClient,
+  textOf,
+} from "./helpers/nemo-fixtures.js";
 
 const ctx = { platform: "discord" as const };
 let dispose: (() => Promise<void>) | undefined;
@@ -153,5 +160,20 @@ describe("sendMessage (/run_sse)", () => {
     expect(bindId).toBeTruthy();
     expect(bindUrl).toContain(`bind=${bindId}`);
     expect(bindUrl).toMatch(/^https:\/\/web\.example\//);
+  });
+
+  it("gives a registered (operator) account no registration link on 2001: it tops up instead", async () => {
+    const { sim, client, session } = await setup();
+    const operator = clientFor(sim, { token: await client.tokens.token() });
+    try {
+      sim.setCredits(0);
+      const error = await rejection(
+        collect(operator.sendMessage(ctx, session.sessionId, "generate a video")),
+      );
+      expect(error.code).toBe("NEMO_OUT_OF_CREDITS");
+      expect((error as unknown as { bindUrl?: string }).bindUrl).toBeUndefined();
+    } finally {
+      await operator.close();
+    }
   });
 });

@@ -67,6 +67,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
   }
 
+  let adapter: ReturnType<typeof createConsoleAdapter> | undefined;
   let stopping: Promise<void> | undefined;
   const stop = (reason: string) => {
     stopping ??= (async () => {
@@ -86,7 +87,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     await stop("adapter-start-failed");
     throw error;
   }
-  const adapter = consoleMessenger
+  adapter = consoleMessenger
     ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
     : undefined;
   const signals = new Promise<string>((resolve) => {

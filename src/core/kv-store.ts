@@ -5,6 +5,8 @@ import { dirname } from "node:path";
 export interface KeyValueStore {
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string): Promise<void>;
+  /** Stores `value` unless the key has one; resolves to the value stored now (atomic where shared). */
+  setIfAbsent(key: string, value: string): Promise<string>;
 }
 
 /** Keeps values in memory only; for tests and one-off commands. */
@@ -15,6 +17,12 @@ export class MemoryStore implements KeyValueStore {
   }
   async set(key: string, value: string): Promise<void> {
     this.values.set(key, value);
+  }
+  async setIfAbsent(key: string, value: string): Promise<string> {
+    const current = this.values.get(key);
+    if (current !== undefined) return current;
+    this.values.set(key, value);
+    return value;
   }
 }
 
@@ -33,6 +41,13 @@ export class JsonFileStore implements KeyValueStore {
     const temp = `${this.path}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify(all, null, 2), { mode: 0o600 });
     await rename(temp, this.path);
+  }
+
+  async setIfAbsent(key: string, value: string): Promise<string> {
+    const current = await this.get(key);
+    if (current !== undefined) return current;
+    await this.set(key, value);
+    return value;
   }
 
   private async readAll(): Promise<Record<string, string>> {

@@ -7,6 +7,9 @@ import type { Platform } from "../core/nemo/types.js";
 /** The platforms' own file hosts; anything else must be listed in `DOWNLOAD_HOSTS`. */
 export const PLATFORM_FILE_HOSTS = ["cdn.discordapp.com", "media.discordapp.net", "files.slack.com"];
 
+/** The one host per platform that may receive the bot token with a download. */
+const BOT_TOKEN_HOSTS: Partial<Record<Platform, string>> = { slack: "files.slack.com" };
+
 export interface AttachmentSourceOptions {
   /** Extra hosts attachments may be fetched from (`DOWNLOAD_HOSTS`). */
   extraHosts: readonly string[];
@@ -44,7 +47,12 @@ export function attachmentRead(
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new Error(`unsupported URL scheme: ${url.protocol}`);
   if (attachment.auth === "none" && url.protocol === "https:") return { kind: "url", url: attachment.url };
-  const authorization = attachment.auth === "bot-token" ? options.botAuthorization[platform] : undefined;
+  // The bot token goes only to the platform's own file host over https, or to a host the operator listed.
+  const trusted =
+    options.extraHosts.some((host) => host.toLowerCase() === url.hostname.toLowerCase()) ||
+    (url.protocol === "https:" && url.hostname.toLowerCase() === BOT_TOKEN_HOSTS[platform]);
+  const authorization =
+    attachment.auth === "bot-token" && trusted ? options.botAuthorization[platform] : undefined;
   return {
     kind: "stream",
     open: () => download(attachment.url, authorization),

@@ -1,11 +1,14 @@
+import type { Queue } from "bullmq";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
-import type { Inbound, InboundHandler } from "../core/conversation/inbound.js";
+import type { Attachment, Inbound, InboundHandler } from "../core/conversation/inbound.js";
 import { backendLanguage, type Lang, langFromLocale } from "../core/conversation/language.js";
+import type { Reply } from "../core/conversation/reply.js";
 import { routeInbound } from "../core/conversation/router.js";
 import { queuedText, text } from "../core/conversation/texts.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
 import { assertUploadable } from "../core/nemo/upload-rules.js";
 import { errorMessage } from "./delivery.js";
+import type { TurnJobData, UploadJobData } from "./payloads.js";
 import { jobIdFor } from "./queues.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
@@ -95,34 +98,53 @@ export class ConversationGateway implements InboundHandler {
   }
 
   /** Queues a message for the backend, in line behind the thread's earlier work. */
-  async turn(inbound: Inbound, lang: Lang, message: string): Promise<string> {
-    const { queues, line, redis, keys } = this.services;
-    const key = refKey(inbound.ref);
-    const jobId = jobIdFor("turn", inbound.id);
+  async turn(inbound: Inbound, lang: Lang, message: string): Promise<void> {
+    const { queues, redis, keys } = this.services;
     await redis.set(
       keys.inbound(inbound.id),
       JSON.stringify({ text: message, locale: inbound.locale }),
       "EX",
       7 * DAY_SECONDS,
     );
-    const ahead = await line.join(key, { queue: queues.turn.name, jobId });
-    const ack = await this.post(inbound.ref, {
-      progress: queuedText(lang, ahead),
-      ...(ahead > 0 ? { actions: buttons(lang, ["cancel"], inbound.id) } : {}),
-    });
-    await queues.turn.add(
-      "turn",
-      {
+    await this.queueInLine(
+      queues.turn,
+      inbound,
+      (ahead) => ({
+        progress: queuedText(lang, ahead),
+        ...(ahead > 0 ? { actions: buttons(lang, ["cancel"], inbound.id) } : {}),
+      }),
+      (ackMessageId) => ({
         inboundId: inbound.id,
-        refKey: key,
+        refKey: refKey(inbound.ref),
         lang,
         language: backendLanguage(inbound.locale),
         text: message,
-        ackMessageId: ack,
-      },
-      { ...JOB_OPTIONS, jobId },
+        ackMessageId,
+      }),
     );
-    return jobId;
+  }
+
+  /**
+   * Joins the thread's line, acknowledges with the place in it, then adds the job. The entry leaves
+   * the line again if the job cannot be added, so the thread is never blocked by work that is not there.
+   */
+  private async queueInLine<T extends TurnJobData | UploadJobData>(
+    queue: Queue<T>,
+    inbound: Inbound,
+    ack: (ahead: number) => Reply,
+    data: (ackMessageId: string | undefined) => T,
+  ): Promise<void> {
+    const key = refKey(inbound.ref);
+    const entry = { queue: queue.name, jobId: jobIdFor(queue.name, inbound.id) };
+    const ahead = await this.services.line.join(key, entry);
+    try {
+      const ackMessageId = await this.post(inbound.ref, ack(ahead));
+      // BullMQ's generic add() signature cannot be narrowed from T here.
+      await (queue as Queue).add(queue.name, data(ackMessageId), { ...JOB_OPTIONS, jobId: entry.jobId });
+    } catch (error) {
+      await this.services.line.leave(key, entry).catch(() => undefined);
+      throw error;
+    }
   }
 
   private async upload(inbound: Inbound, lang: Lang): Promise<void> {
@@ -130,7 +152,7 @@ export class ConversationGateway implements InboundHandler {
       return void (await this.post(inbound.ref, { text: text(lang, "upload_needs_file") }));
     }
     // Type and declared size first: no backend round trip for a file it would refuse.
-    const accepted = [];
+    const accepted: Attachment[] = [];
     for (const attachment of inbound.attachments) {
       try {
         assertUploadable(attachment, this.maxUploadBytes);
@@ -144,22 +166,18 @@ export class ConversationGateway implements InboundHandler {
       }
     }
     if (accepted.length > 0) {
-      const { queues, line } = this.services;
-      const key = refKey(inbound.ref);
-      const jobId = jobIdFor("upload", inbound.id);
-      const ahead = await line.join(key, { queue: queues.upload.name, jobId });
-      const ack = await this.post(inbound.ref, { progress: queuedText(lang, ahead) });
-      await queues.upload.add(
-        "upload",
-        {
+      await this.queueInLine(
+        this.services.queues.upload,
+        inbound,
+        (ahead) => ({ progress: queuedText(lang, ahead) }),
+        (ackMessageId) => ({
           inboundId: inbound.id,
-          refKey: key,
+          refKey: refKey(inbound.ref),
           lang,
           language: backendLanguage(inbound.locale),
           attachments: accepted,
-          ackMessageId: ack,
-        },
-        { ...JOB_OPTIONS, jobId },
+          ackMessageId,
+        }),
       );
     }
     const caption = inbound.text.trim();
@@ -176,18 +194,23 @@ export class ConversationGateway implements InboundHandler {
     // One export per thread at a time: a second request joins the running one.
     const taken = await redis.set(keys.exportLock(key), jobId, "EX", DAY_SECONDS, "NX");
     if (taken !== "OK") return void (await this.post(ref, { text: text(lang, "export_joined") }));
-    const ack = await this.post(ref, { progress: text(lang, "export_starting") });
-    await queues.render.add(
-      "render",
-      { refKey: key, lang, ackMessageId: ack, submission: 1 },
-      {
-        jobId,
-        attempts: 3,
-        backoff: { type: "exponential", delay: 5_000 },
-        removeOnComplete: { age: 3600 },
-        removeOnFail: { age: 7 * DAY_SECONDS },
-      },
-    );
+    try {
+      const ack = await this.post(ref, { progress: text(lang, "export_starting") });
+      await queues.render.add(
+        "render",
+        { refKey: key, lang, ackMessageId: ack, submission: 1 },
+        {
+          jobId,
+          attempts: 3,
+          backoff: { type: "exponential", delay: 5_000 },
+          removeOnComplete: { age: 3600 },
+          removeOnFail: { age: 7 * DAY_SECONDS },
+        },
+      );
+    } catch (error) {
+      await redis.del(keys.exportLock(key));
+      throw error;
+    }
   }
 
   private async cancel(ref: ConversationRef, lang: Lang, arg: string | undefined): Promise<void> {
@@ -197,8 +220,11 @@ export class ConversationGateway implements InboundHandler {
       const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
       const job = renderJobId ? await queues.render.getJob(renderJobId) : undefined;
       if (job?.data.renderId) {
+        await redis.set(keys.renderCancelled(job.id!), "1", "EX", DAY_SECONDS);
         await client.cancelRender({ platform: ref.platform }, job.data.renderId);
-        return void (await this.post(ref, { text: text(lang, "export_cancelled") }));
+        // Poll now: the render job reports the cancellation in its own progress message.
+        if ((await job.getState()) === "delayed") await job.promote().catch(() => undefined);
+        return;
       }
     }
     // The given message, else the newest one still waiting in this thread's line.
@@ -220,9 +246,14 @@ export class ConversationGateway implements InboundHandler {
   }
 
   private async retry(inbound: Inbound, lang: Lang, arg: string | undefined): Promise<void> {
-    const raw = arg ? await this.services.redis.get(this.services.keys.inbound(arg)) : null;
-    if (!raw) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
+    const { redis, keys } = this.services;
+    const raw = arg ? await redis.get(keys.inbound(arg)) : null;
+    if (!arg || !raw) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
+    // Each Retry button sends its message once, however often (or by how many people) it is clicked.
+    if ((await redis.set(keys.retried(arg), inbound.id, "EX", 7 * DAY_SECONDS, "NX")) !== "OK") {
+      return void (await this.post(inbound.ref, { text: text(lang, "retry_used") }));
+    }
     const original = JSON.parse(raw) as { text: string };
-    await this.turn({ ...inbound, id: `${arg}:retry:${inbound.id}` }, lang, original.text);
+    await this.turn({ ...inbound, id: `${arg}:retry` }, lang, original.text);
   }
 }

@@ -18,13 +18,24 @@ export class Delivery {
     private readonly logger: Logger,
   ) {}
 
-  /** Posts now, or queues the post for retry; resolves to the message id when it was posted now. */
-  async post(ref: ConversationRef, reply: Reply): Promise<string | undefined> {
+  /**
+   * Posts now, or (durable, the default) queues the post for retry; resolves to the message id when it
+   * was posted now. Non-durable posts (progress lines, soon outdated) are dropped on failure instead.
+   */
+  async post(
+    ref: ConversationRef,
+    reply: Reply,
+    options: { durable?: boolean } = {},
+  ): Promise<string | undefined> {
     try {
       return await this.messenger(ref).post(ref, reply);
     } catch (error) {
-      this.logger.warn({ thread: refKey(ref), err: errorMessage(error) }, "delivery-post-failed-queued");
-      await this.enqueue({ refKey: refKey(ref), op: "post", reply });
+      const durable = options.durable !== false;
+      this.logger.warn(
+        { thread: refKey(ref), err: errorMessage(error), queued: durable },
+        "delivery-post-failed",
+      );
+      if (durable) await this.enqueue({ refKey: refKey(ref), op: "post", reply });
       return undefined;
     }
   }
@@ -45,9 +56,10 @@ export class Delivery {
     ref: ConversationRef,
     messageId: string | undefined,
     reply: Reply,
+    options: { durable?: boolean } = {},
   ): Promise<string | undefined> {
     if (messageId && (await this.edit(ref, messageId, reply))) return messageId;
-    return this.post(ref, reply);
+    return this.post(ref, reply, options);
   }
 
   /** Runs one outbox delivery (the deliver worker); throws so BullMQ retries with backoff. */

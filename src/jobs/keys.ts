@@ -35,6 +35,18 @@ export class Keys {
   exportLock(refKey: string): string {
     return `${this.bull}:export:${refKey}`;
   }
+  /** String: a message whose Retry was used (each Retry sends its message once). */
+  retried(inboundId: string): string {
+    return `${this.bull}:retried:${inboundId}`;
+  }
+  /** String: the user cancelled this render job (a failed render is then not submitted again). */
+  renderCancelled(jobId: string): string {
+    return `${this.bull}:render-cancelled:${jobId}`;
+  }
+  /** String: when a line head was first seen without a job (to drop it only if it stays missing). */
+  missingHead(jobId: string): string {
+    return `${this.bull}:missing-head:${jobId}`;
+  }
   /** String: an event id already taken in (platform re-deliveries are processed once). */
   seen(eventId: string): string {
     return `${this.bull}:seen:${eventId}`;

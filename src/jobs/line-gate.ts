@@ -23,7 +23,7 @@ export async function takeTurnInLine(
   const head = await line.head(refKey);
   if (head && sameEntry(head, entry)) return true;
   if ((await line.position(refKey, entry)) < 0) return false;
-  if (head) await dropFinishedHead(line, refKey, head, queues, logger);
+  if (head) await dropFinishedHead(line, refKey, head, queues, recheckMs, logger);
   await job.moveToDelayed(Date.now() + recheckMs, token);
   if ((await line.park(refKey, entry)) === "head") await job.promote();
   throw new DelayedError();
@@ -52,20 +52,31 @@ async function wake(entry: LineEntry, queues: LineQueues, logger: Logger): Promi
   }
 }
 
-/** A head whose job finished without leaving (it died at the wrong moment) would block the thread. */
+/**
+ * A head whose job finished without leaving, or whose job is gone (its process died between joining
+ * the line and adding the job), would block the thread. A missing job is dropped only once it has been
+ * missing for a whole recheck period, since the gateway adds the job right after joining.
+ */
 async function dropFinishedHead(
   line: ThreadLine,
   refKey: string,
   head: LineEntry,
   queues: LineQueues,
+  recheckMs: number,
   logger: Logger,
 ): Promise<void> {
   const job = await queues[head.queue]?.getJob(head.jobId);
   const state = job ? await job.getState() : "unknown";
-  if (state !== "completed" && state !== "failed") return;
+  if (state === "unknown" && !(await missingLongEnough(line, head, recheckMs))) return;
+  if (state !== "completed" && state !== "failed" && state !== "unknown") return;
   logger.warn({ thread: refKey, job: head.jobId, state }, "line-stale-head-dropped");
   const next = await line.leave(refKey, head);
   if (next) await wake(next, queues, logger);
+}
+
+async function missingLongEnough(line: ThreadLine, head: LineEntry, recheckMs: number): Promise<boolean> {
+  const firstSeen = await line.noteMissing(head, recheckMs * 10);
+  return Date.now() - firstSeen >= recheckMs;
 }
 
 function sameEntry(a: LineEntry, b: LineEntry): boolean {

@@ -11,6 +11,7 @@ export class ProgressMessage {
   private timer: NodeJS.Timeout | undefined;
   private lastEdit = 0;
   private chain: Promise<void> = Promise.resolve();
+  private finishing = false;
 
   constructor(
     private readonly delivery: Delivery,
@@ -25,6 +26,7 @@ export class ProgressMessage {
 
   /** Shows `reply` soon (coalesced with later updates). */
   update(reply: Reply): void {
+    if (this.finishing) return;
     this.pending = reply;
     if (this.timer) return;
     const wait = Math.max(0, this.lastEdit + this.throttleMs - Date.now());
@@ -37,11 +39,16 @@ export class ProgressMessage {
 
   /** Replaces pending updates with the final content, written now; resolves to the message id. */
   async finish(reply: Reply): Promise<string | undefined> {
-    this.cancel();
-    this.pending = reply;
-    await this.chain;
-    await this.write();
-    return this.messageId;
+    this.finishing = true;
+    try {
+      this.cancel();
+      await this.chain;
+      this.pending = reply;
+      await this.write(true);
+      return this.messageId;
+    } finally {
+      this.finishing = false;
+    }
   }
 
   /** Leaves the current message as it is; what comes next is posted as a new message (a fresh notification). */
@@ -57,11 +64,12 @@ export class ProgressMessage {
     this.pending = undefined;
   }
 
-  private async write(): Promise<void> {
+  /** Only the final content is durable (outbox); a progress line that cannot be shown is skipped. */
+  private async write(durable = false): Promise<void> {
     const reply = this.pending;
     this.pending = undefined;
     if (!reply) return;
     this.lastEdit = Date.now();
-    this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply);
+    this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
   }
 }

@@ -53,8 +53,10 @@ export function createRenderProcessor(services: JobServices) {
         return await finish("completed", completedReply(services, ref, lang, status.outputUrl, record));
       }
       if (status.status === "failed") {
-        if (/cancel/i.test(status.error ?? ""))
-          return await finish("cancelled", { text: text(lang, "export_cancelled") });
+        const cancelled =
+          (await services.redis.exists(services.keys.renderCancelled(job.id!))) > 0 ||
+          /cancel/i.test(status.error ?? "");
+        if (cancelled) return await finish("cancelled", { text: text(lang, "export_cancelled") });
         if (job.data.submission < 2) {
           log.warn({ render: job.data.renderId, error: status.error }, "render-failed-retrying");
           await progress.finish({ progress: text(lang, "export_failed_retrying") });
@@ -89,6 +91,14 @@ export function createRenderProcessor(services: JobServices) {
       return await pollLater({ lastProgress: status.progress });
     } catch (error) {
       if (error instanceof DelayedError || signal?.aborted) throw error;
+      // A blip while polling must not abandon a render that keeps running at the backend.
+      const code = (error as { code?: unknown }).code;
+      const transient = code === "NEMO_UNAVAILABLE" || code === "NEMO_RATE_LIMITED";
+      const waited = Date.now() - (job.data.submittedAt ?? Date.now());
+      if (job.data.renderId && transient && waited <= services.timings.renderTimeoutMs) {
+        log.warn({ code, render: job.data.renderId }, "render-poll-failed-retrying");
+        return await pollLater({});
+      }
       log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "render-error");
       return finish("error", errorReply(error, lang));
     }
@@ -129,7 +139,7 @@ function cancelButton(lang: RenderJobData["lang"], job: Job<RenderJobData>) {
   return buttons(lang, ["cancel"], `render:${job.id}`);
 }
 
-async function releaseExport(services: JobServices, job: Job<RenderJobData>): Promise<void> {
+export async function releaseExport(services: JobServices, job: Job<RenderJobData>): Promise<void> {
   // Only the lock this job holds: a newer export of the thread must keep its own.
   const key = services.keys.exportLock(job.data.refKey);
   await services.redis.eval(

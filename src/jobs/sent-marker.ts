@@ -8,6 +8,8 @@ export interface SentRecord {
   /** The state before the message, to tell what it changed. */
   before: NemoState | null;
   at: number;
+  /** The answer (or the recovery report) was posted: a job retaken later has nothing left to do. */
+  answered?: boolean | undefined;
 }
 
 const WEEK_SECONDS = 7 * 24 * 3600;
@@ -34,6 +36,13 @@ export class SentMarker {
   async read(inboundId: string): Promise<SentRecord | undefined> {
     const raw = await this.redis.get(this.keys.sent(inboundId));
     return raw ? (JSON.parse(raw) as SentRecord) : undefined;
+  }
+
+  /** Records that the message's outcome reached the thread. */
+  async markAnswered(inboundId: string): Promise<void> {
+    const record = await this.read(inboundId);
+    if (!record) return;
+    await this.redis.set(this.keys.sent(inboundId), JSON.stringify({ ...record, answered: true }), "KEEPTTL");
   }
 
   /** Only for refusals: the backend provably did not take the message, so it may be sent later. */

@@ -99,6 +99,13 @@ export class ThreadLine {
     return removed > 0;
   }
 
+  /** When `entry` was first seen without its job (epoch ms), remembered for `ttlMs`. */
+  async noteMissing(entry: LineEntry, ttlMs: number): Promise<number> {
+    const key = this.keys.missingHead(entry.jobId);
+    await this.redis.set(key, String(Date.now()), "PX", ttlMs, "NX");
+    return Number((await this.redis.get(key)) ?? Date.now());
+  }
+
   async entries(refKey: string): Promise<LineEntry[]> {
     return (await this.redis.lrange(this.keys.line(refKey), 0, -1)).map(decode);
   }

@@ -61,6 +61,8 @@ class Turn {
   private readonly ref: ConversationRef;
   private readonly progress: ProgressMessage;
   private readonly log;
+  /** Set once the message may have reached the backend: from then on, never offer to send it again. */
+  private mayHaveBeenSent = false;
 
   constructor(
     private readonly services: JobServices,
@@ -85,7 +87,12 @@ class Turn {
   async run(): Promise<Outcome> {
     try {
       const sent = await this.services.sent.read(this.job.data.inboundId);
-      if (sent) return await this.recover(sent);
+      if (sent) {
+        this.mayHaveBeenSent = true;
+        // Answered already (its job was retaken after the answer was posted): just leave the line.
+        if (sent.answered) return "done";
+        return await this.recover(sent);
+      }
       return await this.send();
     } catch (error) {
       if (this.signal?.aborted) {
@@ -94,7 +101,7 @@ class Turn {
         throw error;
       }
       this.log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "turn-failed");
-      const retryArg = isRetryable(error) ? this.job.data.inboundId : undefined;
+      const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
       return "done";
     }
@@ -117,6 +124,7 @@ class Turn {
   private async stream(record: ConversationRecord, before: NemoState, mayRestart: boolean): Promise<Outcome> {
     const { data } = this.job;
     const claim: SentRecord = { sessionId: record.sessionId, before, at: Date.now() };
+    this.mayHaveBeenSent = true;
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
       return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
     }
@@ -135,6 +143,7 @@ class Turn {
         (error as { requestMayHaveReached?: boolean }).requestMayHaveReached === false;
       if (REFUSALS.has(code) || unreached) {
         await this.services.sent.release(data.inboundId);
+        this.mayHaveBeenSent = false;
         if (code === "NEMO_SESSION_NOT_FOUND" && mayRestart) {
           return this.stream(await this.restartSession(), EMPTY_STATE, false);
         }
@@ -158,10 +167,18 @@ class Turn {
         text: `${prefix}${translated.text}`,
         actions: buttons(data.lang, [...translated.actions, ...ANSWER_ACTIONS]),
       });
+      await this.services.sent.markAnswered(data.inboundId);
       await this.services.sessions.touch(this.ref);
       return "done";
     }
-    const after = await this.services.client.state(this.ctx, record.sessionId);
+    let after: NemoState;
+    try {
+      after = await this.services.client.state(this.ctx, record.sessionId);
+    } catch (error) {
+      // The message was taken; what it did is read again later rather than reported as a failure.
+      this.log.warn({ code: (error as { code?: unknown }).code }, "turn-silent-state-unreadable");
+      return this.startRecovery();
+    }
     await this.reportChange(before, after, "silent_change_header", "silent_no_change");
     return "done";
   }
@@ -219,6 +236,7 @@ class Turn {
         unchangedKey === "recovery_nothing" ? buttons(lang, ["retry"], this.job.data.inboundId) : [];
       await this.progress.finish({ text: text(lang, unchangedKey), actions: retry });
     }
+    await this.services.sent.markAnswered(this.job.data.inboundId);
     await this.services.sessions.touch(this.ref, stateFingerprint(after));
   }
 

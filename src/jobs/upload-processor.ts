@@ -41,16 +41,16 @@ export function createUploadProcessor(
     );
     const log = services.logger.child({ thread: data.refKey, job: job.id });
     try {
-      const record = await services.sessions.ensure(ref, data.language, signal);
+      let record = await services.sessions.ensure(ref, data.language, signal);
       const added: UploadedFile[] = [];
       for (const attachment of data.attachments) {
         assertUploadable(attachment, maxBytes);
         progress.update({ progress: text(data.lang, "upload_started", { name: attachment.name }) });
         const read = attachmentRead(attachment, ref.platform, sources);
-        const files =
+        const send = (sessionId: string) =>
           read.kind === "url"
-            ? await services.client.upload(ctx, record.sessionId, { urls: [read.url] })
-            : await services.client.upload(ctx, record.sessionId, {
+            ? services.client.upload(ctx, sessionId, { urls: [read.url] })
+            : services.client.upload(ctx, sessionId, {
                 files: [
                   {
                     name: attachment.name,
@@ -60,6 +60,16 @@ export function createUploadProcessor(
                   },
                 ],
               });
+        let files: UploadedFile[];
+        try {
+          files = await send(record.sessionId);
+        } catch (error) {
+          // 1002: the project is gone; start a new one for the thread and tell the user (NEMO-API.md).
+          if ((error as { code?: unknown }).code !== "NEMO_SESSION_NOT_FOUND") throw error;
+          record = await services.sessions.create(ref, data.language, signal);
+          await services.delivery.post(ref, { text: text(data.lang, "session_restarted") });
+          files = await send(record.sessionId);
+        }
         added.push(...files.map((file) => ({ ...file, filename: file.filename || attachment.name })));
         log.info({ file: attachment.name, size: attachment.size, via: read.kind }, "upload-added");
       }

@@ -4,8 +4,14 @@ import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { text } from "../core/conversation/texts.js";
 import type { AttachmentSourceOptions } from "./attachment-source.js";
 import { leaveLine } from "./line-gate.js";
-import { type DeliverJobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
-import { createRenderProcessor } from "./render-processor.js";
+import {
+  type DeliverJobData,
+  QUEUE,
+  type RenderJobData,
+  type TurnJobData,
+  type UploadJobData,
+} from "./payloads.js";
+import { createRenderProcessor, releaseExport } from "./render-processor.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
 import { createUploadProcessor } from "./upload-processor.js";
@@ -70,17 +76,28 @@ export function startWorkers(
     worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
     worker.on("failed", (job: Job | undefined, error) => {
       if (!job) return;
-      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      logger.warn({ queue: worker.name, job: job.id, final, err: error.message }, "job-failed");
-      if (!final || (worker.name !== QUEUE.turn && worker.name !== QUEUE.upload)) return;
-      // A thread's line must never stay blocked by work that will not run again.
-      const data = job.data as TurnJobData;
       void (async () => {
-        await leaveLine(job, services.line, data.refKey, lineQueues, logger);
-        await services.delivery.post(parseRefKey(data.refKey), {
-          text: text(data.lang, "internal_error"),
-          tone: "error",
-        });
+        // Final when BullMQ will not try again: attempts used up, or an unrecoverable failure
+        // (such as a job that stalled too often), whatever attemptsMade says.
+        const final = (await job.getState()) === "failed";
+        logger.warn({ queue: worker.name, job: job.id, final, err: error.message }, "job-failed");
+        if (!final) return;
+        if (worker.name === QUEUE.render) {
+          const data = job.data as RenderJobData;
+          await releaseExport(services, job as Job<RenderJobData>);
+          await services.delivery.post(parseRefKey(data.refKey), {
+            text: text(data.lang, "export_failed"),
+            tone: "error",
+          });
+        } else if (worker.name === QUEUE.turn || worker.name === QUEUE.upload) {
+          // A thread's line must never stay blocked by work that will not run again.
+          const data = job.data as TurnJobData;
+          await leaveLine(job, services.line, data.refKey, lineQueues, logger);
+          await services.delivery.post(parseRefKey(data.refKey), {
+            text: text(data.lang, "internal_error"),
+            tone: "error",
+          });
+        }
       })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
     });
   }
@@ -99,7 +116,12 @@ export function startWorkers(
       if ((await Promise.race([graceful, timer])) === "timeout") {
         logger.warn({ graceMs: timings.shutdownGraceMs }, "shutdown-grace-over-leaving-jobs-for-recovery");
         for (const worker of workers) worker.cancelAllJobs("shutdown");
-        await Promise.all(workers.map((worker) => worker.close(true)));
+        // close(true) joins the close already under way, so bound it: what still runs is left to the
+        // stalled-job check of another worker (a turn's sent marker turns it into a recovery).
+        await Promise.race([
+          Promise.all(workers.map((worker) => worker.close(true))).catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, timings.shutdownGraceMs).unref()),
+        ]);
       }
     },
   };

@@ -80,6 +80,7 @@ const EN = {
     '• Say "new project" to start over, or "cancel" to drop a message that is still waiting.',
   ].join("\n"),
   unknown_action: 'I don\'t know that action. Say "help" to see what I can do.',
+  retry_used: "That message was already sent again.",
 
   // Buttons and links
   button_export: "Export",
@@ -193,6 +194,7 @@ const ZH_CN: Record<TextKey, string> = {
     "• 说“新项目”重新开始，或说“取消”撤回仍在排队的消息。",
   ].join("\n"),
   unknown_action: "我不认识这个操作。说“帮助”看看我能做什么。",
+  retry_used: "这条消息已经重新发送过了。",
 
   button_export: "导出",
   button_timeline: "时间线",

@@ -102,13 +102,18 @@ export class NemoClient {
     return this.options.webUrl;
   }
 
+  /** Registration links only for anonymous users; a registered account tops up instead. */
+  private get bindBase(): string | undefined {
+    return this.tokens.isOperatorToken ? undefined : this.options.webUrl;
+  }
+
   /** `POST /api/tasks/me/with-session/nemo_agent`. */
   async createSession(ctx: CallContext, language: string): Promise<SessionInfo> {
     const data = await this.envelope(ctx, {
       method: "POST",
       path: "/api/tasks/me/with-session/nemo_agent",
       json: { task_name: "project", language },
-      idempotent: true,
+      idempotent: false,
     });
     const taskId = data.task_id ?? data.taskId;
     const sessionId = data.session_id ?? data.sessionId;
@@ -148,7 +153,7 @@ export class NemoClient {
       (signal) => this.http.open(call(signal)),
       (opened) => {
         // A JSON answer instead of a stream is a refusal (1002, 2001, …) or an empty success.
-        unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+        unwrapEnvelope(opened.status, opened.json, this.bindBase);
         return undefined;
       },
       {
@@ -276,7 +281,7 @@ export class NemoClient {
       idempotent: true,
     });
     if (opened.kind !== "json") throw new NemoBadRequestError("anonymous token: unexpected stream");
-    const data = unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+    const data = unwrapEnvelope(opened.status, opened.json, this.bindBase);
     if (typeof data.token !== "string") throw new NemoRequestError("anonymous token: no token in the answer");
     const expires = Date.parse(String(data.expires_at ?? ""));
     return {
@@ -291,7 +296,7 @@ export class NemoClient {
   ): Promise<Record<string, unknown>> {
     const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return unwrapEnvelope(opened.status, opened.json, this.options.webUrl);
+    return unwrapEnvelope(opened.status, opened.json, this.bindBase);
   }
 
   private async render(
@@ -300,7 +305,7 @@ export class NemoClient {
   ): Promise<Record<string, unknown>> {
     const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return unwrapRender(opened.status, opened.json, this.options.webUrl);
+    return unwrapRender(opened.status, opened.json, this.bindBase);
   }
 }
 

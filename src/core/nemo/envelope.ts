@@ -21,25 +21,42 @@ interface Envelope {
   error?: unknown;
 }
 
-/** Unwraps `{"code":0,"data":…}`; any other code (or status) becomes its typed error. */
-export function unwrapEnvelope(status: number, json: unknown, webUrl: string): Record<string, unknown> {
+/**
+ * Unwraps `{"code":0,"data":…}`; any other code (or status) becomes its typed error. `bindBase` is the
+ * web app that registration links point to; undefined for a registered (operator) account, which tops
+ * up instead of registering.
+ */
+export function unwrapEnvelope(
+  status: number,
+  json: unknown,
+  bindBase: string | undefined,
+): Record<string, unknown> {
   const envelope = (json ?? {}) as Envelope;
   const code = typeof envelope.code === "number" ? envelope.code : undefined;
   if (code === 0 && status < 400) return isRecord(envelope.data) ? envelope.data : {};
-  throw errorFor(status, code, envelope, webUrl);
+  throw errorFor(status, code, envelope, bindBase);
 }
 
 /** Unwraps the render endpoints' `{"success":true,…}` / `{"success":false,"error":…}` form. */
-export function unwrapRender(status: number, json: unknown, webUrl: string): Record<string, unknown> {
+export function unwrapRender(
+  status: number,
+  json: unknown,
+  bindBase: string | undefined,
+): Record<string, unknown> {
   const envelope = (json ?? {}) as Envelope;
   if (status < 400 && envelope.success === true) return envelope as Record<string, unknown>;
   if (status < 400 && envelope.success === undefined && envelope.code === 0)
     return envelope as Record<string, unknown>;
   const code = typeof envelope.code === "number" ? envelope.code : undefined;
-  throw errorFor(status, code, envelope, webUrl);
+  throw errorFor(status, code, envelope, bindBase);
 }
 
-function errorFor(status: number, code: number | undefined, envelope: Envelope, webUrl: string): Error {
+function errorFor(
+  status: number,
+  code: number | undefined,
+  envelope: Envelope,
+  bindBase: string | undefined,
+): Error {
   const text =
     messageOf(envelope) ?? `backend answered HTTP ${status}${code === undefined ? "" : ` code ${code}`}`;
   const details = { status, ...(code === undefined ? {} : { backendCode: code }) };
@@ -51,7 +68,12 @@ function errorFor(status: number, code: number | undefined, envelope: Envelope, 
       return new NemoSessionNotFoundError(text, details);
     case 2001: {
       const bindId = findBindId(envelope.data);
-      return new NemoOutOfCreditsError(text, bindId, bindId ? bindLink(webUrl, bindId) : undefined, details);
+      return new NemoOutOfCreditsError(
+        text,
+        bindId,
+        bindId && bindBase ? bindLink(bindBase, bindId) : undefined,
+        details,
+      );
     }
     case 4001:
       return new NemoUnsupportedFileError(text, ACCEPTED_EXTENSIONS, details);

@@ -44,11 +44,7 @@ export class TokenProvider {
   /** The persisted client id (generated and stored on first use when not configured). */
   async clientId(): Promise<string> {
     if (this.options.clientId) return this.options.clientId;
-    const stored = await this.options.store.get(CLIENT_ID_KEY);
-    if (stored) return stored;
-    const created = randomUUID();
-    await this.options.store.set(CLIENT_ID_KEY, created);
-    return created;
+    return this.options.store.setIfAbsent(CLIENT_ID_KEY, randomUUID());
   }
 
   async token(): Promise<string> {
@@ -74,6 +70,12 @@ export class TokenProvider {
     }
     if (this.cached && this.cached.token !== rejected && this.isFresh(this.cached)) return this.cached.token;
     this.cached = undefined;
+    // Another process may have refreshed it already: share its token rather than fetch another.
+    const stored = await this.readStored();
+    if (stored && stored.token !== rejected && this.isFresh(stored)) {
+      this.cached = stored;
+      return stored.token;
+    }
     return this.fetchOnce();
   }
 
