@@ -74,6 +74,12 @@ export function startWorkers(
   const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
   for (const worker of workers) {
     worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
+    // A job whose lock could not be renewed may already run elsewhere: stop this copy (its stream is
+    // never re-sent; the other copy recovers from the state).
+    worker.on("lockRenewalFailed", (jobIds) => {
+      logger.warn({ queue: worker.name, jobs: jobIds }, "lock-renewal-failed-job-cancelled");
+      for (const id of jobIds) worker.cancelJob(id, "lock lost");
+    });
     worker.on("failed", (job: Job | undefined, error) => {
       if (!job) return;
       void (async () => {
