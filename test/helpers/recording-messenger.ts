@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { type ConversationRef, refKey } from "../../src/core/conversation/conversation-ref.js";
 import type { Messenger } from "../../src/core/conversation/messenger.js";
 import type { Reply } from "../../src/core/conversation/reply.js";
+import { waitForChange } from "./wait-for-change.js";
 
 export interface RecordedMessage {
   id: string;
@@ -54,22 +55,13 @@ export class RecordingMessenger implements Messenger {
 
   /** Resolves once `predicate` holds (checked on every change), or rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 15_000, what = "condition"): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.changes.off("change", check);
-        reject(
-          new Error(`timed out waiting for ${what}; messages:\n${JSON.stringify(this.messages, null, 1)}`),
-        );
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.changes.off("change", check);
-        resolve();
-      };
-      this.changes.on("change", check);
-    });
+    return waitForChange(
+      this.changes,
+      "change",
+      predicate,
+      timeoutMs,
+      () => `${what}; messages:\n${JSON.stringify(this.messages, null, 1)}`,
+    );
   }
 
   private maybeFail(): void {

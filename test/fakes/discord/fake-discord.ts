@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { APIAttachment, APIEmbed } from "discord-api-types/v10";
+import { waitForChange } from "../../helpers/wait-for-change.js";
 import { FakeGateway } from "./fake-gateway.js";
 import { handleRest } from "./fake-rest.js";
 import type { FakeChannel, FakeInteraction, FakeUser, RecordedRestRequest, StoredMessage } from "./model.js";
@@ -272,20 +273,7 @@ export class FakeDiscord extends EventEmitter {
 
   /** Resolves once `predicate` holds (checked after every change), or rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off("change", check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.off("change", check);
-        resolve();
-      };
-      this.on("change", check);
-    });
+    return waitForChange(this, "change", predicate, timeoutMs, () => what);
   }
 
   /** The next `times` requests matching method and path answer `status` (e.g. 429 with Retry-After). */

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { waitForChange } from "../../helpers/wait-for-change.js";
 
 /** One Web API call the fake received. */
 export interface FakeSlackCall {
@@ -149,22 +150,11 @@ export class FakeSlackApi {
 
   /** Resolves once `predicate` holds (checked after every request), or rejects after `timeoutMs`. */
   waitFor(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.changes.off("change", check);
-        const recent = this.calls
-          .slice(-15)
-          .map((call) => `${call.method} ${JSON.stringify(call.params).slice(0, 300)}`);
-        reject(new Error(`timed out waiting for ${what}; last calls:\n${recent.join("\n")}`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.changes.off("change", check);
-        resolve();
-      };
-      this.changes.on("change", check);
+    return waitForChange(this.changes, "change", predicate, timeoutMs, () => {
+      const recent = this.calls
+        .slice(-15)
+        .map((call) => `${call.method} ${JSON.stringify(call.params).slice(0, 300)}`);
+      return `${what}; last calls:\n${recent.join("\n")}`;
     });
   }
 

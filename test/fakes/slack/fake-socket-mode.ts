@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { type WebSocket, WebSocketServer } from "ws";
+import { waitForChange } from "../../helpers/wait-for-change.js";
 
 /**
  * A tiny Socket Mode server: greets every connection with Slack's `hello`, sends envelopes, and
@@ -63,20 +64,7 @@ export class FakeSocketMode {
 
   /** Resolves once `predicate` holds (checked on every connection, message and close). */
   waitFor(predicate: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.changes.off("change", check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.changes.off("change", check);
-        resolve();
-      };
-      this.changes.on("change", check);
-    });
+    return waitForChange(this.changes, "change", predicate, timeoutMs, () => what);
   }
 
   close(): Promise<void> {

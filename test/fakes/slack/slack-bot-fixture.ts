@@ -9,6 +9,7 @@ import type { Inbound, InboundHandler } from "../../../src/core/conversation/inb
 import { silentLogger } from "../../../src/core/logger.js";
 import { type Simulator, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
+import { waitForChange } from "../../helpers/wait-for-change.js";
 import { FakeSlackApi, type FakeSlackOptions } from "./fake-slack-api.js";
 import { type SignedRequestOptions, sendSigned } from "./signed-request.js";
 
@@ -146,21 +147,8 @@ export class SlackBot {
 
   /** Resolves once `predicate` holds, checked after every handled inbound. */
   waitUntil(predicate: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-    if (predicate()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.changes.off("change", check);
-        reject(
-          new Error(`timed out waiting for ${what}; handled: ${this.handled.map((i) => i.id).join(", ")}`),
-        );
-      }, timeoutMs);
-      const check = () => {
-        if (!predicate()) return;
-        clearTimeout(timer);
-        this.changes.off("change", check);
-        resolve();
-      };
-      this.changes.on("change", check);
+    return waitForChange(this.changes, "change", predicate, timeoutMs, () => {
+      return `${what}; handled: ${this.handled.map((inbound) => inbound.id).join(", ")}`;
     });
   }
 
