@@ -978,3 +978,17 @@ describe("knobs and control endpoints", () => {
     expect((await fetch(`${sim.url}/files/a.mp4`)).status).toBe(200);
   });
 });
+
+describe("public URL", () => {
+  it("hands out file links on the public URL when one is given (e.g. behind docker-compose)", async () => {
+    const sim = await startSimulator({ publicUrl: "http://localhost:8787/" });
+    try {
+      expect(sim.url).toBe("http://localhost:8787");
+      expect(parseSimulatorArgs(["--public-url", "http://sim.example"])).toEqual({
+        publicUrl: "http://sim.example",
+      });
+    } finally {
+      await sim.close();
+    }
+  });
+});

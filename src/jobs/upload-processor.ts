@@ -43,7 +43,7 @@ export function createUploadProcessor(
     try {
       let record = await services.sessions.ensure(ref, data.language, signal);
       const added: UploadedFile[] = [];
-      for (const attachment of data.attachments) {
+      for (const [index, attachment] of data.attachments.entries()) {
         assertUploadable(attachment, maxBytes);
         progress.update({ progress: text(data.lang, "upload_started", { name: attachment.name }) });
         const read = attachmentRead(attachment, ref.platform, sources);
@@ -60,15 +60,26 @@ export function createUploadProcessor(
                   },
                 ],
               });
+        // Never upload the same file twice: a retried or retaken job skips files it already sent.
+        const marker = `${data.inboundId}:file:${index}`;
+        if (
+          !(await services.sent.claim(marker, { sessionId: record.sessionId, before: null, at: Date.now() }))
+        ) {
+          log.info({ file: attachment.name }, "upload-already-sent-skipped");
+          added.push({ filename: attachment.name, fileType: "", cdnUrl: "" });
+          continue;
+        }
         let files: UploadedFile[];
         try {
           files = await send(record.sessionId);
         } catch (error) {
+          if (!mayHaveReachedBackend(error)) await services.sent.release(marker);
           // 1002: the project is gone; start a new one for the thread and tell the user (NEMO-API.md).
           if ((error as { code?: unknown }).code !== "NEMO_SESSION_NOT_FOUND") throw error;
           record = await services.sessions.create(ref, data.language, signal);
           await services.delivery.post(ref, { text: text(data.lang, "session_restarted") });
           files = await send(record.sessionId);
+          await services.sent.claim(marker, { sessionId: record.sessionId, before: null, at: Date.now() });
         }
         added.push(...files.map((file) => ({ ...file, filename: file.filename || attachment.name })));
         log.info({ file: attachment.name, size: attachment.size, via: read.kind }, "upload-added");
@@ -104,4 +115,11 @@ export function describeUpload(file: UploadedFile, lang: Lang): string {
 function clock(seconds: number): string {
   const whole = Math.round(seconds);
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+}
+
+/** False when the backend provably did not take the upload (a refusal, or it was never reached). */
+function mayHaveReachedBackend(error: unknown): boolean {
+  const { code, requestMayHaveReached } = error as { code?: unknown; requestMayHaveReached?: unknown };
+  if (code === "NEMO_UNAVAILABLE") return requestMayHaveReached !== false;
+  return code === "NEMO_STREAM_DROPPED" || code === "NEMO_ABORTED" || typeof code !== "string";
 }

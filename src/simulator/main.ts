@@ -2,7 +2,7 @@ import { pathToFileURL } from "node:url";
 import { startSimulator } from "./server.js";
 import type { Dialect, Simulator, SimulatorOptions } from "./types.js";
 
-const USAGE = "usage: simulator [--port N] [--host H] [--dialect typed|agent]";
+const USAGE = "usage: simulator [--port N] [--host H] [--public-url URL] [--dialect typed|agent]";
 
 /** Parses `--port N --host H --dialect D` (also `--port=N`). Throws with the usage on bad input. */
 export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions {
@@ -10,7 +10,7 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? "";
     const [flag = "", inline] = arg.startsWith("--") && arg.includes("=") ? arg.split(/=(.*)/s) : [arg];
-    if (!["--port", "--host", "--dialect"].includes(flag))
+    if (!["--port", "--host", "--public-url", "--dialect"].includes(flag))
       throw new Error(`unknown argument ${arg}\n${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`missing value for ${flag}\n${USAGE}`);
@@ -21,6 +21,8 @@ export function parseSimulatorArgs(argv: readonly string[]): SimulatorOptions {
       options.port = port;
     } else if (flag === "--host") {
       options.host = value;
+    } else if (flag === "--public-url") {
+      options.publicUrl = value;
     } else if (flag === "--dialect") {
       if (value !== "typed" && value !== "agent") throw new Error(`invalid dialect ${value}\n${USAGE}`);
       options.dialect = value satisfies Dialect;

@@ -5,6 +5,7 @@ export type ResolvedOptions = Required<SimulatorOptions>;
 export const DEFAULT_OPTIONS: Readonly<ResolvedOptions> = Object.freeze({
   port: 0,
   host: "127.0.0.1",
+  publicUrl: "",
   dialect: "agent",
   chunkText: true,
   latencyMs: 0,
@@ -54,7 +55,8 @@ export function mergeOptions(target: ResolvedOptions, patch: unknown): string[] 
   const entries = Object.entries(patch);
   for (const [key, value] of entries) {
     if (!isKnob(key)) errors.push(`unknown option ${key}`);
-    else if (key === "port" || key === "host") errors.push(`${key} cannot change while running`);
+    else if (key === "port" || key === "host" || key === "publicUrl")
+      errors.push(`${key} cannot change while running`);
     else {
       const error = knobError(key, value);
       if (error) errors.push(error);

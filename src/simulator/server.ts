@@ -218,7 +218,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const { port } = server.address() as AddressInfo;
   ctx.options.port = port;
   const host = ctx.options.host.includes(":") ? `[${ctx.options.host}]` : ctx.options.host;
-  ctx.url = `http://${host}:${port}`;
+  ctx.url = ctx.options.publicUrl.replace(/\/$/, "") || `http://${host}:${port}`;
   sim = new SimulatorHandle(ctx, server);
   return sim;
 }

@@ -6,6 +6,8 @@ export interface SimulatorOptions {
   port?: number;
   /** Interface to listen on (default 127.0.0.1). */
   host?: string;
+  /** Base URL clients reach it at, for the file and render links it hands out (default: the listen address). */
+  publicUrl?: string;
   /** SSE payload dialect (default "agent"). */
   dialect?: Dialect;
   /**
