@@ -12,6 +12,7 @@ import { terminalRows } from "../src/adapters/console/terminal-rows.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Inbound, InboundHandler } from "../src/core/conversation/inbound.js";
 import type { Reply } from "../src/core/conversation/reply.js";
+import { eventually } from "./helpers/eventually.js";
 
 const CURSOR_UP = (n: number) => `\x1b[${n}A`;
 const CLEAR_DOWN = "\x1b[0J";
@@ -75,15 +76,6 @@ function setup(handler: InboundHandler = recorder()) {
     await done;
   };
   return { input, output, messenger, adapter, run };
-}
-
-/** Polls a condition until it holds or the deadline passes. */
-async function until(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met before the deadline");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe("renderConsoleReply", () => {
@@ -345,7 +337,7 @@ describe("createConsoleAdapter", () => {
     const { input, adapter } = setup(handler);
     const done = adapter.start();
     input.write("first\nsecond\n");
-    await until(() => inbounds.length === 2);
+    await eventually(() => inbounds.length === 2, 2_000, "two inbounds");
     input.end();
     release();
     await done;

@@ -3,7 +3,7 @@ import { createDiscordAdapter } from "../src/adapters/discord/index.js";
 import { silentLogger } from "../src/core/logger.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
-import { eventually } from "./fakes/discord/wait.js";
+import { eventually } from "./helpers/eventually.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
 let redis: TestRedisServer;

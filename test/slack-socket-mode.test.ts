@@ -6,6 +6,7 @@ import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import { FakeSocketMode } from "./fakes/slack/fake-socket-mode.js";
 import { appMention, eventEnvelope } from "./fakes/slack/payloads.js";
 import { BOT_TOKEN, BOT_USER, SIGNING_SECRET, TEAM } from "./fakes/slack/slack-bot-fixture.js";
+import { eventually } from "./helpers/eventually.js";
 
 const APP_TOKEN = "xapp-1-A0FAKEAPP-1234-test-app-token";
 
@@ -66,7 +67,8 @@ describe("Slack Socket Mode", () => {
       5_000,
       "ack",
     );
-    await waitUntil(() => received.length === 1);
+    // The handler runs after the ack, on the adapter's side of the socket.
+    await eventually(() => received.length === 1, 5_000, "the event handled");
     expect(received[0]).toMatchObject({
       id: "EvSocket1",
       ref: { platform: "slack", workspace: TEAM, channel: "C1", thread: "900.1" },
@@ -92,12 +94,3 @@ describe("Slack Socket Mode", () => {
     expect(fake.callsOf("apps.connections.open")).toHaveLength(1);
   });
 });
-
-/** Polls with a deadline (the handler runs after the ack, on the adapter's side of the socket). */
-async function waitUntil(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
