@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { refKey } from "../src/core/conversation/conversation-ref.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
+import { eventually } from "./helpers/eventually.js";
 import { replyText } from "./helpers/recording-messenger.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
@@ -288,13 +289,11 @@ describe("never twice, even around failures", () => {
       bot!.messenger.transcript(bot!.ref("SR")).includes("Music and title added"),
     );
     await bot.say("SR", 'add a title "Golden"');
-    const deadline = Date.now() + 5_000;
-    while (
-      bot.sim.requests.filter((request) => request.path === "/run_sse").length < 2 &&
-      Date.now() < deadline
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await eventually(
+      () => bot!.sim.requests.filter((request) => request.path === "/run_sse").length >= 2,
+      5_000,
+      "the edit's stream",
+    );
     bot.sim.inject("state", { kind: "status", status: 503 }, 4);
     await bot.messenger.waitFor(() => /Golden/.test(bot!.messenger.transcript(bot!.ref("SR"))), 15_000);
     const replies = bot.messenger.thread(bot.ref("SR"));
