@@ -158,3 +158,12 @@ describe("buttons and inbound text", () => {
     );
   });
 });
+
+describe("links whose label looks like an address", () => {
+  it("show the real target instead of a disguised one", () => {
+    expect(backendTextToMrkdwn("[https://paypal.com](https://evil.example/x)")).toBe(
+      "https://paypal.com (<https://evil.example/x>)",
+    );
+    expect(backendTextToMrkdwn("[docs](https://d.example/a)")).toBe("<https://d.example/a|docs>");
+  });
+});

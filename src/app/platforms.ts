@@ -67,7 +67,10 @@ export function platformAdapters(
         signingSecret: config.SLACK_SIGNING_SECRET,
         appToken: config.SLACK_APP_TOKEN,
         apiUrl: config.SLACK_API_URL,
-        allowedChannels: config.SLACK_ALLOWED_CHANNELS,
+        // With an allowlist, DMs are allowed only when it lists "dm" (as for Discord).
+        allowedChannels: config.SLACK_ALLOWED_CHANNELS.filter((channel) => channel !== "dm"),
+        allowDirectMessages:
+          config.SLACK_ALLOWED_CHANNELS.length === 0 || config.SLACK_ALLOWED_CHANNELS.includes("dm"),
         handler,
         logger: log,
       });

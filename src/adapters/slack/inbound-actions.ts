@@ -31,7 +31,10 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
 
     const messageTs = str(message, "ts") ?? str(container, "message_ts");
     const threadTs = str(message, "thread_ts") ?? str(container, "thread_ts");
-    const thread = threadTs ?? (channel && isDirectMessageChannel(channel) ? channel : messageTs);
+    const inDm = channel !== undefined && isDirectMessageChannel(channel);
+    // In a DM, a top-level answer that later got replies reports itself as its own thread parent:
+    // it still belongs to the DM's running conversation.
+    const thread = threadTs && !(inDm && threadTs === messageTs) ? threadTs : inDm ? channel : messageTs;
     if (!parsed || !team || !channel || !thread) {
       ctx.logger.info({ action: str(action, "action_id") }, "slack-action-refused");
       return refuse(slackText(lang, "bad_button"));

@@ -40,7 +40,12 @@ export function backendTextToMrkdwn(text: string): string {
     .replace(
       LINKS,
       (_match, label: string | undefined, url: string | undefined, bare: string | undefined) => {
-        if (label && url) return `<${url}|${label.replace(/\|/g, "¦")}>`;
+        // A label that looks like an address could disguise where the link goes: show the real one.
+        if (label && url) {
+          return /(?:https?:|www\.|\.[a-z]{2,}(?:\/|\s|$))/i.test(label)
+            ? `${label} (<${url}>)`
+            : `<${url}|${label.replace(/\|/g, "¦")}>`;
+        }
         const link = bare ?? "";
         let end = link.length;
         while (
