@@ -179,6 +179,50 @@ describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake S
     expect(runSse("hello there")).toHaveLength(1);
   });
 
+  it("follows a thread that has a project even when Slack cannot tell who started it", async () => {
+    const parentTs = "1700002000.000100";
+    // Someone else's thread: the bot is mentioned inside it, so the conversation lives there.
+    await bot.sendJson(
+      event(
+        "EvMention3",
+        appMention({
+          channel: "C300",
+          user: "U1",
+          text: `<@${BOT_USER}> start here`,
+          ts: "1700002100.000100",
+          threadTs: parentTs,
+        }),
+      ),
+    );
+    await bot.fake.waitFor(
+      () => bot.fake.thread("C300", parentTs).some((message) => visible(message).includes("You said")),
+      15_000,
+      "first answer",
+    );
+    // The parent is not the bot's and does not mention it, and the lookup fails (as after a restart
+    // under rate limits): the project in Redis still makes the plain reply a turn.
+    bot.fake.fail("conversations.replies", "ratelimited", 5);
+    await bot.sendJson(
+      event(
+        "EvReply3",
+        messageEvent({
+          channel: "C300",
+          channelType: "channel",
+          user: "U1",
+          text: "and keep going",
+          ts: "1700002200.000100",
+          threadTs: parentTs,
+          parentUserId: "U2",
+        }),
+      ),
+    );
+    await bot.fake.waitFor(
+      () => bot.fake.thread("C300", parentTs).some((message) => visible(message).includes("keep going")),
+      15_000,
+      "the plain reply answered",
+    );
+  });
+
   it("a file shared in a DM is downloaded with the bot token and uploaded to the backend", async () => {
     const file = bot.fake.addFile("F0CLIP", "clip.mp4", "video/mp4", SAMPLE_MP4);
     await bot.sendJson(

@@ -37,6 +37,7 @@ export class Metrics {
         this.inbound.inc({ platform: inbound.ref.platform });
         return handler.handle(inbound);
       },
+      ...(handler.isConversation ? { isConversation: handler.isConversation.bind(handler) } : {}),
     };
   }
 }

@@ -73,6 +73,10 @@ export class ConversationGateway implements InboundHandler {
     }
   }
 
+  async isConversation(ref: ConversationRef): Promise<boolean> {
+    return (await this.services.sessions.find(ref)) !== undefined;
+  }
+
   private post(ref: ConversationRef, reply: Parameters<JobServices["delivery"]["post"]>[1]) {
     return this.services.delivery.post(ref, reply);
   }

@@ -44,8 +44,12 @@ export async function handleMessage(message: Message, ctx: InboundContext): Prom
   } else if (channel.isThread()) {
     if (!mentioned && !ctx.messageContent) return;
     await completeThread(channel, ctx);
-    if (!mentioned && channel.ownerId !== botId) return;
     if (!channel.parentId) return;
+    if (!mentioned && channel.ownerId !== botId) {
+      // A thread someone else opened is followed once a conversation lives in it (e.g. /video there).
+      const known = await ctx.handler.isConversation?.(threadRef(guildId, channel.parentId, channel.id));
+      if (!known) return;
+    }
     place = { guildId, channelId: channel.id, parentId: channel.parentId };
   } else {
     if (!mentioned) return;

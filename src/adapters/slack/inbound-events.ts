@@ -64,7 +64,11 @@ async function onMessage(ctx: InboundContext, event: unknown, body: unknown): Pr
   // Channels: only replies in a thread, without a mention (mentions come as app_mention).
   if (!threadTs || threadTs === ts || mentionsUser(str(event, "text"), ctx.botUserId)) return;
   if (!ctx.isAllowed(channel)) return;
-  if (!(await ctx.threads.owns(channel, threadTs, str(event, "parent_user_id"), ctx.botUserId))) return;
+  const team = str(body, "team_id") ?? str(event, "team") ?? "";
+  // A thread with a project is a conversation (durable, any process); else the ownership rule decides.
+  const known = await ctx.handler.isConversation?.(slackRef(team, channel, threadTs));
+  if (!known && !(await ctx.threads.owns(channel, threadTs, str(event, "parent_user_id"), ctx.botUserId)))
+    return;
   await take(ctx, event, body, { channel, user, thread: threadTs });
 }
 

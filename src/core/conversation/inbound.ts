@@ -31,4 +31,9 @@ export interface Inbound {
 export interface InboundHandler {
   /** Acknowledges in the thread within a second and takes the event in; never throws for bad input. */
   handle(inbound: Inbound): Promise<void>;
+  /**
+   * Whether the thread already is a conversation (it has a project), so replies in it without a
+   * mention are for the bot — durable, unlike what one adapter process remembers.
+   */
+  isConversation?(ref: ConversationRef): Promise<boolean>;
 }

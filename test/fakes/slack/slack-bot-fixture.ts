@@ -90,6 +90,7 @@ export class SlackBot {
           bot?.changes.emit("change");
         }
       },
+      ...(target.isConversation ? { isConversation: target.isConversation.bind(target) } : {}),
     };
     const setup = createSlackAdapter({
       botToken: BOT_TOKEN,
