@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { RedisServerProcess } from "../src/redis/redis-server-process.js";
+import { freePort } from "../test/helpers/free-port.js";
 
 /** The Redis the bench runs against: `REDIS_URL`, or a private `redis-server` it stops afterwards. */
 export interface BenchRedis {
@@ -30,17 +30,6 @@ export async function openRedis(env: NodeJS.ProcessEnv = process.env): Promise<B
       await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** `INFO commandstats` as command → calls (commands run inside Lua scripts are counted too). */

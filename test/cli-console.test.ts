@@ -2,17 +2,11 @@ import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startSimulator } from "../src/simulator/index.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 describe("nemo-video-bot start (console chat)", () => {
   it("chats through the full stack and exits cleanly on /quit", async () => {

@@ -1,16 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { replyText } from "./helpers/recording-messenger.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
+const redis = useRedisServer();
 let bot: BotFixture | undefined;
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
 afterEach(async () => {
   await bot?.dispose();
   bot = undefined;

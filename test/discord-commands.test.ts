@@ -2,22 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLASH_COMMANDS } from "../src/adapters/discord/index.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { type FakeInteraction, latest } from "./fakes/discord/model.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
+const redis = useRedisServer();
 let bot: DiscordHarness;
 /** The thread `/video` created; the other commands run in it. */
 let thread: string;
 
 beforeAll(async () => {
-  redis = await TestRedisServer.start();
   bot = await startDiscordHarness(redis.url, {
     adapter: (fake) => ({ allowedChannels: [fake.general.id, fake.voice.id] }),
   });
 });
 afterAll(async () => {
   await bot?.dispose();
-  await redis?.stop();
 });
 
 const EPHEMERAL = 64;

@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
+const redis = useRedisServer();
 let bot: DiscordHarness;
 
 beforeAll(async () => {
-  redis = await TestRedisServer.start();
   bot = await startDiscordHarness(redis.url, {
     adapter: (fake) => ({ allowedChannels: [fake.general.id, fake.media.id] }),
   });
 });
 afterAll(async () => {
   await bot?.dispose();
-  await redis?.stop();
 });
 
 const customIds = (message: StoredMessage): string[] =>

@@ -1,23 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createDiscordAdapter } from "../src/adapters/discord/index.js";
 import { silentLogger } from "../src/core/logger.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { eventually } from "./helpers/eventually.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
+const redis = useRedisServer();
 let bot: DiscordHarness | undefined;
 
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
 afterEach(async () => {
   await bot?.dispose();
   bot = undefined;
-});
-afterAll(async () => {
-  await redis?.stop();
 });
 
 const INTENTS = { guilds: 1 << 0, guildMessages: 1 << 9, directMessages: 1 << 12, messageContent: 1 << 15 };

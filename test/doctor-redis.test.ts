@@ -1,5 +1,4 @@
 import { mkdtemp } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
@@ -8,6 +7,7 @@ import { loadConfig } from "../src/config.js";
 import { maskRedisUrl, redisCheck } from "../src/doctor/redis-check.js";
 import { runDoctor } from "../src/doctor/run-doctor.js";
 import { startSimulator } from "../src/simulator/index.js";
+import { freePort } from "./helpers/free-port.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
 let server: TestRedisServer;
@@ -25,18 +25,6 @@ afterAll(async () => {
 
 async function config(env: Record<string, string>) {
   return loadConfig({ DATA_DIR: await mkdtemp(join(tmpdir(), "doctor-redis-")), ...env });
-}
-
-/** A loopback port nothing listens on (taken from the OS, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** Runs `body` with one CONFIG setting changed on the shared test server, then restores it. */
@@ -75,7 +63,7 @@ describe("doctor redis check, REDIS_URL set", () => {
   });
 
   it("fails with a clear message when nothing listens", async () => {
-    const url = `redis://127.0.0.1:${await closedPort()}`;
+    const url = `redis://127.0.0.1:${await freePort()}`;
     const result = await redisCheck(await config({ REDIS_URL: url }));
     expect(result.status).toBe("fail");
     expect(result.detail).toContain(`cannot use ${url}:`);

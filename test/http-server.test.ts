@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { HttpServer } from "../src/app/http-server.js";
 import { Metrics } from "../src/app/metrics.js";
 import { silentLogger } from "../src/core/logger.js";
 import { startBot } from "./helpers/bot-fixture.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 describe("the HTTP server", () => {
   it("answers /healthz, /metrics (with inbound counts and queue depths) and mounted routes", async () => {

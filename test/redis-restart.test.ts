@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startBot } from "./helpers/bot-fixture.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 describe("Redis restarted mid-conversation", () => {
   it("loses no message: every queued message is answered, in order, once", async () => {

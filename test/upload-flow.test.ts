@@ -5,16 +5,15 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
-let redis: TestRedisServer;
+const redis = useRedisServer();
 let files: Server;
 let filesUrl: string;
 let bot: BotFixture | undefined;
 const downloads: { path: string; authorization?: string }[] = [];
 
 beforeAll(async () => {
-  redis = await TestRedisServer.start();
   files = createServer((req, res) => {
     downloads.push({
       path: req.url ?? "",
@@ -29,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => files.close(resolve));
-  await redis.stop();
 });
 afterEach(async () => {
   await bot?.dispose();

@@ -1,22 +1,16 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { FAST_TIMINGS } from "./helpers/bot-fixture.js";
-import { TestRedisServer } from "./helpers/redis-server.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 import { RedisTranscriptMessenger } from "./helpers/redis-transcript-messenger.js";
 
-let redis: TestRedisServer;
-beforeAll(async () => {
-  redis = await TestRedisServer.start();
-});
-afterAll(async () => {
-  await redis.stop();
-});
+const redis = useRedisServer();
 
 function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/worker-process.ts"], {

@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { RedisServerProcess } from "../../src/redis/redis-server-process.js";
+import { freePort } from "./free-port.js";
 
 /** A private redis-server on a free loopback port, with AOF so a restart keeps the data. */
 export class TestRedisServer {
@@ -54,14 +55,24 @@ export class TestRedisServer {
   }
 }
 
-/** A loopback port free right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
+/** The private redis-server of one test file: started before its tests, stopped after them. */
+export function useRedisServer(): { readonly url: string; kill(): Promise<void>; launch(): Promise<void> } {
+  let server: TestRedisServer | undefined;
+  beforeAll(async () => {
+    server = await TestRedisServer.start();
   });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  const started = (): TestRedisServer => {
+    if (!server) throw new Error("useRedisServer(): the server starts in beforeAll");
+    return server;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    kill: () => started().kill(),
+    launch: () => started().launch(),
+  };
 }
