@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import type { NemoClientOptions } from "./core/nemo/client.js";
 
 const optionalText = z
   .string()
@@ -77,6 +78,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   return parsed.data;
+}
+
+/** The NemoVideo client settings that come from configuration (the bot and `doctor` share them). */
+export function nemoClientSettings(config: Config) {
+  return {
+    apiUrl: config.NEMO_API_URL,
+    webUrl: config.NEMO_WEB_URL,
+    token: config.NEMO_TOKEN,
+    clientId: config.NEMO_CLIENT_ID,
+    source: config.NEMO_SKILL_SOURCE,
+    connections: config.NEMO_MAX_CONNECTIONS,
+  } satisfies Partial<NemoClientOptions>;
 }
 
 /** A secret shown as its kind and length only, never its value. */

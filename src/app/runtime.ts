@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { Config } from "../config.js";
+import { type Config, nemoClientSettings } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
@@ -53,16 +53,11 @@ export class Runtime {
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
     const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
     const client = new NemoClient({
-      apiUrl: config.NEMO_API_URL,
-      webUrl: config.NEMO_WEB_URL,
-      token: config.NEMO_TOKEN,
-      clientId: config.NEMO_CLIENT_ID,
-      source: config.NEMO_SKILL_SOURCE,
+      ...nemoClientSettings(config),
       store: new RedisKeyValueStore(redis, keys),
       logger: logger.child({ part: "nemo" }),
       streamHardCapMs: timings.streamHardCapMs,
       heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
-      connections: config.NEMO_MAX_CONNECTIONS,
       ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
     });
     const queues = createQueues(redis, keys);

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { Redis } from "ioredis";
 import type { Config } from "../config.js";
+import { REDIS_INSTALL_OPTIONS } from "../redis/redis-server-process.js";
 import type { CheckResult } from "./report.js";
 
 export interface RedisCheckOptions {
@@ -15,9 +16,7 @@ export interface RedisCheckOptions {
 const MINIMUM_VERSION = [5, 0, 0] as const;
 const RECOMMENDED_VERSION = [6, 2, 0] as const;
 
-const INSTALL_HINT =
-  "install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), " +
-  "or set REDIS_URL=redis://host:6379, or run everything with: docker compose up";
+const INSTALL_HINT = REDIS_INSTALL_OPTIONS.join(", or ");
 
 /**
  * The Redis the bot will use: with `REDIS_URL`, that server (reachable, version, AOF, eviction policy);

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { discordDoctorCheck } from "../adapters/discord/index.js";
 import { slackDoctorCheck } from "../adapters/slack/index.js";
-import { ConfigError, loadConfig } from "../config.js";
+import { ConfigError, loadConfig, nemoClientSettings } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";
@@ -29,11 +29,7 @@ export async function runDoctor(
       ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX))
       : new JsonFileStore(join(config.DATA_DIR, "nemo-client.json"));
     const client = new NemoClient({
-      apiUrl: config.NEMO_API_URL,
-      webUrl: config.NEMO_WEB_URL,
-      token: config.NEMO_TOKEN,
-      clientId: config.NEMO_CLIENT_ID,
-      source: config.NEMO_SKILL_SOURCE,
+      ...nemoClientSettings(config),
       store,
       retries: 1,
       retryMinDelayMs: 200,

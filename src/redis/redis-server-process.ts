@@ -1,13 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { Redis, type RedisOptions } from "ioredis";
 
+/** How to get a Redis when there is none: shown by the bot at start and by `doctor`. */
+export const REDIS_INSTALL_OPTIONS = [
+  "install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)",
+  "set REDIS_URL=redis://host:6379 to use a running Redis",
+  "run everything with: docker compose up",
+] as const;
+
 export class RedisServerMissingError extends Error {
   constructor() {
     super(
-      "REDIS_URL is not set and no redis-server was found on PATH.\n" +
-        "  - install Redis (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis), or\n" +
-        "  - set REDIS_URL=redis://host:6379 to use a running Redis, or\n" +
-        "  - run everything with: docker compose up",
+      `REDIS_URL is not set and no redis-server was found on PATH.\n${REDIS_INSTALL_OPTIONS.map((option) => `  - ${option}`).join(", or\n")}`,
     );
     this.name = "RedisServerMissingError";
   }

@@ -52,6 +52,19 @@ function existingConversation(place: Place): ConversationRef | undefined {
   return undefined;
 }
 
+/** Refuses (ephemerally, and logs) an interaction from a place outside the allowlists. */
+async function refusedPlace(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  place: Place,
+  ctx: InboundContext,
+  log: Logger,
+): Promise<boolean> {
+  if (isPlaceAllowed(place, ctx.lists)) return false;
+  log.info({ channel: place.channelId, guild: place.guildId ?? "dm" }, "discord-place-refused");
+  await interaction.reply(ephemeral(discordText(interaction.locale, "place_refused")));
+  return true;
+}
+
 function ephemeral(content: string): InteractionReplyOptions & { flags: MessageFlags.Ephemeral } {
   return { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } };
 }
@@ -77,11 +90,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
     await interaction.reply(ephemeral(discordText(locale, "unknown_command")));
     return;
   }
-  if (!isPlaceAllowed(place, ctx.lists)) {
-    log.info({ channel: place.channelId, guild: place.guildId ?? "dm" }, "discord-place-refused");
-    await interaction.reply(ephemeral(discordText(locale, "place_refused")));
-    return;
-  }
+  if (await refusedPlace(interaction, place, ctx, log)) return;
   const name: CommandName = interaction.commandName;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
@@ -183,11 +192,7 @@ async function handleButton(interaction: ButtonInteraction, ctx: InboundContext)
     await interaction.reply(ephemeral(discordText(locale, "button_outside_thread")));
     return;
   }
-  if (!isPlaceAllowed(place, ctx.lists)) {
-    log.info({ channel: place.channelId, guild: place.guildId ?? "dm" }, "discord-place-refused");
-    await interaction.reply(ephemeral(discordText(locale, "place_refused")));
-    return;
-  }
+  if (await refusedPlace(interaction, place, ctx, log)) return;
   await interaction.deferUpdate();
   try {
     await ctx.handler.handle({
