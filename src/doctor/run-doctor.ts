@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, nemoClientSettings } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";
-import { RedisKeyValueStore } from "../jobs/redis-conversation-store.js";
+import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { type CheckResult, formatReport } from "./report.js";
@@ -37,7 +37,8 @@ export async function runDoctor(
       timeoutMs: 10_000,
     });
     try {
-      const [redisResult, discord, slack] = await Promise.all([
+      const [nemo, redisResult, discord, slack] = await Promise.all([
+        nemoChecks(config, client),
         redisCheck(config),
         config.DISCORD_TOKEN
           ? discordDoctorCheck({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL })
@@ -55,7 +56,6 @@ export async function runDoctor(
               { name: "slack", status: "skip", detail: "SLACK_BOT_TOKEN not set" } as CheckResult,
             ]),
       ]);
-      const nemo = await nemoChecks(config, client);
       results = [
         { name: "configuration", status: "ok", detail: "valid" },
         ...nemo,

@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis";
 import type { ConversationRecord, ConversationStore } from "../core/conversation/conversation-store.js";
-import type { KeyValueStore } from "../core/kv-store.js";
 import type { Platform } from "../core/nemo/types.js";
 import type { Keys } from "./keys.js";
 
@@ -49,24 +48,5 @@ export class RedisConversationStore implements ConversationStore {
 
   async remove(key: string): Promise<void> {
     await this.redis.del(this.keys.conversation(key));
-  }
-}
-
-/** The client id and anonymous token, shared by every process of the deployment. */
-export class RedisKeyValueStore implements KeyValueStore {
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-  ) {}
-  async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.kv(key))) ?? undefined;
-  }
-  async set(key: string, value: string): Promise<void> {
-    await this.redis.set(this.keys.kv(key), value);
-  }
-  async setIfAbsent(key: string, value: string): Promise<string> {
-    // SET NX then GET: processes starting together agree on one value.
-    await this.redis.set(this.keys.kv(key), value, "NX");
-    return (await this.redis.get(this.keys.kv(key))) ?? value;
   }
 }
