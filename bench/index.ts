@@ -226,7 +226,7 @@ async function runLevel(
     const levelStart = performance.now();
     const handled = inbounds.map((inbound) => {
       inAt.push(performance.now());
-      return runtime.gateway.handle(inbound);
+      return runtime.intake.handle(inbound);
     });
 
     const timeoutMs = 60_000 + conversations * 60;

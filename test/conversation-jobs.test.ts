@@ -59,7 +59,7 @@ describe("ordering", () => {
   it("processes a re-delivered event once", async () => {
     bot = await startBot(redis.url);
     const first = await bot.say("D", "hello once");
-    await bot.runtime.gateway.handle(first);
+    await bot.runtime.intake.handle(first);
     await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("D")).includes("You said"));
     expect(sentMessages(bot, await sessionOf(bot, "D"))).toEqual(["hello once"]);
   });
@@ -229,7 +229,7 @@ describe("progress, recovery and exports", () => {
     await bot.say("E", "export");
     await bot.messenger.waitFor(() => /Exporting… \d+%/.test(bot!.messenger.transcript(bot!.ref("E"))));
     await bot.say("E", "export please");
-    expect(bot.messenger.transcript(bot.ref("E"))).toMatch(/already running/i);
+    await bot.messenger.waitFor(() => /already running/i.test(bot!.messenger.transcript(bot!.ref("E"))));
     expect(bot.sim.requests.filter((request) => request.path === "/api/render/proxy/lambda")).toHaveLength(1);
     const cancel = bot.messenger
       .thread(bot.ref("E"))
@@ -248,8 +248,8 @@ describe("progress, recovery and exports", () => {
     await bot.messenger.waitFor(() => bot!.messenger.transcript(bot!.ref("N")).includes("nothing to export"));
     const before = await sessionOf(bot, "N");
     await bot.click("N", "new");
+    await bot.messenger.waitFor(() => /fresh project/i.test(bot!.messenger.transcript(bot!.ref("N"))));
     expect(await sessionOf(bot, "N")).not.toBe(before);
-    expect(bot.messenger.transcript(bot.ref("N"))).toMatch(/fresh project/i);
   });
 });
 

@@ -20,7 +20,7 @@ describe("the HTTP server", () => {
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: "ok", redis: "up" });
 
-      await metrics.counting(bot.runtime.gateway).handle({
+      await metrics.counting(bot.runtime.intake).handle({
         id: "m-1",
         ref: bot.ref("metrics"),
         user: { id: "u" },

@@ -39,6 +39,26 @@ const wire = (channel: string) =>
     .join("\n");
 
 describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake Slack)", () => {
+  it("tells the user privately when it cannot post the /nemo parent message (not in the channel)", async () => {
+    bot.fake.fail("chat.postMessage", "not_in_channel");
+    const response = await bot.sendForm(
+      slashCommandBody({
+        team: TEAM,
+        channel: "C5",
+        user: "U1",
+        text: "a video of rain",
+        triggerId: "t.5",
+        responseUrl: bot.responseUrl("c5"),
+      }),
+    );
+    expect(response).toEqual({ status: 200, body: "" });
+    await bot.fake.waitFor(() => bot.fake.responses.some((r) => r.path.endsWith("c5")), 10_000, "note");
+    expect(bot.fake.responses.find((r) => r.path.endsWith("c5"))?.body).toMatchObject({
+      text: expect.stringContaining("couldn't start a thread"),
+    });
+    expect(runSse("a video of rain")).toHaveLength(0);
+  });
+
   it("/nemo <prompt>: parent message, progress in the thread, answer with buttons, Export → video link", async () => {
     const response = await bot.sendForm(
       slashCommandBody({

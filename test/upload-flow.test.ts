@@ -97,6 +97,7 @@ describe("uploads", () => {
         auth: "none",
       },
     ]);
+    await bot.messenger.waitFor(() => /trim|compress/i.test(bot!.messenger.transcript(bot!.ref("r"))));
     const transcript = bot.messenger.transcript(bot.ref("r"));
     expect(transcript).toMatch(/mp4/);
     expect(transcript).toMatch(/trim|compress/i);

@@ -63,7 +63,7 @@ async function stopWorkerMidStream(signal: NodeJS.Signals): Promise<void> {
     try {
       workers.push(await spawnWorker(env));
       const ref = { platform: "console" as const, workspace: "local", channel: "crash", thread: "k" };
-      await gateway.gateway.handle({
+      await gateway.intake.handle({
         id: randomUUID(),
         ref,
         user: { id: "u" },

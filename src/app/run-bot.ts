@@ -46,7 +46,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
   if (role !== "gateway") runtime.startWorkers();
   const metrics = new Metrics(runtime.services.queues);
-  const handler = metrics.counting(runtime.gateway);
+  const handler = metrics.counting(runtime.intake);
   // Workers scale out on one host too, so only the gateway side owns the HTTP port.
   const http = role !== "worker" ? new HttpServer(runtime.services.redis, metrics, logger) : undefined;
   if (http) {

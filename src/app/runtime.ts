@@ -1,13 +1,13 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { type Config, nemoClientSettings } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { NemoClient } from "../core/nemo/client.js";
-import { ConversationGateway } from "../jobs/conversation-gateway.js";
 import { Delivery } from "../jobs/delivery.js";
+import { Intake } from "../jobs/intake.js";
 import { Keys } from "../jobs/keys.js";
-import { closeQueues, createQueues } from "../jobs/queues.js";
+import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { SentMarker } from "../jobs/sent-marker.js";
@@ -16,6 +16,8 @@ import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings } from "../jobs/timings.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
+
+const INTAKE_COMMAND_TIMEOUT_MS = 2_000;
 
 export interface RuntimeOptions {
   config: Config;
@@ -30,15 +32,25 @@ export interface RuntimeOptions {
 
 /** Everything one process of the bot needs, wired from configuration. */
 export class Runtime {
-  readonly gateway: ConversationGateway;
+  /** The inbound path every adapter hands events to. */
+  readonly intake: Intake;
   private workers: RunningWorkers | undefined;
 
   private constructor(
     readonly services: JobServices,
     private readonly config: Config,
+    private readonly messengers: Messengers,
+    private readonly intakeQueues: Queues,
     private readonly embedded: EmbeddedRedis | undefined,
   ) {
-    this.gateway = new ConversationGateway(services, config.NEMO_MAX_UPLOAD_MB * 1024 * 1024);
+    this.intake = new Intake({
+      redis: intakeQueues.turn.opts.connection as Redis,
+      keys: services.keys,
+      queues: intakeQueues,
+      sessions: services.sessions,
+      logger: services.logger,
+      maxUploadBytes: config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+    });
   }
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
@@ -47,10 +59,16 @@ export class Runtime {
     if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
     // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
-    const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, redisOptions)
-      : new Redis({ path: embedded!.path, ...redisOptions });
+    const connect = (options: RedisOptions) =>
+      config.REDIS_URL
+        ? new Redis(config.REDIS_URL, options)
+        : new Redis({ path: embedded!.path, ...options });
+    const redis = connect(redisOptions);
     redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
+    // The inbound path waits a bounded time instead: an event that cannot be queued within Slack's
+    // 3-second window is refused, and the platform sends it again, rather than hanging past it.
+    const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
+    intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
     const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
     const client = new NemoClient({
@@ -74,13 +92,15 @@ export class Runtime {
       timings,
       logger,
     };
-    return new Runtime(services, config, embedded);
+    return new Runtime(services, config, options.messengers, createQueues(intakeRedis, keys), embedded);
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
     this.workers = startWorkers(this.services, this.services.redis, {
       ...(concurrency ? { concurrency } : {}),
       maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+      intake: this.intake,
+      messengers: this.messengers,
       sources: {
         extraHosts: this.config.DOWNLOAD_HOSTS,
         botAuthorization: this.config.SLACK_BOT_TOKEN
@@ -96,6 +116,8 @@ export class Runtime {
   async close(): Promise<void> {
     await this.workers?.close();
     await closeQueues(this.services.queues);
+    await closeQueues(this.intakeQueues);
+    await (this.intakeQueues.turn.opts.connection as Redis).quit().catch(() => undefined);
     await this.services.client.close();
     await this.services.redis.quit().catch(() => undefined);
     await this.embedded?.stop();

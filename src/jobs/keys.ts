@@ -51,6 +51,10 @@ export class Keys {
   seen(eventId: string): string {
     return `${this.bull}:seen:${eventId}`;
   }
+  /** String: the thread a command in a channel opened (so a retried job continues there). */
+  openedThread(inboundId: string): string {
+    return `${this.bull}:opened:${inboundId}`;
+  }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;

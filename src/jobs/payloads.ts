@@ -1,19 +1,29 @@
-import type { Attachment } from "../core/conversation/inbound.js";
+import type { Attachment, Inbound } from "../core/conversation/inbound.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { Reply } from "../core/conversation/reply.js";
+import type { Intent } from "../core/conversation/router.js";
 
 /** Queue names (no ':' allowed by BullMQ). */
-export const QUEUE = { turn: "turn", upload: "upload", render: "render", deliver: "deliver" } as const;
+export const QUEUE = {
+  turn: "turn",
+  upload: "upload",
+  render: "render",
+  deliver: "deliver",
+  command: "command",
+} as const;
 
 interface ThreadJob {
   /** The inbound event this work answers (its id makes the work unique). */
   inboundId: string;
   refKey: string;
+  /** Who sent it, and their locale when the platform said it (else a worker looks it up). */
+  userId?: string | undefined;
+  locale?: string | undefined;
   /** Language of the user-facing texts. */
   lang: Lang;
   /** Backend session language, used when the thread gets a session. */
   language: string;
-  /** The acknowledgement to edit as the work goes. */
+  /** The acknowledgement to edit as the work goes (posted by the worker when the work is first taken). */
   ackMessageId?: string | undefined;
 }
 
@@ -47,4 +57,10 @@ export interface DeliverJobData {
   op: "post" | "edit";
   messageId?: string | undefined;
   reply: Reply;
+}
+
+/** An inbound event the bot answers itself (credits, status, export, cancel, …), or one that opens a thread. */
+export interface CommandJobData {
+  inbound: Inbound;
+  intent: Intent;
 }

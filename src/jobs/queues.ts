@@ -3,6 +3,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Keys } from "./keys.js";
 import {
+  type CommandJobData,
   type DeliverJobData,
   QUEUE,
   type RenderJobData,
@@ -15,6 +16,7 @@ export interface Queues {
   upload: Queue<UploadJobData>;
   render: Queue<RenderJobData>;
   deliver: Queue<DeliverJobData>;
+  command: Queue<CommandJobData>;
 }
 
 export function createQueues(connection: Redis, keys: Keys): Queues {
@@ -24,6 +26,7 @@ export function createQueues(connection: Redis, keys: Keys): Queues {
     upload: new Queue<UploadJobData>(QUEUE.upload, options),
     render: new Queue<RenderJobData>(QUEUE.render, options),
     deliver: new Queue<DeliverJobData>(QUEUE.deliver, options),
+    command: new Queue<CommandJobData>(QUEUE.command, options),
   };
 }
 

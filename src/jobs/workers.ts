@@ -1,10 +1,15 @@
 import { type Job, Worker, type WorkerOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
+import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
 import type { AttachmentSourceOptions } from "./attachment-source.js";
+import { createCommandProcessor } from "./command-processor.js";
+import type { Intake } from "./intake.js";
+import { acknowledgingFirst } from "./line-acknowledgement.js";
 import { leaveLine } from "./line-gate.js";
 import {
+  type CommandJobData,
   type DeliverJobData,
   QUEUE,
   type RenderJobData,
@@ -15,15 +20,23 @@ import { createRenderProcessor, releaseExport } from "./render-processor.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
 import { createUploadProcessor } from "./upload-processor.js";
+import { UserLocales } from "./user-locales.js";
 
 export interface WorkerConcurrency {
   turn: number;
   upload: number;
   render: number;
   deliver: number;
+  command: number;
 }
 
-export const DEFAULT_CONCURRENCY: WorkerConcurrency = { turn: 50, upload: 4, render: 20, deliver: 20 };
+export const DEFAULT_CONCURRENCY: WorkerConcurrency = {
+  turn: 50,
+  upload: 4,
+  render: 20,
+  deliver: 20,
+  command: 20,
+};
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -39,6 +52,8 @@ export function startWorkers(
     concurrency?: Partial<WorkerConcurrency>;
     sources: AttachmentSourceOptions;
     maxUploadBytes: number;
+    intake: Intake;
+    messengers: Messengers;
   },
 ): RunningWorkers {
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
@@ -51,14 +66,22 @@ export function startWorkers(
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,
   };
+  const acknowledging = {
+    line: services.line,
+    delivery: services.delivery,
+    locales: new UserLocales(options.messengers),
+  };
   const workers = [
-    new Worker<TurnJobData>(QUEUE.turn, createTurnProcessor(services), {
+    new Worker<TurnJobData>(QUEUE.turn, acknowledgingFirst(createTurnProcessor(services), acknowledging), {
       ...base,
       concurrency: concurrency.turn,
     }),
     new Worker<UploadJobData>(
       QUEUE.upload,
-      createUploadProcessor(services, options.sources, options.maxUploadBytes),
+      acknowledgingFirst(
+        createUploadProcessor(services, options.sources, options.maxUploadBytes),
+        acknowledging,
+      ),
       {
         ...base,
         concurrency: concurrency.upload,
@@ -69,6 +92,11 @@ export function startWorkers(
       QUEUE.deliver,
       (job) => services.delivery.deliver(job.data, parseRefKey(job.data.refKey)),
       { ...base, concurrency: concurrency.deliver },
+    ),
+    new Worker<CommandJobData>(
+      QUEUE.command,
+      createCommandProcessor(services, options.intake, options.messengers, options.maxUploadBytes),
+      { ...base, concurrency: concurrency.command },
     ),
   ];
   const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };

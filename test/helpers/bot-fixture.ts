@@ -85,9 +85,18 @@ export async function startBot(
     attachments: [],
     ...extra,
   });
+  // Like a platform, re-delivers the same event until the intake takes it (e.g. while Redis restarts).
   const handle = async (message: Inbound) => {
-    await runtime.gateway.handle(message);
-    return message;
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        await runtime.intake.handle(message);
+        return message;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100)); // the platform's retry back-off
+      }
+    }
   };
   return {
     sim,

@@ -16,6 +16,7 @@ const EN = {
   button_outside_thread: "This button only works in a video thread.",
   unknown_command: "I don't know that command. Try `/help`.",
   failed: "Something went wrong on my side. Please try again.",
+  not_taken: "I couldn't take this message in (my queue is unreachable). Please send it again in a minute.",
 } as const;
 
 type DiscordTextKey = keyof typeof EN;
@@ -31,6 +32,7 @@ const ZH_CN: Record<DiscordTextKey, string> = {
   button_outside_thread: "这个按钮只能在视频话题中使用。",
   unknown_command: "我不认识这个命令。试试 `/help`。",
   failed: "我这边出了点问题。请再试一次。",
+  not_taken: "我暂时无法接收这条消息（队列无法连接）。请过一分钟再发送一次。",
 };
 
 const TABLES: Record<Lang, Record<DiscordTextKey, string>> = { en: EN, "zh-CN": ZH_CN };

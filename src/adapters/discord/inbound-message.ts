@@ -8,6 +8,7 @@ import {
   Routes,
   ThreadAutoArchiveDuration,
 } from "discord.js";
+import pRetry from "p-retry";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
@@ -76,14 +77,21 @@ export async function handleMessage(message: Message, ctx: InboundContext): Prom
     if (!thread) return;
     ref = threadRef(place.guildId, channel.id, thread);
   }
-  await ctx.handler.handle({
+  const inbound = {
     id: message.id,
     ref,
     user: { id: message.author.id, name: message.member?.displayName ?? message.author.displayName },
     text,
     attachments,
     locale,
-  });
+  };
+  try {
+    // Discord never re-delivers a message event: the adapter itself tries again while Redis is away.
+    await pRetry(() => ctx.handler.handle(inbound), { retries: 5, minTimeout: 500, maxTimeout: 5_000 });
+  } catch (error) {
+    log.error({ err: String(error) }, "discord-inbound-not-queued");
+    await reply(message, discordText(locale, "not_taken"), ctx);
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { App, RespondFn } from "@slack/bolt";
-import { langFromLocale } from "../../core/conversation/language.js";
+import { type Lang, langFromLocale } from "../../core/conversation/language.js";
 import { parseAction } from "./action-ids.js";
 import { deliverInbound, type InboundContext, tellUser } from "./inbound-context.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
@@ -16,7 +16,6 @@ import { slackText } from "./slack-texts.js";
  */
 export function registerActionListener(app: App, ctx: InboundContext): void {
   app.action({ type: "block_actions" }, async ({ ack, body, respond }) => {
-    await ack();
     const action = list(body, "actions")[0];
     const parsed = parseAction(str(action, "action_id"), str(action, "value"));
     const user = str(obj(body, "user"), "id");
@@ -24,10 +23,14 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
     const message = obj(body, "message");
     const container = obj(body, "container");
     const channel = str(obj(body, "channel"), "id") ?? str(container, "channel_id");
-    if (!user) return;
-    const info = await ctx.users.lookup(user);
-    const lang = langFromLocale(info.locale);
-    const refuse = (note: string) => ephemeral(ctx, respond, { channel, user }, note);
+    if (!user) return ack();
+    // A refusal queues nothing: acknowledged at once, then told in the user's language.
+    const refuse = async (note: (lang: Lang) => string) => {
+      await ack();
+      void ctx.users
+        .lookup(user)
+        .then((info) => ephemeral(ctx, respond, { channel, user }, note(langFromLocale(info.locale))));
+    };
 
     const messageTs = str(message, "ts") ?? str(container, "message_ts");
     const threadTs = str(message, "thread_ts") ?? str(container, "thread_ts");
@@ -37,18 +40,18 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
     const thread = threadTs && !(inDm && threadTs === messageTs) ? threadTs : inDm ? channel : messageTs;
     if (!parsed || !team || !channel || !thread) {
       ctx.logger.info({ action: str(action, "action_id") }, "slack-action-refused");
-      return refuse(slackText(lang, "bad_button"));
+      return refuse((lang) => slackText(lang, "bad_button"));
     }
-    if (!ctx.isAllowed(channel)) return refuse(slackText(lang, "not_allowed"));
+    if (!ctx.isAllowed(channel)) return refuse((lang) => slackText(lang, "not_allowed"));
     await deliverInbound(ctx, {
       id: `act-${str(action, "action_ts") ?? str(body, "trigger_id") ?? messageTs}-${user}`,
       ref: slackRef(team, channel, thread),
-      user: { id: user, name: info.name ?? str(obj(body, "user"), "name") },
+      user: { id: user, name: str(obj(body, "user"), "name") },
       text: "",
       attachments: [],
-      locale: info.locale,
       action: parsed.arg === undefined ? { kind: parsed.kind } : { kind: parsed.kind, arg: parsed.arg },
     });
+    await ack();
   });
 }
 

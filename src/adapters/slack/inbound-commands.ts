@@ -23,8 +23,8 @@ const THREAD_COMMANDS = new Set([
 ]);
 
 /**
- * The slash command (`/nemo`, whatever name the app gives it). Acked at once (empty ack: nothing is
- * echoed), then:
+ * The slash command (`/nemo`, whatever name the app gives it). Acknowledged (empty: nothing is echoed)
+ * once the command is queued — or at once when it queues nothing — then:
  * - `/nemo` or `/nemo help` → help, ephemeral;
  * - `/nemo credits` → the balance, ephemeral (a conversation whose thread is `ephemeral:<user>`);
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
@@ -35,52 +35,49 @@ const THREAD_COMMANDS = new Set([
  */
 export function registerCommandListener(app: App, ctx: InboundContext): void {
   app.command(/.*/, async ({ ack, command, respond }) => {
-    await ack();
     const user = command.user_id;
     const channel = command.channel_id;
     const team = command.team_id;
-    const info = await ctx.users.lookup(user);
-    const lang = langFromLocale(info.locale);
-    const tell = (message: string) => ephemeral(ctx, respond, message);
-    if (!ctx.isAllowed(channel)) return tell(slackText(lang, "not_allowed"));
-
     const prompt = slackTextToPlain(command.text ?? "", ctx.botUserId);
     const word = prompt.toLowerCase().replace(/[.!?]+$/, "");
-    const id = `cmd-${str(command, "trigger_id") ?? randomUUID()}`;
-    const base = { id, user: { id: user, name: info.name }, attachments: [], locale: info.locale };
+    const allowed = ctx.isAllowed(channel);
 
-    if (word === "" || word === "help") return tell(`${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
+    if (!allowed || word === "" || word === "help" || THREAD_COMMANDS.has(word)) {
+      await ack();
+      // Nothing is queued: answered after the acknowledgement, in the user's language.
+      void (async () => {
+        const lang = langFromLocale((await ctx.users.lookup(user)).locale);
+        const tell = (message: string) => ephemeral(ctx, respond, message);
+        if (!allowed) return tell(slackText(lang, "not_allowed"));
+        if (THREAD_COMMANDS.has(word)) return tell(slackText(lang, "thread_only", { command: word }));
+        return tell(`${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
+      })();
+      return;
+    }
+
+    const base = {
+      id: `cmd-${str(command, "trigger_id") ?? randomUUID()}`,
+      user: { id: user },
+      attachments: [],
+    };
     if (word === "credits" || word === "balance") {
-      const taken = await deliverInbound(ctx, {
+      await deliverInbound(ctx, {
         ...base,
         ref: ephemeralRef(team, channel, user),
         text: "",
         action: { kind: "credits" },
       });
-      return taken ? undefined : tell(text(lang, "internal_error"));
-    }
-    if (THREAD_COMMANDS.has(word)) return tell(slackText(lang, "thread_only", { command: word }));
-
-    let parentTs: string | undefined;
-    try {
-      const parent = await ctx.client.chat.postMessage({
-        channel,
-        text: `🎬 <@${user}>: ${escapeMrkdwn(prompt)}`,
-        unfurl_links: false,
-        unfurl_media: false,
+    } else {
+      // The parent message "🎬 @user: prompt" and its thread are posted by a worker.
+      await deliverInbound(ctx, {
+        ...base,
+        ref: slackRef(team, channel, ""),
+        newThread: true,
+        text: prompt,
+        privateReplyTo: command.response_url,
       });
-      parentTs = parent.ts;
-    } catch (error) {
-      ctx.logger.info({ channel, err: (error as Error).message }, "slack-parent-post-failed");
     }
-    if (!parentTs) return tell(slackText(lang, "cannot_post"));
-    ctx.threads.remember(channel, parentTs);
-    const taken = await deliverInbound(ctx, {
-      ...base,
-      ref: slackRef(team, channel, parentTs),
-      text: prompt,
-    });
-    if (!taken) await tell(text(lang, "internal_error"));
+    await ack();
   });
 }
 

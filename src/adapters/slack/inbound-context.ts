@@ -29,17 +29,19 @@ export function channelRule(allowedChannels: readonly string[], allowDirectMessa
   };
 }
 
-/** Hands an inbound to the core; a failure is logged (never thrown into Bolt). True when taken in. */
-export async function deliverInbound(ctx: InboundContext, inbound: Inbound): Promise<boolean> {
+/**
+ * Hands an inbound to the core (Redis work only). A failure is logged and rethrown: Bolt then answers
+ * Slack with an error instead of an acknowledgement, and Slack sends the event again.
+ */
+export async function deliverInbound(ctx: InboundContext, inbound: Inbound): Promise<void> {
   try {
     await ctx.handler.handle(inbound);
-    return true;
   } catch (error) {
     ctx.logger.error(
       { thread: refKey(inbound.ref), event: inbound.id, err: (error as Error).message },
-      "slack-inbound-failed",
+      "slack-inbound-not-queued",
     );
-    return false;
+    throw error;
   }
 }
 

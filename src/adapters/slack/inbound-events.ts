@@ -36,10 +36,7 @@ async function onMention(ctx: InboundContext, event: unknown, body: unknown): Pr
   // DMs arrive as `message` events, which handle them.
   if (isDirectMessageChannel(channel)) return;
   const threadTs = str(event, "thread_ts");
-  if (!ctx.isAllowed(channel)) {
-    const lang = langFromLocale((await ctx.users.lookup(user)).locale);
-    return tellUser(ctx, { channel, user, threadTs }, escapeMrkdwn(slackText(lang, "not_allowed")));
-  }
+  if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
   const thread = threadTs ?? ts;
   if (thread === ts) ctx.threads.remember(channel, thread);
   await take(ctx, event, body, { channel, user, thread });
@@ -54,10 +51,7 @@ async function onMessage(ctx: InboundContext, event: unknown, body: unknown): Pr
   const threadTs = str(event, "thread_ts");
 
   if (str(event, "channel_type") === "im" || isDirectMessageChannel(channel)) {
-    if (!ctx.isAllowed(channel)) {
-      const lang = langFromLocale((await ctx.users.lookup(user)).locale);
-      return tellUser(ctx, { channel, user, threadTs }, escapeMrkdwn(slackText(lang, "not_allowed")));
-    }
+    if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
     return take(ctx, event, body, { channel, user, thread: threadTs ?? channel });
   }
   if (str(event, "channel_type") === "mpim") return;
@@ -79,17 +73,25 @@ async function take(
   where: { channel: string; user: string; thread: string },
 ): Promise<void> {
   const team = str(body, "team_id") ?? str(event, "team") ?? "";
-  const [info, attachments] = await Promise.all([
-    ctx.users.lookup(where.user),
-    filesToAttachments(list(event, "files"), ctx.client, ctx.logger),
-  ]);
+  const attachments = await filesToAttachments(list(event, "files"), ctx.client, ctx.logger);
+  // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
   const inbound: Inbound = {
     id: str(body, "event_id") ?? `${where.channel}-${str(event, "ts")}`,
     ref: slackRef(team, where.channel, where.thread),
-    user: { id: where.user, name: info.name },
+    user: { id: where.user },
     text: slackTextToPlain(str(event, "text") ?? "", ctx.botUserId),
     attachments,
-    locale: info.locale,
   };
   await deliverInbound(ctx, inbound);
+}
+
+/** Tells the user (ephemeral) that the bot does not talk here — after the acknowledgement, not before. */
+function refuse(
+  ctx: InboundContext,
+  where: { channel: string; user: string; threadTs: string | undefined },
+): void {
+  void (async () => {
+    const lang = langFromLocale((await ctx.users.lookup(where.user)).locale);
+    await tellUser(ctx, where, escapeMrkdwn(slackText(lang, "not_allowed")));
+  })();
 }

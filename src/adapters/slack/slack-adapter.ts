@@ -79,7 +79,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
           signingSecret: config.signingSecret ?? "",
           endpoints: SLACK_EVENTS_PATH,
           logger: boltLogger,
-          processBeforeResponse: false,
+          // Slack is answered only once the listener has queued the event (a failure → 500 → Slack
+          // sends it again); listeners do Redis work only, well inside Slack's 3 seconds.
+          processBeforeResponse: true,
         })
       : undefined;
   const socket =
@@ -111,6 +113,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
     });
     created.error(async (error) => {
       logger.warn({ code: error.code, err: error.message }, "slack-listener-error");
+      // Rethrown so the HTTP receiver answers 500 and Slack sends the event again (deduplicated).
+      throw error;
     });
     const ctx: InboundContext = {
       handler: config.handler,

@@ -3,9 +3,11 @@ import type { ConversationRef } from "../../core/conversation/conversation-ref.j
 import type { Messenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
+import { escapeMrkdwn } from "./mrkdwn.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { type SlackTarget, slackTarget } from "./slack-ref.js";
+import { UserDirectory } from "./user-locale.js";
 import { createWebClient } from "./web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
@@ -33,10 +35,54 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
 }
 
 class SlackMessenger implements Messenger {
+  private readonly users: UserDirectory;
+
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.users = new UserDirectory(client, logger);
+  }
+
+  /** A `/nemo` conversation: the parent message "🎬 @user: prompt" in the channel; its thread is the conversation. */
+  async startThread(
+    ref: ConversationRef,
+    opener: { userId: string; text: string },
+  ): Promise<ConversationRef> {
+    const result = await this.call(() =>
+      this.client.chat.postMessage({
+        channel: ref.channel,
+        text: `🎬 <@${opener.userId}>: ${escapeMrkdwn(opener.text)}`,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    ).catch((error: unknown) => {
+      // Slack refused (not_in_channel, channel_not_found, is_archived…): trying again will not help.
+      if ((error as { code?: unknown }).code === "slack_webapi_platform_error") {
+        throw Object.assign(new SlackMessengerError((error as Error).message), { permanent: true });
+      }
+      throw error;
+    });
+    if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
+    return { ...ref, thread: result.ts };
+  }
+
+  /** An ephemeral answer through a command's `response_url` (works where the bot is no member). */
+  async postPrivately(address: string, reply: Reply): Promise<void> {
+    const [first] = renderSlackReply(reply);
+    const response = await fetch(address, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ response_type: "ephemeral", text: first!.text, blocks: first!.blocks }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!response.ok) throw new SlackMessengerError(`response_url answered HTTP ${response.status}`);
+  }
+
+  /** `users.info` (cached): Slack's events carry no locale. */
+  lookupUser(_ref: ConversationRef, userId: string) {
+    return this.users.lookup(userId);
+  }
 
   async post(ref: ConversationRef, reply: Reply): Promise<string> {
     const target = slackTarget(ref);

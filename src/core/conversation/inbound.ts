@@ -1,4 +1,5 @@
 import type { ConversationRef } from "./conversation-ref.js";
+import type { Messenger } from "./messenger.js";
 import type { ActionKind } from "./reply.js";
 
 /** A file attached to a message; fetched by the upload job, never held in memory whole. */
@@ -23,13 +24,27 @@ export interface Inbound {
   attachments: Attachment[];
   /** The user's or interaction's locale (BCP 47), when known. */
   locale?: string | undefined;
+  /**
+   * The conversation's thread does not exist yet (a Slack `/nemo` command in a channel): `ref.thread`
+   * is empty, and a worker opens the thread ({@link Messenger.startThread}) before anything else.
+   */
+  newThread?: boolean | undefined;
+  /**
+   * Where the platform takes a private answer to the sender even where the bot cannot post (Slack's
+   * `response_url` of a command); opaque to the core, used when the thread cannot be opened.
+   */
+  privateReplyTo?: string | undefined;
   /** A button click or an explicit command that names the action instead of text. */
   action?: { kind: ActionKind; arg?: string | undefined } | undefined;
 }
 
 /** What adapters hand every inbound event to (the gateway); adapters know nothing behind it. */
 export interface InboundHandler {
-  /** Acknowledges in the thread within a second and takes the event in; never throws for bad input. */
+  /**
+   * Takes the event in durably (Redis only, no platform call), so the adapter may acknowledge it once
+   * this resolves; replays of the same event are no-ops. Rejects when the event could not be queued:
+   * the adapter then must not acknowledge it (the platform sends it again).
+   */
   handle(inbound: Inbound): Promise<void>;
   /**
    * Whether the thread already is a conversation (it has a project), so replies in it without a

@@ -72,6 +72,12 @@ const EN = {
   cancel_done: "Cancelled your queued message.",
   cancel_nothing: "There's no queued message to cancel.",
   cancel_running: "That message is already being worked on and can't be cancelled.",
+  cancel_running_info:
+    "NemoVideo can't stop a message it is already working on: this one has been running for {minutes} min, and its result will still arrive here.",
+  cancel_done_many: "Cancelled {count} queued messages.",
+  action_elsewhere: "That belongs to another thread, so it does nothing here.",
+  thread_open_failed:
+    "I couldn't start a thread in this channel: I may not be a member of it. Add me to the channel, or message me directly.",
   help: [
     "I make and edit videos with NemoVideo. In this thread you can:",
     "• Describe a video to create it, or tell me what to change (for example: add a title, make it shorter).",
@@ -122,7 +128,7 @@ const EN = {
   error_bad_request: "NemoVideo couldn't process that request. Try rephrasing it.",
   error_request_failed: "NemoVideo reported an error. Please try again.",
   error_aborted: "The request was interrupted. Please send it again.",
-  internal_error: "Something went wrong on my side; the team has been notified. Please try again.",
+  internal_error: "Something went wrong on my side and this message was not finished. Please send it again.",
 } as const;
 
 /** The name of one user-facing text. */
@@ -186,6 +192,10 @@ const ZH_CN: Record<TextKey, string> = {
   cancel_done: "已取消你排队中的消息。",
   cancel_nothing: "没有可以取消的排队消息。",
   cancel_running: "这条消息已经在处理中，无法取消。",
+  cancel_running_info: "NemoVideo 无法停止正在处理的消息：这条消息已运行 {minutes} 分钟，结果仍会发到这里。",
+  cancel_done_many: "已取消 {count} 条排队中的消息。",
+  action_elsewhere: "这属于另一个对话串，在这里不起作用。",
+  thread_open_failed: "我无法在这个频道创建对话串：我可能不是频道成员。请把我加入频道，或直接私信我。",
   help: [
     "我可以用 NemoVideo 制作和编辑视频。在本话题中你可以：",
     "• 描述一个视频来生成它，或告诉我要修改什么（例如：加个标题、剪短一点）。",
@@ -228,7 +238,7 @@ const ZH_CN: Record<TextKey, string> = {
   error_bad_request: "NemoVideo 无法处理这个请求。请换个说法试试。",
   error_request_failed: "NemoVideo 返回了一个错误。请再试一次。",
   error_aborted: "请求被中断了。请重新发送。",
-  internal_error: "我这边出了点问题，已通知团队。请再试一次。",
+  internal_error: "我这边出了点问题，这条消息没有处理完。请重新发送。",
 };
 
 /** Every text in every language; for tests and for adapters that need a whole table. */

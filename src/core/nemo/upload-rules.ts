@@ -60,3 +60,23 @@ export function assertUploadable(
     throw new NemoFileTooLargeError(`file too large: ${file.size} bytes > ${maxBytes}`, maxBytes);
   }
 }
+
+/** Splits files into those the backend may accept and those refused before any byte is sent, with why. */
+export function uploadableAttachments<
+  T extends { name: string; size?: number | undefined; contentType?: string | undefined },
+>(
+  files: readonly T[],
+  maxBytes = DEFAULT_MAX_UPLOAD_BYTES,
+): { accepted: T[]; refused: { file: T; error: unknown }[] } {
+  const accepted: T[] = [];
+  const refused: { file: T; error: unknown }[] = [];
+  for (const file of files) {
+    try {
+      assertUploadable(file, maxBytes);
+      accepted.push(file);
+    } catch (error) {
+      refused.push({ file, error });
+    }
+  }
+  return { accepted, refused };
+}

@@ -70,7 +70,7 @@ export async function startDiscordHarness(
       allowedGuilds: [],
       allowedChannels: [],
       messageContent: true,
-      handler: runtime.gateway,
+      handler: runtime.intake,
       logger: logs.logger,
       ...base,
       ...overrides,

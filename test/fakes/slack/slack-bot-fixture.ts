@@ -77,7 +77,7 @@ export class SlackBot {
         rateLimitWaitMs: 50,
       });
       runtime.startWorkers({ turn: 10 });
-      inner = runtime.gateway;
+      inner = runtime.intake;
     }
     const target = inner;
     let bot: SlackBot | undefined;
