@@ -79,6 +79,64 @@ describe("Slack Socket Mode", () => {
     await socket.waitFor(() => socket.connections === 0, 5_000, "disconnect");
   });
 
+  it("acknowledges an envelope only once its event is queued: a failed enqueue is left for Slack to send again", async () => {
+    const fake = await FakeSlackApi.start({
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+      teamId: TEAM,
+      botUserId: BOT_USER,
+    });
+    const socket = await FakeSocketMode.start();
+    cleanup.push(
+      () => fake.close(),
+      () => socket.close(),
+    );
+    fake.socketUrl = socket.url;
+    let failNext = true;
+    const queued: Inbound[] = [];
+    const setup = createSlackAdapter({
+      botToken: BOT_TOKEN,
+      appToken: APP_TOKEN,
+      apiUrl: `${fake.url}/api/`,
+      allowedChannels: [],
+      handler: {
+        handle: async (inbound) => {
+          if (failNext) {
+            failNext = false;
+            throw new Error("Redis is away");
+          }
+          queued.push(inbound);
+        },
+      },
+      logger: silentLogger(),
+    });
+    await setup.adapter.start();
+    cleanup.push(() => setup.adapter.stop());
+    const envelope = eventEnvelope(
+      appMention({ channel: "C1", user: "U1", text: `<@${BOT_USER}> a video of rain`, ts: "901.1" }),
+      { team: TEAM, eventId: "EvSocket2", botUserId: BOT_USER },
+    );
+    socket.sendEvent("env-fail", envelope);
+    socket.sendEvent(
+      "env-marker",
+      eventEnvelope(appMention({ channel: "C1", user: "U1", text: `<@${BOT_USER}> marker`, ts: "901.2" }), {
+        team: TEAM,
+        eventId: "EvSocket3",
+        botUserId: BOT_USER,
+      }),
+    );
+    await socket.waitFor(
+      () => socket.received.some((m) => m.envelope_id === "env-marker"),
+      5_000,
+      "marker ack",
+    );
+    expect(socket.received.some((m) => m.envelope_id === "env-fail")).toBe(false);
+    // Slack sends the unacknowledged envelope again: now it is queued and acknowledged.
+    socket.sendEvent("env-fail", envelope);
+    await socket.waitFor(() => socket.received.some((m) => m.envelope_id === "env-fail"), 5_000, "retry ack");
+    expect(queued.map((inbound) => inbound.id).sort()).toEqual(["EvSocket2", "EvSocket3"]);
+  });
+
   it("fails to start with an app token Slack refuses", async () => {
     const fake = await FakeSlackApi.start({ botToken: BOT_TOKEN, appToken: "xapp-other" });
     cleanup.push(() => fake.close());

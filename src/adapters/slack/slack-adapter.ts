@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
 import type { ChatAdapter } from "../../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../../core/conversation/inbound.js";
 import type { Logger } from "../../core/logger.js";
+import { ackAfterQueueing } from "./ack-after-queueing.js";
 import { slackLogger } from "./bolt-logger.js";
 import { registerActionListener } from "./inbound-actions.js";
 import { registerCommandListener } from "./inbound-commands.js";
@@ -129,7 +130,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
     registerCommandListener(created, ctx);
     registerActionListener(created, ctx);
     app = created;
-    if (socket) await created.start();
+    if (socket) {
+      ackAfterQueueing(socket, created, logger);
+      await created.start();
+    }
     running = true;
     logger.info({ team: auth.team_id, bot: auth.user_id, transport }, "slack-adapter-started");
   }
