@@ -1,0 +1,67 @@
+import { Agent, request } from "undici";
+import { slackSignature } from "../test/fakes/slack/signed-request.js";
+
+/** Sends Slack events to the gateway as Slack does (signed HTTP POSTs) and times each acknowledgement. */
+export class SlackEventSender {
+  private readonly agent = new Agent({ connections: 2_000, pipelining: 1 });
+  private counter = 0;
+
+  constructor(
+    private readonly eventsUrl: string,
+    private readonly signingSecret: string,
+    private readonly botUserId: string,
+  ) {}
+
+  /**
+   * An `app_mention` starting a thread; resolves to the thread id (the mention's ts), when it was sent
+   * (performance.now()) and how long the HTTP acknowledgement took, with its status.
+   */
+  async mention(
+    text: string,
+    inThread?: string,
+  ): Promise<{ thread: string; sentAt: number; ackMs: number; status: number }> {
+    const n = ++this.counter;
+    const ts = `1700000000.${String(n).padStart(6, "0")}`;
+    const thread = inThread ?? ts;
+    const body = JSON.stringify({
+      type: "event_callback",
+      team_id: "TBENCH",
+      api_app_id: "ABENCH",
+      event_id: `EvBench${process.pid}x${n}`,
+      event_time: Math.floor(Date.now() / 1000),
+      event: {
+        type: "app_mention",
+        user: "UBENCHUSER",
+        text: `<@${this.botUserId}> ${text}`,
+        ts,
+        channel: "CBENCH",
+        event_ts: ts,
+        ...(inThread ? { thread_ts: inThread } : {}),
+      },
+      authorizations: [{ team_id: "TBENCH", user_id: this.botUserId, is_bot: true }],
+    });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const sentAt = performance.now();
+    const response = await request(this.eventsUrl, {
+      method: "POST",
+      dispatcher: this.agent,
+      headers: {
+        "content-type": "application/json",
+        "x-slack-request-timestamp": String(timestamp),
+        "x-slack-signature": slackSignature(this.signingSecret, timestamp, body),
+      },
+      body,
+    });
+    await response.body.dump();
+    return { thread, sentAt, ackMs: performance.now() - sentAt, status: response.statusCode };
+  }
+
+  /** A mention inside an existing thread of the bot. */
+  reply(thread: string, text: string) {
+    return this.mention(text, thread);
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
