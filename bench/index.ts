@@ -173,6 +173,7 @@ async function runLevel(
     REDIS_URL: redis.url,
     LOG_LEVEL: "silent",
     NEMO_MAX_CONNECTIONS: String(CLIENT_CONNECTIONS),
+    TURN_CONCURRENCY: String(TURN_CONCURRENCY),
   });
   const runtime = await Runtime.create({
     config,

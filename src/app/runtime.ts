@@ -1,19 +1,21 @@
 import { Redis } from "ioredis";
-import { type Config, nemoClientSettings } from "../config.js";
+import { type Config, nemoClientSettings, workerConcurrency } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { BackendBreaker } from "../jobs/backend-breaker.js";
 import { ConversationGateway } from "../jobs/conversation-gateway.js";
 import { Delivery } from "../jobs/delivery.js";
 import { Keys } from "../jobs/keys.js";
+import { PartialAnswers } from "../jobs/partial-answer.js";
 import { closeQueues, createQueues } from "../jobs/queues.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { SentMarker } from "../jobs/sent-marker.js";
 import type { JobServices } from "../jobs/services.js";
 import { ThreadLine } from "../jobs/thread-line.js";
-import { PRODUCTION_TIMINGS, type Timings } from "../jobs/timings.js";
+import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
 
@@ -52,13 +54,22 @@ export class Runtime {
       : new Redis({ path: embedded!.path, ...redisOptions });
     redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
-    const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
+    const timings: Timings = { ...PRODUCTION_TIMINGS, ...timingsFromConfig(config), ...options.timings };
+    const breaker = new BackendBreaker(redis, keys, {
+      threshold: config.NEMO_BREAKER_THRESHOLD,
+      cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
+      windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
+      refreshMs: 1_000,
+    });
     const client = new NemoClient({
       ...nemoClientSettings(config),
       store: new RedisKeyValueStore(redis, keys),
       logger: logger.child({ part: "nemo" }),
       streamHardCapMs: timings.streamHardCapMs,
       heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+      onBackendOutcome: breaker.observe((error) =>
+        logger.warn({ err: String(error) }, "breaker-update-failed"),
+      ),
       ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
     });
     const queues = createQueues(redis, keys);
@@ -73,13 +84,16 @@ export class Runtime {
       delivery: new Delivery(options.messengers, queues.deliver, timings, logger.child({ part: "delivery" })),
       timings,
       logger,
+      breaker,
+      partials: new PartialAnswers(redis, keys),
+      maxAnswerChars: config.MAX_ANSWER_CHARS,
     };
     return new Runtime(services, config, embedded);
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
     this.workers = startWorkers(this.services, this.services.redis, {
-      ...(concurrency ? { concurrency } : {}),
+      concurrency: { ...workerConcurrency(this.config), ...concurrency },
       maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
       sources: {
         extraHosts: this.config.DOWNLOAD_HOSTS,

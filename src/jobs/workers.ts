@@ -23,7 +23,8 @@ export interface WorkerConcurrency {
   deliver: number;
 }
 
-export const DEFAULT_CONCURRENCY: WorkerConcurrency = { turn: 50, upload: 4, render: 20, deliver: 20 };
+/** Defaults sized for I/O-bound work (config.ts: `TURN_CONCURRENCY`, … override them). */
+export const DEFAULT_CONCURRENCY: WorkerConcurrency = { turn: 2_000, upload: 16, render: 50, deliver: 50 };
 
 export interface RunningWorkers {
   workers: Worker[];
