@@ -54,9 +54,19 @@ const CODE_MESSAGES: Record<number, string> = {
   4002: "file too large",
 };
 
-/** Answers a request with an injected status or code fault. */
-export function sendFault(res: ServerResponse, fault: ImmediateFault): void {
+/** Answers a request with an injected status or code fault (after its delay, when it has one). */
+export async function sendFault(
+  res: ServerResponse,
+  fault: ImmediateFault,
+  sleep: (ms: number) => Promise<boolean>,
+): Promise<void> {
+  if (fault.kind === "status" && fault.delayMs) await sleep(fault.delayMs);
   if (res.headersSent || res.destroyed) return;
+  if (fault.kind === "status" && fault.html !== undefined) {
+    res.writeHead(fault.status, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(fault.html);
+    return;
+  }
   if (fault.kind === "code") {
     sendJson(res, 200, {
       code: fault.code,
@@ -85,9 +95,17 @@ export function parseFault(value: unknown): Fault | string {
       if (!nonNegativeInteger(value.status) || value.status < 100 || value.status > 599) {
         return "status must be an HTTP status";
       }
-      return value.body === undefined
-        ? { kind: "status", status: value.status }
-        : { kind: "status", status: value.status, body: value.body };
+      if (value.html !== undefined && typeof value.html !== "string") return "html must be a string";
+      if (value.delayMs !== undefined && !nonNegativeInteger(value.delayMs)) {
+        return "delayMs must be a non-negative integer";
+      }
+      return {
+        kind: "status",
+        status: value.status,
+        ...(value.body === undefined ? {} : { body: value.body }),
+        ...(typeof value.html === "string" ? { html: value.html } : {}),
+        ...(typeof value.delayMs === "number" ? { delayMs: value.delayMs } : {}),
+      };
     case "code": {
       if (!nonNegativeInteger(value.code)) return "code must be an integer";
       const fault: Fault = { kind: "code", code: value.code };

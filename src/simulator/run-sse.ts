@@ -73,7 +73,7 @@ export async function handleRunSse(
   record.message = parsed.text;
   // A status/code fault is the backend refusing the request: the message is not processed nor counted.
   const immediate = ctx.faults.take("run_sse", isImmediate);
-  if (immediate) return sendFault(res, immediate);
+  if (immediate) return sendFault(res, immediate, (ms) => ctx.sleep(ms));
   const session = ctx.sessions.owned(parsed.sessionId, account.id);
   if (!session) return sendEnvelope(res, 1002, "session not found");
   session.runSseCount += 1;

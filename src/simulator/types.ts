@@ -58,8 +58,11 @@ export interface RecordedRequest {
 }
 
 export type Fault =
-  /** Plain HTTP status (e.g. 429, 500, 503), optional JSON body. */
-  | { kind: "status"; status: number; body?: unknown }
+  /**
+   * Plain HTTP status (e.g. 429, 500, 503), optional JSON body, or an HTML page (a proxy's error page);
+   * `delayMs`: the answer comes only after this long (a gateway timeout).
+   */
+  | { kind: "status"; status: number; body?: unknown; html?: string; delayMs?: number }
   /** HTTP 200 envelope `{"code":N,...}`. */
   | { kind: "code"; code: number; message?: string; data?: unknown }
   /** run_sse: destroy the socket after N events; the message's effect on the state still happens. */

@@ -3,7 +3,13 @@ import { setTimeout as delay } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Dispatcher } from "undici";
 import type { Logger } from "../logger.js";
-import { NemoAbortedError, NemoAuthError, NemoRateLimitedError, NemoUnavailableError } from "./errors.js";
+import {
+  isNemoError,
+  NemoAbortedError,
+  NemoAuthError,
+  NemoRateLimitedError,
+  NemoUnavailableError,
+} from "./errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import type { Platform } from "./types.js";
 
@@ -79,7 +85,7 @@ export class NemoHttp {
   async open(call: CallOptions): Promise<Opened> {
     const retry = { refreshed: false, rateWaited: false };
     const retries = call.idempotent ? this.options.retries : 0;
-    return pRetry(() => this.attempt(call, retry), {
+    const attempts = pRetry(() => this.attempt(call, retry), {
       retries,
       minTimeout: this.options.retryMinDelayMs,
       factor: 2,
@@ -94,6 +100,12 @@ export class NemoHttp {
           );
         }
       },
+    });
+    // p-retry rejects with the signal's own reason when the caller aborts: keep it a typed error.
+    return attempts.catch((error: unknown) => {
+      if (call.signal?.aborted && !isNemoError(error))
+        throw new NemoAbortedError("request aborted", { cause: error });
+      throw error;
     });
   }
 
