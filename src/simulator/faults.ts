@@ -3,14 +3,19 @@ import { isRecord, sendJson } from "./http-util.js";
 import { type Fault, ROUTES, type Route } from "./types.js";
 
 export type ImmediateFault = Extract<Fault, { kind: "status" | "code" }>;
-export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only" | "malformed" }>;
+export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only" | "malformed" | "pause" }>;
 
 export function isImmediate(fault: Fault): fault is ImmediateFault {
   return fault.kind === "status" || fault.kind === "code";
 }
 
 export function isStreamFault(fault: Fault): fault is StreamFault {
-  return fault.kind === "disconnect" || fault.kind === "heartbeats-only" || fault.kind === "malformed";
+  return (
+    fault.kind === "disconnect" ||
+    fault.kind === "heartbeats-only" ||
+    fault.kind === "malformed" ||
+    fault.kind === "pause"
+  );
 }
 
 interface Pending {
@@ -118,6 +123,11 @@ export function parseFault(value: unknown): Fault | string {
       return { kind: "disconnect", afterEvents: value.afterEvents };
     case "heartbeats-only":
       return { kind: "heartbeats-only" };
+    case "pause":
+      if (!nonNegativeInteger(value.afterEvents) || !nonNegativeInteger(value.ms)) {
+        return "afterEvents and ms must be non-negative integers";
+      }
+      return { kind: "pause", afterEvents: value.afterEvents, ms: value.ms };
     case "malformed":
       if (!nonNegativeInteger(value.count)) return "count must be a non-negative integer";
       return { kind: "malformed", count: value.count };

@@ -90,6 +90,8 @@ export async function handleRunSse(
     chunkText: options.chunkText,
     ...(fault?.kind === "disconnect" ? { disconnectAfter: fault.afterEvents } : {}),
     ...(fault?.kind === "malformed" ? { malformed: fault.count } : {}),
+    ...(fault?.kind === "pause" ? { pause: { afterEvents: fault.afterEvents, ms: fault.ms } } : {}),
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
   });
   stream.start();
   if (fault?.kind === "heartbeats-only") {

@@ -67,6 +67,8 @@ export type Fault =
   | { kind: "code"; code: number; message?: string; data?: unknown }
   /** run_sse: destroy the socket after N events; the message's effect on the state still happens. */
   | { kind: "disconnect"; afterEvents: number }
+  /** run_sse: after N payload events, only keep-alives for `ms`, then the rest (a slow answer, mid-text). */
+  | { kind: "pause"; afterEvents: number; ms: number }
   /** run_sse: only keep-alives until the client goes away. */
   | { kind: "heartbeats-only" }
   /** run_sse: N malformed data lines among normal events. */
