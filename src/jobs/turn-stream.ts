@@ -97,10 +97,13 @@ function append(outcome: StreamOutcome, more: string, maxChars: number): void {
   outcome.cut = true;
 }
 
-/** Writes the outcome when its text changed, at most once per `keepEveryMs`, one write at a time. */
+/**
+ * Writes the outcome when its text changed: `keepEveryMs` after the first unsaved text (so an answer that
+ * streams faster than that costs no write), one write at a time.
+ */
 class Keeper {
   private keptLength = 0;
-  private keptAt = 0;
+  private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -109,18 +112,29 @@ class Keeper {
   ) {}
 
   tick(): void {
-    if (!this.changed() || Date.now() - this.keptAt < this.options.keepEveryMs) return;
-    this.write();
+    if (this.timer || !this.changed()) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.write();
+    }, this.options.keepEveryMs);
   }
 
   /** After a failure: what arrived since the last write (best effort; the stream's error matters more). */
   async flush(): Promise<void> {
+    this.stop();
     if (this.changed()) this.write();
-    await this.settled();
+    await this.chain;
   }
 
-  settled(): Promise<void> {
-    return this.chain;
+  /** The stream ended: no more writes (the caller keeps the whole answer itself). */
+  async settled(): Promise<void> {
+    this.stop();
+    await this.chain;
+  }
+
+  private stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   private changed(): boolean {
@@ -129,7 +143,6 @@ class Keeper {
 
   private write(): void {
     this.keptLength = this.outcome.text.length;
-    this.keptAt = Date.now();
     const snapshot: PartialAnswer = { ...this.outcome, ended: false };
     this.chain = this.chain.then(() => this.options.keep(snapshot)).catch(() => undefined);
   }
