@@ -30,8 +30,32 @@ const schema = z.object({
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
-  /** Pooled connections to the backend per process; each running stream holds one. */
-  NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(256),
+  /** Pooled connections to the backend per process; each running stream holds one. Default: turns + uploads + renders + 64. */
+  NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).optional(),
+  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(50_000).default(2_000), // messages streamed at once per worker process (I/O-bound)
+  UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16), // uploads relayed at once per worker process
+  RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // export submissions/polls at once per worker process
+  DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // outbox posts/edits at once per worker process
+  TURN_LOCK_MS: z.coerce.number().int().min(5_000).max(600_000).default(15_000), // a dead worker's job is retaken after this (renewed every half)
+  STALLED_CHECK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000), // how often workers look for jobs whose lock expired
+  RECOVERY_FIRST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2_000), // first state poll after a lost stream or a takeover
+  REFUSAL_CHECK_DELAY_MS: z.coerce.number().int().min(0).max(15_000).default(3_000), // after an HTTP refusal of /run_sse: one state check after this
+  BACKEND_MAX_WAIT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400_000)
+    .default(1_800_000), // a turn waits this long for an unreachable backend, then fails with Retry
+  NEMO_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1_000).default(5), // consecutive unreachable/5xx answers that open the circuit
+  NEMO_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000), // circuit stays open this long after the last failure
+  NEMO_STREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000), // /run_sse may take this long to answer before it counts as lost
+  SSE_MAX_EVENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024), // bigger SSE events are skipped and counted
+  MAX_ANSWER_CHARS: z.coerce.number().int().min(100).max(1_000_000).default(40_000), // longer answers are cut with a note
   NEMO_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(500),
   REDIS_URL: optionalUrl,
   /** Prefix of every Redis key and queue (written as a hash tag); one per deployment. */
@@ -61,7 +85,36 @@ const schema = z.object({
   DATA_DIR: z.string().trim().default(".data"),
 });
 
-export type Config = z.infer<typeof schema>;
+/** Backend connections beyond one per running job: the gateway's own calls (credits, status, …). */
+const CONNECTION_HEADROOM = 64;
+
+/** Relations between variables, and defaults derived from others. */
+const validated = schema
+  .superRefine((config, context) => {
+    const needed = config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY;
+    if (config.NEMO_MAX_CONNECTIONS !== undefined && config.NEMO_MAX_CONNECTIONS < needed) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["NEMO_MAX_CONNECTIONS"],
+        message: `must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + RENDER_CONCURRENCY (${needed}): each running stream, upload and export poll holds a connection (unset: ${needed + CONNECTION_HEADROOM})`,
+      });
+    }
+    if (config.STALLED_CHECK_MS > config.TURN_LOCK_MS) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["STALLED_CHECK_MS"],
+        message: `must not exceed TURN_LOCK_MS (${config.TURN_LOCK_MS})`,
+      });
+    }
+  })
+  .transform((config) => ({
+    ...config,
+    NEMO_MAX_CONNECTIONS:
+      config.NEMO_MAX_CONNECTIONS ??
+      config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY + CONNECTION_HEADROOM,
+  }));
+
+export type Config = z.infer<typeof validated>;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -73,7 +126,7 @@ export class ConfigError extends Error {
 /** Reads `.env` when present (without overriding the real environment), then validates. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  const parsed = schema.safeParse(env);
+  const parsed = validated.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
@@ -89,7 +142,25 @@ export function nemoClientSettings(config: Config) {
     clientId: config.NEMO_CLIENT_ID,
     source: config.NEMO_SKILL_SOURCE,
     connections: config.NEMO_MAX_CONNECTIONS,
+    streamHeadersTimeoutMs: config.NEMO_STREAM_HEADERS_TIMEOUT_MS,
+    maxEventBytes: config.SSE_MAX_EVENT_BYTES,
   } satisfies Partial<NemoClientOptions>;
+}
+
+/** Jobs each worker process runs at once, by queue. */
+export function workerConcurrency(config: Config) {
+  return {
+    turn: config.TURN_CONCURRENCY,
+    upload: config.UPLOAD_CONCURRENCY,
+    render: config.RENDER_CONCURRENCY,
+    deliver: config.DELIVER_CONCURRENCY,
+  };
+}
+
+/** One line for `doctor`: the concurrency settings and the backend connection pool. */
+export function describeConcurrency(config: Config): string {
+  const c = workerConcurrency(config);
+  return `turns ${c.turn}, uploads ${c.upload}, exports ${c.render}, deliveries ${c.deliver} per worker; ${config.NEMO_MAX_CONNECTIONS} backend connections`;
 }
 
 /** A secret shown as its kind and length only, never its value. */

@@ -117,12 +117,54 @@ describe("sendMessage (/run_sse)", () => {
     expect(tracks).toBeGreaterThan(0);
   });
 
-  it("never retries /run_sse on a 5xx", async () => {
+  it("never retries /run_sse on a 5xx: a JSON 503 is a refusal with its status", async () => {
     const { client, sim, session } = await setup();
-    sim.inject("run_sse", { kind: "status", status: 503 });
+    sim.inject("run_sse", { kind: "status", status: 503, body: { error: "Service Unavailable" } });
+    const error = await rejection(collect(client.sendMessage(ctx, session.sessionId, "hello")));
+    expect(error.code).toBe("NEMO_REFUSED");
+    expect((error as { status?: number }).status).toBe(503);
+    expect(requestsTo(sim, "/run_sse")).toBe(1);
+  });
+
+  it("reads a proxy's HTML 502 as a refusal, without keeping its page", async () => {
+    const { client, sim, session } = await setup();
+    sim.inject("run_sse", { kind: "status", status: 502, html: "<html><body>Bad Gateway</body></html>" });
+    const error = await rejection(collect(client.sendMessage(ctx, session.sessionId, "hello")));
+    expect(error.code).toBe("NEMO_REFUSED");
+    expect((error as { status?: number }).status).toBe(502);
+    expect(error.message).not.toMatch(/html|Bad Gateway/i);
+    expect(requestsTo(sim, "/run_sse")).toBe(1);
+  });
+
+  it("reads a 504 that comes after a wait as a refusal when it comes before the headers timeout", async () => {
+    const { client, sim, session } = await setup({}, { streamHeadersTimeoutMs: 5_000 });
+    sim.inject("run_sse", { kind: "status", status: 504, delayMs: 300 });
+    const error = await rejection(collect(client.sendMessage(ctx, session.sessionId, "hello")));
+    expect(error.code).toBe("NEMO_REFUSED");
+    expect((error as { status?: number }).status).toBe(504);
+  });
+
+  it("reads nothing at all within the headers timeout as a lost request (it may have arrived)", async () => {
+    const { client, sim, session } = await setup({}, { streamHeadersTimeoutMs: 1_000 });
+    sim.inject("run_sse", { kind: "status", status: 504, delayMs: 5_000 });
     const error = await rejection(collect(client.sendMessage(ctx, session.sessionId, "hello")));
     expect(error.code).toBe("NEMO_UNAVAILABLE");
+    expect((error as { requestMayHaveReached?: boolean }).requestMayHaveReached).toBe(true);
     expect(requestsTo(sim, "/run_sse")).toBe(1);
+  });
+
+  it("tells its observer each exchange's outcome (for the circuit breaker)", async () => {
+    const outcomes: string[] = [];
+    const { client, sim, session } = await setup(
+      {},
+      { onBackendOutcome: (outcome) => outcomes.push(outcome) },
+    );
+    outcomes.length = 0;
+    sim.inject("run_sse", { kind: "status", status: 502, html: "<p>bad gateway</p>" });
+    await rejection(collect(client.sendMessage(ctx, session.sessionId, "hello")));
+    expect(outcomes).toEqual(["unreachable"]);
+    await collect(client.sendMessage(ctx, session.sessionId, "hello"));
+    expect(outcomes).toEqual(["unreachable", "ok"]);
   });
 
   it("waits out a 429 and sends once more (the backend refused the first)", async () => {

@@ -1,19 +1,21 @@
 import { Redis, type RedisOptions } from "ioredis";
-import { type Config, nemoClientSettings } from "../config.js";
+import { type Config, nemoClientSettings, workerConcurrency } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { BackendBreaker } from "../jobs/backend-breaker.js";
 import { Delivery } from "../jobs/delivery.js";
 import { Intake } from "../jobs/intake.js";
 import { Keys } from "../jobs/keys.js";
+import { PartialAnswers } from "../jobs/partial-answer.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { SentMarker } from "../jobs/sent-marker.js";
 import type { JobServices } from "../jobs/services.js";
 import { ThreadLine } from "../jobs/thread-line.js";
-import { PRODUCTION_TIMINGS, type Timings } from "../jobs/timings.js";
+import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
 
@@ -70,13 +72,22 @@ export class Runtime {
     const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
     intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
-    const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
+    const timings: Timings = { ...PRODUCTION_TIMINGS, ...timingsFromConfig(config), ...options.timings };
+    const breaker = new BackendBreaker(redis, keys, {
+      threshold: config.NEMO_BREAKER_THRESHOLD,
+      cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
+      windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
+      refreshMs: 1_000,
+    });
     const client = new NemoClient({
       ...nemoClientSettings(config),
       store: new RedisKeyValueStore(redis, keys),
       logger: logger.child({ part: "nemo" }),
       streamHardCapMs: timings.streamHardCapMs,
       heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+      onBackendOutcome: breaker.observe((error) =>
+        logger.warn({ err: String(error) }, "breaker-update-failed"),
+      ),
       ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
     });
     const queues = createQueues(redis, keys);
@@ -91,13 +102,16 @@ export class Runtime {
       delivery: new Delivery(options.messengers, queues.deliver, timings, logger.child({ part: "delivery" })),
       timings,
       logger,
+      breaker,
+      partials: new PartialAnswers(redis, keys),
+      maxAnswerChars: config.MAX_ANSWER_CHARS,
     };
     return new Runtime(services, config, options.messengers, createQueues(intakeRedis, keys), embedded);
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
     this.workers = startWorkers(this.services, this.services.redis, {
-      ...(concurrency ? { concurrency } : {}),
+      concurrency: { ...workerConcurrency(this.config), ...concurrency },
       maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
       intake: this.intake,
       messengers: this.messengers,

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { discordDoctorCheck } from "../adapters/discord/index.js";
 import { slackDoctorCheck } from "../adapters/slack/index.js";
-import { ConfigError, loadConfig, nemoClientSettings } from "../config.js";
+import { ConfigError, describeConcurrency, loadConfig, nemoClientSettings } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";
@@ -58,6 +58,7 @@ export async function runDoctor(
       ]);
       results = [
         { name: "configuration", status: "ok", detail: "valid" },
+        { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
         ...nemo,
         redisResult,
         ...discord,

@@ -55,6 +55,21 @@ export class Keys {
   openedThread(inboundId: string): string {
     return `${this.bull}:opened:${inboundId}`;
   }
+  /** String: the text a turn's stream delivered so far (durable against a crash); deleted once delivered. */
+  partial(inboundId: string): string {
+    return `${this.bull}:partial:${inboundId}`;
+  }
+  /** Strings: consecutive unreachable outcomes of a backend, and whether its circuit is open. */
+  breaker(backend: string): { failures: string; open: string } {
+    return {
+      failures: `${this.bull}:breaker:${backend}:failures`,
+      open: `${this.bull}:breaker:${backend}:open`,
+    };
+  }
+  /** String: this thread was told that the backend is unreachable and its message waits (once per outage). */
+  backendWaitTold(refKey: string): string {
+    return `${this.bull}:backend-wait-told:${refKey}`;
+  }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;

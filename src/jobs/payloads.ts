@@ -32,6 +32,11 @@ export interface TurnJobData extends ThreadJob {
   text: string;
   /** Set once the stream is lost: which poll of the state comes next. */
   recoveryAttempt?: number | undefined;
+  /** `/run_sse` refused with this HTTP status: one state check, then the user is told. */
+  refusedStatus?: number | undefined;
+  /** The backend was unreachable: since when this message waits (epoch ms), and how many waits so far. */
+  backendWaitSince?: number | undefined;
+  backendWaitAttempt?: number | undefined;
 }
 
 export interface UploadJobData extends ThreadJob {

@@ -42,6 +42,7 @@ export function isRetryable(error: unknown): boolean {
   return (
     code === "NEMO_RATE_LIMITED" ||
     code === "NEMO_UNAVAILABLE" ||
+    code === "NEMO_REFUSED" ||
     code === "NEMO_OUT_OF_CREDITS" ||
     code === "NEMO_SESSION_NOT_FOUND"
   );

@@ -2,8 +2,10 @@ import type { Redis } from "ioredis";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import type { BackendBreaker } from "./backend-breaker.js";
 import type { Delivery } from "./delivery.js";
 import type { Keys } from "./keys.js";
+import type { PartialAnswers } from "./partial-answer.js";
 import type { Queues } from "./queues.js";
 import type { SentMarker } from "./sent-marker.js";
 import type { ThreadLine } from "./thread-line.js";
@@ -21,4 +23,10 @@ export interface JobServices {
   delivery: Delivery;
   timings: Timings;
   logger: Logger;
+  /** Whether the backend is reachable, shared by every process (health reports read `isOpen()`). */
+  breaker: BackendBreaker;
+  /** Each streaming turn's text so far, durable for a takeover. */
+  partials: PartialAnswers;
+  /** An answer longer than this many characters is cut with a note. */
+  maxAnswerChars: number;
 }

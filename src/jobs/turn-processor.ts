@@ -2,7 +2,7 @@ import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
-import { text } from "../core/conversation/texts.js";
+import { type TextKey, text } from "../core/conversation/texts.js";
 import { isNemoError } from "../core/nemo/errors.js";
 import { describeStateChange, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
@@ -12,7 +12,7 @@ import { ProgressMessage } from "./progress-message.js";
 import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "./replies.js";
 import type { SentRecord } from "./sent-marker.js";
 import type { JobServices } from "./services.js";
-import { followStream } from "./turn-stream.js";
+import { followStream, type StreamOutcome } from "./turn-stream.js";
 
 const EMPTY_STATE: NemoState = { draft: null, videoInfos: [], canvasConfig: null, generatedMedia: [] };
 
@@ -32,7 +32,16 @@ const LOST_STREAM = new Set([
   "NEMO_UNAVAILABLE",
 ]);
 
-type Outcome = "done" | "recovering";
+/** "waiting": the job moved itself to delayed (recovery poll, refusal check, backend wait), keeping its place. */
+type Outcome = "done" | "waiting";
+
+/** What the user reads when a state comparison ends a turn. */
+interface ChangeWords {
+  changed: string;
+  unchanged: string;
+  /** Offer Retry when nothing changed. */
+  retry: boolean;
+}
 
 /** The `turn` worker: one `/run_sse` per user message, never twice. */
 export function createTurnProcessor(services: JobServices) {
@@ -51,7 +60,10 @@ export function createTurnProcessor(services: JobServices) {
     if (!go) return "withdrawn";
     const turn = new Turn(services, job, token, signal);
     const outcome = await turn.run();
-    if (outcome === "recovering") throw new DelayedError();
+    if (outcome === "waiting") throw new DelayedError();
+    // This thread waited through an outage: a later outage tells it again.
+    if (job.data.backendWaitSince !== undefined)
+      await services.redis.del(services.keys.backendWaitTold(refKey));
     await leaveLine(job, services.line, refKey, lineQueues, services.logger);
     return outcome;
   };
@@ -93,6 +105,8 @@ class Turn {
         if (sent.answered) return "done";
         return await this.recover(sent);
       }
+      // The backend is known to be unreachable: wait without trying (the message keeps its place).
+      if (await this.services.breaker.check()) return await this.waitForBackend();
       return await this.send();
     } catch (error) {
       if (this.signal?.aborted) {
@@ -100,6 +114,8 @@ class Turn {
         this.progress.cancel();
         throw error;
       }
+      // Nothing was sent and the backend could not be reached: wait for it rather than dead-end.
+      if (!this.mayHaveBeenSent && isCode(error, "NEMO_UNAVAILABLE")) return await this.waitForBackend();
       this.log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "turn-failed");
       const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
@@ -133,11 +149,22 @@ class Turn {
       hardCapMs: this.services.timings.streamHardCapMs,
       heartbeatTimeoutMs: this.services.timings.heartbeatTimeoutMs,
     });
-    let outcome: Awaited<ReturnType<typeof followStream>>;
+    let outcome: StreamOutcome;
     try {
-      outcome = await followStream(stream, data.lang, this.progress, this.services.timings.stillWorkingMs);
+      outcome = await followStream(stream, data.lang, this.progress, {
+        stillWorkingMs: this.services.timings.stillWorkingMs,
+        maxAnswerChars: this.services.maxAnswerChars,
+        keep: (answer) => this.services.partials.save(data.inboundId, answer),
+        keepEveryMs: this.services.timings.editThrottleMs,
+      });
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
+      if (code === "NEMO_REFUSED" && !this.signal?.aborted) {
+        const status = (error as { status?: number }).status ?? 0;
+        this.log.warn({ status }, "turn-refused");
+        await this.progress.finish({ progress: text(data.lang, "refused_checking", { status }) });
+        return this.delayJob(this.services.timings.refusalCheckDelayMs, { refusedStatus: status });
+      }
       const unreached =
         code === "NEMO_UNAVAILABLE" &&
         (error as { requestMayHaveReached?: boolean }).requestMayHaveReached === false;
@@ -155,21 +182,11 @@ class Turn {
       }
       throw error;
     }
-    this.log.info({ stats: stream.stats, chars: outcome.text.length }, "turn-stream-ended");
-    const said = outcome.text.trim();
-    if (said) {
-      const translated = translateBackendText(said, data.lang);
-      const prefix =
-        outcome.rawVideoReported && outcome.postProduction
-          ? `${text(data.lang, "post_production_done")}\n\n`
-          : "";
-      await this.progress.finish({
-        text: `${prefix}${translated.text}`,
-        actions: buttons(data.lang, [...translated.actions, ...ANSWER_ACTIONS]),
-      });
-      await this.services.sent.markAnswered(data.inboundId);
-      await this.services.sessions.touch(this.ref);
-      return "done";
+    this.log.info({ stats: stream.stats, chars: outcome.text.length, cut: outcome.cut }, "turn-stream-ended");
+    if (outcome.text.trim()) {
+      // The whole answer is durable before its delivery: a worker dying now leaves it to the takeover.
+      await this.services.partials.save(data.inboundId, { ...outcome, ended: true });
+      return this.deliverAnswer(outcome);
     }
     let after: NemoState;
     try {
@@ -179,30 +196,74 @@ class Turn {
       this.log.warn({ code: (error as { code?: unknown }).code }, "turn-silent-state-unreadable");
       return this.startRecovery();
     }
-    await this.reportChange(before, after, "silent_change_header", "silent_no_change");
+    await this.reportChange(before, after, this.words("silent_change_header", "silent_no_change", false));
     return "done";
   }
 
-  /** After a lost stream or a crash: poll the state, never send again. */
+  /** The backend's answer (whole, or what arrived before the stream was lost: then `note` says so). */
+  private async deliverAnswer(answer: StreamOutcome, note?: TextKey): Promise<Outcome> {
+    const { lang, inboundId } = this.job.data;
+    const translated = translateBackendText(answer.text.trim(), lang);
+    const prefix =
+      answer.rawVideoReported && answer.postProduction ? `${text(lang, "post_production_done")}\n\n` : "";
+    const notes = [
+      answer.cut ? text(lang, "answer_too_long", { max: this.services.maxAnswerChars }) : "",
+      note ? text(lang, note) : "",
+    ].filter(Boolean);
+    await this.progress.finish({
+      text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
+      actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+    });
+    await this.services.sent.markAnswered(inboundId);
+    await this.services.partials.clear(inboundId);
+    await this.services.sessions.touch(this.ref);
+    return "done";
+  }
+
+  /**
+   * After a lost stream, a crash or a refusal: never send again. What the stream delivered is kept (an
+   * ended stream's whole answer, or a text-only answer cut off mid-way, is delivered at once); else poll
+   * the state and report what changed (a refusal: one check only).
+   */
   private async recover(sent: SentRecord): Promise<Outcome> {
-    const attempt = this.job.data.recoveryAttempt;
-    if (attempt === undefined) return this.startRecovery();
-    const delays = this.services.timings.recoveryDelaysMs;
+    const { data } = this.job;
+    const partial = await this.services.partials.read(data.inboundId);
+    if (partial && (partial.ended || (!partial.tools && partial.text.trim()))) {
+      this.log.info({ ended: partial.ended, chars: partial.text.length }, "turn-kept-answer-delivered");
+      return this.deliverAnswer(partial, partial.ended ? undefined : "answer_cut_off");
+    }
+    const refused = data.refusedStatus;
+    const attempt = data.recoveryAttempt;
+    if (refused === undefined && attempt === undefined) return this.startRecovery();
+    const last = refused !== undefined || (attempt ?? 0) + 1 >= this.services.timings.recoveryDelaysMs.length;
+    const words =
+      refused === undefined
+        ? this.words("recovered_changes", "recovery_nothing", true)
+        : {
+            changed: text(data.lang, "refused_but_changed", { status: refused }),
+            unchanged: text(data.lang, "refused_not_processed", { status: refused }),
+            retry: true,
+          };
     let after: NemoState;
     try {
       after = await this.services.client.state(this.ctx, sent.sessionId);
     } catch (error) {
+      if (refused !== undefined) {
+        // The backend refused the message and cannot be asked: the refusal is what the user hears.
+        await this.finishUnchanged(words, partial?.text);
+        return "done";
+      }
       const transient = isCode(error, "NEMO_UNAVAILABLE") || isCode(error, "NEMO_RATE_LIMITED");
-      if (!transient || attempt + 1 >= delays.length) throw error;
-      return this.scheduleRecovery(attempt + 1);
+      if (!transient || last) throw error;
+      return this.scheduleRecovery((attempt ?? 0) + 1);
     }
-    const change = describeStateChange(sent.before, after, this.job.data.lang);
-    if (change.changed || attempt + 1 >= delays.length) {
-      this.log.info({ attempt, changed: change.changed }, "turn-recovery-finished");
-      await this.reportChange(sent.before, after, "recovered_changes", "recovery_nothing");
+    const change = describeStateChange(sent.before, after, data.lang);
+    if (change.changed || last) {
+      this.log.info({ attempt, refused, changed: change.changed }, "turn-recovery-finished");
+      await this.reportChange(sent.before, after, words, partial?.text);
       return "done";
     }
-    return this.scheduleRecovery(attempt + 1);
+    return this.scheduleRecovery((attempt ?? 0) + 1);
   }
 
   private async startRecovery(): Promise<Outcome> {
@@ -213,31 +274,98 @@ class Turn {
   private async scheduleRecovery(attempt: number): Promise<Outcome> {
     const delay = this.services.timings.recoveryDelaysMs[attempt] ?? 60_000;
     await this.progress.finish({ progress: text(this.job.data.lang, "recovering") });
-    await this.job.updateData({ ...this.job.data, recoveryAttempt: attempt, ackMessageId: this.progress.id });
-    await this.job.moveToDelayed(Date.now() + delay, this.token);
-    return "recovering";
+    return this.delayJob(delay, { recoveryAttempt: attempt });
   }
 
+  /**
+   * The backend cannot be reached and nothing was sent: the job waits as a delayed job with backoff,
+   * keeping its place at the head of its thread's line (what comes after it in the thread waits too, in
+   * order). The thread is told once; after `backendMaxWaitMs` the message fails with Retry.
+   */
+  private async waitForBackend(): Promise<Outcome> {
+    const { data } = this.job;
+    const { timings, breaker, redis, keys } = this.services;
+    const since = data.backendWaitSince ?? Date.now();
+    const waited = Date.now() - since;
+    breaker.waitsTotal.inc();
+    if (waited >= timings.backendMaxWaitMs) {
+      this.log.warn({ waitedMs: waited }, "turn-backend-wait-gave-up");
+      await this.progress.finish({
+        text: text(data.lang, "backend_unreachable_gave_up", {
+          minutes: Math.max(1, Math.round(waited / 60_000)),
+        }),
+        tone: "error",
+        actions: buttons(data.lang, ["retry"], data.inboundId),
+      });
+      return "done";
+    }
+    const attempt = data.backendWaitAttempt ?? 0;
+    const delay = Math.min(timings.backendWaitFirstMs * 2 ** attempt, timings.backendWaitMaxDelayMs);
+    const tell = await redis.set(
+      keys.backendWaitTold(data.refKey),
+      "1",
+      "PX",
+      timings.backendMaxWaitMs,
+      "NX",
+    );
+    if (tell === "OK")
+      await this.progress.finish({ progress: text(data.lang, "backend_unreachable_queued") });
+    this.log.warn({ attempt, delayMs: delay }, "turn-waiting-for-backend");
+    return this.delayJob(delay, { backendWaitSince: since, backendWaitAttempt: attempt + 1 });
+  }
+
+  /** Moves this job to delayed (it keeps its place in its thread's line) with `patch` in its data. */
+  private async delayJob(ms: number, patch: Partial<TurnJobData>): Promise<Outcome> {
+    await this.job.updateData({ ...this.job.data, ...patch, ackMessageId: this.progress.id });
+    await this.job.moveToDelayed(Date.now() + ms, this.token);
+    return "waiting";
+  }
+
+  private words(changed: TextKey, unchanged: TextKey, retry: boolean): ChangeWords {
+    const lang = this.job.data.lang;
+    return { changed: text(lang, changed), unchanged: text(lang, unchanged), retry };
+  }
+
+  /** Reports what changed, after what the stream said before it was lost (`keptText`, marked cut off). */
   private async reportChange(
     before: NemoState | null,
     after: NemoState,
-    changedKey: "silent_change_header" | "recovered_changes",
-    unchangedKey: "silent_no_change" | "recovery_nothing",
+    words: ChangeWords,
+    keptText?: string,
   ): Promise<void> {
     const lang = this.job.data.lang;
     const change = describeStateChange(before, after, lang);
     if (change.changed) {
       await this.progress.finish({
-        text: [text(lang, changedKey), ...change.lines.map((line) => `• ${line}`)].join("\n"),
+        text: [
+          ...this.keptLines(keptText),
+          [words.changed, ...change.lines.map((line) => `• ${line}`)].join("\n"),
+        ].join("\n\n"),
         actions: buttons(lang, ANSWER_ACTIONS),
       });
+      await this.services.sent.markAnswered(this.job.data.inboundId);
+      if (keptText !== undefined) await this.services.partials.clear(this.job.data.inboundId);
     } else {
-      const retry =
-        unchangedKey === "recovery_nothing" ? buttons(lang, ["retry"], this.job.data.inboundId) : [];
-      await this.progress.finish({ text: text(lang, unchangedKey), actions: retry });
+      await this.finishUnchanged(words, keptText);
     }
-    await this.services.sent.markAnswered(this.job.data.inboundId);
     await this.services.sessions.touch(this.ref, stateFingerprint(after));
+  }
+
+  private async finishUnchanged(words: ChangeWords, keptText?: string): Promise<void> {
+    const { lang, inboundId } = this.job.data;
+    await this.progress.finish({
+      text: [...this.keptLines(keptText), words.unchanged].join("\n\n"),
+      actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
+    });
+    await this.services.sent.markAnswered(inboundId);
+    if (keptText !== undefined) await this.services.partials.clear(inboundId);
+  }
+
+  private keptLines(keptText: string | undefined): string[] {
+    const said = keptText?.trim();
+    if (!said) return [];
+    const lang = this.job.data.lang;
+    return [translateBackendText(said, lang).text, text(lang, "answer_cut_off")];
   }
 
   private async restartSession(): Promise<ConversationRecord> {

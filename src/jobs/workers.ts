@@ -30,12 +30,13 @@ export interface WorkerConcurrency {
   command: number;
 }
 
+/** Defaults sized for I/O-bound work (config.ts: `TURN_CONCURRENCY`, … override them). */
 export const DEFAULT_CONCURRENCY: WorkerConcurrency = {
-  turn: 50,
-  upload: 4,
-  render: 20,
-  deliver: 20,
-  command: 20,
+  turn: 2_000,
+  upload: 16,
+  render: 50,
+  deliver: 50,
+  command: 50,
 };
 
 export interface RunningWorkers {

@@ -3,14 +3,19 @@ import { isRecord, sendJson } from "./http-util.js";
 import { type Fault, ROUTES, type Route } from "./types.js";
 
 export type ImmediateFault = Extract<Fault, { kind: "status" | "code" }>;
-export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only" | "malformed" }>;
+export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only" | "malformed" | "pause" }>;
 
 export function isImmediate(fault: Fault): fault is ImmediateFault {
   return fault.kind === "status" || fault.kind === "code";
 }
 
 export function isStreamFault(fault: Fault): fault is StreamFault {
-  return fault.kind === "disconnect" || fault.kind === "heartbeats-only" || fault.kind === "malformed";
+  return (
+    fault.kind === "disconnect" ||
+    fault.kind === "heartbeats-only" ||
+    fault.kind === "malformed" ||
+    fault.kind === "pause"
+  );
 }
 
 interface Pending {
@@ -54,9 +59,19 @@ const CODE_MESSAGES: Record<number, string> = {
   4002: "file too large",
 };
 
-/** Answers a request with an injected status or code fault. */
-export function sendFault(res: ServerResponse, fault: ImmediateFault): void {
+/** Answers a request with an injected status or code fault (after its delay, when it has one). */
+export async function sendFault(
+  res: ServerResponse,
+  fault: ImmediateFault,
+  sleep: (ms: number) => Promise<boolean>,
+): Promise<void> {
+  if (fault.kind === "status" && fault.delayMs) await sleep(fault.delayMs);
   if (res.headersSent || res.destroyed) return;
+  if (fault.kind === "status" && fault.html !== undefined) {
+    res.writeHead(fault.status, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(fault.html);
+    return;
+  }
   if (fault.kind === "code") {
     sendJson(res, 200, {
       code: fault.code,
@@ -85,9 +100,17 @@ export function parseFault(value: unknown): Fault | string {
       if (!nonNegativeInteger(value.status) || value.status < 100 || value.status > 599) {
         return "status must be an HTTP status";
       }
-      return value.body === undefined
-        ? { kind: "status", status: value.status }
-        : { kind: "status", status: value.status, body: value.body };
+      if (value.html !== undefined && typeof value.html !== "string") return "html must be a string";
+      if (value.delayMs !== undefined && !nonNegativeInteger(value.delayMs)) {
+        return "delayMs must be a non-negative integer";
+      }
+      return {
+        kind: "status",
+        status: value.status,
+        ...(value.body === undefined ? {} : { body: value.body }),
+        ...(typeof value.html === "string" ? { html: value.html } : {}),
+        ...(typeof value.delayMs === "number" ? { delayMs: value.delayMs } : {}),
+      };
     case "code": {
       if (!nonNegativeInteger(value.code)) return "code must be an integer";
       const fault: Fault = { kind: "code", code: value.code };
@@ -100,6 +123,11 @@ export function parseFault(value: unknown): Fault | string {
       return { kind: "disconnect", afterEvents: value.afterEvents };
     case "heartbeats-only":
       return { kind: "heartbeats-only" };
+    case "pause":
+      if (!nonNegativeInteger(value.afterEvents) || !nonNegativeInteger(value.ms)) {
+        return "afterEvents and ms must be non-negative integers";
+      }
+      return { kind: "pause", afterEvents: value.afterEvents, ms: value.ms };
     case "malformed":
       if (!nonNegativeInteger(value.count)) return "count must be a non-negative integer";
       return { kind: "malformed", count: value.count };

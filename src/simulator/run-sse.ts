@@ -73,7 +73,7 @@ export async function handleRunSse(
   record.message = parsed.text;
   // A status/code fault is the backend refusing the request: the message is not processed nor counted.
   const immediate = ctx.faults.take("run_sse", isImmediate);
-  if (immediate) return sendFault(res, immediate);
+  if (immediate) return sendFault(res, immediate, (ms) => ctx.sleep(ms));
   const session = ctx.sessions.owned(parsed.sessionId, account.id);
   if (!session) return sendEnvelope(res, 1002, "session not found");
   session.runSseCount += 1;
@@ -90,6 +90,8 @@ export async function handleRunSse(
     chunkText: options.chunkText,
     ...(fault?.kind === "disconnect" ? { disconnectAfter: fault.afterEvents } : {}),
     ...(fault?.kind === "malformed" ? { malformed: fault.count } : {}),
+    ...(fault?.kind === "pause" ? { pause: { afterEvents: fault.afterEvents, ms: fault.ms } } : {}),
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
   });
   stream.start();
   if (fault?.kind === "heartbeats-only") {

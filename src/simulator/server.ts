@@ -183,7 +183,7 @@ async function dispatch(
   }
   if (def.route && def.route !== "run_sse") {
     const fault = ctx.faults.take(def.route, isImmediate);
-    if (fault) return sendFault(res, fault);
+    if (fault) return sendFault(res, fault, (ms) => ctx.sleep(ms));
   }
   let session: Session | undefined;
   if (def.sessionParam) {

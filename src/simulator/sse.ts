@@ -9,6 +9,10 @@ export interface SseStreamOptions {
   disconnectAfter?: number;
   /** Malformed data lines to slip in, one before each payload event (the rest at the end). */
   malformed?: number;
+  /** After this many payload events, hold what follows for `ms` (keep-alives only meanwhile). */
+  pause?: { afterEvents: number; ms: number };
+  /** Keep-alive cadence during a pause. */
+  heartbeatIntervalMs?: number;
 }
 
 const MALFORMED_LINES = [
@@ -42,6 +46,9 @@ export class SseStream {
   private keepAliveIndex = 0;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly invocationId = `e-${uuid()}`;
+  /** Output held back during a pause (undefined when not paused); `endHeld`: end once released. */
+  private held: string[] | undefined;
+  private endHeld = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -122,6 +129,10 @@ export class SseStream {
 
   /** Ends the stream normally (what is left of the malformed lines goes first). */
   end(): void {
+    if (this.held) {
+      this.endHeld = true;
+      return;
+    }
     this.stopHeartbeats();
     while (this.malformedLeft > 0 && this.alive) this.writeMalformed();
     if (this.alive) this.res.end();
@@ -153,6 +164,7 @@ export class SseStream {
     if (this.malformedLeft > 0) this.writeMalformed();
     this.write(`data: ${JSON.stringify(payload)}\n\n`);
     this.events += 1;
+    if (this.options.pause?.afterEvents === this.events) this.hold(this.options.pause.ms);
     const limit = this.options.disconnectAfter;
     if (limit !== undefined && this.events >= limit) this.kill();
   }
@@ -163,7 +175,23 @@ export class SseStream {
     this.write(`data: ${line}\n\n`);
   }
 
+  private hold(ms: number): void {
+    this.held = [];
+    const keepAlive = setInterval(
+      () => this.alive && this.res.write(": paused\n\n"),
+      this.options.heartbeatIntervalMs ?? 50,
+    );
+    setTimeout(() => {
+      clearInterval(keepAlive);
+      const held = this.held ?? [];
+      this.held = undefined;
+      for (const text of held) this.write(text);
+      if (this.endHeld) this.end();
+    }, ms).unref();
+  }
+
   private write(text: string): void {
-    if (this.alive) this.res.write(text);
+    if (this.held) this.held.push(text);
+    else if (this.alive) this.res.write(text);
   }
 }

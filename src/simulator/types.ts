@@ -58,12 +58,17 @@ export interface RecordedRequest {
 }
 
 export type Fault =
-  /** Plain HTTP status (e.g. 429, 500, 503), optional JSON body. */
-  | { kind: "status"; status: number; body?: unknown }
+  /**
+   * Plain HTTP status (e.g. 429, 500, 503), optional JSON body, or an HTML page (a proxy's error page);
+   * `delayMs`: the answer comes only after this long (a gateway timeout).
+   */
+  | { kind: "status"; status: number; body?: unknown; html?: string; delayMs?: number }
   /** HTTP 200 envelope `{"code":N,...}`. */
   | { kind: "code"; code: number; message?: string; data?: unknown }
   /** run_sse: destroy the socket after N events; the message's effect on the state still happens. */
   | { kind: "disconnect"; afterEvents: number }
+  /** run_sse: after N payload events, only keep-alives for `ms`, then the rest (a slow answer, mid-text). */
+  | { kind: "pause"; afterEvents: number; ms: number }
   /** run_sse: only keep-alives until the client goes away. */
   | { kind: "heartbeats-only" }
   /** run_sse: N malformed data lines among normal events. */

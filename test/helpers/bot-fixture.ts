@@ -23,6 +23,10 @@ export const FAST_TIMINGS: Partial<Timings> = {
   shutdownGraceMs: 2_000,
   deliverAttempts: 5,
   deliverBackoffMs: 50,
+  refusalCheckDelayMs: 100,
+  backendWaitFirstMs: 100,
+  backendWaitMaxDelayMs: 400,
+  backendMaxWaitMs: 20_000,
 };
 
 export interface BotFixture {

@@ -37,7 +37,7 @@ export interface SlackAdapterConfig {
   allowedChannels: string[];
   /** Whether DMs to the bot are conversations (default true); `allowedChannels` does not cover DMs. */
   allowDirectMessages?: boolean | undefined;
-  /** The core's entry point (the `ConversationGateway`). */
+  /** The core's entry point (the `Intake`). */
   handler: InboundHandler;
   logger: Logger;
 }

@@ -97,6 +97,10 @@ export function errorText(error: unknown, lang: Lang): ErrorReply {
       link: { label: text(lang, "link_register"), url },
     };
   }
+  if (code === "NEMO_REFUSED") {
+    const status = typeof fields.status === "number" ? fields.status : "?";
+    return { text: text(lang, "error_refused", { status }) };
+  }
   if (code === "NEMO_UNSUPPORTED_FILE") {
     return { text: text(lang, "error_unsupported_file", { accepted: acceptedList(fields.accepted, lang) }) };
   }

@@ -36,6 +36,19 @@ const EN = {
   recovery_nothing: "Nothing changed after the connection dropped. Tap Retry to send your message again.",
   recovery_unknown:
     "The connection dropped and I couldn't confirm what the backend did. Check the timeline before sending your message again.",
+  answer_cut_off: "⚠️ The answer was cut off here: its connection to NemoVideo was lost before it finished.",
+  answer_too_long: "✂️ The answer was longer than {max} characters and was cut here.",
+
+  // /run_sse refused with an HTTP error, and a backend that cannot be reached
+  refused_checking: "NemoVideo answered with an error (HTTP {status}); checking whether it did anything…",
+  refused_not_processed:
+    "NemoVideo answered with an error (HTTP {status}), so your message was not processed. Tap Retry to send it again.",
+  refused_but_changed:
+    "NemoVideo answered with an error (HTTP {status}), but it did act on your message. What changed:",
+  backend_unreachable_queued:
+    "NemoVideo is unreachable; your message is queued and will be sent when it is back.",
+  backend_unreachable_gave_up:
+    "NemoVideo has been unreachable for {minutes} min, so your message was not sent. Tap Retry to send it once NemoVideo is back.",
 
   // Sessions
   session_restarted: "Your previous project expired, so I started a new project for this thread.",
@@ -121,6 +134,7 @@ const EN = {
     "Export isn't included in the free plan — this is not about credits. Registering or upgrading unlocks export.",
   error_rate_limited: "NemoVideo is busy right now. Please try again in a minute.",
   error_unavailable: "NemoVideo is temporarily unavailable. Please try again in a few minutes.",
+  error_refused: "NemoVideo answered with an error (HTTP {status}), so your message was not processed.",
   error_stream_timeout:
     "NemoVideo took too long to answer, so I stopped waiting. Check the timeline before sending your message again.",
   error_stream_dropped:
@@ -162,6 +176,15 @@ const ZH_CN: Record<TextKey, string> = {
   recovered_changes: "连接中断了，但后端仍在继续处理。变更如下：",
   recovery_nothing: "连接中断后项目没有任何变化。点击“重试”重新发送你的消息。",
   recovery_unknown: "连接中断了，我无法确认后端完成了哪些操作。重新发送消息前请先查看时间线。",
+  answer_cut_off: "⚠️ 回答在这里被截断了：在它完成之前，与 NemoVideo 的连接中断了。",
+  answer_too_long: "✂️ 回答超过了 {max} 个字符，在这里被截断了。",
+
+  refused_checking: "NemoVideo 返回了错误（HTTP {status}）；正在检查它是否做了任何操作…",
+  refused_not_processed: "NemoVideo 返回了错误（HTTP {status}），你的消息没有被处理。点击“重试”重新发送。",
+  refused_but_changed: "NemoVideo 返回了错误（HTTP {status}），但它确实处理了你的消息。变更如下：",
+  backend_unreachable_queued: "目前无法连接 NemoVideo；你的消息已排队，等它恢复后会自动发送。",
+  backend_unreachable_gave_up:
+    "NemoVideo 已有 {minutes} 分钟无法连接，你的消息没有发送。等 NemoVideo 恢复后点击“重试”重新发送。",
 
   session_restarted: "你之前的项目已过期，我已为本话题新建了一个项目。",
   new_session: "已为本话题新建一个项目。",
@@ -233,6 +256,7 @@ const ZH_CN: Record<TextKey, string> = {
   error_export_blocked: "免费套餐不包含导出功能 — 这与积分无关。注册或升级即可解锁导出。",
   error_rate_limited: "NemoVideo 现在有点忙。请过一分钟再试。",
   error_unavailable: "NemoVideo 暂时不可用。请过几分钟再试。",
+  error_refused: "NemoVideo 返回了错误（HTTP {status}），你的消息没有被处理。",
   error_stream_timeout: "NemoVideo 响应时间过长，我已停止等待。重新发送消息前请先查看时间线。",
   error_stream_dropped: "与 NemoVideo 的连接中断了，我无法确认发生了什么。重新发送消息前请先查看时间线。",
   error_bad_request: "NemoVideo 无法处理这个请求。请换个说法试试。",

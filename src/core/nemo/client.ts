@@ -4,8 +4,8 @@ import type { KeyValueStore } from "../kv-store.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
 import { unwrapEnvelope, unwrapRender } from "./envelope.js";
-import { NemoBadRequestError, NemoRequestError } from "./errors.js";
-import { type Attribution, type CallOptions, NemoHttp } from "./http.js";
+import { NemoBadRequestError, NemoRefusedError, NemoRequestError } from "./errors.js";
+import { type Attribution, type BackendOutcome, type CallOptions, NemoHttp, type Opened } from "./http.js";
 import { MessageStream } from "./message-stream.js";
 import { type MultipartFile, multipartBody } from "./multipart.js";
 import { normalizeRenderStatus, normalizeState, normalizeUploadedFiles } from "./normalize.js";
@@ -43,6 +43,12 @@ export interface NemoClientOptions {
   uploadTimeoutMs?: number;
   streamHardCapMs?: number;
   heartbeatTimeoutMs?: number;
+  /** How long `/run_sse` may take to answer with its headers (a proxy's 504 usually comes before). */
+  streamHeadersTimeoutMs?: number;
+  /** Largest single SSE event kept; bigger ones are skipped and counted (`stats.oversized`). */
+  maxEventBytes?: number;
+  /** Each exchange's outcome, for a circuit breaker ("ok" below HTTP 500, else "unreachable"). */
+  onBackendOutcome?: ((outcome: BackendOutcome) => void) | undefined;
   /** Pooled connections per origin. */
   connections?: number;
   dispatcher?: Dispatcher;
@@ -95,6 +101,7 @@ export class NemoClient {
       retries: options.retries ?? 3,
       retryMinDelayMs: options.retryMinDelayMs ?? 500,
       timeoutMs: options.timeoutMs ?? 30_000,
+      onOutcome: options.onBackendOutcome,
     });
   }
 
@@ -145,19 +152,24 @@ export class NemoClient {
         new_message: { parts: [{ text }] },
       },
       idempotent: false,
-      timeoutMs: MINUTE,
+      timeoutMs: this.options.streamHeadersTimeoutMs ?? MINUTE,
       bodyTimeoutMs: 0,
       signal,
     });
     return new MessageStream(
-      (signal) => this.http.open(call(signal)),
+      (signal) => this.http.open(call(signal)).catch(asRefusal),
       (opened) => {
-        // A JSON answer instead of a stream is a refusal (1002, 2001, …) or an empty success.
+        // A JSON answer instead of a stream is a refusal (1002, 2001, …) or an empty success; an error
+        // status whose body is no backend envelope (a proxy's page, a bare error) is an HTTP refusal.
+        if (opened.status >= 400 && !isEnvelope(opened.json)) {
+          throw new NemoRefusedError(`/run_sse answered HTTP ${opened.status}`, opened.status);
+        }
         unwrapEnvelope(opened.status, opened.json, this.bindBase);
         return undefined;
       },
       {
         signal: ctx.signal,
+        maxEventBytes: this.options.maxEventBytes ?? 1024 * 1024,
         hardCapMs: options.hardCapMs ?? this.options.streamHardCapMs ?? 15 * MINUTE,
         heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? this.options.heartbeatTimeoutMs ?? 10 * MINUTE,
       },
@@ -312,6 +324,24 @@ export class NemoClient {
 /** A fresh, unique render id (`render_<time>_<random>`). */
 export function newRenderId(): string {
   return `render_${Date.now()}_${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * An HTTP error status (5xx) answering `/run_sse` before any stream byte is a refusal, not a lost
+ * stream: the backend or a proxy in front of it said no. Transport failures stay as they are.
+ */
+function asRefusal(error: unknown): Promise<Opened> {
+  const { code, status } = error as { code?: unknown; status?: unknown };
+  if (code === "NEMO_UNAVAILABLE" && typeof status === "number") {
+    throw new NemoRefusedError(`/run_sse answered HTTP ${status}`, status, { cause: error });
+  }
+  throw error;
+}
+
+function isEnvelope(json: unknown): boolean {
+  if (typeof json !== "object" || json === null) return false;
+  const { code, success } = json as { code?: unknown; success?: unknown };
+  return typeof code === "number" || typeof success === "boolean";
 }
 
 function withSlash(url: string): string {

@@ -11,6 +11,7 @@ export type NemoErrorCode =
   | "NEMO_EXPORT_BLOCKED"
   | "NEMO_RATE_LIMITED"
   | "NEMO_UNAVAILABLE"
+  | "NEMO_REFUSED"
   | "NEMO_BAD_REQUEST"
   | "NEMO_STREAM_TIMEOUT"
   | "NEMO_HEARTBEAT_TIMEOUT"
@@ -122,6 +123,20 @@ export class NemoUnavailableError extends NemoError {
     details: NemoErrorDetails = {},
   ) {
     super("NEMO_UNAVAILABLE", message, details);
+  }
+  override get retryable(): boolean {
+    return true;
+  }
+}
+
+/**
+ * `/run_sse` answered with an HTTP error status and a body that is no event stream (an HTML 502 from a
+ * proxy, a 503 JSON, a 504 after a wait), before any stream byte. The message was most likely not
+ * processed (a 504 may hide work that went on: confirm with one state read).
+ */
+export class NemoRefusedError extends NemoError {
+  constructor(message: string, status: number, details: Omit<NemoErrorDetails, "status"> = {}) {
+    super("NEMO_REFUSED", message, { ...details, status });
   }
   override get retryable(): boolean {
     return true;

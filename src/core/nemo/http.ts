@@ -3,7 +3,13 @@ import { setTimeout as delay } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Dispatcher } from "undici";
 import type { Logger } from "../logger.js";
-import { NemoAbortedError, NemoAuthError, NemoRateLimitedError, NemoUnavailableError } from "./errors.js";
+import {
+  isNemoError,
+  NemoAbortedError,
+  NemoAuthError,
+  NemoRateLimitedError,
+  NemoUnavailableError,
+} from "./errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import type { Platform } from "./types.js";
 
@@ -26,7 +32,14 @@ export interface HttpOptions {
   retryMinDelayMs: number;
   /** Per-call default timeout (headers and body). */
   timeoutMs: number;
+  /**
+   * Told how each exchange went: "ok" when the backend answered below 500, "unreachable" on a 5xx or
+   * a transport failure (refused, DNS, timeout, reset); nothing when the caller aborted. Feeds a breaker.
+   */
+  onOutcome?: ((outcome: BackendOutcome) => void) | undefined;
 }
+
+export type BackendOutcome = "ok" | "unreachable";
 
 export interface CallOptions {
   method: "GET" | "POST";
@@ -72,7 +85,7 @@ export class NemoHttp {
   async open(call: CallOptions): Promise<Opened> {
     const retry = { refreshed: false, rateWaited: false };
     const retries = call.idempotent ? this.options.retries : 0;
-    return pRetry(() => this.attempt(call, retry), {
+    const attempts = pRetry(() => this.attempt(call, retry), {
       retries,
       minTimeout: this.options.retryMinDelayMs,
       factor: 2,
@@ -88,6 +101,12 @@ export class NemoHttp {
         }
       },
     });
+    // p-retry rejects with the signal's own reason when the caller aborts: keep it a typed error.
+    return attempts.catch((error: unknown) => {
+      if (call.signal?.aborted && !isNemoError(error))
+        throw new NemoAbortedError("request aborted", { cause: error });
+      throw error;
+    });
   }
 
   private async attempt(
@@ -101,7 +120,12 @@ export class NemoHttp {
       if (response.statusCode < 300 && contentType.includes("text/event-stream")) {
         return { kind: "stream", status: response.statusCode, body: response.body };
       }
-      const text = await response.body.text();
+      let text: string;
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        throw this.transportError(error, call.signal);
+      }
       const json = parseJson(text);
       const code = backendCode(json);
       if (token !== undefined && (response.statusCode === 401 || code === 1001)) {
@@ -160,9 +184,15 @@ export class NemoHttp {
       body = Readable.from(streamed.stream, { objectMode: false });
     }
     const timeout = call.timeoutMs ?? this.options.timeoutMs;
+    // A whole exchange (headers and body) is bounded too, not only each read; a stream (body timeout
+    // 0) keeps its own caps in the reader. The caller's signal aborts either.
+    const deadline = call.bodyTimeoutMs === 0 ? undefined : AbortSignal.timeout(timeout);
+    const signal =
+      deadline && call.signal ? AbortSignal.any([call.signal, deadline]) : (deadline ?? call.signal);
     call.onAttempt?.();
+    let response: Dispatcher.ResponseData;
     try {
-      return await this.options.dispatcher.request({
+      response = await this.options.dispatcher.request({
         origin: new URL(this.options.baseUrl).origin,
         path: joinPath(this.options.baseUrl, call.path),
         method: call.method,
@@ -170,11 +200,19 @@ export class NemoHttp {
         body: body ?? null,
         headersTimeout: timeout,
         bodyTimeout: call.bodyTimeoutMs ?? timeout,
-        signal: call.signal ?? null,
+        signal: signal ?? null,
       });
     } catch (error) {
-      throw toTransportError(error, call.signal);
+      throw this.transportError(error, call.signal);
     }
+    this.options.onOutcome?.(response.statusCode >= 500 ? "unreachable" : "ok");
+    return response;
+  }
+
+  private transportError(error: unknown, signal: AbortSignal | undefined): Error {
+    const mapped = toTransportError(error, signal);
+    if (!signal?.aborted) this.options.onOutcome?.("unreachable");
+    return mapped;
   }
 }
 

@@ -16,6 +16,11 @@ export interface MessageStreamOptions {
   hardCapMs: number;
   /** Keep-alives only (or nothing) for this long counts as stuck (10 minutes in production). */
   heartbeatTimeoutMs: number;
+  /**
+   * Largest single event (its `data`, in characters) the reader buffers. A bigger event is skipped and
+   * counted in `stats.oversized`; the stream goes on with the next event (no answer event is that big).
+   */
+  maxEventBytes: number;
 }
 
 export interface MessageStreamStats {
@@ -23,6 +28,8 @@ export interface MessageStreamStats {
   heartbeats: number;
   /** Payloads skipped because they were not valid JSON or of no known shape. */
   malformed: number;
+  /** Events skipped because they were larger than `maxEventBytes`. */
+  oversized: number;
 }
 
 type StopReason = "caller" | "cap" | "heartbeat";
@@ -32,7 +39,7 @@ type StopReason = "caller" | "cap" | "heartbeat";
  * is never repeated here: once it may have reached the backend, failures surface as typed errors.
  */
 export class MessageStream implements AsyncIterable<NemoEvent> {
-  readonly stats: MessageStreamStats = { events: 0, heartbeats: 0, malformed: 0 };
+  readonly stats: MessageStreamStats = { events: 0, heartbeats: 0, malformed: 0, oversized: 0 };
   private started = false;
 
   constructor(
@@ -74,8 +81,15 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
       body = opened.body;
       const pending: NemoEvent[] = [];
       const normalizer = new SseEventNormalizer();
+      const maxEvent = this.options.maxEventBytes;
+      let overflowed = false;
       const parser = createParser({
+        maxBufferSize: maxEvent,
+        onError: (error) => {
+          if (error.type === "max-buffer-size-exceeded") overflowed = true;
+        },
         onEvent: (message) => {
+          if (message.data.length > maxEvent) return this.skipOversized();
           const events = normalizer.normalize(message.data);
           if (events === undefined) {
             this.stats.malformed++;
@@ -87,8 +101,21 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
         onComment: () => pending.push({ kind: "heartbeat" }),
       });
       const decoder = new TextDecoder();
+      const skipper = new EventSkipper();
       for await (const chunk of body) {
-        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+        let textChunk = decoder.decode(chunk as Uint8Array, { stream: true });
+        if (skipper.active) {
+          textChunk = skipper.rest(textChunk);
+          if (skipper.active) continue;
+        }
+        parser.feed(textChunk);
+        if (overflowed) {
+          // The parser dropped what it held; the rest of that event is discarded up to its blank line.
+          overflowed = false;
+          parser.reset({ consume: false });
+          skipper.start(textChunk);
+          this.skipOversized();
+        }
         while (pending.length > 0) {
           const event = pending.shift()!;
           if (event.kind === "heartbeat") {
@@ -110,6 +137,11 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
     }
   }
 
+  private skipOversized(): void {
+    this.stats.oversized++;
+    this.logger.warn({ maxEventBytes: this.options.maxEventBytes }, "sse-oversized-event-skipped");
+  }
+
   private stopError(error: unknown, reason: StopReason | undefined, streaming: boolean): unknown {
     switch (reason) {
       case "caller":
@@ -126,5 +158,30 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
         if (!streaming) return error;
         return new NemoStreamDroppedError("the stream broke before it ended", { cause: error });
     }
+  }
+}
+
+/** Discards the rest of an oversized event: everything up to and including the blank line that ends it. */
+class EventSkipper {
+  active = false;
+  /** The last characters seen, so a blank line split across chunks is still found. */
+  private tail = "";
+
+  start(seen: string): void {
+    this.active = true;
+    this.tail = seen.slice(-2);
+  }
+
+  /** What follows the end of the skipped event in `chunk` ("" while still inside it). */
+  rest(chunk: string): string {
+    const joined = this.tail + chunk;
+    const end = /(?:\r\n|\r|\n)(?:\r\n|\n|\r)/.exec(joined);
+    if (!end) {
+      this.tail = joined.slice(-2);
+      return "";
+    }
+    this.active = false;
+    this.tail = "";
+    return joined.slice(end.index + end[0].length);
   }
 }
