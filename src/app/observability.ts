@@ -75,7 +75,7 @@ export async function startObservability(options: {
     throw error;
   }
   logger.info(
-    { host: config.ADMIN_HOST, port: adminPort, token: config.ADMIN_TOKEN ? "set" : "none" },
+    { host: config.ADMIN_HOST, port: adminPort, auth: config.ADMIN_TOKEN ? "token" : "none" },
     "admin-listening",
   );
   return {
