@@ -1,4 +1,5 @@
 import { createServer, get } from "node:http";
+import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
 import { request } from "undici";
@@ -97,6 +98,29 @@ describe("takeovers, recoveries and the outbox", () => {
     expect(metrics.opened).toBe(1);
     expect(metrics.closed).toBe(1);
     expect(await sample(metrics.registry, "nemo_backend_streams_open")).toBe(0);
+  });
+
+  it("counts a job whose worker died (lock not renewed) as stalled and taken over", async () => {
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const options = { connection, prefix: `{st${Date.now()}}` };
+    const queue = new Queue("turn", options);
+    // A worker that takes the job and then "dies": it never renews the lock nor finishes the job.
+    const dead = new Worker("turn", null, { ...options, lockDuration: 300 });
+    const metrics = new ProbeMetrics();
+    let observed: Worker | undefined;
+    try {
+      await queue.add("turn", { refKey: "k" });
+      expect(await dead.getNextJob("dead-token")).toBeDefined();
+      observed = new Worker("turn", async () => "done", { ...options, stalledInterval: 200 });
+      observeWorkers([observed], metrics);
+      await eventually(() => metrics.finished.includes("turn:done"), 10_000, "the taken-over job to finish");
+      expect(await sample(metrics.registry, "nemo_jobs_stalled_total", { queue: "turn" })).toBe(1);
+    } finally {
+      await observed?.close();
+      await dead.close(true);
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it("counts outbox attempts: retrying while the platform fails, then delivered", async () => {
