@@ -131,7 +131,14 @@ describe("the admin port", () => {
       expect((await fetch(`${base}/queues`)).status).toBe(401);
       const board = await fetch(`${base}/queues`, { headers: auth });
       expect(board.status).toBe(200);
-      expect(await board.text()).toMatch(/<html/i);
+      const html = await board.text();
+      expect(html).toMatch(/<html/i);
+      // The page's own scripts load from under /queues too (relative to its <base href>).
+      const baseHref = /<base href="([^"]+)"/.exec(html)?.[1];
+      expect(baseHref).toMatch(/^\/queues\/?$/);
+      const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1] ?? "missing";
+      const scriptUrl = new URL(script, new URL(baseHref!.endsWith("/") ? baseHref! : `${baseHref}/`, base));
+      expect((await fetch(scriptUrl, { headers: auth })).status).toBe(200);
       const api = await fetch(`${base}/queues/api/queues`, { headers: auth });
       expect(api.status).toBe(200);
       const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);

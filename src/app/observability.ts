@@ -30,10 +30,12 @@ export async function startObservability(options: {
   /** This process's workers (none in a gateway). */
   workers: Worker[];
   logger: Logger;
+  /** Made beforehand when job processors record through it too (`JobMetrics`). */
+  metrics?: Metrics | undefined;
 }): Promise<Observability> {
   const { config, services, logger } = options;
   const queues: Queue[] = Object.values(services.queues);
-  const metrics = new Metrics();
+  const metrics = options.metrics ?? new Metrics();
   const health = new Health(services.redis);
   health.onChange((reason, on) => metrics.setDegraded(reason, on));
   registerQueueMetrics(metrics.registry, queues);
