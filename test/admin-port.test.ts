@@ -1,13 +1,18 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startObservability } from "../src/app/observability.js";
+import { loadConfig } from "../src/config.js";
+import { silentLogger } from "../src/core/logger.js";
 import { Keys } from "../src/jobs/keys.js";
 import { closeQueues, createQueues } from "../src/jobs/queues.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -152,6 +157,22 @@ describe("the admin port", () => {
       await bot.stop();
       await closeQueues(queues);
       connection.disconnect();
+    }
+  });
+
+  it("refuses to start on a taken admin port, saying what to do", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    const bot = await startBot(redis.url, { workers: false, simulator: sim });
+    try {
+      const config = loadConfig({ NEMO_API_URL: sim.url, REDIS_URL: redis.url, ADMIN_PORT: String(port) });
+      await expect(
+        startObservability({ config, services: bot.runtime.services, workers: [], logger: silentLogger() }),
+      ).rejects.toThrow(/ADMIN_PORT \d+ on 127\.0\.0\.1 is in use: give each process .* or 0/);
+    } finally {
+      await bot.dispose();
+      await new Promise((resolve) => taken.close(resolve));
     }
   });
 

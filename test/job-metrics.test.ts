@@ -14,6 +14,7 @@ import { closeQueues, createQueues } from "../src/jobs/queues.js";
 import type { SimulatorOptions } from "../src/simulator/index.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { eventually } from "./helpers/eventually.js";
+import { freePort } from "./helpers/free-port.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -222,6 +223,28 @@ describe("scrape-time metrics", () => {
     } finally {
       await closeQueues(queues);
       connection.disconnect();
+    }
+  });
+
+  it("still serves the process's metrics while Redis does not answer, without queue series", async () => {
+    const dead = new Redis({
+      port: await freePort(),
+      host: "127.0.0.1",
+      maxRetriesPerRequest: null,
+      lazyConnect: true,
+    });
+    dead.on("error", () => undefined);
+    const queue = new Queue("turn", { connection: dead, prefix: "{dead}" });
+    queue.on("error", () => undefined);
+    const metrics = new Metrics();
+    registerQueueMetrics(metrics.registry, [queue], 5_000, 200);
+    try {
+      const text = await metrics.registry.metrics();
+      expect(text).toMatch(/nemo_process_resident_memory_bytes \d+/);
+      expect(text).not.toMatch(/nemo_queue_jobs\{/);
+    } finally {
+      dead.disconnect();
+      await queue.close().catch(() => undefined);
     }
   });
 

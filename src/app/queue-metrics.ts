@@ -20,12 +20,24 @@ function since(job: Job, state: State): number | undefined {
 /**
  * Queue depths and the age of each state's oldest job, read from Redis when Prometheus scrapes; one
  * read serves every scrape within `cacheMs`, so several scrapers (or a fast one) cost Redis little.
+ * While Redis does not answer (within `timeoutMs`), the queue series are left out and the rest of the
+ * process's metrics are still served.
  */
-export function registerQueueMetrics(registry: Registry, queues: Queue[], cacheMs = 5_000): void {
+export function registerQueueMetrics(
+  registry: Registry,
+  queues: Queue[],
+  cacheMs = 5_000,
+  timeoutMs = 2_000,
+): void {
   let cached: { at: number; snapshot: Promise<Map<string, QueueSnapshot>> } | undefined;
   const snapshot = () => {
     if (!cached || Date.now() - cached.at > cacheMs) {
-      const read = readQueues(queues);
+      const read = Promise.race([
+        readQueues(queues),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error("queue metrics: Redis did not answer")), timeoutMs).unref(),
+        ),
+      ]);
       cached = { at: Date.now(), snapshot: read };
       // A failed read is not cached: the next scrape tries again.
       read.catch(() => {
@@ -40,7 +52,9 @@ export function registerQueueMetrics(registry: Registry, queues: Queue[], cacheM
     labelNames: ["queue", "state"],
     registers: [registry],
     async collect() {
-      for (const [queue, { counts }] of await snapshot())
+      const queues = await snapshot().catch(() => undefined);
+      this.reset();
+      for (const [queue, { counts }] of queues ?? [])
         for (const state of STATES) this.set({ queue, state }, counts[state]);
     },
   });
@@ -50,7 +64,9 @@ export function registerQueueMetrics(registry: Registry, queues: Queue[], cacheM
     labelNames: ["queue", "state"],
     registers: [registry],
     async collect() {
-      for (const [queue, { ages }] of await snapshot())
+      const queues = await snapshot().catch(() => undefined);
+      this.reset();
+      for (const [queue, { ages }] of queues ?? [])
         for (const state of STATES) this.set({ queue, state }, ages[state] ?? 0);
     },
   });
