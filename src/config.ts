@@ -80,6 +80,12 @@ const schema = z.object({
   SLACK_API_URL: optionalUrl,
   SLACK_ALLOWED_CHANNELS: list,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** Admin port of every process (`/metrics`, `/healthz`, `/queues`); 0 = any free port (logged). */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  /** Interface the admin port listens on: loopback unless a scraper elsewhere needs it. */
+  ADMIN_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  /** Bearer token required for `/metrics` and `/queues` on the admin port when set. */
+  ADMIN_TOKEN: optionalText,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DOWNLOAD_HOSTS: list,
   DATA_DIR: z.string().trim().default(".data"),

@@ -18,6 +18,7 @@ describe("nemo-video-bot start (console chat)", () => {
         REDIS_URL: redis.url,
         KEY_PREFIX: `cli${Date.now()}`,
         PORT: "0",
+        ADMIN_PORT: "0",
         DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-cli-")),
       },
       stdio: ["pipe", "pipe", "pipe"],

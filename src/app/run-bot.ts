@@ -6,7 +6,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger } from "../core/logger.js";
 import type { Timings } from "../jobs/timings.js";
 import { HttpServer } from "./http-server.js";
-import { Metrics } from "./metrics.js";
+import { startObservability } from "./observability.js";
 import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";
 import { Runtime } from "./runtime.js";
 
@@ -44,11 +44,20 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   if (consoleMessenger) messengers.console = consoleMessenger;
 
   const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
-  if (role !== "gateway") runtime.startWorkers();
-  const metrics = new Metrics(runtime.services.queues);
-  const handler = metrics.counting(runtime.intake);
-  // Workers scale out on one host too, so only the gateway side owns the HTTP port.
-  const http = role !== "worker" ? new HttpServer(runtime.services.redis, metrics, logger) : undefined;
+  const workers = role !== "gateway" ? runtime.startWorkers().workers : [];
+  // Every role has the admin port (metrics, health, queue board); a taken port stops the start.
+  const observability = await startObservability({
+    config,
+    services: runtime.services,
+    workers,
+    logger,
+  }).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
+  const handler = observability.metrics.counting(runtime.intake);
+  // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
+  const http = role !== "worker" ? new HttpServer(observability.health, logger) : undefined;
   if (http) {
     const port = await http.listen(config.PORT);
     logger.info({ port }, "http-listening");
@@ -75,6 +84,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
       adapter?.stop();
       await Promise.all(adapters.map((chat) => chat.stop().catch(() => undefined)));
       await http?.close();
+      await observability.close();
       await runtime.close();
       logger.info("bot-stopped");
     })();

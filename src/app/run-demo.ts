@@ -20,6 +20,8 @@ export async function runDemo(): Promise<void> {
     NEMO_WEB_URL: base.NEMO_WEB_URL,
     DATA_DIR: join(base.DATA_DIR, "demo"),
     LOG_LEVEL: base.LOG_LEVEL,
+    // The demo may run beside a bot on this host: any free admin port (logged in the log file).
+    ADMIN_PORT: "0",
   });
   process.stdout.write(
     `nemo-video-bot demo — offline: simulated NemoVideo at ${sim.url}, private Redis under ${config.DATA_DIR}/redis\n` +

@@ -1,0 +1,202 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startObservability } from "../src/app/observability.js";
+import { loadConfig } from "../src/config.js";
+import { silentLogger } from "../src/core/logger.js";
+import { Keys } from "../src/jobs/keys.js";
+import { closeQueues, createQueues } from "../src/jobs/queues.js";
+import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { startBot } from "./helpers/bot-fixture.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+const redis = useRedisServer();
+const TOKEN = "admin-test-token-0123456789";
+
+interface BotProcess {
+  child: ChildProcess;
+  /** The JSON log lines so far. */
+  lines: Record<string, unknown>[];
+  /** Resolves with the first log line whose `msg` is `event`. */
+  logged(event: string): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+}
+
+/** The real CLI (`nemo-video-bot start --role …`) in its own process; its log is JSON on stdout. */
+async function startCli(role: string, env: NodeJS.ProcessEnv): Promise<BotProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "start", "--role", role], {
+    env: {
+      ...process.env,
+      LOG_LEVEL: "info",
+      DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-admin-")),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: Record<string, unknown>[] = [];
+  let buffer = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      try {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+        child.emit("log-line");
+      } catch {
+        // not a log line
+      }
+      newline = buffer.indexOf("\n");
+    }
+  });
+  const exited = once(child, "exit");
+  const logged = (event: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = lines.find((line) => line.msg === event);
+        if (!found) return;
+        child.off("log-line", check);
+        child.off("exit", gone);
+        resolve(found);
+      };
+      const gone = () => reject(new Error(`exited before "${event}":\n${stderr}`));
+      child.on("log-line", check);
+      child.once("exit", gone);
+      check();
+    });
+  return {
+    child,
+    lines,
+    logged,
+    stop: async () => {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+describe("the admin port", () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ generationMs: 50 });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+
+  it("serves metrics, health and the queue board from a worker process, behind the token", async () => {
+    const prefix = `adm${Date.now()}`;
+    // Jobs due in an hour: the worker leaves them delayed, so the depth is known.
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queues = createQueues(connection, new Keys(prefix));
+    for (const n of [1, 2, 3]) {
+      await queues.render.add("render", { refKey: `k${n}`, lang: "en", submission: 1 }, { delay: 3_600_000 });
+    }
+    const bot = await startCli("worker", {
+      NEMO_API_URL: sim.url,
+      REDIS_URL: redis.url,
+      KEY_PREFIX: prefix,
+      ADMIN_PORT: "0",
+      ADMIN_TOKEN: TOKEN,
+    });
+    try {
+      const listening = await bot.logged("admin-listening");
+      expect(listening).toMatchObject({ host: "127.0.0.1", auth: "token" });
+      expect(JSON.stringify(bot.lines)).not.toContain(TOKEN);
+      const base = `http://127.0.0.1:${listening.port as number}`;
+      const auth = { authorization: `Bearer ${TOKEN}` };
+
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: "ok", redis: "up", reasons: [] });
+
+      expect((await fetch(`${base}/metrics`)).status).toBe(401);
+      expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(
+        401,
+      );
+      const metrics = await fetch(`${base}/metrics`, { headers: auth });
+      expect(metrics.status).toBe(200);
+      const text = await metrics.text();
+      expect(text).toMatch(/nemo_queue_jobs\{queue="render",state="delayed"\} 3\n/);
+      expect(text).toMatch(/nemo_queue_jobs\{queue="turn",state="waiting"\} 0\n/);
+      expect(text).toMatch(/nemo_queue_oldest_job_age_seconds\{queue="render",state="delayed"\} [\d.]+/);
+      expect(text).toMatch(/nemo_process_resident_memory_bytes \d+/);
+      expect(text).toMatch(/nemo_credits_available\{account="anonymous"\} \d+/);
+
+      expect((await fetch(`${base}/queues`)).status).toBe(401);
+      const board = await fetch(`${base}/queues`, { headers: auth });
+      expect(board.status).toBe(200);
+      const html = await board.text();
+      expect(html).toMatch(/<html/i);
+      // The page's own scripts load from under /queues too (relative to its <base href>).
+      const baseHref = /<base href="([^"]+)"/.exec(html)?.[1];
+      expect(baseHref).toMatch(/^\/queues\/?$/);
+      const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1] ?? "missing";
+      const scriptUrl = new URL(script, new URL(baseHref!.endsWith("/") ? baseHref! : `${baseHref}/`, base));
+      expect((await fetch(scriptUrl, { headers: auth })).status).toBe(200);
+      const api = await fetch(`${base}/queues/api/queues`, { headers: auth });
+      expect(api.status).toBe(200);
+      const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
+      expect(names.sort()).toEqual(["deliver", "render", "turn", "upload"]);
+      // Browsers: Basic with the token as password.
+      const basic = `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}`;
+      expect((await fetch(`${base}/queues/api/queues`, { headers: { authorization: basic } })).status).toBe(
+        200,
+      );
+    } finally {
+      await bot.stop();
+      await closeQueues(queues);
+      connection.disconnect();
+    }
+  });
+
+  it("refuses to start on a taken admin port, saying what to do", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const port = (taken.address() as { port: number }).port;
+    const bot = await startBot(redis.url, { workers: false, simulator: sim });
+    try {
+      const config = loadConfig({ NEMO_API_URL: sim.url, REDIS_URL: redis.url, ADMIN_PORT: String(port) });
+      await expect(
+        startObservability({ config, services: bot.runtime.services, workers: [], logger: silentLogger() }),
+      ).rejects.toThrow(/ADMIN_PORT \d+ on 127\.0\.0\.1 is in use: give each process .* or 0/);
+    } finally {
+      await bot.dispose();
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("keeps /metrics off the gateway's public port", async () => {
+    const bot = await startCli("gateway", {
+      NEMO_API_URL: sim.url,
+      REDIS_URL: redis.url,
+      KEY_PREFIX: `gw${Date.now()}`,
+      PORT: "0",
+      ADMIN_PORT: "0",
+    });
+    try {
+      const publicPort = (await bot.logged("http-listening")).port as number;
+      const adminPort = (await bot.logged("admin-listening")).port as number;
+      expect(publicPort).not.toBe(adminPort);
+      expect((await fetch(`http://127.0.0.1:${publicPort}/metrics`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${publicPort}/queues`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${publicPort}/healthz`)).status).toBe(200);
+      // No token configured: the admin port is open (it listens on loopback only).
+      const metrics = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/nemo_inbound_events_total/);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
