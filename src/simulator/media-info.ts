@@ -55,7 +55,11 @@ async function headerInfo(path: string): Promise<MediaInfo> {
   try {
     const head = Buffer.alloc(24);
     const { bytesRead } = await file.read(head, 0, 24, 0);
-    if (bytesRead >= 24 && head.subarray(0, 8).equals(PNG_SIGNATURE) && head.toString("latin1", 12, 16) === "IHDR") {
+    if (
+      bytesRead >= 24 &&
+      head.subarray(0, 8).equals(PNG_SIGNATURE) &&
+      head.toString("latin1", 12, 16) === "IHDR"
+    ) {
       return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
     }
     return (await readMp4Info(file)) ?? {};

@@ -104,7 +104,10 @@ async function readAt(file: FileHandle, position: number, length: number): Promi
 export async function readMp4Info(file: FileHandle): Promise<Mp4Info | undefined> {
   const { size } = await file.stat();
   const first = await readAt(file, 0, 16);
-  if (first.length < 8 || !["ftyp", "moov", "mdat", "free", "wide"].includes(first.toString("latin1", 4, 8))) {
+  if (
+    first.length < 8 ||
+    !["ftyp", "moov", "mdat", "free", "wide"].includes(first.toString("latin1", 4, 8))
+  ) {
     return undefined;
   }
   for (let offset = 0; offset + 8 <= size; ) {

@@ -113,6 +113,11 @@ export class SimulatorHandle implements Simulator {
     this.ctx.options.credits = available;
   }
 
+  claim(claimToken: string): { taskId: string; sessionId: string; userId: string } | undefined {
+    const claim = this.ctx.claims.resolve(claimToken);
+    return claim && { taskId: claim.taskId, sessionId: claim.sessionId, userId: claim.userId };
+  }
+
   sessions(): string[] {
     return this.ctx.sessions.ids();
   }

@@ -195,6 +195,8 @@ export interface Simulator {
   account(tokenOrUserId: string): AccountInfo | undefined;
   /** Sets one account's available credits (by token or user id); false when unknown. */
   setBalance(tokenOrUserId: string, available: number): boolean;
+  /** What a valid claim token (`clm_…`) opens; undefined when unknown or expired. */
+  claim(claimToken: string): { taskId: string; sessionId: string; userId: string } | undefined;
   /** Every later call naming the session gets 1002. */
   dropSession(sessionId: string): void;
   /** Sets the available credits of every user (and of users created later). */

@@ -61,7 +61,10 @@ function addToState(session: Session, entries: UploadedEntry[]): void {
       // The draft needs a length: an image or an unreadable clip shows for 5 s.
       putTrack(
         state,
-        singleSegmentTrack(TRACK_VIDEO, (duration ?? 5) * 1000, { title: entry.filename, ...(width ? { width, height } : {}) }),
+        singleSegmentTrack(TRACK_VIDEO, (duration ?? 5) * 1000, {
+          title: entry.filename,
+          ...(width ? { width, height } : {}),
+        }),
       );
     }
   }
@@ -171,7 +174,9 @@ function receiveFiles(
           ended = resolveEnd;
         })
           .then(() => written)
-          .then(async () => describe(ctx, filename, type, size, await probeMedia(path, type, ctx.options.ffprobe))),
+          .then(async () =>
+            describe(ctx, filename, type, size, await probeMedia(path, type, ctx.options.ffprobe)),
+          ),
       );
       stream.on("end", () => {
         writer.end();

@@ -15,6 +15,11 @@ function page(title: string, body: string): string {
 
 /** `GET /workspace/claim?ct=<claim token>`: the web app's project page, as far as a simulator can tell. */
 export function handleClaimPage(ctx: SimContext, res: ServerResponse, query: URLSearchParams): void {
+  if (!query.has("ct") && query.has("task")) {
+    // The web app no longer opens `?task=…&session=…` links (NEMO-API.md, "Links").
+    sendHtml(res, 410, page("Link not accepted", "<p>Project links need a claim token (<code>ct</code>).</p>"));
+    return;
+  }
   const claim = ctx.claims.resolve(query.get("ct") ?? "");
   const session = claim ? ctx.sessions.get(claim.sessionId) : undefined;
   if (!claim || !session) {
@@ -24,7 +29,9 @@ export function handleClaimPage(ctx: SimContext, res: ServerResponse, query: URL
   const media = [...session.state.video_infos, ...session.state.generated_media]
     .map((item) => item.url)
     .filter((url): url is string => typeof url === "string");
-  const items = [...new Set(media)].map((url) => `<li><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></li>`);
+  const items = [...new Set(media)].map(
+    (url) => `<li><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></li>`,
+  );
   sendHtml(
     res,
     200,

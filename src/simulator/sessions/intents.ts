@@ -45,15 +45,18 @@ export function replyLanguage(text: string, sessionLanguage: string): ReplyLangu
 }
 
 const TRAILING_PUNCTUATION = /[\s.,!?;:。，！？；：、]+$/;
-const OPEN_QUOTES = "\"“「『《";
-const CLOSE_QUOTES = "\"”」』》";
+const OPEN_QUOTES = '"“「『《';
+const CLOSE_QUOTES = '"”」』》';
 
 /**
  * `add a title "Hello"` → Hello; `add a title Hello` → Hello; `change the title to Hi` → Hi;
  * `加标题 城市之梦` → 城市之梦; `标题改成「城市之梦」` → 城市之梦.
  */
 export function extractTitle(text: string): string {
-  const quoted = new RegExp(`(?:\\btitle\\b|标题)[^${OPEN_QUOTES}${CLOSE_QUOTES}]*[${OPEN_QUOTES}]([^${OPEN_QUOTES}${CLOSE_QUOTES}]+)[${CLOSE_QUOTES}]`, "i").exec(text)?.[1];
+  const quoted = new RegExp(
+    `(?:\\btitle\\b|标题)[^${OPEN_QUOTES}${CLOSE_QUOTES}]*[${OPEN_QUOTES}]([^${OPEN_QUOTES}${CLOSE_QUOTES}]+)[${CLOSE_QUOTES}]`,
+    "i",
+  ).exec(text)?.[1];
   if (quoted?.trim()) return quoted.trim();
   const bare =
     /\btitle\b\s*(?:[:=-]\s*|(?:of|to|saying|that says|reading|called)\s+)?(.*)$/i.exec(text)?.[1] ??
@@ -64,7 +67,8 @@ export function extractTitle(text: string): string {
 
 /** "generate a video of a city timelapse" → "a city timelapse"; "生成一个城市夜景延时视频" → "城市夜景延时". */
 export function extractPrompt(text: string): string {
-  const stripped = CJK.test(text) && !/\b(generate|create|make)\b/i.test(text) ? chinesePrompt(text) : englishPrompt(text);
+  const stripped =
+    CJK.test(text) && !/\b(generate|create|make)\b/i.test(text) ? chinesePrompt(text) : englishPrompt(text);
   return stripped || text.trim();
 }
 

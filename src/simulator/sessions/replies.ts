@@ -3,7 +3,8 @@ import type { ReplyLanguage } from "./intents.js";
 /** What the simulated agent says, in English and Chinese (GUI directions included, as the real one). */
 export const REPLIES = {
   en: {
-    videoReady: "Your video is ready! Preview it in the timeline, then click the Export button to download it.",
+    videoReady:
+      "Your video is ready! Preview it in the timeline, then click the Export button to download it.",
     postProduction: "I added background music and a title. Open the timeline panel to review.",
     titleAdded: (title: string) => `Added the title "${title}". Drag it on the timeline to move it.`,
     musicAdded: "Added upbeat background music at 35% volume. Open the timeline panel to adjust it.",
@@ -25,6 +26,7 @@ export const REPLIES = {
     nothingToTrim: "还没有可以缩短的视频，请先让我生成一个。",
     trimmed: (seconds: number) => `已将视频缩短到 ${seconds} 秒。在时间线中预览。`,
     alreadyShort: (seconds: number) => `视频已经只有 ${seconds} 秒了。`,
-    chat: (text: string) => `你说：“${text}”。我可以生成视频、添加标题或背景音乐，或者把视频缩短。你想做什么？`,
+    chat: (text: string) =>
+      `你说：“${text}”。我可以生成视频、添加标题或背景音乐，或者把视频缩短。你想做什么？`,
   },
 } satisfies Record<ReplyLanguage, unknown>;

@@ -150,13 +150,7 @@ export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
       );
     case "remove-title":
       if (!findTrack(state, TRACK_TEXT)) return say(replies.noTitle);
-      return edit(
-        env,
-        "remove_title",
-        {},
-        () => removeTracks(state, TRACK_TEXT),
-        replies.titleRemoved,
-      );
+      return edit(env, "remove_title", {}, () => removeTracks(state, TRACK_TEXT), replies.titleRemoved);
     case "trim": {
       if (!hasVideo(state)) return say(replies.nothingToTrim);
       const length = videoLengthMs(state);
