@@ -7,7 +7,8 @@ export const OUTAGE_MODES: readonly OutageMode[] = ["reset", "status", "html", "
 
 /** Stops and resumes accepting connections (for the "refuse" mode). */
 export interface Listener {
-  stop(): void;
+  /** Resolves once every open connection is gone. */
+  stop(): Promise<void>;
   resume(): Promise<void>;
 }
 
@@ -26,8 +27,9 @@ export class Outage {
   }
 
   /**
-   * Starts (or replaces) the outage, in force when this returns (the promise only waits for listening again
-   * when a "refuse" outage is replaced by another mode); `forMs` undefined = until {@link end}.
+   * Starts (or replaces) the outage, in force when this returns (the promise waits for the open connections
+   * to be dropped, or for listening again when a "refuse" outage is replaced); `forMs` undefined = until
+   * {@link end}.
    */
   start(mode: OutageMode, forMs?: number): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
@@ -38,7 +40,7 @@ export class Outage {
       this.timer = setTimeout(() => void this.end().catch(() => undefined), forMs);
       this.timer.unref();
     }
-    if (mode === "refuse" && !wasRefusing) this.listener?.stop();
+    if (mode === "refuse" && !wasRefusing) return this.listener?.stop() ?? Promise.resolve();
     if (mode !== "refuse" && wasRefusing) return this.listener?.resume() ?? Promise.resolve();
     return Promise.resolve();
   }

@@ -258,10 +258,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   ctx.options.port = port;
   ctx.outage.attach({
     // Connection refused: nothing listens, and open (keep-alive) connections are dropped.
-    stop: () => {
-      server.close();
-      server.closeAllConnections();
-    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
     resume: async () => {
       if (!ctx.closed && !server.listening) await listen(server, port, ctx.options.host);
     },

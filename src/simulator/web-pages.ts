@@ -17,7 +17,11 @@ function page(title: string, body: string): string {
 export function handleClaimPage(ctx: SimContext, res: ServerResponse, query: URLSearchParams): void {
   if (!query.has("ct") && query.has("task")) {
     // The web app no longer opens `?task=…&session=…` links (NEMO-API.md, "Links").
-    sendHtml(res, 410, page("Link not accepted", "<p>Project links need a claim token (<code>ct</code>).</p>"));
+    sendHtml(
+      res,
+      410,
+      page("Link not accepted", "<p>Project links need a claim token (<code>ct</code>).</p>"),
+    );
     return;
   }
   const claim = ctx.claims.resolve(query.get("ct") ?? "");
