@@ -80,7 +80,7 @@ describe("accounts and API tokens", () => {
       "/api/credits/balance/simple",
       "/api/tasks/me/with-session/nemo_agent",
       "/run_sse",
-      "/api/state/nemo_agent/me/" + anonymous.sid + "/latest",
+      `/api/state/nemo_agent/me/${anonymous.sid}/latest`,
     ]);
     expect(mine.every((request) => request.headers.authorization === `Bearer ${user.token}`)).toBe(true);
     expect(

@@ -34,8 +34,6 @@ export interface ScriptEnv {
   lang?: ReplyLanguage;
 }
 
-export const TEXT_VIDEO_READY = REPLIES.en.videoReady;
-export const TEXT_POST_PRODUCTION = REPLIES.en.postProduction;
 
 const GENERATED_MS = 10_000;
 const TITLE_MS = 3_000;
