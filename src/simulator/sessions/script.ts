@@ -34,7 +34,6 @@ export interface ScriptEnv {
   lang?: ReplyLanguage;
 }
 
-
 const GENERATED_MS = 10_000;
 const TITLE_MS = 3_000;
 
