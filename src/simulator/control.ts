@@ -1,3 +1,16 @@
+/**
+ * `/__sim/*`: drive the simulator from another process. Not recorded, no latency, no auth, never affected
+ * by faults or outages (except an outage in "refuse" mode: nothing listens then).
+ * GET requests | run-sse-count?session= → {sessionId, count, accepted, refused} | sessions | state?session=
+ *   | options | outage → {outage: {mode, until?} | null} | account?id=<token or user id> | claim?ct=
+ * POST inject {route, fault, times: N | "always"} | clear-faults {route?} | options {knobs} | expire-tokens
+ *   | drop-session {sessionId} | credits {available, account?} | outage {mode?, forMs?} | outage-end
+ *   | accounts {token?, userId?, balance?} → {token, userId} | revoke-token {token}
+ * Faults: status {status, body?} | code {code, message?, data?} | html {status?, body?} (default 502 page)
+ *   | timeout {afterMs, status?} (default 504) | reset | disconnect {afterEvents} | heartbeats-only
+ *   | malformed {count} | render-fail {error?}. Outage modes: reset (default) | status (503 JSON)
+ *   | html (502 page) | refuse (stop listening).
+ */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isRoute, parseFault } from "./faults.js";
 import { isRecord, readJson, sendJson } from "./http-util.js";
@@ -113,19 +126,7 @@ async function setCredits(sim: Simulator, req: IncomingMessage, res: ServerRespo
     : bad(res, "unknown account", 404);
 }
 
-/**
- * `/__sim/*`: drive the simulator from another process. Not recorded, no latency, no auth, never affected
- * by faults or outages (except an outage in "refuse" mode: nothing listens then).
- * GET requests | run-sse-count?session= → {sessionId, count, accepted, refused} | sessions | state?session=
- *   | options | outage → {outage: {mode, until?} | null} | account?id=<token or user id> | claim?ct=
- * POST inject {route, fault, times: N | "always"} | clear-faults {route?} | options {knobs} | expire-tokens
- *   | drop-session {sessionId} | credits {available, account?} | outage {mode?, forMs?} | outage-end
- *   | accounts {token?, userId?, balance?} → {token, userId} | revoke-token {token}
- * Faults: status {status, body?} | code {code, message?, data?} | html {status?, body?} (default 502 page)
- *   | timeout {afterMs, status?} (default 504) | reset | disconnect {afterEvents} | heartbeats-only
- *   | malformed {count} | render-fail {error?}. Outage modes: reset (default) | status (503 JSON)
- *   | html (502 page) | refuse (stop listening).
- */
+/** `/__sim/*`: see the list at the top of this file. */
 export async function handleControl(
   sim: Simulator,
   req: IncomingMessage,

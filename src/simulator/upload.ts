@@ -123,6 +123,8 @@ function receiveFiles(
   dir: string,
 ): Promise<void> {
   const max = ctx.options.uploadMaxBytes;
+  // The client may have gone while the directory was made: then nobody waits for an answer.
+  if (res.destroyed || req.socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const files: Promise<UploadedEntry>[] = [];
     const writers: WriteStream[] = [];
