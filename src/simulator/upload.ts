@@ -49,16 +49,19 @@ function describe(
   return entry;
 }
 
-/** Videos and images join `video_infos`; the first one becomes the video track when there is none. */
-function addToState(session: Session, entries: UploadedEntry[]): void {
+/**
+ * Videos and images join `video_infos`; the first one becomes the video track when there is none. An image
+ * (or an unreadable clip) shows for 5 s: in `video_infos` too while `unknownMediaInfo` is "invent".
+ */
+function addToState(ctx: SimContext, session: Session, entries: UploadedEntry[]): void {
   const state = session.state;
   for (const entry of entries) {
     if (entry.file_type === "audio") continue;
-    const { duration, width, height } = entry;
+    const { width, height } = entry;
+    const duration = entry.duration ?? (ctx.options.unknownMediaInfo === "invent" ? 5 : undefined);
     const known = { ...(duration === undefined ? {} : { duration }), ...(width ? { width, height } : {}) };
     state.video_infos.push({ url: entry.cdn_url, filename: entry.filename, ...known, type: entry.file_type });
     if (!hasVideo(state)) {
-      // The draft needs a length: an image or an unreadable clip shows for 5 s.
       putTrack(
         state,
         singleSegmentTrack(TRACK_VIDEO, (duration ?? 5) * 1000, {
@@ -194,7 +197,7 @@ function receiveFiles(
       Promise.all(files).then(
         (entries) =>
           finish(() => {
-            addToState(session, entries);
+            addToState(ctx, session, entries);
             sendOk(res, { files: entries });
           }),
         () => fail(() => sendHttpError(res, 500, "could not store the upload")),
@@ -232,7 +235,7 @@ async function uploadUrls(
     if (!type) return sendUnsupported(res, filename || url);
     files.push(describe(ctx, filename, type));
   }
-  addToState(session, files);
+  addToState(ctx, session, files);
   sendOk(res, { files });
 }
 
