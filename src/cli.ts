@@ -5,7 +5,7 @@ import { runDemo } from "./app/run-demo.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { runDoctor } from "./doctor/run-doctor.js";
 import { RedisServerMissingError } from "./redis/embedded-redis.js";
-import { runSimulatorCli } from "./simulator/index.js";
+import { runSimulatorCli, SIMULATOR_HELP } from "./simulator/index.js";
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
 
@@ -14,8 +14,8 @@ Commands:
             Run the bot: adapters whose credentials are configured and/or the workers
             (the console chat when no platform is configured and stdin is a terminal).
   demo      Simulator + private Redis + console chat, fully offline.
-  simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed]
-            Run the NemoVideo simulator (offline backend for tests and demos).
+  simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed] [--<knob> value]
+            Run the NemoVideo simulator (offline backend for tests and demos; --help: knobs).
   doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
   help      Show this text.
 `;
@@ -73,6 +73,10 @@ async function start(args: string[]): Promise<number> {
 }
 
 async function runSimulator(args: string[]): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(SIMULATOR_HELP);
+    return 0;
+  }
   const withPort = args.some((arg) => arg.startsWith("--port"))
     ? args
     : ["--port", process.env.PORT ?? "8787", ...args];

@@ -6,14 +6,25 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from "../src/simulator/index.js";
-
-/** Small timings so every stream finishes in well under a second. */
-const FAST: SimulatorOptions = { generationMs: 60, editMs: 10, heartbeatIntervalMs: 10 };
-const ATTRIBUTION = {
-  "x-skill-source": "sim-test",
-  "x-skill-version": "0.0.0",
-  "x-skill-platform": "console",
-};
+import {
+  call,
+  eventually,
+  FAST,
+  getState,
+  type Json,
+  json,
+  parseJson,
+  readSse,
+  runSse,
+  type SseItem,
+  send,
+  setup,
+  tokenFor,
+  toolNames,
+  track,
+  trackTypes,
+  visibleText,
+} from "./helpers/sim-http.js";
 
 const running: Simulator[] = [];
 afterEach(async () => {
@@ -24,193 +35,6 @@ async function start(options: SimulatorOptions = {}): Promise<Simulator> {
   const sim = await startSimulator({ ...FAST, ...options });
   running.push(sim);
   return sim;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: assertions walk loosely typed JSON responses.
-type Json = Record<string, any>;
-
-async function tokenFor(sim: Simulator, clientId = "client-1"): Promise<Json> {
-  const res = await fetch(`${sim.url}/api/auth/anonymous-token`, {
-    method: "POST",
-    headers: { "x-client-id": clientId },
-  });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as Json;
-  expect(body.code).toBe(0);
-  return body.data as Json;
-}
-
-function call(
-  sim: Simulator,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return fetch(`${sim.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...ATTRIBUTION,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...headers,
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-}
-
-async function json(res: Response | Promise<Response>): Promise<Json> {
-  return (await (await res).json()) as Json;
-}
-
-/** A token and a fresh session. */
-async function setup(sim: Simulator): Promise<{ token: string; sid: string; userId: string }> {
-  const { token, user_id } = await tokenFor(sim);
-  const created = await json(
-    call(sim, token, "POST", "/api/tasks/me/with-session/nemo_agent", {
-      task_name: "project",
-      language: "en",
-    }),
-  );
-  expect(created.code).toBe(0);
-  return { token, sid: created.data.session_id, userId: user_id };
-}
-
-async function getState(sim: Simulator, token: string, sid: string): Promise<Json> {
-  const body = await json(call(sim, token, "GET", `/api/state/nemo_agent/me/${sid}/latest`));
-  expect(body.code).toBe(0);
-  return body.data.state as Json;
-}
-
-type SseItem = { kind: "comment"; text: string } | { kind: "data"; data: string };
-
-interface SseRead {
-  status: number;
-  contentType: string;
-  items: SseItem[];
-  /** The parsed JSON data events (keep-alives and invalid lines left out). */
-  events: Json[];
-  /** Set when the connection broke before the stream ended. */
-  error?: unknown;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads an SSE response item by item; `onItem` may return true to stop reading (the client goes away). */
-async function readSse(
-  res: Response,
-  onItem?: (items: SseItem[]) => boolean | Promise<boolean>,
-): Promise<SseRead> {
-  const read: SseRead = {
-    status: res.status,
-    contentType: res.headers.get("content-type") ?? "",
-    items: [],
-    events: [],
-  };
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end = buffer.indexOf("\n\n");
-      while (end >= 0) {
-        for (const line of buffer.slice(0, end).split("\n")) {
-          if (line.startsWith(":")) read.items.push({ kind: "comment", text: line.slice(1).trim() });
-          else if (line.startsWith("data:"))
-            read.items.push({ kind: "data", data: line.slice(5).replace(/^ /, "") });
-        }
-        buffer = buffer.slice(end + 2);
-        end = buffer.indexOf("\n\n");
-        if (onItem && (await onItem(read.items))) {
-          await reader.cancel();
-          return finish(read);
-        }
-      }
-    }
-  } catch (error) {
-    read.error = error;
-  }
-  return finish(read);
-}
-
-function finish(read: SseRead): SseRead {
-  for (const item of read.items) {
-    if (item.kind !== "data" || item.data === "") continue;
-    const value = parseJson(item.data);
-    if (typeof value === "object" && value !== null && !Array.isArray(value)) read.events.push(value as Json);
-  }
-  return read;
-}
-
-function runSse(
-  sim: Simulator,
-  token: string,
-  sid: string,
-  text: string,
-  sessionId = sid,
-): Promise<Response> {
-  return call(
-    sim,
-    token,
-    "POST",
-    "/run_sse",
-    { app_name: "nemo_agent", user_id: "me", session_id: sessionId, new_message: { parts: [{ text }] } },
-    { accept: "text/event-stream" },
-  );
-}
-
-async function send(sim: Simulator, token: string, sid: string, text: string): Promise<SseRead> {
-  const read = await readSse(await runSse(sim, token, sid, text));
-  expect(read.status).toBe(200);
-  expect(read.contentType).toContain("text/event-stream");
-  expect(read.error).toBeUndefined();
-  return read;
-}
-
-/** What the user would see: typed deltas joined, or the agent dialect's final (non-partial) texts. */
-function visibleText(events: Json[]): string {
-  const typed = events.filter((event) => event.type === "text").map((event) => event.content as string);
-  const agent = events
-    .filter((event) => event.partial === false && typeof event.content?.parts?.[0]?.text === "string")
-    .map((event) => event.content.parts[0].text as string);
-  return [...typed, ...agent].join("");
-}
-
-function toolNames(events: Json[]): string[] {
-  return events.flatMap((event) => {
-    if (event.type === "tool_call") return [event.name as string];
-    const call = event.content?.parts?.[0]?.functionCall;
-    return call ? [call.name as string] : [];
-  });
-}
-
-function trackTypes(state: Json): number[] {
-  return ((state.draft?.t ?? []) as Json[]).map((track) => track.tt as number);
-}
-
-function track(state: Json, tt: number): Json | undefined {
-  return ((state.draft?.t ?? []) as Json[]).find((candidate) => candidate.tt === tt);
-}
-
-/** Polls until `check` returns a value, failing after a deadline. */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met before the deadline");
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe("anonymous tokens and auth", () => {
@@ -782,7 +606,7 @@ describe("render", () => {
       id: "render_1",
       status: "completed",
       progress: 100,
-      output: { url: `${sim.url}/files/render_render_1.mp4` },
+      output: { url: `${sim.url}/files/render_1.mp4` },
     });
     expect(await poll("render_1")).toEqual(done);
     const video = await fetch(done.output.url);
@@ -930,6 +754,8 @@ describe("knobs and control endpoints", () => {
     expect(await json(fetch(`${sim.url}/__sim/run-sse-count?session=${sid}`))).toEqual({
       sessionId: sid,
       count: 1,
+      accepted: 1,
+      refused: 0,
     });
 
     expect(

@@ -13,11 +13,12 @@ export async function runDemo(): Promise<void> {
     editMs: 800,
     heartbeatIntervalMs: 1_000,
     renderSteps: 4,
+    unknownMediaInfo: "omit",
   });
   const base = loadConfig();
   const config = loadConfig({
     NEMO_API_URL: sim.url,
-    NEMO_WEB_URL: base.NEMO_WEB_URL,
+    NEMO_WEB_URL: sim.url, // task and registration links open the simulator's own pages
     DATA_DIR: join(base.DATA_DIR, "demo"),
     LOG_LEVEL: base.LOG_LEVEL,
     // The demo may run beside a bot on this host: any free admin port (logged in the log file).

@@ -9,7 +9,7 @@ export function authenticate(ctx: SimContext, req: IncomingMessage): UserAccount
   const token = match?.[1];
   if (!token) return undefined;
   const record = ctx.tokens.verify(token);
-  return record ? ctx.users.ensure(record.userId, ctx.options.credits) : undefined;
+  return record ? ctx.users.ensure(record.userId, ctx.options.credits, record.kind === "api") : undefined;
 }
 
 /** 1001 as an HTTP 200 envelope or as HTTP 401, per `authErrorForm`. */

@@ -1,9 +1,11 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { TokenStore } from "./auth-tokens.js";
+import { ClaimStore } from "./claims.js";
 import { UserLedger } from "./credits.js";
 import { FaultQueue } from "./faults.js";
 import type { ResolvedOptions } from "./options.js";
+import { Outage } from "./outage.js";
 import { RenderStore } from "./render-store.js";
 import { SessionStore } from "./sessions/state.js";
 import type { RecordedRequest } from "./types.js";
@@ -17,6 +19,8 @@ export class SimContext {
   readonly users = new UserLedger();
   readonly sessions = new SessionStore();
   readonly renders = new RenderStore();
+  readonly claims = new ClaimStore();
+  readonly outage = new Outage();
   private readonly abort = new AbortController();
 
   constructor(public options: ResolvedOptions) {
@@ -48,5 +52,7 @@ export class SimContext {
 
   close(): void {
     this.abort.abort();
+    // After the abort: a "refuse" outage ending now does not listen again.
+    void this.outage.end().catch(() => undefined);
   }
 }

@@ -9,6 +9,8 @@ export interface UserAccount {
   frozen: number;
   /** Sent with 2001 so an anonymous user can bind the account on registration. */
   bindId: string;
+  /** An account made with an API token (registered), not an anonymous one. */
+  registered: boolean;
 }
 
 /** Users and their credits. */
@@ -19,13 +21,24 @@ export class UserLedger {
     return this.users.get(userId);
   }
 
-  ensure(userId: string, startingCredits: number): UserAccount {
+  ensure(userId: string, startingCredits: number, registered = false): UserAccount {
     let account = this.users.get(userId);
     if (!account) {
-      account = { id: userId, available: startingCredits, frozen: 0, bindId: randomToken("bind_", 9) };
+      account = {
+        id: userId,
+        available: startingCredits,
+        frozen: 0,
+        bindId: randomToken("bind_", 9),
+        registered,
+      };
       this.users.set(userId, account);
     }
     return account;
+  }
+
+  /** The account whose id or bind id is `id`. */
+  findByBind(id: string): UserAccount | undefined {
+    return this.users.get(id) ?? [...this.users.values()].find((account) => account.bindId === id);
   }
 
   setAll(available: number): void {

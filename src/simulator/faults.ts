@@ -1,12 +1,14 @@
-import type { ServerResponse } from "node:http";
-import { isRecord, sendJson } from "./http-util.js";
+import { isRecord } from "./http-util.js";
 import { type Fault, ROUTES, type Route } from "./types.js";
 
-export type ImmediateFault = Extract<Fault, { kind: "status" | "code" }>;
+/** Faults that answer instead of the route (the request is refused, not processed). */
+export type ImmediateFault = Extract<Fault, { kind: "status" | "code" | "html" | "timeout" | "reset" }>;
+
+const IMMEDIATE: ReadonlySet<Fault["kind"]> = new Set(["status", "code", "html", "timeout", "reset"]);
 export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only" | "malformed" | "pause" }>;
 
 export function isImmediate(fault: Fault): fault is ImmediateFault {
-  return fault.kind === "status" || fault.kind === "code";
+  return IMMEDIATE.has(fault.kind);
 }
 
 export function isStreamFault(fault: Fault): fault is StreamFault {
@@ -27,8 +29,9 @@ interface Pending {
 export class FaultQueue {
   private readonly queues = new Map<Route, Pending[]>();
 
+  /** `times` may be `Infinity`: the fault stays until {@link clear}. */
   inject(route: Route, fault: Fault, times = 1): void {
-    if (times < 1) return;
+    if (!(times >= 1)) return;
     const queue = this.queues.get(route) ?? [];
     queue.push({ fault, remaining: Math.floor(times) });
     this.queues.set(route, queue);
@@ -46,50 +49,19 @@ export class FaultQueue {
     return pending.fault;
   }
 
-  clear(): void {
-    this.queues.clear();
+  /** Drops the pending faults of one route, or of all. */
+  clear(route?: Route): void {
+    if (route) this.queues.delete(route);
+    else this.queues.clear();
   }
-}
-
-const CODE_MESSAGES: Record<number, string> = {
-  1001: "token invalid or expired",
-  1002: "session not found",
-  2001: "insufficient credits",
-  4001: "unsupported file type",
-  4002: "file too large",
-};
-
-/** Answers a request with an injected status or code fault (after its delay, when it has one). */
-export async function sendFault(
-  res: ServerResponse,
-  fault: ImmediateFault,
-  sleep: (ms: number) => Promise<boolean>,
-): Promise<void> {
-  if (fault.kind === "status" && fault.delayMs) await sleep(fault.delayMs);
-  if (res.headersSent || res.destroyed) return;
-  if (fault.kind === "status" && fault.html !== undefined) {
-    res.writeHead(fault.status, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(fault.html);
-    return;
-  }
-  if (fault.kind === "code") {
-    sendJson(res, 200, {
-      code: fault.code,
-      message: fault.message ?? CODE_MESSAGES[fault.code] ?? "error",
-      data: fault.data ?? null,
-    });
-    return;
-  }
-  if (fault.body === undefined) {
-    res.writeHead(fault.status, { "Content-Length": 0 });
-    res.end();
-    return;
-  }
-  sendJson(res, fault.status, fault.body);
 }
 
 function nonNegativeInteger(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+
+function isHttpStatus(value: unknown): value is number {
+  return nonNegativeInteger(value) && value >= 100 && value <= 599;
 }
 
 /** Validates a fault from JSON (control endpoint); returns it or an error message. */
@@ -97,9 +69,7 @@ export function parseFault(value: unknown): Fault | string {
   if (!isRecord(value)) return "fault must be an object";
   switch (value.kind) {
     case "status":
-      if (!nonNegativeInteger(value.status) || value.status < 100 || value.status > 599) {
-        return "status must be an HTTP status";
-      }
+      if (!isHttpStatus(value.status)) return "status must be an HTTP status";
       if (value.html !== undefined && typeof value.html !== "string") return "html must be a string";
       if (value.delayMs !== undefined && !nonNegativeInteger(value.delayMs)) {
         return "delayMs must be a non-negative integer";
@@ -135,6 +105,23 @@ export function parseFault(value: unknown): Fault | string {
       return typeof value.error === "string"
         ? { kind: "render-fail", error: value.error }
         : { kind: "render-fail" };
+    case "html": {
+      if (value.status !== undefined && !isHttpStatus(value.status)) return "status must be an HTTP status";
+      if (value.body !== undefined && typeof value.body !== "string") return "body must be a string";
+      const fault: Fault = { kind: "html" };
+      if (value.status !== undefined) fault.status = value.status;
+      if (value.body !== undefined) fault.body = value.body;
+      return fault;
+    }
+    case "timeout": {
+      if (!nonNegativeInteger(value.afterMs)) return "afterMs must be a non-negative integer";
+      if (value.status !== undefined && !isHttpStatus(value.status)) return "status must be an HTTP status";
+      return value.status === undefined
+        ? { kind: "timeout", afterMs: value.afterMs }
+        : { kind: "timeout", afterMs: value.afterMs, status: value.status };
+    }
+    case "reset":
+      return { kind: "reset" };
     default:
       return "unknown fault kind";
   }

@@ -1,5 +1,17 @@
-export { parseSimulatorArgs, runSimulatorCli } from "./main.js";
+export { parseSimulatorArgs, runSimulatorCli, SIMULATOR_HELP } from "./main.js";
 export { DEFAULT_OPTIONS } from "./options.js";
 export { SAMPLE_MP4 } from "./sample-mp4.js";
 export { startSimulator } from "./server.js";
-export type { Dialect, Fault, RecordedRequest, Route, Simulator, SimulatorOptions } from "./types.js";
+export type {
+  AccountInfo,
+  CreateAccountOptions,
+  Dialect,
+  Fault,
+  OutageInfo,
+  OutageMode,
+  RecordedRequest,
+  Route,
+  RunSseCounts,
+  Simulator,
+  SimulatorOptions,
+} from "./types.js";

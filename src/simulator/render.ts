@@ -19,8 +19,13 @@ function fail(res: ServerResponse, error: string, status = 200, extra: Record<st
   sendJson(res, status, { success: false, error, ...extra });
 }
 
+/** `render_<id>.mp4`, without doubling the prefix of ids that already have it (`render_<time>_<random>`). */
+function outputFileName(id: string): string {
+  return `${id.startsWith("render_") ? id : `render_${id}`}.mp4`;
+}
+
 function outputUrl(ctx: SimContext, render: Render): string {
-  return `${ctx.url}/files/render_${encodeURIComponent(render.id)}.mp4`;
+  return `${ctx.url}/files/${encodeURIComponent(outputFileName(render.id))}`;
 }
 
 /** `POST /api/render/proxy/lambda` {id, sessionId, draft, output} */
@@ -136,6 +141,6 @@ export function handleDownload(
 ): void {
   const render = findRender(ctx, res, account, id, record, 404);
   if (!render) return;
-  if (render.status === "completed") sendMp4(req, res, `${render.id}.mp4`);
+  if (render.status === "completed") sendMp4(req, res, outputFileName(render.id));
   else fail(res, "render not completed", 409);
 }

@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SimContext } from "./context.js";
 import type { UserAccount } from "./credits.js";
-import { isImmediate, isStreamFault, sendFault } from "./faults.js";
+import { isImmediate, isStreamFault } from "./faults.js";
 import { isRecord, readJson, sendEnvelope, sendHttpError } from "./http-util.js";
-import { classifyMessage } from "./sessions/intents.js";
+import type { ResolvedOptions } from "./options.js";
+import { sendOutage } from "./outage.js";
+import { sendFault } from "./refusals.js";
+import { classifyMessage, type Intent, replyLanguage } from "./sessions/intents.js";
 import { buildScript, type Step } from "./sessions/script.js";
 import { hasVideo } from "./sessions/state.js";
 import { SseStream } from "./sse.js";
-import type { RecordedRequest } from "./types.js";
+import type { OutageMode, RecordedRequest } from "./types.js";
 
 interface RunSseBody {
   sessionId: string;
@@ -71,17 +74,25 @@ export async function handleRunSse(
   if (typeof parsed === "string") return sendHttpError(res, 400, parsed);
   record.sessionId = parsed.sessionId;
   record.message = parsed.text;
-  // A status/code fault is the backend refusing the request: the message is not processed nor counted.
+  // An immediate fault is the backend refusing the request: the message is not processed, and is counted
+  // as refused.
   const immediate = ctx.faults.take("run_sse", isImmediate);
-  if (immediate) return sendFault(res, immediate, (ms) => ctx.sleep(ms));
+  if (immediate) {
+    record.outcome = "refused";
+    ctx.sessions.countRefused(parsed.sessionId);
+    return sendFault(ctx, res, immediate);
+  }
   const session = ctx.sessions.owned(parsed.sessionId, account.id);
   if (!session) return sendEnvelope(res, 1002, "session not found");
   session.runSseCount += 1;
+  record.outcome = "accepted";
 
   const { options } = ctx;
   const intent = classifyMessage(parsed.text, hasVideo(session.state));
-  if (intent.kind === "generate" && account.available < options.generationCost) {
-    return sendEnvelope(res, 2001, "insufficient credits", { bind_id: account.bindId });
+  const cost = turnCost(intent, options);
+  if (cost > 0 && account.available < cost) {
+    const data = account.registered ? null : { bind_id: account.bindId, user_id: account.id };
+    return sendEnvelope(res, 2001, "insufficient credits", data);
   }
 
   const fault = ctx.faults.take("run_sse", isStreamFault);
@@ -99,7 +110,39 @@ export async function handleRunSse(
     await stream.closed;
     return;
   }
-  const steps = buildScript(intent, { session, account, ledger: ctx.users, options, baseUrl: ctx.url });
+  const steps = buildScript(intent, {
+    session,
+    account,
+    ledger: ctx.users,
+    options,
+    baseUrl: ctx.url,
+    lang: replyLanguage(parsed.text, session.language),
+  });
   await runSteps(ctx, stream, steps);
   stream.end();
+}
+
+/** What the turn costs when it runs: a generation, an edit, or nothing (chat). */
+function turnCost(intent: Intent, options: ResolvedOptions): number {
+  if (intent.kind === "generate") return options.generationCost;
+  return intent.kind === "chat" ? 0 : options.editCost;
+}
+
+/** `/run_sse` while the backend is down: the request is read (to count it on its session), then refused. */
+export async function refuseRunSse(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  record: RecordedRequest,
+  mode: OutageMode,
+): Promise<void> {
+  const body = await readJson(req);
+  const parsed = body.ok ? parseRunSseBody(body.value) : "unreadable";
+  record.outcome = "refused";
+  if (typeof parsed !== "string") {
+    record.sessionId = parsed.sessionId;
+    record.message = parsed.text;
+    ctx.sessions.countRefused(parsed.sessionId);
+  }
+  sendOutage(res, mode);
 }

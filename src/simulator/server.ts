@@ -1,20 +1,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { authenticate, handleAnonymousToken, sendAuthError } from "./auth.js";
+import { handleClaimToken } from "./claims.js";
 import { SimContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { handleCredits, type UserAccount } from "./credits.js";
-import { isImmediate, sendFault } from "./faults.js";
+import { isImmediate } from "./faults.js";
 import { handleFile } from "./files.js";
 import { sendEnvelope, sendHttpError, sendJson } from "./http-util.js";
 import { resolveOptions } from "./options.js";
+import { sendOutage } from "./outage.js";
+import { sendFault } from "./refusals.js";
 import { handleDownload, handleRenderCancel, handleRenderStart, handleRenderStatus } from "./render.js";
-import { handleRunSse } from "./run-sse.js";
+import { handleRunSse, refuseRunSse } from "./run-sse.js";
 import { handleCreateSession, handleState } from "./sessions/routes.js";
 import type { Session } from "./sessions/state.js";
 import { SimulatorHandle } from "./simulator.js";
 import type { RecordedRequest, Route, Simulator, SimulatorOptions } from "./types.js";
 import { handleUpload } from "./upload.js";
+import { handleClaimPage, handleRegisterPage } from "./web-pages.js";
 
 /** What a matched route's handler gets. */
 interface Call {
@@ -24,6 +28,7 @@ interface Call {
   record: RecordedRequest;
   /** The path parameter (session or render id), "" when the route has none. */
   param: string;
+  query: URLSearchParams;
   /** Set for routes that need a token. */
   account: UserAccount;
   /** Set for routes whose path names a session. */
@@ -33,7 +38,7 @@ interface Call {
 interface RouteDef {
   method: string;
   pattern: RegExp;
-  /** Fault-injection name; absent for /files. */
+  /** Fault-injection name; absent for /files and the web pages (which outages do not affect either). */
   route?: Route;
   auth: boolean;
   /** The path parameter is a session id (checked: 1002 when unknown). */
@@ -116,10 +121,29 @@ const ROUTE_TABLE: RouteDef[] = [
       handleDownload(ctx, req, res, account, param, record),
   },
   {
+    method: "POST",
+    pattern: /^\/api\/auth\/claim-token$/,
+    route: "claim-token",
+    auth: true,
+    handle: ({ ctx, req, res, account }) => handleClaimToken(ctx, req, res, account),
+  },
+  {
     method: "GET",
     pattern: /^\/files\/([^/]+)$/,
     auth: false,
     handle: ({ req, res, param }) => handleFile(req, res, param),
+  },
+  {
+    method: "GET",
+    pattern: /^\/workspace\/claim\/?$/,
+    auth: false,
+    handle: ({ ctx, res, query }) => handleClaimPage(ctx, res, query),
+  },
+  {
+    method: "GET",
+    pattern: /^\/register\/?$/,
+    auth: false,
+    handle: ({ ctx, res, query }) => handleRegisterPage(ctx, res, query),
   },
 ];
 
@@ -176,14 +200,20 @@ async function dispatch(
   if (matched === "wrong-method") return sendHttpError(res, 405, `method ${method} not allowed on ${path}`);
   const { def, param } = matched;
 
+  const outage = ctx.outage.current;
+  if (outage && def.route) {
+    if (def.route === "run_sse") return refuseRunSse(ctx, req, res, record, outage.mode);
+    return sendOutage(res, outage.mode);
+  }
   let account: UserAccount | undefined;
   if (def.auth) {
     account = authenticate(ctx, req);
     if (!account) return sendAuthError(ctx, res);
+    record.userId = account.id;
   }
   if (def.route && def.route !== "run_sse") {
     const fault = ctx.faults.take(def.route, isImmediate);
-    if (fault) return sendFault(res, fault, (ms) => ctx.sleep(ms));
+    if (fault) return sendFault(ctx, res, fault);
   }
   let session: Session | undefined;
   if (def.sessionParam) {
@@ -191,7 +221,16 @@ async function dispatch(
     if (!session) return sendEnvelope(res, 1002, "session not found");
   }
   // Routes without auth or session never read those fields.
-  await def.handle({ ctx, req, res, record, param, account: account!, session: session! });
+  await def.handle({
+    ctx,
+    req,
+    res,
+    record,
+    param,
+    query: url.searchParams,
+    account: account!,
+    session: session!,
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
@@ -217,6 +256,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   await listen(server, ctx.options.port, ctx.options.host);
   const { port } = server.address() as AddressInfo;
   ctx.options.port = port;
+  ctx.outage.attach({
+    // Connection refused: nothing listens, and open (keep-alive) connections are dropped.
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    resume: async () => {
+      if (!ctx.closed && !server.listening) await listen(server, port, ctx.options.host);
+    },
+  });
   const host = ctx.options.host.includes(":") ? `[${ctx.options.host}]` : ctx.options.host;
   ctx.url = ctx.options.publicUrl.replace(/\/$/, "") || `http://${host}:${port}`;
   sim = new SimulatorHandle(ctx, server);

@@ -1,8 +1,13 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import busboy from "busboy";
 import type { SimContext } from "./context.js";
 import { isRecord, readJson, sendEnvelope, sendHttpError, sendOk } from "./http-util.js";
 import { randomToken } from "./ids.js";
+import { type MediaInfo, probeMedia } from "./media-info.js";
 import { ACCEPTED_EXTENSIONS, type FileType, fileTypeOf } from "./media-types.js";
 import { hasVideo, putTrack, type Session, singleSegmentTrack, TRACK_VIDEO } from "./sessions/state.js";
 
@@ -17,39 +22,51 @@ export interface UploadedEntry {
   size?: number;
 }
 
-function describe(ctx: SimContext, filename: string, type: FileType, size?: number): UploadedEntry {
+/** The historical made-up facts, for files that cannot be read while `unknownMediaInfo` is "invent". */
+function invented(type: FileType): MediaInfo {
+  if (type === "image") return { width: 1920, height: 1080 };
+  return type === "audio" ? { duration: 30 } : { duration: 30, width: 1920, height: 1080 };
+}
+
+/** An entry with what was read from the file (`info`); what is missing is invented or left out (knob). */
+function describe(
+  ctx: SimContext,
+  filename: string,
+  type: FileType,
+  size?: number,
+  info: MediaInfo = {},
+): UploadedEntry {
   const stored = `upload_${randomToken("", 6)}_${filename.replace(/[^A-Za-z0-9._-]/g, "_")}`;
   const entry: UploadedEntry = { filename, file_type: type, cdn_url: `${ctx.url}/files/${stored}` };
-  if (type !== "image") entry.duration = 30;
-  if (type !== "audio") {
-    entry.width = 1920;
-    entry.height = 1080;
+  const read = info.duration !== undefined || info.width !== undefined;
+  const facts = read || ctx.options.unknownMediaInfo === "omit" ? info : invented(type);
+  if (facts.duration !== undefined) entry.duration = facts.duration;
+  if (facts.width !== undefined && facts.height !== undefined) {
+    entry.width = facts.width;
+    entry.height = facts.height;
   }
   if (size !== undefined) entry.size = size;
   return entry;
 }
 
-/** Videos and images join `video_infos`; the first one becomes the video track when there is none. */
-function addToState(session: Session, entries: UploadedEntry[]): void {
+/**
+ * Videos and images join `video_infos`; the first one becomes the video track when there is none. An image
+ * (or an unreadable clip) shows for 5 s: in `video_infos` too while `unknownMediaInfo` is "invent".
+ */
+function addToState(ctx: SimContext, session: Session, entries: UploadedEntry[]): void {
   const state = session.state;
   for (const entry of entries) {
     if (entry.file_type === "audio") continue;
-    const duration = entry.duration ?? 5;
-    state.video_infos.push({
-      url: entry.cdn_url,
-      filename: entry.filename,
-      duration,
-      width: entry.width ?? 1920,
-      height: entry.height ?? 1080,
-      type: entry.file_type,
-    });
+    const { width, height } = entry;
+    const duration = entry.duration ?? (ctx.options.unknownMediaInfo === "invent" ? 5 : undefined);
+    const known = { ...(duration === undefined ? {} : { duration }), ...(width ? { width, height } : {}) };
+    state.video_infos.push({ url: entry.cdn_url, filename: entry.filename, ...known, type: entry.file_type });
     if (!hasVideo(state)) {
       putTrack(
         state,
-        singleSegmentTrack(TRACK_VIDEO, duration * 1000, {
+        singleSegmentTrack(TRACK_VIDEO, (duration ?? 5) * 1000, {
           title: entry.filename,
-          width: entry.width ?? 1920,
-          height: entry.height ?? 1080,
+          ...(width ? { width, height } : {}),
         }),
       );
     }
@@ -86,13 +103,40 @@ function uploadMultipart(
     req.resume();
     return Promise.resolve();
   }
+  return withTempDir((dir) => receiveFiles(ctx, req, res, session, parser, dir));
+}
+
+/** A private temporary directory for the duration of `work`, removed afterwards. */
+async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), "nemo-sim-upload-"));
+  try {
+    return await work(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each file is written to `dir` while counted, then read (duration, size) once complete. */
+function receiveFiles(
+  ctx: SimContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: Session,
+  parser: busboy.Busboy,
+  dir: string,
+): Promise<void> {
+  const max = ctx.options.uploadMaxBytes;
+  // The client may have gone while the directory was made: then nobody waits for an answer.
+  if (res.destroyed || req.socket.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const files: UploadedEntry[] = [];
+    const files: Promise<UploadedEntry>[] = [];
+    const writers: WriteStream[] = [];
     let total = 0;
     let done = false;
     const finish = (respond: () => void): void => {
       if (done) return;
       done = true;
+      for (const writer of writers) if (!writer.writableFinished) writer.destroy();
       respond();
       resolve();
     };
@@ -117,25 +161,47 @@ function uploadMultipart(
         return;
       }
       let size = 0;
+      const path = join(dir, String(files.length));
+      const writer = createWriteStream(path);
+      writer.on("error", () => undefined);
+      writers.push(writer);
+      const written = new Promise<void>((resolveWrite) => writer.once("close", () => resolveWrite()));
       stream.on("data", (chunk: Buffer) => {
         if (done) return;
         size += chunk.length;
         total += chunk.length;
         if (total > max) fail(() => sendTooLarge(ctx, res));
+        else writer.write(chunk);
       });
+      let ended: () => void = () => undefined;
+      files.push(
+        new Promise<void>((resolveEnd) => {
+          ended = resolveEnd;
+        })
+          .then(() => written)
+          .then(async () =>
+            describe(ctx, filename, type, size, await probeMedia(path, type, ctx.options.ffprobe)),
+          ),
+      );
       stream.on("end", () => {
-        if (!done) files.push(describe(ctx, filename, type, size));
+        writer.end();
+        ended();
       });
     });
     parser.on("close", () => {
+      if (done) return;
       if (files.length === 0) {
         fail(() => sendHttpError(res, 400, 'no files in the "files" field'));
         return;
       }
-      finish(() => {
-        addToState(session, files);
-        sendOk(res, { files });
-      });
+      Promise.all(files).then(
+        (entries) =>
+          finish(() => {
+            addToState(ctx, session, entries);
+            sendOk(res, { files: entries });
+          }),
+        () => fail(() => sendHttpError(res, 500, "could not store the upload")),
+      );
     });
     parser.on("error", () => fail(() => sendHttpError(res, 400, "malformed multipart body")));
     req.on("aborted", () => finish(() => undefined));
@@ -169,7 +235,7 @@ async function uploadUrls(
     if (!type) return sendUnsupported(res, filename || url);
     files.push(describe(ctx, filename, type));
   }
-  addToState(session, files);
+  addToState(ctx, session, files);
   sendOk(res, { files });
 }
 

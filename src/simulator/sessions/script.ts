@@ -1,7 +1,8 @@
 import type { UserAccount, UserLedger } from "../credits.js";
 import type { ResolvedOptions } from "../options.js";
-import type { Intent } from "./intents.js";
+import type { Intent, ReplyLanguage } from "./intents.js";
 import { shorten, titleCase } from "./intents.js";
+import { REPLIES } from "./replies.js";
 import {
   findTrack,
   hasVideo,
@@ -29,18 +30,16 @@ export interface ScriptEnv {
   ledger: UserLedger;
   options: ResolvedOptions;
   baseUrl: string;
+  /** Language of the replies (default English). */
+  lang?: ReplyLanguage;
 }
-
-export const TEXT_VIDEO_READY =
-  "Your video is ready! Preview it in the timeline, then click the Export button to download it.";
-export const TEXT_POST_PRODUCTION =
-  "I added background music and a title. Open the timeline panel to review.";
 
 const GENERATED_MS = 10_000;
 const TITLE_MS = 3_000;
 
 function generation(prompt: string, env: ScriptEnv): Step[] {
   const { session, account, ledger, options } = env;
+  const replies = REPLIES[env.lang ?? "en"];
   const cost = options.generationCost;
   const state = session.state;
   const short = shorten(prompt);
@@ -69,7 +68,7 @@ function generation(prompt: string, env: ScriptEnv): Step[] {
       },
     },
     { kind: "tool-result", name: "generate_video", result: { status: "success", video_url: url } },
-    { kind: "text", text: TEXT_VIDEO_READY },
+    { kind: "text", text: replies.videoReady },
     { kind: "tool-call", name: "add_post_production", args: { music: "Lo-fi", title } },
     { kind: "work", ms: options.editMs },
     {
@@ -81,11 +80,11 @@ function generation(prompt: string, env: ScriptEnv): Step[] {
       },
     },
     { kind: "tool-result", name: "add_post_production", result: { status: "success" } },
-    { kind: "text", text: TEXT_POST_PRODUCTION },
+    { kind: "text", text: replies.postProduction },
   ];
 }
 
-/** tool call, work, effect, tool result, then the text unless edits are silent. */
+/** (credits frozen,) tool call, work, effect (credits spent), tool result, then the text unless edits are silent. */
 function edit(
   env: ScriptEnv,
   tool: string,
@@ -93,10 +92,19 @@ function edit(
   apply: () => void,
   text: string,
 ): Step[] {
+  const { account, ledger } = env;
+  const cost = env.options.editCost;
   const steps: Step[] = [
+    ...(cost > 0 ? [{ kind: "effect", apply: () => ledger.freeze(account, cost) } as const] : []),
     { kind: "tool-call", name: tool, args },
     { kind: "work", ms: env.options.editMs },
-    { kind: "effect", apply },
+    {
+      kind: "effect",
+      apply: () => {
+        if (cost > 0) ledger.spend(account, cost);
+        apply();
+      },
+    },
     { kind: "tool-result", name: tool, result: { status: "success" } },
   ];
   if (!env.options.silentEdits) steps.push({ kind: "text", text });
@@ -110,6 +118,7 @@ function say(text: string): Step[] {
 /** The steps answering one message. */
 export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
   const state = env.session.state;
+  const replies = REPLIES[env.lang ?? "en"];
   switch (intent.kind) {
     case "generate":
       return generation(intent.prompt, env);
@@ -119,7 +128,7 @@ export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
         "add_title",
         { title: intent.title },
         () => putTrack(state, singleSegmentTrack(TRACK_TEXT, TITLE_MS, { title: intent.title })),
-        `Added the title "${intent.title}". Drag it on the timeline to move it.`,
+        replies.titleAdded(intent.title),
       );
     case "music":
       return edit(
@@ -134,40 +143,35 @@ export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
               volume: 35,
             }),
           ),
-        "Added upbeat background music at 35% volume. Open the timeline panel to adjust it.",
+        replies.musicAdded,
       );
     case "remove-title":
-      if (!findTrack(state, TRACK_TEXT)) return say("There is no title to remove.");
-      return edit(
-        env,
-        "remove_title",
-        {},
-        () => removeTracks(state, TRACK_TEXT),
-        "Removed the title from the timeline.",
-      );
+      if (!findTrack(state, TRACK_TEXT)) return say(replies.noTitle);
+      return edit(env, "remove_title", {}, () => removeTracks(state, TRACK_TEXT), replies.titleRemoved);
     case "trim": {
-      if (!hasVideo(state)) return say("There is no video to trim yet. Ask me to generate one first.");
-      const seconds = Math.round(videoLengthMs(state) / 2) / 1000;
+      if (!hasVideo(state)) return say(replies.nothingToTrim);
+      const length = videoLengthMs(state);
+      const targetMs = intent.toSeconds === undefined ? length / 2 : intent.toSeconds * 1000;
+      if (targetMs >= length) return say(replies.alreadyShort(length / 1000));
+      const factor = targetMs / length;
       return edit(
         env,
         "trim_video",
-        { factor: 0.5 },
-        () => trim(env.session),
-        `Trimmed the video to ${seconds}s. Preview it in the timeline.`,
+        intent.toSeconds === undefined ? { factor } : { duration: intent.toSeconds },
+        () => trim(env.session, factor),
+        replies.trimmed(Math.round(targetMs) / 1000),
       );
     }
     case "chat":
-      return say(
-        `You said: "${intent.text}". I can generate a video, add a title or background music, or make it shorter. What would you like?`,
-      );
+      return say(replies.chat(intent.text));
   }
 }
 
-/** Halves every video segment; music longer than the video is cut to its length. */
-function trim(session: Session): void {
+/** Scales every video segment by `factor`; music longer than the video is cut to its length. */
+function trim(session: Session, factor: number): void {
   const state = session.state;
   for (const segment of findTrack(state, TRACK_VIDEO)?.sg ?? []) {
-    segment.d = Math.round((segment.d ?? 0) / 2);
+    segment.d = Math.round((segment.d ?? 0) * factor);
   }
   const length = videoLengthMs(state);
   for (const segment of findTrack(state, TRACK_AUDIO)?.sg ?? []) {

@@ -20,7 +20,10 @@ export interface Session {
   userId: string;
   taskName: string;
   language: string;
+  /** run_sse messages taken for processing. */
   runSseCount: number;
+  /** run_sse requests answered by a fault or an outage instead. */
+  runSseRefused: number;
   /** Dropped sessions answer 1002 but keep their run_sse count for assertions. */
   dropped: boolean;
   state: SessionState;
@@ -37,6 +40,7 @@ export class SessionStore {
       taskName,
       language,
       runSseCount: 0,
+      runSseRefused: 0,
       dropped: false,
       state: {
         draft: null,
@@ -69,6 +73,17 @@ export class SessionStore {
   /** Valid run_sse requests that named the session (dropped sessions included). */
   runSseCount(sessionId: string): number {
     return this.sessions.get(sessionId)?.runSseCount ?? 0;
+  }
+
+  /** Counts a refused run_sse request naming the session (dropped sessions included). */
+  countRefused(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (session) session.runSseRefused += 1;
+  }
+
+  runSseCounts(sessionId: string): { accepted: number; refused: number } {
+    const session = this.sessions.get(sessionId);
+    return { accepted: session?.runSseCount ?? 0, refused: session?.runSseRefused ?? 0 };
   }
 
   ids(): string[] {
