@@ -4,7 +4,7 @@ import type { ConversationRecord } from "../core/conversation/conversation-store
 import { translateBackendText } from "../core/conversation/gui-translation.js";
 import { text } from "../core/conversation/texts.js";
 import { isNemoError } from "../core/nemo/errors.js";
-import { describeStateChange, stateFingerprint } from "../core/nemo/state-diff.js";
+import { describeStateChange, type StateBaseline, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { TurnJobData } from "./payloads.js";
@@ -103,6 +103,9 @@ class Turn {
       this.log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "turn-failed");
       const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
+      await this.services.sent.markAnswered(this.job.data.inboundId, {
+        retryOffered: retryArg !== undefined,
+      });
       return "done";
     }
   }
@@ -219,24 +222,24 @@ class Turn {
   }
 
   private async reportChange(
-    before: NemoState | null,
+    before: StateBaseline | null,
     after: NemoState,
     changedKey: "silent_change_header" | "recovered_changes",
     unchangedKey: "silent_no_change" | "recovery_nothing",
   ): Promise<void> {
     const lang = this.job.data.lang;
     const change = describeStateChange(before, after, lang);
+    const retryOffered = !change.changed && unchangedKey === "recovery_nothing";
     if (change.changed) {
       await this.progress.finish({
         text: [text(lang, changedKey), ...change.lines.map((line) => `• ${line}`)].join("\n"),
         actions: buttons(lang, ANSWER_ACTIONS),
       });
     } else {
-      const retry =
-        unchangedKey === "recovery_nothing" ? buttons(lang, ["retry"], this.job.data.inboundId) : [];
+      const retry = retryOffered ? buttons(lang, ["retry"], this.job.data.inboundId) : [];
       await this.progress.finish({ text: text(lang, unchangedKey), actions: retry });
     }
-    await this.services.sent.markAnswered(this.job.data.inboundId);
+    await this.services.sent.markAnswered(this.job.data.inboundId, { retryOffered });
     await this.services.sessions.touch(this.ref, stateFingerprint(after));
   }
 
