@@ -4,7 +4,7 @@ import { authenticate, handleAnonymousToken, sendAuthError } from "./auth.js";
 import { SimContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { handleCredits, type UserAccount } from "./credits.js";
-import { isImmediate, sendFault } from "./faults.js";
+import { holdAnswer, isImmediate, isSlowAnswer, sendFault } from "./faults.js";
 import { handleFile } from "./files.js";
 import { sendEnvelope, sendHttpError, sendJson } from "./http-util.js";
 import { resolveOptions } from "./options.js";
@@ -182,6 +182,8 @@ async function dispatch(
     if (!account) return sendAuthError(ctx, res);
   }
   if (def.route && def.route !== "run_sse") {
+    const slow = ctx.faults.take(def.route, isSlowAnswer);
+    if (slow) holdAnswer(res, slow.ms, (ms) => ctx.sleep(ms));
     const fault = ctx.faults.take(def.route, isImmediate);
     if (fault) return sendFault(res, fault);
   }

@@ -69,7 +69,9 @@ export type Fault =
   /** run_sse: N malformed data lines among normal events. */
   | { kind: "malformed"; count: number }
   /** The render created by the next start export fails at its last poll. */
-  | { kind: "render-fail"; error?: string };
+  | { kind: "render-fail"; error?: string }
+  /** Not run_sse: the call is carried out at once, its answer held back for `ms` (a client gone by then never hears of it). */
+  | { kind: "slow-answer"; ms: number };
 
 export type Route =
   | "anonymous-token"
