@@ -55,7 +55,7 @@ export class Keys {
   }
   /** Hash: per file of one upload job (field = file index), where its sending stands (upload-marker.ts). */
   upload(inboundId: string): string {
-    return `${this.bull}:upload:${inboundId}`;
+    return `${this.bull}:upload-files:${inboundId}`;
   }
   /** String: an inbound message kept for Retry and Cancel buttons. */
   inbound(inboundId: string): string {
