@@ -85,6 +85,7 @@ export function createUploadProcessor(
           });
           if ("retryAt" in result) {
             // An earlier attempt left no trace yet: look again later, still at the head of the line.
+            progress.cancel();
             await job.updateData({ ...data, ackMessageId: progress.id });
             await job.moveToDelayed(result.retryAt, token);
             throw new DelayedError();
