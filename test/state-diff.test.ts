@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { describeStateChange, stateFingerprint } from "../src/core/nemo/state-diff.js";
+import {
+  describeStateChange,
+  type StateSnapshot,
+  snapshotState,
+  stateFingerprint,
+} from "../src/core/nemo/state-diff.js";
 import type { Draft, NemoState } from "../src/core/nemo/types.js";
 
 function state(draft: Draft | null, extra: Partial<NemoState> = {}): NemoState {
@@ -231,5 +236,93 @@ describe("stateFingerprint", () => {
     expect(stateFingerprint(state({ t: [], m: { gone: undefined } }))).toBe(
       stateFingerprint(state({ t: [], m: {} })),
     );
+  });
+});
+
+describe("a state snapshot (what a sent marker keeps)", () => {
+  /** Through JSON, as it comes back from Redis. */
+  const stored = (before: NemoState): StateSnapshot => JSON.parse(JSON.stringify(snapshotState(before)));
+  const seg = (id: string, name: string, d = 1000) => ({ id, d, m: { name } });
+  const pairs: [string, NemoState, NemoState][] = [
+    ["identical", BASE, structuredClone(BASE)],
+    [
+      "music volume",
+      BASE,
+      state({ t: [video("city timelapse", 10_000), music("Lo-fi", 0.6), title("Urban Dreams")] }),
+    ],
+    ["removed music", BASE, state({ t: [video("city timelapse", 10_000), title("Urban Dreams")] })],
+    ["new title text", BASE, state({ t: [video("city timelapse", 10_000), music("Lo-fi"), title("Night")] })],
+    ["length", state({ t: [video("a", 10_000)] }), state({ t: [video("a", 5000)] })],
+    ["no baseline draft", state(null), BASE],
+    ["to empty", BASE, state(null)],
+    [
+      "segment ids",
+      state({ t: [{ tt: 0, sg: [seg("1", "a"), seg("2", "b")] }] }),
+      state({ t: [{ tt: 0, sg: [seg("2", "b"), seg("1", "a")] }] }),
+    ],
+    [
+      "media and videos",
+      state(null, { videoInfos: [{ filename: "intro.mov" }], generatedMedia: [{ type: "image" }] }),
+      state(null, {
+        generatedMedia: [{ type: "image" }, { type: "video", url: "https://cdn.example/gen1.mp4" }],
+        videoInfos: [
+          { filename: "intro.mov" },
+          { url: "https://cdn.example/raw/clip%201.mp4?sig=1", duration: 12 },
+        ],
+      }),
+    ],
+    [
+      "canvas size",
+      state(null, { canvasConfig: { width: 1920, height: 1080 } }),
+      state(null, { canvasConfig: { width: 1080, height: 1920 } }),
+    ],
+    [
+      "canvas other",
+      state(null, { canvasConfig: { width: 1920, height: 1080 } }),
+      state(null, { canvasConfig: { width: 1920, height: 1080, background: "#000" } }),
+    ],
+    [
+      "undescribed change",
+      state({ t: [video("a", 1000)], m: { revision: 1 } }),
+      state({ t: [video("a", 1000)], m: { revision: 2 } }),
+    ],
+  ];
+
+  it.each(pairs)("describes the same change as the whole state: %s", (_, before, after) => {
+    for (const lang of ["en", "zh-CN"] as const) {
+      expect(describeStateChange(stored(before), after, lang)).toEqual(
+        describeStateChange(before, after, lang),
+      );
+    }
+  });
+
+  it("stays small when the state is large: no raw metadata, no URLs", () => {
+    const bulky = {
+      prompt: "x".repeat(5000),
+      keyframes: Array.from({ length: 200 }, (_, i) => ({ i, v: "y".repeat(40) })),
+    };
+    const big = state(
+      {
+        t: [
+          {
+            tt: 0,
+            sg: Array.from({ length: 20 }, (_, i) => ({ d: 1000, m: { name: `shot ${i}`, ...bulky } })),
+          },
+        ],
+      },
+      {
+        videoInfos: Array.from({ length: 50 }, (_, i) => ({
+          url: `https://cdn.example/${"p".repeat(300)}/${i}.mp4?sig=${"s".repeat(200)}`,
+        })),
+        generatedMedia: Array.from({ length: 50 }, (_, i) => ({
+          type: "video",
+          url: `https://cdn.example/gen/${i}-${"q".repeat(400)}.mp4`,
+        })),
+      },
+    );
+    const whole = JSON.stringify(big).length;
+    const kept = JSON.stringify(snapshotState(big)).length;
+    expect(kept).toBeLessThan(whole / 20);
+    expect(describeStateChange(stored(big), big)).toEqual({ changed: false, lines: [] });
   });
 });

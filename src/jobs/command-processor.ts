@@ -8,9 +8,9 @@ import { text } from "../core/conversation/texts.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { errorMessage } from "./delivery.js";
-import type { Intake } from "./intake.js";
+import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
-import { jobIdFor } from "./queues.js";
+import { JOB_RETENTION, jobIdFor } from "./queues.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
 import { UserLocales } from "./user-locales.js";
@@ -197,8 +197,7 @@ class Commands {
           jobId,
           attempts: 3,
           backoff: { type: "exponential", delay: 5_000 },
-          removeOnComplete: { age: 3600 },
-          removeOnFail: { age: 7 * DAY_SECONDS },
+          ...JOB_RETENTION,
         },
       );
     } catch (error) {
@@ -274,17 +273,18 @@ class Commands {
   }
 
   private async retry(inbound: Inbound, lang: Lang, arg: string | undefined): Promise<void> {
-    const { redis, keys, queues } = this.services;
-    const original = arg ? await queues.turn.getJob(jobIdFor("turn", arg)) : undefined;
+    const { redis, keys } = this.services;
+    // Kept while a Retry may be offered (deleted once the message is answered without one).
+    const raw = arg ? await redis.get(keys.inbound(arg)) : null;
+    const original = raw ? (JSON.parse(raw) as PromptRecord) : undefined;
     if (!arg || !original) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
     // Bound to its thread: a Retry (button replay or typed id) from elsewhere reaches nothing.
-    if (original.data.refKey !== refKey(inbound.ref))
-      return this.refuseElsewhere(inbound.ref, lang, "retry", arg);
+    if (original.refKey !== refKey(inbound.ref)) return this.refuseElsewhere(inbound.ref, lang, "retry", arg);
     // Each Retry button sends its message once, however often (or by how many people) it is clicked.
     if ((await redis.set(keys.retried(arg), inbound.id, "EX", 7 * DAY_SECONDS, "NX")) !== "OK") {
       return void (await this.post(inbound.ref, { text: text(lang, "retry_used") }));
     }
-    await this.intake.turn({ ...inbound, id: `${arg}:retry` }, original.data.text);
+    await this.intake.turn({ ...inbound, id: `${arg}:retry` }, original.text);
   }
 
   private async refuseElsewhere(

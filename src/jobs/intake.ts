@@ -7,12 +7,14 @@ import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
-import type { Keys } from "./keys.js";
+import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
 import { jobIdFor } from "./queues.js";
 
 const DAY_SECONDS = 24 * 3600;
 
+// Finished thread work and commands are kept a day (count-capped), so that a platform's replay of the
+// same event finds its job and adds nothing.
 /** Retention of thread work: completed jobs are kept a day, so a replay of the same event is a no-op. */
 export const LINE_JOB_OPTIONS = {
   attempts: 3,
@@ -29,10 +31,12 @@ const COMMAND_JOB_OPTIONS = {
 } as const;
 
 // Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
-// one) → 1; a replay (or a platform's retry after a failed enqueue) → 0, and the line is left as it is.
+// one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
+// enqueue) → 0, and nothing else changes.
 const SEEN_ONCE = `
 if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
   if KEYS[2] then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+  if KEYS[3] then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
   return 1
 end
 return 0`;
@@ -85,9 +89,11 @@ export class Intake implements InboundHandler {
     return (await this.parts.sessions.find(ref)) !== undefined;
   }
 
-  /** Queues a message for the backend, in line behind the thread's earlier work. */
+  /** Queues a message for the backend, in line behind the thread's earlier work; its prompt is kept for Retry. */
   async turn(inbound: Inbound, message: string): Promise<void> {
-    await this.joinLine(this.parts.queues.turn, inbound, { ...threadJob(inbound), text: message });
+    const data: TurnJobData = { ...threadJob(inbound), text: message };
+    const prompt: PromptRecord = { text: message, refKey: data.refKey };
+    await this.queueOnce(this.parts.queues.turn, inbound.id, data, LINE_JOB_OPTIONS, data.refKey, prompt);
   }
 
   /** Work answered by the bot itself (credits, status, export, cancel…), run by a worker at once. */
@@ -95,11 +101,7 @@ export class Intake implements InboundHandler {
     await this.queueOnce(this.parts.queues.command, inbound.id, { inbound, intent }, COMMAND_JOB_OPTIONS);
   }
 
-  private async joinLine<T extends TurnJobData | UploadJobData>(
-    queue: Queue<T>,
-    inbound: Inbound,
-    data: T,
-  ): Promise<void> {
+  private async joinLine(queue: Queue<UploadJobData>, inbound: Inbound, data: UploadJobData): Promise<void> {
     await this.queueOnce(queue, inbound.id, data, LINE_JOB_OPTIONS, data.refKey);
   }
 
@@ -116,14 +118,26 @@ export class Intake implements InboundHandler {
     data: T,
     options: JobsOptions,
     lineOf?: string,
+    prompt?: PromptRecord,
   ): Promise<void> {
     const { redis, keys, logger } = this.parts;
     const jobId = jobIdFor(queue.name, inboundId);
     const entry = `${queue.name}|${jobId}`;
     const seen = keys.seen(jobId);
     const line = lineOf === undefined ? [] : [keys.line(lineOf)];
+    const kept = prompt && line.length > 0 ? [keys.inbound(inboundId)] : [];
     const first =
-      (await redis.eval(SEEN_ONCE, 1 + line.length, seen, ...line, String(DAY_SECONDS), entry)) === 1;
+      (await redis.eval(
+        SEEN_ONCE,
+        1 + line.length + kept.length,
+        seen,
+        ...line,
+        ...kept,
+        String(KEY_TTL_SECONDS.seen),
+        entry,
+        JSON.stringify(prompt ?? null),
+        String(KEY_TTL_SECONDS.inbound),
+      )) === 1;
     if (!first) logger.info({ event: inboundId, job: jobId }, "inbound-duplicate-ignored");
     try {
       // BullMQ's generic add() signature cannot be narrowed from T here.
@@ -137,6 +151,12 @@ export class Intake implements InboundHandler {
       throw error;
     }
   }
+}
+
+/** What Retry needs of a message: its text, and the thread it belongs to. */
+export interface PromptRecord {
+  text: string;
+  refKey: string;
 }
 
 function isLineWork(intent: Intent): boolean {

@@ -1,3 +1,29 @@
+const DAY = 24 * 3600;
+
+/**
+ * How long each kind of key lives at most, in seconds (the bound the bounded-Redis test checks).
+ * Keys not listed are deleted by the flow that made them (line, parked) or are durable by design (kv:
+ * the client id and the anonymous token). BullMQ's own keys are bounded by its job retention and by the
+ * events stream's maximum length (see queues.ts).
+ */
+export const KEY_TTL_SECONDS = {
+  /** Thread's session record; renewed on use. */
+  conversation: 30 * DAY,
+  /** Platform event ids taken in (gateway). */
+  seen: DAY,
+  /** Prompt kept for Retry; deleted once answered without Retry (sent-marker.ts). */
+  inbound: 7 * DAY,
+  /** Sent marker of a message not yet answered. */
+  sentInFlight: 7 * DAY,
+  /** Sent marker once answered (only the "answered" flag is left). */
+  sentAnswered: DAY,
+  /** Per-file upload records of one upload job. */
+  upload: DAY,
+  exportLock: DAY,
+  retried: 7 * DAY,
+  renderCancelled: DAY,
+} as const;
+
 /**
  * Every Redis key and queue of one deployment shares one prefix written as a hash tag (`{nemo}`),
  * so all of them land in one slot and the same deployment works on Redis Cluster.
@@ -27,7 +53,11 @@ export class Keys {
   sent(inboundId: string): string {
     return `${this.bull}:sent:${inboundId}`;
   }
-  /** Hash: an inbound message kept for Retry and Cancel buttons. */
+  /** Hash: per file of one upload job (field = file index), where its sending stands (upload-marker.ts). */
+  upload(inboundId: string): string {
+    return `${this.bull}:upload-files:${inboundId}`;
+  }
+  /** String: an inbound message kept for Retry and Cancel buttons. */
   inbound(inboundId: string): string {
     return `${this.bull}:inbound:${inboundId}`;
   }

@@ -49,6 +49,8 @@ export interface RenderJobData {
   ackMessageId?: string | undefined;
   /** The render id being polled; absent before submission. */
   renderId?: string | undefined;
+  /** The id of a submission about to leave, recorded first: a retaken job looks it up instead of submitting again. */
+  submitting?: string | undefined;
   /** 1 for the first submission, 2 for the one retry with a new id. */
   submission: number;
   /** When the current submission started (epoch ms), to give up after the render timeout. */

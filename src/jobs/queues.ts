@@ -19,8 +19,23 @@ export interface Queues {
   command: Queue<CommandJobData>;
 }
 
+/** Finished jobs BullMQ keeps (for the queue board and debugging), by age and by count. */
+export const JOB_RETENTION = {
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+} as const;
+
+/** Entries kept in each queue's events stream: nothing listens to it (no QueueEvents), so few suffice. */
+const EVENTS_MAX_LEN = 100;
+
 export function createQueues(connection: Redis, keys: Keys): Queues {
-  const options = { connection, prefix: keys.bull };
+  const options = {
+    connection,
+    prefix: keys.bull,
+    // Workers read the stream's length limit from the queue's meta key, which the queue writes.
+    streams: { events: { maxLen: EVENTS_MAX_LEN } },
+    defaultJobOptions: JOB_RETENTION,
+  };
   return {
     turn: new Queue<TurnJobData>(QUEUE.turn, options),
     upload: new Queue<UploadJobData>(QUEUE.upload, options),

@@ -1,14 +1,14 @@
 import type { Redis } from "ioredis";
 import type { ConversationRecord, ConversationStore } from "../core/conversation/conversation-store.js";
 import type { Platform } from "../core/nemo/types.js";
-import type { Keys } from "./keys.js";
+import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** Conversation records as Redis hashes, kept 30 days after last use. */
 export class RedisConversationStore implements ConversationStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly ttlSeconds = 30 * 24 * 3600,
+    private readonly ttlSeconds: number = KEY_TTL_SECONDS.conversation,
   ) {}
 
   async get(key: string): Promise<ConversationRecord | undefined> {

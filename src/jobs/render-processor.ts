@@ -39,7 +39,14 @@ export function createRenderProcessor(services: JobServices) {
         const { draft } = await services.client.state(ctx, record.sessionId);
         if (!draft || !isExportReady(draft))
           return await finish("no-draft", { text: text(lang, "export_no_draft") });
-        const renderId = await services.client.startRender(ctx, record.sessionId, draft, newRenderId());
+        // The id is recorded before it is sent, so a worker killed meanwhile leaves no second render behind.
+        const interrupted = job.data.submitting;
+        const renderId = interrupted ?? newRenderId();
+        if (!interrupted)
+          await job.updateData({ ...job.data, submitting: renderId, ackMessageId: progress.id });
+        if (!interrupted || !(await isPlaced(services, ctx, renderId))) {
+          await submitRender(services, ctx, record.sessionId, draft, renderId);
+        }
         log.info({ render: renderId, submission: job.data.submission }, "render-submitted");
         await progress.finish({
           progress: text(lang, "export_started", { progress: 0 }),
@@ -63,6 +70,7 @@ export function createRenderProcessor(services: JobServices) {
           await job.updateData({
             ...job.data,
             renderId: undefined,
+            submitting: undefined,
             submission: job.data.submission + 1,
             ackMessageId: progress.id,
           });
@@ -133,6 +141,37 @@ function completedReply(
     links,
     actions: buttons(lang, ANSWER_ACTIONS),
   };
+}
+
+/** Whether a render with this id exists at the backend (an earlier, interrupted submission arrived). */
+async function isPlaced(
+  services: JobServices,
+  ctx: Parameters<JobServices["client"]["renderStatus"]>[0],
+  renderId: string,
+): Promise<boolean> {
+  try {
+    await services.client.renderStatus(ctx, renderId);
+    return true;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === "NEMO_REQUEST_FAILED" || code === "NEMO_BAD_REQUEST") return false;
+    throw error;
+  }
+}
+
+/** Submits; a "duplicate id" answer means an earlier submission of this id arrived after all. */
+async function submitRender(
+  services: JobServices,
+  ctx: Parameters<JobServices["client"]["startRender"]>[0],
+  sessionId: string,
+  draft: Parameters<JobServices["client"]["startRender"]>[2],
+  renderId: string,
+): Promise<void> {
+  try {
+    await services.client.startRender(ctx, sessionId, draft, renderId);
+  } catch (error) {
+    if (!/duplicate/i.test(String((error as { message?: unknown }).message))) throw error;
+  }
 }
 
 function cancelButton(lang: RenderJobData["lang"], job: Job<RenderJobData>) {

@@ -4,7 +4,7 @@ import type { ConversationRecord } from "../core/conversation/conversation-store
 import { translateBackendText } from "../core/conversation/gui-translation.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
 import { isNemoError } from "../core/nemo/errors.js";
-import { describeStateChange, stateFingerprint } from "../core/nemo/state-diff.js";
+import { describeStateChange, type StateBaseline, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { TurnJobData } from "./payloads.js";
@@ -119,6 +119,9 @@ class Turn {
       this.log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "turn-failed");
       const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
+      await this.services.sent.markAnswered(this.job.data.inboundId, {
+        retryOffered: retryArg !== undefined,
+      });
       return "done";
     }
   }
@@ -328,7 +331,7 @@ class Turn {
 
   /** Reports what changed, after what the stream said before it was lost (`keptText`, marked cut off). */
   private async reportChange(
-    before: NemoState | null,
+    before: StateBaseline | null,
     after: NemoState,
     words: ChangeWords,
     keptText?: string,
@@ -357,7 +360,7 @@ class Turn {
       text: [...this.keptLines(keptText), words.unchanged].join("\n\n"),
       actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
     });
-    await this.services.sent.markAnswered(inboundId);
+    await this.services.sent.markAnswered(inboundId, { retryOffered: words.retry });
     if (keptText !== undefined) await this.services.partials.clear(inboundId);
   }
 

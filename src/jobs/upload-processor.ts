@@ -11,14 +11,20 @@ import type { UploadJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
+import { UploadMarker } from "./upload-marker.js";
+import { uploadOnce } from "./upload-once.js";
 
-/** The `upload` worker: checks, then streams (or hands over) each attachment, and says what was added. */
+/**
+ * The `upload` worker: checks, then streams (or hands over) each attachment, and says what was added,
+ * only for files the backend confirmed. Each file reaches the backend once (see upload-once.ts).
+ */
 export function createUploadProcessor(
   services: JobServices,
   sources: AttachmentSourceOptions,
   maxBytes: number,
 ) {
   const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
+  const marker = new UploadMarker(services.redis, services.keys);
   return async (job: Job<UploadJobData>, token?: string, signal?: AbortSignal): Promise<string> => {
     const { data } = job;
     const go = await takeTurnInLine(
@@ -40,58 +46,65 @@ export function createUploadProcessor(
       services.timings.editThrottleMs,
     );
     const log = services.logger.child({ thread: data.refKey, job: job.id });
-    try {
-      let record = await services.sessions.ensure(ref, data.language, signal);
-      const added: UploadedFile[] = [];
-      for (const [index, attachment] of data.attachments.entries()) {
-        assertUploadable(attachment, maxBytes);
-        progress.update({ progress: text(data.lang, "upload_started", { name: attachment.name }) });
-        const read = attachmentRead(attachment, ref.platform, sources);
-        const send = (sessionId: string) =>
-          read.kind === "url"
-            ? services.client.upload(ctx, sessionId, { urls: [read.url] })
-            : services.client.upload(ctx, sessionId, {
-                files: [
-                  {
-                    name: attachment.name,
-                    size: attachment.size,
-                    contentType: attachment.contentType,
-                    open: read.open,
-                  },
-                ],
-              });
-        // Never upload the same file twice: a retried or retaken job skips files it already sent.
-        const marker = `${data.inboundId}:file:${index}`;
-        if (
-          !(await services.sent.claim(marker, { sessionId: record.sessionId, before: null, at: Date.now() }))
-        ) {
-          log.info({ file: attachment.name }, "upload-already-sent-skipped");
-          added.push({ filename: attachment.name, fileType: "", cdnUrl: "" });
-          continue;
+    // Its final message was posted already (the job was retaken after that): nothing is sent or said again.
+    if (!(await marker.isDone(data.inboundId))) {
+      try {
+        let record = await services.sessions.ensure(ref, data.language, signal);
+        const added: UploadedFile[] = [];
+        for (const [index, attachment] of data.attachments.entries()) {
+          assertUploadable(attachment, maxBytes);
+          progress.update({ progress: text(data.lang, "upload_started", { name: attachment.name }) });
+          const read = attachmentRead(attachment, ref.platform, sources);
+          const result = await uploadOnce({
+            marker,
+            inboundId: data.inboundId,
+            index,
+            names: namesOf(attachment.name, attachment.url),
+            sessionId: record.sessionId,
+            settleMs: services.timings.recoveryDelaysMs[0] ?? 30_000,
+            state: (sessionId) => services.client.state(ctx, sessionId),
+            send: (sessionId) =>
+              read.kind === "url"
+                ? services.client.upload(ctx, sessionId, { urls: [read.url] })
+                : services.client.upload(ctx, sessionId, {
+                    files: [
+                      {
+                        name: attachment.name,
+                        size: attachment.size,
+                        contentType: attachment.contentType,
+                        open: read.open,
+                      },
+                    ],
+                  }),
+            restartSession: async () => {
+              record = await services.sessions.create(ref, data.language, signal);
+              await services.delivery.post(ref, { text: text(data.lang, "session_restarted") });
+              return record.sessionId;
+            },
+            log,
+          });
+          if ("retryAt" in result) {
+            // An earlier attempt left no trace yet: look again later, still at the head of the line.
+            progress.cancel();
+            await job.updateData({ ...data, ackMessageId: progress.id });
+            await job.moveToDelayed(result.retryAt, token);
+            throw new DelayedError();
+          }
+          added.push(
+            ...result.files.map((file) => ({ ...file, filename: file.filename || attachment.name })),
+          );
+          log.info({ file: attachment.name, size: attachment.size, via: read.kind }, "upload-added");
         }
-        let files: UploadedFile[];
-        try {
-          files = await send(record.sessionId);
-        } catch (error) {
-          if (!mayHaveReachedBackend(error)) await services.sent.release(marker);
-          // 1002: the project is gone; start a new one for the thread and tell the user (NEMO-API.md).
-          if ((error as { code?: unknown }).code !== "NEMO_SESSION_NOT_FOUND") throw error;
-          record = await services.sessions.create(ref, data.language, signal);
-          await services.delivery.post(ref, { text: text(data.lang, "session_restarted") });
-          files = await send(record.sessionId);
-          await services.sent.claim(marker, { sessionId: record.sessionId, before: null, at: Date.now() });
-        }
-        added.push(...files.map((file) => ({ ...file, filename: file.filename || attachment.name })));
-        log.info({ file: attachment.name, size: attachment.size, via: read.kind }, "upload-added");
+        await progress.finish({
+          text: added.map((file) => describeUpload(file, data.lang)).join("\n"),
+          actions: buttons(data.lang, ANSWER_ACTIONS),
+        });
+      } catch (error) {
+        if (error instanceof DelayedError || signal?.aborted) throw error;
+        log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "upload-failed");
+        await progress.finish(errorReply(error, data.lang));
       }
-      await progress.finish({
-        text: added.map((file) => describeUpload(file, data.lang)).join("\n"),
-        actions: buttons(data.lang, ANSWER_ACTIONS),
-      });
-    } catch (error) {
-      if (error instanceof DelayedError || signal?.aborted) throw error;
-      log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "upload-failed");
-      await progress.finish(errorReply(error, data.lang));
+      await marker.markDone(data.inboundId);
     }
     await leaveLine(job, services.line, data.refKey, lineQueues, services.logger);
     return "done";
@@ -117,9 +130,14 @@ function clock(seconds: number): string {
   return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
 }
 
-/** False when the backend provably did not take the upload (a refusal, or it was never reached). */
-function mayHaveReachedBackend(error: unknown): boolean {
-  const { code, requestMayHaveReached } = error as { code?: unknown; requestMayHaveReached?: unknown };
-  if (code === "NEMO_UNAVAILABLE") return requestMayHaveReached !== false;
-  return code === "NEMO_STREAM_DROPPED" || code === "NEMO_ABORTED" || typeof code !== "string";
+/** The names the backend may list the file under: its own, and the last segment of its URL. */
+function namesOf(name: string, url: string): string[] {
+  const path = url.split(/[?#]/)[0] ?? "";
+  let last = path.slice(path.lastIndexOf("/") + 1);
+  try {
+    last = decodeURIComponent(last);
+  } catch {
+    // kept as it is
+  }
+  return last && last !== name ? [name, last] : [name];
 }

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import { isRecord } from "./http-util.js";
 import { type Fault, ROUTES, type Route } from "./types.js";
 
@@ -9,6 +10,21 @@ export type StreamFault = Extract<Fault, { kind: "disconnect" | "heartbeats-only
 
 export function isImmediate(fault: Fault): fault is ImmediateFault {
   return IMMEDIATE.has(fault.kind);
+}
+
+export type SlowAnswerFault = Extract<Fault, { kind: "slow-answer" }>;
+
+export function isSlowAnswer(fault: Fault): fault is SlowAnswerFault {
+  return fault.kind === "slow-answer";
+}
+
+/** Holds back whatever the handler answers on `res` for `ms` (the handler's effects happen at once). */
+export function holdAnswer(res: ServerResponse, ms: number, sleep: (ms: number) => Promise<boolean>): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    void sleep(ms).then(() => end(...args));
+    return res;
+  }) as typeof res.end;
 }
 
 export function isStreamFault(fault: Fault): fault is StreamFault {
@@ -101,6 +117,9 @@ export function parseFault(value: unknown): Fault | string {
     case "malformed":
       if (!nonNegativeInteger(value.count)) return "count must be a non-negative integer";
       return { kind: "malformed", count: value.count };
+    case "slow-answer":
+      if (!nonNegativeInteger(value.ms)) return "ms must be a non-negative integer";
+      return { kind: "slow-answer", ms: value.ms };
     case "render-fail":
       return typeof value.error === "string"
         ? { kind: "render-fail", error: value.error }

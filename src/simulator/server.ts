@@ -5,7 +5,7 @@ import { handleClaimToken } from "./claims.js";
 import { SimContext } from "./context.js";
 import { handleControl } from "./control.js";
 import { handleCredits, type UserAccount } from "./credits.js";
-import { isImmediate } from "./faults.js";
+import { holdAnswer, isImmediate, isSlowAnswer } from "./faults.js";
 import { handleFile } from "./files.js";
 import { sendEnvelope, sendHttpError, sendJson } from "./http-util.js";
 import { resolveOptions } from "./options.js";
@@ -212,6 +212,8 @@ async function dispatch(
     record.userId = account.id;
   }
   if (def.route && def.route !== "run_sse") {
+    const slow = ctx.faults.take(def.route, isSlowAnswer);
+    if (slow) holdAnswer(res, slow.ms, (ms) => ctx.sleep(ms));
     const fault = ctx.faults.take(def.route, isImmediate);
     if (fault) return sendFault(ctx, res, fault);
   }

@@ -98,7 +98,9 @@ export type Fault =
   /** Nothing at all for `afterMs`, then an HTML gateway timeout (default status 504). */
   | { kind: "timeout"; afterMs: number; status?: number }
   /** The connection is destroyed without any response (the client sees a reset / "socket hang up"). */
-  | { kind: "reset" };
+  | { kind: "reset" }
+  /** Not run_sse: the call is carried out at once, its answer held back for `ms` (a client gone by then never hears of it). */
+  | { kind: "slow-answer"; ms: number };
 
 /**
  * How the backend answers during an outage (`startOutage`): "reset" destroys each connection, "status" is

@@ -89,28 +89,65 @@ const TEXTS = {
 };
 
 /**
+ * What a later diff needs of a state, small enough to keep per message: a hash of the whole state, the
+ * tracks as laid out for the summary (labels already capped), the canvas size and a hash of the canvas
+ * settings, and short hashes identifying each generated media item and each video. JSON-safe.
+ */
+export interface StateSnapshot {
+  /** `stateFingerprint` of the whole state: tells "changed in a way not described" from "unchanged". */
+  hash: string;
+  tracks: PlacedTrack[];
+  canvas: { size: string | null; hash: string };
+  /** One short hash per generated media item (by URL, else by content). */
+  media: string[];
+  /** One short hash per video info (by URL, else file name, else content). */
+  videos: string[];
+}
+
+/** A state to compare against: the whole state, or its snapshot (what a sent marker keeps). */
+export type StateBaseline = NemoState | StateSnapshot;
+
+/** The snapshot of a state (see `StateSnapshot`). */
+export function snapshotState(state: NemoState): StateSnapshot {
+  return {
+    hash: stateFingerprint(state),
+    tracks: layoutDraft(state.draft),
+    canvas: { size: canvasSize(state) ?? null, hash: shortHash(canonicalJson(state.canvasConfig)) },
+    media: state.generatedMedia.map(mediaId),
+    videos: state.videoInfos.map(videoId),
+  };
+}
+
+/** True for a snapshot, false for a whole state (both can come back from Redis as plain JSON). */
+export function isStateSnapshot(baseline: StateBaseline): baseline is StateSnapshot {
+  return typeof (baseline as Partial<StateSnapshot>).hash === "string" && "tracks" in baseline;
+}
+
+/**
  * Describes, for a stream that ended without text, what changed between the state read before the
  * message and the state after it: tracks and segments added or removed (by kind and label), text,
  * music and length changes, new generated media and new videos.
  *
- * `before` null means no baseline: everything in `after` counts as new, and the canvas is not reported.
+ * `before` is the whole earlier state or its snapshot (same result). `before` null means no baseline:
+ * everything in `after` counts as new, and the canvas is not reported.
  * When the states differ only in ways not described here, one generic line says the project was updated,
  * so a real change is never reported as "nothing changed". Lines are capped at 12 plus a "more" line.
  */
 export function describeStateChange(
-  before: NemoState | null,
+  before: StateBaseline | null,
   after: NemoState,
   lang: SummaryLang = "en",
 ): StateChange {
   const t = TEXTS[lang];
+  const base = before === null ? null : isStateSnapshot(before) ? before : snapshotState(before);
   const lines = [
-    ...diffDraft(before, after, lang),
-    ...diffCanvas(before, after, lang),
-    ...diffGeneratedMedia(before?.generatedMedia ?? [], after.generatedMedia, lang),
-    ...diffVideoInfos(before?.videoInfos ?? [], after.videoInfos, lang),
+    ...diffDraft(base?.tracks ?? [], after, lang),
+    ...diffCanvas(base, after, lang),
+    ...diffGeneratedMedia(base?.media ?? [], after.generatedMedia, lang),
+    ...diffVideoInfos(base?.videos ?? [], after.videoInfos, lang),
   ];
   if (lines.length === 0) {
-    const differs = before !== null && stateFingerprint(before) !== stateFingerprint(after);
+    const differs = base !== null && base.hash !== stateFingerprint(after);
     return differs ? { changed: true, lines: [t.fallback] } : { changed: false, lines: [] };
   }
   if (lines.length > MAX_LINES) {
@@ -122,14 +159,19 @@ export function describeStateChange(
 
 /** Stable short hash of a state: first 16 hex digits of sha256 over JSON with sorted keys. */
 export function stateFingerprint(state: NemoState): string {
-  return createHash("sha256").update(canonicalJson(state)).digest("hex").slice(0, 16);
+  return shortHash(canonicalJson(state));
 }
 
-function diffDraft(before: NemoState | null, after: NemoState, lang: SummaryLang): string[] {
+function shortHash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+function diffDraft(beforeTracks: PlacedTrack[], after: NemoState, lang: SummaryLang): string[] {
   const t = TEXTS[lang];
   const lines: string[] = [];
   const reported = new Set<string>();
-  const match = matchItems(layoutDraft(before?.draft), layoutDraft(after.draft), [
+  const afterTracks = layoutDraft(after.draft);
+  const match = matchItems(beforeTracks, afterTracks, [
     (track) => track.id && `${track.tt}#${track.id}`,
     (track) => `${track.tt}|${track.label ?? ""}|${track.segments.map((s) => s.label ?? "").join("|")}`,
     (track) => String(track.tt),
@@ -140,7 +182,7 @@ function diffDraft(before: NemoState | null, after: NemoState, lang: SummaryLang
   for (const track of match.removed) {
     lines.push(t.removed(kindWords(track.tt, lang).track, trackBody(track, lang)));
   }
-  const from = draftDurationMs(before?.draft);
+  const from = tracksDurationMs(beforeTracks);
   const to = draftDurationMs(after.draft);
   const fromText = seconds(from, lang);
   const toText = seconds(to, lang);
@@ -187,28 +229,28 @@ function diffTrack(old: PlacedTrack, now: PlacedTrack, lang: SummaryLang, report
   return lines;
 }
 
-function diffCanvas(before: NemoState | null, after: NemoState, lang: SummaryLang): string[] {
+function diffCanvas(before: StateSnapshot | null, after: NemoState, lang: SummaryLang): string[] {
   if (before === null) return [];
   const t = TEXTS[lang];
-  const from = canvasSize(before);
+  const from = before.canvas.size ?? undefined;
   const to = canvasSize(after);
   if (from !== to && to !== undefined) return [from === undefined ? t.canvasSet(to) : t.canvas(from, to)];
-  if (canonicalJson(before.canvasConfig) !== canonicalJson(after.canvasConfig)) return [t.canvasOther];
+  if (before.canvas.hash !== shortHash(canonicalJson(after.canvasConfig))) return [t.canvasOther];
   return [];
 }
 
-function diffGeneratedMedia(before: GeneratedMedia[], after: GeneratedMedia[], lang: SummaryLang): string[] {
+function diffGeneratedMedia(before: string[], after: GeneratedMedia[], lang: SummaryLang): string[] {
   const t = TEXTS[lang];
-  return newItems(before, after, (media) => media.url).map((media) => {
+  return newItems(before, after, mediaId).map((media) => {
     const type = typeof media.type === "string" ? media.type.toLowerCase() : "";
     return t.media(t.mediaKinds[type] ?? t.mediaOther, typeof media.url === "string" ? media.url : undefined);
   });
 }
 
-function diffVideoInfos(before: VideoInfo[], after: VideoInfo[], lang: SummaryLang): string[] {
+function diffVideoInfos(before: string[], after: VideoInfo[], lang: SummaryLang): string[] {
   const t = TEXTS[lang];
   const w = words(lang);
-  return newItems(before, after, (info) => info.url ?? info.filename).map((info) => {
+  return newItems(before, after, videoId).map((info) => {
     const name = videoName(info) ?? w.untitled;
     const facts: string[] = [];
     // video_infos durations are in seconds, like the upload endpoint's.
@@ -256,14 +298,32 @@ function matchItems<T>(before: T[], after: T[], keys: ((item: T) => string | und
   return { pairs, added, removed: before.filter((_, j) => !taken.has(j)) };
 }
 
-/** Items of `after` that `before` lacks, by key (falling back to the whole item). */
-function newItems<T>(before: T[], after: T[], key: (item: T) => unknown): T[] {
-  const id = (item: T) => {
-    const k = key(item);
-    return typeof k === "string" && k !== "" ? k : canonicalJson(item);
-  };
-  const seen = new Set(before.map(id));
+/** Items of `after` whose id is not among the ids of `before`. */
+function newItems<T>(before: string[], after: T[], id: (item: T) => string): T[] {
+  const seen = new Set(before);
   return after.filter((item) => !seen.has(id(item)));
+}
+
+/** Short hash of an item's key (falling back to the whole item when the key is missing or empty). */
+function itemId(item: unknown, key: unknown): string {
+  return shortHash(typeof key === "string" && key !== "" ? `k:${key}` : `j:${canonicalJson(item)}`);
+}
+
+function mediaId(media: GeneratedMedia): string {
+  return itemId(media, media.url);
+}
+
+function videoId(info: VideoInfo): string {
+  return itemId(info, info.url ?? info.filename);
+}
+
+/** End of the last segment on any track, in ms (0 for none), as `draftDurationMs` counts it. */
+function tracksDurationMs(tracks: PlacedTrack[]): number {
+  let end = 0;
+  for (const track of tracks) {
+    for (const seg of track.segments) end = Math.max(end, seg.startMs + (seg.durationMs ?? 0));
+  }
+  return end;
 }
 
 function kindWords(tt: number, lang: SummaryLang): KindWords {
