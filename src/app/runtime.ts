@@ -6,6 +6,7 @@ import type { Logger } from "../core/logger.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { ConversationGateway } from "../jobs/conversation-gateway.js";
 import { Delivery } from "../jobs/delivery.js";
+import { MessageRecords } from "../jobs/message-records.js";
 import { Keys } from "../jobs/keys.js";
 import { closeQueues, createQueues } from "../jobs/queues.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
@@ -70,7 +71,13 @@ export class Runtime {
       line: new ThreadLine(redis, keys),
       sent: new SentMarker(redis, keys),
       queues,
-      delivery: new Delivery(options.messengers, queues.deliver, timings, logger.child({ part: "delivery" })),
+      delivery: new Delivery(
+        options.messengers,
+        queues.deliver,
+        timings,
+        logger.child({ part: "delivery" }),
+        new MessageRecords(redis, keys),
+      ),
       timings,
       logger,
     };

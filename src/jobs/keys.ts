@@ -51,6 +51,10 @@ export class Keys {
   seen(eventId: string): string {
     return `${this.bull}:seen:${eventId}`;
   }
+  /** Hash: a posted message's later parts and edit revision (see `MessageRecords`); expires. */
+  message(refKey: string, messageId: string): string {
+    return `${this.bull}:msg:${refKey}:${messageId}`;
+  }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;

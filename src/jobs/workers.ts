@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { text } from "../core/conversation/texts.js";
 import type { AttachmentSourceOptions } from "./attachment-source.js";
+import { createDeliverProcessor } from "./delivery.js";
 import { leaveLine } from "./line-gate.js";
 import {
   type DeliverJobData,
@@ -65,11 +66,10 @@ export function startWorkers(
       },
     ),
     new Worker(QUEUE.render, createRenderProcessor(services), { ...base, concurrency: concurrency.render }),
-    new Worker<DeliverJobData>(
-      QUEUE.deliver,
-      (job) => services.delivery.deliver(job.data, parseRefKey(job.data.refKey)),
-      { ...base, concurrency: concurrency.deliver },
-    ),
+    new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(services.delivery), {
+      ...base,
+      concurrency: concurrency.deliver,
+    }),
   ];
   const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
   for (const worker of workers) {
