@@ -4,7 +4,9 @@ import type { Delivery } from "./delivery.js";
 
 /**
  * One message edited in place as work progresses, at most one edit per `throttleMs` (the latest
- * content wins). When an edit fails, the next content is posted as a new message and edited from then on.
+ * content wins: updates in between coalesce), the final one included. A rate-limited or failing
+ * progress edit is skipped (the next one or `finish` writes newer content); only when the message can
+ * never be edited again is the next content posted as a new message, edited from then on.
  */
 export class ProgressMessage {
   private pending: Reply | undefined;
@@ -37,13 +39,19 @@ export class ProgressMessage {
     }, wait);
   }
 
-  /** Replaces pending updates with the final content, written now; resolves to the message id. */
+  /**
+   * Replaces pending updates with the final content, written as soon as the pacing allows (durable:
+   * retried by the outbox when it cannot be written now); resolves to the message id.
+   */
   async finish(reply: Reply): Promise<string | undefined> {
     this.finishing = true;
     try {
       this.cancel();
       await this.chain;
       this.pending = reply;
+      // Platforms rate-limit edits of one message (Slack about one a second): keep the gap here too.
+      const wait = this.messageId ? this.lastEdit + this.throttleMs - Date.now() : 0;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await this.write(true);
       return this.messageId;
     } finally {

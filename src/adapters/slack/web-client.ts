@@ -66,11 +66,14 @@ export function messengerClientOptions(options: SlackMessengerClientOptions) {
 }
 
 /**
- * The `Retry-After` (seconds) of `@slack/web-api`'s "wait and retry" signal, thrown after it waited out
- * a 429 (and, once its retries are used up, what the call rejects with); undefined for other errors.
+ * The `Retry-After` (seconds) of `@slack/web-api`'s "wait and retry" signal, thrown (wrapped in a
+ * request error) after it waited out a 429, and what the call rejects with once its retries are used
+ * up; undefined for any other error.
  */
 export function rateLimitRetryAfterS(error: unknown): number | undefined {
-  const message = error instanceof Error ? error.message : "";
+  const { original } = (error ?? {}) as { original?: unknown };
+  const signal = original instanceof Error ? original : error;
+  const message = signal instanceof Error ? signal.message : "";
   const match = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(message);
   return match ? Number(match[1]) : undefined;
 }
