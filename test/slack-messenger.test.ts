@@ -43,9 +43,9 @@ describe("the Slack messenger", () => {
     await expect(messenger.edit(slackRef("T1", "C1", "111.000"), "999.999", { text: "x" })).rejects.toThrow(
       /message_not_found/,
     );
-    await expect(messenger.edit(slackRef("T1", "C1", "111.000"), "999.999", { text: "x" })).rejects.toMatchObject(
-      { code: "MESSAGE_GONE" },
-    );
+    await expect(
+      messenger.edit(slackRef("T1", "C1", "111.000"), "999.999", { text: "x" }),
+    ).rejects.toMatchObject({ code: "MESSAGE_GONE" });
     fake.fail("chat.postMessage", "ratelimited");
     await expect(messenger.post(slackRef("T1", "C1", "111.000"), { text: "x" })).rejects.toThrow(
       /ratelimited/,
