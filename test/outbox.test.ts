@@ -193,6 +193,26 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     expect(requests("PATCH", messagePath(id)).map((request) => request.status)).toEqual([429, 200]);
   });
 
+  it("paces edits of one message at least the throttle apart, the final one too, and coalesces progress", async () => {
+    const id = await posted(ref, { progress: "⏳ step 0" });
+    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    for (let step = 1; step <= 5; step++) progress.update({ progress: `⏳ step ${step}` });
+    await discord.waitFor(
+      () => requests("PATCH", messagePath(id)).length === 1,
+      5_000,
+      "first progress edit",
+    );
+    for (let step = 6; step <= 9; step++) progress.update({ progress: `⏳ step ${step}` });
+    await progress.finish({ text: "paced final" });
+
+    const edits = requests("PATCH", messagePath(id));
+    expect(edits.map((edit) => (edit.body as { content: string }).content)).toEqual([
+      "⏳ step 5",
+      "paced final",
+    ]);
+    expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(1_000);
+  });
+
   it("posts the content anew only when the message can never be edited again (deleted)", async () => {
     const id = await posted(ref, { progress: "⏳ On it…" });
     discord.messages.get(id)!.deleted = true;
