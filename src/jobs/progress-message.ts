@@ -49,9 +49,6 @@ export class ProgressMessage {
       this.cancel();
       await this.chain;
       this.pending = reply;
-      // Platforms rate-limit edits of one message (Slack about one a second): keep the gap here too.
-      const wait = this.messageId ? this.lastEdit + this.throttleMs - Date.now() : 0;
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       await this.write(true);
       return this.messageId;
     } finally {
@@ -74,10 +71,17 @@ export class ProgressMessage {
 
   /** Only the final content is durable (outbox); a progress line that cannot be shown is skipped. */
   private async write(durable = false): Promise<void> {
+    // Platforms rate-limit edits of one message (Slack about one a second): every edit, the final one
+    // too, starts at least `throttleMs` after the previous one ended. Updates meanwhile coalesce.
+    const wait = this.messageId ? this.lastEdit + this.throttleMs - Date.now() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const reply = this.pending;
     this.pending = undefined;
     if (!reply) return;
-    this.lastEdit = Date.now();
-    this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
+    try {
+      this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
+    } finally {
+      this.lastEdit = Date.now();
+    }
   }
 }
