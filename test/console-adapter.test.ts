@@ -176,7 +176,7 @@ describe("ConsoleMessenger", () => {
     const messenger = new ConsoleMessenger({ output: recordingOutput().stream, isTTY: false });
     const id = await messenger.post(ref(), { text: "hi" });
     await expect(messenger.edit(ref(), "c99", { text: "x" })).rejects.toMatchObject({
-      code: "CONSOLE_MESSAGE_NOT_FOUND",
+      code: "MESSAGE_GONE",
     });
     await expect(messenger.edit(ref("b"), id, { text: "x" })).rejects.toThrow(Error);
   });

@@ -50,12 +50,12 @@ describe("Discord messenger (REST only)", () => {
     expect(fake.requests.at(-1)!.auth).toBe("bot");
   });
 
-  it("posts a long reply as several messages under 2,000 characters and returns the last one's id", async () => {
+  it("posts a long reply as several messages under 2,000 characters and returns the first one's id", async () => {
     const before = fake.botMessagesIn(ref.thread).length;
     const id = await messenger.post(ref, { text: long, actions: buttons });
     const parts = fake.botMessagesIn(ref.thread).slice(before);
     expect(parts.length).toBe(3);
-    expect(parts.at(-1)!.id).toBe(id);
+    expect(parts[0]!.id).toBe(id);
     expect(parts.every((part) => latest(part).content.length <= 2_000)).toBe(true);
     expect(parts.slice(0, -1).every((part) => latest(part).components.length === 0)).toBe(true);
     expect(latest(parts.at(-1)!).components).toHaveLength(1);
@@ -75,9 +75,9 @@ describe("Discord messenger (REST only)", () => {
     expect(latest(added.at(-1)!).content).toMatch(/Line 100 of a long answer from the backend\.$/);
   });
 
-  it("rejects an edit Discord refuses (unknown message) with a coded error, so the core posts anew", async () => {
+  it("rejects an edit Discord refuses (unknown message) coded MESSAGE_GONE, so the core posts anew", async () => {
     await expect(messenger.edit(ref, "1", { text: "late" })).rejects.toMatchObject({
-      code: "DISCORD_REQUEST_FAILED",
+      code: "MESSAGE_GONE",
       status: 404,
       discordCode: 10008,
     });

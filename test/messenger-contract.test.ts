@@ -75,6 +75,8 @@ const LONG = Array.from({ length: 120 }, (_, i) => `Sentence ${i + 1} of a very 
   " ",
 );
 
+const HUGE = Array.from({ length: 50 }, (_, i) => `Paragraph ${i + 1}: ${"word ".repeat(580)}`).join("\n\n");
+
 for (const [name, create] of Object.entries(subjects)) {
   describe(`Messenger contract: ${name}`, () => {
     let subject: Subject;
@@ -93,10 +95,29 @@ for (const [name, create] of Object.entries(subjects)) {
       expect(subject.shown()).toContain("contract-edited");
     });
 
-    it("rejects an edit of a message it does not know", async () => {
+    it("rejects an edit of a message it does not know, coded MESSAGE_GONE (the core posts anew)", async () => {
       await expect(
-        subject.messenger.edit(subject.ref, "999999999999999999.999", { text: "x" }),
-      ).rejects.toBeDefined();
+        subject.messenger.edit(subject.ref, "999999999999999999", { text: "x" }),
+      ).rejects.toMatchObject({ code: "MESSAGE_GONE" });
+    });
+
+    it("delivers a long reply part by part when it has parts: post returns the first, edits replace each", async () => {
+      const parts = subject.messenger.parts;
+      if (!parts) return;
+      // Long enough for this platform to need several messages (Slack fits ~135,000 characters in one).
+      const text = [LONG, HUGE].find((candidate) => parts.render({ text: candidate }).length > 1);
+      if (!text) throw new Error("no text long enough to need several messages");
+      const rendered = parts.render({ text });
+      const ids: string[] = [];
+      for (const part of rendered) ids.push(await parts.post(subject.ref, part));
+      expect(new Set(ids).size).toBe(rendered.length);
+      const edited = parts.render({ text: `${text} contract-parts-edited` });
+      expect(edited).toHaveLength(rendered.length);
+      for (const [index, part] of edited.entries()) await parts.edit(subject.ref, ids[index]!, part);
+      expect(subject.shown()).toContain("contract-parts-edited");
+      const first = await subject.messenger.post(subject.ref, { text: `contract-first ${LONG}` });
+      await subject.messenger.edit(subject.ref, first, { text: "contract-first-edited" });
+      expect(subject.shown()).toContain("contract-first-edited");
     });
 
     it("shows every action as a button with its label", async () => {

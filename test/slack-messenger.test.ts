@@ -39,34 +39,46 @@ describe("the Slack messenger", () => {
     expect(fake.callsOf("chat.postMessage").at(-1)!.params.thread_ts).toBeUndefined();
   });
 
-  it("rejects a refused edit, so the core posts a new message", async () => {
+  it("rejects a refused edit, coded MESSAGE_GONE so the core posts a new message", async () => {
     await expect(messenger.edit(slackRef("T1", "C1", "111.000"), "999.999", { text: "x" })).rejects.toThrow(
       /message_not_found/,
     );
+    await expect(
+      messenger.edit(slackRef("T1", "C1", "111.000"), "999.999", { text: "x" }),
+    ).rejects.toMatchObject({ code: "MESSAGE_GONE" });
     fake.fail("chat.postMessage", "ratelimited");
     await expect(messenger.post(slackRef("T1", "C1", "111.000"), { text: "x" })).rejects.toThrow(
       /ratelimited/,
     );
   });
 
-  it("retries a call Slack rate-limits with a short Retry-After once, and rejects a long wait", async () => {
+  it("waits out a rate limit (the client's own handling) and refuses one longer than its bound", async () => {
     const ref = slackRef("T1", "C1", "111.000");
     const id = await messenger.post(ref, { text: "a" });
     const updates = fake.callsOf("chat.update").length;
     fake.rateLimit("chat.update", 0);
     await messenger.edit(ref, id, { text: "b" });
     expect(fake.callsOf("chat.update").length - updates).toBe(2);
-    fake.rateLimit("chat.update", 30);
-    await expect(messenger.edit(ref, id, { text: "c" })).rejects.toMatchObject({
-      code: "slack_webapi_rate_limited_error",
+    const bounded = createSlackMessenger({
+      botToken: BOT,
+      apiUrl: fake.apiUrl,
+      maxRateLimitWaitMs: 10_000,
+      logger: silentLogger(),
     });
+    fake.rateLimit("chat.update", 30);
+    await expect(bounded.edit(ref, id, { text: "c" })).rejects.toMatchObject({
+      code: "RATE_LIMITED",
+      retryAfterMs: 30_000,
+    });
+    expect(fake.callsOf("chat.update").length - updates).toBe(3);
+    expect(fake.thread("C1", "111.000").find((message) => message.ts === id)!.text).toBe("b");
   });
 
   it("sends ephemeral conversations with chat.postEphemeral, which cannot be edited", async () => {
     const ref = ephemeralRef("T1", "C2", "U5");
     const id = await messenger.post(ref, { text: "Credits: 10 available" });
     expect(fake.callsOf("chat.postEphemeral").at(-1)!.params).toMatchObject({ channel: "C2", user: "U5" });
-    await expect(messenger.edit(ref, id, { text: "y" })).rejects.toMatchObject({ code: "SLACK_MESSENGER" });
+    await expect(messenger.edit(ref, id, { text: "y" })).rejects.toMatchObject({ code: "MESSAGE_GONE" });
   });
 
   it("splits a very long reply over several messages in the thread, buttons on the last", async () => {

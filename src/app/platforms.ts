@@ -25,6 +25,7 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
     messengers.discord = createDiscordMessenger({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
+      maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
       logger: logger.child({ platform: "discord" }),
     });
   }
@@ -32,6 +33,7 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
     messengers.slack = createSlackMessenger({
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
+      maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
       logger: logger.child({ platform: "slack" }),
     });
   }

@@ -8,6 +8,7 @@ import { BackendBreaker } from "../jobs/backend-breaker.js";
 import { Delivery } from "../jobs/delivery.js";
 import { Intake } from "../jobs/intake.js";
 import { Keys } from "../jobs/keys.js";
+import { MessageRecords } from "../jobs/message-records.js";
 import { PartialAnswers } from "../jobs/partial-answer.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
@@ -99,7 +100,13 @@ export class Runtime {
       line: new ThreadLine(redis, keys),
       sent: new SentMarker(redis, keys),
       queues,
-      delivery: new Delivery(options.messengers, queues.deliver, timings, logger.child({ part: "delivery" })),
+      delivery: new Delivery(
+        options.messengers,
+        queues.deliver,
+        timings,
+        logger.child({ part: "delivery" }),
+        new MessageRecords(redis, keys),
+      ),
       timings,
       logger,
       breaker,

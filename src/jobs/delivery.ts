@@ -1,14 +1,22 @@
-import type { Queue } from "bullmq";
-import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
-import type { Messengers } from "../core/conversation/messenger.js";
+import { DelayedError, type Job, type Queue } from "bullmq";
+import { type ConversationRef, parseRefKey, refKey } from "../core/conversation/conversation-ref.js";
+import { isMessageGone, rateLimitWaitMs } from "../core/conversation/delivery-error.js";
+import type { Messenger, Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
+import type { MessageRecords } from "./message-records.js";
 import type { DeliverJobData } from "./payloads.js";
 import type { Timings } from "./timings.js";
 
 /**
  * Posts and edits in threads. A failed post goes to the outbox (the `deliver` queue), which retries it
  * on its own: the stream, render or upload that produced it is never run again for it.
+ *
+ * Never twice: a reply that takes several platform messages is delivered part by part, and the outbox
+ * resumes at the first part not yet delivered. An edit replaces every part of a long message in place
+ * (their ids are kept in {@link MessageRecords}) and posts only the parts it never had. A rate-limited
+ * or failing edit is retried as an edit; only a message that can never be edited again (deleted, too
+ * old: `MESSAGE_GONE`) makes its content a new message.
  */
 export class Delivery {
   constructor(
@@ -16,34 +24,37 @@ export class Delivery {
     private readonly outbox: Queue<DeliverJobData>,
     private readonly timings: Pick<Timings, "deliverAttempts" | "deliverBackoffMs">,
     private readonly logger: Logger,
+    private readonly records: MessageRecords,
   ) {}
 
   /**
-   * Posts now, or (durable, the default) queues the post for retry; resolves to the message id when it
-   * was posted now. Non-durable posts (progress lines, soon outdated) are dropped on failure instead.
+   * Posts now, or (durable, the default) queues what is still due for retry; resolves to the id of the
+   * message (its first part) once that was posted. Non-durable posts (progress lines, soon outdated)
+   * are dropped on failure instead.
    */
   async post(
     ref: ConversationRef,
     reply: Reply,
     options: { durable?: boolean } = {},
   ): Promise<string | undefined> {
+    const posted: string[] = [];
     try {
-      return await this.messenger(ref).post(ref, reply);
+      await this.postParts(ref, reply, posted);
     } catch (error) {
       const durable = options.durable !== false;
       this.logger.warn(
-        { thread: refKey(ref), err: errorMessage(error), queued: durable },
+        { thread: refKey(ref), err: errorMessage(error), delivered: posted.length, queued: durable },
         "delivery-post-failed",
       );
-      if (durable) await this.enqueue({ refKey: refKey(ref), op: "post", reply });
-      return undefined;
+      if (durable) await this.enqueue({ refKey: refKey(ref), op: "post", reply, partIds: posted }, error);
     }
+    return posted[0];
   }
 
   /** Edits; false when the platform refused (old or deleted message, rate limit, outage). */
   async edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<boolean> {
     try {
-      await this.messenger(ref).edit(ref, messageId, reply);
+      await this.editParts(ref, messageId, reply);
       return true;
     } catch (error) {
       this.logger.info({ thread: refKey(ref), err: errorMessage(error) }, "delivery-edit-failed");
@@ -51,41 +62,176 @@ export class Delivery {
     }
   }
 
-  /** Edits the message when there is one, else (or when the edit fails) posts a new one. */
+  /**
+   * Edits the message when there is one, else posts a new one. When the message can never be edited
+   * again, the reply is posted as a new message. Any other failed edit (a rate limit longer than the
+   * messenger waits, an outage) leaves the message as it is: a durable edit (the default) is retried by
+   * the outbox, a non-durable one (a progress line) is skipped. Resolves to the message's id.
+   */
   async editOrPost(
     ref: ConversationRef,
     messageId: string | undefined,
     reply: Reply,
     options: { durable?: boolean } = {},
   ): Promise<string | undefined> {
-    if (messageId && (await this.edit(ref, messageId, reply))) return messageId;
-    return this.post(ref, reply, options);
-  }
-
-  /** Runs one outbox delivery (the deliver worker); throws so BullMQ retries with backoff. */
-  async deliver(data: DeliverJobData, ref: ConversationRef): Promise<void> {
-    const messenger = this.messenger(ref);
-    if (data.op === "edit" && data.messageId) {
-      await messenger.edit(ref, data.messageId, data.reply);
-    } else {
-      await messenger.post(ref, data.reply);
+    if (!messageId) return this.post(ref, reply, options);
+    try {
+      await this.editParts(ref, messageId, reply);
+      return messageId;
+    } catch (error) {
+      if (isMessageGone(error)) {
+        this.logger.info({ thread: refKey(ref), err: errorMessage(error) }, "delivery-edit-gone-posting");
+        return this.post(ref, reply, options);
+      }
+      const durable = options.durable !== false;
+      this.logger.info(
+        { thread: refKey(ref), err: errorMessage(error), queued: durable },
+        "delivery-edit-failed",
+      );
+      if (durable) {
+        const revision = await this.records.bump(ref, messageId);
+        await this.enqueue({ refKey: refKey(ref), op: "edit", messageId, reply, revision }, error);
+      }
+      return messageId;
     }
   }
 
-  private async enqueue(data: DeliverJobData): Promise<void> {
+  /**
+   * Runs one outbox delivery (the deliver worker); throws so BullMQ retries with backoff. `save` keeps
+   * the job's progress (the parts delivered so far) in the job, so a retry resumes after them.
+   */
+  async deliver(
+    data: DeliverJobData,
+    ref: ConversationRef,
+    options: { save?: (data: DeliverJobData) => Promise<void> } = {},
+  ): Promise<void> {
+    let current = data;
+    if (current.op === "edit" && current.messageId) {
+      const messageId = current.messageId;
+      if (current.revision !== undefined) {
+        const { revision } = await this.records.read(ref, messageId);
+        if (revision !== current.revision) {
+          this.logger.info({ thread: current.refKey }, "delivery-edit-superseded");
+          return;
+        }
+      }
+      try {
+        await this.editParts(ref, messageId, current.reply);
+        return;
+      } catch (error) {
+        if (!isMessageGone(error)) throw error;
+        this.logger.info({ thread: current.refKey, err: errorMessage(error) }, "delivery-edit-gone-posting");
+        current = { refKey: current.refKey, op: "post", reply: current.reply, partIds: [] };
+        await options.save?.(current);
+      }
+    }
+    const posted = [...(current.partIds ?? [])];
+    const base = current;
+    await this.postParts(ref, base.reply, posted, () => options.save?.({ ...base, partIds: [...posted] }));
+  }
+
+  /**
+   * Posts the parts of `reply` after those already in `posted`, appending each new id to it as soon
+   * as it is posted (and telling `onPart`); remembers the ids of a long message's later parts.
+   */
+  private async postParts(
+    ref: ConversationRef,
+    reply: Reply,
+    posted: string[],
+    onPart?: () => Promise<void> | undefined,
+  ): Promise<void> {
+    const messenger = this.messenger(ref);
+    if (!messenger.parts) {
+      if (posted.length === 0) posted.push(await messenger.post(ref, reply));
+      return;
+    }
+    const parts = messenger.parts.render(reply);
+    for (let index = posted.length; index < parts.length; index++) {
+      posted.push(await messenger.parts.post(ref, parts[index]));
+      await onPart?.();
+    }
+    if (posted.length > 1) await this.records.saveTail(ref, posted[0]!, posted.slice(1));
+  }
+
+  /**
+   * Replaces a message with `reply`: its first part in the message itself, later parts in the messages
+   * that hold them already (a tail part that is gone is posted again), and only parts it never had are
+   * posted, once: their ids are recorded as soon as they exist.
+   */
+  private async editParts(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
+    const messenger = this.messenger(ref);
+    const record = await this.records.read(ref, messageId);
+    if (messenger.parts) {
+      await this.editEveryPart(messenger.parts, ref, messageId, reply, record.tail);
+    } else {
+      await messenger.edit(ref, messageId, reply);
+    }
+    // An edit of this message waits in the outbox: it must not overwrite what was just written.
+    if (record.revision !== undefined) await this.records.bump(ref, messageId);
+  }
+
+  private async editEveryPart(
+    parts: NonNullable<Messenger["parts"]>,
+    ref: ConversationRef,
+    messageId: string,
+    reply: Reply,
+    known: string[],
+  ): Promise<void> {
+    const [first, ...rest] = parts.render(reply);
+    await parts.edit(ref, messageId, first);
+    const tail = [...known];
+    for (const [index, part] of rest.entries()) {
+      const id = tail[index];
+      if (id !== undefined) {
+        try {
+          await parts.edit(ref, id, part);
+          continue;
+        } catch (error) {
+          if (!isMessageGone(error)) throw error;
+        }
+      }
+      tail[index] = await parts.post(ref, part);
+      await this.records.saveTail(ref, messageId, tail);
+    }
+    // A message that shrank keeps its surplus parts as they are (and their ids, should it grow again).
+  }
+
+  private async enqueue(data: DeliverJobData, cause: unknown): Promise<void> {
     await this.outbox.add("deliver", data, {
       attempts: this.timings.deliverAttempts,
       backoff: { type: "exponential", delay: this.timings.deliverBackoffMs },
+      // A rate limit says how long to wait; nothing is tried before.
+      delay: rateLimitWaitMs(cause) ?? 0,
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
   }
 
-  private messenger(ref: ConversationRef) {
+  private messenger(ref: ConversationRef): Messenger {
     const messenger = this.messengers[ref.platform];
     if (!messenger) throw new Error(`no messenger for ${ref.platform} in this process`);
     return messenger;
   }
+}
+
+/**
+ * The deliver worker's processor: runs the delivery, keeping each delivered part in the job's data;
+ * a rate-limited delivery waits (as a delayed job, holding no worker) as long as the platform asked,
+ * without using up an attempt.
+ */
+export function createDeliverProcessor(delivery: Delivery) {
+  return async (job: Job<DeliverJobData>, token?: string): Promise<void> => {
+    try {
+      await delivery.deliver(job.data, parseRefKey(job.data.refKey), {
+        save: (data) => job.updateData(data),
+      });
+    } catch (error) {
+      const wait = rateLimitWaitMs(error);
+      if (wait === undefined || token === undefined) throw error;
+      await job.moveToDelayed(Date.now() + wait, token);
+      throw new DelayedError();
+    }
+  };
 }
 
 export function errorMessage(error: unknown): string {

@@ -100,6 +100,10 @@ export class Keys {
   backendWaitTold(refKey: string): string {
     return `${this.bull}:backend-wait-told:${refKey}`;
   }
+  /** Hash: a posted message's later parts and edit revision (see `MessageRecords`); expires. */
+  message(refKey: string, messageId: string): string {
+    return `${this.bull}:msg:${refKey}:${messageId}`;
+  }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;

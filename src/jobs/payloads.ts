@@ -64,6 +64,10 @@ export interface DeliverJobData {
   op: "post" | "edit";
   messageId?: string | undefined;
   reply: Reply;
+  /** A post: ids of the parts (platform messages) already delivered, in order; the rest is still due. */
+  partIds?: string[] | undefined;
+  /** An edit: the message's revision when it was queued; a newer one means newer content, so skip. */
+  revision?: number | undefined;
 }
 
 /** An inbound event the bot answers itself (credits, status, export, cancel, …), or one that opens a thread. */

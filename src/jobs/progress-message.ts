@@ -4,7 +4,9 @@ import type { Delivery } from "./delivery.js";
 
 /**
  * One message edited in place as work progresses, at most one edit per `throttleMs` (the latest
- * content wins). When an edit fails, the next content is posted as a new message and edited from then on.
+ * content wins: updates in between coalesce), the final one included. A rate-limited or failing
+ * progress edit is skipped (the next one or `finish` writes newer content); only when the message can
+ * never be edited again is the next content posted as a new message, edited from then on.
  */
 export class ProgressMessage {
   private pending: Reply | undefined;
@@ -37,7 +39,10 @@ export class ProgressMessage {
     }, wait);
   }
 
-  /** Replaces pending updates with the final content, written now; resolves to the message id. */
+  /**
+   * Replaces pending updates with the final content, written as soon as the pacing allows (durable:
+   * retried by the outbox when it cannot be written now); resolves to the message id.
+   */
   async finish(reply: Reply): Promise<string | undefined> {
     this.finishing = true;
     try {
@@ -66,10 +71,17 @@ export class ProgressMessage {
 
   /** Only the final content is durable (outbox); a progress line that cannot be shown is skipped. */
   private async write(durable = false): Promise<void> {
+    // Platforms rate-limit edits of one message (Slack about one a second): every edit, the final one
+    // too, starts at least `throttleMs` after the previous one ended. Updates meanwhile coalesce.
+    const wait = this.messageId ? this.lastEdit + this.throttleMs - Date.now() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const reply = this.pending;
     this.pending = undefined;
     if (!reply) return;
-    this.lastEdit = Date.now();
-    this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
+    try {
+      this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
+    } finally {
+      this.lastEdit = Date.now();
+    }
   }
 }

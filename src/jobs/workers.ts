@@ -5,6 +5,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
 import type { AttachmentSourceOptions } from "./attachment-source.js";
 import { createCommandProcessor } from "./command-processor.js";
+import { createDeliverProcessor } from "./delivery.js";
 import type { Intake } from "./intake.js";
 import { acknowledgingFirst } from "./line-acknowledgement.js";
 import { leaveLine } from "./line-gate.js";
@@ -89,11 +90,10 @@ export function startWorkers(
       },
     ),
     new Worker(QUEUE.render, createRenderProcessor(services), { ...base, concurrency: concurrency.render }),
-    new Worker<DeliverJobData>(
-      QUEUE.deliver,
-      (job) => services.delivery.deliver(job.data, parseRefKey(job.data.refKey)),
-      { ...base, concurrency: concurrency.deliver },
-    ),
+    new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(services.delivery), {
+      ...base,
+      concurrency: concurrency.deliver,
+    }),
     new Worker<CommandJobData>(
       QUEUE.command,
       createCommandProcessor(services, options.intake, options.messengers, options.maxUploadBytes),

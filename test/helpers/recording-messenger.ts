@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { type ConversationRef, refKey } from "../../src/core/conversation/conversation-ref.js";
+import { DeliveryError } from "../../src/core/conversation/delivery-error.js";
 import type { Messenger } from "../../src/core/conversation/messenger.js";
 import type { Reply } from "../../src/core/conversation/reply.js";
 import { waitForChange } from "./wait-for-change.js";
@@ -36,7 +37,7 @@ export class RecordingMessenger implements Messenger {
     const message = this.messages.find(
       (candidate) => candidate.id === messageId && candidate.thread === refKey(ref),
     );
-    if (!message) throw new Error(`unknown message ${messageId}`);
+    if (!message) throw new DeliveryError("MESSAGE_GONE", `unknown message ${messageId}`);
     message.versions.push(reply);
     this.changes.emit("change");
   }

@@ -1,7 +1,8 @@
-import { REST } from "@discordjs/rest";
+import { RateLimitError, REST } from "@discordjs/rest";
 import { Routes } from "discord-api-types/v10";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Messenger } from "../../core/conversation/messenger.js";
+import { DeliveryError } from "../../core/conversation/delivery-error.js";
+import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
 import { DiscordRequestError } from "./discord-request-error.js";
@@ -13,55 +14,85 @@ export interface DiscordMessengerConfig {
   token: string;
   /** REST base instead of `https://discord.com/api` (`DISCORD_API_URL`: proxies, tests). */
   apiUrl?: string | undefined;
+  /** A rate limit is waited out in place up to this long; a longer one rejects `RATE_LIMITED`. */
+  maxRateLimitWaitMs?: number | undefined;
   logger: Logger;
 }
 
+/** Default of {@link DiscordMessengerConfig.maxRateLimitWaitMs}. */
+const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
 /**
  * Creates the outbound side of Discord on `@discordjs/rest` only — no gateway connection — so any
- * worker process can deliver. Honours Discord's rate limits (the library's per-route buckets and the
- * global limit; a 429 waits and retries). Every reply goes to the conversation's thread (`ref.thread`,
- * which is the DM channel for direct messages).
+ * worker process can deliver. Rate limits are the library's: per-route buckets and the global limit,
+ * and a 429 (on a post or an edit alike) waits as long as Discord says and retries the same request.
+ * Only a wait longer than `maxRateLimitWaitMs` is refused (`RATE_LIMITED`, nothing sent), so the outbox
+ * tries again later instead of holding a worker. Every reply goes to the conversation's thread
+ * (`ref.thread`, which is the DM channel for direct messages).
  *
- * A reply longer than one message is sent as several: `post` resolves to the id of the LAST one (it
- * has the buttons). `edit` replaces the edited message with the FIRST part (clearing its old buttons
- * and embeds) and posts the other parts as new messages below it; both reject when Discord refuses
- * (unknown or too old a message, missing access), so the core posts a new message instead.
+ * A reply longer than one message is sent as several (`parts`, used by the outbox to deliver and edit
+ * them one by one); `post` resolves to the id of the first. An edit Discord refuses for good (unknown
+ * or too old a message) rejects with code `MESSAGE_GONE`, so the core posts a new message instead.
  */
 export function createDiscordMessenger(config: DiscordMessengerConfig): Messenger {
-  const rest = new REST({ ...(config.apiUrl ? { api: config.apiUrl } : {}), retries: 2 }).setToken(
-    config.token,
-  );
+  const maxWaitMs = config.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
+  const rest = new REST({
+    ...(config.apiUrl ? { api: config.apiUrl } : {}),
+    retries: 2,
+    rejectOnRateLimit: (limit) => Math.max(limit.retryAfter, limit.timeToReset) > maxWaitMs,
+  }).setToken(config.token);
   const log = config.logger.child({ part: "discord-messenger" });
 
-  async function create(channel: string, body: DiscordMessageBody): Promise<string> {
-    try {
-      const message = (await rest.post(Routes.channelMessages(channel), { body })) as { id: string };
-      return message.id;
-    } catch (error) {
-      log.debug({ channel, status: (error as { status?: unknown }).status }, "discord-post-failed");
-      throw new DiscordRequestError("post message", error);
+  function failure(operation: string, channel: string, error: unknown): Error {
+    if (error instanceof RateLimitError) {
+      const retryAfterMs = Math.max(error.retryAfter, error.timeToReset);
+      log.info({ channel, retryAfterMs, route: error.route }, "discord-rate-limit-too-long");
+      return new DeliveryError("RATE_LIMITED", `discord ${operation}: rate limited for ${retryAfterMs} ms`, {
+        cause: error,
+        retryAfterMs,
+      });
     }
+    log.debug({ channel, status: (error as { status?: unknown }).status }, "discord-request-failed");
+    return new DiscordRequestError(operation, error);
   }
 
+  const parts: PartMessenger = {
+    render: (reply) => renderDiscordReply(reply),
+    async post(ref, part) {
+      try {
+        const body = part as DiscordMessageBody;
+        const message = (await rest.post(Routes.channelMessages(ref.thread), { body })) as { id: string };
+        return message.id;
+      } catch (error) {
+        throw failure("post message", ref.thread, error);
+      }
+    },
+    async edit(ref, messageId, part) {
+      try {
+        await rest.patch(Routes.channelMessage(ref.thread, messageId), { body: part as DiscordMessageBody });
+      } catch (error) {
+        throw failure("edit message", ref.thread, error);
+      }
+    },
+  };
+
   return {
+    parts,
     async post(ref: ConversationRef, reply: Reply): Promise<string> {
-      let id = "";
-      for (const body of renderDiscordReply(reply)) id = await create(ref.thread, body);
+      const [first, ...more] = renderDiscordReply(reply);
+      const id = await parts.post(ref, first);
+      for (const body of more) await parts.post(ref, body);
       return id;
     },
 
+    /**
+     * Replaces the message with the first part (clearing its old buttons and embeds) and posts the
+     * other parts below it. (The outbox edits the later parts of a long message in place instead.)
+     */
     async edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
       const [first, ...more] = renderDiscordReply(reply);
-      try {
-        await rest.patch(Routes.channelMessage(ref.thread, messageId), { body: first });
-      } catch (error) {
-        log.debug(
-          { channel: ref.thread, message: messageId, status: (error as { status?: unknown }).status },
-          "discord-edit-failed",
-        );
-        throw new DiscordRequestError("edit message", error);
-      }
-      for (const body of more) await create(ref.thread, body);
+      await parts.edit(ref, messageId, first);
+      for (const body of more) await parts.post(ref, body);
     },
   };
 }

@@ -1,6 +1,7 @@
-import type { WebClient } from "@slack/web-api";
+import { WebClient, WebClientEvent } from "@slack/web-api";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Messenger } from "../../core/conversation/messenger.js";
+import { DeliveryError } from "../../core/conversation/delivery-error.js";
+import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
@@ -8,7 +9,7 @@ import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { type SlackTarget, slackTarget } from "./slack-ref.js";
 import { UserDirectory } from "./user-locale.js";
-import { createWebClient } from "./web-client.js";
+import { messengerClientOptions, rateLimitRetryAfterS } from "./web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
 export interface SlackMessengerConfig {
@@ -16,30 +17,54 @@ export interface SlackMessengerConfig {
   botToken: string;
   /** `SLACK_API_URL`: the Web API base; Slack's own when unset. */
   apiUrl?: string | undefined;
+  /** A `Retry-After` up to this long is waited out in place; a longer one rejects `RATE_LIMITED`. */
+  maxRateLimitWaitMs?: number | undefined;
   logger: Logger;
 }
+
+/** Default of {@link SlackMessengerConfig.maxRateLimitWaitMs}. */
+const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
 /** Prefix of the message ids of ephemeral posts, which Slack cannot edit. */
 const EPHEMERAL_ID = "ephemeral:";
 
-/** A rate-limited call is retried once when Slack asks to wait at most this long; else it rejects. */
-const MAX_RATE_LIMIT_WAIT_S = 5;
+/** `chat.update` errors after which the message can never be edited: post a new one instead. */
+const MESSAGE_GONE_ERRORS = new Set(["message_not_found", "cant_update_message", "edit_window_closed"]);
 
 /**
  * The Slack `Messenger`: REST only (`@slack/web-api`), so any worker process can deliver. Every reply
  * goes into the conversation's thread (`thread_ts` = the ref's thread; none for a DM's own
- * conversation). Edits are `chat.update`; a refused call rejects, and the core then posts anew.
+ * conversation). Edits are `chat.update`. A rate limit is waited out by the client as long as Slack's
+ * `Retry-After` says (up to `maxRateLimitWaitMs`, else `RATE_LIMITED`); an edit of a message that can
+ * never be edited again rejects `MESSAGE_GONE`, and the core then posts anew.
  */
 export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
-  return new SlackMessenger(createWebClient(config.botToken, config), config.logger);
+  const client = new WebClient(
+    config.botToken,
+    messengerClientOptions({
+      apiUrl: config.apiUrl,
+      logger: config.logger,
+      maxRateLimitWaitMs: config.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+    }),
+  );
+  client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
+    config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
+  );
+  return new SlackMessenger(client, config.logger);
 }
 
 class SlackMessenger implements Messenger {
+  readonly parts: PartMessenger = {
+    render: (reply) => renderSlackReply(reply),
+    post: (ref, part) => this.send(slackTarget(ref), part as SlackMessage),
+    edit: (ref, messageId, part) => this.update(slackTarget(ref), messageId, part as SlackMessage),
+  };
+
   private readonly users: UserDirectory;
 
   constructor(
     private readonly client: WebClient,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
     this.users = new UserDirectory(client, logger);
   }
@@ -49,20 +74,20 @@ class SlackMessenger implements Messenger {
     ref: ConversationRef,
     opener: { userId: string; text: string },
   ): Promise<ConversationRef> {
-    const result = await this.call(() =>
-      this.client.chat.postMessage({
+    const result = await this.client.chat
+      .postMessage({
         channel: ref.channel,
         text: `🎬 <@${opener.userId}>: ${escapeMrkdwn(opener.text)}`,
         unfurl_links: false,
         unfurl_media: false,
-      }),
-    ).catch((error: unknown) => {
-      // Slack refused (not_in_channel, channel_not_found, is_archived…): trying again will not help.
-      if ((error as { code?: unknown }).code === "slack_webapi_platform_error") {
-        throw Object.assign(new SlackMessengerError((error as Error).message), { permanent: true });
-      }
-      throw error;
-    });
+      })
+      .catch((error: unknown) => {
+        // Slack refused (not_in_channel, channel_not_found, is_archived…): trying again will not help.
+        if ((error as { code?: unknown }).code === "slack_webapi_platform_error") {
+          throw Object.assign(new SlackMessengerError((error as Error).message), { permanent: true });
+        }
+        throw error;
+      });
     if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
     return { ...ref, thread: result.ts };
   }
@@ -94,28 +119,32 @@ class SlackMessenger implements Messenger {
 
   /**
    * Replaces the message with the reply's first Slack message; when the reply grew past one message,
-   * the rest is posted after it in the thread.
+   * the rest is posted after it in the thread. (The outbox edits later parts in place instead.)
    */
   async edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
     const target = slackTarget(ref);
-    if (messageId.startsWith(EPHEMERAL_ID))
-      throw new SlackMessengerError("ephemeral messages cannot be edited");
     const [first, ...rest] = renderSlackReply(reply);
-    await this.call(() =>
+    await this.update(target, messageId, first!);
+    for (const message of rest) await this.send(target, message);
+  }
+
+  private async update(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
+    if (messageId.startsWith(EPHEMERAL_ID))
+      throw new DeliveryError("MESSAGE_GONE", "ephemeral messages cannot be edited");
+    await call(() =>
       this.client.chat.update({
         channel: target.channel,
         ts: messageId,
-        text: first!.text,
-        blocks: first!.blocks,
+        text: message.text,
+        blocks: message.blocks,
       }),
     );
-    for (const message of rest) await this.send(target, message);
   }
 
   private async send(target: SlackTarget, message: SlackMessage): Promise<string> {
     if (target.ephemeralUser) {
       const user = target.ephemeralUser;
-      const result = await this.call(() =>
+      const result = await call(() =>
         this.client.chat.postEphemeral({
           channel: target.channel,
           user,
@@ -125,7 +154,7 @@ class SlackMessenger implements Messenger {
       );
       return `${EPHEMERAL_ID}${result.message_ts ?? ""}`;
     }
-    const result = await this.call(() =>
+    const result = await call(() =>
       this.client.chat.postMessage({
         channel: target.channel,
         ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
@@ -138,22 +167,36 @@ class SlackMessenger implements Messenger {
     if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
     return result.ts;
   }
+}
 
-  /**
-   * Runs a Web API call; a rate-limited one (HTTP 429: nothing was delivered) is retried once after
-   * Slack's `Retry-After` when that is short. Any other failure rejects at once and the core decides
-   * (outbox retry for a post, a new message for a failed edit).
-   */
-  private async call<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      const { code, retryAfter } = error as { code?: unknown; retryAfter?: unknown };
-      if (code !== "slack_webapi_rate_limited_error" || typeof retryAfter !== "number") throw error;
-      if (retryAfter > MAX_RATE_LIMIT_WAIT_S) throw error;
-      this.logger.info({ retryAfter }, "slack-rate-limited-retrying");
-      await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
-      return run();
-    }
+/** Runs a Web API call, turning the failures the outbox tells apart into coded errors. */
+async function call<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw classify(error);
   }
+}
+
+function classify(error: unknown): unknown {
+  const { code, data, original } = error as {
+    code?: unknown;
+    data?: { error?: unknown };
+    original?: { code?: unknown };
+  };
+  // A Retry-After longer than the messenger waits (refused before any wait).
+  if (code === "slack_webapi_request_error" && original?.code === "RATE_LIMITED") return original;
+  const retryAfterS = rateLimitRetryAfterS(error);
+  if (retryAfterS !== undefined) {
+    return new DeliveryError("RATE_LIMITED", `slack rate limited (retry-after: ${retryAfterS} s)`, {
+      cause: error,
+      retryAfterMs: retryAfterS * 1000,
+    });
+  }
+  if (code !== "slack_webapi_platform_error" || typeof data?.error !== "string") return error;
+  if (MESSAGE_GONE_ERRORS.has(data.error))
+    return new DeliveryError("MESSAGE_GONE", `slack: ${data.error}`, { cause: error });
+  if (data.error === "ratelimited" || data.error === "rate_limited")
+    return new DeliveryError("RATE_LIMITED", `slack: ${data.error}`, { cause: error });
+  return error;
 }

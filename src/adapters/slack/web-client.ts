@@ -1,4 +1,5 @@
-import { WebClient } from "@slack/web-api";
+import { type FetchFunction, type RetryOptions, WebClient } from "@slack/web-api";
+import { DeliveryError } from "../../core/conversation/delivery-error.js";
 import type { Logger } from "../../core/logger.js";
 import { slackLogger } from "./bolt-logger.js";
 
@@ -8,6 +9,15 @@ export interface SlackClientOptions {
   apiUrl?: string | undefined;
   logger: Logger;
 }
+
+/** Options of the messenger's client: how long a rate limit may be waited out in place. */
+export interface SlackMessengerClientOptions extends SlackClientOptions {
+  /** A `Retry-After` up to this long is waited out by the client; a longer one rejects `RATE_LIMITED`. */
+  maxRateLimitWaitMs: number;
+}
+
+/** How often one call waits out a rate limit and tries again before it rejects `RATE_LIMITED`. */
+const RATE_LIMIT_RETRIES = 3;
 
 /** `apiUrl` as `@slack/web-api`'s `slackApiUrl`, which must end with `/`. */
 export function slackApiUrl(apiUrl: string | undefined): string | undefined {
@@ -28,6 +38,60 @@ export function webClientOptions(options: SlackClientOptions) {
     timeout: 15_000,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
+  };
+}
+
+/**
+ * The messenger's client settings: as {@link webClientOptions}, but a rate-limited call (HTTP 429,
+ * nothing delivered) is handled by `@slack/web-api` itself: it pauses its queue for the `Retry-After`
+ * Slack sent and sends the same call again (up to {@link RATE_LIMIT_RETRIES} times). Only rate limits
+ * are retried (a timed-out post may have arrived, so the outbox decides about those); a `Retry-After`
+ * longer than `maxRateLimitWaitMs` is refused at once as `RATE_LIMITED`, for the outbox to try later.
+ */
+export function messengerClientOptions(options: SlackMessengerClientOptions) {
+  const retryConfig: RetryOptions & { onFailedAttempt(error: Error): void } = {
+    retries: RATE_LIMIT_RETRIES,
+    minTimeout: 0,
+    // p-retry stops retrying when this throws: everything but the client's own rate-limit signal.
+    onFailedAttempt(error) {
+      if (rateLimitRetryAfterS(error) === undefined) throw error;
+    },
+  };
+  return {
+    ...webClientOptions(options),
+    rejectRateLimitedCalls: false,
+    retryConfig,
+    fetch: refuseLongRateLimits(options.maxRateLimitWaitMs),
+  };
+}
+
+/**
+ * The `Retry-After` (seconds) of `@slack/web-api`'s "wait and retry" signal, thrown (wrapped in a
+ * request error) after it waited out a 429, and what the call rejects with once its retries are used
+ * up; undefined for any other error.
+ */
+export function rateLimitRetryAfterS(error: unknown): number | undefined {
+  const { original } = (error ?? {}) as { original?: unknown };
+  const signal = original instanceof Error ? original : error;
+  const message = signal instanceof Error ? signal.message : "";
+  const match = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(message);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** `fetch` that refuses (before any wait) a 429 whose `Retry-After` is longer than `maxWaitMs`. */
+function refuseLongRateLimits(maxWaitMs: number): FetchFunction {
+  return async (url, init) => {
+    const response = await fetch(url, init as RequestInit);
+    if (response.status === 429) {
+      const seconds = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
+      if (Number.isFinite(seconds) && seconds * 1000 > maxWaitMs) {
+        await response.body?.cancel();
+        throw new DeliveryError("RATE_LIMITED", `slack rate limited for ${seconds} s`, {
+          retryAfterMs: seconds * 1000,
+        });
+      }
+    }
+    return response;
   };
 }
 

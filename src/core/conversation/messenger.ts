@@ -4,9 +4,16 @@ import type { Reply } from "./reply.js";
 /**
  * Outbound delivery to one platform. REST only (no gateway connection), so any worker process can
  * deliver. Every reply goes into the conversation's thread.
+ *
+ * Failures are coded (see `delivery-error.ts`): an edit of a message that can never be edited again
+ * rejects with `MESSAGE_GONE`; a rate limit is waited out in place up to a bound, beyond it the call
+ * rejects with `RATE_LIMITED`; anything else is transient.
  */
 export interface Messenger {
-  /** Posts a new message in the thread; resolves to its id. */
+  /**
+   * Posts a new message in the thread (several platform messages when the reply is long); resolves to
+   * the id of the first, the one `edit` replaces.
+   */
   post(ref: ConversationRef, reply: Reply): Promise<string>;
   /** Replaces a message posted earlier. Rejects when the platform refuses (too old, deleted, …). */
   edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void>;
@@ -22,6 +29,26 @@ export interface Messenger {
     ref: ConversationRef,
     userId: string,
   ): Promise<{ locale?: string | undefined; name?: string | undefined }>;
+  /**
+   * Part by part delivery, on platforms where one reply may take several messages (Discord's 2,000
+   * characters, Slack's block limits). The outbox uses it to record each delivered part and to resume
+   * at the first part not yet delivered, and to edit every part of a long message in place. Without
+   * it a reply is always one message.
+   */
+  readonly parts?: PartMessenger | undefined;
+}
+
+/** One platform message of a reply, as its messenger rendered it: JSON, opaque to everyone else. */
+export type MessagePart = unknown;
+
+/** Delivery of a reply one platform message at a time. */
+export interface PartMessenger {
+  /** The platform messages `reply` takes, in order (the same reply always gives the same parts). */
+  render(reply: Reply): MessagePart[];
+  /** Posts one part as a new message in the thread; resolves to its id. */
+  post(ref: ConversationRef, part: MessagePart): Promise<string>;
+  /** Replaces the message `messageId` with `part`. */
+  edit(ref: ConversationRef, messageId: string, part: MessagePart): Promise<void>;
 }
 
 /** The messenger of each platform that runs in this process. */

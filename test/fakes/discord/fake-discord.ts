@@ -40,6 +40,8 @@ interface Fault {
   body: unknown;
   headers: Record<string, string>;
   times: number;
+  /** Matching requests still let through before the fault applies. */
+  after: number;
 }
 
 const INTENT = { guilds: 1 << 0, guildMessages: 1 << 9, directMessages: 1 << 12, messageContent: 1 << 15 };
@@ -276,12 +278,15 @@ export class FakeDiscord extends EventEmitter {
     return waitForChange(this, "change", predicate, timeoutMs, () => what);
   }
 
-  /** The next `times` requests matching method and path answer `status` (e.g. 429 with Retry-After). */
+  /**
+   * The next `times` requests matching method and path answer `status` (e.g. 429 with Retry-After);
+   * with `after`, only once that many matching requests have been let through.
+   */
   failNext(
     method: string,
     path: RegExp,
     status: number,
-    options: { body?: unknown; headers?: Record<string, string>; times?: number } = {},
+    options: { body?: unknown; headers?: Record<string, string>; times?: number; after?: number } = {},
   ): void {
     this.faults.push({
       method,
@@ -290,6 +295,22 @@ export class FakeDiscord extends EventEmitter {
       body: options.body ?? { code: 0, message: `${status}` },
       headers: options.headers ?? {},
       times: options.times ?? 1,
+      after: options.after ?? 0,
+    });
+  }
+
+  /** The next request matching method and path answers 429 as Discord does: wait `retryAfterS` seconds. */
+  rateLimitNext(method: string, path: RegExp, retryAfterS: number): void {
+    this.failNext(method, path, 429, {
+      body: { message: "You are being rate limited.", retry_after: retryAfterS, global: false },
+      headers: {
+        "retry-after": String(retryAfterS),
+        "x-ratelimit-limit": "5",
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset-after": String(retryAfterS),
+        "x-ratelimit-bucket": `fake-bucket-${method.toLowerCase()}`,
+        "x-ratelimit-scope": "user",
+      },
     });
   }
 
@@ -318,7 +339,9 @@ export class FakeDiscord extends EventEmitter {
 
   /** @internal */
   takeFault(method: string, path: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.times > 0 && f.method === method && f.path.test(path));
+    const matching = this.faults.filter((f) => f.times > 0 && f.method === method && f.path.test(path));
+    const fault = matching.find((f) => f.after === 0);
+    for (const waiting of matching) if (waiting.after > 0) waiting.after--;
     if (fault) fault.times--;
     return fault;
   }

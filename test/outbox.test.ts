@@ -1,0 +1,279 @@
+import { Queue, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { createDiscordMessenger } from "../src/adapters/discord/index.js";
+import { renderDiscordReply } from "../src/adapters/discord/render-discord.js";
+import { createSlackMessenger } from "../src/adapters/slack/index.js";
+import { slackRef } from "../src/adapters/slack/slack-ref.js";
+import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
+import type { Reply } from "../src/core/conversation/reply.js";
+import { silentLogger } from "../src/core/logger.js";
+import { createDeliverProcessor, Delivery } from "../src/jobs/delivery.js";
+import { Keys } from "../src/jobs/keys.js";
+import { MessageRecords } from "../src/jobs/message-records.js";
+import { type DeliverJobData, QUEUE } from "../src/jobs/payloads.js";
+import { ProgressMessage } from "../src/jobs/progress-message.js";
+import { FakeDiscord } from "./fakes/discord/fake-discord.js";
+import { latest } from "./fakes/discord/model.js";
+import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+const redisServer = useRedisServer();
+const SLACK_TOKEN = "xoxb-outbox-test";
+/** Discord waits out rate limits up to this long here; longer ones go to the outbox. */
+const DISCORD_MAX_WAIT_MS = 2_000;
+
+let redis: Redis;
+let discord: FakeDiscord;
+let slack: FakeSlackApi;
+let outbox: Queue<DeliverJobData>;
+let worker: Worker<DeliverJobData>;
+let workerConnection: Redis;
+let delivery: Delivery;
+
+beforeAll(async () => {
+  redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const keys = new Keys(`outbox${process.pid}`);
+  [discord, slack] = await Promise.all([FakeDiscord.start(), FakeSlackApi.start({ botToken: SLACK_TOKEN })]);
+  outbox = new Queue<DeliverJobData>(QUEUE.deliver, { connection: redis, prefix: keys.bull });
+  const messengers = {
+    discord: createDiscordMessenger({
+      token: discord.token,
+      apiUrl: discord.apiUrl,
+      maxRateLimitWaitMs: DISCORD_MAX_WAIT_MS,
+      logger: silentLogger(),
+    }),
+    slack: createSlackMessenger({ botToken: SLACK_TOKEN, apiUrl: slack.apiUrl, logger: silentLogger() }),
+  };
+  delivery = new Delivery(
+    messengers,
+    outbox,
+    { deliverAttempts: 5, deliverBackoffMs: 50 },
+    silentLogger(),
+    new MessageRecords(redis, keys),
+  );
+  workerConnection = redis.duplicate();
+  worker = new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(delivery), {
+    connection: workerConnection,
+    prefix: keys.bull,
+  });
+});
+afterAll(async () => {
+  await worker?.close();
+  await outbox?.close();
+  await Promise.all([discord?.close(), slack?.close()]);
+  workerConnection?.disconnect();
+  redis?.disconnect();
+});
+
+/** Resolves once the outbox has nothing waiting, delayed or running, and at least `completed` done. */
+async function outboxDone(completed: number): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const counts = await outbox.getJobCounts("waiting", "delayed", "active", "completed", "failed");
+      expect(counts).toMatchObject({ waiting: 0, delayed: 0, active: 0, failed: 0 });
+      expect(counts.completed).toBeGreaterThanOrEqual(completed);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+}
+
+/** Posts now (the test needs the message to exist); resolves to its id. */
+async function posted(ref: ConversationRef, reply: Reply): Promise<string> {
+  const id = await delivery.post(ref, reply);
+  if (!id) throw new Error("the post was queued, not delivered");
+  return id;
+}
+
+async function clearOutbox(): Promise<void> {
+  await outbox.clean(0, 1_000, "completed");
+}
+
+describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
+  let ref: ConversationRef;
+  const messagesPath = () => new RegExp(`^/channels/${ref.thread}/messages$`);
+  const messagePath = (id: string) => new RegExp(`^/channels/${ref.thread}/messages/${id}$`);
+  const requests = (method: string, path: RegExp) =>
+    discord.requests.filter((request) => request.method === method && path.test(request.path));
+  const shown = () => discord.botMessagesIn(ref.thread).map((message) => latest(message).content);
+
+  beforeAll(() => {
+    const parent = discord.say(discord.general.id, "thread starter");
+    const thread = discord.createThread(discord.general.id, "outbox", parent.id);
+    ref = {
+      platform: "discord",
+      workspace: discord.guild.id,
+      channel: discord.general.id,
+      thread: thread.id,
+    };
+  });
+  afterEach(clearOutbox);
+
+  const threeParts = (tag: string): Reply => ({
+    text: Array.from(
+      { length: 100 },
+      (_, i) => `${tag} line ${i + 1} of a long answer from the backend.`,
+    ).join(" "),
+    actions: [{ kind: "export", label: "Export" }],
+  });
+
+  it("a 3-part reply whose 2nd part fails is completed by the outbox: exactly 3 messages, in order", async () => {
+    const reply = threeParts("A");
+    const expected = renderDiscordReply(reply).map((body) => body.content);
+    expect(expected).toHaveLength(3);
+    const before = shown().length;
+    const accepted = () =>
+      requests("POST", messagesPath()).filter((request) => request.status === 200).length;
+    const acceptedBefore = accepted();
+    // The 2nd POST fails with 500 (and @discordjs/rest's own 2 retries of it too).
+    discord.failNext("POST", messagesPath(), 500, { after: 1, times: 3 });
+
+    const id = await delivery.post(ref, reply);
+
+    expect(id).toBe(discord.botMessagesIn(ref.thread)[before]!.id);
+    await outboxDone(1);
+    expect(shown().slice(before)).toEqual(expected);
+    expect(accepted() - acceptedBefore).toBe(3);
+  });
+
+  it("edits every part of a message that grew past one part in place, the second time too", async () => {
+    const id = await posted(ref, { progress: "⏳ Working…" });
+    const before = shown().length;
+    await delivery.editOrPost(ref, id, threeParts("B"));
+    expect(shown().length - before).toBe(2);
+    await delivery.editOrPost(ref, id, threeParts("C"));
+    await delivery.editOrPost(ref, id, threeParts("D"));
+
+    expect(shown().length - before).toBe(2);
+    expect(shown().slice(before - 1)).toEqual(renderDiscordReply(threeParts("D")).map((b) => b.content));
+    const tail = discord.botMessagesIn(ref.thread).slice(before);
+    expect(tail.map((message) => message.versions.length)).toEqual([3, 3]);
+  });
+
+  it("waits out a 429 on an edit (Retry-After honoured by the library): no new message, the final text arrives", async () => {
+    const id = await posted(ref, { progress: "⏳ On it…" });
+    const before = shown().length;
+    discord.rateLimitNext("PATCH", messagePath(id), 1);
+
+    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    expect(await progress.finish({ text: "final after 429" })).toBe(id);
+
+    expect(shown().length).toBe(before);
+    expect(latest(discord.messages.get(id)!).content).toBe("final after 429");
+    expect(requests("PATCH", messagePath(id)).map((request) => request.status)).toEqual([429, 200]);
+    const [limited, edited] = requests("PATCH", messagePath(id));
+    expect(edited!.at - limited!.at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("queues an edit rate-limited longer than the bound as an edit, after Retry-After: never a new message", async () => {
+    const id = await posted(ref, { progress: "⏳ On it…" });
+    const before = shown().length;
+    discord.rateLimitNext("PATCH", messagePath(id), 3);
+
+    expect(await delivery.editOrPost(ref, id, { text: "final after a long limit" })).toBe(id);
+    await outboxDone(1);
+
+    expect(shown().length).toBe(before);
+    expect(latest(discord.messages.get(id)!).content).toBe("final after a long limit");
+    const [limited, edited] = requests("PATCH", messagePath(id));
+    expect([limited!.status, edited!.status]).toEqual([429, 200]);
+    expect(edited!.at - limited!.at).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it("never lets a queued edit overwrite newer content", async () => {
+    const id = await posted(ref, { progress: "⏳ On it…" });
+    discord.rateLimitNext("PATCH", messagePath(id), 3);
+    await delivery.editOrPost(ref, id, { progress: "older" });
+    expect(await outbox.getDelayedCount()).toBe(1);
+    // Still inside the limit: queued too, after the older edit.
+    await delivery.editOrPost(ref, id, { text: "newer" });
+    await outboxDone(2);
+    // The older edit never reached Discord.
+    expect(latest(discord.messages.get(id)!).content).toBe("newer");
+    expect(requests("PATCH", messagePath(id)).map((request) => request.status)).toEqual([429, 200]);
+  });
+
+  it("paces edits of one message at least the throttle apart, the final one too, and coalesces progress", async () => {
+    const id = await posted(ref, { progress: "⏳ step 0" });
+    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    for (let step = 1; step <= 5; step++) progress.update({ progress: `⏳ step ${step}` });
+    await discord.waitFor(
+      () => requests("PATCH", messagePath(id)).length === 1,
+      5_000,
+      "first progress edit",
+    );
+    for (let step = 6; step <= 9; step++) progress.update({ progress: `⏳ step ${step}` });
+    await progress.finish({ text: "paced final" });
+
+    const edits = requests("PATCH", messagePath(id));
+    expect(edits.map((edit) => (edit.body as { content: string }).content)).toEqual([
+      "⏳ step 5",
+      "paced final",
+    ]);
+    expect(edits[1]!.at - edits[0]!.at).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it("posts the content anew only when the message can never be edited again (deleted)", async () => {
+    const id = await posted(ref, { progress: "⏳ On it…" });
+    discord.messages.get(id)!.deleted = true;
+    const next = await delivery.editOrPost(ref, id, { text: "answer after the delete" });
+    expect(next).not.toBe(id);
+    expect(latest(discord.messages.get(next!)!).content).toBe("answer after the delete");
+  });
+});
+
+describe("outbox on Slack (real @slack/web-api against the fake; its clock compressed)", () => {
+  const ref = slackRef("T1", "C9", "1700000000.000900");
+  const calls = (method: string) => slack.callsOf(method).length;
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /**
+   * Moves the (fake) clock on one second at a time, letting I/O run in between, until `done` (or a
+   * minute, then waits for the I/O still under way); resolves to the fake seconds that passed. Only
+   * `setTimeout` is faked, so sockets and Redis run as usual.
+   */
+  async function fastForward(done: () => boolean, what: string): Promise<number> {
+    let seconds = 0;
+    while (!done() && seconds < 60) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      seconds++;
+      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!done()) await slack.waitFor(done, 10_000, what);
+    return seconds;
+  }
+
+  it("waits out Retry-After: 30 on chat.postMessage and chat.update: one message, the final text arrives", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const posts = calls("chat.postMessage");
+    slack.rateLimit("chat.postMessage", 30);
+    const posting = delivery.post(ref, { progress: "⏳ On it…" });
+    const postWait = await fastForward(() => calls("chat.postMessage") === posts + 2, "post again");
+    const id = await posting;
+    if (!id) throw new Error("the post was queued, not delivered");
+
+    const updates = calls("chat.update");
+    slack.rateLimit("chat.update", 30);
+    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    const finishing = progress.finish({ text: "final answer after two rate limits" });
+    const updateWait = await fastForward(() => calls("chat.update") === updates + 2, "update again");
+    expect(await finishing).toBe(id);
+
+    // Each call was sent again only once Slack's 30 s had passed, and only once.
+    expect(postWait).toBeGreaterThanOrEqual(29);
+    expect(updateWait).toBeGreaterThanOrEqual(29);
+    expect(calls("chat.postMessage")).toBe(posts + 2);
+    expect(calls("chat.update")).toBe(updates + 2);
+    const thread = slack.thread(ref.channel, "1700000000.000900");
+    expect(thread).toHaveLength(1);
+    expect(thread[0]!.text).toBe("final answer after two rate limits");
+    expect(await outbox.getJobCounts("waiting", "delayed", "active")).toMatchObject({
+      waiting: 0,
+      delayed: 0,
+      active: 0,
+    });
+  });
+});
