@@ -63,6 +63,9 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+/** The schema itself: names and defaults for the generated reference (`nemo-video-bot config`). */
+export const configSchema = schema;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
