@@ -20,12 +20,13 @@ describe("configuration reference (drift check)", () => {
     expect(configDocsProblems()).toEqual([]);
   });
 
-  it.each(
-    generatedConfigFiles().map((file) => [file.path, file.text]),
-  )("the committed %s is what `npm run config` writes", (path, text) => {
-    // On a difference: run `npm run config` and commit the result.
-    expect(readFileSync(join(root, path), "utf8")).toBe(text);
-  });
+  it.each(generatedConfigFiles().map((file) => [file.path, file.text]))(
+    "the committed %s is what `npm run config` writes",
+    (path, text) => {
+      // On a difference: run `npm run config` and commit the result.
+      expect(readFileSync(join(root, path), "utf8")).toBe(text);
+    },
+  );
 
   it("reads defaults from the schema itself", () => {
     const byName = new Map(configVariables().map((variable) => [variable.name, variable]));
