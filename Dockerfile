@@ -37,10 +37,12 @@ RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM ${NODE_IMAGE} AS app
+# ADMIN_PORT: /metrics and /healthz of every process, on loopback inside the container (never EXPOSEd).
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps \
     DATA_DIR=/data \
-    PORT=3000
+    PORT=3000 \
+    ADMIN_PORT=9090
 WORKDIR /app
 # Owned by root, read-only for the `node` user that runs the bot; only DATA_DIR is writable.
 RUN mkdir -p /data && chown node:node /data
@@ -49,7 +51,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY scripts/healthcheck.mjs ./healthcheck.mjs
 USER node
 EXPOSE 3000
-# /healthz on ADMIN_PORT when set, else on PORT: Redis reachable → 200.
+# /healthz on ADMIN_PORT, or on PORT when nothing listens there: 200 when the process reaches Redis.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["node", "healthcheck.mjs"]
 ENTRYPOINT ["node", "dist/cli.js"]
 CMD ["start"]

@@ -183,7 +183,7 @@ describe("scripts/healthcheck.mjs", () => {
       (error: { code?: number }) => error.code ?? -1,
     );
 
-  it("exits 0 on a 2xx /healthz of ADMIN_PORT, else of PORT; 1 on an error status or no server", async () => {
+  it("asks /healthz on ADMIN_PORT, on PORT only when nothing listens there; exit 0 on 2xx only", async () => {
     let status = 200;
     const server = createServer((req, res) => {
       res.writeHead(req.url === "/healthz" ? status : 404).end();
@@ -193,11 +193,12 @@ describe("scripts/healthcheck.mjs", () => {
     const closed = String(await freePort());
     try {
       expect(await run({ ADMIN_PORT: port, PORT: closed })).toBe(0);
+      expect(await run({ ADMIN_PORT: closed, PORT: port })).toBe(0);
       expect(await run({ PORT: port })).toBe(0);
-      expect(await run({ PORT: closed })).toBe(1);
+      expect(await run({ ADMIN_PORT: closed, PORT: closed })).toBe(1);
       expect(await run({}, [`http://127.0.0.1:${port}/other`])).toBe(1);
       status = 503;
-      expect(await run({ ADMIN_PORT: port })).toBe(1);
+      expect(await run({ ADMIN_PORT: port, PORT: port })).toBe(1);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
