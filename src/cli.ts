@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { type Role, runBot } from "./app/run-bot.js";
-import { runDemo } from "./app/run-demo.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { runConfigCommand } from "./config-command.js";
 import { runDoctor } from "./doctor/run-doctor.js";
 import { RedisServerMissingError } from "./redis/embedded-redis.js";
-import { runSimulatorCli, SIMULATOR_HELP } from "./simulator/index.js";
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
 
@@ -17,6 +16,9 @@ Commands:
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed] [--<knob> value]
             Run the NemoVideo simulator (offline backend for tests and demos; --help: knobs).
   doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
+  config [--check]
+            Write docs/configuration.md and .env.example from the configuration schema
+            (--check: exit 1 when the committed files differ).
   help      Show this text.
 `;
 
@@ -27,13 +29,18 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "start":
       return start(rest);
-    case "demo":
-      await runDemo();
+    case "demo": {
+      const demo = await loadSimulatorPart(() => import("./app/run-demo.js"));
+      if (!demo) return 1;
+      await demo.runDemo();
       return 0;
+    }
     case "doctor":
       return runDoctor();
     case "simulator":
       return runSimulator(rest);
+    case "config":
+      return runConfigCommand(rest);
     case "help":
     case "--help":
     case "-h":
@@ -73,16 +80,31 @@ async function start(args: string[]): Promise<number> {
 }
 
 async function runSimulator(args: string[]): Promise<number> {
+  const simulator = await loadSimulatorPart(() => import("./simulator/index.js"));
+  if (!simulator) return 1;
   if (args.includes("--help") || args.includes("-h")) {
-    process.stdout.write(SIMULATOR_HELP);
+    process.stdout.write(simulator.SIMULATOR_HELP);
     return 0;
   }
   const withPort = args.some((arg) => arg.startsWith("--port"))
     ? args
     : ["--port", process.env.PORT ?? "8787", ...args];
   // The listening server keeps the process alive until SIGINT/SIGTERM closes it.
-  await runSimulatorCli(withPort);
+  await simulator.runSimulatorCli(withPort);
   return 0;
+}
+
+/** The simulator (and the demo built on it) is loaded on demand: the production image leaves it out. */
+async function loadSimulatorPart<T>(load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    process.stderr.write(
+      "The simulator is not part of this image: use the demo target (docs/operations.md).\n",
+    );
+    return undefined;
+  }
 }
 
 main(process.argv.slice(2)).then(

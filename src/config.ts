@@ -124,6 +124,9 @@ const validated = schema
 
 export type Config = z.infer<typeof validated>;
 
+/** The schema itself: names and defaults for the generated reference (`nemo-video-bot config`). */
+export const configSchema = schema;
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);

@@ -1,0 +1,186 @@
+/**
+ * What each environment variable means, for people who run the bot. Names and defaults live in the
+ * schema (`src/config.ts`); this map adds the words. `nemo-video-bot config` renders both into
+ * `docs/configuration.md` and `.env.example`, and `npm test` fails when a schema variable has no entry
+ * here (or an entry names no variable). Adding a variable: one line in the schema, one entry here.
+ */
+
+/** Groups of the reference, in the order they are printed. */
+export const CONFIG_SECTIONS = [
+  "NemoVideo backend",
+  "Redis",
+  "Discord",
+  "Slack",
+  "HTTP, logs and local state",
+] as const;
+
+export type ConfigSection = (typeof CONFIG_SECTIONS)[number];
+
+export interface VariableDoc {
+  section: ConfigSection;
+  /** One or two sentences: what it does, and what happens when it is unset. */
+  meaning: string;
+  /** A realistic value (never a real secret). */
+  example?: string;
+  /** Credentials: never logged, left empty in `.env.example`. */
+  secret?: boolean;
+}
+
+export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
+  NEMO_API_URL: {
+    section: "NemoVideo backend",
+    meaning: "Base URL of the NemoVideo API. Point it at the simulator for offline runs.",
+    example: "http://127.0.0.1:8787",
+  },
+  NEMO_WEB_URL: {
+    section: "NemoVideo backend",
+    meaning: "NemoVideo web app, the base of the “Open in NemoVideo” links posted with exported videos.",
+    example: "https://nemovideo.com",
+  },
+  NEMO_TOKEN: {
+    section: "NemoVideo backend",
+    meaning:
+      "Operator API token of a NemoVideo account (created under Settings → API Tokens in the web app); " +
+      "its credits pay for everyone the bot serves. Unset: the bot obtains anonymous tokens (100 free credits, renewed every 7 days).",
+    example: "nmv_usr_…",
+    secret: true,
+  },
+  NEMO_CLIENT_ID: {
+    section: "NemoVideo backend",
+    meaning:
+      "Client id (a UUID) under which anonymous tokens are requested. Unset: generated once and kept in Redis. " +
+      "Set it to keep the same anonymous account across Redis resets.",
+    example: "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b9c",
+    secret: true,
+  },
+  NEMO_SKILL_SOURCE: {
+    section: "NemoVideo backend",
+    meaning: "Attribution source sent with every backend call (`X-Skill-Source`). Unset: the package name.",
+    example: "acme-video-bot",
+  },
+  NEMO_MAX_CONNECTIONS: {
+    section: "NemoVideo backend",
+    meaning:
+      "Pooled HTTP connections to the backend per process. Every running message stream holds one for up " +
+      "to 15 minutes, so this caps the concurrent generations of one process; raise it with the turn concurrency.",
+    example: "512",
+  },
+  NEMO_MAX_UPLOAD_MB: {
+    section: "NemoVideo backend",
+    meaning:
+      "Largest attachment the bot accepts, in megabytes; larger files are refused before any download. " +
+      "Keep it at or below the backend's own limit (200–500 MB depending on the deployment).",
+    example: "200",
+  },
+  REDIS_URL: {
+    section: "Redis",
+    meaning:
+      "Redis holding the queues, thread lines and sessions; every process of one deployment uses the same one. " +
+      "Unset: the bot starts its own `redis-server` (unix socket, AOF under `DATA_DIR/redis`) and stops it on exit.",
+    example: "redis://:password@redis.internal:6379/0",
+    secret: true,
+  },
+  KEY_PREFIX: {
+    section: "Redis",
+    meaning:
+      "Prefix of every Redis key and queue, written as a hash tag (`{nemo}:…`) so one deployment lives in one " +
+      "Redis Cluster slot. Give each deployment sharing a Redis its own prefix.",
+    example: "nemo-staging",
+  },
+  DISCORD_TOKEN: {
+    section: "Discord",
+    meaning: "Bot token of the Discord application. Unset: Discord is not started.",
+    example: "MTE…",
+    secret: true,
+  },
+  DISCORD_API_URL: {
+    section: "Discord",
+    meaning: "Discord REST base URL, for proxies and tests. Unset: Discord's own.",
+    example: "https://discord-proxy.internal/api",
+  },
+  DISCORD_GUILD_ID: {
+    section: "Discord",
+    meaning:
+      "Register the slash commands in this one server (instantly) instead of globally (which Discord may take up to an hour to show).",
+    example: "112233445566778899",
+  },
+  DISCORD_ALLOWED_GUILDS: {
+    section: "Discord",
+    meaning:
+      "Comma-separated server ids the bot works in; empty allows every server it is invited to. " +
+      "With a list, direct messages only when it contains `dm`.",
+    example: "112233445566778899,dm",
+  },
+  DISCORD_ALLOWED_CHANNELS: {
+    section: "Discord",
+    meaning:
+      "Comma-separated channel ids the bot works in (threads count as their parent channel); empty allows every channel.",
+    example: "223344556677889900",
+  },
+  DISCORD_MESSAGE_CONTENT: {
+    section: "Discord",
+    meaning:
+      "Request the privileged Message Content intent, needed to follow replies in a thread without a mention. " +
+      "Set `false` when the intent is not enabled for the application: mentions, DMs, slash commands and buttons still work.",
+    example: "false",
+  },
+  SLACK_BOT_TOKEN: {
+    section: "Slack",
+    meaning:
+      "Bot token (`xoxb-…`) of the Slack app. Slack starts when it is set together with " +
+      "`SLACK_SIGNING_SECRET` (HTTP) or `SLACK_APP_TOKEN` (Socket Mode).",
+    example: "xoxb-…",
+    secret: true,
+  },
+  SLACK_SIGNING_SECRET: {
+    section: "Slack",
+    meaning:
+      "Signing secret for HTTP mode: Slack posts events, `/nemo` and button clicks to `/slack/events` on `PORT`; " +
+      "requests with a bad signature or a stale timestamp get 401.",
+    secret: true,
+  },
+  SLACK_APP_TOKEN: {
+    section: "Slack",
+    meaning:
+      "App-level token (`xapp-…`, scope `connections:write`) for Socket Mode: no public URL needed. Wins over HTTP mode when both are set.",
+    example: "xapp-…",
+    secret: true,
+  },
+  SLACK_API_URL: {
+    section: "Slack",
+    meaning: "Slack Web API base URL, for proxies and tests. Unset: Slack's own.",
+    example: "https://slack-proxy.internal/api/",
+  },
+  SLACK_ALLOWED_CHANNELS: {
+    section: "Slack",
+    meaning:
+      "Comma-separated channel ids the bot works in; empty allows every channel it is in. " +
+      "With a list, direct messages only when it contains `dm`.",
+    example: "C0123456789,dm",
+  },
+  PORT: {
+    section: "HTTP, logs and local state",
+    meaning:
+      "HTTP port of the gateway (`/slack/events`, `/healthz`, `/metrics`). Worker-only processes open no public port.",
+    example: "8080",
+  },
+  LOG_LEVEL: {
+    section: "HTTP, logs and local state",
+    meaning:
+      "pino log level: `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines on stdout " +
+      "(in `DATA_DIR/bot.log` while the console chat owns the terminal).",
+    example: "debug",
+  },
+  DOWNLOAD_HOSTS: {
+    section: "HTTP, logs and local state",
+    meaning:
+      "Comma-separated extra hosts attachments may be downloaded from, besides Discord's and Slack's file hosts (for proxies and tests).",
+    example: "files.example.com",
+  },
+  DATA_DIR: {
+    section: "HTTP, logs and local state",
+    meaning:
+      "Folder for local state: the embedded Redis (`redis/`), the console's log file, the demo's data. Not needed with `REDIS_URL` on a server.",
+    example: "/var/lib/nemo-video-bot",
+  },
+};
