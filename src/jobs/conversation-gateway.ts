@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
+import { failureFields } from "../core/conversation/failure-code.js";
 import type { Attachment, Inbound, InboundHandler } from "../core/conversation/inbound.js";
 import { backendLanguage, type Lang, langFromLocale } from "../core/conversation/language.js";
 import type { Reply } from "../core/conversation/reply.js";
@@ -68,7 +69,7 @@ export class ConversationGateway implements InboundHandler {
           return void (await this.turn(inbound, lang, inbound.text));
       }
     } catch (error) {
-      log.warn({ code: (error as { code?: unknown }).code, err: errorMessage(error) }, "inbound-failed");
+      log.warn({ ...failureFields(error), err: errorMessage(error) }, "inbound-failed");
       await this.post(inbound.ref, errorReply(error, lang));
     }
   }
@@ -162,10 +163,7 @@ export class ConversationGateway implements InboundHandler {
         assertUploadable(attachment, this.maxUploadBytes);
         accepted.push(attachment);
       } catch (error) {
-        this.services.logger.info(
-          { file: attachment.name, code: (error as { code?: unknown }).code },
-          "upload-refused",
-        );
+        this.services.logger.info({ file: attachment.name, ...failureFields(error) }, "upload-refused");
         await this.post(inbound.ref, errorReply(error, lang));
       }
     }

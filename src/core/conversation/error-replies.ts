@@ -1,4 +1,5 @@
 import { ACCEPTED_EXTENSIONS } from "../nemo/upload-rules.js";
+import { failureCode } from "./failure-code.js";
 import type { Lang } from "./language.js";
 import type { ReplyLink } from "./reply.js";
 import { type TextKey, text } from "./texts.js";
@@ -79,12 +80,19 @@ function keyFor(code: string, fields: Fields): TextKey {
 /**
  * The one mapping from any thrown error to what the user reads, in their language. Matches on `code`
  * (also on a `cause` of a wrapping error), so plain objects from a job queue work too. The error's own
- * message is never shown: it may carry internals or secrets. Unknown errors → `internal_error`.
+ * message is never shown: it may carry internals or secrets. Unknown errors → `internal_error`. Every
+ * text ends with the failure's short code ("… (code E-DNS)"), the same code as in the log line.
  *
  * Streams that time out or drop normally go to recovery first; their texts here are for when recovery
  * is impossible.
  */
 export function errorText(error: unknown, lang: Lang): ErrorReply {
+  const reply = friendlyText(error, lang);
+  return { ...reply, text: text(lang, "error_with_code", { message: reply.text, code: failureCode(error) }) };
+}
+
+/** The friendly text alone, without the code. */
+function friendlyText(error: unknown, lang: Lang): ErrorReply {
   const fields = findCoded(error);
   if (!fields) return { text: text(lang, "internal_error") };
   const code = fields.code as string;
