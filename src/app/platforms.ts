@@ -45,7 +45,11 @@ function slackSetup(config: Config): PlatformSetup {
   const platform = "slack";
   const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: app } = config;
   if (bot && app) {
-    return { platform, state: "ready", explanation: "Slack: Socket Mode (SLACK_BOT_TOKEN + SLACK_APP_TOKEN)" };
+    return {
+      platform,
+      state: "ready",
+      explanation: "Slack: Socket Mode (SLACK_BOT_TOKEN + SLACK_APP_TOKEN)",
+    };
   }
   if (bot && secret) {
     return {

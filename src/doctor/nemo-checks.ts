@@ -1,7 +1,7 @@
 import type { Config } from "../config.js";
 import { maskSecret } from "../config.js";
-import { describeFailure } from "../core/network-failure.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import { describeFailure } from "../core/network-failure.js";
 import { isRealNemoVideo, probeBackend } from "./backend-probe.js";
 import type { CheckResult } from "./report.js";
 
