@@ -8,7 +8,7 @@ import { SLACK_BOT_SCOPES } from "../src/adapters/slack/doctor-check.js";
 import { platformSetup } from "../src/app/platforms.js";
 import { loadConfig } from "../src/config.js";
 import { runDoctor } from "../src/doctor/run-doctor.js";
-import { type RunningSimulator, startSimulator } from "../src/simulator/index.js";
+import { startSimulator } from "../src/simulator/index.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 
 const BOT = "xoxb-verdict-secret-bot-token";
@@ -22,7 +22,7 @@ async function doctor(env: NodeJS.ProcessEnv): Promise<{ code: number; output: s
   return { code, output };
 }
 
-let sim: RunningSimulator;
+let sim: Awaited<ReturnType<typeof startSimulator>>;
 let slack: FakeSlackApi;
 beforeAll(async () => {
   sim = await startSimulator();

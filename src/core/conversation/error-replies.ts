@@ -80,19 +80,12 @@ function keyFor(code: string, fields: Fields): TextKey {
 /**
  * The one mapping from any thrown error to what the user reads, in their language. Matches on `code`
  * (also on a `cause` of a wrapping error), so plain objects from a job queue work too. The error's own
- * message is never shown: it may carry internals or secrets. Unknown errors → `internal_error`. Every
- * text ends with the failure's short code ("… (code E-DNS)"), the same code as in the log line.
+ * message is never shown: it may carry internals or secrets. Unknown errors → `internal_error`.
  *
  * Streams that time out or drop normally go to recovery first; their texts here are for when recovery
  * is impossible.
  */
 export function errorText(error: unknown, lang: Lang): ErrorReply {
-  const reply = friendlyText(error, lang);
-  return { ...reply, text: text(lang, "error_with_code", { message: reply.text, code: failureCode(error) }) };
-}
-
-/** The friendly text alone, without the code. */
-function friendlyText(error: unknown, lang: Lang): ErrorReply {
   const fields = findCoded(error);
   if (!fields) return { text: text(lang, "internal_error") };
   const code = fields.code as string;
@@ -118,4 +111,13 @@ function friendlyText(error: unknown, lang: Lang): ErrorReply {
     };
   }
   return { text: text(lang, keyFor(code, fields)) };
+}
+
+/**
+ * {@link errorText} followed by the failure's short code ("… (code E-DNS)"): what chats show, so the
+ * operator finds the same code in the log line of the failure (failure-code.ts) and in the docs.
+ */
+export function errorTextWithCode(error: unknown, lang: Lang): ErrorReply {
+  const reply = errorText(error, lang);
+  return { ...reply, text: text(lang, "error_with_code", { message: reply.text, code: failureCode(error) }) };
 }
