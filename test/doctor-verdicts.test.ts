@@ -59,11 +59,15 @@ describe("doctor verdicts", () => {
   it("only SLACK_BOT_TOKEN: the same explanation as start prints, and a failure (exit 1)", async () => {
     const env = { NEMO_API_URL: sim.url, SLACK_BOT_TOKEN: BOT, SLACK_API_URL: slack.apiUrl };
     const { code, output } = await doctor(env);
-    const explanation = platformSetup(loadConfig(env)).find((setup) => setup.platform === "slack")?.explanation;
+    const explanation = platformSetup(loadConfig(env)).find(
+      (setup) => setup.platform === "slack",
+    )?.explanation;
     expect(explanation).toBe(
       "Slack: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) — set one of them to start Slack",
     );
-    expect(output.split("\n")).toContainEqual(expect.stringMatching(/^✘ slack\s+Slack: SLACK_BOT_TOKEN is set/));
+    expect(output.split("\n")).toContainEqual(
+      expect.stringMatching(/^✘ slack\s+Slack: SLACK_BOT_TOKEN is set/),
+    );
     expect(output).toContain(` ${explanation}\n`);
     // The token itself is still checked; the generic transport line gives way to the explanation.
     expect(output).toMatch(/✔ slack auth\s+team Fake Team/);

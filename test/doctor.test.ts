@@ -51,7 +51,9 @@ describe("doctor", () => {
     await sim.close();
     const { code, output } = await doctor({ NEMO_API_URL: url });
     expect(code).toBe(1);
-    expect(output).toMatch(/✘ reachability\s+cannot reach http:\/\/127\.0\.0\.1:\d+: refused: nothing accepts connections at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(output).toMatch(
+      /✘ reachability\s+cannot reach http:\/\/127\.0\.0\.1:\d+: refused: nothing accepts connections at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
     expect(output).toContain("Verdict: NOT ready");
   });
 
