@@ -1,11 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { type Role, runBot } from "./app/run-bot.js";
-import { runDemo } from "./app/run-demo.js";
+import type { Role } from "./app/run-bot.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { runDoctor } from "./doctor/run-doctor.js";
 import { RedisServerMissingError } from "./redis/embedded-redis.js";
-import { runSimulatorCli } from "./simulator/index.js";
+
+// Each command loads only its own modules (the platform libraries take a second of CPU to load).
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
 
@@ -16,7 +15,9 @@ Commands:
   demo      Simulator + private Redis + console chat, fully offline.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed]
             Run the NemoVideo simulator (offline backend for tests and demos).
-  doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
+  doctor    Check configuration, the backend, the token, credits, Redis and the chat platforms.
+            Exit 0 ready to chat, 1 a check failed, 3 backend ready but no chat platform
+            (docs/troubleshooting-codes.md).
   help      Show this text.
 `;
 
@@ -28,10 +29,10 @@ async function main(argv: string[]): Promise<number> {
     case "start":
       return start(rest);
     case "demo":
-      await runDemo();
+      await (await import("./app/run-demo.js")).runDemo();
       return 0;
     case "doctor":
-      return runDoctor();
+      return (await import("./doctor/run-doctor.js")).runDoctor();
     case "simulator":
       return runSimulator(rest);
     case "help":
@@ -63,6 +64,7 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    const { runBot } = await import("./app/run-bot.js");
     await runBot({ config, role: values.role as Role, forceConsole: values.console === true });
   } catch (error) {
     if (!(error instanceof RedisServerMissingError)) throw error;
@@ -77,7 +79,7 @@ async function runSimulator(args: string[]): Promise<number> {
     ? args
     : ["--port", process.env.PORT ?? "8787", ...args];
   // The listening server keeps the process alive until SIGINT/SIGTERM closes it.
-  await runSimulatorCli(withPort);
+  await (await import("./simulator/index.js")).runSimulatorCli(withPort);
   return 0;
 }
 

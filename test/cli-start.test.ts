@@ -98,7 +98,13 @@ describe("nemo-video-bot start: the first lines", () => {
         (existsSync(join(dataDir, "bot.log")) ? readFileSync(join(dataDir, "bot.log"), "utf8") : "")
           .split("\n")
           .filter(Boolean)
-          .map((line) => JSON.parse(line) as Record<string, unknown>)
+          .flatMap((line) => {
+            try {
+              return [JSON.parse(line) as Record<string, unknown>];
+            } catch {
+              return []; // a line still being written
+            }
+          })
           .find((entry) => entry.msg === "turn-failed");
       await eventually(() => turnFailed() !== undefined, 10_000, "turn-failed in bot.log");
       const failed = turnFailed();

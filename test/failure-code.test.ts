@@ -92,8 +92,8 @@ describe("failure codes", () => {
 
   it("are all listed in docs/troubleshooting-codes.md, and the docs list no others", async () => {
     const docs = await readFile(new URL("../docs/troubleshooting-codes.md", import.meta.url), "utf8");
-    for (const code of FAILURE_CODES) expect(docs, code).toContain(`| \`${code}\` |`);
-    const documented = [...docs.matchAll(/^\| `(E-[A-Z<>a-z-]+)` \|/gm)].map((match) => match[1]);
+    // One table row a code (the tables may be padded by a formatter).
+    const documented = [...docs.matchAll(/^\| `(E-[^`]+)`\s*\|/gm)].map((match) => match[1]);
     expect([...documented].sort()).toEqual([...FAILURE_CODES].sort());
   });
 });

@@ -1,5 +1,3 @@
-import { createDiscordAdapter, createDiscordMessenger } from "../adapters/discord/index.js";
-import { createSlackAdapter, createSlackMessenger, SLACK_EVENTS_PATH } from "../adapters/slack/index.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
@@ -88,10 +86,16 @@ export function configuredPlatforms(config: Config): ChatPlatform[] {
     .map((setup) => setup.platform);
 }
 
+// Each platform's library (discord.js, Bolt) is loaded only when that platform is configured: loading
+// both costs about a second of CPU at start-up.
+const discord = () => import("../adapters/discord/index.js");
+const slack = () => import("../adapters/slack/index.js");
+
 /** The outbound side of every configured platform (REST only: workers deliver too). */
-export function platformMessengers(config: Config, logger: Logger): Messengers {
+export async function platformMessengers(config: Config, logger: Logger): Promise<Messengers> {
   const messengers: Messengers = {};
   if (config.DISCORD_TOKEN) {
+    const { createDiscordMessenger } = await discord();
     messengers.discord = createDiscordMessenger({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
@@ -99,6 +103,7 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
     });
   }
   if (config.SLACK_BOT_TOKEN) {
+    const { createSlackMessenger } = await slack();
     messengers.slack = createSlackMessenger({
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
@@ -109,16 +114,17 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
 }
 
 /** The inbound side of every configured platform; Slack's HTTP mode is mounted on the app's server. */
-export function platformAdapters(
+export async function platformAdapters(
   config: Config,
   handler: InboundHandler,
   logger: Logger,
   http: HttpServer | undefined,
-): ChatAdapter[] {
+): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   for (const platform of configuredPlatforms(config)) {
     const log = logger.child({ platform });
     if (platform === "discord") {
+      const { createDiscordAdapter } = await discord();
       adapters.push(
         createDiscordAdapter({
           token: config.DISCORD_TOKEN!,
@@ -132,6 +138,7 @@ export function platformAdapters(
         }),
       );
     } else {
+      const { createSlackAdapter, SLACK_EVENTS_PATH } = await slack();
       const setup = createSlackAdapter({
         botToken: config.SLACK_BOT_TOKEN!,
         signingSecret: config.SLACK_SIGNING_SECRET,

@@ -37,7 +37,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
-  const messengers: Messengers = platformMessengers(config, logger);
+  const messengers: Messengers = await platformMessengers(config, logger);
   const consoleMessenger = withConsole
     ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
     : undefined;
@@ -62,7 +62,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     },
     "bot-started",
   );
-  const adapters = role !== "worker" ? platformAdapters(config, handler, logger, http) : [];
+  const adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
   if (role !== "worker" && !withConsole && platforms.length === 0) {
     logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
   }

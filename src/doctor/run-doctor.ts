@@ -1,7 +1,5 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { discordDoctorCheck } from "../adapters/discord/index.js";
-import { slackDoctorCheck } from "../adapters/slack/index.js";
 import { type PlatformSetup, platformSetup } from "../app/platforms.js";
 import { ConfigError, loadConfig, nemoClientSettings } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
@@ -53,20 +51,25 @@ export async function runDoctor(
         nemoChecks(config, client),
         redisCheck(config),
         config.DISCORD_TOKEN
-          ? discordDoctorCheck({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL })
+          ? (await import("../adapters/discord/doctor-check.js")).discordDoctorCheck({
+              token: config.DISCORD_TOKEN,
+              apiUrl: config.DISCORD_API_URL,
+            })
           : [setupLine(discordSetup)],
         // A bot token alone is still checked against Slack; its transport line gives way to the setup line.
         config.SLACK_BOT_TOKEN
-          ? slackDoctorCheck({
-              botToken: config.SLACK_BOT_TOKEN,
-              appToken: config.SLACK_APP_TOKEN,
-              signingSecret: config.SLACK_SIGNING_SECRET,
-              apiUrl: config.SLACK_API_URL,
-            }).then((lines) =>
-              slackSetup.state === "ready"
-                ? lines
-                : [setupLine(slackSetup), ...lines.filter((line) => line.name !== "slack transport")],
-            )
+          ? (await import("../adapters/slack/doctor-check.js"))
+              .slackDoctorCheck({
+                botToken: config.SLACK_BOT_TOKEN,
+                appToken: config.SLACK_APP_TOKEN,
+                signingSecret: config.SLACK_SIGNING_SECRET,
+                apiUrl: config.SLACK_API_URL,
+              })
+              .then((lines) =>
+                slackSetup.state === "ready"
+                  ? lines
+                  : [setupLine(slackSetup), ...lines.filter((line) => line.name !== "slack transport")],
+              )
           : [setupLine(slackSetup)],
       ]);
       results = [
