@@ -122,6 +122,17 @@ describe("nemo-video-bot start: the first lines", () => {
 });
 
 describe("startupLines", () => {
+  it("names each started platform with its explanation", () => {
+    const config = loadConfig({ DISCORD_TOKEN: "t", SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" });
+    const lines = startupLines({ config, role: "gateway", adapters: ["discord", "slack"] });
+    expect(lines[2]).toBe(
+      "  platforms: Discord: DISCORD_TOKEN is set; Slack: Socket Mode (SLACK_BOT_TOKEN + SLACK_APP_TOKEN)",
+    );
+    expect(startupLines({ config, role: "worker", adapters: [] })[2]).toBe(
+      "  platforms: none in this process (role worker: workers only)",
+    );
+  });
+
   it("says plainly when nothing is configured and the real NemoVideo is used", () => {
     const lines = startupLines({ config: loadConfig({ DATA_DIR: "/srv/bot" }), role: "all", adapters: [] });
     expect(lines[1]).toBe(

@@ -32,7 +32,12 @@ function platformsLine(facts: StartupFacts): string {
   if (facts.role === "worker") return "none in this process (role worker: workers only)";
   if (facts.adapters.includes("console"))
     return "console chat in this terminal (no chat platform configured)";
-  if (facts.adapters.length > 0) return facts.adapters.join(", ");
+  if (facts.adapters.length > 0) {
+    return platformSetup(facts.config)
+      .filter((setup) => facts.adapters.includes(setup.platform))
+      .map((setup) => setup.explanation)
+      .join("; ");
+  }
   return "NONE — no chat platform configured and stdin is not a terminal: running without adapters";
 }
 
