@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { type Role, runBot } from "./app/run-bot.js";
+import type { Role } from "./app/run-bot.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { runConfigCommand } from "./config-command.js";
-import { runDoctor } from "./doctor/run-doctor.js";
 import { RedisServerMissingError } from "./redis/embedded-redis.js";
+
+// Each command loads only its own modules (the platform libraries take a second of CPU to load).
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
 
@@ -15,7 +15,9 @@ Commands:
   demo      Simulator + private Redis + console chat, fully offline.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed] [--<knob> value]
             Run the NemoVideo simulator (offline backend for tests and demos; --help: knobs).
-  doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
+  doctor    Check configuration, the backend, the token, credits, Redis and the chat platforms.
+            Exit 0 ready to chat, 1 a check failed, 3 backend ready but no chat platform
+            (docs/troubleshooting-codes.md).
   config [--check]
             Write docs/configuration.md and .env.example from the configuration schema
             (--check: exit 1 when the committed files differ).
@@ -36,11 +38,11 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "doctor":
-      return runDoctor();
+      return (await import("./doctor/run-doctor.js")).runDoctor();
     case "simulator":
       return runSimulator(rest);
     case "config":
-      return runConfigCommand(rest);
+      return (await import("./config-command.js")).runConfigCommand(rest);
     case "help":
     case "--help":
     case "-h":
@@ -70,6 +72,7 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   try {
+    const { runBot } = await import("./app/run-bot.js");
     await runBot({ config, role: values.role as Role, forceConsole: values.console === true });
   } catch (error) {
     if (!(error instanceof RedisServerMissingError)) throw error;

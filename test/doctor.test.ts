@@ -18,10 +18,12 @@ describe("doctor", () => {
     const sim = await startSimulator();
     try {
       const { code, output } = await doctor({ NEMO_API_URL: sim.url });
-      expect(code).toBe(0);
       expect(output).toContain("✔ auth");
       expect(output).toMatch(/credits\s+100 available/);
-      expect(output).toContain("Verdict: ready");
+      expect(output).toMatch(/✔ reachability\s+reachable: the project's simulator answered/);
+      // The backend side is ready; without a chat platform the bot is not ready to chat (exit 3).
+      expect(output).toContain("Verdict: backend ready, NOT ready to chat");
+      expect(code).toBe(3);
     } finally {
       await sim.close();
     }
@@ -49,7 +51,9 @@ describe("doctor", () => {
     await sim.close();
     const { code, output } = await doctor({ NEMO_API_URL: url });
     expect(code).toBe(1);
-    expect(output).toContain("✘ reachability");
+    expect(output).toMatch(
+      /✘ reachability\s+cannot reach http:\/\/127\.0\.0\.1:\d+: refused: nothing accepts connections at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
     expect(output).toContain("Verdict: NOT ready");
   });
 

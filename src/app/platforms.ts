@@ -1,5 +1,3 @@
-import { createDiscordAdapter, createDiscordMessenger } from "../adapters/discord/index.js";
-import { createSlackAdapter, createSlackMessenger, SLACK_EVENTS_PATH } from "../adapters/slack/index.js";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
@@ -9,19 +7,95 @@ import type { HttpServer } from "./http-server.js";
 
 export type ChatPlatform = "discord" | "slack";
 
-/** Platforms whose credentials are present (a platform without them is simply not started). */
-export function configuredPlatforms(config: Config): ChatPlatform[] {
-  const platforms: ChatPlatform[] = [];
-  if (config.DISCORD_TOKEN) platforms.push("discord");
-  if (config.SLACK_BOT_TOKEN && (config.SLACK_SIGNING_SECRET || config.SLACK_APP_TOKEN))
-    platforms.push("slack");
-  return platforms;
+/**
+ * How one platform is configured: `ready` (started), `incomplete` (some of its variables are set but
+ * not enough to start it — a mistake to report) or `off` (none set).
+ */
+export interface PlatformSetup {
+  platform: ChatPlatform;
+  state: "ready" | "incomplete" | "off";
+  /** One line for people, the same in `start` and `doctor`: "Slack: SLACK_BOT_TOKEN is set but …". */
+  explanation: string;
 }
 
+function discordSetup(config: Config): PlatformSetup {
+  const platform = "discord";
+  if (config.DISCORD_TOKEN) return { platform, state: "ready", explanation: "Discord: DISCORD_TOKEN is set" };
+  const partial = (
+    [
+      ["DISCORD_GUILD_ID", config.DISCORD_GUILD_ID],
+      ["DISCORD_ALLOWED_GUILDS", config.DISCORD_ALLOWED_GUILDS.length > 0],
+      ["DISCORD_ALLOWED_CHANNELS", config.DISCORD_ALLOWED_CHANNELS.length > 0],
+    ] as const
+  ).filter(([, set]) => set);
+  if (partial.length === 0) {
+    return { platform, state: "off", explanation: "Discord: not configured (DISCORD_TOKEN is not set)" };
+  }
+  const names = partial.map(([name]) => name).join(", ");
+  return {
+    platform,
+    state: "incomplete",
+    explanation: `Discord: ${names} ${partial.length === 1 ? "is" : "are"} set but DISCORD_TOKEN is not — set DISCORD_TOKEN (Developer Portal → Bot → Token) to start Discord`,
+  };
+}
+
+function slackSetup(config: Config): PlatformSetup {
+  const platform = "slack";
+  const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: app } = config;
+  if (bot && app) {
+    return {
+      platform,
+      state: "ready",
+      explanation: "Slack: Socket Mode (SLACK_BOT_TOKEN + SLACK_APP_TOKEN)",
+    };
+  }
+  if (bot && secret) {
+    return {
+      platform,
+      state: "ready",
+      explanation: "Slack: HTTP mode at /slack/events (SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET)",
+    };
+  }
+  if (bot) {
+    return {
+      platform,
+      state: "incomplete",
+      explanation:
+        "Slack: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP mode) nor SLACK_APP_TOKEN (Socket Mode) — set one of them to start Slack",
+    };
+  }
+  if (secret || app) {
+    return {
+      platform,
+      state: "incomplete",
+      explanation: `Slack: ${app ? "SLACK_APP_TOKEN" : "SLACK_SIGNING_SECRET"} is set but SLACK_BOT_TOKEN is not — set SLACK_BOT_TOKEN (xoxb-…) to start Slack`,
+    };
+  }
+  return { platform, state: "off", explanation: "Slack: not configured (SLACK_BOT_TOKEN is not set)" };
+}
+
+/** Each platform's configuration, explained (`start` prints it, `doctor` reports it: one wording). */
+export function platformSetup(config: Config): PlatformSetup[] {
+  return [discordSetup(config), slackSetup(config)];
+}
+
+/** Platforms whose credentials are complete (a platform without them is not started). */
+export function configuredPlatforms(config: Config): ChatPlatform[] {
+  return platformSetup(config)
+    .filter((setup) => setup.state === "ready")
+    .map((setup) => setup.platform);
+}
+
+// Each platform's library (discord.js, Bolt) is loaded only when that platform is configured: loading
+// both costs about a second of CPU at start-up.
+const discord = () => import("../adapters/discord/index.js");
+const slack = () => import("../adapters/slack/index.js");
+
 /** The outbound side of every configured platform (REST only: workers deliver too). */
-export function platformMessengers(config: Config, logger: Logger): Messengers {
+export async function platformMessengers(config: Config, logger: Logger): Promise<Messengers> {
   const messengers: Messengers = {};
   if (config.DISCORD_TOKEN) {
+    const { createDiscordMessenger } = await discord();
     messengers.discord = createDiscordMessenger({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
@@ -30,6 +104,7 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
     });
   }
   if (config.SLACK_BOT_TOKEN) {
+    const { createSlackMessenger } = await slack();
     messengers.slack = createSlackMessenger({
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
@@ -41,16 +116,17 @@ export function platformMessengers(config: Config, logger: Logger): Messengers {
 }
 
 /** The inbound side of every configured platform; Slack's HTTP mode is mounted on the app's server. */
-export function platformAdapters(
+export async function platformAdapters(
   config: Config,
   handler: InboundHandler,
   logger: Logger,
   http: HttpServer | undefined,
-): ChatAdapter[] {
+): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   for (const platform of configuredPlatforms(config)) {
     const log = logger.child({ platform });
     if (platform === "discord") {
+      const { createDiscordAdapter } = await discord();
       adapters.push(
         createDiscordAdapter({
           token: config.DISCORD_TOKEN!,
@@ -64,6 +140,7 @@ export function platformAdapters(
         }),
       );
     } else {
+      const { createSlackAdapter, SLACK_EVENTS_PATH } = await slack();
       const setup = createSlackAdapter({
         botToken: config.SLACK_BOT_TOKEN!,
         signingSecret: config.SLACK_SIGNING_SECRET,

@@ -9,6 +9,7 @@ import { HttpServer } from "./http-server.js";
 import { startObservability } from "./observability.js";
 import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";
 import { Runtime } from "./runtime.js";
+import { announceStartup } from "./startup-banner.js";
 
 export type Role = "all" | "gateway" | "worker";
 
@@ -33,11 +34,10 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const platforms = configuredPlatforms(config);
   const withConsole =
     role !== "worker" && platforms.length === 0 && (options.forceConsole === true || input.isTTY === true);
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    ...(withConsole ? { file: join(config.DATA_DIR, "bot.log") } : {}),
-  });
-  const messengers: Messengers = platformMessengers(config, logger);
+  const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
+  const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
+  void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
+  const messengers: Messengers = await platformMessengers(config, logger);
   const consoleMessenger = withConsole
     ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
     : undefined;
@@ -71,7 +71,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     },
     "bot-started",
   );
-  const adapters = role !== "worker" ? platformAdapters(config, handler, logger, http) : [];
+  const adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
   if (role !== "worker" && !withConsole && platforms.length === 0) {
     logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
   }

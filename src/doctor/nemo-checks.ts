@@ -1,13 +1,18 @@
-import { request } from "undici";
 import type { Config } from "../config.js";
 import { maskSecret } from "../config.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import { describeFailure } from "../core/network-failure.js";
+import { isRealNemoVideo, probeBackend } from "./backend-probe.js";
 import type { CheckResult } from "./report.js";
 
 /** Configuration, backend reachability, the token (obtained when anonymous) and credits. */
 export async function nemoChecks(config: Config, client: NemoClient): Promise<CheckResult[]> {
   const results: CheckResult[] = [
-    { name: "backend URL", status: "ok", detail: config.NEMO_API_URL },
+    {
+      name: "backend URL",
+      status: "ok",
+      detail: `${config.NEMO_API_URL} (${isRealNemoVideo(config.NEMO_API_URL) ? "the real NemoVideo" : "not NemoVideo: a simulator or custom URL"})`,
+    },
     {
       name: "token",
       status: "ok",
@@ -16,9 +21,9 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
         : "anonymous (obtained on demand)",
     },
   ];
-  const reach = await reachable(config.NEMO_API_URL);
-  results.push(reach);
-  if (reach.status === "fail") {
+  const probe = await probeBackend(config.NEMO_API_URL);
+  results.push({ name: "reachability", status: probe.reachable ? "ok" : "fail", detail: probe.detail });
+  if (!probe.reachable) {
     results.push({ name: "auth", status: "skip", detail: "backend unreachable" });
     results.push({ name: "credits", status: "skip", detail: "backend unreachable" });
     return results;
@@ -26,6 +31,12 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
   const ctx = { platform: "console" as const, signal: AbortSignal.timeout(15_000) };
   try {
     await client.tokens.token();
+  } catch (error) {
+    results.push({ name: "auth", status: "fail", detail: `no token: ${describe(error)}` });
+    results.push({ name: "credits", status: "skip", detail: "no token" });
+    return results;
+  }
+  try {
     // An authenticated call is the only proof the token is accepted.
     const credits = await client.credits(ctx);
     results.push({
@@ -41,12 +52,11 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
       detail: `${credits.available} available, ${credits.frozen} reserved, ${credits.total} total`,
     });
   } catch (error) {
-    const authFailed =
-      (error as { code?: unknown }).code === "NEMO_AUTH" || !(error as { code?: unknown }).code;
+    const authFailed = (error as { code?: unknown }).code === "NEMO_AUTH";
     results.push({
       name: "auth",
       status: authFailed ? "fail" : "ok",
-      detail: authFailed ? describe(error) : "token obtained",
+      detail: authFailed ? describe(error) : "token obtained (not yet proven: the credits call failed)",
     });
     results.push({
       name: "credits",
@@ -57,26 +67,7 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
   return results;
 }
 
-async function reachable(url: string): Promise<CheckResult> {
-  const started = Date.now();
-  try {
-    const response = await request(url, { method: "GET", headersTimeout: 5_000, bodyTimeout: 5_000 });
-    await response.body.dump();
-    return {
-      name: "reachability",
-      status: "ok",
-      detail: `HTTP ${response.statusCode} in ${Date.now() - started} ms`,
-    };
-  } catch (error) {
-    return { name: "reachability", status: "fail", detail: `cannot reach ${url}: ${describe(error)}` };
-  }
-}
-
 function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : "";
-    const code = (error as { code?: unknown }).code;
-    return `${typeof code === "string" ? `${code}: ` : ""}${error.message}${cause}`;
-  }
-  return String(error);
+  const code = (error as { code?: unknown }).code;
+  return `${typeof code === "string" ? `${code}: ` : ""}${describeFailure(error)}`;
 }

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { discordDoctorCheck } from "../adapters/discord/index.js";
-import { slackDoctorCheck } from "../adapters/slack/index.js";
+import { type PlatformSetup, platformSetup } from "../app/platforms.js";
 import { ConfigError, describeConcurrency, loadConfig, nemoClientSettings } from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
@@ -11,14 +10,25 @@ import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { type CheckResult, formatReport } from "./report.js";
 
-/** `nemo-video-bot doctor`: prints the report and returns the exit code (0 healthy, 1 not). */
+/**
+ * A platform that is not ready gets one line with the same explanation as `start` prints (a skip when
+ * it is simply off, a failure when it is half-configured).
+ */
+function setupLine(setup: PlatformSetup): CheckResult {
+  return { name: setup.platform, status: setup.state === "off" ? "skip" : "fail", detail: setup.explanation };
+}
+
+/** `nemo-video-bot doctor`: prints the report and returns its exit code ({@link DOCTOR_EXIT}). */
 export async function runDoctor(
   env: NodeJS.ProcessEnv = process.env,
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<number> {
   let results: CheckResult[];
+  let chatPlatforms: string[] = [];
   try {
     const config = loadConfig(env);
+    const [discordSetup, slackSetup] = platformSetup(config) as [PlatformSetup, PlatformSetup];
+    chatPlatforms = [discordSetup, slackSetup].filter((s) => s.state === "ready").map((s) => s.platform);
     // The same client id as the bot where both can see it (Redis), so the doctor does not spend
     // another anonymous token of the few an IP gets per week.
     const redis = config.REDIS_URL
@@ -41,20 +51,26 @@ export async function runDoctor(
         nemoChecks(config, client),
         redisCheck(config),
         config.DISCORD_TOKEN
-          ? discordDoctorCheck({ token: config.DISCORD_TOKEN, apiUrl: config.DISCORD_API_URL })
-          : Promise.resolve([
-              { name: "discord", status: "skip", detail: "DISCORD_TOKEN not set" } as CheckResult,
-            ]),
-        config.SLACK_BOT_TOKEN
-          ? slackDoctorCheck({
-              botToken: config.SLACK_BOT_TOKEN,
-              appToken: config.SLACK_APP_TOKEN,
-              signingSecret: config.SLACK_SIGNING_SECRET,
-              apiUrl: config.SLACK_API_URL,
+          ? (await import("../adapters/discord/doctor-check.js")).discordDoctorCheck({
+              token: config.DISCORD_TOKEN,
+              apiUrl: config.DISCORD_API_URL,
             })
-          : Promise.resolve([
-              { name: "slack", status: "skip", detail: "SLACK_BOT_TOKEN not set" } as CheckResult,
-            ]),
+          : [setupLine(discordSetup)],
+        // A bot token alone is still checked against Slack; its transport line gives way to the setup line.
+        config.SLACK_BOT_TOKEN
+          ? (await import("../adapters/slack/doctor-check.js"))
+              .slackDoctorCheck({
+                botToken: config.SLACK_BOT_TOKEN,
+                appToken: config.SLACK_APP_TOKEN,
+                signingSecret: config.SLACK_SIGNING_SECRET,
+                apiUrl: config.SLACK_API_URL,
+              })
+              .then((lines) =>
+                slackSetup.state === "ready"
+                  ? lines
+                  : [setupLine(slackSetup), ...lines.filter((line) => line.name !== "slack transport")],
+              )
+          : [setupLine(slackSetup)],
       ]);
       results = [
         { name: "configuration", status: "ok", detail: "valid" },
@@ -72,7 +88,7 @@ export async function runDoctor(
     if (!(error instanceof ConfigError)) throw error;
     results = [{ name: "configuration", status: "fail", detail: error.problems.join("; ") }];
   }
-  const report = formatReport(results);
+  const report = formatReport(results, chatPlatforms);
   write(`nemo-video-bot doctor\n\n${report.text}\n`);
-  return report.healthy ? 0 : 1;
+  return report.exitCode;
 }

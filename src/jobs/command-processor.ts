@@ -1,5 +1,6 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
+import { failureFields } from "../core/conversation/failure-code.js";
 import type { Inbound } from "../core/conversation/inbound.js";
 import { backendLanguage, type Lang, langFromLocale } from "../core/conversation/language.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -128,12 +129,7 @@ class Commands {
       }
     } catch (error) {
       this.services.logger.warn(
-        {
-          thread: refKey(ref),
-          event: inbound.id,
-          code: (error as { code?: unknown }).code,
-          err: errorMessage(error),
-        },
+        { thread: refKey(ref), event: inbound.id, ...failureFields(error), err: errorMessage(error) },
         "command-failed",
       );
       await this.post(ref, errorReply(error, lang));

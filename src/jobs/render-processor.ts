@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
+import { failureFields } from "../core/conversation/failure-code.js";
 import { text } from "../core/conversation/texts.js";
 import { newRenderId } from "../core/nemo/client.js";
 import { taskLink } from "../core/nemo/task-link.js";
@@ -107,7 +108,7 @@ export function createRenderProcessor(services: JobServices) {
         log.warn({ code, render: job.data.renderId }, "render-poll-failed-retrying");
         return await pollLater({});
       }
-      log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "render-error");
+      log.warn({ ...failureFields(error), err: String(error) }, "render-error");
       return finish("error", errorReply(error, lang));
     }
   };

@@ -1,4 +1,4 @@
-import { errorText } from "../core/conversation/error-replies.js";
+import { errorTextWithCode } from "../core/conversation/error-replies.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { ActionKind, Reply, ReplyAction } from "../core/conversation/reply.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
@@ -25,9 +25,9 @@ export function buttons(lang: Lang, kinds: readonly ActionKind[], arg?: string):
 /** The actions every finished answer offers. */
 export const ANSWER_ACTIONS: readonly ActionKind[] = ["export", "timeline", "credits"];
 
-/** The user's text for an error, with its link, and a Retry button when sending again can help. */
+/** The user's text for an error and its code, with its link, and a Retry button when sending again can help. */
 export function errorReply(error: unknown, lang: Lang, retryArg?: string): Reply {
-  const described = errorText(error, lang);
+  const described = errorTextWithCode(error, lang);
   return {
     text: described.text,
     tone: "error",

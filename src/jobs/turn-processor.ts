@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
+import { failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
 import { isNemoError } from "../core/nemo/errors.js";
@@ -116,7 +117,7 @@ class Turn {
       }
       // Nothing was sent and the backend could not be reached: wait for it rather than dead-end.
       if (!this.mayHaveBeenSent && isCode(error, "NEMO_UNAVAILABLE")) return await this.waitForBackend();
-      this.log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "turn-failed");
+      this.log.warn({ ...failureFields(error), err: String(error) }, "turn-failed");
       const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
       await this.services.sent.markAnswered(this.job.data.inboundId, {

@@ -1,6 +1,7 @@
 import type { Job } from "bullmq";
 import { DelayedError } from "bullmq";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
+import { failureFields } from "../core/conversation/failure-code.js";
 import type { Lang } from "../core/conversation/language.js";
 import { text } from "../core/conversation/texts.js";
 import type { UploadedFile } from "../core/nemo/types.js";
@@ -101,7 +102,7 @@ export function createUploadProcessor(
         });
       } catch (error) {
         if (error instanceof DelayedError || signal?.aborted) throw error;
-        log.warn({ code: (error as { code?: unknown }).code, err: String(error) }, "upload-failed");
+        log.warn({ ...failureFields(error), err: String(error) }, "upload-failed");
         await progress.finish(errorReply(error, data.lang));
       }
       await marker.markDone(data.inboundId);

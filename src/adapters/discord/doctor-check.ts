@@ -1,6 +1,7 @@
 import { REST } from "@discordjs/rest";
 import { PermissionFlagsBits } from "discord.js";
 import { type APIApplication, type APIUser, ApplicationFlags, Routes } from "discord-api-types/v10";
+import { describeFailure } from "../../core/network-failure.js";
 import type { CheckResult } from "../../doctor/report.js";
 
 /** What the Discord doctor checks need. */
@@ -86,7 +87,7 @@ export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise
 function failure(error: unknown, apiUrl?: string): string {
   const status = (error as { status?: unknown }).status;
   if (status === 401) return "token rejected (401): check DISCORD_TOKEN";
-  const message = error instanceof Error ? error.message : String(error);
+  const message = describeFailure(error);
   if (typeof status === "number") return `Discord answered ${status}: ${message}`;
   return `could not reach the Discord API${apiUrl ? ` at ${apiUrl}` : ""}: ${message}`;
 }

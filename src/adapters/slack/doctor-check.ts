@@ -1,4 +1,5 @@
 import { WebClient } from "@slack/web-api";
+import { describeFailure } from "../../core/network-failure.js";
 import type { CheckResult } from "../../doctor/report.js";
 import { slackApiUrl } from "./web-client.js";
 
@@ -109,9 +110,12 @@ async function appTokenCheck(client: WebClient, token: string): Promise<CheckRes
   }
 }
 
-/** The Slack error code (`invalid_auth`, `not_authed`, …) or the message; never the request. */
+/**
+ * The Slack error code (`invalid_auth`, `not_authed`, …) or the real cause behind the request error
+ * ("DNS: cannot resolve slack.com (ENOTFOUND)", not "fetch failed"); never the request.
+ */
 function describe(error: unknown): string {
   const code = (error as { data?: { error?: unknown } }).data?.error;
   if (typeof code === "string") return code;
-  return error instanceof Error ? error.message : String(error);
+  return describeFailure(error);
 }

@@ -1,4 +1,5 @@
 import { ACCEPTED_EXTENSIONS } from "../nemo/upload-rules.js";
+import { failureCode } from "./failure-code.js";
 import type { Lang } from "./language.js";
 import type { ReplyLink } from "./reply.js";
 import { type TextKey, text } from "./texts.js";
@@ -114,4 +115,13 @@ export function errorText(error: unknown, lang: Lang): ErrorReply {
     };
   }
   return { text: text(lang, keyFor(code, fields)) };
+}
+
+/**
+ * {@link errorText} followed by the failure's short code ("… (code E-DNS)"): what chats show, so the
+ * operator finds the same code in the log line of the failure (failure-code.ts) and in the docs.
+ */
+export function errorTextWithCode(error: unknown, lang: Lang): ErrorReply {
+  const reply = errorText(error, lang);
+  return { ...reply, text: text(lang, "error_with_code", { message: reply.text, code: failureCode(error) }) };
 }

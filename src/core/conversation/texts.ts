@@ -143,6 +143,8 @@ const EN = {
   error_request_failed: "NemoVideo reported an error. Please try again.",
   error_aborted: "The request was interrupted. Please send it again.",
   internal_error: "Something went wrong on my side and this message was not finished. Please send it again.",
+  /** Any error text above plus its short code (failure-code.ts), which the log line and docs also carry. */
+  error_with_code: "{message} (code {code})",
 } as const;
 
 /** The name of one user-facing text. */
@@ -263,6 +265,7 @@ const ZH_CN: Record<TextKey, string> = {
   error_request_failed: "NemoVideo 返回了一个错误。请再试一次。",
   error_aborted: "请求被中断了。请重新发送。",
   internal_error: "我这边出了点问题，这条消息没有处理完。请重新发送。",
+  error_with_code: "{message}（错误代码 {code}）",
 };
 
 /** Every text in every language; for tests and for adapters that need a whole table. */
