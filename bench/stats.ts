@@ -6,20 +6,8 @@ export function percentile(values: readonly number[], q: number): number {
   return sorted[rank - 1] ?? Number.NaN;
 }
 
-export function median(values: readonly number[]): number {
-  return percentile(values, 0.5);
-}
-
 export function fmt(value: number, digits = 0): string {
   return Number.isFinite(value) ? value.toFixed(digits) : "–";
-}
-
-export function mib(bytes: number): string {
-  return fmt(bytes / 1024 / 1024, 1);
-}
-
-export function kib(bytes: number): string {
-  return fmt(bytes / 1024, 0);
 }
 
 /** Renders rows as a fixed-width table: the first column left-aligned, the rest right-aligned. */
@@ -35,25 +23,4 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .join(" │ ");
   const rule = widths.map((width) => "─".repeat(width)).join("─┼─");
   return [line(header), rule, ...rows.map(line)].join("\n");
-}
-
-/** Samples the process's RSS until stopped; `peak` is the highest value seen. */
-export class RssSampler {
-  peak: number;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(intervalMs = 20) {
-    this.peak = process.memoryUsage.rss();
-    this.timer = setInterval(() => this.sample(), intervalMs);
-  }
-
-  sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage.rss());
-  }
-
-  stop(): number {
-    clearInterval(this.timer);
-    this.sample();
-    return this.peak;
-  }
 }
