@@ -63,9 +63,10 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
   NEMO_MAX_CONNECTIONS: {
     section: "NemoVideo backend",
     meaning:
-      "Pooled HTTP connections to the backend per process. Every running message stream holds one for up " +
-      "to 15 minutes, so this caps the concurrent generations of one process; raise it with the turn concurrency.",
-    example: "512",
+      "Pooled HTTP connections to the backend per process. Every running stream, upload and export poll " +
+      "holds one, so it must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + RENDER_CONCURRENCY. " +
+      "Unset: that sum plus 64 (2130 with the defaults).",
+    example: "2130",
   },
   NEMO_MAX_UPLOAD_MB: {
     section: "NemoVideo backend",
@@ -163,7 +164,7 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
   PORT: {
     section: "HTTP, logs and local state",
     meaning:
-      "HTTP port of the gateway (`/slack/events`, `/healthz`, `/metrics`). Worker-only processes open no public port.",
+      "Public HTTP port of the gateway (`/slack/events`, `/healthz`; metrics are on `ADMIN_PORT`). Worker-only processes open no public port.",
     example: "8080",
   },
   LOG_LEVEL: {

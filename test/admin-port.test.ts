@@ -147,7 +147,7 @@ describe("the admin port", () => {
       const api = await fetch(`${base}/queues/api/queues`, { headers: auth });
       expect(api.status).toBe(200);
       const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
-      expect(names.sort()).toEqual(["deliver", "render", "turn", "upload"]);
+      expect(names.sort()).toEqual(["command", "deliver", "render", "turn", "upload"]);
       // Browsers: Basic with the token as password.
       const basic = `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}`;
       expect((await fetch(`${base}/queues/api/queues`, { headers: { authorization: basic } })).status).toBe(

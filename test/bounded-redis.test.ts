@@ -51,7 +51,7 @@ async function keysOf(prefix: string): Promise<KeyInfo[]> {
   return infos;
 }
 
-const QUEUES = ["turn", "upload", "render", "deliver"];
+const QUEUES = ["turn", "upload", "render", "deliver", "command"];
 const QUEUE_STRUCTURE = new Set([
   "meta",
   "id",
@@ -93,6 +93,10 @@ const BOUND: Record<string, number | null> = {
   retried: KEY_TTL_SECONDS.retried,
   "render-cancelled": KEY_TTL_SECONDS.renderCancelled,
   "missing-head": DAY,
+  opened: DAY,
+  partial: DAY,
+  msg: DAY,
+  "backend-wait-told": 30 * 60,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

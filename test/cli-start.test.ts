@@ -90,9 +90,8 @@ describe("nemo-video-bot start: the first lines", () => {
       await cli.seen("stdout", "Commands:");
       cli.child.stdin.write("generate a video of a lighthouse\n");
       await cli.seen("stdout", "(code E-DNS)");
-      expect(cli.out.stdout).toContain(
-        "NemoVideo is temporarily unavailable. Please try again in a few minutes. (code E-DNS)",
-      );
+      // Nothing was sent: the message waits for the backend, and the user is told why, with the code.
+      expect(cli.out.stdout).toMatch(/NemoVideo.*queued.*\(code E-DNS\)/);
       // pino writes the file asynchronously: wait for the line.
       const turnFailed = () =>
         (existsSync(join(dataDir, "bot.log")) ? readFileSync(join(dataDir, "bot.log"), "utf8") : "")
@@ -105,8 +104,8 @@ describe("nemo-video-bot start: the first lines", () => {
               return []; // a line still being written
             }
           })
-          .find((entry) => entry.msg === "turn-failed");
-      await eventually(() => turnFailed() !== undefined, 10_000, "turn-failed in bot.log");
+          .find((entry) => entry.msg === "turn-waiting-for-backend");
+      await eventually(() => turnFailed() !== undefined, 10_000, "turn-waiting-for-backend in bot.log");
       const failed = turnFailed();
       expect(failed).toMatchObject({
         failure: "E-DNS",

@@ -30,7 +30,7 @@ describe("configuration reference (drift check)", () => {
 
   it("reads defaults from the schema itself", () => {
     const byName = new Map(configVariables().map((variable) => [variable.name, variable]));
-    expect(byName.get("NEMO_MAX_CONNECTIONS")?.defaultValue).toBe("256");
+    expect(byName.get("TURN_CONCURRENCY")?.defaultValue).toBe("2000");
     expect(byName.get("DISCORD_MESSAGE_CONTENT")?.defaultValue).toBe("true");
     expect(byName.get("REDIS_URL")?.defaultValue).toBeUndefined();
     expect(byName.get("DOWNLOAD_HOSTS")?.defaultValue).toBeUndefined();

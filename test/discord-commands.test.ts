@@ -174,7 +174,7 @@ describe("Discord slash commands", () => {
     }
     expect(String(outside.callbacks[0]!.data!.content)).toMatch(/only works in a video thread/);
     expect(
-      bot.logs.find("inbound").filter((line) => line.event === forged.id || line.event === outside.id),
+      bot.logs.find("inbound").filter((line) => line.trace === forged.id || line.trace === outside.id),
     ).toEqual([]);
   });
 });

@@ -103,8 +103,8 @@ describe("Discord gateway: resume, replays, intents", () => {
       "mention in thread",
     );
     expect(bot.sentMessages()).not.toContain("this one has no mention");
-    expect(logs.find("inbound").map((line) => line.event)).not.toContain(silent.id);
-    expect(logs.find("inbound").map((line) => line.event)).toContain(mentioned.id);
+    expect(logs.find("inbound").map((line) => line.trace)).not.toContain(silent.id);
+    expect(logs.find("inbound").map((line) => line.trace)).toContain(mentioned.id);
   });
 
   it("says what to do when Discord refuses the Message Content intent, and never logs the token", async () => {

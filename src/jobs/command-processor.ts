@@ -82,7 +82,7 @@ async function tellPrivately(
   error: unknown,
   services: CommandServices,
 ): Promise<void> {
-  services.logger.warn({ event: inbound.id, err: errorMessage(error) }, "thread-open-failed");
+  services.logger.warn({ trace: inbound.id, err: errorMessage(error) }, "thread-open-failed");
   const messenger = messengers[inbound.ref.platform];
   if (!inbound.privateReplyTo || !messenger?.postPrivately) return;
   const lang = langFromLocale(inbound.locale);
@@ -121,7 +121,7 @@ class Commands {
         case "retry":
           return await this.retry(inbound, lang, intent.arg);
         case "export":
-          return await this.export(ref, lang);
+          return await this.export(ref, lang, inbound.id);
         case "upload":
           return await this.uploadRefusals(inbound, lang);
         case "turn":
@@ -129,7 +129,7 @@ class Commands {
       }
     } catch (error) {
       this.services.logger.warn(
-        { thread: refKey(ref), event: inbound.id, ...failureFields(error), err: errorMessage(error) },
+        { thread: refKey(ref), trace: inbound.id, ...failureFields(error), err: errorMessage(error) },
         "command-failed",
       );
       await this.post(ref, errorReply(error, lang));
@@ -175,7 +175,7 @@ class Commands {
     }
   }
 
-  private async export(ref: ConversationRef, lang: Lang): Promise<void> {
+  private async export(ref: ConversationRef, lang: Lang, trace: string): Promise<void> {
     const { redis, keys, queues, sessions } = this.services;
     if (!(await sessions.find(ref)))
       return void (await this.post(ref, { text: text(lang, "export_no_draft") }));
@@ -188,7 +188,7 @@ class Commands {
       const ack = await this.post(ref, { progress: text(lang, "export_starting") });
       await queues.render.add(
         "render",
-        { refKey: key, lang, ackMessageId: ack, submission: 1 },
+        { refKey: key, trace, lang, ackMessageId: ack, submission: 1 },
         {
           jobId,
           attempts: 3,

@@ -65,7 +65,7 @@ export class Intake implements InboundHandler {
   async handle(inbound: Inbound): Promise<void> {
     const intent = routeInbound(inbound);
     this.parts.logger.info(
-      { thread: refKey(inbound.ref), event: inbound.id, intent: intent.kind },
+      { thread: refKey(inbound.ref), trace: inbound.id, intent: intent.kind },
       "inbound",
     );
     if (inbound.newThread || !isLineWork(intent)) return this.command(inbound, intent);
@@ -138,7 +138,7 @@ export class Intake implements InboundHandler {
         JSON.stringify(prompt ?? null),
         String(KEY_TTL_SECONDS.inbound),
       )) === 1;
-    if (!first) logger.info({ event: inboundId, job: jobId }, "inbound-duplicate-ignored");
+    if (!first) logger.info({ trace: inboundId, job: jobId }, "inbound-duplicate-ignored");
     try {
       // BullMQ's generic add() signature cannot be narrowed from T here.
       await (queue as Queue).add(queue.name, data, { ...options, jobId });

@@ -45,6 +45,8 @@ export interface UploadJobData extends ThreadJob {
 
 export interface RenderJobData {
   refKey: string;
+  /** The inbound event that asked for the export: in every log line of it. */
+  trace?: string | undefined;
   lang: Lang;
   ackMessageId?: string | undefined;
   /** The render id being polled; absent before submission. */

@@ -20,7 +20,7 @@ export function createRenderProcessor(services: JobServices) {
     const progress = new ProgressMessage(services.delivery, ref, job.data.ackMessageId, 0);
     const ctx = { platform: ref.platform, signal };
     const lang = job.data.lang;
-    const log = services.logger.child({ thread: job.data.refKey, job: job.id });
+    const log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.trace });
     const finish = async (outcome: string, reply: Parameters<ProgressMessage["finish"]>[0]) => {
       await progress.finish(reply);
       await releaseExport(services, job);

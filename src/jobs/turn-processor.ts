@@ -1,7 +1,7 @@
 import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
-import { failureFields } from "../core/conversation/failure-code.js";
+import { failureCode, failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
 import { isNemoError } from "../core/nemo/errors.js";
@@ -90,7 +90,7 @@ class Turn {
       job.data.ackMessageId,
       services.timings.editThrottleMs,
     );
-    this.log = services.logger.child({ thread: job.data.refKey, job: job.id });
+    this.log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.inboundId });
   }
 
   private get ctx() {
@@ -107,7 +107,7 @@ class Turn {
         return await this.recover(sent);
       }
       // The backend is known to be unreachable: wait without trying (the message keeps its place).
-      if (await this.services.breaker.check()) return await this.waitForBackend();
+      if (await this.services.breaker.check()) return await this.waitForBackend(undefined);
       return await this.send();
     } catch (error) {
       if (this.signal?.aborted) {
@@ -116,7 +116,7 @@ class Turn {
         throw error;
       }
       // Nothing was sent and the backend could not be reached: wait for it rather than dead-end.
-      if (!this.mayHaveBeenSent && isCode(error, "NEMO_UNAVAILABLE")) return await this.waitForBackend();
+      if (!this.mayHaveBeenSent && isCode(error, "NEMO_UNAVAILABLE")) return await this.waitForBackend(error);
       this.log.warn({ ...failureFields(error), err: String(error) }, "turn-failed");
       const retryArg = isRetryable(error) && !this.mayHaveBeenSent ? this.job.data.inboundId : undefined;
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
@@ -286,18 +286,26 @@ class Turn {
    * keeping its place at the head of its thread's line (what comes after it in the thread waits too, in
    * order). The thread is told once; after `backendMaxWaitMs` the message fails with Retry.
    */
-  private async waitForBackend(): Promise<Outcome> {
+  private async waitForBackend(error: unknown): Promise<Outcome> {
     const { data } = this.job;
+    // What the user reads carries the cause's short code (the log line of the wait has it too).
+    const coded = (message: string) =>
+      error === undefined
+        ? message
+        : text(data.lang, "error_with_code", { message, code: failureCode(error) });
+    const failure = error === undefined ? { failure: "E-UNAVAILABLE" } : failureFields(error);
     const { timings, breaker, redis, keys } = this.services;
     const since = data.backendWaitSince ?? Date.now();
     const waited = Date.now() - since;
     breaker.waitsTotal.inc();
     if (waited >= timings.backendMaxWaitMs) {
-      this.log.warn({ waitedMs: waited }, "turn-backend-wait-gave-up");
+      this.log.warn({ waitedMs: waited, ...failure }, "turn-backend-wait-gave-up");
       await this.progress.finish({
-        text: text(data.lang, "backend_unreachable_gave_up", {
-          minutes: Math.max(1, Math.round(waited / 60_000)),
-        }),
+        text: coded(
+          text(data.lang, "backend_unreachable_gave_up", {
+            minutes: Math.max(1, Math.round(waited / 60_000)),
+          }),
+        ),
         tone: "error",
         actions: buttons(data.lang, ["retry"], data.inboundId),
       });
@@ -313,8 +321,8 @@ class Turn {
       "NX",
     );
     if (tell === "OK")
-      await this.progress.finish({ progress: text(data.lang, "backend_unreachable_queued") });
-    this.log.warn({ attempt, delayMs: delay }, "turn-waiting-for-backend");
+      await this.progress.finish({ progress: coded(text(data.lang, "backend_unreachable_queued")) });
+    this.log.warn({ attempt, delayMs: delay, ...failure }, "turn-waiting-for-backend");
     return this.delayJob(delay, { backendWaitSince: since, backendWaitAttempt: attempt + 1 });
   }
 

@@ -46,7 +46,7 @@ export function createUploadProcessor(
       data.ackMessageId,
       services.timings.editThrottleMs,
     );
-    const log = services.logger.child({ thread: data.refKey, job: job.id });
+    const log = services.logger.child({ thread: data.refKey, job: job.id, trace: data.inboundId });
     // Its final message was posted already (the job was retaken after that): nothing is sent or said again.
     if (!(await marker.isDone(data.inboundId))) {
       try {
