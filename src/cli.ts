@@ -2,9 +2,9 @@
 import { parseArgs } from "node:util";
 import { type Role, runBot } from "./app/run-bot.js";
 import { runDemo } from "./app/run-demo.js";
+import { runUntilStopped } from "./app/run-until-stopped.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
 import { runDoctor } from "./doctor/run-doctor.js";
-import { RedisServerMissingError } from "./redis/embedded-redis.js";
 import { runSimulatorCli } from "./simulator/index.js";
 
 const USAGE = `Usage: nemo-video-bot <command> [options]
@@ -13,7 +13,9 @@ Commands:
   start [--role all|gateway|worker]
             Run the bot: adapters whose credentials are configured and/or the workers
             (the console chat when no platform is configured and stdin is a terminal).
-  demo      Simulator + private Redis + console chat, fully offline.
+  demo [--resume]
+            Simulator + private Redis + console chat, fully offline. Starts afresh each
+            time; --resume continues the last demo's projects and queued messages.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed]
             Run the NemoVideo simulator (offline backend for tests and demos).
   doctor    Check configuration, the backend, the token and credits; exit 1 when not ready.
@@ -27,9 +29,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "start":
       return start(rest);
-    case "demo":
-      await runDemo();
-      return 0;
+    case "demo": {
+      const { values } = parseArgs({ args: rest, options: { resume: { type: "boolean" } } });
+      return runUntilStopped((lifecycle) => runDemo({ resume: values.resume === true, lifecycle }));
+    }
     case "doctor":
       return runDoctor();
     case "simulator":
@@ -62,14 +65,9 @@ async function start(args: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  try {
-    await runBot({ config, role: values.role as Role, forceConsole: values.console === true });
-  } catch (error) {
-    if (!(error instanceof RedisServerMissingError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  return 0;
+  return runUntilStopped((lifecycle) =>
+    runBot({ config, role: values.role as Role, forceConsole: values.console === true, lifecycle }),
+  );
 }
 
 async function runSimulator(args: string[]): Promise<number> {

@@ -33,10 +33,9 @@ describe("embedded Redis", () => {
   });
 
   it("says how to get Redis when redis-server is missing", async () => {
-    const error = await startEmbeddedRedis(
-      await mkdtemp(join(tmpdir(), "nemo-embedded-")),
-      "redis-server-that-does-not-exist",
-    ).then(
+    const error = await startEmbeddedRedis(await mkdtemp(join(tmpdir(), "nemo-embedded-")), {
+      command: "redis-server-that-does-not-exist",
+    }).then(
       () => undefined,
       (caught: unknown) => caught,
     );

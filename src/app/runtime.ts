@@ -1,3 +1,4 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { type Config, nemoClientSettings } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -16,6 +17,10 @@ import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings } from "../jobs/timings.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
+import { redisTarget, waitUntilReady } from "../redis/wait-until-ready.js";
+
+/** How long the bot waits for Redis at start before it gives up with a clear error. */
+const REDIS_START_TIMEOUT_MS = 15_000;
 
 export interface RuntimeOptions {
   config: Config;
@@ -26,6 +31,8 @@ export interface RuntimeOptions {
   timings?: Partial<Timings> | undefined;
   /** Extra NemoClient settings (tests shorten the 429 wait). */
   rateLimitWaitMs?: number | undefined;
+  /** Aborts the start (a Ctrl-C while Redis starts or is awaited). */
+  signal?: AbortSignal | undefined;
 }
 
 /** Everything one process of the bot needs, wired from configuration. */
@@ -43,7 +50,9 @@ export class Runtime {
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger } = options;
-    const embedded = config.REDIS_URL ? undefined : await startEmbeddedRedis(config.DATA_DIR);
+    const embedded = config.REDIS_URL
+      ? undefined
+      : await startEmbeddedRedis(config.DATA_DIR, { signal: options.signal });
     if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
     // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
@@ -51,6 +60,13 @@ export class Runtime {
       ? new Redis(config.REDIS_URL, redisOptions)
       : new Redis({ path: embedded!.path, ...redisOptions });
     redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
+    // At start an unreachable Redis is a clear error, not an endless reconnect loop.
+    const target = config.REDIS_URL ? redisTarget(config.REDIS_URL) : embedded!.path;
+    await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, options.signal).catch(async (error) => {
+      redis.disconnect();
+      await embedded?.stop();
+      throw error;
+    });
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
     const timings: Timings = { ...PRODUCTION_TIMINGS, ...options.timings };
     const client = new NemoClient({
@@ -97,7 +113,22 @@ export class Runtime {
     await this.workers?.close();
     await closeQueues(this.services.queues);
     await this.services.client.close();
-    await this.services.redis.quit().catch(() => undefined);
+    // QUIT waits for a Redis that is down forever: bound it, then drop the connection.
+    await Promise.race([
+      this.services.redis.quit().catch(() => undefined),
+      delay(2_000, undefined, { ref: false }),
+    ]);
+    this.services.redis.disconnect();
+    await this.embedded?.stop();
+  }
+
+  /**
+   * The immediate stop (a second Ctrl-C): running jobs are cancelled and left for recovery, the Redis
+   * connection is dropped and the embedded Redis stopped (it flushes its AOF), without waiting for work.
+   */
+  async abort(): Promise<void> {
+    for (const worker of this.workers?.workers ?? []) worker.cancelAllJobs("shutdown");
+    this.services.redis.disconnect();
     await this.embedded?.stop();
   }
 }
