@@ -1,5 +1,3 @@
-import { setTimeout as delay } from "node:timers/promises";
-
 /** Why the process stops: a signal, the console closing, or a start-up that failed. */
 export class StopRequested extends Error {
   constructor(readonly reason: string) {
@@ -13,11 +11,13 @@ export interface ProcessLifecycleOptions {
   notice?: (line: string) => void;
   /** Ends the process; tests replace it. */
   exit?: (code: number) => void;
-  /** How long the immediate stop's own clean-up may take before the process ends anyway. */
-  hardStopLimitMs?: number;
 }
 
-type HardStopStep = () => Promise<void> | void;
+/**
+ * A step of the immediate stop. Synchronous on purpose: it signals (cancel jobs, SIGTERM the embedded
+ * Redis, drop connections) and the process exits in the same tick, so nothing can keep it waiting.
+ */
+type HardStopStep = () => void;
 
 /** Exit codes of an immediate stop, as a shell reports a process ended by that signal. */
 const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
@@ -26,15 +26,14 @@ const SIGNAL_EXIT_CODES: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
  * How this process stops. Installed before anything starts, so a Ctrl-C during start-up is handled too.
  * The first SIGINT/SIGTERM (or `requestStop`) asks for a graceful stop: `signal` aborts, running work
  * gets its grace, bounded by `limitGracefulStop`. A signal while stopping means "now": the hard-stop
- * steps run (cancel jobs, drop connections, stop the embedded Redis, last step first) and the process
- * exits 130 (SIGINT) or 143 (SIGTERM).
+ * steps run (cancel jobs, stop the embedded Redis, drop connections; last added first) and the process
+ * exits 130 (SIGINT) or 143 (SIGTERM) at once.
  */
 export class ProcessLifecycle {
   private readonly controller = new AbortController();
   private readonly hardStops: HardStopStep[] = [];
   private gracefulLimitMs = 30_000;
   private graceTimer: NodeJS.Timeout | undefined;
-  private hardStopping = false;
   private readonly onSignal = (signal: NodeJS.Signals) => this.signalled(signal);
 
   private constructor(private readonly options: ProcessLifecycleOptions) {}
@@ -78,12 +77,12 @@ export class ProcessLifecycle {
     if (this.stopping) return;
     if (announce) {
       this.options.notice?.(
-        `stopping (${reason}): running work gets up to ${Math.round(this.gracefulLimitMs / 1000)} s; ` +
+        `stopping (${reason}): up to ${Math.round(this.gracefulLimitMs / 1000)} s while running work finishes; ` +
           `${reason === "SIGTERM" ? "send SIGTERM" : "press Ctrl-C"} again to stop now`,
       );
     }
     this.controller.abort(new StopRequested(reason));
-    this.graceTimer = setTimeout(() => void this.hardStop(reason), this.gracefulLimitMs);
+    this.graceTimer = setTimeout(() => this.hardStop(reason), this.gracefulLimitMs);
     this.graceTimer.unref();
   }
 
@@ -104,30 +103,19 @@ export class ProcessLifecycle {
   }
 
   private signalled(signal: NodeJS.Signals): void {
-    if (this.hardStopping) {
-      // A third signal while the immediate stop still cleans up: the user insists.
-      this.exit(exitCode(signal));
-      return;
-    }
-    if (!this.stopping) {
-      this.requestStop(signal, true);
-      return;
-    }
-    void this.hardStop(signal);
+    if (this.stopping) this.hardStop(signal);
+    else this.requestStop(signal, true);
   }
 
-  private async hardStop(reason: string): Promise<void> {
-    if (this.hardStopping) return;
-    this.hardStopping = true;
+  private hardStop(reason: string): void {
     this.options.notice?.("stopping now: running work is left for recovery at the next start");
-    const steps = [...this.hardStops].reverse();
-    const run = async () => {
-      for (const step of steps)
-        await Promise.resolve()
-          .then(step)
-          .catch(() => undefined);
-    };
-    await Promise.race([run(), delay(this.options.hardStopLimitMs ?? 5_000)]);
+    for (const step of [...this.hardStops].reverse()) {
+      try {
+        step();
+      } catch {
+        // The process ends anyway.
+      }
+    }
     this.exit(exitCode(reason));
   }
 

@@ -57,10 +57,9 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   let http: HttpServer | undefined;
   let adapters: ChatAdapter[] = [];
   let consoleAdapter: ReturnType<typeof createConsoleAdapter> | undefined;
-  const removeHardStop = lifecycle.onHardStop(async () => {
+  const removeHardStop = lifecycle.onHardStop(() => {
     logger.warn("bot-stopping-now");
-    consoleAdapter?.stop();
-    await runtime?.abort();
+    runtime?.abort();
   });
   // In the reverse order of the start: nothing takes new work, running work gets its grace, Redis last.
   const stop = async (reason: string) => {

@@ -111,24 +111,30 @@ export class Runtime {
   /** Stops workers (with their grace period), queues, the client and Redis, in that order. */
   async close(): Promise<void> {
     await this.workers?.close();
+    // A worker still running after its grace must keep a live connection: BullMQ retries a command
+    // that fails on a closed connection at once, forever, and that loop starves the whole process.
+    const workersRunning = this.workers?.workers.some((worker) => worker.isRunning()) ?? false;
     await closeQueues(this.services.queues);
     await this.services.client.close();
-    // QUIT waits for a Redis that is down forever: bound it, then drop the connection.
-    await Promise.race([
-      this.services.redis.quit().catch(() => undefined),
-      delay(2_000, undefined, { ref: false }),
-    ]);
-    this.services.redis.disconnect();
+    if (!workersRunning) {
+      // QUIT waits for a Redis that is down forever: bound it, then drop the connection.
+      await Promise.race([
+        this.services.redis.quit().catch(() => undefined),
+        delay(2_000, undefined, { ref: false }),
+      ]);
+      this.services.redis.disconnect();
+    }
     await this.embedded?.stop();
   }
 
   /**
-   * The immediate stop (a second Ctrl-C): running jobs are cancelled and left for recovery, the Redis
-   * connection is dropped and the embedded Redis stopped (it flushes its AOF), without waiting for work.
+   * The immediate stop (a second Ctrl-C), synchronous because the process exits right after: running
+   * jobs are cancelled and left for recovery, the embedded Redis is told to stop (SIGTERM: it flushes
+   * its AOF and exits on its own) and the Redis connection is dropped.
    */
-  async abort(): Promise<void> {
+  abort(): void {
     for (const worker of this.workers?.workers ?? []) worker.cancelAllJobs("shutdown");
+    this.embedded?.terminate();
     this.services.redis.disconnect();
-    await this.embedded?.stop();
   }
 }
