@@ -103,6 +103,11 @@ export class Runtime {
           ? { slack: `Bearer ${this.config.SLACK_BOT_TOKEN}` }
           : {},
         allowLocalFiles: true,
+        timeouts: {
+          headersMs: this.config.DOWNLOAD_HEADERS_TIMEOUT_MS,
+          idleMs: this.config.DOWNLOAD_IDLE_TIMEOUT_MS,
+          totalMs: this.config.DOWNLOAD_TIMEOUT_MS,
+        },
       },
     });
     return this.workers;

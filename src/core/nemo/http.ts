@@ -3,7 +3,13 @@ import { setTimeout as delay } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Dispatcher } from "undici";
 import type { Logger } from "../logger.js";
-import { NemoAbortedError, NemoAuthError, NemoRateLimitedError, NemoUnavailableError } from "./errors.js";
+import {
+  isNemoError,
+  NemoAbortedError,
+  NemoAuthError,
+  NemoRateLimitedError,
+  NemoUnavailableError,
+} from "./errors.js";
 import type { TokenProvider } from "./token-provider.js";
 import type { Platform } from "./types.js";
 
@@ -181,6 +187,8 @@ export class NemoHttp {
 /** Maps a failure to reach or read from the backend onto the typed hierarchy. */
 export function toTransportError(error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return new NemoAbortedError("request aborted", { cause: error });
+  // A streamed request body that failed on its own (an attachment too large, its download failed).
+  if (error instanceof Error && isNemoError(error)) return error;
   const code = errorCode(error);
   const reached = !(code && CONNECT_ERRORS.has(code));
   const message = error instanceof Error ? error.message : String(error);
