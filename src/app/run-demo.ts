@@ -32,6 +32,7 @@ export async function runDemo({ resume, lifecycle }: DemoOptions): Promise<void>
     NEMO_API_URL: sim.url,
     NEMO_WEB_URL: base.NEMO_WEB_URL,
     DATA_DIR: dataDir,
+    PORT: String(base.PORT),
     LOG_LEVEL: base.LOG_LEVEL,
   });
   process.stdout.write(
