@@ -1,15 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
-import { Agent } from "undici";
+import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Attachment } from "../src/core/conversation/inbound.js";
 import { type AttachmentSourceOptions, attachmentRead } from "../src/jobs/attachment-source.js";
+import { TEST_TLS, trustingDispatcher } from "./fakes/tls/test-tls.js";
 
 /** What the fake file host received, and whether it could send its whole answer. */
 interface Received {
@@ -26,7 +22,6 @@ const routes = new Map<string, Route>();
 let httpBase: string;
 let httpsBase: string;
 let trustingAgent: Agent;
-let certDir: string;
 const servers: { close(callback: () => void): void; closeAllConnections(): void }[] = [];
 
 function handler(req: IncomingMessage, res: ServerResponse): void {
@@ -81,29 +76,9 @@ async function readAll(
 const lastFor = (path: string) => received.filter((entry) => entry.path === path).at(-1);
 
 beforeAll(async () => {
-  certDir = await mkdtemp(join(tmpdir(), "nemo-cert-"));
-  await promisify(execFile)("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    join(certDir, "key.pem"),
-    "-out",
-    join(certDir, "cert.pem"),
-    "-days",
-    "1",
-    "-subj",
-    "/CN=127.0.0.1",
-    "-addext",
-    "subjectAltName=IP:127.0.0.1",
-  ]);
-  const cert = await readFile(join(certDir, "cert.pem"));
-  const key = await readFile(join(certDir, "key.pem"));
-  trustingAgent = new Agent({ connect: { ca: cert } });
+  trustingAgent = trustingDispatcher();
   const plain = createHttpServer(handler);
-  const secure = createHttpsServer({ cert, key }, handler);
+  const secure = createHttpsServer(TEST_TLS, handler);
   servers.push(plain, secure);
   await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
   await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
@@ -152,7 +127,6 @@ afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
   await trustingAgent.close();
-  await rm(certDir, { recursive: true, force: true });
 });
 
 describe("attachment downloads", () => {

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
+import type { Dispatcher } from "undici";
 import { type Config, nemoClientSettings } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
@@ -33,6 +34,8 @@ export interface RuntimeOptions {
   rateLimitWaitMs?: number | undefined;
   /** Aborts the start (a Ctrl-C while Redis starts or is awaited). */
   signal?: AbortSignal | undefined;
+  /** The connection pool for attachment downloads (tests pass one that trusts their TLS certificate). */
+  downloadDispatcher?: Dispatcher | undefined;
 }
 
 /** Everything one process of the bot needs, wired from configuration. */
@@ -44,6 +47,7 @@ export class Runtime {
     readonly services: JobServices,
     private readonly config: Config,
     private readonly embedded: EmbeddedRedis | undefined,
+    private readonly downloadDispatcher?: Dispatcher | undefined,
   ) {
     this.gateway = new ConversationGateway(services, config.NEMO_MAX_UPLOAD_MB * 1024 * 1024);
   }
@@ -90,7 +94,7 @@ export class Runtime {
       timings,
       logger,
     };
-    return new Runtime(services, config, embedded);
+    return new Runtime(services, config, embedded, options.downloadDispatcher);
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
@@ -108,6 +112,7 @@ export class Runtime {
           idleMs: this.config.DOWNLOAD_IDLE_TIMEOUT_MS,
           totalMs: this.config.DOWNLOAD_TIMEOUT_MS,
         },
+        ...(this.downloadDispatcher ? { dispatcher: this.downloadDispatcher } : {}),
       },
     });
     return this.workers;
