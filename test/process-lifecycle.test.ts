@@ -115,6 +115,20 @@ describe.skipIf(process.platform !== "linux")("process lifecycle (the real CLI)"
     expect(bot.stderr).not.toContain("secret");
   }, 60_000);
 
+  it("a Ctrl-C during start-up (waiting for Redis) stops cleanly at once", async () => {
+    const port = await freePort();
+    const bot = cli(["start", "--role", "worker"], {
+      DATA_DIR: await tempDir(),
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
+    // Still starting: the first connection attempt failed, the start waits for Redis.
+    await bot.waitFor("redis-error");
+    bot.signal("SIGINT");
+    const exit = await bot.exited;
+    expect(exit.code).toBe(0);
+    expect(bot.stderr).not.toContain("cannot reach Redis");
+  }, 60_000);
+
   it("a SIGKILLed bot does not leave its embedded Redis running", async () => {
     const dataDir = await tempDir();
     const bot = cli(["start", "--role", "worker"], { DATA_DIR: dataDir });
