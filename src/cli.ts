@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import type { Role } from "./app/run-bot.js";
+import { runUntilStopped } from "./app/run-until-stopped.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
-import { RedisServerMissingError } from "./redis/embedded-redis.js";
 
 // Each command loads only its own modules (the platform libraries take a second of CPU to load).
 
@@ -12,7 +12,9 @@ Commands:
   start [--role all|gateway|worker]
             Run the bot: adapters whose credentials are configured and/or the workers
             (the console chat when no platform is configured and stdin is a terminal).
-  demo      Simulator + private Redis + console chat, fully offline.
+  demo [--resume]
+            Simulator + private Redis + console chat, fully offline. Starts afresh each
+            time; --resume continues the last demo's projects and queued messages.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed] [--<knob> value]
             Run the NemoVideo simulator (offline backend for tests and demos; --help: knobs).
   doctor    Check configuration, the backend, the token, credits, Redis and the chat platforms.
@@ -32,10 +34,10 @@ async function main(argv: string[]): Promise<number> {
     case "start":
       return start(rest);
     case "demo": {
+      const { values } = parseArgs({ args: rest, options: { resume: { type: "boolean" } } });
       const demo = await loadSimulatorPart(() => import("./app/run-demo.js"));
       if (!demo) return 1;
-      await demo.runDemo();
-      return 0;
+      return runUntilStopped((lifecycle) => demo.runDemo({ resume: values.resume === true, lifecycle }));
     }
     case "doctor":
       return (await import("./doctor/run-doctor.js")).runDoctor();
@@ -71,15 +73,10 @@ async function start(args: string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  try {
-    const { runBot } = await import("./app/run-bot.js");
-    await runBot({ config, role: values.role as Role, forceConsole: values.console === true });
-  } catch (error) {
-    if (!(error instanceof RedisServerMissingError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    return 1;
-  }
-  return 0;
+  const { runBot } = await import("./app/run-bot.js");
+  return runUntilStopped((lifecycle) =>
+    runBot({ config, role: values.role as Role, forceConsole: values.console === true, lifecycle }),
+  );
 }
 
 async function runSimulator(args: string[]): Promise<number> {

@@ -288,4 +288,20 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
     example: "a-long-random-string",
     secret: true,
   },
+  DOWNLOAD_HEADERS_TIMEOUT_MS: {
+    section: "Workers, timings and limits",
+    meaning: "An attachment download fails when the file host sends no response headers within this long.",
+    example: "30000",
+  },
+  DOWNLOAD_IDLE_TIMEOUT_MS: {
+    section: "Workers, timings and limits",
+    meaning: "An attachment download fails after this long without a byte.",
+    example: "60000",
+  },
+  DOWNLOAD_TIMEOUT_MS: {
+    section: "Workers, timings and limits",
+    meaning:
+      "Longest a whole attachment download may take (it also stops past NEMO_MAX_UPLOAD_MB, whatever size was declared).",
+    example: "1800000",
+  },
 };

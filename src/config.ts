@@ -90,6 +90,15 @@ const schema = z.object({
   ADMIN_TOKEN: optionalText,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DOWNLOAD_HOSTS: list,
+  /** Attachment downloads: connect + response headers, longest pause between bytes, whole download (ms). */
+  DOWNLOAD_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+  DOWNLOAD_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  DOWNLOAD_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(24 * 3_600_000)
+    .default(30 * 60_000),
   DATA_DIR: z.string().trim().default(".data"),
 });
 

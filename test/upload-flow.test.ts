@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { text } from "../src/core/conversation/texts.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -19,6 +20,13 @@ beforeAll(async () => {
       path: req.url ?? "",
       ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
     });
+    if (req.url?.startsWith("/big/")) {
+      // 2 MB in chunks and without a Content-Length: only the streamed count can catch it.
+      res.writeHead(200, { "content-type": "video/mp4" });
+      for (let i = 0; i < 32; i++) res.write(Buffer.alloc(64 * 1024, 1));
+      res.end();
+      return;
+    }
     res.writeHead(200, { "content-type": "video/mp4" });
     res.end(Buffer.alloc(64 * 1024, 1));
   });
@@ -56,7 +64,7 @@ describe("uploads", () => {
     expect(uploads(bot)[0]!.headers["content-type"]).toMatch(/^multipart\/form-data/);
   });
 
-  it("streams a platform file with the bot token from an allowed host, then runs the caption as a message", async () => {
+  it("streams a file from an http host in DOWNLOAD_HOSTS without the bot token, then runs the caption", async () => {
     bot = await startBot(redis.url, {
       platform: "slack",
       env: { DOWNLOAD_HOSTS: "127.0.0.1", SLACK_BOT_TOKEN: "xoxb-test-secret" },
@@ -68,8 +76,8 @@ describe("uploads", () => {
           name: "take2.mov",
           size: 65_536,
           contentType: "video/quicktime",
-          url: `${filesUrl}/private/take2.mov`,
-          auth: "bot-token",
+          url: `${filesUrl}/public/take2.mov`,
+          auth: "none",
         },
       ],
       "use this as the intro",
@@ -78,11 +86,52 @@ describe("uploads", () => {
       bot!.messenger.transcript(bot!.ref("s")).includes('"use this as the intro"'),
     );
     expect(bot.messenger.transcript(bot.ref("s"))).toContain("Added take2.mov");
-    expect(downloads.at(-1)).toEqual({
-      path: "/private/take2.mov",
-      authorization: "Bearer xoxb-test-secret",
+    // What the file host received: the request, and no Authorization header with it.
+    expect(downloads.at(-1)).toEqual({ path: "/public/take2.mov" });
+  });
+
+  it("never sends the bot token over http, not even to a host in DOWNLOAD_HOSTS: refused, nothing fetched", async () => {
+    bot = await startBot(redis.url, {
+      platform: "slack",
+      env: { DOWNLOAD_HOSTS: "127.0.0.1", SLACK_BOT_TOKEN: "xoxb-test-secret" },
     });
-    expect(bot.messenger.transcript(bot.ref("s"))).not.toContain("xoxb");
+    const before = downloads.length;
+    await bot.attach("t", [
+      {
+        name: "take3.mov",
+        size: 65_536,
+        contentType: "video/quicktime",
+        url: `${filesUrl}/private/take3.mov`,
+        auth: "bot-token",
+      },
+    ]);
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("t")).some((reply) => reply.tone === "error"),
+    );
+    const transcript = bot.messenger.transcript(bot.ref("t"));
+    expect(transcript).toContain(text("en", "error_download_refused"));
+    expect(transcript).not.toMatch(/try again/i);
+    expect(transcript).not.toContain("xoxb");
+    expect(downloads.length).toBe(before);
+    expect(uploads(bot)).toHaveLength(0);
+  });
+
+  it("stops a download that goes past NEMO_MAX_UPLOAD_MB when no size was declared", async () => {
+    bot = await startBot(redis.url, { env: { DOWNLOAD_HOSTS: "127.0.0.1", NEMO_MAX_UPLOAD_MB: "1" } });
+    await bot.attach("b", [
+      {
+        name: "big.mp4",
+        contentType: "video/mp4",
+        url: `${filesUrl}/big/big.mp4`,
+        auth: "none",
+      },
+    ]);
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.thread(bot!.ref("b")).some((reply) => reply.tone === "error"),
+    );
+    const transcript = bot.messenger.transcript(bot.ref("b"));
+    expect(transcript).toContain(text("en", "error_file_too_large_limit", { maxMb: 1 }));
+    expect(transcript).not.toContain("Added");
   });
 
   it("refuses unsupported and oversized files before any backend call", async () => {
@@ -115,5 +164,9 @@ describe("uploads", () => {
     );
     expect(downloads.length).toBe(before);
     expect(uploads(bot)).toHaveLength(0);
+    // It can never work, so the user is told why instead of being asked to try again.
+    const transcript = bot.messenger.transcript(bot.ref("h"));
+    expect(transcript).toContain(text("en", "error_download_refused"));
+    expect(transcript).not.toMatch(/try again/i);
   });
 });

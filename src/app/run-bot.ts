@@ -2,20 +2,29 @@ import { join } from "node:path";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { ConsoleMessenger } from "../adapters/console/console-messenger.js";
 import type { Config } from "../config.js";
+import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger } from "../core/logger.js";
 import type { Timings } from "../jobs/timings.js";
 import { HttpServer } from "./http-server.js";
-import { startObservability } from "./observability.js";
+import { type Observability, startObservability } from "./observability.js";
 import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";
+import type { ProcessLifecycle } from "./process-lifecycle.js";
 import { Runtime } from "./runtime.js";
 import { announceStartup } from "./startup-banner.js";
+import { StartupError } from "./startup-failure.js";
+import { observeWorkers } from "./worker-metrics.js";
 
 export type Role = "all" | "gateway" | "worker";
+
+/** What a graceful stop may take beyond the workers' grace (queues, connections, the embedded Redis). */
+const STOP_MARGIN_MS = 10_000;
 
 export interface RunBotOptions {
   config: Config;
   role: Role;
+  /** Signals and stop requests of this process; installed before anything starts. */
+  lifecycle: ProcessLifecycle;
   /** Run the console chat even when stdin is not a terminal (the demo, scripted sessions). */
   forceConsole?: boolean;
   timings?: Partial<Timings>;
@@ -25,10 +34,12 @@ export interface RunBotOptions {
 
 /**
  * Runs one process of the bot: the adapters whose credentials are configured (gateway), the workers,
- * or both; the console chat when no platform is configured and stdin is a terminal. Resolves on stop.
+ * or both; the console chat when no platform is configured and stdin is a terminal. Resolves once
+ * stopped (a stop asked for during start-up included); rejects when start-up fails, after stopping
+ * whatever had started.
  */
 export async function runBot(options: RunBotOptions): Promise<void> {
-  const { config, role } = options;
+  const { config, role, lifecycle } = options;
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const platforms = configuredPlatforms(config);
@@ -43,69 +54,93 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     : undefined;
   if (consoleMessenger) messengers.console = consoleMessenger;
 
-  const runtime = await Runtime.create({ config, logger, messengers, timings: options.timings });
-  const workers = role !== "gateway" ? runtime.startWorkers().workers : [];
-  // Every role has the admin port (metrics, health, queue board); a taken port stops the start.
-  const observability = await startObservability({
-    config,
-    services: runtime.services,
-    workers,
-    logger,
-  }).catch(async (error: unknown) => {
-    await runtime.close();
-    throw error;
+  let runtime: Runtime | undefined;
+  let http: HttpServer | undefined;
+  let observability: Observability | undefined;
+  let adapters: ChatAdapter[] = [];
+  let consoleAdapter: ReturnType<typeof createConsoleAdapter> | undefined;
+  const removeHardStop = lifecycle.onHardStop(() => {
+    logger.warn("bot-stopping-now");
+    runtime?.abort();
   });
-  const handler = observability.metrics.counting(runtime.intake);
-  // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
-  const http = role !== "worker" ? new HttpServer(observability.health, logger) : undefined;
-  if (http) {
-    const port = await http.listen(config.PORT);
-    logger.info({ port }, "http-listening");
-  }
-  logger.info(
-    {
-      role,
-      adapters: withConsole ? ["console"] : platforms,
-      workers: role !== "gateway",
-      redis: config.REDIS_URL ? "external" : "embedded",
-    },
-    "bot-started",
-  );
-  const adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
-  if (role !== "worker" && !withConsole && platforms.length === 0) {
-    logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
+  // In the reverse order of the start: nothing takes new work, running work gets its grace, Redis last.
+  const stop = async (reason: string) => {
+    lifecycle.requestStop(reason);
+    logger.info({ reason }, "bot-stopping");
+    consoleAdapter?.stop();
+    await Promise.all(adapters.map((chat) => chat.stop().catch(() => undefined)));
+    await http?.close();
+    await observability?.close();
+    await runtime?.close();
+    logger.info("bot-stopped");
+  };
+
+  try {
+    runtime = await Runtime.create({
+      config,
+      logger,
+      messengers,
+      timings: options.timings,
+      signal: lifecycle.signal,
+    });
+    lifecycle.limitGracefulStop(runtime.services.timings.shutdownGraceMs + STOP_MARGIN_MS);
+    lifecycle.signal.throwIfAborted();
+    // Every role has the admin port (metrics, health, queue board). It and the public port listen
+    // before the workers take jobs, so a busy port stops the start before any job is touched.
+    observability = await startObservability({ config, services: runtime.services, workers: [], logger });
+    const handler = observability.metrics.counting(runtime.intake);
+    // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
+    if (role !== "worker") {
+      http = new HttpServer(observability.health, logger);
+      logger.info({ port: await http.listen(config.PORT) }, "http-listening");
+    }
+    if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
+    adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
+    if (role !== "worker" && !withConsole && platforms.length === 0) {
+      logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
+    }
+    await Promise.race([
+      Promise.all(
+        adapters.map((chat) =>
+          chat.start().catch((error: unknown) => {
+            throw new StartupError(`${chat.platform} could not connect: ${String(firstLine(error))}`, {
+              cause: error,
+            });
+          }),
+        ),
+      ),
+      lifecycle.stopRequested().then(() => lifecycle.signal.throwIfAborted()),
+    ]);
+    logger.info(
+      {
+        role,
+        adapters: withConsole ? ["console"] : platforms,
+        workers: role !== "gateway",
+        redis: config.REDIS_URL ? "external" : "embedded",
+      },
+      "bot-started",
+    );
+    consoleAdapter = consoleMessenger
+      ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
+      : undefined;
+  } catch (error) {
+    const stoppedDuringStart = lifecycle.stopping;
+    if (!stoppedDuringStart) logger.error({ err: String(error) }, "start-failed");
+    await stop(stoppedDuringStart ? "stopped-during-start" : "start-failed");
+    removeHardStop();
+    if (stoppedDuringStart) return;
+    throw error;
   }
 
-  let adapter: ReturnType<typeof createConsoleAdapter> | undefined;
-  let stopping: Promise<void> | undefined;
-  const stop = (reason: string) => {
-    stopping ??= (async () => {
-      logger.info({ reason }, "bot-stopping");
-      adapter?.stop();
-      await Promise.all(adapters.map((chat) => chat.stop().catch(() => undefined)));
-      await http?.close();
-      await observability.close();
-      await runtime.close();
-      logger.info("bot-stopped");
-    })();
-    return stopping;
-  };
-  try {
-    await Promise.all(adapters.map((chat) => chat.start()));
-  } catch (error) {
-    logger.error({ err: String(error) }, "adapter-start-failed");
-    await stop("adapter-start-failed");
-    throw error;
-  }
-  adapter = consoleMessenger
-    ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
-    : undefined;
-  const signals = new Promise<string>((resolve) => {
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-    process.once("SIGINT", () => resolve("SIGINT"));
-  });
-  const reason = adapter
-    ? await Promise.race([adapter.start().then(() => "console-closed"), signals])
-    : await signals;
+  const reason = await (consoleAdapter
+    ? Promise.race([consoleAdapter.start().then(() => "console-closed"), lifecycle.stopRequested()])
+    : lifecycle.stopRequested());
+  // On a terminal the first Ctrl-C reaches the console (readline), not the process: announce it here.
+  lifecycle.requestStop(reason, true);
   await stop(reason);
+  removeHardStop();
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
 }

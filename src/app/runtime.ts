@@ -1,4 +1,6 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
+import type { Dispatcher } from "undici";
 import { type Config, nemoClientSettings, workerConcurrency } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
@@ -19,6 +21,10 @@ import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
+import { redisTarget, waitUntilReady } from "../redis/wait-until-ready.js";
+
+/** How long the bot waits for Redis at start before it gives up with a clear error. */
+const REDIS_START_TIMEOUT_MS = 15_000;
 
 const INTAKE_COMMAND_TIMEOUT_MS = 2_000;
 
@@ -31,6 +37,10 @@ export interface RuntimeOptions {
   timings?: Partial<Timings> | undefined;
   /** Extra NemoClient settings (tests shorten the 429 wait). */
   rateLimitWaitMs?: number | undefined;
+  /** Aborts the start (a Ctrl-C while Redis starts or is awaited). */
+  signal?: AbortSignal | undefined;
+  /** The connection pool for attachment downloads (tests pass one that trusts their TLS certificate). */
+  downloadDispatcher?: Dispatcher | undefined;
 }
 
 /** Everything one process of the bot needs, wired from configuration. */
@@ -45,6 +55,7 @@ export class Runtime {
     private readonly messengers: Messengers,
     private readonly intakeQueues: Queues,
     private readonly embedded: EmbeddedRedis | undefined,
+    private readonly downloadDispatcher?: Dispatcher | undefined,
   ) {
     this.intake = new Intake({
       redis: intakeQueues.turn.opts.connection as Redis,
@@ -58,7 +69,9 @@ export class Runtime {
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger } = options;
-    const embedded = config.REDIS_URL ? undefined : await startEmbeddedRedis(config.DATA_DIR);
+    const embedded = config.REDIS_URL
+      ? undefined
+      : await startEmbeddedRedis(config.DATA_DIR, { signal: options.signal });
     if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
     // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
@@ -68,6 +81,13 @@ export class Runtime {
         : new Redis({ path: embedded!.path, ...options });
     const redis = connect(redisOptions);
     redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
+    // At start an unreachable Redis is a clear error, not an endless reconnect loop.
+    const target = config.REDIS_URL ? redisTarget(config.REDIS_URL) : embedded!.path;
+    await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, options.signal).catch(async (error) => {
+      redis.disconnect();
+      await embedded?.stop();
+      throw error;
+    });
     // The inbound path waits a bounded time instead: an event that cannot be queued within Slack's
     // 3-second window is refused, and the platform sends it again, rather than hanging past it.
     const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
@@ -113,7 +133,14 @@ export class Runtime {
       partials: new PartialAnswers(redis, keys),
       maxAnswerChars: config.MAX_ANSWER_CHARS,
     };
-    return new Runtime(services, config, options.messengers, createQueues(intakeRedis, keys), embedded);
+    return new Runtime(
+      services,
+      config,
+      options.messengers,
+      createQueues(intakeRedis, keys),
+      embedded,
+      options.downloadDispatcher,
+    );
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
@@ -128,6 +155,12 @@ export class Runtime {
           ? { slack: `Bearer ${this.config.SLACK_BOT_TOKEN}` }
           : {},
         allowLocalFiles: true,
+        timeouts: {
+          headersMs: this.config.DOWNLOAD_HEADERS_TIMEOUT_MS,
+          idleMs: this.config.DOWNLOAD_IDLE_TIMEOUT_MS,
+          totalMs: this.config.DOWNLOAD_TIMEOUT_MS,
+        },
+        ...(this.downloadDispatcher ? { dispatcher: this.downloadDispatcher } : {}),
       },
     });
     return this.workers;
@@ -136,11 +169,38 @@ export class Runtime {
   /** Stops workers (with their grace period), queues, the client and Redis, in that order. */
   async close(): Promise<void> {
     await this.workers?.close();
+    // A worker still running after its grace must keep a live connection: BullMQ retries a command
+    // that fails on a closed connection at once, forever, and that loop starves the whole process.
+    const workersRunning = this.workers?.workers.some((worker) => worker.isRunning()) ?? false;
     await closeQueues(this.services.queues);
     await closeQueues(this.intakeQueues);
-    await (this.intakeQueues.turn.opts.connection as Redis).quit().catch(() => undefined);
+    this.intakeRedis.disconnect();
     await this.services.client.close();
-    await this.services.redis.quit().catch(() => undefined);
+    if (!workersRunning) {
+      // QUIT waits for a Redis that is down forever: bound it, then drop the connection.
+      await Promise.race([
+        this.services.redis.quit().catch(() => undefined),
+        delay(2_000, undefined, { ref: false }),
+      ]);
+      this.services.redis.disconnect();
+    }
     await this.embedded?.stop();
+  }
+
+  /**
+   * The immediate stop (a second Ctrl-C), synchronous because the process exits right after: running
+   * jobs are cancelled and left for recovery, the embedded Redis is told to stop (SIGTERM: it flushes
+   * its AOF and exits on its own) and the Redis connection is dropped.
+   */
+  abort(): void {
+    for (const worker of this.workers?.workers ?? []) worker.cancelAllJobs("shutdown");
+    this.embedded?.terminate();
+    this.services.redis.disconnect();
+    this.intakeRedis.disconnect();
+  }
+
+  /** The inbound path's own connection (bounded waits; see `create`). */
+  private get intakeRedis(): Redis {
+    return this.intakeQueues.turn.opts.connection as Redis;
   }
 }

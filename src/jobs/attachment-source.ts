@@ -1,7 +1,13 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { request } from "undici";
+import { type Dispatcher, request } from "undici";
 import type { Attachment } from "../core/conversation/inbound.js";
+import {
+  NemoAbortedError,
+  NemoDownloadFailedError,
+  NemoDownloadRefusedError,
+  NemoFileTooLargeError,
+} from "../core/nemo/errors.js";
 import type { Platform } from "../core/nemo/types.js";
 
 /** The platforms' own file hosts; anything else must be listed in `DOWNLOAD_HOSTS`. */
@@ -10,6 +16,15 @@ export const PLATFORM_FILE_HOSTS = ["cdn.discordapp.com", "media.discordapp.net"
 /** The one host per platform that may receive the bot token with a download. */
 const BOT_TOKEN_HOSTS: Partial<Record<Platform, string>> = { slack: "files.slack.com" };
 
+export interface DownloadTimeouts {
+  /** Until the response headers arrived (connecting included). */
+  headersMs: number;
+  /** The longest pause between two pieces of the body. */
+  idleMs: number;
+  /** The whole download. */
+  totalMs: number;
+}
+
 export interface AttachmentSourceOptions {
   /** Extra hosts attachments may be fetched from (`DOWNLOAD_HOSTS`). */
   extraHosts: readonly string[];
@@ -17,6 +32,15 @@ export interface AttachmentSourceOptions {
   botAuthorization: Partial<Record<Platform, string>>;
   /** Local files are accepted only from the console (the user's own machine). */
   allowLocalFiles: boolean;
+  timeouts: DownloadTimeouts;
+  /** The HTTP client's connection pool (tests pass one that trusts their own TLS certificate). */
+  dispatcher?: Dispatcher;
+}
+
+/** One attachment's read: the size limit, and the job's signal that stops it. */
+export interface ReadContext {
+  maxBytes: number;
+  signal?: AbortSignal | undefined;
 }
 
 /** How the upload job reads an attachment: streamed, or handed to the backend as a URL. */
@@ -26,50 +50,130 @@ export type AttachmentRead =
 
 /**
  * Decides how to read an attachment. Public https URLs are handed to the backend to fetch itself;
- * private ones are streamed with the bot token; no host outside the allowlist is ever fetched.
+ * private ones are streamed, with the bot token only over https; no host outside the allowlist is
+ * ever fetched. A stream stops at `maxBytes` whatever size was declared, and on the job's signal.
  */
 export function attachmentRead(
   attachment: Attachment,
   platform: Platform,
   options: AttachmentSourceOptions,
+  context: ReadContext,
 ): AttachmentRead {
   const url = new URL(attachment.url);
   if (url.protocol === "file:") {
     if (!options.allowLocalFiles || platform !== "console")
-      throw new Error("local files are accepted from the console only");
+      throw new NemoDownloadRefusedError("local files are accepted from the console only");
     const path = fileURLToPath(url);
-    return { kind: "stream", open: () => createReadStream(path) };
-  }
-  const allowed = [...PLATFORM_FILE_HOSTS, ...options.extraHosts].map((host) => host.toLowerCase());
-  if (!allowed.includes(url.hostname.toLowerCase())) {
-    throw new Error(`attachment host not allowed: ${url.hostname}`);
+    return { kind: "stream", open: () => capped(createReadStream(path), attachment.size, context.maxBytes) };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
-    throw new Error(`unsupported URL scheme: ${url.protocol}`);
+    throw new NemoDownloadRefusedError(`unsupported URL scheme: ${url.protocol}`);
+  const host = url.hostname.toLowerCase();
+  const extraHosts = options.extraHosts.map((extra) => extra.toLowerCase());
+  if (!PLATFORM_FILE_HOSTS.includes(host) && !extraHosts.includes(host)) {
+    throw new NemoDownloadRefusedError(`attachment host not allowed: ${url.hostname}`);
+  }
   if (attachment.auth === "none" && url.protocol === "https:") return { kind: "url", url: attachment.url };
-  // The bot token goes only to the platform's own file host over https, or to a host the operator listed.
-  const trusted =
-    options.extraHosts.some((host) => host.toLowerCase() === url.hostname.toLowerCase()) ||
-    (url.protocol === "https:" && url.hostname.toLowerCase() === BOT_TOKEN_HOSTS[platform]);
+  // The bot token never travels over plain http, not even to a listed host: refused rather than sent
+  // without it, since the host would then answer with a sign-in page instead of the file.
+  if (attachment.auth === "bot-token" && url.protocol !== "https:") {
+    throw new NemoDownloadRefusedError(`attachment needs the bot token but is not https: ${url.hostname}`);
+  }
+  // Over https, the token goes to the platform's own file host or to a host the operator listed.
+  const trusted = extraHosts.includes(host) || host === BOT_TOKEN_HOSTS[platform];
   const authorization =
     attachment.auth === "bot-token" && trusted ? options.botAuthorization[platform] : undefined;
   return {
     kind: "stream",
-    open: () => download(attachment.url, authorization),
+    open: () =>
+      capped(download(attachment.url, authorization, options, context), attachment.size, context.maxBytes),
   };
 }
 
-async function* download(url: string, authorization: string | undefined): AsyncGenerator<Uint8Array> {
-  // undici's request follows no redirects, so an allowed host cannot bounce the token elsewhere.
-  const response = await request(url, {
-    method: "GET",
-    headers: authorization ? { authorization } : {},
-    headersTimeout: 30_000,
-    bodyTimeout: 60_000,
-  });
-  if (response.statusCode >= 300) {
-    await response.body.dump();
-    throw new Error(`attachment download failed: HTTP ${response.statusCode}`);
+async function* download(
+  url: string,
+  authorization: string | undefined,
+  options: AttachmentSourceOptions,
+  context: ReadContext,
+): AsyncGenerator<Uint8Array> {
+  const { timeouts } = options;
+  const stop = new AbortController();
+  const overall = AbortSignal.timeout(timeouts.totalMs);
+  const signal = AbortSignal.any([stop.signal, overall, ...(context.signal ? [context.signal] : [])]);
+  const failure = (error: unknown): Error => {
+    if (context.signal?.aborted) return new NemoAbortedError("attachment download aborted", { cause: error });
+    if (overall.aborted)
+      return new NemoDownloadFailedError(`attachment download took over ${timeouts.totalMs} ms`, {
+        cause: error,
+      });
+    return new NemoDownloadFailedError(`attachment download failed: ${describe(error)}`, { cause: error });
+  };
+  let response: Dispatcher.ResponseData;
+  try {
+    // undici's request follows no redirects, so an allowed host cannot bounce the token elsewhere.
+    response = await request(url, {
+      method: "GET",
+      headers: authorization ? { authorization } : {},
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.idleMs,
+      signal,
+      ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
+    });
+  } catch (error) {
+    throw failure(error);
   }
-  for await (const chunk of response.body) yield chunk as Uint8Array;
+  try {
+    if (response.statusCode >= 300) {
+      throw new NemoDownloadFailedError(`attachment download failed: HTTP ${response.statusCode}`, {
+        status: response.statusCode,
+      });
+    }
+    const length = Number(response.headers["content-length"]);
+    if (Number.isFinite(length) && length > context.maxBytes) {
+      throw new NemoFileTooLargeError(
+        `attachment is ${length} bytes > ${context.maxBytes}`,
+        context.maxBytes,
+      );
+    }
+    try {
+      for await (const chunk of response.body) yield chunk as Uint8Array;
+    } catch (error) {
+      throw failure(error);
+    }
+  } finally {
+    // Stopped early (too large, the upload failed, an error status): drop the connection, read no more.
+    if (!response.body.readableEnded) stop.abort();
+    response.body.destroy();
+  }
+}
+
+/**
+ * Passes `source` through, failing as soon as it goes past `maxBytes` (the declared size may lie) or
+ * differs from the declared size (the upload announced that length to the backend).
+ */
+async function* capped(
+  source: AsyncIterable<Uint8Array>,
+  declared: number | undefined,
+  maxBytes: number,
+): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of source) {
+    total += chunk.byteLength;
+    if (total > maxBytes) {
+      throw new NemoFileTooLargeError(`attachment went past ${maxBytes} bytes`, maxBytes);
+    }
+    if (declared !== undefined && total > declared) {
+      throw new NemoDownloadFailedError(`attachment is longer than its declared ${declared} bytes`);
+    }
+    yield chunk;
+  }
+  if (declared !== undefined && total !== declared) {
+    throw new NemoDownloadFailedError(`attachment ended at ${total} of its declared ${declared} bytes`);
+  }
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string") return code;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -55,7 +55,7 @@ export function createUploadProcessor(
         for (const [index, attachment] of data.attachments.entries()) {
           assertUploadable(attachment, maxBytes);
           progress.update({ progress: text(data.lang, "upload_started", { name: attachment.name }) });
-          const read = attachmentRead(attachment, ref.platform, sources);
+          const read = attachmentRead(attachment, ref.platform, sources, { maxBytes, signal });
           const result = await uploadOnce({
             marker,
             inboundId: data.inboundId,

@@ -17,6 +17,18 @@ export class RedisServerMissingError extends Error {
   }
 }
 
+export interface RedisServerStartOptions {
+  /**
+   * In its own process group, so a Ctrl-C in the terminal (sent to the whole foreground group) does not
+   * stop it before the bot has finished with it. Whoever starts it must then make sure it is stopped.
+   */
+  detached?: boolean;
+  /** Stops waiting for it to get ready (and kills it). */
+  signal?: AbortSignal | undefined;
+  /** Called as soon as the process exists, before it is ready. */
+  onSpawn?: (pid: number) => void;
+}
+
 /** A `redis-server` child process, started and ready (answering PING) or rejected with a clear error. */
 export class RedisServerProcess {
   private readonly exited: Promise<void>;
@@ -30,8 +42,12 @@ export class RedisServerProcess {
     args: readonly string[],
     connection: RedisOptions,
     command = "redis-server",
+    options: RedisServerStartOptions = {},
   ): Promise<RedisServerProcess> {
-    const child = spawn(command, [...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(command, [...args], {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: options.detached === true,
+    });
     let stderr = "";
     child.stderr?.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -40,11 +56,14 @@ export class RedisServerProcess {
       child.once("error", (error: NodeJS.ErrnoException) =>
         reject(error.code === "ENOENT" ? new RedisServerMissingError() : error),
       );
-      child.once("spawn", () => resolve());
+      child.once("spawn", () => {
+        if (child.pid !== undefined) options.onSpawn?.(child.pid);
+        resolve();
+      });
     });
     const server = new RedisServerProcess(child);
     try {
-      await server.waitReady(connection, () => stderr);
+      await server.waitReady(connection, () => stderr, options.signal);
     } catch (error) {
       await server.kill();
       throw error;
@@ -61,6 +80,11 @@ export class RedisServerProcess {
     clearTimeout(timer);
   }
 
+  /** Sends SIGTERM and does not wait: it flushes its AOF and exits on its own. */
+  terminate(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGTERM");
+  }
+
   /** Stops it hard, as a crash would. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
@@ -68,9 +92,14 @@ export class RedisServerProcess {
     await this.exited;
   }
 
-  private async waitReady(connection: RedisOptions, stderr: () => string): Promise<void> {
+  private async waitReady(
+    connection: RedisOptions,
+    stderr: () => string,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
+      signal?.throwIfAborted();
       if (this.child.exitCode !== null) {
         throw new Error(`redis-server exited (${this.child.exitCode}): ${stderr().trim()}`);
       }

@@ -72,6 +72,10 @@ function keyFor(code: string, fields: Fields): TextKey {
       return "error_request_failed";
     case "NEMO_ABORTED":
       return "error_aborted";
+    case "NEMO_DOWNLOAD_REFUSED":
+      return "error_download_refused";
+    case "NEMO_DOWNLOAD_FAILED":
+      return "error_download_failed";
     default:
       return "internal_error";
   }

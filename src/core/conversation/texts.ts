@@ -130,6 +130,10 @@ const EN = {
   error_file_too_large: "That file is too large. Try trimming or compressing it, then send it again.",
   error_file_too_large_limit:
     "That file is too large (the limit is {maxMb} MB). Try trimming or compressing it, then send it again.",
+  error_download_refused:
+    "I can't fetch files from that address: only files attached here (or from hosts this bot's operator allowed) can be added. Attach the file itself to your message.",
+  error_download_failed:
+    "I couldn't download the attached file from where it is stored (it answered with an error or too slowly). Attach it again in a new message.",
   error_export_blocked:
     "Export isn't included in the free plan — this is not about credits. Registering or upgrading unlocks export.",
   error_rate_limited: "NemoVideo is busy right now. Please try again in a minute.",
@@ -255,6 +259,10 @@ const ZH_CN: Record<TextKey, string> = {
   error_unsupported_file: "我无法使用这种类型的文件。支持的类型：{accepted}。",
   error_file_too_large: "文件太大了。请先剪短或压缩后再发送。",
   error_file_too_large_limit: "文件太大了（上限为 {maxMb} MB）。请先剪短或压缩后再发送。",
+  error_download_refused:
+    "我无法从该地址获取文件：只能添加直接附在这里的文件（或来自本机器人管理员允许的网站的文件）。请把文件本身附在消息中。",
+  error_download_failed:
+    "我无法从文件的存放位置下载附件（对方返回了错误或响应太慢）。请在新消息中重新附上该文件。",
   error_export_blocked: "免费套餐不包含导出功能 — 这与积分无关。注册或升级即可解锁导出。",
   error_rate_limited: "NemoVideo 现在有点忙。请过一分钟再试。",
   error_unavailable: "NemoVideo 暂时不可用。请过几分钟再试。",

@@ -17,7 +17,9 @@ export type NemoErrorCode =
   | "NEMO_HEARTBEAT_TIMEOUT"
   | "NEMO_STREAM_DROPPED"
   | "NEMO_ABORTED"
-  | "NEMO_REQUEST_FAILED";
+  | "NEMO_REQUEST_FAILED"
+  | "NEMO_DOWNLOAD_REFUSED"
+  | "NEMO_DOWNLOAD_FAILED";
 
 export interface NemoErrorDetails {
   /** The backend's own code (1001, 2001, …) when it sent one. */
@@ -182,6 +184,26 @@ export class NemoAbortedError extends NemoError {
 export class NemoRequestError extends NemoError {
   constructor(message: string, details: NemoErrorDetails = {}) {
     super("NEMO_REQUEST_FAILED", message, details);
+  }
+}
+
+/**
+ * An attachment the bot will never fetch, however often it is sent: a host outside the allowlist, a
+ * scheme other than http(s), a local path from a chat, or a file that needs the bot token over plain http.
+ */
+export class NemoDownloadRefusedError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_DOWNLOAD_REFUSED", message, details);
+  }
+}
+
+/** Fetching an attachment from its host failed: an error status, a timeout, a broken or short transfer. */
+export class NemoDownloadFailedError extends NemoError {
+  constructor(message: string, details: NemoErrorDetails = {}) {
+    super("NEMO_DOWNLOAD_FAILED", message, details);
+  }
+  override get retryable(): boolean {
+    return true;
   }
 }
 

@@ -219,6 +219,8 @@ export class NemoHttp {
 /** Maps a failure to reach or read from the backend onto the typed hierarchy. */
 export function toTransportError(error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return new NemoAbortedError("request aborted", { cause: error });
+  // A streamed request body that failed on its own (an attachment too large, its download failed).
+  if (error instanceof Error && isNemoError(error)) return error;
   const code = errorCode(error);
   const reached = !(code && CONNECT_ERRORS.has(code));
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,9 @@
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
 import { waitForChange } from "../../helpers/wait-for-change.js";
+import { TEST_TLS } from "../tls/test-tls.js";
 
 /** One Web API call the fake received. */
 export interface FakeSlackCall {
@@ -73,6 +76,9 @@ export class FakeSlackApi {
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    /** Slack serves files over https (files.slack.com); so does this fake, with `TEST_TLS`. */
+    private readonly filesServer: HttpsServer,
+    readonly filesUrl: string,
     private readonly options: FakeSlackOptions,
   ) {
     this.teamId = options.teamId ?? "T0FAKE";
@@ -84,10 +90,17 @@ export class FakeSlackApi {
   static async start(options: FakeSlackOptions): Promise<FakeSlackApi> {
     let fake: FakeSlackApi | undefined;
     const server = createServer((req, res) => void fake?.route(req, res));
+    const filesServer = createHttpsServer(TEST_TLS, (req, res) => void fake?.route(req, res));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
-    fake = new FakeSlackApi(server, `http://127.0.0.1:${port}`, options);
+    await new Promise<void>((resolve) => filesServer.listen(0, "127.0.0.1", resolve));
+    const portOf = (listening: Server | HttpsServer) => (listening.address() as AddressInfo).port;
+    fake = new FakeSlackApi(
+      server,
+      `http://127.0.0.1:${portOf(server)}`,
+      filesServer,
+      `https://127.0.0.1:${portOf(filesServer)}`,
+      options,
+    );
     return fake;
   }
 
@@ -113,7 +126,7 @@ export class FakeSlackApi {
 
   /** Stores a file and returns its Slack file object (with `url_private_download` on this fake). */
   addFile(id: string, name: string, mimetype: string, content: Buffer): Record<string, unknown> {
-    const url = `${this.url}/files-pri/${this.teamId}-${id}/download/${encodeURIComponent(name)}`;
+    const url = `${this.filesUrl}/files-pri/${this.teamId}-${id}/download/${encodeURIComponent(name)}`;
     const file = {
       id,
       name,
@@ -158,11 +171,13 @@ export class FakeSlackApi {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+  async close(): Promise<void> {
+    for (const server of [this.server, this.filesServer]) {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    }
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {

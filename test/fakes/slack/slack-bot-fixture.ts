@@ -10,6 +10,7 @@ import { silentLogger } from "../../../src/core/logger.js";
 import { type Simulator, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
 import { waitForChange } from "../../helpers/wait-for-change.js";
+import { trustingDispatcher } from "../tls/test-tls.js";
 import { FakeSlackApi, type FakeSlackOptions } from "./fake-slack-api.js";
 import { type SignedRequestOptions, sendSigned } from "./signed-request.js";
 
@@ -75,6 +76,7 @@ export class SlackBot {
         prefix: `slack${randomUUID().slice(0, 8)}`,
         timings: FAST_TIMINGS,
         rateLimitWaitMs: 50,
+        downloadDispatcher: trustingDispatcher(),
       });
       runtime.startWorkers({ turn: 10 });
       inner = runtime.intake;
