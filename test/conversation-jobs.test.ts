@@ -80,6 +80,29 @@ describe("ordering", () => {
   });
 });
 
+describe("cancel while a message runs", () => {
+  it("says the running message cannot be stopped, withdraws what waits behind it, and the result still arrives", async () => {
+    bot = await startBot(redis.url, { sim: { generationMs: 1_500 } });
+    await bot.say("R", "generate a video of a lighthouse");
+    await eventually(
+      () => bot!.sim.requests.some((request) => request.message === "generate a video of a lighthouse"),
+      10_000,
+      "the stream to start",
+    );
+    await bot.say("R", "make it blue");
+    await bot.say("R", "cancel");
+    await bot.messenger.waitFor(() =>
+      /can't stop a message it is already working on/.test(bot!.messenger.transcript(bot!.ref("R"))),
+    );
+    await bot.messenger.waitFor(() =>
+      bot!.messenger.transcript(bot!.ref("R")).includes("Music and title added"),
+    );
+    expect(sentMessages(bot, await sessionOf(bot, "R"))).toEqual(["generate a video of a lighthouse"]);
+    expect(bot.messenger.transcript(bot.ref("R"))).toMatch(/Cancelled your queued message/);
+    expect(bot.messenger.transcript(bot.ref("R"))).not.toMatch(/no queued message to cancel/i);
+  });
+});
+
 describe("errors as the user sees them", () => {
   it("1001: an expired token is replaced silently", async () => {
     bot = await startBot(redis.url);
