@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
@@ -13,36 +13,9 @@ import { splitChunks } from "../src/simulator/sse.js";
 import { FAST_TIMINGS } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 import { RedisTranscriptMessenger } from "./helpers/redis-transcript-messenger.js";
+import { spawnWorker, until } from "./helpers/spawn-worker.js";
 
 const redis = useRedisServer();
-
-function spawnWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/worker-process.ts"], {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`worker exited early (${code})`)));
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("worker-ready")) resolve(child);
-    });
-  });
-}
-
-async function until<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A simulator, a gateway in this process, and worker processes started and killed by the test. */
 async function scene(simOptions: SimulatorOptions, run: (s: Scene) => Promise<void>): Promise<void> {
