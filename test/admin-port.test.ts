@@ -176,6 +176,35 @@ describe("the admin port", () => {
     }
   });
 
+  it("reports degraded while the backend's circuit is open, and ok again once it closes", async () => {
+    const bot = await startBot(redis.url, { workers: false, simulator: sim });
+    const config = loadConfig({ NEMO_API_URL: sim.url, REDIS_URL: redis.url, ADMIN_PORT: "0" });
+    const observability = await startObservability({
+      config,
+      services: bot.runtime.services,
+      workers: [],
+      logger: silentLogger(),
+    });
+    try {
+      const health = async () =>
+        (await (await fetch(`http://127.0.0.1:${observability.adminPort}/healthz`)).json()) as {
+          status: string;
+          reasons: string[];
+        };
+      expect((await health()).status).toBe("ok");
+      const { breaker } = bot.runtime.services;
+      for (let i = 0; i < config.NEMO_BREAKER_THRESHOLD; i++) await breaker.recordFailure();
+      expect(await health()).toMatchObject({ status: "degraded", reasons: ["backend-circuit-open"] });
+      const metrics = await (await fetch(`http://127.0.0.1:${observability.adminPort}/metrics`)).text();
+      expect(metrics).toMatch(/nemo_degraded\{reason="backend-circuit-open"\} 1/);
+      await breaker.recordSuccess();
+      expect((await health()).status).toBe("ok");
+    } finally {
+      await observability.close();
+      await bot.dispose();
+    }
+  });
+
   it("keeps /metrics off the gateway's public port", async () => {
     const bot = await startCli("gateway", {
       NEMO_API_URL: sim.url,
