@@ -135,7 +135,10 @@ async function conversations(
       )
       .then(
         () => true,
-        (error: unknown) => (console.log(String(error)), false),
+        (error: unknown) => {
+          console.log(String(error));
+          return false;
+        },
       );
     clearInterval(sampler);
     const calls = callsDelta(before, await commandCalls(admin));
