@@ -207,7 +207,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     await progress.finish({ text: "paced final" });
 
     const edits = requests("PATCH", messagePath(id));
-    expect(edits.map((edit) => (edit.body as { content: string }).content)).toEqual([
+    expect(edits.map((edit) => shownText("", (edit.body as { components: unknown[] }).components))).toEqual([
       "⏳ step 5",
       "paced final",
     ]);
