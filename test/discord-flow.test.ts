@@ -126,14 +126,14 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     }
   });
 
-  it("splits a 5,000-character answer under 2,000 characters a message, at sentence boundaries", async () => {
+  it("splits a 7,000-character answer within the V2 text limit a message, at sentence boundaries", async () => {
     const { fake } = bot;
     const sentences = Array.from(
-      { length: 90 },
+      { length: 130 },
       (_, i) => `Sentence number ${i + 1} describes a calm blue ocean at dawn.`,
     );
     const long = sentences.join(" ");
-    expect(long.length).toBeGreaterThan(5_000);
+    expect(long.length).toBeGreaterThan(7_000);
     const start = fake.mention(fake.general.id, "hi");
     await fake.waitFor(() => bot.transcript(start.id).includes("You said"), 10_000, "first answer");
     const before = fake.botMessagesIn(start.id).length;
@@ -147,7 +147,7 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     // The acknowledgement was edited into the first part; the other parts were posted after it.
     const parts = answer().map((m) => latest(m).content);
     expect(parts.length).toBeGreaterThanOrEqual(3);
-    for (const part of parts) expect(part.length).toBeLessThanOrEqual(2_000);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(4_000);
     for (const part of parts.slice(0, -1)) expect(part).toMatch(/\.$/);
     const joined = parts.join(" ");
     let at = -1;
