@@ -31,15 +31,21 @@ export async function openVideo(video: DiscordVideo, log: Logger): Promise<Opene
       const size = Number(response.headers["content-length"]);
       if (response.statusCode >= 200 && response.statusCode < 300 && Number.isFinite(size) && size > 0) {
         const body = response.body as unknown as Readable;
-        return { body, sizeBytes: size, close: () => body.destroy() };
+        return { body, sizeBytes: size, close: () => discard(body) };
       }
-      response.body.destroy();
+      discard(response.body as unknown as Readable);
       log.info({ status: response.statusCode, fallback: url !== video.url }, "discord-video-open-refused");
     } catch (error) {
       log.info({ err: String(error), fallback: url !== video.url }, "discord-video-open-failed");
     }
   }
   return undefined;
+}
+
+/** Stops a download that is not (or no longer) read; its abort is expected, not an error. */
+function discard(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 /** What Discord answered a multipart request. */
