@@ -97,7 +97,9 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     await fake.waitFor(() => click.callbacks.length > 0, 5_000, "modal");
     expect(click.callbacks[0]).toMatchObject({ type: 9, data: { custom_id: "nemo:edit", title: "Edit the video" } });
     const submit = fake.submitModal(answer, "nemo:edit", { instruction: "make the sky orange" });
-    await fake.waitFor(() => bot.transcript(thread).includes("make the sky orange"), 10_000, "edit turn answered");
+    const before = fake.botMessagesIn(thread).length;
+    await fake.waitFor(() => bot.sentMessages().includes("make the sky orange"), 10_000, "edit turn sent");
+    await fake.waitFor(() => fake.botMessagesIn(thread).length > before, 10_000, "edit turn answered");
     expect(submit.callbacks).toEqual([expect.objectContaining({ type: 6 })]);
     expect(bot.sentMessages().filter((m) => m === "make the sky orange")).toHaveLength(1);
   });
@@ -114,8 +116,15 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     expect(refused.callbacks[0]).toMatchObject({ type: 4, data: { flags: 64 } });
 
     const uploadsBefore = sim.requests.filter((r) => /upload-video/.test(r.path)).length;
+    const before = fake.botMessagesIn(thread).length;
     fake.submitModal(answer, "nemo:media", { url: "https://media.example/clips/harbour.mp4" });
-    await fake.waitFor(() => bot.transcript(thread).includes("harbour.mp4"), 10_000, "upload note");
+    await fake.waitFor(
+      () => sim.requests.filter((r) => /upload-video/.test(r.path)).length > uploadsBefore,
+      10_000,
+      "URL upload",
+    );
+    await fake.waitFor(() => fake.botMessagesIn(thread).length > before, 10_000, "upload note");
+    expect(latest(fake.botMessagesIn(thread).at(-1)!).content).toContain("harbour.mp4");
     const uploads = sim.requests.filter((r) => /upload-video/.test(r.path)).slice(uploadsBefore);
     expect(uploads).toHaveLength(1);
     expect(String(uploads[0]!.headers["content-type"])).toMatch(/json/);
