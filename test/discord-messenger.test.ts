@@ -3,8 +3,8 @@ import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Messenger } from "../src/core/conversation/messenger.js";
 import { silentLogger } from "../src/core/logger.js";
-import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v2.js";
+import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
 
 let fake: FakeDiscord;
@@ -56,9 +56,9 @@ describe("Discord messenger (REST only)", () => {
     expect(parts.length).toBe(3);
     expect(parts[0]!.id).toBe(id);
     expect(parts.every((part) => latest(part).content.length <= 4_000)).toBe(true);
-    expect(parts.slice(0, -1).every((part) => interactiveComponents(latest(part).components).length === 0)).toBe(
-      true,
-    );
+    expect(
+      parts.slice(0, -1).every((part) => interactiveComponents(latest(part).components).length === 0),
+    ).toBe(true);
     expect(interactiveComponents(latest(parts.at(-1)!).components)).toHaveLength(4);
   });
 

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 /** Starts a thread with a mention and resolves to the thread id and the bot's answer in it. */
-async function answeredThread(h: DiscordHarness, prompt: string): Promise<{ thread: string; answer: StoredMessage }> {
+async function answeredThread(
+  h: DiscordHarness,
+  prompt: string,
+): Promise<{ thread: string; answer: StoredMessage }> {
   const question = h.fake.mention(h.fake.general.id, prompt);
   await h.fake.waitFor(() => h.transcript(question.id).includes("Music and title added"), 10_000, "answer");
   const answer = h.fake
@@ -32,11 +35,19 @@ function sequence(h: DiscordHarness, thread: string): string[] {
     .messageWrites()
     .filter((r) => r.path.startsWith(`/channels/${thread}/`))
     .map((r) => {
-      const body = (r.body ?? {}) as { flags?: number; components?: unknown[]; attachments?: { filename: string }[] };
+      const body = (r.body ?? {}) as {
+        flags?: number;
+        components?: unknown[];
+        attachments?: { filename: string }[];
+      };
       const id = r.path.split("/")[4];
-      const text = shownText("", body.components ?? []).replace(/\s+/g, " ").slice(0, 70);
+      const text = shownText("", body.components ?? [])
+        .replace(/\s+/g, " ")
+        .slice(0, 70);
       const media = galleryUrls(body.components ?? []).map((url) => url.replace(/127\.0\.0\.1:\d+/, "sim"));
-      const controls = interactiveComponents(body.components ?? []).map((c) => c.custom_id).join(",");
+      const controls = interactiveComponents(body.components ?? [])
+        .map((c) => c.custom_id)
+        .join(",");
       return [
         `${r.method} ${r.status}${id ? ` msg…${id.slice(-4)}` : ""}`,
         body.flags === 1 << 15 ? "V2" : "legacy",
@@ -61,7 +72,9 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     expect(galleryUrls(latest(video).components)).toEqual([`attachment://${video.uploads[0]!.filename}`]);
     // Every write was Components V2 and accepted by the validating fake.
     const writes = fake.messageWrites().filter((r) => r.path.startsWith(`/channels/${thread}/`));
-    expect(writes.every((r) => r.status === 200 && (r.body as { flags?: number }).flags === 1 << 15)).toBe(true);
+    expect(writes.every((r) => r.status === 200 && (r.body as { flags?: number }).flags === 1 << 15)).toBe(
+      true,
+    );
     console.log(`discord message sequence (generation + export):\n  ${sequence(bot, thread).join("\n  ")}`);
   });
 
@@ -78,7 +91,10 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     const refused = [
       { flags: 1 << 15, content: "hi", components: [text("hi")] },
       { flags: 1 << 15, components: Array.from({ length: 41 }, (_, i) => text(`t${i}`)) },
-      { flags: 1 << 15, components: [{ type: 1, components: Array.from({ length: 6 }, (_, i) => button(i)) }] },
+      {
+        flags: 1 << 15,
+        components: [{ type: 1, components: Array.from({ length: 6 }, (_, i) => button(i)) }],
+      },
       { flags: 1 << 15, components: [text("x".repeat(4001))] },
       { flags: 1 << 15, components: [{ type: 12, items: [{ media: { url: "attachment://missing.mp4" } }] }] },
     ];
@@ -95,7 +111,10 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     const { thread, answer } = await answeredThread(bot, "generate a video of a quiet forest");
     const click = fake.click(answer, "nemo:modal:edit");
     await fake.waitFor(() => click.callbacks.length > 0, 5_000, "modal");
-    expect(click.callbacks[0]).toMatchObject({ type: 9, data: { custom_id: "nemo:edit", title: "Edit the video" } });
+    expect(click.callbacks[0]).toMatchObject({
+      type: 9,
+      data: { custom_id: "nemo:edit", title: "Edit the video" },
+    });
     const submit = fake.submitModal(answer, "nemo:edit", { instruction: "make the sky orange" });
     const before = fake.botMessagesIn(thread).length;
     await fake.waitFor(() => bot.sentMessages().includes("make the sky orange"), 10_000, "edit turn sent");
@@ -164,7 +183,9 @@ describe("Discord export larger than the place's limit", () => {
     await fake.waitFor(() => /· \d+ KB/.test(small.transcript(thread)), 10_000, "video link");
     const video = fake.botMessagesIn(thread).find((m) => galleryUrls(latest(m).components).length > 0)!;
     expect(video.uploads).toEqual([]);
-    expect(galleryUrls(latest(video).components)[0]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4$/);
+    expect(galleryUrls(latest(video).components)[0]).toMatch(
+      /^http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4$/,
+    );
     expect(latest(video).content).toContain(`· ${Math.round(SAMPLE_MP4.length / 1024)} KB`);
   });
 });

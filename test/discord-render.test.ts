@@ -139,7 +139,11 @@ describe("renderDiscordReply", () => {
   it("shows a video in a media gallery with its line and the task link; the messenger fills in how it is sent", () => {
     const [part] = renderDiscordReply({
       text: "✅ Ready",
-      video: { url: "https://files.example/render_a.mp4", fileName: "render_a.mp4", fallbackUrl: "https://api.example/d" },
+      video: {
+        url: "https://files.example/render_a.mp4",
+        fileName: "render_a.mp4",
+        fallbackUrl: "https://api.example/d",
+      },
       links: [{ label: "Open task", url: "https://web.example/task" }],
       actions: [{ kind: "export", label: "Export" }],
     });
@@ -149,8 +153,13 @@ describe("renderDiscordReply", () => {
       fallbackUrl: "https://api.example/d",
     });
     expect(galleryUrls(part!.body.components)).toEqual(["https://files.example/render_a.mp4"]);
-    expect(text(part!)).toBe("✅ Ready\n▶️ https://files.example/render_a.mp4\n[Open task](https://web.example/task)");
-    const attached = withVideo(part!.body, part!.video!, { attachment: "render_a.mp4", sizeBytes: 2_500_000 });
+    expect(text(part!)).toBe(
+      "✅ Ready\n▶️ https://files.example/render_a.mp4\n[Open task](https://web.example/task)",
+    );
+    const attached = withVideo(part!.body, part!.video!, {
+      attachment: "render_a.mp4",
+      sizeBytes: 2_500_000,
+    });
     expect(galleryUrls(attached.components)).toEqual(["attachment://render_a.mp4"]);
     expect(shownText("", attached.components)).toContain("▶️ https://files.example/render_a.mp4 · 2.4 MB");
     expect(valid({ body: attached, video: part!.video })).toEqual([]);
@@ -162,7 +171,9 @@ describe("renderDiscordReply", () => {
       tone: "error",
       links: [{ label: "Register [now]", url: "https://web.example/register?a=(1)" }],
     });
-    expect(text(part!)).toBe("⚠️ You're out of credits.\n[Register \\[now\\]](https://web.example/register?a=%281%29)");
+    expect(text(part!)).toBe(
+      "⚠️ You're out of credits.\n[Register \\[now\\]](https://web.example/register?a=%281%29)",
+    );
     expect((part!.body.components[0] as { accent_color?: number }).accent_color).toBe(0xed4245);
   });
 
@@ -180,7 +191,10 @@ describe("renderDiscordReply", () => {
 
   it("never sends an empty message, and splits long text within the V2 text limit", () => {
     expect(text(renderDiscordReply({})[0]!)).toBe("…");
-    const parts = renderDiscordReply({ text: "word ".repeat(3000), actions: [{ kind: "export", label: "Export" }] });
+    const parts = renderDiscordReply({
+      text: "word ".repeat(3000),
+      actions: [{ kind: "export", label: "Export" }],
+    });
     expect(parts.length).toBeGreaterThan(1);
     for (const part of parts) expect(valid(part)).toEqual([]);
   });

@@ -62,7 +62,11 @@ async function discordWith(options: { attachmentSizeLimit?: number; premiumTier?
     channel: fake.general.id,
     thread: thread.id,
   };
-  const messenger = createDiscordMessenger({ token: fake.token, apiUrl: fake.apiUrl, logger: silentLogger() });
+  const messenger = createDiscordMessenger({
+    token: fake.token,
+    apiUrl: fake.apiUrl,
+    logger: silentLogger(),
+  });
   return { fake, ref, messenger };
 }
 
@@ -84,7 +88,9 @@ describe("Discord video delivery (streamed attachment or link)", () => {
       ]);
       expect(galleryUrls(latest(message).components)).toEqual(["attachment://render_small.mp4"]);
       expect(latest(message).content).toContain(`▶️ ${hostUrl}/small.mp4 · `);
-      const upload = fake.requests.find((r) => r.method === "PATCH" && r.status === 200 && r.path.endsWith(progressId));
+      const upload = fake.requests.find(
+        (r) => r.method === "PATCH" && r.status === 200 && r.path.endsWith(progressId),
+      );
       expect(upload?.auth).toBe("bot");
     } finally {
       await fake.close();
@@ -114,7 +120,9 @@ describe("Discord video delivery (streamed attachment or link)", () => {
       const message = fake.messages.get(id)!;
       expect(message.uploads).toEqual([]);
       expect(galleryUrls(latest(message).components)).toEqual([`${hostUrl}/small.mp4`]);
-      expect(latest(message).content).toContain(`▶️ ${hostUrl}/small.mp4 · ${Math.round(SAMPLE_MP4.length / 1024)} KB`);
+      expect(latest(message).content).toContain(
+        `▶️ ${hostUrl}/small.mp4 · ${Math.round(SAMPLE_MP4.length / 1024)} KB`,
+      );
       expect(fake.requests.some((r) => r.path === `/guilds/${fake.guild.id}`)).toBe(true);
     } finally {
       await fake.close();
@@ -148,7 +156,9 @@ describe("Discord video delivery (streamed attachment or link)", () => {
         `discord 50 MB video: RSS growth ${growthMb.toFixed(1)} MB (before ${(before / MB).toFixed(0)} MB), ` +
           `peak Buffer memory ${(peakBuffers / MB).toFixed(1)} MB`,
       );
-      expect(fake.messages.get(id)!.uploads).toEqual([{ filename: "render_big.mp4", size: BIG, sha256: bigSha }]);
+      expect(fake.messages.get(id)!.uploads).toEqual([
+        { filename: "render_big.mp4", size: BIG, sha256: bigSha },
+      ]);
       // Generous bounds: holding the video whole would add at least 50 MB of Buffers.
       expect(peakBuffers / MB).toBeLessThan(25);
       expect(growthMb).toBeLessThan(80);

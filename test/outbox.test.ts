@@ -146,7 +146,9 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     await delivery.editOrPost(ref, id, threeParts("D"));
 
     expect(shown().length - before).toBe(2);
-    expect(shown().slice(before - 1)).toEqual(renderDiscordReply(threeParts("D")).map((part) => shownText("", part.body.components)));
+    expect(shown().slice(before - 1)).toEqual(
+      renderDiscordReply(threeParts("D")).map((part) => shownText("", part.body.components)),
+    );
     const tail = discord.botMessagesIn(ref.thread).slice(before);
     expect(tail.map((message) => message.versions.length)).toEqual([3, 3]);
   });

@@ -63,7 +63,10 @@ export function createRenderProcessor(services: JobServices) {
           fallbackUrl: services.client.downloadUrl(job.data.renderId),
           fileName: `${job.data.renderId.startsWith("render_") ? "" : "render_"}${job.data.renderId}.mp4`,
         };
-        return await finish("completed", { ...completedReply(services, ref, lang, status.outputUrl, record), video });
+        return await finish("completed", {
+          ...completedReply(services, ref, lang, status.outputUrl, record),
+          video,
+        });
       }
       if (status.status === "failed") {
         const cancelled =

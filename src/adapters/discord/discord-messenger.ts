@@ -7,7 +7,13 @@ import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
 import { createAttachmentLimits } from "./attachment-limit.js";
 import { DiscordRequestError } from "./discord-request-error.js";
-import { type DiscordMessageBody, type DiscordPart, type DiscordVideo, renderDiscordReply, withVideo } from "./render-discord.js";
+import {
+  type DiscordMessageBody,
+  type DiscordPart,
+  type DiscordVideo,
+  renderDiscordReply,
+  withVideo,
+} from "./render-discord.js";
 import { openVideo, sendWithFile } from "./video-upload.js";
 
 /** Settings of the Discord messenger. */
@@ -85,7 +91,10 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
           token: config.token,
           method,
           path,
-          body: withVideo(part.body, part.video, { attachment: part.video.fileName, sizeBytes: opened.sizeBytes }),
+          body: withVideo(part.body, part.video, {
+            attachment: part.video.fileName,
+            sizeBytes: opened.sizeBytes,
+          }),
           file: { name: part.video.fileName, stream: opened.body, sizeBytes: opened.sizeBytes },
         });
         if (result.status >= 200 && result.status < 300) {

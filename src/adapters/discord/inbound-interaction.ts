@@ -4,12 +4,12 @@ import {
   ChannelType,
   type ChatInputCommandInteraction,
   type Interaction,
-  type InteractionReplyOptions,
   InteractionContextType,
+  type InteractionReplyOptions,
   MessageFlags,
   type ModalSubmitInteraction,
-  type StringSelectMenuInteraction,
   type SendableChannels,
+  type StringSelectMenuInteraction,
   ThreadAutoArchiveDuration,
 } from "discord.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
@@ -171,9 +171,15 @@ async function handleInDirectMessage(
     const ref = dmRef(dm.id);
     await ctx.handler.handle(commandInbound(interaction, name, ref));
     log.info({ context: interaction.context, channel: dm.id }, "discord-user-install-to-dm");
-    await interaction.editReply({ content: discordText(locale, "continuing_in_dm"), allowedMentions: { parse: [] } });
+    await interaction.editReply({
+      content: discordText(locale, "continuing_in_dm"),
+      allowedMentions: { parse: [] },
+    });
   } catch (error) {
-    log.warn({ status: (error as { status?: unknown }).status, err: String(error) }, "discord-command-failed");
+    log.warn(
+      { status: (error as { status?: unknown }).status, err: String(error) },
+      "discord-command-failed",
+    );
     await interaction.editReply({ content: discordText(locale, "failed") }).catch(() => undefined);
   }
 }
@@ -295,7 +301,9 @@ async function handleModalSubmit(interaction: ModalSubmitInteraction, ctx: Inbou
   });
   if (!submission) {
     await interaction.reply(
-      ephemeral(discordText(locale, interaction.customId === "nemo:media" ? "media_invalid" : "button_invalid")),
+      ephemeral(
+        discordText(locale, interaction.customId === "nemo:media" ? "media_invalid" : "button_invalid"),
+      ),
     );
     return;
   }

@@ -18,7 +18,10 @@ export function modalOfButton(customId: string): keyof typeof MODAL_IDS | undefi
 }
 
 /** The modal a button opens, in the clicker's language. */
-export function modalFor(kind: keyof typeof MODAL_IDS, locale: string): APIModalInteractionResponseCallbackData {
+export function modalFor(
+  kind: keyof typeof MODAL_IDS,
+  locale: string,
+): APIModalInteractionResponseCallbackData {
   const edit = kind === "edit";
   return {
     custom_id: MODAL_IDS[kind],

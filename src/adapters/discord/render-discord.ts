@@ -43,9 +43,10 @@ export interface DiscordPart {
 export const VIDEO_GALLERY_ID = 100;
 export const VIDEO_LINE_ID = 101;
 
-/** Discord's limit on all text displays of one message together. */
-export const TEXT_DISPLAY_TOTAL_MAX = 4000;
-/** Text per message, leaving room for the progress line's neighbours: links, the video line. */
+/**
+ * Text per message: Discord allows 4,000 characters across a message's text displays; this leaves room
+ * for the links and the video line next to it.
+ */
 const TEXT_PER_MESSAGE = 3000;
 const BUTTONS_PER_ROW = 5;
 const BUTTON_LABEL_MAX = 80;
@@ -90,7 +91,8 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
     const inner: APIComponentInContainer[] = text ? [textDisplay(text)] : [];
     if (last && video) {
       const url = safeUrl(video.url)!;
-      if (inner.length) inner.push({ type: ComponentType.Separator, divider: true, spacing: SeparatorSpacingSize.Small });
+      if (inner.length)
+        inner.push({ type: ComponentType.Separator, divider: true, spacing: SeparatorSpacingSize.Small });
       inner.push(gallery(url, video.title));
       inner.push({ ...textDisplay(videoLine(url, video.sizeBytes)), id: VIDEO_LINE_ID });
     }
@@ -132,7 +134,10 @@ export function withVideo(
   const fill = (component: APIComponentInContainer): APIComponentInContainer => {
     if (component.type === ComponentType.MediaGallery && component.id === VIDEO_GALLERY_ID) {
       const item = component.items[0]!;
-      return { ...component, items: [{ ...item, media: { url: sent.attachment ? `attachment://${sent.attachment}` : url } }] };
+      return {
+        ...component,
+        items: [{ ...item, media: { url: sent.attachment ? `attachment://${sent.attachment}` : url } }],
+      };
     }
     if (component.type === ComponentType.TextDisplay && component.id === VIDEO_LINE_ID) {
       return { ...component, content: videoLine(url, sent.sizeBytes ?? video.sizeBytes) };
@@ -233,15 +238,27 @@ function buttonsOf(actions: readonly ReplyAction[]): APIButtonComponentWithCusto
   }
   if (actions.some((action) => action.kind === "export")) {
     buttons.push(
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: "✏️" }, custom_id: MODAL_BUTTON_IDS.edit },
-      { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: "🔗" }, custom_id: MODAL_BUTTON_IDS.media },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        emoji: { name: "✏️" },
+        custom_id: MODAL_BUTTON_IDS.edit,
+      },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        emoji: { name: "🔗" },
+        custom_id: MODAL_BUTTON_IDS.media,
+      },
     );
   }
   return buttons;
 }
 
 /** One row of up to five buttons, or one select menu offering every choice when there are more. */
-function actionRows(actions: readonly ReplyAction[]): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+function actionRows(
+  actions: readonly ReplyAction[],
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const buttons = buttonsOf(actions);
   if (buttons.length === 0) return [];
   if (buttons.length <= BUTTONS_PER_ROW) return [{ type: ComponentType.ActionRow, components: buttons }];
@@ -253,7 +270,9 @@ function actionRows(actions: readonly ReplyAction[]): APIActionRowComponent<APIC
   return [
     {
       type: ComponentType.ActionRow,
-      components: [{ type: ComponentType.StringSelect, custom_id: CHOOSE_CUSTOM_ID, options, placeholder: "…" }],
+      components: [
+        { type: ComponentType.StringSelect, custom_id: CHOOSE_CUSTOM_ID, options, placeholder: "…" },
+      ],
     },
   ];
 }

@@ -75,15 +75,17 @@ export function componentProblems(
       return;
     }
     if (component.id !== undefined) {
-      if (!Number.isInteger(component.id) || (component.id as number) < 0) problems.push(`${path}.id: invalid`);
-      else if (ids.has(component.id as number)) problems.push(`${path}.id: duplicate id ${String(component.id)}`);
+      if (!Number.isInteger(component.id) || (component.id as number) < 0)
+        problems.push(`${path}.id: invalid`);
+      else if (ids.has(component.id as number))
+        problems.push(`${path}.id: duplicate id ${String(component.id)}`);
       else ids.add(component.id as number);
     }
     const children = (component.components ?? []) as Component[];
     switch (type) {
       case TYPE.container:
         if (children.length === 0) problems.push(`${path}.components: a container needs at least one`);
-        children.forEach((child, i) => visit(child, `${path}.components[${i}]`, IN_CONTAINER));
+        for (const [i, child] of children.entries()) visit(child, `${path}.components[${i}]`, IN_CONTAINER);
         break;
       case TYPE.actionRow: {
         const buttons = children.filter((child) => child.type === TYPE.button).length;
@@ -92,9 +94,8 @@ export function componentProblems(
         if (buttons > 5) problems.push(`${path}.components: at most 5 buttons in a row`);
         if (selects > 0 && children.length !== 1)
           problems.push(`${path}.components: a select menu must be alone in its row`);
-        children.forEach((child, i) =>
-          visit(child, `${path}.components[${i}]`, new Set([TYPE.button, TYPE.stringSelect])),
-        );
+        for (const [i, child] of children.entries())
+          visit(child, `${path}.components[${i}]`, new Set([TYPE.button, TYPE.stringSelect]));
         break;
       }
       case TYPE.button: {
@@ -103,7 +104,10 @@ export function componentProblems(
           problems.push(`${path}.label: at most 80 characters`);
         if (!label && !component.emoji) problems.push(`${path}: a button needs a label or an emoji`);
         const customId = component.custom_id as string | undefined;
-        if (component.style !== 5 && (typeof customId !== "string" || customId.length < 1 || customId.length > 100))
+        if (
+          component.style !== 5 &&
+          (typeof customId !== "string" || customId.length < 1 || customId.length > 100)
+        )
           problems.push(`${path}.custom_id: 1 to 100 characters`);
         break;
       }
@@ -112,8 +116,10 @@ export function componentProblems(
         if (selectOptions.length < 1 || selectOptions.length > 25)
           problems.push(`${path}.options: 1 to 25 options`);
         for (const [i, option] of selectOptions.entries()) {
-          if (!option.label || option.label.length > 100) problems.push(`${path}.options[${i}].label: 1 to 100`);
-          if (!option.value || option.value.length > 100) problems.push(`${path}.options[${i}].value: 1 to 100`);
+          if (!option.label || option.label.length > 100)
+            problems.push(`${path}.options[${i}].label: 1 to 100`);
+          if (!option.value || option.value.length > 100)
+            problems.push(`${path}.options[${i}].value: 1 to 100`);
         }
         break;
       }
@@ -145,16 +151,13 @@ export function componentProblems(
         break;
     }
   };
-  components.forEach((component, i) =>
-    visit(
-      component,
-      `components[${i}]`,
-      options.v2 ? V2_TOP_LEVEL : new Set([TYPE.actionRow]),
-    ),
-  );
+  for (const [i, component] of components.entries())
+    visit(component, `components[${i}]`, options.v2 ? V2_TOP_LEVEL : new Set([TYPE.actionRow]));
   if (count > COMPONENTS_MAX) problems.push(`components: at most ${COMPONENTS_MAX} in total (got ${count})`);
   if (text > TEXT_DISPLAY_TOTAL_MAX)
-    problems.push(`components: text displays hold at most ${TEXT_DISPLAY_TOTAL_MAX} characters (got ${text})`);
+    problems.push(
+      `components: text displays hold at most ${TEXT_DISPLAY_TOTAL_MAX} characters (got ${text})`,
+    );
   return problems;
 }
 
@@ -162,7 +165,8 @@ export function componentProblems(
 export function shownText(content: string, components: unknown[]): string {
   const texts: string[] = [];
   const visit = (component: Component) => {
-    if (component.type === TYPE.textDisplay && typeof component.content === "string") texts.push(component.content);
+    if (component.type === TYPE.textDisplay && typeof component.content === "string")
+      texts.push(component.content);
     for (const child of (component.components ?? []) as Component[]) visit(child);
   };
   for (const component of components as Component[]) visit(component);
@@ -170,7 +174,9 @@ export function shownText(content: string, components: unknown[]): string {
 }
 
 /** Every button and select menu of a message, wherever it sits. */
-export function interactiveComponents(components: unknown[]): { type: number; custom_id?: string; label?: string; options?: { value: string }[] }[] {
+export function interactiveComponents(
+  components: unknown[],
+): { type: number; custom_id?: string; label?: string; options?: { value: string }[] }[] {
   const found: { type: number; custom_id?: string; label?: string }[] = [];
   const visit = (component: Component) => {
     if (component.type === TYPE.button || component.type === TYPE.stringSelect)

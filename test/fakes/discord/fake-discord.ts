@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import Busboy from "busboy";
 import type { APIAttachment, APIEmbed } from "discord-api-types/v10";
 import { waitForChange } from "../../helpers/wait-for-change.js";
 import { FakeGateway } from "./fake-gateway.js";
 import { handleRest } from "./fake-rest.js";
-import Busboy from "busboy";
 import type {
   FakeChannel,
   FakeInteraction,
@@ -318,10 +318,19 @@ export class FakeDiscord extends EventEmitter {
     options: { channelId: string; user?: FakeUser; locale?: string; strings?: Record<string, string> },
   ): FakeInteraction {
     const user = options.user ?? this.alice;
-    const commandOptions = Object.entries(options.strings ?? {}).map(([option, value]) => ({ name: option, type: 3, value }));
+    const commandOptions = Object.entries(options.strings ?? {}).map(([option, value]) => ({
+      name: option,
+      type: 3,
+      value,
+    }));
     return this.interact(
       2,
-      { id: this.commandIds.get(name) ?? snowflake(), name, type: 1, ...(commandOptions.length ? { options: commandOptions } : {}) },
+      {
+        id: this.commandIds.get(name) ?? snowflake(),
+        name,
+        type: 1,
+        ...(commandOptions.length ? { options: commandOptions } : {}),
+      },
       options.channelId,
       user,
       options.locale,
@@ -657,7 +666,9 @@ export class FakeDiscord extends EventEmitter {
         stream.on("limit", () => {
           tooLarge = true;
         });
-        stream.on("end", () => uploads.push({ filename: info.filename ?? "", size, sha256: hash.digest("hex") }));
+        stream.on("end", () =>
+          uploads.push({ filename: info.filename ?? "", size, sha256: hash.digest("hex") }),
+        );
       });
       parser.on("close", () => resolve({ payload, uploads, tooLarge }));
       parser.on("error", reject);

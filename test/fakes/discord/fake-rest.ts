@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { APIEmbed } from "discord-api-types/v10";
-import type { FakeDiscord } from "./fake-discord.js";
 import { componentProblems, IS_COMPONENTS_V2, shownText } from "./components-v2.js";
+import type { FakeDiscord } from "./fake-discord.js";
 import type { FakeInteraction, RecordedRestRequest, StoredMessage, UploadedFile } from "./model.js";
 import { channelJson, messageJson, userJson } from "./payloads.js";
 import { snowflake } from "./snowflake.js";
@@ -60,7 +60,10 @@ function invalidComponents(
       code: 50035,
       message: "Invalid Form Body",
       errors: Object.fromEntries(
-        problems.map((problem, i) => [`problem${i}`, { _errors: [{ code: "BASE_TYPE_INVALID", message: problem }] }]),
+        problems.map((problem, i) => [
+          `problem${i}`,
+          { _errors: [{ code: "BASE_TYPE_INVALID", message: problem }] },
+        ]),
       ),
     },
   };
@@ -86,7 +89,8 @@ function modalProblem(data: Record<string, unknown> | undefined): string | undef
     if (input.type !== 4) return "components: only text inputs";
     if (typeof input.label !== "string" || input.label.length < 1 || input.label.length > 45)
       return "label: 1 to 45 characters";
-    if (typeof input.placeholder === "string" && input.placeholder.length > 100) return "placeholder: at most 100";
+    if (typeof input.placeholder === "string" && input.placeholder.length > 100)
+      return "placeholder: at most 100";
     if (typeof input.max_length === "number" && input.max_length > 4000) return "max_length: at most 4000";
   }
   return undefined;
@@ -245,17 +249,20 @@ const ROUTES: Route[] = [
         // Converting a message to V2 needs its content and embeds cleared in the same edit.
         const previous = message.versions.at(-1)!;
         const clearsContent = body.content === "" || body.content === null || !previous.content;
-        const clearsEmbeds = (Array.isArray(body.embeds) && body.embeds.length === 0) || previous.embeds.length === 0;
+        const clearsEmbeds =
+          (Array.isArray(body.embeds) && body.embeds.length === 0) || previous.embeds.length === 0;
         if (!clearsContent || !clearsEmbeds)
-          return error(400, 50035, "Invalid Form Body: content and embeds must be cleared to use IS_COMPONENTS_V2");
+          return error(
+            400,
+            50035,
+            "Invalid Form Body: content and embeds must be cleared to use IS_COMPONENTS_V2",
+          );
         message.flags |= IS_COMPONENTS_V2;
       }
       const previous = message.versions.at(-1)!;
       const components = (body.components as unknown[] | undefined) ?? previous.components;
       message.versions.push({
-        content: v2
-          ? shownText("", components)
-          : ((body.content as string | undefined) ?? previous.content),
+        content: v2 ? shownText("", components) : ((body.content as string | undefined) ?? previous.content),
         embeds: (body.embeds as APIEmbed[] | undefined) ?? previous.embeds,
         components,
         allowedMentions: body.allowed_mentions,
@@ -326,7 +333,8 @@ const ROUTES: Route[] = [
       if (body.type === 9) {
         const problem = modalProblem(data);
         if (problem) return error(400, 50035, `Invalid Form Body: ${problem}`);
-        if (interaction.type === 5) return error(400, 50035, "Invalid Form Body: a modal cannot open a modal");
+        if (interaction.type === 5)
+          return error(400, 50035, "Invalid Form Body: a modal cannot open a modal");
       }
       if (body.type === 4 && data) {
         const v2 = (flagsOf(data) & IS_COMPONENTS_V2) !== 0;
