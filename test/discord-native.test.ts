@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDiscordMessenger } from "../src/adapters/discord/index.js";
+import { silentLogger } from "../src/core/logger.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";
 import { galleryUrls, interactiveComponents, shownText } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
@@ -148,6 +150,34 @@ describe("Discord native experience (real discord.js, fake Discord, simulator)",
     expect(uploads).toHaveLength(1);
     expect(String(uploads[0]!.headers["content-type"])).toMatch(/json/);
     expect(JSON.stringify(uploads[0]!.headers)).not.toContain(fake.token);
+  });
+
+  it("more than five choices come as one select menu; a choice acts like its button", async () => {
+    const { fake } = bot;
+    const { thread } = await answeredThread(bot, "generate a video of a snowy village");
+    const ref = { platform: "discord" as const, workspace: fake.guild.id, channel: fake.general.id, thread };
+    const messenger = createDiscordMessenger({
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      logger: silentLogger(),
+    });
+    const id = await messenger.post(ref, {
+      text: "What next?",
+      actions: [
+        { kind: "export", label: "Export" },
+        { kind: "timeline", label: "Timeline" },
+        { kind: "credits", label: "Credits" },
+        { kind: "new", label: "New project" },
+      ],
+    });
+    const menu = fake.messages.get(id)!;
+    const [select] = interactiveComponents(latest(menu).components);
+    expect(select).toMatchObject({ type: 3, custom_id: "nemo:choose" });
+    const before = fake.botMessagesIn(thread).length;
+    const choice = fake.choose(menu, "nemo:choose", ["nemo:timeline"]);
+    await fake.waitFor(() => bot.transcript(thread).includes("Timeline ("), 10_000, "timeline");
+    expect(choice.callbacks).toEqual([expect.objectContaining({ type: 6 })]);
+    expect(fake.botMessagesIn(thread).length).toBeGreaterThan(before);
   });
 
   it("a user-installed /video in a private channel (context 2) continues in the user's DM with the bot", async () => {
