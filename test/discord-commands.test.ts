@@ -90,9 +90,9 @@ describe("Discord slash commands", () => {
     const exportCommand = await runInThread("export", "🎞️");
     await bot.fake.waitFor(
       () =>
-        bot.fake.botMessagesIn(thread).some((m) => latest(m).embeds.some((e) => /\.mp4$/.test(e.url ?? ""))),
+        bot.fake.botMessagesIn(thread).some((m) => m.uploads.some((file) => /\.mp4$/.test(file.filename))),
       10_000,
-      "video embed",
+      "video attachment",
     );
     expect(exportCommand.followUps).toEqual([]);
     await runInThread("new", "Started a fresh project for this thread.");

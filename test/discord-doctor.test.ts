@@ -22,12 +22,18 @@ describe("discord doctor checks", () => {
       ["discord token", "ok"],
       ["discord intents", "ok"],
       ["discord invite", "ok"],
+      ["discord user install", "ok"],
     ]);
     expect(results[0]!.detail).toBe(`bot NemoBot (id ${fake.bot.id})`);
+    const userInstall = new URL(results[3]!.detail);
+    expect(userInstall.searchParams.get("integration_type")).toBe("1");
+    expect(userInstall.searchParams.get("scope")).toBe("applications.commands");
+    expect(userInstall.searchParams.get("client_id")).toBe(fake.applicationId);
     const invite = new URL(results[2]!.detail);
     expect(invite.origin + invite.pathname).toBe("https://discord.com/oauth2/authorize");
     expect(invite.searchParams.get("client_id")).toBe(fake.applicationId);
     expect(invite.searchParams.get("scope")).toBe("bot applications.commands");
+    expect(invite.searchParams.get("integration_type")).toBe("0");
     const permissions = BigInt(invite.searchParams.get("permissions")!);
     expect(permissions).toBe(BOT_PERMISSIONS);
     for (const flag of [

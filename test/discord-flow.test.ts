@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SAMPLE_MP4 } from "../src/simulator/index.js";
+import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
 import { useRedisServer } from "./helpers/redis-server.js";
@@ -16,9 +19,7 @@ afterAll(async () => {
 });
 
 const customIds = (message: StoredMessage): string[] =>
-  (latest(message).components as { components: { custom_id: string }[] }[]).flatMap((row) =>
-    row.components.map((button) => button.custom_id),
-  );
+  interactiveComponents(latest(message).components).map((control) => control.custom_id ?? "");
 
 describe("Discord conversations end to end (real discord.js, fake Discord, simulator, Redis)", () => {
   it("a mention starts a thread; the acknowledgement becomes progress, then the answer with buttons; Export posts the video", async () => {
@@ -45,19 +46,25 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
 
     const click = fake.click(answer, "nemo:export");
     await fake.waitFor(
-      () =>
-        fake
-          .botMessagesIn(thread.id)
-          .some((m) => latest(m).embeds.some((e) => /\/files\/render_.*\.mp4$/.test(e.url ?? ""))),
+      () => fake.botMessagesIn(thread.id).some((m) => m.uploads.length > 0),
       10_000,
-      "video embed",
+      "video attachment",
     );
     expect(click.callbacks).toEqual([expect.objectContaining({ type: 6 })]);
-    const video = fake.botMessagesIn(thread.id).find((m) => latest(m).embeds.length > 0)!;
-    const embed = latest(video).embeds[0]!;
-    expect(embed.description).toContain(embed.url);
-    expect(embed.description).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/.*task=/);
-    expect(embed.description).not.toMatch(/nmv_|token/);
+    const video = fake.botMessagesIn(thread.id).find((m) => m.uploads.length > 0)!;
+    expect(video.uploads).toEqual([
+      {
+        filename: expect.stringMatching(/^render_.*\.mp4$/),
+        size: SAMPLE_MP4.length,
+        sha256: createHash("sha256").update(SAMPLE_MP4).digest("hex"),
+      },
+    ]);
+    expect(galleryUrls(latest(video).components)).toEqual([`attachment://${video.uploads[0]!.filename}`]);
+    const shown = latest(video).content;
+    expect(shown).toMatch(/▶️ http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4 · \d+ KB/);
+    expect(shown).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/.*task=/);
+    expect(shown).not.toMatch(/nmv_|token/);
+    expect(customIds(video)).toEqual(expect.arrayContaining(["nemo:export", "nemo:modal:edit"]));
     expect(bot.sentMessages()).toEqual(["generate a video of a city timelapse at night"]);
   });
 
@@ -119,14 +126,14 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     }
   });
 
-  it("splits a 5,000-character answer under 2,000 characters a message, at sentence boundaries", async () => {
+  it("splits a 7,000-character answer within the V2 text limit a message, at sentence boundaries", async () => {
     const { fake } = bot;
     const sentences = Array.from(
-      { length: 90 },
+      { length: 130 },
       (_, i) => `Sentence number ${i + 1} describes a calm blue ocean at dawn.`,
     );
     const long = sentences.join(" ");
-    expect(long.length).toBeGreaterThan(5_000);
+    expect(long.length).toBeGreaterThan(7_000);
     const start = fake.mention(fake.general.id, "hi");
     await fake.waitFor(() => bot.transcript(start.id).includes("You said"), 10_000, "first answer");
     const before = fake.botMessagesIn(start.id).length;
@@ -140,7 +147,7 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     // The acknowledgement was edited into the first part; the other parts were posted after it.
     const parts = answer().map((m) => latest(m).content);
     expect(parts.length).toBeGreaterThanOrEqual(3);
-    for (const part of parts) expect(part.length).toBeLessThanOrEqual(2_000);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(4_000);
     for (const part of parts.slice(0, -1)) expect(part).toMatch(/\.$/);
     const joined = parts.join(" ");
     let at = -1;

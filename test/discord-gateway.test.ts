@@ -128,8 +128,13 @@ describe("Discord gateway: resume, replays, intents", () => {
   it("registers commands globally without a guild id, and its logs hold no token", async () => {
     bot = await startDiscordHarness(redis.url, { adapter: { guildId: undefined } });
     expect(bot.fake.commandRegistrations.map((r) => r.path)).toEqual(["global"]);
-    const body = bot.fake.commandRegistrations[0]!.body as { contexts?: number[] }[];
-    expect(body.every((command) => command.contexts?.includes(1))).toBe(true);
+    const body = bot.fake.commandRegistrations[0]!.body as {
+      contexts?: number[];
+      integration_types?: number[];
+    }[];
+    // Guild and user installs; usable in servers, the bot's DM and private channels.
+    expect(body.every((command) => command.integration_types?.join() === "0,1")).toBe(true);
+    expect(body.every((command) => command.contexts?.join() === "0,1,2")).toBe(true);
     const message = bot.fake.mention(bot.fake.general.id, "hello");
     await bot.fake.waitFor(() => bot!.transcript(message.id).includes("You said"), 10_000, "answer");
     expect(bot.logs.text()).not.toContain(bot.fake.token);

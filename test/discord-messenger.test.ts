@@ -3,6 +3,7 @@ import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Messenger } from "../src/core/conversation/messenger.js";
 import { silentLogger } from "../src/core/logger.js";
+import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v2.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
 
@@ -21,7 +22,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const long = Array.from({ length: 100 }, (_, i) => `Line ${i + 1} of a long answer from the backend.`).join(
+const long = Array.from({ length: 150 }, (_, i) => `Line ${i + 1} of a long answer from the backend.`).join(
   " ",
 );
 const buttons = [
@@ -36,29 +37,29 @@ describe("Discord messenger (REST only)", () => {
     expect(message.channelId).toBe(ref.thread);
     expect(latest(message).content).toBe("⏳ On it…\nHi @everyone");
     expect(latest(message).allowedMentions).toEqual({ parse: [] });
-    expect(latest(message).components).toEqual([
-      {
-        type: 1,
-        components: [
-          { type: 2, style: 1, label: "Export", custom_id: "nemo:export" },
-          { type: 2, style: 4, label: "Cancel", custom_id: "nemo:cancel:123456789012345678" },
-        ],
-      },
+    expect(message.flags & (1 << 15)).toBe(1 << 15);
+    expect(interactiveComponents(latest(message).components)).toEqual([
+      { type: 2, style: 1, label: "Export", custom_id: "nemo:export" },
+      { type: 2, style: 4, label: "Cancel", custom_id: "nemo:cancel:123456789012345678" },
+      { type: 2, style: 2, emoji: { name: "✏️" }, custom_id: "nemo:modal:edit" },
+      { type: 2, style: 2, emoji: { name: "🔗" }, custom_id: "nemo:modal:media" },
     ]);
     expect(fake.gateway.connectedSessions).toBe(0);
     expect(fake.requests.filter((r) => r.path === "/gateway/bot")).toEqual([]);
     expect(fake.requests.at(-1)!.auth).toBe("bot");
   });
 
-  it("posts a long reply as several messages under 2,000 characters and returns the first one's id", async () => {
+  it("posts a long reply as several messages within the V2 text limit and returns the first one's id", async () => {
     const before = fake.botMessagesIn(ref.thread).length;
     const id = await messenger.post(ref, { text: long, actions: buttons });
     const parts = fake.botMessagesIn(ref.thread).slice(before);
     expect(parts.length).toBe(3);
     expect(parts[0]!.id).toBe(id);
-    expect(parts.every((part) => latest(part).content.length <= 2_000)).toBe(true);
-    expect(parts.slice(0, -1).every((part) => latest(part).components.length === 0)).toBe(true);
-    expect(latest(parts.at(-1)!).components).toHaveLength(1);
+    expect(parts.every((part) => latest(part).content.length <= 4_000)).toBe(true);
+    expect(
+      parts.slice(0, -1).every((part) => interactiveComponents(latest(part).components).length === 0),
+    ).toBe(true);
+    expect(interactiveComponents(latest(parts.at(-1)!).components)).toHaveLength(4);
   });
 
   it("edits a multi-part reply: the message becomes the first part (old buttons cleared), the rest is posted", async () => {
@@ -68,11 +69,11 @@ describe("Discord messenger (REST only)", () => {
     const edited = fake.messages.get(id)!;
     expect(edited.versions).toHaveLength(2);
     expect(latest(edited).content).toMatch(/^Line 1 of/);
-    expect(latest(edited).components).toEqual([]);
+    expect(interactiveComponents(latest(edited).components)).toEqual([]);
     expect(latest(edited).allowedMentions).toEqual({ parse: [] });
     const added = fake.botMessagesIn(ref.thread).slice(before);
     expect(added).toHaveLength(2);
-    expect(latest(added.at(-1)!).content).toMatch(/Line 100 of a long answer from the backend\.$/);
+    expect(latest(added.at(-1)!).content).toMatch(/Line 150 of a long answer from the backend\.$/);
   });
 
   it("rejects an edit Discord refuses (unknown message) coded MESSAGE_GONE, so the core posts anew", async () => {
@@ -104,21 +105,19 @@ describe("Discord messenger (REST only)", () => {
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(190);
   });
 
-  it("shows a finished video as an embed with the video and task links", async () => {
+  it("shows a video it cannot fetch as its direct link in a media gallery, with the task link", async () => {
+    const unreachable = "http://127.0.0.1:9/render_a_b.mp4";
     const id = await messenger.post(ref, {
-      text: "✅ Your video is ready: https://files.example/render_a_b.mp4",
-      video: { url: "https://files.example/render_a_b.mp4" },
+      text: "✅ Your video is ready",
+      video: { url: unreachable, fileName: "render_a_b.mp4" },
       links: [{ label: "Open in NemoVideo", url: "https://web.example/workspace/claim?task=t1" }],
     });
-    const version = latest(fake.messages.get(id)!);
-    expect(version.content).toBe("✅ Your video is ready: https://files.example/render_a_b.mp4");
-    expect(version.embeds).toEqual([
-      expect.objectContaining({
-        url: "https://files.example/render_a_b.mp4",
-        description:
-          "▶️ https://files.example/render_a_b.mp4\n[Open in NemoVideo](https://web.example/workspace/claim?task=t1)",
-      }),
-    ]);
+    const message = fake.messages.get(id)!;
+    expect(latest(message).content).toBe(
+      `✅ Your video is ready\n▶️ ${unreachable}\n[Open in NemoVideo](https://web.example/workspace/claim?task=t1)`,
+    );
+    expect(galleryUrls(latest(message).components)).toEqual([unreachable]);
+    expect(message.uploads).toEqual([]);
   });
 
   it("replies to a DM in the DM channel", async () => {

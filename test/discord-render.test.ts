@@ -2,9 +2,20 @@ import { describe, expect, it } from "vitest";
 import { decodeCustomId, encodeCustomId } from "../src/adapters/discord/buttons.js";
 import { stripMention } from "../src/adapters/discord/inbound-message.js";
 import { isPlaceAllowed } from "../src/adapters/discord/place-policy.js";
-import { escapeText, renderDiscordReply } from "../src/adapters/discord/render-discord.js";
+import {
+  type DiscordPart,
+  escapeText,
+  renderDiscordReply,
+  withVideo,
+} from "../src/adapters/discord/render-discord.js";
 import { splitMessage } from "../src/adapters/discord/split-message.js";
 import { threadName } from "../src/adapters/discord/thread-names.js";
+import {
+  componentProblems,
+  galleryUrls,
+  interactiveComponents,
+  shownText,
+} from "./fakes/discord/components-v2.js";
 
 const squash = (text: string) => text.replace(/\s+/g, " ").trim();
 
@@ -59,55 +70,133 @@ describe("escapeText", () => {
 });
 
 describe("renderDiscordReply", () => {
-  it("puts progress and text in the content, buttons in rows of five, and allowed_mentions on every body", () => {
-    const [body, ...rest] = renderDiscordReply({
+  const text = (part: DiscordPart) => shownText("", part.body.components);
+  const controls = (part: DiscordPart) => interactiveComponents(part.body.components);
+  const valid = (part: DiscordPart) =>
+    componentProblems(part.body as unknown as Record<string, unknown>, {
+      v2: true,
+      attachmentNames: [part.video?.fileName ?? ""],
+    });
+
+  it("renders Components V2: a container of text displays, allowed_mentions on every body, no content or embeds", () => {
+    const [part, ...rest] = renderDiscordReply({
       progress: "⏳ Working…",
       text: "Done *now*",
+      actions: [{ kind: "timeline", label: "Timeline" }],
+    });
+    expect(rest).toEqual([]);
+    expect(part!.body.flags).toBe(1 << 15);
+    expect(part!.body).not.toHaveProperty("content");
+    expect(part!.body).not.toHaveProperty("embeds");
+    expect(part!.body.allowed_mentions).toEqual({ parse: [] });
+    expect(part!.body.components.map((c) => c.type)).toEqual([17, 1]);
+    expect(text(part!)).toBe("⏳ Working…\nDone \\*now\\*");
+    expect(controls(part!)).toEqual([{ type: 2, style: 2, label: "Timeline", custom_id: "nemo:timeline" }]);
+    expect(valid(part!)).toEqual([]);
+  });
+
+  it("offers Edit and Add media on answers, and a select menu when there are more than five choices", () => {
+    const answer = renderDiscordReply({
+      text: "Here you go",
+      actions: [
+        { kind: "export", label: "Export" },
+        { kind: "timeline", label: "Timeline" },
+        { kind: "credits", label: "Credits" },
+      ],
+    })[0]!;
+    expect(controls(answer).map((c) => c.custom_id)).toEqual([
+      "nemo:export",
+      "nemo:timeline",
+      "nemo:credits",
+      "nemo:modal:edit",
+      "nemo:modal:media",
+    ]);
+    const many = renderDiscordReply({
+      text: "Choose",
       actions: [
         { kind: "export", label: "Export" },
         { kind: "timeline", label: "Timeline" },
         { kind: "credits", label: "Credits" },
         { kind: "new", label: "New project" },
-        { kind: "help", label: "Help" },
         { kind: "retry", label: "Retry", arg: "111:caption" },
-        { kind: "cancel", label: "Cancel", arg: "render:render-0123456789abcdef01234567" },
       ],
-    });
-    expect(rest).toEqual([]);
-    expect(body!.content).toBe("⏳ Working…\nDone \\*now\\*");
-    expect(body!.allowed_mentions).toEqual({ parse: [] });
-    expect(body!.components.map((row) => row.components.length)).toEqual([5, 2]);
-    expect(body!.components[1]!.components).toEqual([
-      { type: 2, style: 1, label: "Retry", custom_id: "nemo:retry:111:caption" },
-      { type: 2, style: 4, label: "Cancel", custom_id: "nemo:cancel:render:render-0123456789abcdef01234567" },
+    })[0]!;
+    const [select] = controls(many);
+    expect(select!.type).toBe(3);
+    expect(select!.custom_id).toBe("nemo:choose");
+    expect(select!.options!.map((o) => o.value)).toEqual([
+      "nemo:export",
+      "nemo:timeline",
+      "nemo:credits",
+      "nemo:new",
+      "nemo:retry:111:caption",
+      "nemo:modal:edit",
+      "nemo:modal:media",
     ]);
+    expect(valid(many)).toEqual([]);
+  });
+
+  it("shows a video in a media gallery with its line and the task link; the messenger fills in how it is sent", () => {
+    const [part] = renderDiscordReply({
+      text: "✅ Ready",
+      video: {
+        url: "https://files.example/render_a.mp4",
+        fileName: "render_a.mp4",
+        fallbackUrl: "https://api.example/d",
+      },
+      links: [{ label: "Open task", url: "https://web.example/task" }],
+      actions: [{ kind: "export", label: "Export" }],
+    });
+    expect(part!.video).toEqual({
+      url: "https://files.example/render_a.mp4",
+      fileName: "render_a.mp4",
+      fallbackUrl: "https://api.example/d",
+    });
+    expect(galleryUrls(part!.body.components)).toEqual(["https://files.example/render_a.mp4"]);
+    expect(text(part!)).toBe(
+      "✅ Ready\n▶️ https://files.example/render_a.mp4\n[Open task](https://web.example/task)",
+    );
+    const attached = withVideo(part!.body, part!.video!, {
+      attachment: "render_a.mp4",
+      sizeBytes: 2_500_000,
+    });
+    expect(galleryUrls(attached.components)).toEqual(["attachment://render_a.mp4"]);
+    expect(shownText("", attached.components)).toContain("▶️ https://files.example/render_a.mp4 · 2.4 MB");
+    expect(valid({ body: attached, video: part!.video })).toEqual([]);
   });
 
   it("shows errors as such and links as markdown links", () => {
-    const [body] = renderDiscordReply({
+    const [part] = renderDiscordReply({
       text: "You're out of credits.",
       tone: "error",
       links: [{ label: "Register [now]", url: "https://web.example/register?a=(1)" }],
     });
-    expect(body!.content).toBe(
-      "⚠️ You're out of credits.\n\n[Register \\[now\\]](https://web.example/register?a=%281%29)",
+    expect(text(part!)).toBe(
+      "⚠️ You're out of credits.\n[Register \\[now\\]](https://web.example/register?a=%281%29)",
     );
+    expect((part!.body.components[0] as { accent_color?: number }).accent_color).toBe(0xed4245);
   });
 
   it("drops a Retry whose id cannot fit in a custom_id; a Cancel falls back to the newest waiting message", () => {
     const arg = "9".repeat(120);
-    const [body] = renderDiscordReply({
+    const [part] = renderDiscordReply({
       text: "x",
       actions: [
         { kind: "retry", label: "Retry", arg },
         { kind: "cancel", label: "Cancel", arg },
       ],
     });
-    expect(body!.components[0]!.components.map((b) => b.custom_id)).toEqual(["nemo:cancel"]);
+    expect(controls(part!).map((b) => b.custom_id)).toEqual(["nemo:cancel"]);
   });
 
-  it("never sends an empty message", () => {
-    expect(renderDiscordReply({})[0]!.content).toBe("…");
+  it("never sends an empty message, and splits long text within the V2 text limit", () => {
+    expect(text(renderDiscordReply({})[0]!)).toBe("…");
+    const parts = renderDiscordReply({
+      text: "word ".repeat(3000),
+      actions: [{ kind: "export", label: "Export" }],
+    });
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(valid(part)).toEqual([]);
   });
 });
 

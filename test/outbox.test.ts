@@ -13,6 +13,7 @@ import { Keys } from "../src/jobs/keys.js";
 import { MessageRecords } from "../src/jobs/message-records.js";
 import { type DeliverJobData, QUEUE } from "../src/jobs/payloads.js";
 import { ProgressMessage } from "../src/jobs/progress-message.js";
+import { shownText } from "./fakes/discord/components-v2.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
@@ -111,7 +112,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
 
   const threeParts = (tag: string): Reply => ({
     text: Array.from(
-      { length: 100 },
+      { length: 150 },
       (_, i) => `${tag} line ${i + 1} of a long answer from the backend.`,
     ).join(" "),
     actions: [{ kind: "export", label: "Export" }],
@@ -119,7 +120,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
 
   it("a 3-part reply whose 2nd part fails is completed by the outbox: exactly 3 messages, in order", async () => {
     const reply = threeParts("A");
-    const expected = renderDiscordReply(reply).map((body) => body.content);
+    const expected = renderDiscordReply(reply).map((part) => shownText("", part.body.components));
     expect(expected).toHaveLength(3);
     const before = shown().length;
     const accepted = () =>
@@ -145,7 +146,9 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     await delivery.editOrPost(ref, id, threeParts("D"));
 
     expect(shown().length - before).toBe(2);
-    expect(shown().slice(before - 1)).toEqual(renderDiscordReply(threeParts("D")).map((b) => b.content));
+    expect(shown().slice(before - 1)).toEqual(
+      renderDiscordReply(threeParts("D")).map((part) => shownText("", part.body.components)),
+    );
     const tail = discord.botMessagesIn(ref.thread).slice(before);
     expect(tail.map((message) => message.versions.length)).toEqual([3, 3]);
   });
@@ -206,7 +209,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     await progress.finish({ text: "paced final" });
 
     const edits = requests("PATCH", messagePath(id));
-    expect(edits.map((edit) => (edit.body as { content: string }).content)).toEqual([
+    expect(edits.map((edit) => shownText("", (edit.body as { components: unknown[] }).components))).toEqual([
       "⏳ step 5",
       "paced final",
     ]);

@@ -68,12 +68,14 @@ export function attachmentRead(
   }
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new NemoDownloadRefusedError(`unsupported URL scheme: ${url.protocol}`);
+  // A public https URL is fetched by the backend, never by the bot: no host allowlist applies (a URL a
+  // user pasted, e.g. Discord's "Add media from URL"), and no credentials travel with it.
+  if (attachment.auth === "none" && url.protocol === "https:") return { kind: "url", url: attachment.url };
   const host = url.hostname.toLowerCase();
   const extraHosts = options.extraHosts.map((extra) => extra.toLowerCase());
   if (!PLATFORM_FILE_HOSTS.includes(host) && !extraHosts.includes(host)) {
     throw new NemoDownloadRefusedError(`attachment host not allowed: ${url.hostname}`);
   }
-  if (attachment.auth === "none" && url.protocol === "https:") return { kind: "url", url: attachment.url };
   // The bot token never travels over plain http, not even to a listed host: refused rather than sent
   // without it, since the host would then answer with a sign-in page instead of the file.
   if (attachment.auth === "bot-token" && url.protocol !== "https:") {

@@ -58,7 +58,15 @@ export function createRenderProcessor(services: JobServices) {
 
       const status = await services.client.renderStatus(ctx, job.data.renderId);
       if (status.status === "completed" && status.outputUrl) {
-        return await finish("completed", completedReply(services, ref, lang, status.outputUrl, record));
+        const video = {
+          url: status.outputUrl,
+          fallbackUrl: services.client.downloadUrl(job.data.renderId),
+          fileName: `${job.data.renderId.startsWith("render_") ? "" : "render_"}${job.data.renderId}.mp4`,
+        };
+        return await finish("completed", {
+          ...completedReply(services, ref, lang, status.outputUrl, record),
+          video,
+        });
       }
       if (status.status === "failed") {
         const cancelled =

@@ -5,8 +5,16 @@ import { DeliveryError } from "../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
+import { createAttachmentLimits } from "./attachment-limit.js";
 import { DiscordRequestError } from "./discord-request-error.js";
-import { type DiscordMessageBody, renderDiscordReply } from "./render-discord.js";
+import {
+  type DiscordMessageBody,
+  type DiscordPart,
+  type DiscordVideo,
+  renderDiscordReply,
+  withVideo,
+} from "./render-discord.js";
+import { openVideo, sendWithFile } from "./video-upload.js";
 
 /** Settings of the Discord messenger. */
 export interface DiscordMessengerConfig {
@@ -29,6 +37,11 @@ const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
  * Only a wait longer than `maxRateLimitWaitMs` is refused (`RATE_LIMITED`, nothing sent), so the outbox
  * tries again later instead of holding a worker. Every reply goes to the conversation's thread
  * (`ref.thread`, which is the DM channel for direct messages).
+ *
+ * Messages are Components V2 (see `renderDiscordReply`). A finished video is streamed from its output
+ * URL (else the fallback download URL) into the message as an attachment, so it plays inline, when its
+ * size fits the place's upload limit (`attachment_size_limit`); otherwise the message shows the direct
+ * `.mp4` link (played by Discord) with the size.
  *
  * A reply longer than one message is sent as several (`parts`, used by the outbox to deliver and edit
  * them one by one); `post` resolves to the id of the first. An edit Discord refuses for good (unknown
@@ -56,12 +69,63 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
     return new DiscordRequestError(operation, error);
   }
 
+  const attachmentLimit = createAttachmentLimits(rest);
+  const apiUrl = config.apiUrl ?? "https://discord.com/api";
+
+  /**
+   * Sends a part that shows a video: with the video attached when it opens and fits the place, else
+   * with its link and size. Resolves to the message id.
+   */
+  async function sendVideoPart(
+    ref: ConversationRef,
+    part: { body: DiscordMessageBody; video: DiscordVideo },
+    method: "POST" | "PATCH",
+    path: string,
+  ): Promise<string | undefined> {
+    const limit = await attachmentLimit(ref);
+    const opened = await openVideo(part.video, log);
+    if (opened && opened.sizeBytes <= limit) {
+      try {
+        const result = await sendWithFile({
+          apiUrl,
+          token: config.token,
+          method,
+          path,
+          body: withVideo(part.body, part.video, {
+            attachment: part.video.fileName,
+            sizeBytes: opened.sizeBytes,
+          }),
+          file: { name: part.video.fileName, stream: opened.body, sizeBytes: opened.sizeBytes },
+        });
+        if (result.status >= 200 && result.status < 300) {
+          log.info({ channel: ref.thread, bytes: opened.sizeBytes, limit }, "discord-video-attached");
+          return (result.body as { id: string }).id;
+        }
+        log.warn({ channel: ref.thread, status: result.status }, "discord-video-attach-refused");
+      } catch (error) {
+        log.warn({ channel: ref.thread, err: String(error) }, "discord-video-attach-failed");
+      } finally {
+        opened.close();
+      }
+    } else {
+      opened?.close();
+      if (opened) log.info({ channel: ref.thread, bytes: opened.sizeBytes, limit }, "discord-video-linked");
+    }
+    const body = withVideo(part.body, part.video, opened ? { sizeBytes: opened.sizeBytes } : {});
+    const message = (await (method === "POST"
+      ? rest.post(path as `/${string}`, { body })
+      : rest.patch(path as `/${string}`, { body }))) as { id: string };
+    return message.id;
+  }
+
   const parts: PartMessenger = {
     render: (reply) => renderDiscordReply(reply),
     async post(ref, part) {
       try {
-        const body = part as DiscordMessageBody;
-        const message = (await rest.post(Routes.channelMessages(ref.thread), { body })) as { id: string };
+        const { body, video } = part as DiscordPart;
+        const path = Routes.channelMessages(ref.thread);
+        if (video) return (await sendVideoPart(ref, { body, video }, "POST", path))!;
+        const message = (await rest.post(path, { body })) as { id: string };
         return message.id;
       } catch (error) {
         throw failure("post message", ref.thread, error);
@@ -69,7 +133,10 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
     },
     async edit(ref, messageId, part) {
       try {
-        await rest.patch(Routes.channelMessage(ref.thread, messageId), { body: part as DiscordMessageBody });
+        const { body, video } = part as DiscordPart;
+        const path = Routes.channelMessage(ref.thread, messageId);
+        if (video) await sendVideoPart(ref, { body, video }, "PATCH", path);
+        else await rest.patch(path, { body: body satisfies DiscordMessageBody });
       } catch (error) {
         throw failure("edit message", ref.thread, error);
       }

@@ -17,6 +17,14 @@ const EN = {
   unknown_command: "I don't know that command. Try `/help`.",
   failed: "Something went wrong on my side. Please try again.",
   not_taken: "I couldn't take this message in (my queue is unreachable). Please send it again in a minute.",
+  edit_title: "Edit the video",
+  edit_label: "What should change?",
+  edit_placeholder: "e.g. make the title bigger and add calm music",
+  media_title: "Add media from a URL",
+  media_label: "Link to a video, image or audio file",
+  media_placeholder: "https://…",
+  media_invalid: "That isn't a link I can use: it must start with https:// (or http://).",
+  continuing_in_dm: "I can't post in this conversation, so I'll continue in our direct messages.",
 } as const;
 
 type DiscordTextKey = keyof typeof EN;
@@ -33,6 +41,14 @@ const ZH_CN: Record<DiscordTextKey, string> = {
   unknown_command: "我不认识这个命令。试试 `/help`。",
   failed: "我这边出了点问题。请再试一次。",
   not_taken: "我暂时无法接收这条消息（队列无法连接）。请过一分钟再发送一次。",
+  edit_title: "修改视频",
+  edit_label: "要修改什么？",
+  edit_placeholder: "例如：把标题放大，加上舒缓的音乐",
+  media_title: "从链接添加素材",
+  media_label: "视频、图片或音频文件的链接",
+  media_placeholder: "https://…",
+  media_invalid: "这个链接无法使用：必须以 https://（或 http://）开头。",
+  continuing_in_dm: "我无法在这个对话中发消息，我们在私信中继续。",
 };
 
 const TABLES: Record<Lang, Record<DiscordTextKey, string>> = { en: EN, "zh-CN": ZH_CN };

@@ -24,13 +24,22 @@ export const BOT_PERMISSIONS =
   PermissionFlagsBits.AttachFiles |
   PermissionFlagsBits.ReadMessageHistory;
 
-/** The OAuth2 URL that adds the bot to a server, with slash commands and {@link BOT_PERMISSIONS}. */
-export function discordInviteUrl(applicationId: string): string {
-  const query = new URLSearchParams({
-    client_id: applicationId,
-    scope: "bot applications.commands",
-    permissions: BOT_PERMISSIONS.toString(),
-  });
+/**
+ * The OAuth2 URL that installs the app: to a server (`guild`, default: the bot with slash commands and
+ * {@link BOT_PERMISSIONS}, `integration_type=0`) or to a user's account (`user`: the commands follow the
+ * member into any server and DM, `integration_type=1`).
+ */
+export function discordInviteUrl(applicationId: string, install: "guild" | "user" = "guild"): string {
+  const query = new URLSearchParams(
+    install === "guild"
+      ? {
+          client_id: applicationId,
+          scope: "bot applications.commands",
+          permissions: BOT_PERMISSIONS.toString(),
+          integration_type: "0",
+        }
+      : { client_id: applicationId, scope: "applications.commands", integration_type: "1" },
+  );
   return `https://discord.com/oauth2/authorize?${query.toString()}`;
 }
 
@@ -80,7 +89,11 @@ export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise
       detail: `could not read the application: ${failure(error)}`,
     });
   }
-  results.push({ name: "discord invite", status: "ok", detail: discordInviteUrl(applicationId ?? user.id) });
+  const id = applicationId ?? user.id;
+  results.push(
+    { name: "discord invite", status: "ok", detail: discordInviteUrl(id, "guild") },
+    { name: "discord user install", status: "ok", detail: discordInviteUrl(id, "user") },
+  );
   return results;
 }
 

@@ -1,11 +1,15 @@
 import {
+  ApplicationIntegrationType,
   type ButtonInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
   type Interaction,
+  InteractionContextType,
   type InteractionReplyOptions,
   MessageFlags,
+  type ModalSubmitInteraction,
   type SendableChannels,
+  type StringSelectMenuInteraction,
   ThreadAutoArchiveDuration,
 } from "discord.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
@@ -17,8 +21,9 @@ import { decodeCustomId } from "./buttons.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
+import { fileNameOf, modalFor, modalOfButton, readSubmission } from "./modals.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
-import { escapeText } from "./render-discord.js";
+import { CHOOSE_CUSTOM_ID, escapeText } from "./render-discord.js";
 import { COMMAND_ACTIONS, type CommandName, isCommandName } from "./slash-commands.js";
 import { MESSAGE_CONTENT_MAX } from "./split-message.js";
 import { threadName } from "./thread-names.js";
@@ -28,14 +33,37 @@ const THREAD_PARENTS: ReadonlySet<ChannelType> = new Set([
   ChannelType.GuildAnnouncement,
 ]);
 
-/** Slash commands and button clicks; other interactions are not the bot's. */
+/** Slash commands, button clicks, choices in a select menu and modal submissions; others are not the bot's. */
 export async function handleInteraction(interaction: Interaction, ctx: InboundContext): Promise<void> {
   if (interaction.isChatInputCommand()) await handleCommand(interaction, ctx);
   else if (interaction.isButton()) await handleButton(interaction, ctx);
+  else if (interaction.isStringSelectMenu()) await handleChoice(interaction, ctx);
+  else if (interaction.isModalSubmit()) await handleModalSubmit(interaction, ctx);
+}
+
+type PlacedInteraction =
+  | ChatInputCommandInteraction
+  | ButtonInteraction
+  | StringSelectMenuInteraction
+  | ModalSubmitInteraction;
+
+/**
+ * Whether the bot cannot post where the interaction happened, so the conversation moves to the user's
+ * DM with the bot: a user-installed command in a private channel (a DM or group DM without the bot,
+ * `context: 2`), or in a server that did not install the bot (only the user authorized it).
+ */
+function needsDirectMessage(interaction: ChatInputCommandInteraction): boolean {
+  if (interaction.context === InteractionContextType.PrivateChannel) return true;
+  const owners = interaction.authorizingIntegrationOwners ?? {};
+  return (
+    interaction.context === InteractionContextType.Guild &&
+    owners[ApplicationIntegrationType.GuildInstall] === undefined &&
+    owners[ApplicationIntegrationType.UserInstall] !== undefined
+  );
 }
 
 /** Where the interaction happened; undefined when Discord did not say which channel. */
-function placeOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Place | undefined {
+function placeOf(interaction: PlacedInteraction): Place | undefined {
   if (!interaction.channelId) return undefined;
   const channel = interaction.channel;
   return {
@@ -54,7 +82,7 @@ function existingConversation(place: Place): ConversationRef | undefined {
 
 /** Refuses (ephemerally, and logs) an interaction from a place outside the allowlists. */
 async function refusedPlace(
-  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  interaction: PlacedInteraction,
   place: Place,
   ctx: InboundContext,
   log: Logger,
@@ -69,7 +97,7 @@ function ephemeral(content: string): InteractionReplyOptions & { flags: MessageF
   return { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } };
 }
 
-function userOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Inbound["user"] {
+function userOf(interaction: PlacedInteraction): Inbound["user"] {
   const member = interaction.member;
   const name = member && "displayName" in member ? member.displayName : interaction.user.displayName;
   return { id: interaction.user.id, name };
@@ -84,8 +112,12 @@ function userOf(interaction: ChatInputCommandInteraction | ButtonInteraction): I
  */
 async function handleCommand(interaction: ChatInputCommandInteraction, ctx: InboundContext): Promise<void> {
   const locale = interaction.locale;
-  const place = placeOf(interaction);
   const log = ctx.logger.child({ interaction: interaction.id, command: interaction.commandName });
+  if (isCommandName(interaction.commandName) && needsDirectMessage(interaction)) {
+    await handleInDirectMessage(interaction, interaction.commandName, ctx, log);
+    return;
+  }
+  const place = placeOf(interaction);
   if (!isCommandName(interaction.commandName) || !place) {
     await interaction.reply(ephemeral(discordText(locale, "unknown_command")));
     return;
@@ -108,6 +140,41 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
     }
     await ctx.handler.handle(commandInbound(interaction, name, ref));
     if (!created) await interaction.deleteReply();
+  } catch (error) {
+    log.warn(
+      { status: (error as { status?: unknown }).status, err: String(error) },
+      "discord-command-failed",
+    );
+    await interaction.editReply({ content: discordText(locale, "failed") }).catch(() => undefined);
+  }
+}
+
+/**
+ * A user-installed command where the bot cannot post: deferred (ephemeral), then the conversation is the
+ * user's DM with the bot (opened over REST), which the deferred reply points to. DMs must be allowed.
+ */
+async function handleInDirectMessage(
+  interaction: ChatInputCommandInteraction,
+  name: CommandName,
+  ctx: InboundContext,
+  log: Logger,
+): Promise<void> {
+  const locale = interaction.locale;
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  try {
+    const dm = await interaction.user.createDM();
+    if (!isPlaceAllowed({ guildId: null, channelId: dm.id, parentId: null }, ctx.lists)) {
+      log.info({ channel: dm.id }, "discord-place-refused");
+      await interaction.editReply({ content: discordText(locale, "place_refused") });
+      return;
+    }
+    const ref = dmRef(dm.id);
+    await ctx.handler.handle(commandInbound(interaction, name, ref));
+    log.info({ context: interaction.context, channel: dm.id }, "discord-user-install-to-dm");
+    await interaction.editReply({
+      content: discordText(locale, "continuing_in_dm"),
+      allowedMentions: { parse: [] },
+    });
   } catch (error) {
     log.warn(
       { status: (error as { status?: unknown }).status, err: String(error) },
@@ -178,11 +245,100 @@ function commandInbound(
  * valid click is acknowledged with `deferUpdate()` and becomes an `Inbound` action with the interaction id.
  */
 async function handleButton(interaction: ButtonInteraction, ctx: InboundContext): Promise<void> {
+  const modal = modalOfButton(interaction.customId);
+  if (modal) {
+    await openModal(interaction, modal, ctx);
+    return;
+  }
+  await handleAction(interaction, interaction.customId, ctx);
+}
+
+/** A choice in the select menu that stands in for more than five buttons: handled as that button. */
+async function handleChoice(interaction: StringSelectMenuInteraction, ctx: InboundContext): Promise<void> {
+  const chosen = interaction.customId === CHOOSE_CUSTOM_ID ? (interaction.values[0] ?? "") : "";
+  const modal = modalOfButton(chosen);
+  if (modal) await openModal(interaction, modal, ctx);
+  else await handleAction(interaction, chosen, ctx);
+}
+
+/** Opens the Edit or Add-media modal (answering the click with it), in a conversation the lists allow. */
+async function openModal(
+  interaction: ButtonInteraction | StringSelectMenuInteraction,
+  modal: "edit" | "media",
+  ctx: InboundContext,
+): Promise<void> {
+  const log = ctx.logger.child({ interaction: interaction.id });
+  const place = placeOf(interaction);
+  if (!place || !existingConversation(place)) {
+    await interaction.reply(ephemeral(discordText(interaction.locale, "button_outside_thread")));
+    return;
+  }
+  if (await refusedPlace(interaction, place, ctx, log)) return;
+  await interaction.showModal(modalFor(modal, interaction.locale));
+}
+
+/**
+ * A submitted modal: the Edit instruction becomes a message of the thread (one turn: the interaction id
+ * deduplicates it), the URL of Add media an upload of that URL (no credentials: `auth: "none"`). A URL
+ * that is not `http(s)` is refused with an ephemeral note.
+ */
+async function handleModalSubmit(interaction: ModalSubmitInteraction, ctx: InboundContext): Promise<void> {
   const locale = interaction.locale;
-  const action = decodeCustomId(interaction.customId);
+  const log = ctx.logger.child({ interaction: interaction.id });
+  const place = placeOf(interaction);
+  const ref = place && existingConversation(place);
+  if (!place || !ref) {
+    await interaction.reply(ephemeral(discordText(locale, "button_outside_thread")));
+    return;
+  }
+  if (await refusedPlace(interaction, place, ctx, log)) return;
+  const submission = readSubmission(interaction.customId, (id) => {
+    try {
+      return interaction.fields.getTextInputValue(id);
+    } catch {
+      return undefined;
+    }
+  });
+  if (!submission) {
+    await interaction.reply(
+      ephemeral(
+        discordText(locale, interaction.customId === "nemo:media" ? "media_invalid" : "button_invalid"),
+      ),
+    );
+    return;
+  }
+  if (interaction.isFromMessage()) await interaction.deferUpdate();
+  else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const base = { id: interaction.id, ref, user: userOf(interaction), locale };
+  try {
+    await ctx.handler.handle(
+      submission.kind === "edit"
+        ? { ...base, text: submission.text, attachments: [] }
+        : {
+            ...base,
+            text: "",
+            attachments: [{ name: fileNameOf(submission.url), url: submission.url, auth: "none" }],
+          },
+    );
+    log.info({ modal: submission.kind }, "discord-modal-submitted");
+    if (!interaction.isFromMessage()) await interaction.deleteReply();
+  } catch (error) {
+    log.warn({ err: String(error) }, "discord-modal-failed");
+    await interaction.followUp(ephemeral(discordText(locale, "failed"))).catch(() => undefined);
+  }
+}
+
+/** A click (or choice) naming an action by `custom_id`. */
+async function handleAction(
+  interaction: ButtonInteraction | StringSelectMenuInteraction,
+  customId: string,
+  ctx: InboundContext,
+): Promise<void> {
+  const locale = interaction.locale;
+  const action = decodeCustomId(customId);
   const log = ctx.logger.child({ interaction: interaction.id });
   if (!action) {
-    log.info({ customId: interaction.customId.slice(0, 100) }, "discord-button-invalid");
+    log.info({ customId: customId.slice(0, 100) }, "discord-button-invalid");
     await interaction.reply(ephemeral(discordText(locale, "button_invalid")));
     return;
   }

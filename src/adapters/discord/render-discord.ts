@@ -2,27 +2,57 @@ import { escapeMarkdown } from "discord.js";
 import {
   type APIActionRowComponent,
   type APIButtonComponentWithCustomId,
-  type APIEmbed,
+  type APIComponentInContainer,
+  type APIComponentInMessageActionRow,
+  type APIMediaGalleryComponent,
+  type APIMessageTopLevelComponent,
+  type APITextDisplayComponent,
   ButtonStyle,
   ComponentType,
+  MessageFlags,
+  SeparatorSpacingSize,
 } from "discord-api-types/v10";
 import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../core/conversation/reply.js";
 import { encodeCustomId } from "./buttons.js";
-import { MESSAGE_CONTENT_MAX, splitMessage } from "./split-message.js";
+import { MODAL_BUTTON_IDS } from "./modals.js";
+import { splitMessage } from "./split-message.js";
 
-/** The JSON body of one Discord message (create or edit). */
+/** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */
 export interface DiscordMessageBody {
-  content: string;
-  embeds: APIEmbed[];
-  components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  flags: MessageFlags.IsComponentsV2;
+  components: APIMessageTopLevelComponent[];
   /** Always `{ parse: [] }`: nothing in a reply can ping @everyone, @here, a role or a user. */
   allowed_mentions: { parse: [] };
 }
 
+/** A finished video a message shows: the messenger posts it as an attachment when it fits the place. */
+export interface DiscordVideo {
+  url: string;
+  fallbackUrl?: string | undefined;
+  fileName: string;
+  sizeBytes?: number | undefined;
+}
+
+/** One message of a reply: its body, and the video to stream into it (last message only). */
+export interface DiscordPart {
+  body: DiscordMessageBody;
+  video?: DiscordVideo | undefined;
+}
+
+/** Component ids (V2 `id`) of the parts the messenger fills in once it knows how the video is sent. */
+export const VIDEO_GALLERY_ID = 100;
+export const VIDEO_LINE_ID = 101;
+
+/**
+ * Text per message: Discord allows 4,000 characters across a message's text displays; this leaves room
+ * for the links and the video line next to it.
+ */
+const TEXT_PER_MESSAGE = 3000;
 const BUTTONS_PER_ROW = 5;
-const MAX_ROWS = 5;
 const BUTTON_LABEL_MAX = 80;
-const EMBED_TITLE_MAX = 256;
+const SELECT_OPTIONS_MAX = 25;
+/** The custom id of the select menu that stands in for more than five buttons. */
+export const CHOOSE_CUSTOM_ID = "nemo:choose";
 const COLOR = { info: 0x5865f2, error: 0xed4245 } as const;
 
 const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
@@ -36,34 +66,121 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
 };
 
 /**
- * Renders a neutral reply as one or more Discord messages, in order: the progress line and the text
- * (markdown-escaped, URLs kept clickable) and, when there is no video, the links as markdown links,
- * split under 2,000 characters at paragraph or sentence boundaries. The last message carries the video
- * embed (title linking to the video, task link in the description) and the buttons (up to 5 rows of
- * 5). The MP4 itself is not attached: the embed links it. Every body has `allowed_mentions: { parse: [] }`.
+ * Renders a neutral reply as one or more Components V2 messages, in order. Each is a Container (accent
+ * colour by tone) of TextDisplays: the progress line and the text (markdown-escaped, URLs kept
+ * clickable), split across messages at paragraph or sentence boundaries. The last message also shows
+ * the video (a MediaGallery under a Separator, then a line with the link and its size, and the links
+ * such as the task link) and the buttons: one ActionRow of at most five, or one select menu when
+ * there are more. An answer that can be followed up (it offers Export) also gets ✏️ Edit and 🔗 Add
+ * media from URL, which open modals. Every body has `allowed_mentions: { parse: [] }`.
  */
-export function renderDiscordReply(reply: Reply): DiscordMessageBody[] {
-  const blocks: string[] = [];
+export function renderDiscordReply(reply: Reply): DiscordPart[] {
   const head = [reply.progress, reply.text]
     .filter((part): part is string => Boolean(part?.trim()))
     .map(escapeText)
     .join("\n");
-  if (head) blocks.push(reply.tone === "error" ? `⚠️ ${head}` : head);
-  if (!reply.video && reply.links?.length) blocks.push(reply.links.map(markdownLink).join("\n"));
-
-  const embeds = reply.video ? [videoEmbed(reply)] : [];
-  const components = buttonRows(reply.actions ?? []);
-  const contents = splitMessage(blocks.join("\n\n"), MESSAGE_CONTENT_MAX);
-  if (contents.length === 0) contents.push(embeds.length || components.length ? "" : "…");
-  return contents.map((content, index) => {
-    const last = index === contents.length - 1;
-    return {
-      content,
-      embeds: last ? embeds : [],
-      components: last ? components : [],
+  const texts = splitMessage(reply.tone === "error" && head ? `⚠️ ${head}` : head, TEXT_PER_MESSAGE);
+  const links = (reply.links ?? []).map(markdownLink).join("\n");
+  const rows = actionRows(reply.actions ?? []);
+  const video = reply.video && safeUrl(reply.video.url) ? reply.video : undefined;
+  if (texts.length === 0 && !links && !video) texts.push(rows.length ? "" : "…");
+  if (texts.length === 0) texts.push("");
+  const accent = reply.tone === "error" ? COLOR.error : COLOR.info;
+  return texts.map((text, index) => {
+    const last = index === texts.length - 1;
+    const inner: APIComponentInContainer[] = text ? [textDisplay(text)] : [];
+    if (last && video) {
+      const url = safeUrl(video.url)!;
+      if (inner.length)
+        inner.push({ type: ComponentType.Separator, divider: true, spacing: SeparatorSpacingSize.Small });
+      inner.push(gallery(url, video.title));
+      inner.push({ ...textDisplay(videoLine(url, video.sizeBytes)), id: VIDEO_LINE_ID });
+    }
+    if (last && links) inner.push(textDisplay(links));
+    if (inner.length === 0) inner.push(textDisplay("…"));
+    const components: APIMessageTopLevelComponent[] = [
+      { type: ComponentType.Container, accent_color: accent, components: inner },
+      ...(last ? rows : []),
+    ];
+    const body: DiscordMessageBody = {
+      flags: MessageFlags.IsComponentsV2,
+      components,
       allowed_mentions: { parse: [] },
     };
+    if (!(last && video)) return { body };
+    return {
+      body,
+      video: {
+        url: video.url,
+        fileName: mp4Name(video.fileName),
+        ...(video.fallbackUrl && safeUrl(video.fallbackUrl) ? { fallbackUrl: video.fallbackUrl } : {}),
+        ...(video.sizeBytes !== undefined ? { sizeBytes: video.sizeBytes } : {}),
+      },
+    };
   });
+}
+
+/**
+ * The body of a video message once the messenger knows how the video goes out: as the attachment
+ * `attachment` (the gallery plays it inline) or, without one, as the link with its size (the gallery
+ * plays the direct `.mp4` link).
+ */
+export function withVideo(
+  body: DiscordMessageBody,
+  video: DiscordVideo,
+  sent: { attachment?: string | undefined; sizeBytes?: number | undefined },
+): DiscordMessageBody {
+  const url = safeUrl(video.url) ?? video.url;
+  const fill = (component: APIComponentInContainer): APIComponentInContainer => {
+    if (component.type === ComponentType.MediaGallery && component.id === VIDEO_GALLERY_ID) {
+      const item = component.items[0]!;
+      return {
+        ...component,
+        items: [{ ...item, media: { url: sent.attachment ? `attachment://${sent.attachment}` : url } }],
+      };
+    }
+    if (component.type === ComponentType.TextDisplay && component.id === VIDEO_LINE_ID) {
+      return { ...component, content: videoLine(url, sent.sizeBytes ?? video.sizeBytes) };
+    }
+    return component;
+  };
+  return {
+    ...body,
+    components: body.components.map((component) =>
+      component.type === ComponentType.Container
+        ? { ...component, components: component.components.map(fill) }
+        : component,
+    ),
+  };
+}
+
+function textDisplay(content: string): APITextDisplayComponent {
+  return { type: ComponentType.TextDisplay, content };
+}
+
+function gallery(url: string, title: string | undefined): APIMediaGalleryComponent {
+  return {
+    type: ComponentType.MediaGallery,
+    id: VIDEO_GALLERY_ID,
+    items: [{ media: { url }, ...(title ? { description: title.slice(0, 1024) } : {}) }],
+  };
+}
+
+/** `▶️ <url> · 12.3 MB` (the size when known). */
+function videoLine(url: string, sizeBytes: number | undefined): string {
+  return sizeBytes === undefined ? `▶️ ${url}` : `▶️ ${url} · ${formatSize(sizeBytes)}`;
+}
+
+/** A size as people read it: `812 KB`, `12.3 MB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A safe attachment file name ending in `.mp4`. */
+function mp4Name(name: string | undefined): string {
+  const base = (name ?? "video.mp4").replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100);
+  return /\.mp4$/i.test(base) ? base : `${base}.mp4`;
 }
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>]+/g;
@@ -95,27 +212,15 @@ function markdownLink(link: ReplyLink): string {
   return url ? `[${escapePlain(link.label)}](${url})` : escapePlain(link.label);
 }
 
-/** A URL fit for a markdown link target or an embed: http(s) only, nothing that ends a link early. */
+/** A URL fit for a markdown link target or a media item: http(s) only, nothing that ends a link early. */
 function safeUrl(url: string): string | undefined {
   const trimmed = url.trim();
   if (!/^https?:\/\/\S+$/i.test(trimmed)) return undefined;
   return trimmed.replace(/[()]/g, (char) => (char === "(" ? "%28" : "%29"));
 }
 
-function videoEmbed(reply: Reply): APIEmbed {
-  const url = safeUrl(reply.video!.url);
-  const description = [...(url ? [`▶️ ${url}`] : []), ...(reply.links ?? []).map(markdownLink)].join("\n");
-  return {
-    title: (reply.video!.title ?? "🎬 Video").slice(0, EMBED_TITLE_MAX),
-    ...(url ? { url } : {}),
-    ...(description ? { description } : {}),
-    color: reply.tone === "error" ? COLOR.error : COLOR.info,
-  };
-}
-
-function buttonRows(
-  actions: readonly ReplyAction[],
-): APIActionRowComponent<APIButtonComponentWithCustomId>[] {
+/** The buttons of a reply: the actions, then (on answers) the two modal openers. */
+function buttonsOf(actions: readonly ReplyAction[]): APIButtonComponentWithCustomId[] {
   const buttons: APIButtonComponentWithCustomId[] = [];
   const seen = new Set<string>();
   for (const action of actions) {
@@ -131,9 +236,43 @@ function buttonRows(
       custom_id: customId,
     });
   }
-  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
-  for (let i = 0; i < buttons.length && rows.length < MAX_ROWS; i += BUTTONS_PER_ROW) {
-    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + BUTTONS_PER_ROW) });
+  if (actions.some((action) => action.kind === "export")) {
+    buttons.push(
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        emoji: { name: "✏️" },
+        custom_id: MODAL_BUTTON_IDS.edit,
+      },
+      {
+        type: ComponentType.Button,
+        style: ButtonStyle.Secondary,
+        emoji: { name: "🔗" },
+        custom_id: MODAL_BUTTON_IDS.media,
+      },
+    );
   }
-  return rows;
+  return buttons;
+}
+
+/** One row of up to five buttons, or one select menu offering every choice when there are more. */
+function actionRows(
+  actions: readonly ReplyAction[],
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  const buttons = buttonsOf(actions);
+  if (buttons.length === 0) return [];
+  if (buttons.length <= BUTTONS_PER_ROW) return [{ type: ComponentType.ActionRow, components: buttons }];
+  const options = buttons.slice(0, SELECT_OPTIONS_MAX).map((button) => ({
+    label: button.label ?? (button.custom_id === MODAL_BUTTON_IDS.edit ? "✏️" : "🔗"),
+    value: button.custom_id,
+    ...(button.emoji ? { emoji: button.emoji } : {}),
+  }));
+  return [
+    {
+      type: ComponentType.ActionRow,
+      components: [
+        { type: ComponentType.StringSelect, custom_id: CHOOSE_CUSTOM_ID, options, placeholder: "…" },
+      ],
+    },
+  ];
 }

@@ -64,7 +64,9 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
 
 /**
  * Registers the commands with one PUT of the full list: to `guildId` when given (visible at once, that
- * server only), else globally (every server and DMs; Discord may take a while to show changes).
+ * server only), else globally (every server and DMs; Discord may take a while to show changes), both for
+ * server installs and user installs (`integration_types` 0 and 1) and usable in servers, the bot's DM and
+ * private channels (`contexts` 0, 1, 2: there the conversation continues in the user's DM with the bot).
  * Resolves to the number of commands registered.
  */
 export async function registerSlashCommands(
@@ -76,8 +78,12 @@ export async function registerSlashCommands(
     ? SLASH_COMMANDS
     : SLASH_COMMANDS.map((definition) => ({
         ...definition,
-        contexts: [InteractionContextType.Guild, InteractionContextType.BotDM],
-        integration_types: [ApplicationIntegrationType.GuildInstall],
+        contexts: [
+          InteractionContextType.Guild,
+          InteractionContextType.BotDM,
+          InteractionContextType.PrivateChannel,
+        ],
+        integration_types: [ApplicationIntegrationType.GuildInstall, ApplicationIntegrationType.UserInstall],
       }));
   const route = guildId
     ? Routes.applicationGuildCommands(applicationId, guildId)

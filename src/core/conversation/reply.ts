@@ -22,8 +22,13 @@ export interface Reply {
   progress?: string | undefined;
   actions?: ReplyAction[] | undefined;
   links?: ReplyLink[] | undefined;
-  /** A finished video. */
-  video?: { url: string; title?: string | undefined } | undefined;
+  /**
+   * A finished video: its output URL, a fallback download URL for when that fails, the file name to
+   * post it under, and its size when known. Adapters that can post files stream it into the thread.
+   */
+  video?:
+    | { url: string; fallbackUrl?: string; sizeBytes?: number; fileName?: string; title?: string }
+    | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
 }

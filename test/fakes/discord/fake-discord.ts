@@ -1,10 +1,19 @@
+import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import Busboy from "busboy";
 import type { APIAttachment, APIEmbed } from "discord-api-types/v10";
 import { waitForChange } from "../../helpers/wait-for-change.js";
 import { FakeGateway } from "./fake-gateway.js";
 import { handleRest } from "./fake-rest.js";
-import type { FakeChannel, FakeInteraction, FakeUser, RecordedRestRequest, StoredMessage } from "./model.js";
+import type {
+  FakeChannel,
+  FakeInteraction,
+  FakeUser,
+  RecordedRestRequest,
+  StoredMessage,
+  UploadedFile,
+} from "./model.js";
 import {
   ALL_TEXT_PERMISSIONS,
   channelJson,
@@ -24,7 +33,18 @@ export interface FakeDiscordOptions {
   rejectMessageContentIntent?: boolean;
   /** `GET /applications/@me` flags (default: Message Content intent enabled, 1 << 19). */
   applicationFlags?: number;
+  /**
+   * The guild's upload limit in bytes, reported as `attachment_size_limit` on the guild object and on
+   * interactions, and enforced on uploads (413, code 40005). Default: not reported; 10 MiB by tier 0.
+   */
+  attachmentSizeLimit?: number;
+  /** The guild's boost tier (`premium_tier`, default 0). */
+  premiumTier?: number;
 }
+
+/** Discord's upload limit where nothing raises it. */
+const DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024;
+const TIER_LIMITS: Record<number, number> = { 2: 50 * 1024 * 1024, 3: 100 * 1024 * 1024 };
 
 /** A file a user attached; the fake serves its bytes at the attachment URL. */
 export interface FakeFile {
@@ -61,7 +81,14 @@ export class FakeDiscord extends EventEmitter {
   readonly applicationFlags: number;
   readonly alice: FakeUser = { id: snowflake(), username: "alice", globalName: "Alice" };
   readonly bob: FakeUser = { id: snowflake(), username: "bob" };
-  readonly guild: { id: string; name: string; preferredLocale: string; ownerId: string };
+  readonly guild: {
+    id: string;
+    name: string;
+    preferredLocale: string;
+    ownerId: string;
+    premiumTier: number;
+    attachmentSizeLimit: number | undefined;
+  };
   readonly channels = new Map<string, FakeChannel>();
   readonly general: FakeChannel;
   readonly media: FakeChannel;
@@ -92,6 +119,8 @@ export class FakeDiscord extends EventEmitter {
       name: "Video Makers",
       preferredLocale: options.preferredLocale ?? "en-US",
       ownerId: this.alice.id,
+      premiumTier: options.premiumTier ?? 0,
+      attachmentSizeLimit: options.attachmentSizeLimit,
     };
     const text = (name: string, type = 0): FakeChannel => {
       const channel = { id: snowflake(), type, name, guildId: this.guild.id };
@@ -232,6 +261,90 @@ export class FakeDiscord extends EventEmitter {
     return this.interact(2, data, options.channelId, options.user ?? this.alice, options.locale);
   }
 
+  /** A user picks `values` in a select menu on a message. */
+  choose(
+    message: StoredMessage,
+    customId: string,
+    values: string[],
+    options: { user?: FakeUser; locale?: string } = {},
+  ): FakeInteraction {
+    return this.interact(
+      3,
+      { custom_id: customId, component_type: 3, values },
+      message.channelId,
+      options.user ?? this.alice,
+      options.locale,
+      { message: messageJson(message) },
+    );
+  }
+
+  /**
+   * A user submits a modal the bot opened (`fields`: text input custom id → value), from the message
+   * whose button opened it.
+   */
+  submitModal(
+    message: StoredMessage,
+    customId: string,
+    fields: Record<string, string>,
+    options: { user?: FakeUser; locale?: string } = {},
+  ): FakeInteraction {
+    const components = Object.entries(fields).map(([id, value]) => ({
+      type: 1,
+      components: [{ type: 4, custom_id: id, value }],
+    }));
+    return this.interact(
+      5,
+      { custom_id: customId, components },
+      message.channelId,
+      options.user ?? this.alice,
+      options.locale,
+      { message: messageJson(message) },
+    );
+  }
+
+  /** A private channel (DM or group DM) between users, without the bot in it (`context: 2`). */
+  privateChannel(...users: FakeUser[]): FakeChannel {
+    const channel: FakeChannel = { id: snowflake(), type: 3, name: "friends", recipients: users };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  /**
+   * A user who installed the app for themself runs a slash command where the bot is not a member: a
+   * private channel (`context: 2`), with only the user as the authorizing integration owner.
+   */
+  userInstallSlash(
+    name: string,
+    options: { channelId: string; user?: FakeUser; locale?: string; strings?: Record<string, string> },
+  ): FakeInteraction {
+    const user = options.user ?? this.alice;
+    const commandOptions = Object.entries(options.strings ?? {}).map(([option, value]) => ({
+      name: option,
+      type: 3,
+      value,
+    }));
+    return this.interact(
+      2,
+      {
+        id: this.commandIds.get(name) ?? snowflake(),
+        name,
+        type: 1,
+        ...(commandOptions.length ? { options: commandOptions } : {}),
+      },
+      options.channelId,
+      user,
+      options.locale,
+      { authorizing_integration_owners: { "1": user.id }, context: 2 },
+    );
+  }
+
+  /** The upload limit of a channel's place (what the fake enforces and reports). */
+  uploadLimit(channelId: string): number {
+    const channel = this.channels.get(channelId);
+    if (!channel?.guildId) return DEFAULT_UPLOAD_LIMIT;
+    return this.guild.attachmentSizeLimit ?? TIER_LIMITS[this.guild.premiumTier] ?? DEFAULT_UPLOAD_LIMIT;
+  }
+
   /** A user clicks a button on a message. */
   click(
     message: StoredMessage,
@@ -358,6 +471,7 @@ export class FakeDiscord extends EventEmitter {
       attachments?: APIAttachment[];
       replyTo?: string | undefined;
       flags?: number;
+      uploads?: UploadedFile[];
     },
   ): StoredMessage {
     const channel = this.channels.get(channelId);
@@ -371,6 +485,7 @@ export class FakeDiscord extends EventEmitter {
       mentions: [this.bot, this.alice, this.bob].filter((user) => mentionIds.has(user.id)),
       replyTo: fields.replyTo,
       flags: fields.flags ?? 0,
+      uploads: fields.uploads ?? [],
       versions: [
         {
           content: fields.content,
@@ -438,6 +553,7 @@ export class FakeDiscord extends EventEmitter {
     if (!channel) throw new Error(`no channel ${channelId}`);
     const interaction: FakeInteraction = {
       id: snowflake(),
+      type,
       token: `interaction-token-${snowflake()}`,
       sentAt: Date.now(),
       channelId,
@@ -458,7 +574,7 @@ export class FakeDiscord extends EventEmitter {
       locale: locale ?? "en-US",
       app_permissions: ALL_TEXT_PERMISSIONS,
       entitlements: [],
-      attachment_size_limit: 26_214_400,
+      attachment_size_limit: this.uploadLimit(channelId),
       channel_id: channelId,
       channel: channelJson(channel),
       ...(inGuild
@@ -495,12 +611,69 @@ export class FakeDiscord extends EventEmitter {
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", this.baseUrl);
+    if (/^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+      const channelId = /\/channels\/(\d+)\/messages/.exec(url.pathname)?.[1] ?? "";
+      const form = await this.readMultipart(req, this.uploadLimit(channelId));
+      if (form.tooLarge) {
+        this.requests.push({
+          method: req.method ?? "POST",
+          path: url.pathname.replace(/^\/api(?:\/v\d+)?/, ""),
+          query: "",
+          auth: "bot",
+          body: form.payload,
+          status: 413,
+          at: Date.now(),
+        });
+        res.writeHead(413, { "content-type": "application/json" });
+        res.end(JSON.stringify({ code: 40005, message: "Request entity too large" }));
+        this.changed();
+        return;
+      }
+      await handleRest(this, req, res, url, form.payload, form.uploads);
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
-    const url = new URL(req.url ?? "/", this.baseUrl);
     if (url.pathname.startsWith("/attachments/")) return this.serveFile(url.pathname, res);
     await handleRest(this, req, res, url, raw);
+  }
+
+  /**
+   * Reads a multipart message request as Discord does: `payload_json`, and `files[n]` streamed through
+   * a hash (never held whole); more bytes than the place's limit make it too large.
+   */
+  private readMultipart(
+    req: IncomingMessage,
+    limit: number,
+  ): Promise<{ payload: string; uploads: UploadedFile[]; tooLarge: boolean }> {
+    return new Promise((resolve, reject) => {
+      let payload = "";
+      let tooLarge = false;
+      const uploads: UploadedFile[] = [];
+      const parser = Busboy({ headers: req.headers, limits: { fileSize: limit } });
+      parser.on("field", (name, value) => {
+        if (name === "payload_json") payload = value;
+      });
+      parser.on("file", (_name, stream, info) => {
+        const hash = createHash("sha256");
+        let size = 0;
+        stream.on("data", (chunk: Buffer) => {
+          size += chunk.length;
+          hash.update(chunk);
+        });
+        stream.on("limit", () => {
+          tooLarge = true;
+        });
+        stream.on("end", () =>
+          uploads.push({ filename: info.filename ?? "", size, sha256: hash.digest("hex") }),
+        );
+      });
+      parser.on("close", () => resolve({ payload, uploads, tooLarge }));
+      parser.on("error", reject);
+      req.pipe(parser);
+    });
   }
 
   private serveFile(path: string, res: ServerResponse): void {

@@ -9,6 +9,7 @@ import { loadConfig } from "../../../src/config.js";
 import type { ChatAdapter } from "../../../src/core/conversation/chat-adapter.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
+import { galleryUrls } from "./components-v2.js";
 import { FakeDiscord, type FakeDiscordOptions } from "./fake-discord.js";
 import { type CapturedLogs, captureLogs } from "./log-capture.js";
 import { latest } from "./model.js";
@@ -103,7 +104,9 @@ export async function startDiscordHarness(
           const embeds = version.embeds.map(
             (embed) => `[embed ${embed.url ?? ""}]\n${embed.description ?? ""}`,
           );
-          return [version.content, ...embeds].filter(Boolean).join("\n");
+          const media = galleryUrls(version.components).map((url) => `[media ${url}]`);
+          const files = message.uploads.map((file) => `[file ${file.filename} ${file.size} bytes]`);
+          return [version.content, ...embeds, ...media, ...files].filter(Boolean).join("\n");
         })
         .join("\n---\n"),
     sentMessages: () => sim.requests.filter((r) => r.message !== undefined).map((r) => r.message!),

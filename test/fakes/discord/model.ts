@@ -21,6 +21,7 @@ export interface FakeChannel {
 
 /** One version of a message's visible content (the create body, then every edit). */
 export interface MessageVersion {
+  /** The text shown: `content`, or for a Components V2 message its text displays, one per line. */
   content: string;
   embeds: APIEmbed[];
   components: unknown[];
@@ -38,6 +39,8 @@ export interface StoredMessage {
   /** The message this one replies to. */
   replyTo?: string | undefined;
   flags: number;
+  /** Files the bot attached (multipart), with the SHA-256 of the bytes received. */
+  uploads: UploadedFile[];
   versions: MessageVersion[];
   deleted: boolean;
   createdAt: number;
@@ -46,6 +49,8 @@ export interface StoredMessage {
 /** An interaction the fake sent, and what the bot did with it. */
 export interface FakeInteraction {
   id: string;
+  /** Interaction type: 2 command, 3 component, 5 modal submit. */
+  type: number;
   token: string;
   sentAt: number;
   channelId: string;
@@ -76,4 +81,11 @@ export interface RecordedRestRequest {
 /** The latest version of a message. */
 export function latest(message: StoredMessage): MessageVersion {
   return message.versions.at(-1)!;
+}
+
+/** A file the bot sent in a multipart request, as the fake received it (hashed while streaming, not kept). */
+export interface UploadedFile {
+  filename: string;
+  size: number;
+  sha256: string;
 }

@@ -34,10 +34,10 @@ export function memberJson(user: FakeUser, withUser: boolean) {
 }
 
 export function channelJson(channel: FakeChannel) {
-  if (channel.type === 1) {
+  if (channel.type === 1 || channel.type === 3) {
     return {
       id: channel.id,
-      type: 1,
+      type: channel.type,
       last_message_id: null,
       flags: 0,
       recipients: (channel.recipients ?? []).map(userJson),
@@ -82,14 +82,24 @@ export function messageJson(message: StoredMessage) {
     ...(message.guildId ? { guild_id: message.guildId } : {}),
     author: userJson(message.author),
     ...(message.guildId && !message.author.bot ? { member: memberJson(message.author, false) } : {}),
-    content: version.content,
+    content: message.flags & (1 << 15) ? "" : version.content,
     timestamp: new Date(message.createdAt).toISOString(),
     edited_timestamp: message.versions.length > 1 ? NOW() : null,
     tts: false,
     mention_everyone: false,
     mentions: message.mentions.map(userJson),
     mention_roles: [],
-    attachments: message.attachments,
+    attachments: [
+      ...message.attachments,
+      ...message.uploads.map((file, i) => ({
+        id: `${message.id}${i}`,
+        filename: file.filename,
+        size: file.size,
+        url: `https://cdn.discordapp.invalid/${file.filename}`,
+        proxy_url: `https://media.discordapp.invalid/${file.filename}`,
+        content_type: "video/mp4",
+      })),
+    ],
     embeds: version.embeds,
     components: version.components,
     pinned: false,
