@@ -74,7 +74,8 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
     section: "NemoVideo backend",
     meaning:
       "Credits guard: when the account's balance (cached up to 60 s) is below this, a message that will likely generate shows the balance and " +
-      "the estimated cost with Continue / Cancel first, and is refused when the balance is below the estimate; a low-balance warning is posted once per crossing. 0 turns the guard off.",
+      "the estimated cost with Continue / Cancel first, and is refused when the balance is below the estimate; a low-balance warning is posted once per crossing. 0 turns the guard off. " +
+      "The default (one clip) refuses what the account cannot pay for; raise it (e.g. 300) to be asked before the last few clips.",
     example: "300",
   },
   CREDITS_GENERATION_COST: {

@@ -160,7 +160,6 @@ class Turn {
       return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
     }
     this.log.info({ session: record.sessionId, account: this.calls?.account ? "user" : "bot" }, "turn-sending");
-    await this.services.guard.spent(this.accountKey);
     const stream = this.services.client.sendMessage(this.ctx, record.sessionId, data.text, {
       hardCapMs: this.services.timings.streamHardCapMs,
       heartbeatTimeoutMs: this.services.timings.heartbeatTimeoutMs,

@@ -53,7 +53,7 @@ export class CreditsGuard {
     return first === "OK" ? { kind: "go", lowWarning: { balance } } : { kind: "go" };
   }
 
-  /** The available balance, reused for up to `cacheMs`; forgotten after a message is sent (it spends). */
+  /** The available balance, reused for up to `cacheMs` (at most 60 s). */
   async balance(ctx: CallContext, accountKey: string): Promise<number> {
     const key = this.keys.balance(accountKey);
     const cached = await this.redis.get(key);
@@ -61,10 +61,5 @@ export class CreditsGuard {
     const { available } = await this.client.credits(ctx);
     await this.redis.set(key, String(available), "PX", Math.min(this.settings.cacheMs ?? 60_000, 60_000));
     return available;
-  }
-
-  /** Work was sent: the next check reads the balance again. */
-  async spent(accountKey: string): Promise<void> {
-    await this.redis.del(this.keys.balance(accountKey));
   }
 }

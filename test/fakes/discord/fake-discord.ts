@@ -232,6 +232,28 @@ export class FakeDiscord extends EventEmitter {
     return this.interact(2, data, options.channelId, options.user ?? this.alice, options.locale);
   }
 
+  /**
+   * A user submits a modal the bot opened (a `type: 9` callback): MODAL_SUBMIT with each text input's
+   * value, in the action-row form Discord sends.
+   */
+  submitModal(
+    customId: string,
+    values: Record<string, string>,
+    options: { channelId: string; user?: FakeUser; locale?: string },
+  ): FakeInteraction {
+    const components = Object.entries(values).map(([id, value]) => ({
+      type: 1,
+      components: [{ type: 4, custom_id: id, value }],
+    }));
+    return this.interact(
+      5,
+      { custom_id: customId, components },
+      options.channelId,
+      options.user ?? this.alice,
+      options.locale,
+    );
+  }
+
   /** A user clicks a button on a message. */
   click(
     message: StoredMessage,
