@@ -98,6 +98,24 @@ describe("the anonymous account's bind link", () => {
   });
 });
 
+describe("an admin who asks for credits", () => {
+  it("gets the anonymous account's bind link privately; a member gets the balance only", async () => {
+    bot = await startBot(redis.url);
+    const fixture = bot;
+    const ref = bot.ref("a1");
+    const credits = () => fixture.messenger.thread(ref).filter((reply) => replyText(reply).startsWith("Credits:"));
+    await bot.say("a1", "credits", { user: { id: "member" }, privateReplyTo: "to-member" });
+    await bot.messenger.waitFor(() => credits().length === 1, 10_000, "member's credits");
+    await bot.say("a1", "credits", { user: { id: "boss", admin: true }, privateReplyTo: "to-boss" });
+    await bot.messenger.waitFor(() => fixture.messenger.privateReplies.length === 1, 10_000, "admin note");
+    const [note] = bot.messenger.privateReplies;
+    expect(note!.address).toBe("to-boss");
+    expect(note!.reply.links?.[0]?.url).toMatch(/^https:\/\/web\.example\/register\?bind=\w+/);
+    expect(credits()).toHaveLength(2);
+    expect(everything(bot)).not.toMatch(/bind|register/i);
+  });
+});
+
 describe("the credits guard", () => {
   it("holds a likely generation under the threshold: Continue sends it, Cancel drops it", async () => {
     const sim = await import("../src/simulator/index.js").then((m) =>
