@@ -80,12 +80,14 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
   },
   CREDITS_GENERATION_COST: {
     section: "NemoVideo backend",
-    meaning: "Estimated credits of one generated clip (the credits guard's estimate for a message that will likely generate).",
+    meaning:
+      "Estimated credits of one generated clip (the credits guard's estimate for a message that will likely generate).",
     example: "100",
   },
   CREDITS_EDIT_COST: {
     section: "NemoVideo backend",
-    meaning: "Estimated credits of one editing session (the credits guard's estimate for an edit in a thread that already generated).",
+    meaning:
+      "Estimated credits of one editing session (the credits guard's estimate for an edit in a thread that already generated).",
     example: "50",
   },
   NEMO_SKILL_SOURCE: {

@@ -37,7 +37,9 @@ const schema = z.object({
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
   NEMO_BILLING_URL: optionalUrl, // where a registered account buys credits; unset: <NEMO_WEB_URL>/billing
-  SECRETS_KEY: optionalText.refine((value) => value === undefined || isSecretsKey(value), { message: "must be 32 bytes: 64 hex characters or 44 base64 characters" }), // AES-256-GCM key for users' linked tokens; unset: /login is off
+  SECRETS_KEY: optionalText.refine((value) => value === undefined || isSecretsKey(value), {
+    message: "must be 32 bytes: 64 hex characters or 44 base64 characters",
+  }), // AES-256-GCM key for users' linked tokens; unset: /login is off
   CREDITS_GUARD_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(100), // below this balance a likely generation asks Continue/Cancel first; 0 = guard off
   CREDITS_GENERATION_COST: z.coerce.number().int().min(1).max(100_000).default(100), // estimated credits of one generated clip
   CREDITS_EDIT_COST: z.coerce.number().int().min(1).max(100_000).default(50), // estimated credits of one editing session

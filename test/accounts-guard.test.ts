@@ -45,7 +45,11 @@ describe("a token pasted in a chat", () => {
     const secret = "nmv_usr_PastedByMistake0123456789";
     await bot.say("t1", `here is my key ${secret} please use it`);
     const ref = bot.ref("t1");
-    await bot.messenger.waitFor(() => bot!.messenger.transcript(ref).includes("revoke it"), 10_000, "warning");
+    await bot.messenger.waitFor(
+      () => bot!.messenger.transcript(ref).includes("revoke it"),
+      10_000,
+      "warning",
+    );
     expect(runSse(bot)).toBe(0);
     expect(bot.sim.requests.some((r) => JSON.stringify(r).includes(secret))).toBe(false);
     expect(everything(bot)).not.toContain(secret);
@@ -103,7 +107,8 @@ describe("an admin who asks for credits", () => {
     bot = await startBot(redis.url);
     const fixture = bot;
     const ref = bot.ref("a1");
-    const credits = () => fixture.messenger.thread(ref).filter((reply) => replyText(reply).startsWith("Credits:"));
+    const credits = () =>
+      fixture.messenger.thread(ref).filter((reply) => replyText(reply).startsWith("Credits:"));
     await bot.say("a1", "credits", { user: { id: "member" }, privateReplyTo: "to-member" });
     await bot.messenger.waitFor(() => credits().length === 1, 10_000, "member's credits");
     await bot.say("a1", "credits", { user: { id: "boss", admin: true }, privateReplyTo: "to-boss" });
@@ -160,7 +165,11 @@ describe("the credits guard", () => {
         fixture.messenger.transcript(ref2).includes(text("en", "credits_guard_dropped")),
       );
       expect(runSse(bot)).toBe(1);
-      expect(await fixture.runtime.services.redis.exists(fixture.runtime.services.keys.inbound(question2()!.actions![0]!.arg!))).toBe(0);
+      expect(
+        await fixture.runtime.services.redis.exists(
+          fixture.runtime.services.keys.inbound(question2()!.actions![0]!.arg!),
+        ),
+      ).toBe(0);
       expect(refKey(ref2)).toContain("g2");
     } finally {
       await sim.close();
@@ -181,7 +190,10 @@ describe("the credits guard", () => {
       const fixture = bot;
       await bot.say("r1", "generate a video of a volcano");
       await bot.messenger.waitFor(
-        () => fixture.messenger.thread(ref).some((reply) => reply.links?.some((l) => l.url === "https://web.example/pricing")),
+        () =>
+          fixture.messenger
+            .thread(ref)
+            .some((reply) => reply.links?.some((l) => l.url === "https://web.example/pricing")),
         10_000,
         "refusal with billing link",
       );

@@ -55,7 +55,9 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     expect(submit.followUps[0]).toMatchObject({ flags: EPHEMERAL });
     expect(followUps(submit)).toContain(account.token.slice(-4));
     expect(followUps(submit)).not.toContain(account.token);
-    expect(sim.requests.some((r) => r.path === "/api/credits/balance/simple" && r.userId === account.userId)).toBe(true);
+    expect(
+      sim.requests.some((r) => r.path === "/api/credits/balance/simple" && r.userId === account.userId),
+    ).toBe(true);
 
     // A thread the member starts runs on their account — also when someone else talks in it.
     const video = fake.slash("video", {
@@ -94,10 +96,17 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     // /logout: unlinked; the next thread runs on the bot's account.
     const logout = fake.slash("logout", { channelId: fake.general.id });
     await fake.waitFor(() => followUps(logout).includes("unlinked"), 10_000, "logout");
-    const next = fake.slash("video", { channelId: fake.general.id, strings: { prompt: "generate a video of a kite" } });
+    const next = fake.slash("video", {
+      channelId: fake.general.id,
+      strings: { prompt: "generate a video of a kite" },
+    });
     await fake.waitFor(() => next.edits.length > 0, 5_000, "second pointer");
     const thread2 = fake.threadsIn(fake.general.id).find((t) => t.id !== thread)!.id;
-    await fake.waitFor(() => bot.transcript(thread2).includes("Music and title added"), 15_000, "second answer");
+    await fake.waitFor(
+      () => bot.transcript(thread2).includes("Music and title added"),
+      15_000,
+      "second answer",
+    );
     const last = sim.requests.filter((r) => r.path === "/run_sse").at(-1)!;
     expect(last.userId).not.toBe(account.userId);
   });
@@ -170,15 +179,21 @@ describe("Slack: /nemo login (modal, view_submission), /nemo account, /nemo logo
         .map((call) => `${String(call.params.text)} ${JSON.stringify(call.params.blocks ?? "")}`)
         .join("\n");
     await bot.fake.waitFor(() => ephemerals().includes("is linked"), 10_000, "login answer");
-    expect(bot.fake.callsOf("chat.postEphemeral").at(-1)!.params).toMatchObject({ channel: "C700", user: "U7" });
+    expect(bot.fake.callsOf("chat.postEphemeral").at(-1)!.params).toMatchObject({
+      channel: "C700",
+      user: "U7",
+    });
 
     await command("generate a video of a red balloon", "t-video");
     await bot.fake.waitFor(
-      () => sim.requests.some((r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon"),
+      () =>
+        sim.requests.some((r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon"),
       15_000,
       "turn",
     );
-    const run = sim.requests.find((r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon")!;
+    const run = sim.requests.find(
+      (r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon",
+    )!;
     expect(run.userId).toBe(account.userId);
 
     await command("account", "t-account");

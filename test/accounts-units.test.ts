@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { looksLikeToken, likelyGenerates, routeInbound } from "../src/core/conversation/router.js";
+import { likelyGenerates, looksLikeToken, routeInbound } from "../src/core/conversation/router.js";
 import { maskToken } from "../src/jobs/accounts/account-store.js";
 import { parseSecretsKey, SecretBox } from "../src/jobs/accounts/secret-box.js";
 
@@ -50,11 +50,21 @@ describe("routing secrets and likely generations", () => {
   });
 
   it("sends anything that looks like a token to the warning, whatever else it says", () => {
-    for (const text of ["nmv_usr_abc123def456", "use NMV_USR_abc123def456 please", "/login nmv_usr_abc123def456", "export nmv_usr_abc123def456"]) {
+    for (const text of [
+      "nmv_usr_abc123def456",
+      "use NMV_USR_abc123def456 please",
+      "/login nmv_usr_abc123def456",
+      "export nmv_usr_abc123def456",
+    ]) {
       expect(looksLikeToken(text)).toBe(true);
       expect(routeInbound(inbound(text))).toEqual({ kind: "token_pasted" });
     }
-    expect(routeInbound({ ...inbound("caption nmv_usr_abc123def456"), attachments: [{ name: "a.mp4", url: "file:///a", auth: "none" }] })).toEqual({ kind: "token_pasted" });
+    expect(
+      routeInbound({
+        ...inbound("caption nmv_usr_abc123def456"),
+        attachments: [{ name: "a.mp4", url: "file:///a", auth: "none" }],
+      }),
+    ).toEqual({ kind: "token_pasted" });
     expect(looksLikeToken("the nmv_ prefix")).toBe(false);
     expect(routeInbound(inbound("/logout"))).toEqual({ kind: "logout" });
     expect(routeInbound(inbound("/whoami"))).toEqual({ kind: "account" });
@@ -62,7 +72,13 @@ describe("routing secrets and likely generations", () => {
   });
 
   it("hints generations, not edits", () => {
-    for (const text of ["generate a video of a cat", "make a video about dogs", "create a short clip of rain", "生成一个城市夜景视频", "帮我做一个视频"]) {
+    for (const text of [
+      "generate a video of a cat",
+      "make a video about dogs",
+      "create a short clip of rain",
+      "生成一个城市夜景视频",
+      "帮我做一个视频",
+    ]) {
       expect(likelyGenerates(text), text).toBe(true);
     }
     for (const text of ["make the title red", "add music", "trim the first 2 seconds", "把标题改成红色"]) {

@@ -68,7 +68,9 @@ describe("errorText", () => {
       ...topUp,
       link: { label: text("en", "link_billing"), url: "https://nemovideo.com/billing" },
     });
-    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", billingUrl: "javascript:alert(1)" }, "en")).toEqual(topUp);
+    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", billingUrl: "javascript:alert(1)" }, "en")).toEqual(
+      topUp,
+    );
     expect(topUp.text).toMatch(/top up/i);
   });
 

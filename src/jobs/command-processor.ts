@@ -8,9 +8,9 @@ import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
 import { bindLink } from "../core/nemo/task-link.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
+import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { accountReply } from "./accounts/account-commands.js";
 import { threadCalls } from "./accounts/thread-account.js";
-import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { errorMessage } from "./delivery.js";
 import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
@@ -187,19 +187,31 @@ class Commands {
   }
 
   /** Login, logout, "which account", and the warning about a pasted token: private where possible. */
-  private async accountCommand(inbound: Inbound, lang: Lang, intent: CommandJobData["intent"]): Promise<void> {
+  private async accountCommand(
+    inbound: Inbound,
+    lang: Lang,
+    intent: CommandJobData["intent"],
+  ): Promise<void> {
     const reply = await accountReply(this.services, inbound, lang, intent);
     if (!(await this.privately(inbound, reply))) await this.post(inbound.ref, reply);
   }
 
   /** Continue / Cancel on a message the credits guard held: each answers once. */
-  private async guardAnswer(inbound: Inbound, lang: Lang, kind: "continue" | "drop", arg: string | undefined) {
+  private async guardAnswer(
+    inbound: Inbound,
+    lang: Lang,
+    kind: "continue" | "drop",
+    arg: string | undefined,
+  ) {
     const { redis, keys } = this.services;
     const raw = arg ? await redis.get(keys.inbound(arg)) : null;
     const original = raw ? (JSON.parse(raw) as PromptRecord) : undefined;
     if (!arg || !original) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
     if (original.refKey !== refKey(inbound.ref)) {
-      this.services.logger.warn({ thread: refKey(inbound.ref), action: kind, target: arg }, "command-refused-other-thread");
+      this.services.logger.warn(
+        { thread: refKey(inbound.ref), action: kind, target: arg },
+        "command-refused-other-thread",
+      );
       return void (await this.post(inbound.ref, { text: text(lang, "action_elsewhere") }));
     }
     if ((await redis.set(keys.retried(arg), inbound.id, "EX", 7 * DAY_SECONDS, "NX")) !== "OK") {

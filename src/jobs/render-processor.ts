@@ -1,5 +1,5 @@
 import { DelayedError, type Job } from "bullmq";
-import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
+import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import { text } from "../core/conversation/texts.js";
 import { type CallContext, newRenderId } from "../core/nemo/client.js";
@@ -60,7 +60,10 @@ export function createRenderProcessor(services: JobServices) {
 
       const status = await services.client.renderStatus(ctx, job.data.renderId);
       if (status.status === "completed" && status.outputUrl) {
-        return await finish("completed", await completedReply(services, ctx, lang, status.outputUrl, record, log));
+        return await finish(
+          "completed",
+          await completedReply(services, ctx, lang, status.outputUrl, record, log),
+        );
       }
       if (status.status === "failed") {
         const cancelled =

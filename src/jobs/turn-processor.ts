@@ -3,12 +3,12 @@ import { type ConversationRef, parseRefKey } from "../core/conversation/conversa
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { failureCode, failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
+import { likelyGenerates } from "../core/conversation/router.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
+import type { CallContext } from "../core/nemo/client.js";
 import { isNemoError } from "../core/nemo/errors.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
-import { likelyGenerates } from "../core/conversation/router.js";
-import type { CallContext } from "../core/nemo/client.js";
 import type { GuardVerdict } from "./accounts/credits-guard.js";
 import { type ThreadCalls, threadCalls } from "./accounts/thread-account.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
@@ -140,7 +140,12 @@ class Turn {
   private async send(): Promise<Outcome> {
     const { data } = this.job;
     if (await this.heldByCreditsGuard()) return "done";
-    let record = await this.services.sessions.ensure(this.ref, data.language, this.signal, this.calls?.account);
+    let record = await this.services.sessions.ensure(
+      this.ref,
+      data.language,
+      this.signal,
+      this.calls?.account,
+    );
     let before: NemoState;
     try {
       before = await this.services.client.state(this.ctx, record.sessionId);
@@ -159,7 +164,10 @@ class Turn {
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
       return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
     }
-    this.log.info({ session: record.sessionId, account: this.calls?.account ? "user" : "bot" }, "turn-sending");
+    this.log.info(
+      { session: record.sessionId, account: this.calls?.account ? "user" : "bot" },
+      "turn-sending",
+    );
     const stream = this.services.client.sendMessage(this.ctx, record.sessionId, data.text, {
       hardCapMs: this.services.timings.streamHardCapMs,
       heartbeatTimeoutMs: this.services.timings.heartbeatTimeoutMs,
@@ -419,7 +427,9 @@ class Turn {
     if (verdict.kind === "go") {
       if (verdict.lowWarning) {
         this.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");
-        await delivery.post(this.ref, { text: text(lang, "credits_low", { balance: verdict.lowWarning.balance }) });
+        await delivery.post(this.ref, {
+          text: text(lang, "credits_low", { balance: verdict.lowWarning.balance }),
+        });
       }
       return false;
     }

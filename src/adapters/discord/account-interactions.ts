@@ -52,7 +52,8 @@ function placeRef(interaction: ChatInputCommandInteraction | ModalSubmitInteract
   const channelId = interaction.channelId ?? "";
   if (!interaction.guildId) return dmRef(channelId);
   const channel = interaction.channel;
-  if (channel?.isThread() && channel.parentId) return threadRef(interaction.guildId, channel.parentId, channelId);
+  if (channel?.isThread() && channel.parentId)
+    return threadRef(interaction.guildId, channel.parentId, channelId);
   return threadRef(interaction.guildId, channelId, channelId);
 }
 
@@ -74,7 +75,10 @@ export async function handleAccountCommand(
 }
 
 /** The login modal submitted: its token goes to the core as a `login` action (sealed by the intake, never logged). */
-export async function handleLoginModal(interaction: ModalSubmitInteraction, ctx: InboundContext): Promise<void> {
+export async function handleLoginModal(
+  interaction: ModalSubmitInteraction,
+  ctx: InboundContext,
+): Promise<void> {
   const token = interaction.fields.getTextInputValue(TOKEN_INPUT_ID).trim();
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await queuePrivately(interaction, ctx, { kind: "login", arg: token });
@@ -98,7 +102,10 @@ async function queuePrivately(
     });
     await interaction.deleteReply().catch(() => undefined);
   } catch (error) {
-    ctx.logger.warn({ interaction: interaction.id, err: (error as Error).message }, "discord-account-command-failed");
+    ctx.logger.warn(
+      { interaction: interaction.id, err: (error as Error).message },
+      "discord-account-command-failed",
+    );
     await interaction
       .editReply({ content: discordText(interaction.locale, "failed") })
       .catch(() => undefined);

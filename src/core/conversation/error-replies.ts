@@ -102,7 +102,10 @@ export function errorText(error: unknown, lang: Lang): ErrorReply {
     }
     const billing = httpUrl(fields.billingUrl);
     if (!billing) return { text: text(lang, "error_out_of_credits") };
-    return { text: text(lang, "error_out_of_credits"), link: { label: text(lang, "link_billing"), url: billing } };
+    return {
+      text: text(lang, "error_out_of_credits"),
+      link: { label: text(lang, "link_billing"), url: billing },
+    };
   }
   if (code === "NEMO_REFUSED") {
     const status = typeof fields.status === "number" ? fields.status : "?";

@@ -233,9 +233,12 @@ const ZH_CN: Record<TextKey, string> = {
 
   credits: "积分：可用 {available}，预留 {frozen}，共 {total}",
   credits_low: "⚠️ 积分不多了：还剩 {balance}。",
-  credits_guard_confirm: "💳 还剩 {balance} 积分。这条消息很可能会生成一段视频，大约需要 {cost} 积分。要继续吗？",
-  credits_guard_refused: "💳 积分不足：还剩 {balance}，这条消息大约需要 {cost}。请先在 NemoVideo 上获取更多积分，再重新发送。",
-  credits_guard_refused_shared: "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系本服务器/工作区的管理员。",
+  credits_guard_confirm:
+    "💳 还剩 {balance} 积分。这条消息很可能会生成一段视频，大约需要 {cost} 积分。要继续吗？",
+  credits_guard_refused:
+    "💳 积分不足：还剩 {balance}，这条消息大约需要 {cost}。请先在 NemoVideo 上获取更多积分，再重新发送。",
+  credits_guard_refused_shared:
+    "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系本服务器/工作区的管理员。",
   credits_guard_dropped: "已取消：这条消息没有发送。",
   admin_bind_note:
     "只有你能看到这条消息。机器人使用的是一个共享的匿名 NemoVideo 账户；用这个链接注册，会把该账户（及其积分和项目）变成注册账户。请亲自操作，不要分享此链接。",
@@ -243,9 +246,11 @@ const ZH_CN: Record<TextKey, string> = {
     "⚠️ 这看起来是一个 NemoVideo API 令牌，所以我没有发送也没有保存它。看到它的人都可以使用它：请立即在网页版（设置 → API 令牌）中撤销它并新建一个。要私密地关联你的账户，请使用 {command}。",
   accounts_off: "本机器人未启用关联个人 NemoVideo 账户的功能（运营者没有设置 SECRETS_KEY）。",
   login_use_form: "请使用 {command}：它会打开一个私密表单来填写你的 API 令牌。切勿在聊天中粘贴令牌。",
-  login_done: "✅ 你的 NemoVideo 账户 {masked} 已关联（可用积分 {available}）。从现在起你发起的话题都会使用它。",
+  login_done:
+    "✅ 你的 NemoVideo 账户 {masked} 已关联（可用积分 {available}）。从现在起你发起的话题都会使用它。",
   login_rejected: "NemoVideo 不接受这个令牌。请在网页版（设置 → API 令牌）中检查后重试。",
-  logout_done: "你的 NemoVideo 账户已取消关联。你现在发起的话题会使用机器人的账户；使用你账户的话题在你重新登录前会暂停。",
+  logout_done:
+    "你的 NemoVideo 账户已取消关联。你现在发起的话题会使用机器人的账户；使用你账户的话题在你重新登录前会暂停。",
   logout_none: "你没有关联的 NemoVideo 账户。",
   account_thread_none: "这个对话还没有项目。",
   account_thread_user: "本话题使用的是一位成员自己的 NemoVideo 账户（{masked}）。",
@@ -318,7 +323,8 @@ const ZH_CN: Record<TextKey, string> = {
   error_session_not_found: "NemoVideo 上已找不到本话题的项目。请重新发送你的请求，我会新建一个项目。",
   error_out_of_credits: "你的积分已用完。请在 NemoVideo 上充值积分后继续。",
   error_out_of_credits_shared: "机器人的积分已用完；请联系本服务器/工作区的管理员。",
-  error_auth_user: "本话题使用的 NemoVideo 账户已取消关联或其令牌已被撤销。账户所有者可以重新登录，或新开一个话题。",
+  error_auth_user:
+    "本话题使用的 NemoVideo 账户已取消关联或其令牌已被撤销。账户所有者可以重新登录，或新开一个话题。",
   error_unsupported_file: "我无法使用这种类型的文件。支持的类型：{accepted}。",
   error_file_too_large: "文件太大了。请先剪短或压缩后再发送。",
   error_file_too_large_limit: "文件太大了（上限为 {maxMb} MB）。请先剪短或压缩后再发送。",

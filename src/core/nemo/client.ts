@@ -146,7 +146,8 @@ export class NemoClient {
       return unwrapper(status, json, this.bindBase(ctx));
     } catch (error) {
       if (error instanceof NemoOutOfCreditsError) {
-        if (error.bindUrl) this.logger.warn({ bindUrl: error.bindUrl }, "nemo-anonymous-account-out-of-credits");
+        if (error.bindUrl)
+          this.logger.warn({ bindUrl: error.bindUrl }, "nemo-anonymous-account-out-of-credits");
         else error.billingUrl = this.billingUrl;
       }
       throw error;

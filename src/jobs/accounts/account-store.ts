@@ -55,7 +55,11 @@ export class AccountStore {
     await this.redis
       .multi()
       .del(key)
-      .hset(key, { sealed: this.box.seal(token, accountId), masked: info.masked, savedAt: String(info.savedAt) })
+      .hset(key, {
+        sealed: this.box.seal(token, accountId),
+        masked: info.masked,
+        savedAt: String(info.savedAt),
+      })
       .expire(key, ACCOUNT_TTL_SECONDS)
       .exec();
     return info;

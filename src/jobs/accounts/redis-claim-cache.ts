@@ -14,13 +14,20 @@ export class RedisClaimCache implements ClaimTokenCache {
     if (!raw) return undefined;
     try {
       const parsed = JSON.parse(raw) as CachedClaim;
-      return typeof parsed.claimToken === "string" && typeof parsed.expiresAt === "number" ? parsed : undefined;
+      return typeof parsed.claimToken === "string" && typeof parsed.expiresAt === "number"
+        ? parsed
+        : undefined;
     } catch {
       return undefined;
     }
   }
 
   async set(sessionId: string, claim: CachedClaim, ttlMs: number): Promise<void> {
-    await this.redis.set(this.keys.claim(sessionId), JSON.stringify(claim), "PX", Math.max(1, Math.round(ttlMs)));
+    await this.redis.set(
+      this.keys.claim(sessionId),
+      JSON.stringify(claim),
+      "PX",
+      Math.max(1, Math.round(ttlMs)),
+    );
   }
 }

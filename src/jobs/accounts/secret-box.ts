@@ -35,7 +35,9 @@ export class SecretBox {
     const cipher = createCipheriv("aes-256-gcm", this.key, iv);
     cipher.setAAD(Buffer.from(associated, "utf8"));
     const body = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), body].map((part) => (typeof part === "string" ? part : part.toString("base64url"))).join(".");
+    return [VERSION, iv, cipher.getAuthTag(), body]
+      .map((part) => (typeof part === "string" ? part : part.toString("base64url")))
+      .join(".");
   }
 
   /** The plain text, or undefined when the box was altered, is not one, or was sealed for someone else. */
@@ -46,7 +48,9 @@ export class SecretBox {
       const decipher = createDecipheriv("aes-256-gcm", this.key, Buffer.from(iv, "base64url"));
       decipher.setAAD(Buffer.from(associated, "utf8"));
       decipher.setAuthTag(Buffer.from(tag, "base64url"));
-      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString("utf8");
+      return Buffer.concat([decipher.update(Buffer.from(body, "base64url")), decipher.final()]).toString(
+        "utf8",
+      );
     } catch {
       return undefined;
     }
