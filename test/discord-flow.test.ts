@@ -56,7 +56,9 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     const video = fake.botMessagesIn(thread.id).find((m) => latest(m).embeds.length > 0)!;
     const embed = latest(video).embeds[0]!;
     expect(embed.description).toContain(embed.url);
-    expect(embed.description).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/.*task=/);
+    expect(embed.description).toMatch(
+      /\[Open in NemoVideo\]\(https:\/\/web\.example\/workspace\/claim\?ct=clm_/,
+    );
     expect(embed.description).not.toMatch(/nmv_|token/);
     expect(bot.sentMessages()).toEqual(["generate a video of a city timelapse at night"]);
   });

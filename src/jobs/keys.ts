@@ -26,6 +26,10 @@ export const KEY_TTL_SECONDS = {
   account: 180 * DAY,
   /** The low-balance warning flag of an account. */
   lowBalanceWarned: 30 * DAY,
+  /** A session's cached claim token (refreshed a day before the backend's 7 days run out). */
+  claim: 6 * DAY,
+  /** An account's cached balance (the credits guard reads it at most every 60 s). */
+  balance: 60,
 } as const;
 
 /**

@@ -139,13 +139,15 @@ class Turn {
 
   private async send(): Promise<Outcome> {
     const { data } = this.job;
-    if (await this.heldByCreditsGuard()) return "done";
+    const firstMessage = !(await this.services.sessions.find(this.ref));
     let record = await this.services.sessions.ensure(
       this.ref,
       data.language,
       this.signal,
       this.calls?.account,
     );
+    // After the session (creating one costs no credits, and fails fast when the backend is down).
+    if (await this.heldByCreditsGuard(firstMessage)) return "done";
     let before: NemoState;
     try {
       before = await this.services.client.state(this.ctx, record.sessionId);
@@ -409,17 +411,20 @@ class Turn {
    * under the estimate the message is refused with where credits come from. A failed balance read
    * holds nothing back.
    */
-  private async heldByCreditsGuard(): Promise<boolean> {
+  private async heldByCreditsGuard(firstMessage: boolean): Promise<boolean> {
     const { data } = this.job;
-    const { guard, sessions, sent, client, delivery } = this.services;
+    const { guard, sent, client, delivery } = this.services;
     let verdict: GuardVerdict;
     try {
-      const likely = likelyGenerates(data.text) || !(await sessions.find(this.ref));
+      const likely = likelyGenerates(data.text) || firstMessage;
       verdict = await guard.check(this.ctx, this.accountKey, {
         likelyGenerates: likely,
         confirmed: data.confirmed === true,
       });
     } catch (error) {
+      // An unreachable backend is the turn's to wait for (nothing was sent); any other failure of the
+      // balance read holds nothing back.
+      if (isCode(error, "NEMO_UNAVAILABLE")) throw error;
       this.log.warn({ ...failureFields(error) }, "credits-guard-unavailable");
       return false;
     }

@@ -59,7 +59,8 @@ export class CreditsGuard {
     const cached = await this.redis.get(key);
     if (cached !== null) return Number(cached);
     const { available } = await this.client.credits(ctx);
-    await this.redis.set(key, String(available), "PX", Math.min(this.settings.cacheMs ?? 60_000, 60_000));
+    const cacheMs = Math.min(this.settings.cacheMs ?? 60_000, KEY_TTL_SECONDS.balance * 1000);
+    await this.redis.set(key, String(available), "PX", cacheMs);
     return available;
   }
 }

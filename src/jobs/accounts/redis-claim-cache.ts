@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { CachedClaim, ClaimTokenCache } from "../../core/nemo/claim-links.js";
-import type { Keys } from "../keys.js";
+import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
 
 /** Claim tokens per session in Redis, each expiring a day before the backend's token does. */
 export class RedisClaimCache implements ClaimTokenCache {
