@@ -27,7 +27,8 @@ export class RedisClaimCache implements ClaimTokenCache {
       this.keys.claim(sessionId),
       JSON.stringify(claim),
       "PX",
-      Math.max(1, Math.round(ttlMs)),
+      // Bounded even if the backend's claim tokens ever live longer than 7 days.
+      Math.max(1, Math.round(Math.min(ttlMs, KEY_TTL_SECONDS.claim * 1000))),
     );
   }
 }
