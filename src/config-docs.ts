@@ -55,6 +55,41 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
     example: "3f2b8c1e-7a4d-4e9b-9c2a-1d5e6f7a8b9c",
     secret: true,
   },
+  NEMO_BILLING_URL: {
+    section: "NemoVideo backend",
+    meaning:
+      "The web app's billing page, linked when a registered account (the operator's `NEMO_TOKEN` or a user's own) runs out of credits. " +
+      "Unset: `<NEMO_WEB_URL>/billing`.",
+    example: "https://nemovideo.com/billing",
+  },
+  SECRETS_KEY: {
+    section: "NemoVideo backend",
+    meaning:
+      "AES-256-GCM key (32 bytes: 64 hex characters or base64) that seals users' own NemoVideo tokens in Redis (`/login`). " +
+      "Unset: linking one's own account is off, and `/login` says so. Generate one with `openssl rand -hex 32`; changing it unlinks every account.",
+    example: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    secret: true,
+  },
+  CREDITS_GUARD_THRESHOLD: {
+    section: "NemoVideo backend",
+    meaning:
+      "Credits guard: when the account's balance (cached up to 60 s) is below this, a message that will likely generate shows the balance and " +
+      "the estimated cost with Continue / Cancel first, and is refused when the balance is below the estimate; a low-balance warning is posted once per crossing. 0 turns the guard off. " +
+      "The default (one clip) refuses what the account cannot pay for; raise it (e.g. 300) to be asked before the last few clips.",
+    example: "300",
+  },
+  CREDITS_GENERATION_COST: {
+    section: "NemoVideo backend",
+    meaning:
+      "Estimated credits of one generated clip (the credits guard's estimate for a message that will likely generate).",
+    example: "100",
+  },
+  CREDITS_EDIT_COST: {
+    section: "NemoVideo backend",
+    meaning:
+      "Estimated credits of one editing session (the credits guard's estimate for an edit in a thread that already generated).",
+    example: "50",
+  },
   NEMO_SKILL_SOURCE: {
     section: "NemoVideo backend",
     meaning: "Attribution source sent with every backend call (`X-Skill-Source`). Unset: the package name.",

@@ -8,6 +8,12 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
+/** `SECRETS_KEY`: 64 hex characters, or base64 of exactly 32 bytes. */
+function isSecretsKey(value: string): boolean {
+  if (/^[0-9a-f]{64}$/i.test(value)) return true;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
+}
+
 const optionalUrl = optionalText.pipe(z.string().url({ message: "must be a URL" }).optional());
 
 const list = optionalText.transform((value) =>
@@ -30,6 +36,13 @@ const schema = z.object({
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
+  NEMO_BILLING_URL: optionalUrl, // where a registered account buys credits; unset: <NEMO_WEB_URL>/billing
+  SECRETS_KEY: optionalText.refine((value) => value === undefined || isSecretsKey(value), {
+    message: "must be 32 bytes: 64 hex characters or 44 base64 characters",
+  }), // AES-256-GCM key for users' linked tokens; unset: /login is off
+  CREDITS_GUARD_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(100), // below this balance a likely generation asks Continue/Cancel first; 0 = guard off
+  CREDITS_GENERATION_COST: z.coerce.number().int().min(1).max(100_000).default(100), // estimated credits of one generated clip
+  CREDITS_EDIT_COST: z.coerce.number().int().min(1).max(100_000).default(50), // estimated credits of one editing session
   /** Pooled connections to the backend per process; each running stream holds one. Default: turns + uploads + renders + 64. */
   NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).optional(),
   TURN_CONCURRENCY: z.coerce.number().int().min(1).max(50_000).default(2_000), // messages streamed at once per worker process (I/O-bound)
@@ -161,6 +174,7 @@ export function nemoClientSettings(config: Config) {
     token: config.NEMO_TOKEN,
     clientId: config.NEMO_CLIENT_ID,
     source: config.NEMO_SKILL_SOURCE,
+    billingUrl: config.NEMO_BILLING_URL,
     connections: config.NEMO_MAX_CONNECTIONS,
     streamHeadersTimeoutMs: config.NEMO_STREAM_HEADERS_TIMEOUT_MS,
     maxEventBytes: config.SSE_MAX_EVENT_BYTES,

@@ -39,8 +39,10 @@ describe("a conversation end to end", () => {
     const done = messenger.thread(ref).find((reply) => reply.video)!;
     expect(done.video!.url).toMatch(/\/files\/render_.*\.mp4$/);
     const task = done.links?.find((link) => link.url.includes("/workspace/claim"));
-    expect(task?.url).toContain("task=");
-    expect(task?.url).not.toMatch(/nmv_|token/);
+    const claim = new URL(task!.url).searchParams.get("ct");
+    expect(claim).toMatch(/^clm_/);
+    expect(bot.sim.claim(claim!)?.sessionId).toBe(bot.sim.sessions()[0]);
+    expect(task?.url).not.toMatch(/nmv_|token|task=|session=/);
     expect((await fetch(done.video!.url)).headers.get("content-type")).toBe("video/mp4");
     const runs = bot.sim.sessions().map((session) => bot!.sim.runSseCount(session));
     expect(runs).toEqual([2]);

@@ -62,7 +62,7 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     expect(galleryUrls(latest(video).components)).toEqual([`attachment://${video.uploads[0]!.filename}`]);
     const shown = latest(video).content;
     expect(shown).toMatch(/▶️ http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4 · \d+ KB/);
-    expect(shown).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/.*task=/);
+    expect(shown).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/workspace\/claim\?ct=clm_/);
     expect(shown).not.toMatch(/nmv_|token/);
     expect(customIds(video)).toEqual(expect.arrayContaining(["nemo:export", "nemo:modal:edit"]));
     expect(bot.sentMessages()).toEqual(["generate a video of a city timelapse at night"]);

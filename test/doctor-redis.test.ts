@@ -115,7 +115,9 @@ describe("doctor redis check, REDIS_URL set", () => {
       } finally {
         await sim.close();
       }
-      expect(output).toMatch(/✔ credits[^\n]*\n✔ redis\s+redis:\/\/\*\*\*@127\.0\.0\.1/);
+      expect(output).toMatch(
+        /✔ credits[^\n]*\n(?:✔ anonymous account[^\n]*\n)?✔ redis\s+redis:\/\/\*\*\*@127\.0\.0\.1/,
+      );
       expect(output).not.toContain("s3cret");
     });
   });

@@ -48,24 +48,34 @@ describe("errorText", () => {
     expect(errorText({ code: "NEMO_AUTH", operatorToken: "yes" }, "en").text).toBe(text("en", "error_auth"));
   });
 
-  it("offers the registration link when out of credits with a bind URL", () => {
+  it("never shows the shared account's bind link: members are told to ask an admin", () => {
     const url = "https://nemovideo.com/register?bind=abc";
     const reply = errorText(plain(new NemoOutOfCreditsError("2001", "abc", url)), "en");
-    expect(reply).toEqual({
-      text: text("en", "error_out_of_credits_register"),
-      link: { label: "Register to keep your project and get more credits", url },
+    expect(reply).toEqual({ text: text("en", "error_out_of_credits_shared") });
+    expect(JSON.stringify(reply)).not.toContain("bind");
+    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", bindUrl: url }, "zh-CN")).toEqual({
+      text: text("zh-CN", "error_out_of_credits_shared"),
     });
-    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", bindUrl: url }, "zh-CN").link?.label).toBe(
-      text("zh-CN", "link_register"),
-    );
+    expect(reply.text).toMatch(/ask an admin/);
   });
 
-  it("asks registered users to top up, and ignores a bind URL that is not http(s)", () => {
+  it("points a registered account at the billing page", () => {
     const topUp = { text: text("en", "error_out_of_credits") };
-    expect(errorText(new NemoOutOfCreditsError("2001", undefined, undefined), "en")).toEqual(topUp);
-    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", bindUrl: "javascript:alert(1)" }, "en")).toEqual(topUp);
-    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", bindUrl: "not a url" }, "en")).toEqual(topUp);
+    const error = new NemoOutOfCreditsError("2001", undefined, undefined);
+    expect(errorText(error, "en")).toEqual(topUp);
+    error.billingUrl = "https://nemovideo.com/billing";
+    expect(errorText(plain(error), "en")).toEqual({
+      ...topUp,
+      link: { label: text("en", "link_billing"), url: "https://nemovideo.com/billing" },
+    });
+    expect(errorText({ code: "NEMO_OUT_OF_CREDITS", billingUrl: "javascript:alert(1)" }, "en")).toEqual(
+      topUp,
+    );
     expect(topUp.text).toMatch(/top up/i);
+  });
+
+  it("tells a thread whose linked account is gone to log in again", () => {
+    expect(errorText({ code: "NEMO_AUTH", userToken: true }, "en").text).toBe(text("en", "error_auth_user"));
   });
 
   it("lists the accepted file types from the error, else the known list", () => {

@@ -127,7 +127,7 @@ describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake S
       /Your video is ready: <http:\/\/127\.0\.0\.1:\d+\/files\/render_[^\s|>]+\.mp4>/,
     );
     expect(visible(done)).toMatch(
-      /<https:\/\/web\.example\/workspace\/claim\?[^|>]*task=[^|>]*\|Open in NemoVideo>/,
+      /<https:\/\/web\.example\/workspace\/claim\?ct=clm_[^|>]*\|Open in NemoVideo>/,
     );
     expect(wire("C100")).not.toContain(BOT_TOKEN);
     expect(bot.sim!.sessions()).toHaveLength(1);

@@ -1,73 +1,37 @@
 import { describe, expect, it } from "vitest";
-import { bindLink, type TaskLinkOptions, taskLink } from "../src/core/nemo/task-link.js";
+import { bindLink, claimLink } from "../src/core/nemo/task-link.js";
 
-const OPTIONS: TaskLinkOptions = {
-  webUrl: "https://nemovideo.com",
-  taskId: "task-123",
-  sessionId: "7301234567890123456",
-  source: "nemo-video-bot",
-  version: "0.1.0",
-  platform: "discord",
-};
+const CT = "clm_AbCdEf0123456789";
 
-describe("taskLink", () => {
-  it("builds the claim link with the attribution", () => {
-    expect(taskLink(OPTIONS)).toBe(
-      "https://nemovideo.com/workspace/claim?task=task-123&session=7301234567890123456&source=nemo-video-bot&version=0.1.0&platform=discord",
-    );
+describe("claimLink", () => {
+  it("builds the claim link with the claim token only", () => {
+    expect(claimLink("https://nemovideo.com", CT)).toBe(`https://nemovideo.com/workspace/claim?ct=${CT}`);
   });
 
   it("accepts a trailing slash and a path prefix, and drops the base's query and fragment", () => {
-    const expected = "/workspace/claim?task=task-123";
-    expect(taskLink({ ...OPTIONS, webUrl: "https://nemovideo.com/" })).toContain(`nemovideo.com${expected}`);
-    expect(taskLink({ ...OPTIONS, webUrl: "https://example.org/nemo//" })).toContain(
-      `example.org/nemo${expected}`,
-    );
-    expect(taskLink({ ...OPTIONS, webUrl: "http://127.0.0.1:8080/app?x=1#top" })).toMatch(
-      /^http:\/\/127\.0\.0\.1:8080\/app\/workspace\/claim\?task=task-123&session=\d+&source=[^&]+&version=[^&]+&platform=discord$/,
-    );
+    const expected = `/workspace/claim?ct=${CT}`;
+    expect(claimLink("https://nemovideo.com/", CT)).toBe(`https://nemovideo.com${expected}`);
+    expect(claimLink("https://example.org/nemo//", CT)).toBe(`https://example.org/nemo${expected}`);
+    expect(claimLink("http://127.0.0.1:8080/app?x=1#top", CT)).toBe(`http://127.0.0.1:8080/app${expected}`);
   });
 
-  it("encodes values", () => {
-    const url = new URL(taskLink({ ...OPTIONS, taskId: "a&b=c", source: "@scope/pkg", platform: "slack" }));
-    expect(url.searchParams.get("task")).toBe("a&b=c");
-    expect(url.searchParams.get("source")).toBe("@scope/pkg");
-    expect([...url.searchParams.keys()]).toEqual(["task", "session", "source", "version", "platform"]);
-  });
-
-  it("never carries a token", () => {
-    const link = taskLink(OPTIONS);
-    expect(link).not.toMatch(/token|nmv_/i);
+  it("never carries an API token, and never names it in the error", () => {
     const secret = "nmv_usr_abcdef123456";
-    const leaks: Partial<TaskLinkOptions>[] = [
-      { taskId: secret },
-      { sessionId: `x${secret}` },
-      { source: "NMV_USR_X" },
-      { version: "Bearer abc" },
-    ];
-    for (const bad of leaks) expect(() => taskLink({ ...OPTIONS, ...bad })).toThrow(/carries a token/);
-    // A token in the base's own query is dropped, never copied into the link.
-    expect(taskLink({ ...OPTIONS, webUrl: "https://nemovideo.com/?token=abc" })).not.toMatch(/token/i);
-    expect(() => taskLink({ ...OPTIONS, webUrl: `https://nemovideo.com/${secret}` })).toThrow(
-      /carries a token/,
-    );
-    expect(() => taskLink({ ...OPTIONS, webUrl: "https://user:pass@nemovideo.com" })).toThrow(
-      /carries a token/,
-    );
-  });
-
-  it("does not put the secret in the error message", () => {
-    const secret = "nmv_usr_abcdef123456";
-    expect(() => taskLink({ ...OPTIONS, taskId: secret })).toThrow(
+    expect(claimLink("https://nemovideo.com", CT)).not.toMatch(/token|nmv_/i);
+    expect(() => claimLink("https://nemovideo.com", secret)).toThrow(/carries a token/);
+    expect(() => claimLink("https://nemovideo.com", "Bearer abc")).toThrow(/carries a token/);
+    expect(() => claimLink(`https://nemovideo.com/${secret}`, CT)).toThrow(/carries a token/);
+    expect(() => claimLink("https://user:pass@nemovideo.com", CT)).toThrow(/carries a token/);
+    expect(claimLink("https://nemovideo.com/?token=abc", CT)).not.toMatch(/token=/i);
+    expect(() => claimLink("https://nemovideo.com", secret)).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining(secret) }),
     );
   });
 
-  it("rejects empty ids and bad base URLs", () => {
-    expect(() => taskLink({ ...OPTIONS, taskId: "" })).toThrow(/taskId/);
-    expect(() => taskLink({ ...OPTIONS, sessionId: " " })).toThrow(/sessionId/);
-    expect(() => taskLink({ ...OPTIONS, webUrl: "nemovideo.com" })).toThrow(TypeError);
-    expect(() => taskLink({ ...OPTIONS, webUrl: "javascript:alert(1)" })).toThrow(TypeError);
+  it("rejects an empty claim token and bad base URLs", () => {
+    expect(() => claimLink("https://nemovideo.com", " ")).toThrow(/claimToken/);
+    expect(() => claimLink("nemovideo.com", CT)).toThrow(TypeError);
+    expect(() => claimLink("javascript:alert(1)", CT)).toThrow(TypeError);
   });
 });
 

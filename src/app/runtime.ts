@@ -5,7 +5,12 @@ import { type Config, nemoClientSettings, workerConcurrency } from "../config.js
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
+import { ClaimLinks } from "../core/nemo/claim-links.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { AccountStore } from "../jobs/accounts/account-store.js";
+import { CreditsGuard } from "../jobs/accounts/credits-guard.js";
+import { RedisClaimCache } from "../jobs/accounts/redis-claim-cache.js";
+import { parseSecretsKey, SecretBox } from "../jobs/accounts/secret-box.js";
 import { BackendBreaker } from "../jobs/backend-breaker.js";
 import { Delivery } from "../jobs/delivery.js";
 import { Intake } from "../jobs/intake.js";
@@ -64,6 +69,7 @@ export class Runtime {
       sessions: services.sessions,
       logger: services.logger,
       maxUploadBytes: config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+      accounts: services.accounts,
     });
   }
 
@@ -132,7 +138,19 @@ export class Runtime {
       breaker,
       partials: new PartialAnswers(redis, keys),
       maxAnswerChars: config.MAX_ANSWER_CHARS,
+      accounts: new AccountStore(
+        redis,
+        keys,
+        config.SECRETS_KEY ? new SecretBox(parseSecretsKey(config.SECRETS_KEY)) : undefined,
+      ),
+      claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
+      guard: new CreditsGuard(redis, keys, client, {
+        threshold: config.CREDITS_GUARD_THRESHOLD,
+        generationCost: config.CREDITS_GENERATION_COST,
+        editCost: config.CREDITS_EDIT_COST,
+      }),
     };
+    if (!config.SECRETS_KEY) logger.info("accounts-off-no-secrets-key");
     return new Runtime(
       services,
       config,

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import { maskSecret } from "../config.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import { bindLink } from "../core/nemo/task-link.js";
 import { describeFailure } from "../core/network-failure.js";
 import { isRealNemoVideo, probeBackend } from "./backend-probe.js";
 import type { CheckResult } from "./report.js";
@@ -19,6 +20,13 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
       detail: config.NEMO_TOKEN
         ? `NEMO_TOKEN ${maskSecret(config.NEMO_TOKEN)}`
         : "anonymous (obtained on demand)",
+    },
+    {
+      name: "accounts",
+      status: "ok",
+      detail: config.SECRETS_KEY
+        ? "members may link their own NemoVideo token (/login, sealed with SECRETS_KEY)"
+        : "off: SECRETS_KEY is unset, so /login says linking is not enabled",
     },
   ];
   const probe = await probeBackend(config.NEMO_API_URL);
@@ -51,6 +59,15 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
       status: credits.available > 0 ? "ok" : "warn",
       detail: `${credits.available} available, ${credits.frozen} reserved, ${credits.total} total`,
     });
+    const bindId = await client.tokens.anonymousUserId();
+    if (bindId) {
+      // The shared anonymous account's bind link is the operator's alone: shown here, never in a chat.
+      results.push({
+        name: "anonymous account",
+        status: "ok",
+        detail: `registering with ${bindLink(config.NEMO_WEB_URL, bindId)} makes it a registered account (for the operator only: never share it)`,
+      });
+    }
   } catch (error) {
     const authFailed = (error as { code?: unknown }).code === "NEMO_AUTH";
     results.push({

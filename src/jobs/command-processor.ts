@@ -6,8 +6,11 @@ import { backendLanguage, type Lang, langFromLocale } from "../core/conversation
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
+import { bindLink } from "../core/nemo/task-link.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
+import { accountReply } from "./accounts/account-commands.js";
+import { threadCalls } from "./accounts/thread-account.js";
 import { errorMessage } from "./delivery.js";
 import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
@@ -20,7 +23,7 @@ const DAY_SECONDS = 24 * 3600;
 
 type CommandServices = Pick<
   JobServices,
-  "redis" | "keys" | "client" | "sessions" | "line" | "queues" | "delivery" | "logger"
+  "redis" | "keys" | "client" | "sessions" | "line" | "queues" | "delivery" | "logger" | "accounts"
 >;
 
 /**
@@ -35,7 +38,7 @@ export function createCommandProcessor(
   maxUploadBytes: number,
 ) {
   const locales = new UserLocales(messengers);
-  const commands = new Commands(services, intake, maxUploadBytes);
+  const commands = new Commands(services, intake, maxUploadBytes, messengers);
   return async (job: Job<CommandJobData>): Promise<string> => {
     let { inbound } = job.data;
     if (!inbound.locale) inbound = await locales.complete(inbound);
@@ -98,6 +101,7 @@ class Commands {
     private readonly services: CommandServices,
     private readonly intake: Intake,
     private readonly maxUploadBytes: number,
+    private readonly messengers: Messengers = {},
   ) {}
 
   async run(inbound: Inbound, intent: CommandJobData["intent"]): Promise<void> {
@@ -106,9 +110,17 @@ class Commands {
     try {
       switch (intent.kind) {
         case "credits":
-          return await this.credits(ref, lang);
+          return await this.credits(inbound, lang);
         case "status":
-          return await this.status(ref, lang);
+          return await this.status(inbound, lang);
+        case "login":
+        case "logout":
+        case "account":
+        case "token_pasted":
+          return await this.accountCommand(inbound, lang, intent);
+        case "continue":
+        case "drop":
+          return await this.guardAnswer(inbound, lang, intent.kind, intent.arg);
         case "new":
           return await this.newSession(inbound, lang);
         case "help":
@@ -140,15 +152,84 @@ class Commands {
     return this.services.delivery.post(ref, reply);
   }
 
-  private async credits(ref: ConversationRef, lang: Lang): Promise<void> {
-    const credits = await this.services.client.credits({ platform: ref.platform });
+  /** The balance of the account the thread uses (or the asker's own before the thread has a session). */
+  private async credits(inbound: Inbound, lang: Lang): Promise<void> {
+    const { ref } = inbound;
+    const calls = await threadCalls(this.services, ref, { userId: inbound.user.id });
+    const credits = await this.services.client.credits(calls.ctx);
     await this.post(ref, { text: text(lang, "credits", { ...credits }) });
+    if (!calls.account && inbound.user.admin === true) await this.tellAdminBindLink(inbound, lang);
   }
 
-  private async status(ref: ConversationRef, lang: Lang): Promise<void> {
+  /**
+   * The bot's anonymous account can be claimed by registering with its bind link: that is the
+   * operator's to do, so the link goes to an admin who asks for credits, privately, and nowhere else.
+   */
+  private async tellAdminBindLink(inbound: Inbound, lang: Lang): Promise<void> {
+    const { client, logger } = this.services;
+    if (!client.isAnonymous) return;
+    const userId = await client.tokens.anonymousUserId();
+    if (!userId) return;
+    const url = bindLink(client.webUrl, userId);
+    const told = await this.privately(inbound, {
+      text: text(lang, "admin_bind_note"),
+      links: [{ label: text(lang, "link_register"), url }],
+    });
+    logger.info({ trace: inbound.id, told }, "admin-bind-link");
+  }
+
+  /** Posts where only the sender sees it; false when the platform gave no private way to answer. */
+  private async privately(inbound: Inbound, reply: Reply): Promise<boolean> {
+    const messenger = this.messengers[inbound.ref.platform];
+    if (!inbound.privateReplyTo || !messenger?.postPrivately) return false;
+    await messenger.postPrivately(inbound.privateReplyTo, reply);
+    return true;
+  }
+
+  /** Login, logout, "which account", and the warning about a pasted token: private where possible. */
+  private async accountCommand(
+    inbound: Inbound,
+    lang: Lang,
+    intent: CommandJobData["intent"],
+  ): Promise<void> {
+    const reply = await accountReply(this.services, inbound, lang, intent);
+    if (!(await this.privately(inbound, reply))) await this.post(inbound.ref, reply);
+  }
+
+  /** Continue / Cancel on a message the credits guard held: each answers once. */
+  private async guardAnswer(
+    inbound: Inbound,
+    lang: Lang,
+    kind: "continue" | "drop",
+    arg: string | undefined,
+  ) {
+    const { redis, keys } = this.services;
+    const raw = arg ? await redis.get(keys.inbound(arg)) : null;
+    const original = raw ? (JSON.parse(raw) as PromptRecord) : undefined;
+    if (!arg || !original) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
+    if (original.refKey !== refKey(inbound.ref)) {
+      this.services.logger.warn(
+        { thread: refKey(inbound.ref), action: kind, target: arg },
+        "command-refused-other-thread",
+      );
+      return void (await this.post(inbound.ref, { text: text(lang, "action_elsewhere") }));
+    }
+    if ((await redis.set(keys.retried(arg), inbound.id, "EX", 7 * DAY_SECONDS, "NX")) !== "OK") {
+      return void (await this.post(inbound.ref, { text: text(lang, "retry_used") }));
+    }
+    if (kind === "drop") {
+      await redis.del(keys.inbound(arg));
+      return void (await this.post(inbound.ref, { text: text(lang, "credits_guard_dropped") }));
+    }
+    await this.intake.turn({ ...inbound, id: `${arg}:continue` }, original.text, { confirmed: true });
+  }
+
+  private async status(inbound: Inbound, lang: Lang): Promise<void> {
+    const { ref } = inbound;
     const record = await this.services.sessions.find(ref);
     if (!record) return void (await this.post(ref, { text: text(lang, "status_no_project") }));
-    const state = await this.services.client.state({ platform: ref.platform }, record.sessionId);
+    const { ctx } = await threadCalls(this.services, ref);
+    const state = await this.services.client.state(ctx, record.sessionId);
     await this.post(ref, {
       text: `${text(lang, "status_header")}\n${summarizeTimeline(state.draft, lang)}`,
       actions: buttons(lang, ANSWER_ACTIONS),
@@ -156,7 +237,9 @@ class Commands {
   }
 
   private async newSession(inbound: Inbound, lang: Lang): Promise<void> {
-    await this.services.sessions.create(inbound.ref, backendLanguage(inbound.locale));
+    // A new project keeps the thread's account (or takes the asker's, in a thread without one yet).
+    const { account } = await threadCalls(this.services, inbound.ref, { userId: inbound.user.id });
+    await this.services.sessions.create(inbound.ref, backendLanguage(inbound.locale), undefined, account);
     await this.post(inbound.ref, { text: text(lang, "new_session") });
   }
 
@@ -212,7 +295,7 @@ class Commands {
       if (job && job.data.refKey !== key) return this.refuseElsewhere(ref, lang, "cancel", renderJobId);
       if (job?.data.renderId) {
         await redis.set(keys.renderCancelled(job.id!), "1", "EX", DAY_SECONDS);
-        await client.cancelRender({ platform: ref.platform }, job.data.renderId);
+        await client.cancelRender((await threadCalls(this.services, ref)).ctx, job.data.renderId);
         // Poll now: the render job reports the cancellation in its own progress message.
         if ((await job.getState()) === "delayed") await job.promote().catch(() => undefined);
         return;

@@ -7,6 +7,7 @@ import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
+import type { AccountStore } from "./accounts/account-store.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
 import { jobIdFor } from "./queues.js";
@@ -49,6 +50,8 @@ export interface IntakeParts {
   sessions: SessionManager;
   logger: Logger;
   maxUploadBytes: number;
+  /** Seals a token sent with `/login` before it is queued (no key: the token is dropped here). */
+  accounts?: Pick<AccountStore, "sealFor"> | undefined;
 }
 
 /**
@@ -68,6 +71,8 @@ export class Intake implements InboundHandler {
       { thread: refKey(inbound.ref), trace: inbound.id, intent: intent.kind },
       "inbound",
     );
+    const secret = withoutSecrets(inbound, intent, this.parts.accounts);
+    if (secret) return this.command(secret.inbound, secret.intent);
     if (inbound.newThread || !isLineWork(intent)) return this.command(inbound, intent);
     if (intent.kind === "turn") return this.turn(inbound, inbound.text);
     const { accepted, refused } = uploadableAttachments(inbound.attachments, this.parts.maxUploadBytes);
@@ -90,8 +95,8 @@ export class Intake implements InboundHandler {
   }
 
   /** Queues a message for the backend, in line behind the thread's earlier work; its prompt is kept for Retry. */
-  async turn(inbound: Inbound, message: string): Promise<void> {
-    const data: TurnJobData = { ...threadJob(inbound), text: message };
+  async turn(inbound: Inbound, message: string, extra: Pick<TurnJobData, "confirmed"> = {}): Promise<void> {
+    const data: TurnJobData = { ...threadJob(inbound), text: message, ...extra };
     const prompt: PromptRecord = { text: message, refKey: data.refKey };
     await this.queueOnce(this.parts.queues.turn, inbound.id, data, LINE_JOB_OPTIONS, data.refKey, prompt);
   }
@@ -157,6 +162,23 @@ export class Intake implements InboundHandler {
 export interface PromptRecord {
   text: string;
   refKey: string;
+}
+
+/**
+ * A message that looks like a token, and a `/login`, never reach a queue with their secret: the
+ * pasted text is dropped (its command only warns), and a login's token is sealed with `SECRETS_KEY`
+ * for its command (`login:<inbound id>`), or dropped when there is no key.
+ */
+function withoutSecrets(
+  inbound: Inbound,
+  intent: Intent,
+  accounts: IntakeParts["accounts"],
+): { inbound: Inbound; intent: Intent } | undefined {
+  if (intent.kind !== "token_pasted" && intent.kind !== "login") return undefined;
+  const bare: Inbound = { ...inbound, text: "", attachments: [], newThread: false, action: undefined };
+  if (intent.kind === "token_pasted") return { inbound: bare, intent };
+  const sealed = intent.arg ? accounts?.sealFor(`login:${inbound.id}`, intent.arg) : undefined;
+  return { inbound: bare, intent: sealed ? { kind: "login", arg: sealed } : { kind: "login" } };
 }
 
 function isLineWork(intent: Intent): boolean {

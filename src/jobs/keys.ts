@@ -22,6 +22,14 @@ export const KEY_TTL_SECONDS = {
   exportLock: DAY,
   retried: 7 * DAY,
   renderCancelled: DAY,
+  /** A linked account; renewed on use (accounts/account-store.ts). */
+  account: 180 * DAY,
+  /** The low-balance warning flag of an account. */
+  lowBalanceWarned: 30 * DAY,
+  /** A session's cached claim token (refreshed a day before the backend's 7 days run out). */
+  claim: 6 * DAY,
+  /** An account's cached balance (the credits guard reads it at most every 60 s). */
+  balance: 60,
 } as const;
 
 /**
@@ -103,6 +111,22 @@ export class Keys {
   /** Hash: a posted message's later parts and edit revision (see `MessageRecords`); expires. */
   message(refKey: string, messageId: string): string {
     return `${this.bull}:msg:${refKey}:${messageId}`;
+  }
+  /** Hash: a user's linked NemoVideo account (token sealed with SECRETS_KEY, masked form); see accounts/. */
+  account(accountId: string): string {
+    return `${this.bull}:account:${accountId}`;
+  }
+  /** String: a session's cached claim token ("Open in NemoVideo"), until near its expiry. */
+  claim(sessionId: string): string {
+    return `${this.bull}:claim:${sessionId}`;
+  }
+  /** String: an account's balance, cached briefly for the credits guard (`bot` = the bot's account). */
+  balance(accountId: string): string {
+    return `${this.bull}:balance:${accountId}`;
+  }
+  /** String: the low-balance warning was given for this account (cleared when the balance rises again). */
+  lowBalanceWarned(accountId: string): string {
+    return `${this.bull}:low-balance:${accountId}`;
   }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {

@@ -37,6 +37,8 @@ export interface TurnJobData extends ThreadJob {
   /** The backend was unreachable: since when this message waits (epoch ms), and how many waits so far. */
   backendWaitSince?: number | undefined;
   backendWaitAttempt?: number | undefined;
+  /** The sender pressed Continue on the credits guard's question: not asked again. */
+  confirmed?: boolean | undefined;
 }
 
 export interface UploadJobData extends ThreadJob {

@@ -1,10 +1,10 @@
 import { DelayedError, type Job } from "bullmq";
-import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
+import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import { text } from "../core/conversation/texts.js";
-import { newRenderId } from "../core/nemo/client.js";
-import { taskLink } from "../core/nemo/task-link.js";
+import { type CallContext, newRenderId } from "../core/nemo/client.js";
 import { isExportReady } from "../core/nemo/timeline-summary.js";
+import { threadCalls } from "./accounts/thread-account.js";
 import type { RenderJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
@@ -18,7 +18,7 @@ export function createRenderProcessor(services: JobServices) {
   return async (job: Job<RenderJobData>, token?: string, signal?: AbortSignal): Promise<string> => {
     const ref = parseRefKey(job.data.refKey);
     const progress = new ProgressMessage(services.delivery, ref, job.data.ackMessageId, 0);
-    const ctx = { platform: ref.platform, signal };
+    let ctx: CallContext = { platform: ref.platform, signal };
     const lang = job.data.lang;
     const log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.trace });
     const finish = async (outcome: string, reply: Parameters<ProgressMessage["finish"]>[0]) => {
@@ -34,6 +34,8 @@ export function createRenderProcessor(services: JobServices) {
     };
 
     try {
+      // The thread's account: an export of a user's own project runs with their token.
+      ctx = (await threadCalls(services, ref, { signal })).ctx;
       const record = await services.sessions.find(ref);
       if (!job.data.renderId) {
         if (!record) return await finish("no-session", { text: text(lang, "export_no_draft") });
@@ -63,10 +65,8 @@ export function createRenderProcessor(services: JobServices) {
           fallbackUrl: services.client.downloadUrl(job.data.renderId),
           fileName: `${job.data.renderId.startsWith("render_") ? "" : "render_"}${job.data.renderId}.mp4`,
         };
-        return await finish("completed", {
-          ...completedReply(services, ref, lang, status.outputUrl, record),
-          video,
-        });
+        const reply = await completedReply(services, ctx, lang, status.outputUrl, record, log);
+        return await finish("completed", { ...reply, video });
       }
       if (status.status === "failed") {
         const cancelled =
@@ -122,28 +122,24 @@ export function createRenderProcessor(services: JobServices) {
   };
 }
 
-function completedReply(
+/** The finished video, with "Open in NemoVideo" (a claim link) when one can be had. */
+async function completedReply(
   services: JobServices,
-  ref: ConversationRef,
+  ctx: CallContext,
   lang: RenderJobData["lang"],
   url: string,
   record: Awaited<ReturnType<JobServices["sessions"]["find"]>>,
+  log: { warn(fields: object, message: string): void },
 ) {
-  const links = record
-    ? [
-        {
-          label: text(lang, "task_link_label"),
-          url: taskLink({
-            webUrl: services.client.webUrl,
-            taskId: record.taskId,
-            sessionId: record.sessionId,
-            source: services.client.attribution.source,
-            version: services.client.attribution.version,
-            platform: ref.platform,
-          }),
-        },
-      ]
-    : [];
+  let links: { label: string; url: string }[] = [];
+  if (record) {
+    try {
+      links = [{ label: text(lang, "task_link_label"), url: await services.claims.link(ctx, record) }];
+    } catch (error) {
+      // The video matters more than the link: it is posted without one.
+      log.warn({ ...failureFields(error) }, "claim-link-failed");
+    }
+  }
   return {
     text: text(lang, "export_done", { url }),
     video: { url },

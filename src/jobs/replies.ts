@@ -11,6 +11,11 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   retry: "button_retry",
   new: "button_new",
   help: "button_help",
+  continue: "button_continue",
+  drop: "button_drop",
+  login: "button_login",
+  logout: "button_logout",
+  account: "button_account",
 };
 
 /** Buttons in the conversation's language. */

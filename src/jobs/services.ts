@@ -1,7 +1,10 @@
 import type { Redis } from "ioredis";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
+import type { ClaimLinks } from "../core/nemo/claim-links.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import type { AccountStore } from "./accounts/account-store.js";
+import type { CreditsGuard } from "./accounts/credits-guard.js";
 import type { BackendBreaker } from "./backend-breaker.js";
 import type { Delivery } from "./delivery.js";
 import type { Keys } from "./keys.js";
@@ -29,4 +32,10 @@ export interface JobServices {
   partials: PartialAnswers;
   /** An answer longer than this many characters is cut with a note. */
   maxAnswerChars: number;
+  /** Users' linked NemoVideo accounts (off without `SECRETS_KEY`). */
+  accounts: AccountStore;
+  /** "Open in NemoVideo" links (claim tokens, cached per session). */
+  claims: ClaimLinks;
+  /** Balance checks before likely generations. */
+  guard: CreditsGuard;
 }

@@ -3,10 +3,14 @@ import { type ConversationRef, parseRefKey } from "../core/conversation/conversa
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { failureCode, failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
+import { likelyGenerates } from "../core/conversation/router.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
+import type { CallContext } from "../core/nemo/client.js";
 import { isNemoError } from "../core/nemo/errors.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
+import type { GuardVerdict } from "./accounts/credits-guard.js";
+import { type ThreadCalls, threadCalls } from "./accounts/thread-account.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { TurnJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
@@ -76,6 +80,7 @@ class Turn {
   private readonly log;
   /** Set once the message may have reached the backend: from then on, never offer to send it again. */
   private mayHaveBeenSent = false;
+  private calls: ThreadCalls | undefined;
 
   constructor(
     private readonly services: JobServices,
@@ -93,12 +98,17 @@ class Turn {
     this.log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.inboundId });
   }
 
-  private get ctx() {
-    return { platform: this.ref.platform, signal: this.signal };
+  private get ctx(): CallContext {
+    return this.calls?.ctx ?? { platform: this.ref.platform, signal: this.signal };
   }
 
   async run(): Promise<Outcome> {
     try {
+      // The thread's account (a linked user's own, or the bot's) for every call of this turn.
+      this.calls = await threadCalls(this.services, this.ref, {
+        userId: this.job.data.userId,
+        signal: this.signal,
+      });
       const sent = await this.services.sent.read(this.job.data.inboundId);
       if (sent) {
         this.mayHaveBeenSent = true;
@@ -129,7 +139,15 @@ class Turn {
 
   private async send(): Promise<Outcome> {
     const { data } = this.job;
-    let record = await this.services.sessions.ensure(this.ref, data.language, this.signal);
+    const firstMessage = !(await this.services.sessions.find(this.ref));
+    let record = await this.services.sessions.ensure(
+      this.ref,
+      data.language,
+      this.signal,
+      this.calls?.account,
+    );
+    // After the session (creating one costs no credits, and fails fast when the backend is down).
+    if (await this.heldByCreditsGuard(firstMessage)) return "done";
     let before: NemoState;
     try {
       before = await this.services.client.state(this.ctx, record.sessionId);
@@ -148,7 +166,10 @@ class Turn {
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
       return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
     }
-    this.log.info({ session: record.sessionId }, "turn-sending");
+    this.log.info(
+      { session: record.sessionId, account: this.calls?.account ? "user" : "bot" },
+      "turn-sending",
+    );
     const stream = this.services.client.sendMessage(this.ctx, record.sessionId, data.text, {
       hardCapMs: this.services.timings.streamHardCapMs,
       heartbeatTimeoutMs: this.services.timings.heartbeatTimeoutMs,
@@ -380,9 +401,71 @@ class Turn {
     return [translateBackendText(said, lang).text, text(lang, "answer_cut_off")];
   }
 
+  private get accountKey(): string {
+    return this.calls?.account?.id ?? "bot";
+  }
+
+  /**
+   * The credits guard, before anything is sent: a likely generation (a hint in the text, or a thread's
+   * first message) under the threshold is held for Continue / Cancel (its prompt is kept for Continue);
+   * under the estimate the message is refused with where credits come from. A failed balance read
+   * holds nothing back.
+   */
+  private async heldByCreditsGuard(firstMessage: boolean): Promise<boolean> {
+    const { data } = this.job;
+    const { guard, sent, client, delivery } = this.services;
+    let verdict: GuardVerdict;
+    try {
+      const likely = likelyGenerates(data.text) || firstMessage;
+      verdict = await guard.check(this.ctx, this.accountKey, {
+        likelyGenerates: likely,
+        confirmed: data.confirmed === true,
+      });
+    } catch (error) {
+      // An unreachable backend is the turn's to wait for (nothing was sent); any other failure of the
+      // balance read holds nothing back.
+      if (isCode(error, "NEMO_UNAVAILABLE")) throw error;
+      this.log.warn({ ...failureFields(error) }, "credits-guard-unavailable");
+      return false;
+    }
+    const lang = data.lang;
+    if (verdict.kind === "go") {
+      if (verdict.lowWarning) {
+        this.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");
+        await delivery.post(this.ref, {
+          text: text(lang, "credits_low", { balance: verdict.lowWarning.balance }),
+        });
+      }
+      return false;
+    }
+    const amounts = { balance: verdict.balance, cost: verdict.cost };
+    this.log.info({ verdict: verdict.kind, ...amounts }, "credits-guard-held");
+    if (verdict.kind === "confirm") {
+      await this.progress.finish({
+        text: text(lang, "credits_guard_confirm", amounts),
+        actions: buttons(lang, ["continue", "drop"], data.inboundId),
+      });
+      await sent.markAnswered(data.inboundId, { retryOffered: true });
+      return true;
+    }
+    const shared = !this.calls?.account && client.isAnonymous;
+    await this.progress.finish({
+      text: text(lang, shared ? "credits_guard_refused_shared" : "credits_guard_refused", amounts),
+      tone: "error",
+      ...(shared ? {} : { links: [{ label: text(lang, "link_billing"), url: client.billingUrl }] }),
+    });
+    await sent.markAnswered(data.inboundId);
+    return true;
+  }
+
   private async restartSession(): Promise<ConversationRecord> {
     this.log.warn("turn-session-restarted");
-    const record = await this.services.sessions.create(this.ref, this.job.data.language, this.signal);
+    const record = await this.services.sessions.create(
+      this.ref,
+      this.job.data.language,
+      this.signal,
+      this.calls?.account,
+    );
     await this.services.delivery.post(this.ref, { text: text(this.job.data.lang, "session_restarted") });
     return record;
   }

@@ -4,8 +4,10 @@ import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import type { Lang } from "../core/conversation/language.js";
 import { text } from "../core/conversation/texts.js";
+import type { CallContext } from "../core/nemo/client.js";
 import type { UploadedFile } from "../core/nemo/types.js";
 import { assertUploadable } from "../core/nemo/upload-rules.js";
+import { threadCalls } from "./accounts/thread-account.js";
 import { type AttachmentSourceOptions, attachmentRead } from "./attachment-source.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { UploadJobData } from "./payloads.js";
@@ -39,7 +41,7 @@ export function createUploadProcessor(
     );
     if (!go) return "withdrawn";
     const ref = parseRefKey(data.refKey);
-    const ctx = { platform: ref.platform, signal };
+    let ctx: CallContext = { platform: ref.platform, signal };
     const progress = new ProgressMessage(
       services.delivery,
       ref,
@@ -50,7 +52,9 @@ export function createUploadProcessor(
     // Its final message was posted already (the job was retaken after that): nothing is sent or said again.
     if (!(await marker.isDone(data.inboundId))) {
       try {
-        let record = await services.sessions.ensure(ref, data.language, signal);
+        const calls = await threadCalls(services, ref, { userId: data.userId, signal });
+        ctx = calls.ctx;
+        let record = await services.sessions.ensure(ref, data.language, signal, calls.account);
         const added: UploadedFile[] = [];
         for (const [index, attachment] of data.attachments.entries()) {
           assertUploadable(attachment, maxBytes);

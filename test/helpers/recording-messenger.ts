@@ -32,6 +32,14 @@ export class RecordingMessenger implements Messenger {
     return message.id;
   }
 
+  /** Replies sent privately (to the address a command gave), in order. */
+  readonly privateReplies: { address: string; reply: Reply }[] = [];
+
+  async postPrivately(address: string, reply: Reply): Promise<void> {
+    this.privateReplies.push({ address, reply });
+    this.changes.emit("change");
+  }
+
   async edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
     this.maybeFail();
     const message = this.messages.find(

@@ -5,10 +5,20 @@ export const CUSTOM_ID_MAX = 100;
 
 const PREFIX = "nemo";
 
-const KINDS: readonly ActionKind[] = ["export", "timeline", "credits", "cancel", "retry", "new", "help"];
+const KINDS: readonly ActionKind[] = [
+  "export",
+  "timeline",
+  "credits",
+  "cancel",
+  "retry",
+  "new",
+  "help",
+  "continue",
+  "drop",
+];
 
-/** Kinds whose button carries an argument (the message a Cancel or Retry is about). */
-const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set(["cancel", "retry"]);
+/** Kinds whose button carries an argument (the message a Cancel, Retry, Continue or drop is about). */
+const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set(["cancel", "retry", "continue", "drop"]);
 
 /** An argument is an opaque id: message / interaction ids, `render:<job id>`, `<id>:caption`, … */
 const ARG = /^[A-Za-z0-9_.:-]+$/;

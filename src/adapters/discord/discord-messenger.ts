@@ -1,5 +1,5 @@
 import { RateLimitError, REST } from "@discordjs/rest";
-import { Routes } from "discord-api-types/v10";
+import { MessageFlags, Routes } from "discord-api-types/v10";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
@@ -160,6 +160,21 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       const [first, ...more] = renderDiscordReply(reply);
       await parts.edit(ref, messageId, first);
       for (const body of more) await parts.post(ref, body);
+    },
+
+    /** An ephemeral follow-up of an interaction (`interaction:<application id>:<interaction token>`). */
+    async postPrivately(address: string, reply: Reply): Promise<void> {
+      const match = /^interaction:(\d+):([\w.-]+)$/.exec(address);
+      if (!match) throw new TypeError("not a Discord interaction address");
+      const [first] = renderDiscordReply(reply);
+      try {
+        await rest.post(Routes.webhook(match[1]!, match[2]!), {
+          body: { ...first, flags: MessageFlags.Ephemeral },
+          auth: false,
+        });
+      } catch (error) {
+        throw failure("private follow-up", "interaction", error);
+      }
     },
   };
 }

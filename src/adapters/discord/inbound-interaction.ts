@@ -17,6 +17,13 @@ import type { Inbound } from "../../core/conversation/inbound.js";
 import { langFromLocale } from "../../core/conversation/language.js";
 import { text as coreText } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
+import {
+  handleAccountCommand,
+  handleLoginModal,
+  LOGIN_MODAL_ID,
+  loginModal,
+  privateAddress,
+} from "./account-interactions.js";
 import { decodeCustomId } from "./buttons.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
@@ -37,8 +44,10 @@ const THREAD_PARENTS: ReadonlySet<ChannelType> = new Set([
 export async function handleInteraction(interaction: Interaction, ctx: InboundContext): Promise<void> {
   if (interaction.isChatInputCommand()) await handleCommand(interaction, ctx);
   else if (interaction.isButton()) await handleButton(interaction, ctx);
-  else if (interaction.isStringSelectMenu()) await handleChoice(interaction, ctx);
+  else if (interaction.isModalSubmit() && interaction.customId === LOGIN_MODAL_ID)
+    await handleLoginModal(interaction, ctx);
   else if (interaction.isModalSubmit()) await handleModalSubmit(interaction, ctx);
+  else if (interaction.isStringSelectMenu()) await handleChoice(interaction, ctx);
 }
 
 type PlacedInteraction =
@@ -124,6 +133,11 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
   }
   if (await refusedPlace(interaction, place, ctx, log)) return;
   const name: CommandName = interaction.commandName;
+  // The user's own account: a private form, or private answers, wherever the command is used.
+  if (name === "login") return void (await interaction.showModal(loginModal(locale)));
+  if (name === "logout" || name === "whoami") {
+    return handleAccountCommand(interaction, COMMAND_ACTIONS[name], ctx);
+  }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
     let ref = existingConversation(place);
@@ -228,7 +242,14 @@ function commandInbound(
   name: CommandName,
   ref: ConversationRef,
 ): Inbound {
-  const base = { id: interaction.id, ref, user: userOf(interaction), locale: interaction.locale };
+  const base = {
+    id: interaction.id,
+    ref,
+    user: userOf(interaction),
+    locale: interaction.locale,
+    // A private answer (an admin's note) goes as an ephemeral follow-up of the command.
+    privateReplyTo: privateAddress(interaction),
+  };
   const action = COMMAND_ACTIONS[name];
   if (action !== "prompt") return { ...base, text: "", attachments: [], action: { kind: action } };
   const file = interaction.options.getAttachment("file");

@@ -63,6 +63,11 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   credits: ButtonStyle.Secondary,
   new: ButtonStyle.Secondary,
   help: ButtonStyle.Secondary,
+  continue: ButtonStyle.Primary,
+  drop: ButtonStyle.Danger,
+  login: ButtonStyle.Secondary,
+  logout: ButtonStyle.Secondary,
+  account: ButtonStyle.Secondary,
 };
 
 /**

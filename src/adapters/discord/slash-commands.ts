@@ -17,6 +17,9 @@ export const COMMAND_ACTIONS = {
   new: "new",
   cancel: "cancel",
   help: "help",
+  login: "login",
+  logout: "logout",
+  whoami: "account",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -60,6 +63,13 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
   command("new", "Start a fresh project in this thread", "在本话题中新建项目"),
   command("cancel", "Cancel your message that is still waiting", "取消仍在排队的消息"),
   command("help", "What the bot can do", "机器人能做什么"),
+  command(
+    "login",
+    "Link your own NemoVideo account (private form)",
+    "关联你自己的 NemoVideo 账户（私密表单）",
+  ),
+  command("logout", "Unlink your NemoVideo account", "取消关联你的 NemoVideo 账户"),
+  command("whoami", "Which NemoVideo account this thread uses", "查看本话题使用的 NemoVideo 账户"),
 ];
 
 /**

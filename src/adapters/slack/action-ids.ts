@@ -9,6 +9,8 @@ const ACTION_KINDS: readonly ActionKind[] = [
   "retry",
   "new",
   "help",
+  "continue",
+  "drop",
 ];
 
 const PREFIX = "nemo_";

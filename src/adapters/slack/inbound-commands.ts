@@ -4,6 +4,7 @@ import { langFromLocale } from "../../core/conversation/language.js";
 import { text } from "../../core/conversation/texts.js";
 import { deliverInbound, type InboundContext } from "./inbound-context.js";
 import { slackTextToPlain } from "./inbound-text.js";
+import { loginView } from "./login-modal.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { str } from "./payload.js";
 import { ephemeralRef, slackRef } from "./slack-ref.js";
@@ -21,6 +22,13 @@ const THREAD_COMMANDS = new Set([
   "retry",
   "upload",
 ]);
+
+/** `/nemo logout`, `/nemo account` (and `whoami`): the user's own account, answered ephemerally. */
+const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
+  logout: "logout",
+  account: "account",
+  whoami: "account",
+};
 
 /**
  * The slash command (`/nemo`, whatever name the app gives it). Acknowledged (empty: nothing is echoed)
@@ -60,12 +68,33 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       user: { id: user },
       attachments: [],
     };
-    if (word === "credits" || word === "balance") {
+    if (word === "login") {
+      await ack();
+      // The modal must open within the trigger's 3 seconds: no queue in between (the token is typed there).
+      const lang = langFromLocale((await ctx.users.lookup(user).catch(() => ({ locale: undefined }))).locale);
+      await ctx.client.views
+        .open({ trigger_id: command.trigger_id, view: loginView(lang, { team, channel }) })
+        .catch((error: unknown) =>
+          ctx.logger.warn({ err: (error as Error).message }, "slack-login-modal-failed"),
+        );
+      return;
+    }
+    const account = ACCOUNT_WORDS[word];
+    if (account) {
+      // Answered only to the user (ephemeral), wherever the command was used.
+      await deliverInbound(ctx, {
+        ...base,
+        ref: ephemeralRef(team, channel, user),
+        text: "",
+        action: { kind: account },
+      });
+    } else if (word === "credits" || word === "balance") {
       await deliverInbound(ctx, {
         ...base,
         ref: ephemeralRef(team, channel, user),
         text: "",
         action: { kind: "credits" },
+        privateReplyTo: command.response_url,
       });
     } else {
       // The parent message "🎬 @user: prompt" and its thread are posted by a worker.

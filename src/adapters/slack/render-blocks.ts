@@ -105,6 +105,6 @@ function button(action: ReplyAction): SlackButton | undefined {
     text: { type: "plain_text", text: shown, emoji: true },
     ...(action.arg ? { value: action.arg } : {}),
     ...(action.kind === "export" ? { style: "primary" as const } : {}),
-    ...(action.kind === "cancel" ? { style: "danger" as const } : {}),
+    ...(action.kind === "cancel" || action.kind === "drop" ? { style: "danger" as const } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { registerActionListener } from "./inbound-actions.js";
 import { registerCommandListener } from "./inbound-commands.js";
 import { channelRule, type InboundContext } from "./inbound-context.js";
 import { registerEventListeners } from "./inbound-events.js";
+import { registerLoginSubmission } from "./login-modal.js";
 import { SlackConfigError } from "./slack-config-error.js";
 import { ThreadOwnership } from "./thread-ownership.js";
 import { UserDirectory } from "./user-locale.js";
@@ -129,6 +130,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
     registerEventListeners(created, ctx);
     registerCommandListener(created, ctx);
     registerActionListener(created, ctx);
+    registerLoginSubmission(created, ctx);
     app = created;
     if (socket) {
       ackAfterQueueing(socket, created, logger);

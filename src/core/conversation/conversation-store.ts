@@ -7,6 +7,8 @@ export interface ConversationRecord {
   /** Backend session language (ISO code). */
   language: string;
   platform: Platform;
+  /** The linked user account that created the session (`<platform>:<user>`); undefined = the bot's. */
+  account?: string | undefined;
   /** `stateFingerprint` of the last state seen, to notice changes cheaply. */
   fingerprint?: string | undefined;
   createdAt: number;

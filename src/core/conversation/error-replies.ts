@@ -52,6 +52,7 @@ function httpUrl(value: unknown): string | undefined {
 function keyFor(code: string, fields: Fields): TextKey {
   switch (code) {
     case "NEMO_AUTH":
+      if (fields.userToken === true) return "error_auth_user";
       return fields.operatorToken === true ? "error_auth_operator" : "error_auth";
     case "NEMO_SESSION_NOT_FOUND":
       return "error_session_not_found";
@@ -95,11 +96,15 @@ export function errorText(error: unknown, lang: Lang): ErrorReply {
   const code = fields.code as string;
 
   if (code === "NEMO_OUT_OF_CREDITS") {
-    const url = httpUrl(fields.bindUrl);
-    if (!url) return { text: text(lang, "error_out_of_credits") };
+    // The shared anonymous account's bind link is the operator's (logged by the client), never a chat's.
+    if (fields.bindUrl !== undefined) {
+      return { text: text(lang, "error_out_of_credits_shared") };
+    }
+    const billing = httpUrl(fields.billingUrl);
+    if (!billing) return { text: text(lang, "error_out_of_credits") };
     return {
-      text: text(lang, "error_out_of_credits_register"),
-      link: { label: text(lang, "link_register"), url },
+      text: text(lang, "error_out_of_credits"),
+      link: { label: text(lang, "link_billing"), url: billing },
     };
   }
   if (code === "NEMO_REFUSED") {

@@ -19,7 +19,12 @@ export interface Inbound {
   /** Unique per platform event (message id, interaction id, event id): used to process it once. */
   id: string;
   ref: ConversationRef;
-  user: { id: string; name?: string | undefined };
+  user: {
+    id: string;
+    name?: string | undefined;
+    /** An admin of the place (server / workspace); undefined = not an admin. */
+    admin?: boolean | undefined;
+  };
   text: string;
   attachments: Attachment[];
   /** The user's or interaction's locale (BCP 47), when known. */

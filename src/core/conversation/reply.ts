@@ -1,5 +1,18 @@
 /** What a button (or explicit command) does. */
-export type ActionKind = "export" | "timeline" | "credits" | "cancel" | "retry" | "new" | "help";
+export type ActionKind =
+  | "export"
+  | "timeline"
+  | "credits"
+  | "cancel"
+  | "retry"
+  | "new"
+  | "help"
+  // Accounts and the credits guard (Continue / Cancel of a guarded message; login carries the pasted token)
+  | "continue"
+  | "drop"
+  | "login"
+  | "logout"
+  | "account";
 
 export interface ReplyAction {
   kind: ActionKind;

@@ -11,6 +11,15 @@ export type Intent =
   | { kind: "cancel"; arg?: string }
   | { kind: "help" }
   | { kind: "retry"; arg?: string }
+  // Accounts (accounts/ in jobs): `login`'s arg is the token, sealed by the intake before it is queued
+  | { kind: "login"; arg?: string }
+  | { kind: "logout" }
+  | { kind: "account" }
+  /** A message that looks like an API token: never forwarded; the sender is told to revoke it. */
+  | { kind: "token_pasted" }
+  // The credits guard's buttons on a held message (arg = its inbound id)
+  | { kind: "continue"; arg?: string }
+  | { kind: "drop"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -193,14 +202,38 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   help: "help",
   cancel: "cancel",
   retry: "retry",
+  login: "login",
+  logout: "logout",
+  whoami: "account",
+  account: "account",
 };
 
-function withArg(kind: "cancel" | "retry", arg: string | undefined): Intent {
-  return arg ? { kind, arg } : { kind };
-}
+const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop"]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
-  return kind === "cancel" || kind === "retry" ? withArg(kind, arg) : { kind };
+  return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
+}
+
+/**
+ * Something that looks like a NemoVideo API token (`nmv_…`, e.g. `nmv_usr_…`): such a message is never
+ * forwarded to the backend, kept, or echoed (NEMO-API.md, "Accounts and tokens").
+ */
+export const TOKEN_PATTERN = /nmv_[A-Za-z0-9_-]{6,}/i;
+
+/** Whether the text holds something that looks like an API token. */
+export function looksLikeToken(text: string): boolean {
+  return TOKEN_PATTERN.test(text.normalize("NFKC"));
+}
+
+const GENERATION_HINT =
+  /\b(?:generat\w*|animate|(?:make|create|produce|render)\s+(?:me\s+)?(?:a|an|another|the|one|some|\d+)?\s*(?:new\s+|short\s+|quick\s+)?(?:video|clip|film|movie|animation)s?)\b|生成|制作|做一?[个段条部]视频|来一?[个段条]视频/i;
+
+/**
+ * Whether a message will likely make the backend generate a clip (the credits guard's hint): "generate
+ * …", "make a video of …", 生成, 制作… — an edit ("make the title red") is not.
+ */
+export function likelyGenerates(text: string): boolean {
+  return GENERATION_HINT.test(text.normalize("NFKC"));
 }
 
 const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
@@ -211,6 +244,11 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   retry: "retry",
   new: "new",
   help: "help",
+  continue: "continue",
+  drop: "drop",
+  login: "login",
+  logout: "logout",
+  account: "account",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */
@@ -230,6 +268,8 @@ function phraseIntent(text: string): Intent | undefined {
  * everything else is a `turn` for the backend.
  */
 export function routeInbound(inbound: Inbound): Intent {
+  // Before anything else: a token pasted in a chat goes nowhere (not even as an upload's caption).
+  if (looksLikeToken(inbound.text)) return { kind: "token_pasted" };
   if (inbound.action) return commandIntent(ACTION_INTENTS[inbound.action.kind], inbound.action.arg);
   if (inbound.attachments.length > 0) return { kind: "upload" };
 

@@ -3,6 +3,12 @@ import type { ConversationRef } from "./conversation-ref.js";
 import { refKey } from "./conversation-ref.js";
 import type { ConversationRecord, ConversationStore } from "./conversation-store.js";
 
+/** A user's own account a session is created with (its id is kept on the thread's record). */
+export interface SessionAccount {
+  id: string;
+  token: string;
+}
+
 /** Creates, finds and replaces the backend session of a thread. */
 export class SessionManager {
   constructor(
@@ -16,21 +22,33 @@ export class SessionManager {
   }
 
   /** The thread's session, created on first use in `language`. */
-  async ensure(ref: ConversationRef, language: string, signal?: AbortSignal): Promise<ConversationRecord> {
+  async ensure(
+    ref: ConversationRef,
+    language: string,
+    signal?: AbortSignal,
+    account?: SessionAccount,
+  ): Promise<ConversationRecord> {
     const existing = await this.store.get(refKey(ref));
     if (existing) return existing;
-    return this.create(ref, language, signal);
+    return this.create(ref, language, signal, account);
   }
 
   /** A fresh session for the thread (`/new`, or after 1002): the thread is remapped to it. */
-  async create(ref: ConversationRef, language: string, signal?: AbortSignal): Promise<ConversationRecord> {
-    const session = await this.client.createSession({ platform: ref.platform, signal }, language);
+  async create(
+    ref: ConversationRef,
+    language: string,
+    signal?: AbortSignal,
+    account?: SessionAccount,
+  ): Promise<ConversationRecord> {
+    const ctx = { platform: ref.platform, signal, ...(account ? { token: account.token } : {}) };
+    const session = await this.client.createSession(ctx, language);
     const now = this.now();
     const record: ConversationRecord = {
       sessionId: session.sessionId,
       taskId: session.taskId,
       language,
       platform: ref.platform,
+      ...(account ? { account: account.id } : {}),
       createdAt: now,
       usedAt: now,
     };

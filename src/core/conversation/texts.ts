@@ -56,6 +56,34 @@ const EN = {
 
   // Credits and status
   credits: "Credits: {available} available, {frozen} reserved, {total} total",
+  // Accounts and the credits guard (jobs/accounts/)
+  credits_low: "⚠️ Credits are running low: {balance} left.",
+  credits_guard_confirm:
+    "💳 {balance} credits left. This will likely generate a clip, which costs about {cost} credits. Continue?",
+  credits_guard_refused:
+    "💳 Not enough credits: {balance} left, and this needs about {cost}. Get more credits on NemoVideo, then send it again.",
+  credits_guard_refused_shared:
+    "💳 The bot's credits have run out ({balance} left, about {cost} needed); ask an admin of this server/workspace.",
+  credits_guard_dropped: "Cancelled: that message was not sent.",
+  admin_bind_note:
+    "Only you see this. The bot runs on a shared anonymous NemoVideo account; registering with this link makes that account (its credits and projects) a registered one. Do it yourself and don't share the link.",
+  token_pasted:
+    "⚠️ That looked like a NemoVideo API token, so I didn't send or keep it. Anyone who saw it can use it: revoke it now in the web app (Settings → API Tokens) and create a new one. To link your account privately, use {command}.",
+  accounts_off:
+    "Linking your own NemoVideo account is not enabled on this bot (its operator has not set SECRETS_KEY).",
+  login_use_form: "Use {command}: it opens a private form for your API token. Never paste a token in a chat.",
+  login_done:
+    "✅ Your NemoVideo account {masked} is linked ({available} credits available). Threads you start from now on use it.",
+  login_rejected:
+    "NemoVideo did not accept that token. Check it in the web app (Settings → API Tokens) and try again.",
+  logout_done:
+    "Your NemoVideo account is unlinked. Threads you start now use the bot's account; threads that used yours stop until you log in again.",
+  logout_none: "You have no linked NemoVideo account.",
+  account_thread_none: "This conversation has no project yet.",
+  account_thread_user: "This thread uses a member's own NemoVideo account ({masked}).",
+  account_thread_bot: "This thread uses the bot's NemoVideo account.",
+  account_yours: "Your linked account: {masked}.",
+  account_yours_none: "You have no linked account ({command} links one).",
   status_header: "Current project:",
   status_no_project: "There's no project in this thread yet — describe a video to get started.",
   status_export_hint: "Tap Export when you're ready to download it.",
@@ -109,7 +137,13 @@ const EN = {
   button_retry: "Retry",
   button_new: "New project",
   button_help: "Help",
+  button_continue: "Continue",
+  button_drop: "Cancel",
+  button_login: "Log in",
+  button_logout: "Log out",
+  button_account: "Account",
   link_register: "Register to keep your project and get more credits",
+  link_billing: "Get credits on NemoVideo",
 
   // Replacements for the backend's web-editor directions (see gui-translation.ts)
   gui_export: "Tap Export below when you're ready.",
@@ -124,8 +158,10 @@ const EN = {
   error_auth: "I couldn't sign in to NemoVideo just now. Please try again in a few minutes.",
   error_session_not_found:
     "NemoVideo no longer has this thread's project. Send your request again and I'll start a new project.",
-  error_out_of_credits_register: "You're out of credits. Register to keep your project and get more credits.",
   error_out_of_credits: "You're out of credits. Top up your credits on NemoVideo to continue.",
+  error_out_of_credits_shared: "The bot's credits have run out; ask an admin of this server/workspace.",
+  error_auth_user:
+    "The NemoVideo account this thread uses was unlinked or its token revoked. Its owner can log in again, or start a new thread.",
   error_unsupported_file: "I can't use that type of file. Accepted types: {accepted}.",
   error_file_too_large: "That file is too large. Try trimming or compressing it, then send it again.",
   error_file_too_large_limit:
@@ -196,6 +232,31 @@ const ZH_CN: Record<TextKey, string> = {
   new_session: "已为本话题新建一个项目。",
 
   credits: "积分：可用 {available}，预留 {frozen}，共 {total}",
+  credits_low: "⚠️ 积分不多了：还剩 {balance}。",
+  credits_guard_confirm:
+    "💳 还剩 {balance} 积分。这条消息很可能会生成一段视频，大约需要 {cost} 积分。要继续吗？",
+  credits_guard_refused:
+    "💳 积分不足：还剩 {balance}，这条消息大约需要 {cost}。请先在 NemoVideo 上获取更多积分，再重新发送。",
+  credits_guard_refused_shared:
+    "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系本服务器/工作区的管理员。",
+  credits_guard_dropped: "已取消：这条消息没有发送。",
+  admin_bind_note:
+    "只有你能看到这条消息。机器人使用的是一个共享的匿名 NemoVideo 账户；用这个链接注册，会把该账户（及其积分和项目）变成注册账户。请亲自操作，不要分享此链接。",
+  token_pasted:
+    "⚠️ 这看起来是一个 NemoVideo API 令牌，所以我没有发送也没有保存它。看到它的人都可以使用它：请立即在网页版（设置 → API 令牌）中撤销它并新建一个。要私密地关联你的账户，请使用 {command}。",
+  accounts_off: "本机器人未启用关联个人 NemoVideo 账户的功能（运营者没有设置 SECRETS_KEY）。",
+  login_use_form: "请使用 {command}：它会打开一个私密表单来填写你的 API 令牌。切勿在聊天中粘贴令牌。",
+  login_done:
+    "✅ 你的 NemoVideo 账户 {masked} 已关联（可用积分 {available}）。从现在起你发起的话题都会使用它。",
+  login_rejected: "NemoVideo 不接受这个令牌。请在网页版（设置 → API 令牌）中检查后重试。",
+  logout_done:
+    "你的 NemoVideo 账户已取消关联。你现在发起的话题会使用机器人的账户；使用你账户的话题在你重新登录前会暂停。",
+  logout_none: "你没有关联的 NemoVideo 账户。",
+  account_thread_none: "这个对话还没有项目。",
+  account_thread_user: "本话题使用的是一位成员自己的 NemoVideo 账户（{masked}）。",
+  account_thread_bot: "本话题使用的是机器人的 NemoVideo 账户。",
+  account_yours: "你关联的账户：{masked}。",
+  account_yours_none: "你没有关联的账户（使用 {command} 关联）。",
   status_header: "当前项目：",
   status_no_project: "本话题还没有项目 — 描述一个视频即可开始。",
   status_export_hint: "准备好下载时，点击“导出”。",
@@ -242,7 +303,13 @@ const ZH_CN: Record<TextKey, string> = {
   button_retry: "重试",
   button_new: "新项目",
   button_help: "帮助",
+  button_continue: "继续",
+  button_drop: "取消",
+  button_login: "登录",
+  button_logout: "退出登录",
+  button_account: "账户",
   link_register: "注册以保留你的项目并获取更多积分",
+  link_billing: "在 NemoVideo 上获取积分",
 
   gui_export: "准备好后，点击下方的“导出”。",
   gui_timeline: "点击“时间线”查看各条轨道。",
@@ -254,8 +321,10 @@ const ZH_CN: Record<TextKey, string> = {
   error_auth_operator: "机器人的 NemoVideo 令牌被拒绝了；需要管理员更新它。",
   error_auth: "我暂时无法登录 NemoVideo。请过几分钟再试。",
   error_session_not_found: "NemoVideo 上已找不到本话题的项目。请重新发送你的请求，我会新建一个项目。",
-  error_out_of_credits_register: "你的积分已用完。注册即可保留你的项目并获取更多积分。",
   error_out_of_credits: "你的积分已用完。请在 NemoVideo 上充值积分后继续。",
+  error_out_of_credits_shared: "机器人的积分已用完；请联系本服务器/工作区的管理员。",
+  error_auth_user:
+    "本话题使用的 NemoVideo 账户已取消关联或其令牌已被撤销。账户所有者可以重新登录，或新开一个话题。",
   error_unsupported_file: "我无法使用这种类型的文件。支持的类型：{accepted}。",
   error_file_too_large: "文件太大了。请先剪短或压缩后再发送。",
   error_file_too_large_limit: "文件太大了（上限为 {maxMb} MB）。请先剪短或压缩后再发送。",

@@ -4,7 +4,7 @@ import type { KeyValueStore } from "../kv-store.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
 import { unwrapEnvelope, unwrapRender } from "./envelope.js";
-import { NemoBadRequestError, NemoRefusedError, NemoRequestError } from "./errors.js";
+import { NemoBadRequestError, NemoOutOfCreditsError, NemoRefusedError, NemoRequestError } from "./errors.js";
 import { type Attribution, type BackendOutcome, type CallOptions, NemoHttp, type Opened } from "./http.js";
 import { MessageStream } from "./message-stream.js";
 import { type MultipartFile, multipartBody } from "./multipart.js";
@@ -21,6 +21,7 @@ import type {
 } from "./types.js";
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 export interface NemoClientOptions {
   /** `NEMO_API_URL`. */
@@ -51,6 +52,8 @@ export interface NemoClientOptions {
   onBackendOutcome?: ((outcome: BackendOutcome) => void) | undefined;
   /** Pooled connections per origin. */
   connections?: number;
+  /** The web app's billing page, shown with 2001 to registered accounts (`NEMO_BILLING_URL`). */
+  billingUrl?: string | undefined;
   dispatcher?: Dispatcher;
 }
 
@@ -58,6 +61,11 @@ export interface NemoClientOptions {
 export interface CallContext {
   platform: Platform;
   signal?: AbortSignal | undefined;
+  /**
+   * A user's own API token (their linked account): used as is for this call instead of the bot's, never
+   * refreshed; a rejection is a `NEMO_AUTH` error with `userToken: true`.
+   */
+  token?: string | undefined;
 }
 
 export interface UploadSource extends Omit<MultipartFile, "contentType"> {
@@ -109,9 +117,41 @@ export class NemoClient {
     return this.options.webUrl;
   }
 
-  /** Registration links only for anonymous users; a registered account tops up instead. */
-  private get bindBase(): string | undefined {
-    return this.tokens.isOperatorToken ? undefined : this.options.webUrl;
+  /** Registration links only for the bot's anonymous account; a registered account tops up instead. */
+  private bindBase(ctx?: CallContext): string | undefined {
+    return this.tokens.isOperatorToken || ctx?.token ? undefined : this.options.webUrl;
+  }
+
+  /** Where a registered account buys credits: `NEMO_BILLING_URL`, else `<NEMO_WEB_URL>/billing`. */
+  get billingUrl(): string {
+    return this.options.billingUrl || `${this.options.webUrl.replace(/\/+$/, "")}/billing`;
+  }
+
+  /** Whether the bot's own account (no user token) is an anonymous one, whose bind link is the operator's. */
+  get isAnonymous(): boolean {
+    return !this.tokens.isOperatorToken;
+  }
+
+  /**
+   * Unwraps an answer; a 2001 is completed for the reader: the anonymous account's bind link goes to the
+   * operator's log (never to a chat), a registered account gets the billing page.
+   */
+  private unwrap(
+    ctx: CallContext | undefined,
+    unwrapper: typeof unwrapEnvelope,
+    status: number,
+    json: unknown,
+  ): Record<string, unknown> {
+    try {
+      return unwrapper(status, json, this.bindBase(ctx));
+    } catch (error) {
+      if (error instanceof NemoOutOfCreditsError) {
+        if (error.bindUrl)
+          this.logger.warn({ bindUrl: error.bindUrl }, "nemo-anonymous-account-out-of-credits");
+        else error.billingUrl = this.billingUrl;
+      }
+      throw error;
+    }
   }
 
   /** `POST /api/tasks/me/with-session/nemo_agent`. */
@@ -143,7 +183,8 @@ export class NemoClient {
     const call = (signal: AbortSignal): CallOptions => ({
       method: "POST",
       path: "/run_sse",
-      platform: ctx.platform,
+      ...callOf(ctx),
+      signal,
       accept: "text/event-stream",
       json: {
         app_name: "nemo_agent",
@@ -154,7 +195,6 @@ export class NemoClient {
       idempotent: false,
       timeoutMs: this.options.streamHeadersTimeoutMs ?? MINUTE,
       bodyTimeoutMs: 0,
-      signal,
     });
     return new MessageStream(
       (signal) => this.http.open(call(signal)).catch(asRefusal),
@@ -164,7 +204,7 @@ export class NemoClient {
         if (opened.status >= 400 && !isEnvelope(opened.json)) {
           throw new NemoRefusedError(`/run_sse answered HTTP ${opened.status}`, opened.status);
         }
-        unwrapEnvelope(opened.status, opened.json, this.bindBase);
+        this.unwrap(ctx, unwrapEnvelope, opened.status, opened.json);
         return undefined;
       },
       {
@@ -217,6 +257,29 @@ export class NemoClient {
       frozen: Number(data.frozen ?? 0),
       total: Number(data.total ?? 0),
     };
+  }
+
+  /**
+   * `POST /api/auth/claim-token`: a token that opens this project in the web app (and nothing else),
+   * for `<NEMO_WEB_URL>/workspace/claim?ct=…`. `expiresInMs` as the backend said (7 days usually).
+   */
+  async claimToken(
+    ctx: CallContext,
+    taskId: string,
+    sessionId: string,
+  ): Promise<{ claimToken: string; expiresInMs: number }> {
+    const data = await this.envelope(ctx, {
+      method: "POST",
+      path: "/api/auth/claim-token",
+      json: { task_id: taskId, session_id: sessionId },
+      idempotent: true,
+    });
+    const claimToken = data.claim_token ?? data.claimToken;
+    if (typeof claimToken !== "string" || claimToken === "") {
+      throw new NemoRequestError("claim token: no claim_token in the answer");
+    }
+    const seconds = Number(data.expires_in ?? data.expiresIn ?? 0);
+    return { claimToken, expiresInMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DAY };
   }
 
   /** `GET /api/state/.../latest`. */
@@ -293,12 +356,13 @@ export class NemoClient {
       idempotent: true,
     });
     if (opened.kind !== "json") throw new NemoBadRequestError("anonymous token: unexpected stream");
-    const data = unwrapEnvelope(opened.status, opened.json, this.bindBase);
+    const data = unwrapEnvelope(opened.status, opened.json, this.bindBase());
     if (typeof data.token !== "string") throw new NemoRequestError("anonymous token: no token in the answer");
     const expires = Date.parse(String(data.expires_at ?? ""));
     return {
       token: data.token,
       expiresAt: Number.isFinite(expires) ? expires : Date.now() + 24 * 60 * MINUTE,
+      ...(data.user_id === undefined ? {} : { userId: String(data.user_id) }),
     };
   }
 
@@ -306,18 +370,18 @@ export class NemoClient {
     ctx: CallContext,
     call: Omit<CallOptions, "platform" | "signal">,
   ): Promise<Record<string, unknown>> {
-    const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
+    const opened = await this.http.open({ ...call, ...callOf(ctx) });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return unwrapEnvelope(opened.status, opened.json, this.bindBase);
+    return this.unwrap(ctx, unwrapEnvelope, opened.status, opened.json);
   }
 
   private async render(
     ctx: CallContext,
     call: Omit<CallOptions, "platform" | "signal">,
   ): Promise<Record<string, unknown>> {
-    const opened = await this.http.open({ ...call, platform: ctx.platform, signal: ctx.signal });
+    const opened = await this.http.open({ ...call, ...callOf(ctx) });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return unwrapRender(opened.status, opened.json, this.bindBase);
+    return this.unwrap(ctx, unwrapRender, opened.status, opened.json);
   }
 }
 
@@ -342,6 +406,11 @@ function isEnvelope(json: unknown): boolean {
   if (typeof json !== "object" || json === null) return false;
   const { code, success } = json as { code?: unknown; success?: unknown };
   return typeof code === "number" || typeof success === "boolean";
+}
+
+/** What of the call context goes into each request: attribution, cancellation, a user's own token. */
+function callOf(ctx: CallContext): Pick<CallOptions, "platform" | "signal" | "token"> {
+  return { platform: ctx.platform, signal: ctx.signal, ...(ctx.token ? { token: ctx.token } : {}) };
 }
 
 function withSlash(url: string): string {

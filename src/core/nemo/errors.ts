@@ -50,6 +50,8 @@ export class NemoError extends Error {
 
 /** 1001 / HTTP 401: token invalid or expired (after one refresh already failed, or an operator token). */
 export class NemoAuthError extends NemoError {
+  /** A user's own linked token was rejected (revoked): they log in again; nothing to refresh. */
+  userToken = false;
   constructor(
     message: string,
     readonly operatorToken: boolean,
@@ -76,6 +78,8 @@ export class NemoOutOfCreditsError extends NemoError {
   ) {
     super("NEMO_OUT_OF_CREDITS", message, details);
   }
+  /** A registered account's billing page (where credits are bought); set by the client. */
+  billingUrl: string | undefined;
 }
 
 /** 4001: the file type is not accepted. */

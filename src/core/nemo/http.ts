@@ -51,6 +51,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** false only for the anonymous-token call. */
   auth?: boolean;
+  /** A user's own token for this call (instead of the bot's); never refreshed. */
+  token?: string | undefined;
   /** Safe to repeat after a 5xx or a network error. */
   idempotent: boolean;
   timeoutMs?: number;
@@ -114,7 +116,7 @@ export class NemoHttp {
     retry: { refreshed: boolean; rateWaited: boolean },
   ): Promise<Opened> {
     for (;;) {
-      const token = call.auth === false ? undefined : await this.options.tokens.token();
+      const token = call.auth === false ? undefined : (call.token ?? (await this.options.tokens.token()));
       const response = await this.send(call, token);
       const contentType = String(response.headers["content-type"] ?? "");
       if (response.statusCode < 300 && contentType.includes("text/event-stream")) {
@@ -129,6 +131,14 @@ export class NemoHttp {
       const json = parseJson(text);
       const code = backendCode(json);
       if (token !== undefined && (response.statusCode === 401 || code === 1001)) {
+        if (call.token !== undefined) {
+          const rejected = new NemoAuthError("a user's linked token was rejected by the backend", false, {
+            status: response.statusCode,
+            ...(code === undefined ? {} : { backendCode: code }),
+          });
+          rejected.userToken = true;
+          throw rejected;
+        }
         if (retry.refreshed || this.options.tokens.isOperatorToken) {
           throw new NemoAuthError(
             this.options.tokens.isOperatorToken

@@ -1,41 +1,23 @@
-import type { Platform } from "./types.js";
-
-/** What a task link is made of. There is deliberately no token here: links end up in chat channels. */
-export interface TaskLinkOptions {
-  /** `NEMO_WEB_URL`; a trailing slash or a path prefix is fine. */
-  webUrl: string;
-  taskId: string;
-  sessionId: string;
-  /** Attribution, as sent in `X-Skill-Source`, `X-Skill-Version`, `X-Skill-Platform`. */
-  source: string;
-  version: string;
-  platform: Platform;
-}
-
 /** Path of the web app's registration page that links an anonymous user's work through `?bind=`. */
 export const REGISTER_PATH = "register";
 
 const CLAIM_PATH = "workspace/claim";
 
 /**
- * Link to the task in the web app:
- * `<webUrl>/workspace/claim?task=<taskId>&session=<sessionId>&source=…&version=…&platform=…`.
- * Throws if any part looks like a credential (an `nmv_` value, a bearer value, a `token` key, URL userinfo).
+ * "Open in NemoVideo": `<webUrl>/workspace/claim?ct=<claimToken>` (a `clm_…` claim token that opens one
+ * project in a browser and grants no API access). Throws if any part looks like an API token (an `nmv_`
+ * value, a bearer value, a `token` key, URL userinfo).
  */
-export function taskLink(options: TaskLinkOptions): string {
-  const url = pageUrl(options.webUrl, CLAIM_PATH);
-  url.searchParams.set("task", required(options.taskId, "taskId"));
-  url.searchParams.set("session", required(options.sessionId, "sessionId"));
-  url.searchParams.set("source", options.source);
-  url.searchParams.set("version", options.version);
-  url.searchParams.set("platform", options.platform);
+export function claimLink(webUrl: string, claimToken: string): string {
+  const url = pageUrl(webUrl, CLAIM_PATH);
+  url.searchParams.set("ct", required(claimToken, "claimToken"));
   return checked(url);
 }
 
 /**
  * Registration link for an anonymous user who ran out of credits (backend code 2001):
  * `<webUrl>/register?bind=<bindId>`, so the work done so far is bound to the new account.
- * Throws like {@link taskLink} if the id looks like a credential.
+ * Throws like {@link claimLink} if the id looks like a credential.
  */
 export function bindLink(webUrl: string, bindId: string): string {
   const url = pageUrl(webUrl, REGISTER_PATH);

@@ -6,6 +6,8 @@ export interface AnonymousToken {
   token: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** The anonymous account's user id (its registration "bind" id), when the backend said it. */
+  userId?: string | undefined;
 }
 
 export interface TokenProviderOptions {
@@ -39,6 +41,12 @@ export class TokenProvider {
 
   get isOperatorToken(): boolean {
     return Boolean(this.options.staticToken);
+  }
+
+  /** The anonymous account's user id (for the operator's bind link); undefined with an operator token. */
+  async anonymousUserId(): Promise<string | undefined> {
+    if (this.options.staticToken) return undefined;
+    return (this.cached ?? (await this.readStored()))?.userId;
   }
 
   /** The persisted client id (generated and stored on first use when not configured). */

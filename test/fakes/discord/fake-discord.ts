@@ -302,6 +302,28 @@ export class FakeDiscord extends EventEmitter {
     );
   }
 
+  /**
+   * A user submits a modal the bot opened from a slash command (no message behind it): MODAL_SUBMIT with
+   * each text input's value, in the action-row form Discord sends.
+   */
+  submitCommandModal(
+    customId: string,
+    values: Record<string, string>,
+    options: { channelId: string; user?: FakeUser; locale?: string },
+  ): FakeInteraction {
+    const components = Object.entries(values).map(([id, value]) => ({
+      type: 1,
+      components: [{ type: 4, custom_id: id, value }],
+    }));
+    return this.interact(
+      5,
+      { custom_id: customId, components },
+      options.channelId,
+      options.user ?? this.alice,
+      options.locale,
+    );
+  }
+
   /** A private channel (DM or group DM) between users, without the bot in it (`context: 2`). */
   privateChannel(...users: FakeUser[]): FakeChannel {
     const channel: FakeChannel = { id: snowflake(), type: 3, name: "friends", recipients: users };

@@ -35,6 +35,8 @@ export interface DiscordHarnessOptions {
   sim?: SimulatorOptions;
   /** Adapter settings (a function of the fake when they name its ids). */
   adapter?: Partial<DiscordAdapterConfig> | ((fake: FakeDiscord) => Partial<DiscordAdapterConfig>);
+  /** Extra environment for the runtime's configuration (e.g. `SECRETS_KEY`). */
+  env?: Record<string, string>;
 }
 
 export async function startDiscordHarness(
@@ -49,6 +51,7 @@ export async function startDiscordHarness(
     NEMO_WEB_URL: "https://web.example",
     REDIS_URL: redisUrl,
     DOWNLOAD_HOSTS: "127.0.0.1",
+    ...options.env,
   });
   const runtime = await Runtime.create({
     config,

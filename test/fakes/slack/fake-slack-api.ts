@@ -272,6 +272,11 @@ export class FakeSlackApi {
         return this.update(params);
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
+      case "views.open": {
+        if (!params.trigger_id) return { ok: false, error: "invalid_arguments" };
+        const view = typeof params.view === "string" ? JSON.parse(params.view) : params.view;
+        return { ok: true, view: { id: `V${this.nextTs().replace(".", "")}`, ...(view as object) } };
+      }
       case "users.info":
         return this.userInfo(params);
       case "files.info": {

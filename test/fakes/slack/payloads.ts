@@ -184,3 +184,49 @@ export function blockActionsPayload(fields: BlockActionFields): Record<string, u
 export function blockActionsBody(fields: BlockActionFields): string {
   return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(fields)) }).toString();
 }
+
+export interface ViewSubmissionFields {
+  team: string;
+  user: string;
+  viewId: string;
+  /** The view as the bot opened it (`views.open`): its callback id and private metadata come back. */
+  view: { callback_id: string; private_metadata?: string };
+  /** The submitted values: block id → action id → value. */
+  values: Record<string, Record<string, string>>;
+}
+
+/** A modal's `view_submission` as Slack sends it: form-encoded `payload=<json>`. */
+export function viewSubmissionBody(fields: ViewSubmissionFields): string {
+  const values = Object.fromEntries(
+    Object.entries(fields.values).map(([block, actions]) => [
+      block,
+      Object.fromEntries(
+        Object.entries(actions).map(([action, value]) => [action, { type: "plain_text_input", value }]),
+      ),
+    ]),
+  );
+  const payload = {
+    type: "view_submission",
+    team: { id: fields.team, domain: "fake-team" },
+    user: { id: fields.user, username: "alice", name: "alice", team_id: fields.team },
+    api_app_id: APP_ID,
+    token: "legacy-verification-token",
+    trigger_id: `trigger-${fields.viewId}`,
+    view: {
+      id: fields.viewId,
+      team_id: fields.team,
+      type: "modal",
+      callback_id: fields.view.callback_id,
+      private_metadata: fields.view.private_metadata ?? "",
+      hash: "1700000000.abcd",
+      blocks: [],
+      state: { values },
+      app_id: APP_ID,
+      bot_id: "BBOT",
+    },
+    response_urls: [],
+    is_enterprise_install: false,
+    enterprise: null,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

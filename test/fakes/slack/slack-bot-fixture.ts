@@ -7,7 +7,7 @@ import { Runtime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config.js";
 import type { Inbound, InboundHandler } from "../../../src/core/conversation/inbound.js";
 import { silentLogger } from "../../../src/core/logger.js";
-import { type Simulator, startSimulator } from "../../../src/simulator/index.js";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
 import { waitForChange } from "../../helpers/wait-for-change.js";
 import { trustingDispatcher } from "../tls/test-tls.js";
@@ -27,6 +27,9 @@ export interface SlackBotOptions {
   allowedChannels?: string[];
   allowDirectMessages?: boolean;
   fake?: Partial<FakeSlackOptions>;
+  /** Extra environment for the runtime's configuration (e.g. `SECRETS_KEY`). */
+  env?: Record<string, string>;
+  sim?: SimulatorOptions;
 }
 
 /** The Slack adapter in HTTP mode behind a loopback server, against the fake Web API (and the runtime). */
@@ -57,7 +60,7 @@ export class SlackBot {
     let inner = options.handler;
     if (!inner) {
       if (!options.redisUrl) throw new Error("redisUrl is needed for the full runtime");
-      sim = await startSimulator({ generationMs: 50, editMs: 5, renderSteps: 2 });
+      sim = await startSimulator({ generationMs: 50, editMs: 5, renderSteps: 2, ...options.sim });
       const config = loadConfig({
         NEMO_API_URL: sim.url,
         NEMO_WEB_URL: "https://web.example",
@@ -66,6 +69,7 @@ export class SlackBot {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.apiUrl,
         DOWNLOAD_HOSTS: "127.0.0.1",
+        ...options.env,
       });
       runtime = await Runtime.create({
         config,

@@ -1,0 +1,76 @@
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import type { Intent } from "../../core/conversation/router.js";
+import { text } from "../../core/conversation/texts.js";
+import { errorReply } from "../replies.js";
+import type { JobServices } from "../services.js";
+import { accountIdOf } from "./account-store.js";
+
+type Parts = Pick<JobServices, "accounts" | "client" | "sessions" | "logger">;
+
+/** How a user opens the private login form on their platform. */
+function loginCommand(inbound: Inbound): string {
+  return inbound.ref.platform === "slack" ? "/nemo login" : "/login";
+}
+
+/**
+ * The answers of `/login`, `/logout`, `/whoami` (`/nemo account`) and of a message that looked like a
+ * token. The token itself arrives sealed (see the intake), is opened only here, checked with a credits
+ * call, and stored sealed again; nothing of it but its masked form is ever shown or logged.
+ */
+export async function accountReply(
+  parts: Parts,
+  inbound: Inbound,
+  lang: Lang,
+  intent: Intent,
+): Promise<Reply> {
+  const { accounts, logger } = parts;
+  const log = logger.child({ trace: inbound.id, command: intent.kind });
+  const own = accountIdOf(inbound.ref.platform, inbound.user.id);
+  switch (intent.kind) {
+    case "token_pasted":
+      log.warn("token-pasted-not-forwarded");
+      return { text: text(lang, "token_pasted", { command: loginCommand(inbound) }), tone: "error" };
+    case "login": {
+      if (!accounts.enabled) return { text: text(lang, "accounts_off") };
+      if (!intent.arg) return { text: text(lang, "login_use_form", { command: loginCommand(inbound) }) };
+      const token = accounts.openFor(`login:${inbound.id}`, intent.arg);
+      if (!token) return { text: text(lang, "login_rejected"), tone: "error" };
+      try {
+        const credits = await parts.client.credits({ platform: inbound.ref.platform, token });
+        const info = await accounts.save(own, token);
+        log.info("account-linked");
+        return { text: text(lang, "login_done", { masked: info.masked, available: credits.available }) };
+      } catch (error) {
+        if ((error as { code?: unknown }).code === "NEMO_AUTH") {
+          log.info("account-link-refused");
+          return { text: text(lang, "login_rejected"), tone: "error" };
+        }
+        return errorReply(error, lang);
+      }
+    }
+    case "logout": {
+      if (!accounts.enabled) return { text: text(lang, "accounts_off") };
+      const removed = await accounts.remove(own);
+      log.info({ removed }, "account-unlinked");
+      return { text: text(lang, removed ? "logout_done" : "logout_none") };
+    }
+    default: {
+      const record = await parts.sessions.find(inbound.ref);
+      const threadInfo = record?.account ? await accounts.info(record.account) : undefined;
+      const thread = !record
+        ? text(lang, "account_thread_none")
+        : record.account
+          ? text(lang, "account_thread_user", { masked: threadInfo?.masked ?? "••••" })
+          : text(lang, "account_thread_bot");
+      const mine = accounts.enabled ? await accounts.info(own) : undefined;
+      const yours = !accounts.enabled
+        ? text(lang, "accounts_off")
+        : mine
+          ? text(lang, "account_yours", { masked: mine.masked })
+          : text(lang, "account_yours_none", { command: loginCommand(inbound) });
+      return { text: `${thread}\n${yours}` };
+    }
+  }
+}

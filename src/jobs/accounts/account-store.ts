@@ -1,0 +1,87 @@
+import type { Redis } from "ioredis";
+import type { Platform } from "../../core/nemo/types.js";
+import type { Keys } from "../keys.js";
+import type { SecretBox } from "./secret-box.js";
+
+/** How long a linked account is kept without being used (renewed on every use). */
+export const ACCOUNT_TTL_SECONDS = 180 * 24 * 3600;
+
+/** The id of a user's linked account: their platform and platform user id. */
+export function accountIdOf(platform: Platform, userId: string): string {
+  return `${platform}:${userId}`;
+}
+
+/** `nmv_…` with all but its last 4 characters hidden: enough to tell two tokens apart, useless to anyone. */
+export function maskToken(token: string): string {
+  const tail = token.slice(-4);
+  return `${token.startsWith("nmv_") ? "nmv_" : ""}••••${tail}`;
+}
+
+/** What may be shown about a linked account. */
+export interface AccountInfo {
+  masked: string;
+  savedAt: number;
+}
+
+/**
+ * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach Redis: a
+ * hash per account with the sealed token, its masked form and when it was linked. Without a key the
+ * feature is off (`enabled` false) and nothing is stored.
+ */
+export class AccountStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly box: SecretBox | undefined,
+  ) {}
+
+  get enabled(): boolean {
+    return this.box !== undefined;
+  }
+
+  /** Seals a token for a job's data (the login command): opened only with the same purpose. */
+  sealFor(purpose: string, token: string): string | undefined {
+    return this.box?.seal(token, purpose);
+  }
+
+  openFor(purpose: string, sealed: string): string | undefined {
+    return this.box?.open(sealed, purpose);
+  }
+
+  async save(accountId: string, token: string): Promise<AccountInfo> {
+    if (!this.box) throw new Error("accounts are off: SECRETS_KEY is not set");
+    const key = this.keys.account(accountId);
+    const info = { masked: maskToken(token), savedAt: Date.now() };
+    await this.redis
+      .multi()
+      .del(key)
+      .hset(key, {
+        sealed: this.box.seal(token, accountId),
+        masked: info.masked,
+        savedAt: String(info.savedAt),
+      })
+      .expire(key, ACCOUNT_TTL_SECONDS)
+      .exec();
+    return info;
+  }
+
+  /** The account's token, or undefined when it is not linked (or cannot be opened with this key). */
+  async token(accountId: string): Promise<string | undefined> {
+    if (!this.box) return undefined;
+    const sealed = await this.redis.hget(this.keys.account(accountId), "sealed");
+    if (!sealed) return undefined;
+    await this.redis.expire(this.keys.account(accountId), ACCOUNT_TTL_SECONDS);
+    return this.box.open(sealed, accountId);
+  }
+
+  async info(accountId: string): Promise<AccountInfo | undefined> {
+    const hash = await this.redis.hgetall(this.keys.account(accountId));
+    if (!hash.masked) return undefined;
+    return { masked: hash.masked, savedAt: Number(hash.savedAt ?? 0) };
+  }
+
+  /** Unlinks the account; true when there was one. */
+  async remove(accountId: string): Promise<boolean> {
+    return (await this.redis.del(this.keys.account(accountId))) > 0;
+  }
+}

@@ -1,0 +1,34 @@
+import type { Redis } from "ioredis";
+import type { CachedClaim, ClaimTokenCache } from "../../core/nemo/claim-links.js";
+import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
+
+/** Claim tokens per session in Redis, each expiring a day before the backend's token does. */
+export class RedisClaimCache implements ClaimTokenCache {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async get(sessionId: string): Promise<CachedClaim | undefined> {
+    const raw = await this.redis.get(this.keys.claim(sessionId));
+    if (!raw) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as CachedClaim;
+      return typeof parsed.claimToken === "string" && typeof parsed.expiresAt === "number"
+        ? parsed
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async set(sessionId: string, claim: CachedClaim, ttlMs: number): Promise<void> {
+    await this.redis.set(
+      this.keys.claim(sessionId),
+      JSON.stringify(claim),
+      "PX",
+      // Bounded even if the backend's claim tokens ever live longer than 7 days.
+      Math.max(1, Math.round(Math.min(ttlMs, KEY_TTL_SECONDS.claim * 1000))),
+    );
+  }
+}

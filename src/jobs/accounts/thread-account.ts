@@ -1,0 +1,48 @@
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { SessionManager } from "../../core/conversation/session-manager.js";
+import type { CallContext } from "../../core/nemo/client.js";
+import { NemoAuthError } from "../../core/nemo/errors.js";
+import { type AccountStore, accountIdOf } from "./account-store.js";
+
+/** The account a thread's calls use: a linked user account (id and token), or undefined for the bot's. */
+export interface ThreadAccount {
+  id: string;
+  token: string;
+}
+
+/** The call context of a thread, and the account a session created now would belong to. */
+export interface ThreadCalls {
+  ctx: CallContext;
+  account: ThreadAccount | undefined;
+}
+
+/**
+ * Which account a thread's backend calls use. A thread keeps the account that created its session,
+ * whoever talks in it; a thread without a session yet takes its starter's linked account (`userId`),
+ * if they linked one, else the bot's. A session made with an account that has since been unlinked
+ * stops with `NEMO_AUTH` (`userToken`): its owner logs in again, or starts a new thread.
+ */
+export async function threadCalls(
+  parts: { sessions: SessionManager; accounts: AccountStore },
+  ref: ConversationRef,
+  options: { userId?: string | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<ThreadCalls> {
+  const record = await parts.sessions.find(ref);
+  let account: ThreadAccount | undefined;
+  if (record?.account) {
+    const token = await parts.accounts.token(record.account);
+    if (!token) {
+      const gone = new NemoAuthError("the account of this thread's session is no longer linked", false);
+      gone.userToken = true;
+      throw gone;
+    }
+    account = { id: record.account, token };
+  } else if (!record && options.userId) {
+    const id = accountIdOf(ref.platform, options.userId);
+    const token = await parts.accounts.token(id);
+    if (token) account = { id, token };
+  }
+  const ctx: CallContext = { platform: ref.platform, signal: options.signal };
+  if (account) ctx.token = account.token;
+  return { ctx, account };
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
+import { latest } from "./fakes/discord/model.js";
+import { slashCommandBody, viewSubmissionBody } from "./fakes/slack/payloads.js";
+import { SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+const redis = useRedisServer();
+const SECRETS_KEY = randomBytes(32).toString("hex");
+const EPHEMERAL = 64;
+
+/** Every key and value in Redis, as one string (strings, hashes, lists, sets, sorted sets, streams). */
+async function dumpRedis(client: Redis): Promise<string> {
+  const parts: string[] = [];
+  for (const key of await client.keys("*")) {
+    const type = await client.type(key);
+    parts.push(key);
+    if (type === "string") parts.push((await client.get(key)) ?? "");
+    else if (type === "hash") parts.push(JSON.stringify(await client.hgetall(key)));
+    else if (type === "list") parts.push(JSON.stringify(await client.lrange(key, 0, -1)));
+    else if (type === "set") parts.push(JSON.stringify(await client.smembers(key)));
+    else if (type === "zset") parts.push(JSON.stringify(await client.zrange(key, 0, -1)));
+    else if (type === "stream") parts.push(JSON.stringify(await client.xrange(key, "-", "+")));
+  }
+  return parts.join("\n");
+}
+
+describe("Discord: /login (modal), the thread's account, /whoami, /logout", () => {
+  let bot: DiscordHarness;
+  beforeAll(async () => {
+    bot = await startDiscordHarness(redis.url, { env: { SECRETS_KEY } });
+  });
+  afterAll(async () => {
+    await bot?.dispose();
+  });
+
+  it("links a member's own account; their threads use it whoever talks; nothing leaks; logout unlinks", async () => {
+    const { fake, sim } = bot;
+    const account = sim.createAccount({ balance: 900 });
+    const followUps = (interaction: { followUps: Record<string, unknown>[] }) =>
+      interaction.followUps.map((body) => String(body.content ?? "")).join("\n");
+
+    // /login answers with a modal (type 9) holding one text input.
+    const login = fake.slash("login", { channelId: fake.general.id });
+    await fake.waitFor(() => login.callbacks.length > 0, 5_000, "modal");
+    expect(login.callbacks[0]).toMatchObject({ type: 9, data: { custom_id: "nemo:login" } });
+    expect(JSON.stringify(login.callbacks[0]!.data)).toContain('"custom_id":"token"');
+
+    // The token typed in the modal: validated (a credits call with it), linked, answered privately.
+    const submit = fake.submitCommandModal(
+      "nemo:login",
+      { token: account.token },
+      { channelId: fake.general.id },
+    );
+    await fake.waitFor(() => followUps(submit).includes("is linked"), 10_000, "login answer");
+    expect(submit.callbacks[0]).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
+    expect(submit.followUps[0]).toMatchObject({ flags: EPHEMERAL });
+    expect(followUps(submit)).toContain(account.token.slice(-4));
+    expect(followUps(submit)).not.toContain(account.token);
+    expect(
+      sim.requests.some((r) => r.path === "/api/credits/balance/simple" && r.userId === account.userId),
+    ).toBe(true);
+
+    // A thread the member starts runs on their account — also when someone else talks in it.
+    const video = fake.slash("video", {
+      channelId: fake.general.id,
+      strings: { prompt: "generate a video of a paper boat" },
+    });
+    await fake.waitFor(() => video.edits.length > 0, 5_000, "pointer");
+    const thread = fake.threadsIn(fake.general.id)[0]!.id;
+    await fake.waitFor(() => bot.transcript(thread).includes("Music and title added"), 15_000, "answer");
+    fake.mention(thread, 'add a title "Boats"', { author: fake.bob });
+    await fake.waitFor(() => bot.transcript(thread).includes("Boats"), 15_000, "bob's edit");
+    const runs = sim.requests.filter((r) => r.path === "/run_sse");
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.userId === account.userId)).toBe(true);
+    const created = sim.requests.find((r) => r.path.startsWith("/api/tasks/me/with-session"));
+    expect(created?.userId).toBe(account.userId);
+
+    // /whoami in the thread: the account, masked.
+    const whoami = fake.slash("whoami", { channelId: thread });
+    await fake.waitFor(() => followUps(whoami).includes("own NemoVideo account"), 10_000, "whoami");
+    expect(followUps(whoami)).toMatch(/nmv\\?_••••\w{4}/);
+    expect(followUps(whoami)).not.toContain(account.token);
+
+    // The token is nowhere in Redis, in any message, or in the log.
+    expect(await dumpRedis(bot.runtime.services.redis)).not.toContain(account.token);
+    const everything = [...fake.channels.keys()]
+      .flatMap((id) => fake.messagesIn(id))
+      .map((message) => JSON.stringify(latest(message)))
+      .join("\n");
+    expect(everything).not.toContain(account.token);
+    expect(JSON.stringify([...fake.interactions.values()].map((i) => [i.edits, i.followUps]))).not.toContain(
+      account.token,
+    );
+    expect(bot.logs.text()).not.toContain(account.token);
+
+    // /logout: unlinked; the next thread runs on the bot's account.
+    const logout = fake.slash("logout", { channelId: fake.general.id });
+    await fake.waitFor(() => followUps(logout).includes("unlinked"), 10_000, "logout");
+    const next = fake.slash("video", {
+      channelId: fake.general.id,
+      strings: { prompt: "generate a video of a kite" },
+    });
+    await fake.waitFor(() => next.edits.length > 0, 5_000, "second pointer");
+    const thread2 = fake.threadsIn(fake.general.id).find((t) => t.id !== thread)!.id;
+    await fake.waitFor(
+      () => bot.transcript(thread2).includes("Music and title added"),
+      15_000,
+      "second answer",
+    );
+    const last = sim.requests.filter((r) => r.path === "/run_sse").at(-1)!;
+    expect(last.userId).not.toBe(account.userId);
+  });
+
+  it("a token pasted in a thread is not forwarded: the sender is told to revoke it", async () => {
+    const { fake, sim } = bot;
+    const video = fake.slash("video", { channelId: fake.general.id, strings: { prompt: "hello there" } });
+    await fake.waitFor(() => video.edits.length > 0, 5_000, "pointer");
+    const thread = fake.threadsIn(fake.general.id).at(-1)!.id;
+    await fake.waitFor(() => bot.transcript(thread).includes("hello there"), 15_000, "first answer");
+    const before = sim.requests.filter((r) => r.path === "/run_sse").length;
+    const secret = "nmv_usr_OopsPastedInDiscord42";
+    fake.say(thread, `my token is ${secret}`);
+    await fake.waitFor(() => bot.transcript(thread).includes("revoke it"), 10_000, "warning");
+    expect(sim.requests.filter((r) => r.path === "/run_sse")).toHaveLength(before);
+    expect(bot.transcript(thread)).not.toContain(secret);
+    expect(await dumpRedis(bot.runtime.services.redis)).not.toContain(secret);
+    expect(bot.logs.text()).not.toContain(secret);
+  });
+});
+
+describe("Slack: /nemo login (modal, view_submission), /nemo account, /nemo logout", () => {
+  let bot: SlackBot;
+  beforeAll(async () => {
+    bot = await SlackBot.start({ redisUrl: redis.url, env: { SECRETS_KEY } });
+    bot.fake.users.set("U7", { name: "carol", locale: "en-US" });
+  });
+  afterAll(async () => {
+    await bot?.dispose();
+  });
+
+  it("links the user's account through the modal; their next thread uses it; logout unlinks", async () => {
+    const sim = bot.sim!;
+    const account = sim.createAccount({ balance: 700 });
+    const command = (text: string, trigger: string) =>
+      bot.sendForm(
+        slashCommandBody({
+          team: TEAM,
+          channel: "C700",
+          user: "U7",
+          text,
+          triggerId: trigger,
+          responseUrl: bot.responseUrl(trigger),
+        }),
+      );
+
+    expect(await command("login", "t-login")).toEqual({ status: 200, body: "" });
+    await bot.fake.waitFor(() => bot.fake.callsOf("views.open").length > 0, 5_000, "views.open");
+    const opened = bot.fake.callsOf("views.open")[0]!.params;
+    expect(opened.trigger_id).toBe("t-login");
+    const view = (typeof opened.view === "string" ? JSON.parse(opened.view) : opened.view) as {
+      callback_id: string;
+      private_metadata: string;
+    };
+    expect(view.callback_id).toBe("nemo_login");
+
+    const submitted = await bot.sendForm(
+      viewSubmissionBody({
+        team: TEAM,
+        user: "U7",
+        viewId: "V1",
+        view,
+        values: { token: { token: account.token } },
+      }),
+    );
+    expect(submitted.status).toBe(200);
+    const ephemerals = () =>
+      bot.fake
+        .callsOf("chat.postEphemeral")
+        .map((call) => `${String(call.params.text)} ${JSON.stringify(call.params.blocks ?? "")}`)
+        .join("\n");
+    await bot.fake.waitFor(() => ephemerals().includes("is linked"), 10_000, "login answer");
+    expect(bot.fake.callsOf("chat.postEphemeral").at(-1)!.params).toMatchObject({
+      channel: "C700",
+      user: "U7",
+    });
+
+    await command("generate a video of a red balloon", "t-video");
+    await bot.fake.waitFor(
+      () =>
+        sim.requests.some((r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon"),
+      15_000,
+      "turn",
+    );
+    const run = sim.requests.find(
+      (r) => r.path === "/run_sse" && r.message === "generate a video of a red balloon",
+    )!;
+    expect(run.userId).toBe(account.userId);
+
+    await command("account", "t-account");
+    await bot.fake.waitFor(() => ephemerals().includes("Your linked account"), 10_000, "account answer");
+    const accountAnswer = ephemerals();
+    expect(accountAnswer).toContain(account.token.slice(-4));
+    expect(accountAnswer).not.toContain(account.token);
+
+    expect(await dumpRedis(bot.runtime!.services.redis)).not.toContain(account.token);
+    expect(JSON.stringify(bot.fake.calls)).not.toContain(account.token);
+
+    await command("logout", "t-logout");
+    await bot.fake.waitFor(() => ephemerals().includes("unlinked"), 10_000, "logout answer");
+    expect(await bot.runtime!.services.accounts.token("slack:U7")).toBeUndefined();
+  });
+});

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { likelyGenerates, looksLikeToken, routeInbound } from "../src/core/conversation/router.js";
+import { maskToken } from "../src/jobs/accounts/account-store.js";
+import { parseSecretsKey, SecretBox } from "../src/jobs/accounts/secret-box.js";
+
+const HEX_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
+describe("SECRETS_KEY and the secret box", () => {
+  it("accepts 32 bytes as hex or base64, and nothing else (without echoing the value)", () => {
+    expect(parseSecretsKey(HEX_KEY)).toHaveLength(32);
+    expect(parseSecretsKey(Buffer.alloc(32, 7).toString("base64"))).toHaveLength(32);
+    expect(parseSecretsKey(Buffer.alloc(32, 7).toString("base64url"))).toHaveLength(32);
+    for (const bad of ["short", HEX_KEY.slice(2), Buffer.alloc(16).toString("base64"), "zz".repeat(32)]) {
+      expect(() => parseSecretsKey(bad)).toThrow(/32 bytes/);
+      expect(() => parseSecretsKey(bad)).not.toThrow(bad);
+    }
+    expect(() => loadConfig({ SECRETS_KEY: "not-a-key" }, "/nonexistent")).toThrow(/SECRETS_KEY/);
+    expect(loadConfig({ SECRETS_KEY: HEX_KEY }, "/nonexistent").SECRETS_KEY).toBe(HEX_KEY);
+  });
+
+  it("seals with AES-256-GCM: no plaintext, fresh IV, tampering and another owner's box refused", () => {
+    const box = new SecretBox(parseSecretsKey(HEX_KEY));
+    const token = "nmv_usr_SecretValue123456";
+    const sealed = box.seal(token, "discord:1");
+    expect(sealed).not.toContain("SecretValue");
+    expect(box.seal(token, "discord:1")).not.toBe(sealed);
+    expect(box.open(sealed, "discord:1")).toBe(token);
+    expect(box.open(sealed, "discord:2")).toBeUndefined();
+    const [v, iv, tag, body] = sealed.split(".");
+    const flipped = `${body!.slice(0, -2)}${body!.endsWith("A") ? "B" : "A"}${body!.slice(-1)}`;
+    expect(box.open([v, iv, tag, flipped].join("."), "discord:1")).toBeUndefined();
+    expect(new SecretBox(Buffer.alloc(32, 1)).open(sealed, "discord:1")).toBeUndefined();
+    expect(box.open("garbage", "discord:1")).toBeUndefined();
+  });
+
+  it("masks a token to its last four characters", () => {
+    expect(maskToken("nmv_usr_abcdefgh1234")).toBe("nmv_••••1234");
+    expect(maskToken("nmv_usr_abcdefgh1234")).not.toContain("abcdefgh");
+  });
+});
+
+describe("routing secrets and likely generations", () => {
+  const inbound = (text: string) => ({
+    id: "1",
+    ref: { platform: "console" as const, workspace: "w", channel: "c", thread: "t" },
+    user: { id: "u" },
+    text,
+    attachments: [],
+  });
+
+  it("sends anything that looks like a token to the warning, whatever else it says", () => {
+    for (const text of [
+      "nmv_usr_abc123def456",
+      "use NMV_USR_abc123def456 please",
+      "/login nmv_usr_abc123def456",
+      "export nmv_usr_abc123def456",
+    ]) {
+      expect(looksLikeToken(text)).toBe(true);
+      expect(routeInbound(inbound(text))).toEqual({ kind: "token_pasted" });
+    }
+    expect(
+      routeInbound({
+        ...inbound("caption nmv_usr_abc123def456"),
+        attachments: [{ name: "a.mp4", url: "file:///a", auth: "none" }],
+      }),
+    ).toEqual({ kind: "token_pasted" });
+    expect(looksLikeToken("the nmv_ prefix")).toBe(false);
+    expect(routeInbound(inbound("/logout"))).toEqual({ kind: "logout" });
+    expect(routeInbound(inbound("/whoami"))).toEqual({ kind: "account" });
+    expect(routeInbound(inbound("/login"))).toEqual({ kind: "login" });
+  });
+
+  it("hints generations, not edits", () => {
+    for (const text of [
+      "generate a video of a cat",
+      "make a video about dogs",
+      "create a short clip of rain",
+      "生成一个城市夜景视频",
+      "帮我做一个视频",
+    ]) {
+      expect(likelyGenerates(text), text).toBe(true);
+    }
+    for (const text of ["make the title red", "add music", "trim the first 2 seconds", "把标题改成红色"]) {
+      expect(likelyGenerates(text), text).toBe(false);
+    }
+  });
+});
