@@ -109,6 +109,7 @@ export async function platformMessengers(config: Config, logger: Logger): Promis
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
       logger: logger.child({ platform: "slack" }),
     });
   }

@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
+import { exportProgressText } from "../core/conversation/progress-bar.js";
 import { text } from "../core/conversation/texts.js";
 import { newRenderId } from "../core/nemo/client.js";
 import { taskLink } from "../core/nemo/task-link.js";
@@ -50,7 +51,7 @@ export function createRenderProcessor(services: JobServices) {
         }
         log.info({ render: renderId, submission: job.data.submission }, "render-submitted");
         await progress.finish({
-          progress: text(lang, "export_started", { progress: 0 }),
+          progress: exportProgressText(lang, 0, 0),
           actions: cancelButton(lang, job),
         });
         return await pollLater({ renderId, submittedAt: Date.now(), lastProgress: 0 });
@@ -58,7 +59,9 @@ export function createRenderProcessor(services: JobServices) {
 
       const status = await services.client.renderStatus(ctx, job.data.renderId);
       if (status.status === "completed" && status.outputUrl) {
-        return await finish("completed", completedReply(services, ref, lang, status.outputUrl, record));
+        const reply = completedReply(services, ref, lang, status.outputUrl, record);
+        reply.video.fallbackUrl = services.client.downloadUrl(job.data.renderId);
+        return await finish("completed", reply);
       }
       if (status.status === "failed") {
         const cancelled =
@@ -93,7 +96,7 @@ export function createRenderProcessor(services: JobServices) {
       }
       if (status.progress !== job.data.lastProgress) {
         await progress.finish({
-          progress: text(lang, "export_started", { progress: Math.round(status.progress) }),
+          progress: exportProgressText(lang, status.progress, Date.now() - (job.data.submittedAt ?? Date.now())),
           actions: cancelButton(lang, job),
         });
       }
@@ -138,10 +141,16 @@ function completedReply(
     : [];
   return {
     text: text(lang, "export_done", { url }),
-    video: { url },
+    video: { url, fileName: videoFileName(url) },
     links,
     actions: buttons(lang, ANSWER_ACTIONS),
   };
+}
+
+/** The MP4's file name as the output URL gives it (`render_<id>.mp4`), else `video.mp4`. */
+function videoFileName(url: string): string {
+  const last = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  return /^[\w.-]+\.mp4$/i.test(last) ? last : "video.mp4";
 }
 
 /** Whether a render with this id exists at the backend (an earlier, interrupted submission arrived). */

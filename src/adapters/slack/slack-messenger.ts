@@ -4,11 +4,12 @@ import { DeliveryError } from "../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
-import { escapeMrkdwn } from "./mrkdwn.js";
+import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { type SlackTarget, slackTarget } from "./slack-ref.js";
 import { UserDirectory } from "./user-locale.js";
+import { formatBytes, openVideo, type SlackVideo, uploadVideo } from "./video-upload.js";
 import { messengerClientOptions, rateLimitRetryAfterS } from "./web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
@@ -19,8 +20,13 @@ export interface SlackMessengerConfig {
   apiUrl?: string | undefined;
   /** A `Retry-After` up to this long is waited out in place; a longer one rejects `RATE_LIMITED`. */
   maxRateLimitWaitMs?: number | undefined;
+  /** `SLACK_MAX_UPLOAD_MB` in bytes: a finished video up to this size is uploaded into the thread. */
+  maxUploadBytes?: number | undefined;
   logger: Logger;
 }
+
+/** Default of {@link SlackMessengerConfig.maxUploadBytes} (100 MB). */
+const DEFAULT_MAX_UPLOAD_BYTES = 100_000_000;
 
 /** Default of {@link SlackMessengerConfig.maxRateLimitWaitMs}. */
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -50,7 +56,7 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
     config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
   );
-  return new SlackMessenger(client, config.logger);
+  return new SlackMessenger(client, config.logger, config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
 }
 
 class SlackMessenger implements Messenger {
@@ -64,7 +70,8 @@ class SlackMessenger implements Messenger {
 
   constructor(
     private readonly client: WebClient,
-    logger: Logger,
+    private readonly logger: Logger,
+    private readonly maxUploadBytes: number,
   ) {
     this.users = new UserDirectory(client, logger);
   }
@@ -131,6 +138,41 @@ class SlackMessenger implements Messenger {
   private async update(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
     if (messageId.startsWith(EPHEMERAL_ID))
       throw new DeliveryError("MESSAGE_GONE", "ephemeral messages cannot be edited");
+    await this.withVideo(target, message, (shown) => this.write(target, messageId, shown));
+  }
+
+  /**
+   * Writes a message that may carry a finished video: when the MP4 fits `maxUploadBytes`, the message is
+   * written and the file then streamed into the thread (it plays inline there); otherwise the message
+   * gets a line with the link and the size.
+   */
+  private async withVideo<T>(
+    target: SlackTarget,
+    message: SlackMessage,
+    write: (message: SlackMessage) => Promise<T>,
+  ): Promise<T> {
+    const video = message.video;
+    if (!video || target.ephemeralUser) return write(message);
+    const source = await openVideo(video, this.logger);
+    const size = source?.size ?? video.sizeBytes;
+    if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
+      await source?.discard();
+      this.logger.info({ size, max: this.maxUploadBytes }, "slack-video-linked");
+      return write(withVideoLine(message, video, size));
+    }
+    const written = await write(message);
+    try {
+      const file = await uploadVideo(this.client, target, video, { ...source, size: source.size });
+      this.logger.info({ file, size: source.size }, "slack-video-uploaded");
+    } catch (error) {
+      // The message already carries the link: the video stays one tap away.
+      await source.discard();
+      this.logger.warn({ err: String(error) }, "slack-video-upload-failed");
+    }
+    return written;
+  }
+
+  private async write(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
     await call(() =>
       this.client.chat.update({
         channel: target.channel,
@@ -141,7 +183,11 @@ class SlackMessenger implements Messenger {
     );
   }
 
-  private async send(target: SlackTarget, message: SlackMessage): Promise<string> {
+  private send(target: SlackTarget, message: SlackMessage): Promise<string> {
+    return this.withVideo(target, message, (shown) => this.postOne(target, shown));
+  }
+
+  private async postOne(target: SlackTarget, message: SlackMessage): Promise<string> {
     if (target.ephemeralUser) {
       const user = target.ephemeralUser;
       const result = await call(() =>
@@ -167,6 +213,16 @@ class SlackMessenger implements Messenger {
     if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
     return result.ts;
   }
+}
+
+/** The message with a last section linking the video and giving its size (when known). */
+function withVideoLine(message: SlackMessage, video: SlackVideo, size: number | undefined): SlackMessage {
+  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${size === undefined ? "" : ` · ${formatBytes(size)}`}`;
+  const blocks = [...message.blocks];
+  const actionsAt = blocks.findIndex((block) => block.type === "actions");
+  const section = { type: "section" as const, text: { type: "mrkdwn" as const, text: line } };
+  blocks.splice(actionsAt < 0 ? blocks.length : actionsAt, 0, section);
+  return { ...message, text: `${message.text}\n${line}`, blocks };
 }
 
 /** Runs a Web API call, turning the failures the outbox tells apart into coded errors. */

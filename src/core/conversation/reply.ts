@@ -22,8 +22,19 @@ export interface Reply {
   progress?: string | undefined;
   actions?: ReplyAction[] | undefined;
   links?: ReplyLink[] | undefined;
-  /** A finished video. */
-  video?: { url: string; title?: string | undefined } | undefined;
+  /**
+   * A finished video: messengers that can post it as a playable file stream it from `url` (or
+   * `fallbackUrl` when that fails) when it fits their limit; otherwise the link (and size) shows.
+   */
+  video?:
+    | {
+        url: string;
+        fallbackUrl?: string | undefined;
+        sizeBytes?: number | undefined;
+        fileName: string;
+        title?: string | undefined;
+      }
+    | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
 }

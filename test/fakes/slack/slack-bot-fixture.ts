@@ -27,6 +27,8 @@ export interface SlackBotOptions {
   allowedChannels?: string[];
   allowDirectMessages?: boolean;
   fake?: Partial<FakeSlackOptions>;
+  /** `SLACK_MAX_UPLOAD_MB` of the runtime's messenger, in bytes. */
+  maxUploadBytes?: number;
 }
 
 /** The Slack adapter in HTTP mode behind a loopback server, against the fake Web API (and the runtime). */
@@ -71,7 +73,12 @@ export class SlackBot {
         config,
         logger: silentLogger(),
         messengers: {
-          slack: createSlackMessenger({ botToken: BOT_TOKEN, apiUrl: fake.apiUrl, logger: silentLogger() }),
+          slack: createSlackMessenger({
+            botToken: BOT_TOKEN,
+            apiUrl: fake.apiUrl,
+            logger: silentLogger(),
+            ...(options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes }),
+          }),
         },
         prefix: `slack${randomUUID().slice(0, 8)}`,
         timings: FAST_TIMINGS,
