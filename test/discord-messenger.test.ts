@@ -107,7 +107,7 @@ describe("Discord messenger (REST only)", () => {
   it("shows a finished video as an embed with the video and task links", async () => {
     const id = await messenger.post(ref, {
       text: "✅ Your video is ready: https://files.example/render_a_b.mp4",
-      video: { url: "https://files.example/render_a_b.mp4" },
+      video: { url: "https://files.example/render_a_b.mp4", fileName: "render_a_b.mp4" },
       links: [{ label: "Open in NemoVideo", url: "https://web.example/workspace/claim?task=t1" }],
     });
     const version = latest(fake.messages.get(id)!);

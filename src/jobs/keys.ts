@@ -22,6 +22,8 @@ export const KEY_TTL_SECONDS = {
   exportLock: DAY,
   retried: 7 * DAY,
   renderCancelled: DAY,
+  /** A user's last exports (history.ts); renewed by each export. */
+  history: 30 * DAY,
 } as const;
 
 /**
@@ -68,6 +70,10 @@ export class Keys {
   /** String: a message whose Retry was used (each Retry sends its message once). */
   retried(inboundId: string): string {
     return `${this.bull}:retried:${inboundId}`;
+  }
+  /** List: a user's last exports, newest first (history.ts). */
+  history(platform: string, userId: string): string {
+    return `${this.bull}:history:${platform}:${userId}`;
   }
   /** String: the user cancelled this render job (a failed render is then not submitted again). */
   renderCancelled(jobId: string): string {

@@ -2,10 +2,12 @@ import { DelayedError, type Job } from "bullmq";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import { exportProgressText } from "../core/conversation/progress-bar.js";
+import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
 import { newRenderId } from "../core/nemo/client.js";
 import { taskLink } from "../core/nemo/task-link.js";
-import { isExportReady } from "../core/nemo/timeline-summary.js";
+import { draftDurationMs, isExportReady } from "../core/nemo/timeline-summary.js";
+import { recordExport } from "./history.js";
 import type { RenderJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
@@ -61,6 +63,9 @@ export function createRenderProcessor(services: JobServices) {
       if (status.status === "completed" && status.outputUrl) {
         const reply = completedReply(services, ref, lang, status.outputUrl, record);
         reply.video.fallbackUrl = services.client.downloadUrl(job.data.renderId);
+        await rememberExport(services, job, ctx, record, reply).catch((error: unknown) =>
+          log.warn({ err: String(error) }, "history-record-failed"),
+        );
         return await finish("completed", reply);
       }
       if (status.status === "failed") {
@@ -96,7 +101,11 @@ export function createRenderProcessor(services: JobServices) {
       }
       if (status.progress !== job.data.lastProgress) {
         await progress.finish({
-          progress: exportProgressText(lang, status.progress, Date.now() - (job.data.submittedAt ?? Date.now())),
+          progress: exportProgressText(
+            lang,
+            status.progress,
+            Date.now() - (job.data.submittedAt ?? Date.now()),
+          ),
           actions: cancelButton(lang, job),
         });
       }
@@ -141,10 +150,31 @@ function completedReply(
     : [];
   return {
     text: text(lang, "export_done", { url }),
-    video: { url, fileName: videoFileName(url) },
+    video: { url, fileName: videoFileName(url) } as NonNullable<Reply["video"]>,
     links,
     actions: buttons(lang, ANSWER_ACTIONS),
   };
+}
+
+/** Adds the finished video to the history of the user who asked for it (with the draft's length). */
+async function rememberExport(
+  services: JobServices,
+  job: Job<RenderJobData>,
+  ctx: Parameters<JobServices["client"]["state"]>[0],
+  record: Awaited<ReturnType<JobServices["sessions"]["find"]>>,
+  reply: ReturnType<typeof completedReply>,
+): Promise<void> {
+  if (!job.data.userId) return;
+  const draft = record ? (await services.client.state(ctx, record.sessionId)).draft : undefined;
+  await recordExport(services.redis, services.keys, parseRefKey(job.data.refKey).platform, job.data.userId, {
+    refKey: job.data.refKey,
+    at: Date.now(),
+    title: reply.video.fileName,
+    durationMs: draft ? draftDurationMs(draft) : undefined,
+    url: reply.video.url,
+    fileName: reply.video.fileName,
+    projectUrl: reply.links[0]?.url,
+  });
 }
 
 /** The MP4's file name as the output URL gives it (`render_<id>.mp4`), else `video.mp4`. */

@@ -26,7 +26,7 @@ const THREAD_COMMANDS = new Set([
  * The slash command (`/nemo`, whatever name the app gives it). Acknowledged (empty: nothing is echoed)
  * once the command is queued — or at once when it queues nothing — then:
  * - `/nemo` or `/nemo help` → help, ephemeral;
- * - `/nemo credits` → the balance, ephemeral (a conversation whose thread is `ephemeral:<user>`);
+ * - `/nemo credits` / `/nemo history` → the balance / the user's last exports, ephemeral (a conversation whose thread is `ephemeral:<user>`);
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
@@ -60,12 +60,12 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       user: { id: user },
       attachments: [],
     };
-    if (word === "credits" || word === "balance") {
+    if (word === "credits" || word === "balance" || word === "history") {
       await deliverInbound(ctx, {
         ...base,
         ref: ephemeralRef(team, channel, user),
         text: "",
-        action: { kind: "credits" },
+        action: { kind: word === "history" ? "history" : "credits" },
       });
     } else {
       // The parent message "🎬 @user: prompt" and its thread are posted by a worker.

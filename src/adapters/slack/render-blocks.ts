@@ -1,7 +1,7 @@
 import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
 import { actionId } from "./action-ids.js";
-import type { SlackVideo } from "./video-upload.js";
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
+import type { SlackVideo } from "./video-upload.js";
 
 /** Slack's Block Kit limits the rendering stays under. */
 export const SLACK_LIMITS = {

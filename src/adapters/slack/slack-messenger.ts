@@ -156,7 +156,7 @@ class SlackMessenger implements Messenger {
     const source = await openVideo(video, this.logger);
     const size = source?.size ?? video.sizeBytes;
     if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
-      await source?.discard();
+      source?.discard();
       this.logger.info({ size, max: this.maxUploadBytes }, "slack-video-linked");
       return write(withVideoLine(message, video, size));
     }
@@ -166,7 +166,7 @@ class SlackMessenger implements Messenger {
       this.logger.info({ file, size: source.size }, "slack-video-uploaded");
     } catch (error) {
       // The message already carries the link: the video stays one tap away.
-      await source.discard();
+      source.discard();
       this.logger.warn({ err: String(error) }, "slack-video-upload-failed");
     }
     return written;

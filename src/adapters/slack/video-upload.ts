@@ -1,4 +1,6 @@
+import type { Readable } from "node:stream";
 import type { WebClient } from "@slack/web-api";
+import { request } from "undici";
 import type { Logger } from "../../core/logger.js";
 import type { SlackTarget } from "./slack-ref.js";
 
@@ -16,41 +18,52 @@ export interface SlackVideo {
 /** An opened video download: its length and its body, not yet read. */
 export interface VideoSource {
   size: number | undefined;
-  body: ReadableStream<Uint8Array>;
+  body: Readable;
   /** Releases the download without reading it. */
-  discard(): Promise<void>;
+  discard(): void;
 }
 
-/** How long connecting and the response headers of a video download may take. */
-const OPEN_TIMEOUT_MS = 30_000;
+/** Connecting and the response headers, and the longest pause between two pieces of the body (ms). */
+const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 60_000 };
+/** Redirects followed from the output URL (a CDN may answer with one; nothing secret is sent). */
+const MAX_REDIRECTS = 3;
 
 /**
  * Opens the video for streaming: the output URL, or the fallback download URL when that fails. Resolves
- * undefined when neither answers with the bytes (the link stays the way to watch it).
+ * undefined when neither answers with the bytes (the link stays the way to watch it). undici's `request`
+ * gives a Node stream that reads only as fast as the upload consumes it.
  */
 export async function openVideo(video: SlackVideo, logger: Logger): Promise<VideoSource | undefined> {
-  for (const url of [video.url, video.fallbackUrl]) {
-    if (!url) continue;
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), OPEN_TIMEOUT_MS);
+  for (const first of [video.url, video.fallbackUrl]) {
+    if (!first) continue;
+    let url = first;
     try {
-      const response = await fetch(url, { signal: controller.signal, redirect: "follow" });
-      if (!response.ok || !response.body) {
-        await response.body?.cancel();
-        logger.warn({ status: response.status, fallback: url !== video.url }, "slack-video-source-failed");
-        continue;
+      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        const response = await request(url, { method: "GET", ...TIMEOUTS });
+        const location = response.headers.location;
+        if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === "string") {
+          release(response.body);
+          url = new URL(location, url).toString();
+          continue;
+        }
+        if (response.statusCode !== 200) {
+          release(response.body);
+          logger.warn(
+            { status: response.statusCode, fallback: first !== video.url },
+            "slack-video-source-failed",
+          );
+          break;
+        }
+        const length = Number.parseInt(String(response.headers["content-length"] ?? ""), 10);
+        const body = response.body;
+        return {
+          size: Number.isFinite(length) && length >= 0 ? length : undefined,
+          body,
+          discard: () => release(body),
+        };
       }
-      const length = Number.parseInt(response.headers.get("content-length") ?? "", 10);
-      const body = response.body;
-      return {
-        size: Number.isFinite(length) && length >= 0 ? length : undefined,
-        body,
-        discard: () => body.cancel().catch(() => undefined),
-      };
     } catch (error) {
-      logger.warn({ err: String(error), fallback: url !== video.url }, "slack-video-source-failed");
-    } finally {
-      clearTimeout(timer);
+      logger.warn({ err: String(error), fallback: first !== video.url }, "slack-video-source-failed");
     }
   }
   return undefined;
@@ -72,17 +85,17 @@ export async function uploadVideo(
     length: source.size,
   })) as { upload_url?: string; file_id?: string };
   if (!slot.upload_url || !slot.file_id) {
-    await source.discard();
+    source.discard();
     throw new Error("files.getUploadURLExternal returned no upload_url");
   }
-  const uploaded = await fetch(slot.upload_url, {
+  const uploaded = await request(slot.upload_url, {
     method: "POST",
     headers: { "content-type": "video/mp4", "content-length": String(source.size) },
     body: source.body,
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
-  await uploaded.body?.cancel();
-  if (!uploaded.ok) throw new Error(`the upload URL answered HTTP ${uploaded.status}`);
+    ...TIMEOUTS,
+  });
+  await uploaded.body.dump();
+  if (uploaded.statusCode !== 200) throw new Error(`the upload URL answered HTTP ${uploaded.statusCode}`);
   await client.files.completeUploadExternal({
     files: [{ id: slot.file_id, title: video.title ?? video.fileName }],
     channel_id: target.channel,
@@ -90,6 +103,12 @@ export async function uploadVideo(
     ...(video.comment ? { initial_comment: video.comment } : {}),
   } as Parameters<WebClient["files"]["completeUploadExternal"]>[0]);
   return slot.file_id;
+}
+
+/** Drops a response body unread (its abort error has nobody to tell). */
+function release(body: Readable): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 /** "52.4 MB" */

@@ -10,6 +10,7 @@ export type Intent =
   | { kind: "new" }
   | { kind: "cancel"; arg?: string }
   | { kind: "help" }
+  | { kind: "history" }
   | { kind: "retry"; arg?: string }
   | { kind: "turn" };
 
@@ -193,6 +194,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   help: "help",
   cancel: "cancel",
   retry: "retry",
+  history: "history",
 };
 
 function withArg(kind: "cancel" | "retry", arg: string | undefined): Intent {
@@ -211,6 +213,7 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   retry: "retry",
   new: "new",
   help: "help",
+  history: "history",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -77,6 +77,10 @@ const EN = {
     "The export is taking much longer than usual, so I stopped waiting. Tap Export to try again.",
   export_cancelled: "Export cancelled.",
   task_link_label: "Open in NemoVideo",
+  history_empty: "You haven't exported any videos in the last 30 days.",
+  history_header: "🗂️ Your last exports:",
+  history_entry: "{date} · {title} · {duration} — {url}",
+  history_reopen: "Reopen {title}",
 
   // Uploads
   upload_started: "📥 Uploading {name}…",
@@ -114,6 +118,7 @@ const EN = {
   button_retry: "Retry",
   button_new: "New project",
   button_help: "Help",
+  button_history: "History",
   link_register: "Register to keep your project and get more credits",
 
   // Replacements for the backend's web-editor directions (see gui-translation.ts)
@@ -220,6 +225,10 @@ const ZH_CN: Record<TextKey, string> = {
   export_timed_out: "导出耗时远超平常，我已停止等待。点击“导出”重试。",
   export_cancelled: "导出已取消。",
   task_link_label: "在 NemoVideo 中打开",
+  history_empty: "最近 30 天内你没有导出过视频。",
+  history_header: "🗂️ 你最近导出的视频：",
+  history_entry: "{date} · {title} · {duration} — {url}",
+  history_reopen: "重新打开 {title}",
 
   upload_started: "📥 正在上传 {name}…",
   upload_added: "已添加 {name} — {duration}，{width}×{height}",
@@ -252,6 +261,7 @@ const ZH_CN: Record<TextKey, string> = {
   button_retry: "重试",
   button_new: "新项目",
   button_help: "帮助",
+  button_history: "历史",
   link_register: "注册以保留你的项目并获取更多积分",
 
   gui_export: "准备好后，点击下方的“导出”。",
