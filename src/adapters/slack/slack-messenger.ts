@@ -1,10 +1,13 @@
 import { WebClient, WebClientEvent } from "@slack/web-api";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
+import type { LiveTurn, LiveTurnInfo, Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
+import { AssistantSupport } from "./assistant-support.js";
+import { SlackLiveTurn } from "./assistant-turn.js";
 import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
+import { isDirectMessageChannel } from "./payload.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { type SlackTarget, slackTarget } from "./slack-ref.js";
@@ -67,6 +70,7 @@ class SlackMessenger implements Messenger {
   };
 
   private readonly users: UserDirectory;
+  private readonly assistant = new AssistantSupport();
 
   constructor(
     private readonly client: WebClient,
@@ -109,6 +113,15 @@ class SlackMessenger implements Messenger {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) throw new SlackMessengerError(`response_url answered HTTP ${response.status}`);
+  }
+
+  /** In a thread of the app's DM, Slack's AI-app container (detected per workspace; see `assistant-turn.ts`). */
+  liveTurn(ref: ConversationRef, info: LiveTurnInfo): LiveTurn | undefined {
+    const target = slackTarget(ref);
+    if (!target.threadTs || target.ephemeralUser || !isDirectMessageChannel(target.channel)) return undefined;
+    if (!this.assistant.usable(ref.workspace)) return undefined;
+    const thread = { team: ref.workspace, channel: target.channel, threadTs: target.threadTs };
+    return new SlackLiveTurn(this.client, this.assistant, thread, info, this.logger);
   }
 
   /** `users.info` (cached): Slack's events carry no locale. */

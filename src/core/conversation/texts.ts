@@ -12,6 +12,7 @@ const EN = {
   queued_many: "⏳ Queued — {ahead} messages ahead in this thread",
   connecting: "⏳ Connecting to NemoVideo…",
   still_working: "⏳ Still working ({minutes} min)",
+  assistant_status: "is working on your video…",
   raw_video_ready: "🎬 Raw video ready — adding music and a title…",
   post_production_done: "✨ Music and title added.",
 
@@ -171,6 +172,7 @@ const ZH_CN: Record<TextKey, string> = {
   queued_many: "⏳ 已排队 — 本话题中前面还有 {ahead} 条消息",
   connecting: "⏳ 正在连接 NemoVideo…",
   still_working: "⏳ 仍在处理中（{minutes} 分钟）",
+  assistant_status: "正在处理你的视频…",
   raw_video_ready: "🎬 原始视频已生成 — 正在添加音乐和标题…",
   post_production_done: "✨ 音乐和标题已添加。",
 

@@ -79,6 +79,8 @@ export class FakeSlackApi {
   readonly messages: FakeSlackMessage[] = [];
   readonly users = new Map<string, FakeSlackUser>();
   readonly uploads: FakeSlackUpload[] = [];
+  /** Messages removed with `chat.delete`. */
+  readonly deleted: FakeSlackMessage[] = [];
   /**
    * Set: the app has no assistant container, so `assistant.threads.*` and the `chat.*Stream` methods
    * answer `{ ok: false, error }` with this error (e.g. `not_allowed_token_type`, `unknown_method`).
@@ -318,6 +320,12 @@ export class FakeSlackApi {
         return this.postMessage(params);
       case "chat.update":
         return this.update(params);
+      case "chat.delete": {
+        const at = this.messages.findIndex((m) => m.channel === params.channel && m.ts === params.ts);
+        if (at < 0) return { ok: false, error: "message_not_found" };
+        this.deleted.push(this.messages.splice(at, 1)[0]!);
+        return { ok: true, channel: params.channel, ts: params.ts };
+      }
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "users.info":
