@@ -29,6 +29,8 @@ export interface SlackBotOptions {
   fake?: Partial<FakeSlackOptions>;
   /** `SLACK_MAX_UPLOAD_MB` of the runtime's messenger, in bytes. */
   maxUploadBytes?: number;
+  /** The adapter's feedback hook (👍/👎 on streamed answers). */
+  onFeedback?: (rating: "good" | "bad") => void;
 }
 
 /** The Slack adapter in HTTP mode behind a loopback server, against the fake Web API (and the runtime). */
@@ -111,6 +113,7 @@ export class SlackBot {
         : { allowDirectMessages: options.allowDirectMessages }),
       handler,
       logger: silentLogger(),
+      ...(options.onFeedback ? { onFeedback: options.onFeedback } : {}),
     });
     const listener = setup.requestListener;
     if (!listener) throw new Error("HTTP mode expected");
