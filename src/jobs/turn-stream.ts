@@ -73,12 +73,17 @@ export async function followStream(
             progress.detach();
           }
           break;
-        case "text":
-          if (newParagraph && outcome.text.trim())
-            live?.text(append(outcome, "\n\n", options.maxAnswerChars));
+        case "text": {
+          // Appended first: with no live surface, `live?.text(…)` would not evaluate its argument.
+          if (newParagraph && outcome.text.trim()) {
+            const separator = append(outcome, "\n\n", options.maxAnswerChars);
+            live?.text(separator);
+          }
           newParagraph = false;
-          live?.text(append(outcome, event.text, options.maxAnswerChars));
+          const appended = append(outcome, event.text, options.maxAnswerChars);
+          live?.text(appended);
           break;
+        }
         case "heartbeat":
           break;
       }

@@ -229,7 +229,7 @@ const ZH_CN: Record<TextKey, string> = {
   task_link_label: "在 NemoVideo 中打开",
   history_empty: "最近 30 天内你没有导出过视频。",
   history_header: "🗂️ 你最近导出的视频：",
-  history_entry: "{date} · {title} · {duration} — {url}",
+  history_entry: "{date} · {title} · 时长 {duration} — {url}",
   history_reopen: "重新打开 {title}",
 
   upload_started: "📥 正在上传 {name}…",
