@@ -7,7 +7,7 @@ import type { ConversationRef } from "../src/core/conversation/conversation-ref.
 import { silentLogger } from "../src/core/logger.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";
 import { FakeSlackApi, type FakeSlackMessage } from "./fakes/slack/fake-slack-api.js";
-import { appMention, blockActionsBody, eventCallbackBody } from "./fakes/slack/payloads.js";
+import { appMention, blockActionsBody, eventCallbackBody, slashCommandBody } from "./fakes/slack/payloads.js";
 import { BOT_TOKEN, BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
@@ -81,6 +81,23 @@ describe("Slack: an exported video plays in the thread", () => {
       )
       .map((call) => call.method);
     console.log(`Slack call sequence (generation + export): ${sequence.join(" → ")}`);
+
+    // The export is in the user's history: `/nemo history` answers privately with it.
+    await bot.sendForm(
+      slashCommandBody({
+        team: TEAM,
+        channel: "C700",
+        user: "U1",
+        text: "history",
+        triggerId: "1701.2002.hist",
+        responseUrl: bot.responseUrl("hist"),
+      }),
+    );
+    await bot.fake.waitFor(() => bot.fake.callsOf("chat.postEphemeral").length > 0, 10_000, "history");
+    const shown = FakeSlackApi.visible(bot.fake.callsOf("chat.postEphemeral")[0]!.params as never);
+    expect(shown).toContain("Your last exports");
+    expect(shown).toContain(upload!.filename);
+    expect(shown).toMatch(/Reopen render_/);
   });
 });
 
