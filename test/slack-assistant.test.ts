@@ -114,6 +114,15 @@ describe("Slack AI-app container", () => {
     expect(shown.slice(1).every(hasExportButton)).toBe(true);
     expect(bot.fake.callsOf("assistant.threads.setTitle")).toHaveLength(1);
 
+    const sequence = bot.fake.calls
+      .filter((c) => c.params.channel === "D300" || c.params.channel_id === "D300")
+      .map((c) =>
+        c.method === "assistant.threads.setStatus"
+          ? `setStatus(${JSON.stringify(c.params.status)})`
+          : c.method,
+      );
+    console.log(`Slack AI-app call sequence (two turns): ${sequence.join(" → ")}`);
+
     // 👍 is counted.
     await bot.sendForm(
       blockActionsBody({
