@@ -196,6 +196,13 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "With a list, direct messages only when it contains `dm`.",
     example: "C0123456789,dm",
   },
+  SLACK_MAX_UPLOAD_MB: {
+    section: "Slack",
+    meaning:
+      "Largest exported MP4 (MB) the bot uploads into the Slack thread, where it plays inline (streamed from the backend, " +
+      "never held in memory). A larger video is posted as a link with its size.",
+    example: "100",
+  },
   PORT: {
     section: "HTTP, logs and local state",
     meaning:

@@ -92,6 +92,8 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalUrl,
   SLACK_ALLOWED_CHANNELS: list,
+  /** Exported videos up to this many MB are uploaded into the Slack thread (plays inline); larger ones are a link. */
+  SLACK_MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000).default(100),
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

@@ -92,6 +92,7 @@ const BOUND: Record<string, number | null> = {
   "upload-files": KEY_TTL_SECONDS.upload,
   retried: KEY_TTL_SECONDS.retried,
   "render-cancelled": KEY_TTL_SECONDS.renderCancelled,
+  history: KEY_TTL_SECONDS.history,
   "missing-head": DAY,
   opened: DAY,
   partial: DAY,
@@ -248,10 +249,10 @@ describe("Redis stays bounded", () => {
         `  per sent marker before its answer: ${snapshotBytes} B (the whole state would be ${wholeBytes} B)`,
       ].join("\n"),
     );
-    // Back to the baseline, apart from the 30-day conversation records, the client id/token and the
-    // finished jobs BullMQ keeps by age and count.
+    // Back to the baseline, apart from the 30-day conversation records and export histories (one
+    // capped list per user), the client id/token and the finished jobs BullMQ keeps by age and count.
     const leftover = rest.filter(
-      (info) => !["conv", "kv"].includes(info.kind) && !info.kind.startsWith("bull:"),
+      (info) => !["conv", "kv", "history"].includes(info.kind) && !info.kind.startsWith("bull:"),
     );
     expect(leftover.map((info) => info.key)).toEqual([]);
     // What remains of BullMQ is its per-queue structure (a fixed set of keys) and the retained jobs.

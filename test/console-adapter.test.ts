@@ -84,7 +84,7 @@ describe("renderConsoleReply", () => {
       {
         progress: "🎬 Generating video",
         text: "Here it is",
-        video: { url: "https://cdn.example/v.mp4" },
+        video: { url: "https://cdn.example/v.mp4", fileName: "v.mp4" },
         links: [{ label: "Task", url: "https://web.example/t/1" }],
         actions: withActions.actions,
       },
@@ -103,7 +103,9 @@ describe("renderConsoleReply", () => {
 
   it("prefixes errors, shows a video title, numbers from 1 without choices, strips control characters", () => {
     expect(renderConsoleReply({ text: "No credits left", tone: "error" }, [])).toBe("✘ No credits left");
-    expect(renderConsoleReply({ video: { url: "https://v", title: "Cat" } }, [])).toBe("🎬 Cat: https://v");
+    expect(renderConsoleReply({ video: { url: "https://v", fileName: "v.mp4", title: "Cat" } }, [])).toBe(
+      "🎬 Cat: https://v",
+    );
     expect(renderConsoleReply({ actions: [{ kind: "help", label: "Help" }] }, [])).toBe("[1] Help");
     expect(renderConsoleReply({ text: "a\x1b[2Jb\r\nc\u0007" }, [])).toBe("a[2Jb\nc");
   });

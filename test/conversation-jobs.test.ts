@@ -252,7 +252,7 @@ describe("progress, recovery and exports", () => {
       bot!.messenger.transcript(bot!.ref("E")).includes("Music and title added"),
     );
     await bot.say("E", "export");
-    await bot.messenger.waitFor(() => /Exporting… \d+%/.test(bot!.messenger.transcript(bot!.ref("E"))));
+    await bot.messenger.waitFor(() => /Exporting… .*\d+%/.test(bot!.messenger.transcript(bot!.ref("E"))));
     await bot.say("E", "export please");
     await bot.messenger.waitFor(() => /already running/i.test(bot!.messenger.transcript(bot!.ref("E"))));
     expect(bot.sim.requests.filter((request) => request.path === "/api/render/proxy/lambda")).toHaveLength(1);

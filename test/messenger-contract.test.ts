@@ -143,7 +143,7 @@ for (const [name, create] of Object.entries(subjects)) {
     it("shows a finished video's link and the task link", async () => {
       await subject.messenger.post(subject.ref, {
         text: "contract-video",
-        video: { url: "https://cdn.example/v.mp4" },
+        video: { url: "https://cdn.example/v.mp4", fileName: "v.mp4" },
         links: [{ label: "Open in NemoVideo", url: "https://web.example/workspace/claim?task=1&session=2" }],
       });
       expect(subject.shown()).toContain("https://cdn.example/v.mp4");

@@ -62,7 +62,7 @@ describe("renderSlackReply", () => {
     const [message, ...rest] = renderSlackReply({
       progress: "⏳ Working",
       text: "Here it is",
-      video: { url: "https://cdn.example/v.mp4", title: "Final <cut>" },
+      video: { url: "https://cdn.example/v.mp4", fileName: "v.mp4", title: "Final <cut>" },
       links: [{ label: "Open in NemoVideo", url: "https://web.example/claim?task=1&session=2" }],
       actions: [
         { kind: "export", label: "Export" },

@@ -29,6 +29,7 @@ export class Metrics implements JobMetrics {
   private readonly platformErrors: Counter<"platform" | "kind">;
   private readonly streams: Gauge;
   private readonly degraded: Gauge<"reason">;
+  private readonly feedback: Counter<"platform" | "rating">;
 
   constructor() {
     const registers = [this.registry];
@@ -106,6 +107,17 @@ export class Metrics implements JobMetrics {
       labelNames: ["reason"],
       registers,
     });
+    this.feedback = new Counter({
+      name: "nemo_answer_feedback_total",
+      help: "Feedback buttons pressed on answers (Slack's 👍/👎), by platform and rating (good, bad)",
+      labelNames: ["platform", "rating"],
+      registers,
+    });
+  }
+
+  /** A 👍 ("good") or 👎 ("bad") on an answer. */
+  answerFeedback(platform: string, rating: "good" | "bad"): void {
+    this.feedback.inc({ platform: boundedLabel(platform, "other"), rating });
   }
 
   /** Wraps the gateway so every inbound event is counted. */

@@ -109,6 +109,7 @@ export async function platformMessengers(config: Config, logger: Logger): Promis
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
       logger: logger.child({ platform: "slack" }),
     });
   }
@@ -121,6 +122,7 @@ export async function platformAdapters(
   handler: InboundHandler,
   logger: Logger,
   http: HttpServer | undefined,
+  onFeedback?: (platform: "slack", rating: "good" | "bad") => void,
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   for (const platform of configuredPlatforms(config)) {
@@ -152,6 +154,7 @@ export async function platformAdapters(
           config.SLACK_ALLOWED_CHANNELS.length === 0 || config.SLACK_ALLOWED_CHANNELS.includes("dm"),
         handler,
         logger: log,
+        onFeedback: onFeedback && ((rating) => onFeedback("slack", rating)),
       });
       if (setup.requestListener) {
         if (!http) throw new Error("Slack HTTP mode needs the gateway's HTTP server");

@@ -95,7 +95,12 @@ export async function runBot(options: RunBotOptions): Promise<void> {
       logger.info({ port: await http.listen(config.PORT) }, "http-listening");
     }
     if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
-    adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
+    adapters =
+      role !== "worker"
+        ? await platformAdapters(config, handler, logger, http, (platform, rating) =>
+            observability?.metrics.answerFeedback(platform, rating),
+          )
+        : [];
     if (role !== "worker" && !withConsole && platforms.length === 0) {
       logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
     }

@@ -12,6 +12,7 @@ import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { accountReply } from "./accounts/account-commands.js";
 import { threadCalls } from "./accounts/thread-account.js";
 import { errorMessage } from "./delivery.js";
+import { historyReply, listExports } from "./history.js";
 import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
@@ -133,7 +134,15 @@ class Commands {
         case "retry":
           return await this.retry(inbound, lang, intent.arg);
         case "export":
-          return await this.export(ref, lang, inbound.id);
+          return await this.export(ref, lang, inbound.id, inbound.user.id);
+        case "history":
+          return void (await this.post(
+            ref,
+            historyReply(
+              lang,
+              await listExports(this.services.redis, this.services.keys, ref.platform, inbound.user.id),
+            ),
+          ));
         case "upload":
           return await this.uploadRefusals(inbound, lang);
         case "turn":
@@ -258,7 +267,7 @@ class Commands {
     }
   }
 
-  private async export(ref: ConversationRef, lang: Lang, trace: string): Promise<void> {
+  private async export(ref: ConversationRef, lang: Lang, trace: string, userId: string): Promise<void> {
     const { redis, keys, queues, sessions } = this.services;
     if (!(await sessions.find(ref)))
       return void (await this.post(ref, { text: text(lang, "export_no_draft") }));
@@ -271,7 +280,7 @@ class Commands {
       const ack = await this.post(ref, { progress: text(lang, "export_starting") });
       await queues.render.add(
         "render",
-        { refKey: key, trace, lang, ackMessageId: ack, submission: 1 },
+        { refKey: key, trace, lang, ackMessageId: ack, submission: 1, userId },
         {
           jobId,
           attempts: 3,

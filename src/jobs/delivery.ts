@@ -1,7 +1,7 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import { type ConversationRef, parseRefKey, refKey } from "../core/conversation/conversation-ref.js";
 import { isMessageGone, rateLimitWaitMs } from "../core/conversation/delivery-error.js";
-import type { Messenger, Messengers } from "../core/conversation/messenger.js";
+import type { LiveTurn, LiveTurnInfo, Messenger, Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
 import type { MessageRecords } from "./message-records.js";
@@ -205,6 +205,11 @@ export class Delivery {
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
+  }
+
+  /** The platform's live surface for a turn in `ref`, where it has one (see `Messenger.liveTurn`). */
+  liveTurn(ref: ConversationRef, turn: LiveTurnInfo): LiveTurn | undefined {
+    return this.messengers[ref.platform]?.liveTurn?.(ref, turn);
   }
 
   private messenger(ref: ConversationRef): Messenger {

@@ -30,6 +30,8 @@ export const KEY_TTL_SECONDS = {
   claim: 6 * DAY,
   /** An account's cached balance (the credits guard reads it at most every 60 s). */
   balance: 60,
+  /** A user's last exports (history.ts); renewed by each export. */
+  history: 30 * DAY,
 } as const;
 
 /**
@@ -76,6 +78,10 @@ export class Keys {
   /** String: a message whose Retry was used (each Retry sends its message once). */
   retried(inboundId: string): string {
     return `${this.bull}:retried:${inboundId}`;
+  }
+  /** List: a user's last exports, newest first (history.ts). */
+  history(platform: string, userId: string): string {
+    return `${this.bull}:history:${platform}:${userId}`;
   }
   /** String: the user cancelled this render job (a failed render is then not submitted again). */
   renderCancelled(jobId: string): string {

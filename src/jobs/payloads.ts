@@ -60,6 +60,8 @@ export interface RenderJobData {
   /** When the current submission started (epoch ms), to give up after the render timeout. */
   submittedAt?: number | undefined;
   lastProgress?: number | undefined;
+  /** Who asked for the export: the finished video goes into their history (history.ts). */
+  userId?: string | undefined;
 }
 
 /** A post or edit that failed and is retried by the outbox without redoing any work. */

@@ -62,6 +62,12 @@ export class ProgressMessage {
     this.messageId = undefined;
   }
 
+  /** Drops pending updates and waits for an edit under way (the message is about to go away). */
+  async settle(): Promise<void> {
+    this.cancel();
+    await this.chain;
+  }
+
   /** Drops pending updates (the job is leaving the message as it is). */
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);

@@ -1,10 +1,13 @@
 import { DelayedError, type Job } from "bullmq";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
+import { exportProgressText } from "../core/conversation/progress-bar.js";
+import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
 import { type CallContext, newRenderId } from "../core/nemo/client.js";
-import { isExportReady } from "../core/nemo/timeline-summary.js";
+import { draftDurationMs, isExportReady } from "../core/nemo/timeline-summary.js";
 import { threadCalls } from "./accounts/thread-account.js";
+import { recordExport } from "./history.js";
 import type { RenderJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
@@ -52,7 +55,7 @@ export function createRenderProcessor(services: JobServices) {
         }
         log.info({ render: renderId, submission: job.data.submission }, "render-submitted");
         await progress.finish({
-          progress: text(lang, "export_started", { progress: 0 }),
+          progress: exportProgressText(lang, 0, 0),
           actions: cancelButton(lang, job),
         });
         return await pollLater({ renderId, submittedAt: Date.now(), lastProgress: 0 });
@@ -60,13 +63,12 @@ export function createRenderProcessor(services: JobServices) {
 
       const status = await services.client.renderStatus(ctx, job.data.renderId);
       if (status.status === "completed" && status.outputUrl) {
-        const video = {
-          url: status.outputUrl,
-          fallbackUrl: services.client.downloadUrl(job.data.renderId),
-          fileName: `${job.data.renderId.startsWith("render_") ? "" : "render_"}${job.data.renderId}.mp4`,
-        };
         const reply = await completedReply(services, ctx, lang, status.outputUrl, record, log);
-        return await finish("completed", { ...reply, video });
+        reply.video.fallbackUrl = services.client.downloadUrl(job.data.renderId);
+        await rememberExport(services, job, ctx, record, reply).catch((error: unknown) =>
+          log.warn({ err: String(error) }, "history-record-failed"),
+        );
+        return await finish("completed", reply);
       }
       if (status.status === "failed") {
         const cancelled =
@@ -101,7 +103,11 @@ export function createRenderProcessor(services: JobServices) {
       }
       if (status.progress !== job.data.lastProgress) {
         await progress.finish({
-          progress: text(lang, "export_started", { progress: Math.round(status.progress) }),
+          progress: exportProgressText(
+            lang,
+            status.progress,
+            Date.now() - (job.data.submittedAt ?? Date.now()),
+          ),
           actions: cancelButton(lang, job),
         });
       }
@@ -142,10 +148,37 @@ async function completedReply(
   }
   return {
     text: text(lang, "export_done", { url }),
-    video: { url },
+    video: { url, fileName: videoFileName(url) } as NonNullable<Reply["video"]>,
     links,
     actions: buttons(lang, ANSWER_ACTIONS),
   };
+}
+
+/** Adds the finished video to the history of the user who asked for it (with the draft's length). */
+async function rememberExport(
+  services: JobServices,
+  job: Job<RenderJobData>,
+  ctx: Parameters<JobServices["client"]["state"]>[0],
+  record: Awaited<ReturnType<JobServices["sessions"]["find"]>>,
+  reply: Awaited<ReturnType<typeof completedReply>>,
+): Promise<void> {
+  if (!job.data.userId) return;
+  const draft = record ? (await services.client.state(ctx, record.sessionId)).draft : undefined;
+  await recordExport(services.redis, services.keys, parseRefKey(job.data.refKey).platform, job.data.userId, {
+    refKey: job.data.refKey,
+    at: Date.now(),
+    title: reply.video.fileName,
+    durationMs: draft ? draftDurationMs(draft) : undefined,
+    url: reply.video.url,
+    fileName: reply.video.fileName,
+    projectUrl: reply.links[0]?.url,
+  });
+}
+
+/** The MP4's file name as the output URL gives it (`render_<id>.mp4`), else `video.mp4`. */
+function videoFileName(url: string): string {
+  const last = decodeURIComponent(new URL(url).pathname.split("/").pop() ?? "");
+  return /^[\w.-]+\.mp4$/i.test(last) ? last : "video.mp4";
 }
 
 /** Whether a render with this id exists at the backend (an earlier, interrupted submission arrived). */

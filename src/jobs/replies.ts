@@ -16,6 +16,7 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   login: "button_login",
   logout: "button_logout",
   account: "button_account",
+  history: "button_history",
 };
 
 /** Buttons in the conversation's language. */

@@ -3,6 +3,8 @@ import { type ConversationRef, parseRefKey } from "../core/conversation/conversa
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { failureCode, failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
+import type { LiveTurn } from "../core/conversation/messenger.js";
+import type { Reply } from "../core/conversation/reply.js";
 import { likelyGenerates } from "../core/conversation/router.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
 import type { CallContext } from "../core/nemo/client.js";
@@ -81,6 +83,9 @@ class Turn {
   /** Set once the message may have reached the backend: from then on, never offer to send it again. */
   private mayHaveBeenSent = false;
   private calls: ThreadCalls | undefined;
+  /** The platform's live surface while the stream runs (Slack's AI-app container), if any. */
+  private live: LiveTurn | undefined;
+  private firstInThread = false;
 
   constructor(
     private readonly services: JobServices,
@@ -139,7 +144,7 @@ class Turn {
 
   private async send(): Promise<Outcome> {
     const { data } = this.job;
-    const firstMessage = !(await this.services.sessions.find(this.ref));
+    this.firstInThread = !(await this.services.sessions.find(this.ref));
     let record = await this.services.sessions.ensure(
       this.ref,
       data.language,
@@ -147,7 +152,7 @@ class Turn {
       this.calls?.account,
     );
     // After the session (creating one costs no credits, and fails fast when the backend is down).
-    if (await this.heldByCreditsGuard(firstMessage)) return "done";
+    if (await this.heldByCreditsGuard(this.firstInThread)) return "done";
     let before: NemoState;
     try {
       before = await this.services.client.state(this.ctx, record.sessionId);
@@ -174,9 +179,29 @@ class Turn {
       hardCapMs: this.services.timings.streamHardCapMs,
       heartbeatTimeoutMs: this.services.timings.heartbeatTimeoutMs,
     });
+    this.live = this.services.delivery.liveTurn(this.ref, {
+      prompt: data.text,
+      firstInThread: this.firstInThread,
+      userId: data.userId,
+    });
+    try {
+      return await this.streamed(stream, record, before, mayRestart);
+    } finally {
+      await this.endLive(undefined);
+    }
+  }
+
+  private async streamed(
+    stream: ReturnType<JobServices["client"]["sendMessage"]>,
+    record: ConversationRecord,
+    before: NemoState,
+    mayRestart: boolean,
+  ): Promise<Outcome> {
+    const { data } = this.job;
     let outcome: StreamOutcome;
     try {
       outcome = await followStream(stream, data.lang, this.progress, {
+        live: this.live,
         stillWorkingMs: this.services.timings.stillWorkingMs,
         maxAnswerChars: this.services.maxAnswerChars,
         keep: (answer) => this.services.partials.save(data.inboundId, answer),
@@ -235,14 +260,32 @@ class Turn {
       answer.cut ? text(lang, "answer_too_long", { max: this.services.maxAnswerChars }) : "",
       note ? text(lang, note) : "",
     ].filter(Boolean);
-    await this.progress.finish({
+    const final = {
       text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
       actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
-    });
+    };
+    if (!(await this.endLive(final))) await this.progress.finish(final);
     await this.services.sent.markAnswered(inboundId);
     await this.services.partials.clear(inboundId);
     await this.services.sessions.touch(this.ref);
     return "done";
+  }
+
+  /**
+   * Ends the live surface (its status cleared); with `final`, resolves true when the surface streamed
+   * the answer and now shows it in place of the progress message.
+   */
+  private async endLive(final: Reply | undefined): Promise<boolean> {
+    const live = this.live;
+    this.live = undefined;
+    if (!live) return false;
+    if (final) await this.progress.settle();
+    try {
+      return await live.finish(final, this.progress.id);
+    } catch (error) {
+      this.log.info({ err: String(error) }, "live-turn-finish-failed");
+      return false;
+    }
   }
 
   /**

@@ -1,4 +1,6 @@
 import type { Lang } from "../core/conversation/language.js";
+import type { LiveTurn } from "../core/conversation/messenger.js";
+import { labelWithElapsed } from "../core/conversation/progress-bar.js";
 import { text } from "../core/conversation/texts.js";
 import { isLongGeneration, toolLabel } from "../core/conversation/tool-labels.js";
 import type { MessageStream } from "../core/nemo/message-stream.js";
@@ -15,6 +17,8 @@ export interface FollowOptions {
   /** Keeps what arrived durable, at most once per `keepEveryMs` (and once more when the stream fails). */
   keep: (answer: PartialAnswer) => Promise<void>;
   keepEveryMs: number;
+  /** The platform's live surface (Slack's AI-app container): status labels and the streamed text. */
+  live?: LiveTurn | undefined;
 }
 
 /**
@@ -39,9 +43,12 @@ export async function followStream(
   let label = text(lang, "ack");
   // Text after a tool call or result is a new message of the backend: keep it a paragraph of its own.
   let newParagraph = false;
+  const live = options.live;
+  live?.status(text(lang, "assistant_status"));
   const still = setInterval(() => {
     const minutes = Math.max(1, Math.round((Date.now() - started) / 60_000));
-    progress.update({ progress: `${label}\n${text(lang, "still_working", { minutes })}` });
+    const current = labelWithElapsed(lang, label, Date.now() - started);
+    progress.update({ progress: `${current}\n${text(lang, "still_working", { minutes })}` });
   }, options.stillWorkingMs);
   const keeper = new Keeper(options, outcome);
   try {
@@ -53,7 +60,8 @@ export async function followStream(
           label = toolLabel(event.name, lang);
           if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
             outcome.postProduction = true;
-          progress.update({ progress: label });
+          progress.update({ progress: labelWithElapsed(lang, label, Date.now() - started) });
+          live?.status(label);
           break;
         case "tool_result":
           newParagraph = true;
@@ -65,11 +73,17 @@ export async function followStream(
             progress.detach();
           }
           break;
-        case "text":
-          if (newParagraph && outcome.text.trim()) append(outcome, "\n\n", options.maxAnswerChars);
+        case "text": {
+          // Appended first: with no live surface, `live?.text(…)` would not evaluate its argument.
+          if (newParagraph && outcome.text.trim()) {
+            const separator = append(outcome, "\n\n", options.maxAnswerChars);
+            live?.text(separator);
+          }
           newParagraph = false;
-          append(outcome, event.text, options.maxAnswerChars);
+          const appended = append(outcome, event.text, options.maxAnswerChars);
+          live?.text(appended);
           break;
+        }
         case "heartbeat":
           break;
       }
@@ -85,16 +99,18 @@ export async function followStream(
   return outcome;
 }
 
-/** Appends up to the cap; what does not fit is dropped and the answer marked cut. */
-function append(outcome: StreamOutcome, more: string, maxChars: number): void {
-  if (outcome.cut) return;
+/** Appends up to the cap (what does not fit is dropped and the answer marked cut); returns what was appended. */
+function append(outcome: StreamOutcome, more: string, maxChars: number): string {
+  if (outcome.cut) return "";
   const room = maxChars - outcome.text.length;
   if (more.length <= room) {
     outcome.text += more;
-    return;
+    return more;
   }
-  outcome.text += more.slice(0, Math.max(0, room));
+  const kept = more.slice(0, Math.max(0, room));
+  outcome.text += kept;
   outcome.cut = true;
+  return kept;
 }
 
 /**

@@ -68,6 +68,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   login: ButtonStyle.Secondary,
   logout: ButtonStyle.Secondary,
   account: ButtonStyle.Secondary,
+  history: ButtonStyle.Secondary,
 };
 
 /**

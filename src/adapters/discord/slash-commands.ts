@@ -20,6 +20,7 @@ export const COMMAND_ACTIONS = {
   login: "login",
   logout: "logout",
   whoami: "account",
+  history: "history",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -70,6 +71,7 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
   ),
   command("logout", "Unlink your NemoVideo account", "取消关联你的 NemoVideo 账户"),
   command("whoami", "Which NemoVideo account this thread uses", "查看本话题使用的 NemoVideo 账户"),
+  command("history", "Your last exported videos", "你最近导出的视频"),
 ];
 
 /**

@@ -12,7 +12,9 @@ export const SLACK_BOT_SCOPES = [
   "groups:history",
   "im:history",
   "files:read",
+  "files:write",
   "users:read",
+  "assistant:write",
 ] as const;
 
 /** Settings of {@link slackDoctorCheck} (the `SLACK_*` variables). */

@@ -1,6 +1,7 @@
 import type { App, RespondFn } from "@slack/bolt";
 import { type Lang, langFromLocale } from "../../core/conversation/language.js";
 import { parseAction } from "./action-ids.js";
+import { FEEDBACK_ACTION_ID } from "./assistant-turn.js";
 import { deliverInbound, type InboundContext, tellUser } from "./inbound-context.js";
 import { escapeMrkdwn } from "./mrkdwn.js";
 import { isDirectMessageChannel, list, obj, str } from "./payload.js";
@@ -17,6 +18,13 @@ import { slackText } from "./slack-texts.js";
 export function registerActionListener(app: App, ctx: InboundContext): void {
   app.action({ type: "block_actions" }, async ({ ack, body, respond }) => {
     const action = list(body, "actions")[0];
+    if (str(action, "action_id") === FEEDBACK_ACTION_ID) {
+      await ack();
+      const rating = str(action, "value");
+      if (rating === "good" || rating === "bad") ctx.onFeedback?.(rating);
+      ctx.logger.info({ rating }, "slack-answer-feedback");
+      return;
+    }
     const parsed = parseAction(str(action, "action_id"), str(action, "value"));
     const user = str(obj(body, "user"), "id");
     const team = str(obj(body, "team"), "id") ?? str(obj(body, "user"), "team_id");

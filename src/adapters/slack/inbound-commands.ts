@@ -34,7 +34,7 @@ const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
  * The slash command (`/nemo`, whatever name the app gives it). Acknowledged (empty: nothing is echoed)
  * once the command is queued — or at once when it queues nothing — then:
  * - `/nemo` or `/nemo help` → help, ephemeral;
- * - `/nemo credits` → the balance, ephemeral (a conversation whose thread is `ephemeral:<user>`);
+ * - `/nemo credits` / `/nemo history` → the balance / the user's last exports, ephemeral (a conversation whose thread is `ephemeral:<user>`);
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
@@ -88,12 +88,12 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
         text: "",
         action: { kind: account },
       });
-    } else if (word === "credits" || word === "balance") {
+    } else if (word === "credits" || word === "balance" || word === "history") {
       await deliverInbound(ctx, {
         ...base,
         ref: ephemeralRef(team, channel, user),
         text: "",
-        action: { kind: "credits" },
+        action: { kind: word === "history" ? "history" : "credits" },
         privateReplyTo: command.response_url,
       });
     } else {

@@ -18,6 +18,8 @@ export interface InboundContext {
   botUserId: string;
   /** Whether the bot talks in this channel (`allowedChannels`, DMs). */
   isAllowed(channel: string): boolean;
+  /** Counts a 👍/👎 on an answer (metrics). */
+  onFeedback?: ((rating: "good" | "bad") => void) | undefined;
 }
 
 /** The channel rule: every channel when the list is empty, else the listed ones; DMs unless turned off. */

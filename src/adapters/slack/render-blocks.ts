@@ -1,6 +1,7 @@
 import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
 import { actionId } from "./action-ids.js";
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
+import type { SlackVideo } from "./video-upload.js";
 
 /** Slack's Block Kit limits the rendering stays under. */
 export const SLACK_LIMITS = {
@@ -46,6 +47,8 @@ export type SlackBlock = SlackSectionBlock | SlackActionsBlock;
 export interface SlackMessage {
   text: string;
   blocks: SlackBlock[];
+  /** A finished video the messenger uploads into the thread after this message (the reply's last). */
+  video?: SlackVideo | undefined;
 }
 
 /**
@@ -74,7 +77,9 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
     const isLast = index === groups.length - 1;
     if (isLast && buttons.length > 0) blocks.push({ type: "actions", elements: buttons.slice(0, 25) });
     const fallback = group.length > 0 ? group.join("\n") : buttons.map((b) => b.text.text).join(" · ");
-    return { text: truncateMrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks };
+    const message: SlackMessage = { text: truncateMrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks };
+    if (isLast && reply.video) message.video = slackVideo(reply.video, links);
+    return message;
   });
 }
 
@@ -88,6 +93,17 @@ function contentSections(reply: Reply): string[] {
   }
   if (reply.tone === "error" && parts.length > 0) parts[0] = `:warning: ${parts[0]}`;
   return parts.flatMap((part) => splitMrkdwn(part, SLACK_LIMITS.sectionText));
+}
+
+function slackVideo(video: NonNullable<Reply["video"]>, links: string[]): SlackVideo {
+  return {
+    url: video.url,
+    fileName: video.fileName,
+    ...(video.fallbackUrl ? { fallbackUrl: video.fallbackUrl } : {}),
+    ...(video.sizeBytes !== undefined ? { sizeBytes: video.sizeBytes } : {}),
+    ...(video.title ? { title: video.title } : {}),
+    ...(links.length > 0 ? { comment: links.join("  •  ") } : {}),
+  };
 }
 
 function section(text: string): SlackSectionBlock {

@@ -6,6 +6,7 @@ import type { Logger } from "../../core/logger.js";
 import { ackAfterQueueing } from "./ack-after-queueing.js";
 import { slackLogger } from "./bolt-logger.js";
 import { registerActionListener } from "./inbound-actions.js";
+import { registerAssistantListeners } from "./inbound-assistant.js";
 import { registerCommandListener } from "./inbound-commands.js";
 import { channelRule, type InboundContext } from "./inbound-context.js";
 import { registerEventListeners } from "./inbound-events.js";
@@ -41,6 +42,8 @@ export interface SlackAdapterConfig {
   /** The core's entry point (the `Intake`). */
   handler: InboundHandler;
   logger: Logger;
+  /** Called for each 👍/👎 on a streamed answer (the app counts them in its metrics). */
+  onFeedback?: ((rating: "good" | "bad") => void) | undefined;
 }
 
 /** What {@link createSlackAdapter} returns. */
@@ -126,11 +129,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
       threads: new ThreadOwnership(created.client, logger),
       botUserId: auth.user_id,
       isAllowed: channelRule(config.allowedChannels, config.allowDirectMessages ?? true),
+      onFeedback: config.onFeedback,
     };
     registerEventListeners(created, ctx);
     registerCommandListener(created, ctx);
     registerActionListener(created, ctx);
     registerLoginSubmission(created, ctx);
+    registerAssistantListeners(created, ctx);
     app = created;
     if (socket) {
       ackAfterQueueing(socket, created, logger);

@@ -1,14 +1,18 @@
 import { WebClient, WebClientEvent } from "@slack/web-api";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
+import type { LiveTurn, LiveTurnInfo, Messenger, PartMessenger } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
-import { escapeMrkdwn } from "./mrkdwn.js";
+import { AssistantSupport } from "./assistant-support.js";
+import { SlackLiveTurn } from "./assistant-turn.js";
+import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
+import { isDirectMessageChannel } from "./payload.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { type SlackTarget, slackTarget } from "./slack-ref.js";
 import { UserDirectory } from "./user-locale.js";
+import { formatBytes, openVideo, type SlackVideo, uploadVideo } from "./video-upload.js";
 import { messengerClientOptions, rateLimitRetryAfterS } from "./web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
@@ -19,8 +23,13 @@ export interface SlackMessengerConfig {
   apiUrl?: string | undefined;
   /** A `Retry-After` up to this long is waited out in place; a longer one rejects `RATE_LIMITED`. */
   maxRateLimitWaitMs?: number | undefined;
+  /** `SLACK_MAX_UPLOAD_MB` in bytes: a finished video up to this size is uploaded into the thread. */
+  maxUploadBytes?: number | undefined;
   logger: Logger;
 }
+
+/** Default of {@link SlackMessengerConfig.maxUploadBytes} (100 MB). */
+const DEFAULT_MAX_UPLOAD_BYTES = 100_000_000;
 
 /** Default of {@link SlackMessengerConfig.maxRateLimitWaitMs}. */
 const DEFAULT_MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -50,7 +59,7 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
     config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
   );
-  return new SlackMessenger(client, config.logger);
+  return new SlackMessenger(client, config.logger, config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
 }
 
 class SlackMessenger implements Messenger {
@@ -61,10 +70,12 @@ class SlackMessenger implements Messenger {
   };
 
   private readonly users: UserDirectory;
+  private readonly assistant = new AssistantSupport();
 
   constructor(
     private readonly client: WebClient,
-    logger: Logger,
+    private readonly logger: Logger,
+    private readonly maxUploadBytes: number,
   ) {
     this.users = new UserDirectory(client, logger);
   }
@@ -104,6 +115,15 @@ class SlackMessenger implements Messenger {
     if (!response.ok) throw new SlackMessengerError(`response_url answered HTTP ${response.status}`);
   }
 
+  /** In a thread of the app's DM, Slack's AI-app container (detected per workspace; see `assistant-turn.ts`). */
+  liveTurn(ref: ConversationRef, info: LiveTurnInfo): LiveTurn | undefined {
+    const target = slackTarget(ref);
+    if (!target.threadTs || target.ephemeralUser || !isDirectMessageChannel(target.channel)) return undefined;
+    if (!this.assistant.usable(ref.workspace)) return undefined;
+    const thread = { team: ref.workspace, channel: target.channel, threadTs: target.threadTs };
+    return new SlackLiveTurn(this.client, this.assistant, thread, info, this.logger);
+  }
+
   /** `users.info` (cached): Slack's events carry no locale. */
   lookupUser(_ref: ConversationRef, userId: string) {
     return this.users.lookup(userId);
@@ -131,6 +151,41 @@ class SlackMessenger implements Messenger {
   private async update(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
     if (messageId.startsWith(EPHEMERAL_ID))
       throw new DeliveryError("MESSAGE_GONE", "ephemeral messages cannot be edited");
+    await this.withVideo(target, message, (shown) => this.write(target, messageId, shown));
+  }
+
+  /**
+   * Writes a message that may carry a finished video: when the MP4 fits `maxUploadBytes`, the message is
+   * written and the file then streamed into the thread (it plays inline there); otherwise the message
+   * gets a line with the link and the size.
+   */
+  private async withVideo<T>(
+    target: SlackTarget,
+    message: SlackMessage,
+    write: (message: SlackMessage) => Promise<T>,
+  ): Promise<T> {
+    const video = message.video;
+    if (!video || target.ephemeralUser) return write(message);
+    const source = await openVideo(video, this.logger);
+    const size = source?.size ?? video.sizeBytes;
+    if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
+      source?.discard();
+      this.logger.info({ size, max: this.maxUploadBytes }, "slack-video-linked");
+      return write(withVideoLine(message, video, size));
+    }
+    const written = await write(message);
+    try {
+      const file = await uploadVideo(this.client, target, video, { ...source, size: source.size });
+      this.logger.info({ file, size: source.size }, "slack-video-uploaded");
+    } catch (error) {
+      // The message already carries the link: the video stays one tap away.
+      source.discard();
+      this.logger.warn({ err: String(error) }, "slack-video-upload-failed");
+    }
+    return written;
+  }
+
+  private async write(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
     await call(() =>
       this.client.chat.update({
         channel: target.channel,
@@ -141,7 +196,11 @@ class SlackMessenger implements Messenger {
     );
   }
 
-  private async send(target: SlackTarget, message: SlackMessage): Promise<string> {
+  private send(target: SlackTarget, message: SlackMessage): Promise<string> {
+    return this.withVideo(target, message, (shown) => this.postOne(target, shown));
+  }
+
+  private async postOne(target: SlackTarget, message: SlackMessage): Promise<string> {
     if (target.ephemeralUser) {
       const user = target.ephemeralUser;
       const result = await call(() =>
@@ -167,6 +226,16 @@ class SlackMessenger implements Messenger {
     if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
     return result.ts;
   }
+}
+
+/** The message with a last section linking the video and giving its size (when known). */
+function withVideoLine(message: SlackMessage, video: SlackVideo, size: number | undefined): SlackMessage {
+  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${size === undefined ? "" : ` · ${formatBytes(size)}`}`;
+  const blocks = [...message.blocks];
+  const actionsAt = blocks.findIndex((block) => block.type === "actions");
+  const section = { type: "section" as const, text: { type: "mrkdwn" as const, text: line } };
+  blocks.splice(actionsAt < 0 ? blocks.length : actionsAt, 0, section);
+  return { ...message, text: `${message.text}\n${line}`, blocks };
 }
 
 /** Runs a Web API call, turning the failures the outbox tells apart into coded errors. */

@@ -36,6 +36,35 @@ export interface Messenger {
    * it a reply is always one message.
    */
   readonly parts?: PartMessenger | undefined;
+  /**
+   * The platform's own surface for a running turn, where the conversation has one (Slack's AI-app
+   * container: a status line and a streamed answer); undefined elsewhere. Detected, not configured:
+   * a surface the platform refuses turns itself off, and the edited progress message carries on.
+   */
+  liveTurn?(ref: ConversationRef, turn: LiveTurnInfo): LiveTurn | undefined;
+}
+
+/** What a {@link LiveTurn} knows of its turn. */
+export interface LiveTurnInfo {
+  /** The message that started the turn (a new conversation's title). */
+  prompt: string;
+  /** Whether the turn is the first of its thread. */
+  firstInThread: boolean;
+  userId?: string | undefined;
+}
+
+/** A running turn shown on the platform's own surface. Calls are ordered; failures are the surface's own. */
+export interface LiveTurn {
+  /** Shows what the bot is doing (a tool label), replacing the previous status. */
+  status(label: string): void;
+  /** Appends backend text to the streamed answer, exactly as given. */
+  text(more: string): void;
+  /**
+   * Ends the turn and clears the status. When the answer was streamed, the streamed message becomes
+   * `final` (its buttons included) and the progress message `replacing` goes away: resolves true.
+   * False: nothing was streamed (or `final` is absent), so the answer is delivered as usual.
+   */
+  finish(final: Reply | undefined, replacing: string | undefined): Promise<boolean>;
 }
 
 /** One platform message of a reply, as its messenger rendered it: JSON, opaque to everyone else. */

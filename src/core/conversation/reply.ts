@@ -12,7 +12,8 @@ export type ActionKind =
   | "drop"
   | "login"
   | "logout"
-  | "account";
+  | "account"
+  | "history";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -36,11 +37,17 @@ export interface Reply {
   actions?: ReplyAction[] | undefined;
   links?: ReplyLink[] | undefined;
   /**
-   * A finished video: its output URL, a fallback download URL for when that fails, the file name to
-   * post it under, and its size when known. Adapters that can post files stream it into the thread.
+   * A finished video: messengers that can post it as a playable file stream it from `url` (or
+   * `fallbackUrl` when that fails) when it fits their limit; otherwise the link (and size) shows.
    */
   video?:
-    | { url: string; fallbackUrl?: string; sizeBytes?: number; fileName?: string; title?: string }
+    | {
+        url: string;
+        fallbackUrl?: string | undefined;
+        sizeBytes?: number | undefined;
+        fileName: string;
+        title?: string | undefined;
+      }
     | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;

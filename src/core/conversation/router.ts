@@ -10,6 +10,7 @@ export type Intent =
   | { kind: "new" }
   | { kind: "cancel"; arg?: string }
   | { kind: "help" }
+  | { kind: "history" }
   | { kind: "retry"; arg?: string }
   // Accounts (accounts/ in jobs): `login`'s arg is the token, sealed by the intake before it is queued
   | { kind: "login"; arg?: string }
@@ -206,6 +207,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   logout: "logout",
   whoami: "account",
   account: "account",
+  history: "history",
 };
 
 const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop"]);
@@ -249,6 +251,7 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   login: "login",
   logout: "logout",
   account: "account",
+  history: "history",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -12,6 +12,7 @@ const EN = {
   queued_many: "⏳ Queued — {ahead} messages ahead in this thread",
   connecting: "⏳ Connecting to NemoVideo…",
   still_working: "⏳ Still working ({minutes} min)",
+  assistant_status: "is working on your video…",
   raw_video_ready: "🎬 Raw video ready — adding music and a title…",
   post_production_done: "✨ Music and title added.",
 
@@ -92,6 +93,11 @@ const EN = {
   export_no_draft: "There's nothing to export yet — describe a video to generate first.",
   export_starting: "🎞️ Starting the export…",
   export_started: "🎞️ Exporting… {progress}%",
+  export_progress: "🎞️ Exporting… {bar}",
+  eta_seconds: "about {seconds} s left",
+  eta_minutes: "about {minutes} min left",
+  elapsed_seconds: "{seconds} s",
+  elapsed_minutes: "{minutes} min {seconds} s",
   export_joined: "An export is already running for this thread — I'll post the link here.",
   export_done: "✅ Your video is ready: {url}",
   export_failed_retrying: "The export failed; trying once more…",
@@ -100,6 +106,10 @@ const EN = {
     "The export is taking much longer than usual, so I stopped waiting. Tap Export to try again.",
   export_cancelled: "Export cancelled.",
   task_link_label: "Open in NemoVideo",
+  history_empty: "You haven't exported any videos in the last 30 days.",
+  history_header: "🗂️ Your last exports:",
+  history_entry: "{date} · {title} · {duration} — {url}",
+  history_reopen: "Reopen {title}",
 
   // Uploads
   upload_started: "📥 Uploading {name}…",
@@ -142,6 +152,7 @@ const EN = {
   button_login: "Log in",
   button_logout: "Log out",
   button_account: "Account",
+  button_history: "History",
   link_register: "Register to keep your project and get more credits",
   link_billing: "Get credits on NemoVideo",
 
@@ -197,6 +208,7 @@ const ZH_CN: Record<TextKey, string> = {
   queued_many: "⏳ 已排队 — 本话题中前面还有 {ahead} 条消息",
   connecting: "⏳ 正在连接 NemoVideo…",
   still_working: "⏳ 仍在处理中（{minutes} 分钟）",
+  assistant_status: "正在处理你的视频…",
   raw_video_ready: "🎬 原始视频已生成 — 正在添加音乐和标题…",
   post_production_done: "✨ 音乐和标题已添加。",
 
@@ -264,6 +276,11 @@ const ZH_CN: Record<TextKey, string> = {
   export_no_draft: "还没有可以导出的内容 — 请先描述一个视频来生成。",
   export_starting: "🎞️ 正在开始导出…",
   export_started: "🎞️ 正在导出… {progress}%",
+  export_progress: "🎞️ 正在导出… {bar}",
+  eta_seconds: "约剩 {seconds} 秒",
+  eta_minutes: "约剩 {minutes} 分钟",
+  elapsed_seconds: "{seconds} 秒",
+  elapsed_minutes: "{minutes} 分 {seconds} 秒",
   export_joined: "本话题已有一个导出正在进行 — 完成后我会把链接发在这里。",
   export_done: "✅ 你的视频已就绪：{url}",
   export_failed_retrying: "导出失败；正在重试一次…",
@@ -271,6 +288,10 @@ const ZH_CN: Record<TextKey, string> = {
   export_timed_out: "导出耗时远超平常，我已停止等待。点击“导出”重试。",
   export_cancelled: "导出已取消。",
   task_link_label: "在 NemoVideo 中打开",
+  history_empty: "最近 30 天内你没有导出过视频。",
+  history_header: "🗂️ 你最近导出的视频：",
+  history_entry: "{date} · {title} · 时长 {duration} — {url}",
+  history_reopen: "重新打开 {title}",
 
   upload_started: "📥 正在上传 {name}…",
   upload_added: "已添加 {name} — {duration}，{width}×{height}",
@@ -308,6 +329,7 @@ const ZH_CN: Record<TextKey, string> = {
   button_login: "登录",
   button_logout: "退出登录",
   button_account: "账户",
+  button_history: "历史",
   link_register: "注册以保留你的项目并获取更多积分",
   link_billing: "在 NemoVideo 上获取积分",
 

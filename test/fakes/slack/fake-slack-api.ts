@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
@@ -30,8 +31,23 @@ export interface FakeSlackMessage {
   blocks?: unknown[] | undefined;
   thread_ts?: string | undefined;
   bot_id?: string | undefined;
+  /** Files shared with the message (external uploads). */
+  files?: { id: string; name: string }[] | undefined;
   /** Every version, first the posted one (chat.update adds versions). */
   versions: { text: string; blocks?: unknown[] | undefined }[];
+}
+
+/** A file uploaded through the external-upload flow (bytes hashed as they arrive, never kept whole). */
+export interface FakeSlackUpload {
+  fileId: string;
+  filename: string;
+  /** The length announced to `files.getUploadURLExternal`. */
+  length: number;
+  /** Bytes POSTed to the upload URL, and their SHA-256 (hex). */
+  received: number;
+  sha256?: string;
+  /** `files.completeUploadExternal`'s destination, once completed. */
+  completed?: { channel: string; threadTs?: string | undefined; comment?: string | undefined };
 }
 
 export interface FakeSlackUser {
@@ -62,6 +78,18 @@ export class FakeSlackApi {
   readonly responses: FakeSlackRequest[] = [];
   readonly messages: FakeSlackMessage[] = [];
   readonly users = new Map<string, FakeSlackUser>();
+  readonly uploads: FakeSlackUpload[] = [];
+  /** Messages removed with `chat.delete`. */
+  readonly deleted: FakeSlackMessage[] = [];
+  /**
+   * Set: the app has no assistant container, so `assistant.threads.*` and the `chat.*Stream` methods
+   * answer `{ ok: false, error }` with this error (e.g. `not_allowed_token_type`, `unknown_method`).
+   */
+  assistantOff: string | undefined;
+  /** Set: a stream stops accepting appends after this many (Slack's ~5-minute lifetime, made countable). */
+  streamExpiresAfterAppends: number | undefined;
+  /** Open streams: message ts → appends so far. */
+  private readonly streams = new Map<string, number>();
   /** What `apps.connections.open` returns as the WebSocket URL. */
   socketUrl: string | undefined;
   readonly teamId: string;
@@ -182,6 +210,7 @@ export class FakeSlackApi {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? "/", this.url).pathname;
+    if (req.method === "POST" && path.startsWith("/upload/")) return this.receiveUpload(path, req, res);
     const body = await readBody(req);
     const authorization = req.headers.authorization;
     try {
@@ -210,6 +239,27 @@ export class FakeSlackApi {
         return;
       }
       res.writeHead(404).end();
+    } finally {
+      this.changes.emit("change");
+    }
+  }
+
+  /** The upload URL: hashes the bytes as they stream in (a 50 MB file costs the fake no memory). */
+  private async receiveUpload(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const upload = this.uploads.find((u) => u.fileId === path.slice("/upload/".length));
+    try {
+      if (!upload) {
+        req.resume();
+        res.writeHead(404).end();
+        return;
+      }
+      const hash = createHash("sha256");
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        upload.received += chunk.length;
+      }
+      upload.sha256 = hash.digest("hex");
+      res.writeHead(200, { "content-type": "text/plain" }).end(`OK - ${upload.received}`);
     } finally {
       this.changes.emit("change");
     }
@@ -270,6 +320,12 @@ export class FakeSlackApi {
         return this.postMessage(params);
       case "chat.update":
         return this.update(params);
+      case "chat.delete": {
+        const at = this.messages.findIndex((m) => m.channel === params.channel && m.ts === params.ts);
+        if (at < 0) return { ok: false, error: "message_not_found" };
+        this.deleted.push(this.messages.splice(at, 1)[0]!);
+        return { ok: true, channel: params.channel, ts: params.ts };
+      }
       case "chat.postEphemeral":
         return { ok: true, message_ts: this.nextTs() };
       case "views.open": {
@@ -285,6 +341,20 @@ export class FakeSlackApi {
           ? { ok: true, file: stored.file, comments: [] }
           : { ok: false, error: "file_not_found" };
       }
+      case "files.getUploadURLExternal":
+        return this.uploadUrl(params);
+      case "files.completeUploadExternal":
+        return this.completeUpload(params);
+      case "assistant.threads.setStatus":
+      case "assistant.threads.setSuggestedPrompts":
+      case "assistant.threads.setTitle":
+        if (this.assistantOff) return { ok: false, error: this.assistantOff };
+        if (!params.channel_id || !params.thread_ts) return { ok: false, error: "invalid_arguments" };
+        return { ok: true };
+      case "chat.startStream":
+      case "chat.appendStream":
+      case "chat.stopStream":
+        return this.stream(method, params);
       case "conversations.replies": {
         const parent = this.messages.find(
           (message) => message.channel === params.channel && message.ts === params.ts,
@@ -337,6 +407,73 @@ export class FakeSlackApi {
       text: message.text,
       message: { type: "message", ...shown },
     };
+  }
+
+  private uploadUrl(params: Record<string, unknown>): Record<string, unknown> {
+    const length = Number(params.length);
+    if (!params.filename || !Number.isInteger(length) || length <= 0)
+      return { ok: false, error: "invalid_arguments" };
+    const fileId = `F${String(this.uploads.length + 1).padStart(8, "0")}`;
+    this.uploads.push({ fileId, filename: String(params.filename), length, received: 0 });
+    return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+  }
+
+  private completeUpload(params: Record<string, unknown>): Record<string, unknown> {
+    const files = Array.isArray(params.files) ? (params.files as { id?: unknown }[]) : [];
+    const upload = this.uploads.find((u) => u.fileId === files[0]?.id);
+    if (!upload || upload.received !== upload.length) return { ok: false, error: "file_not_found" };
+    const channel = String(params.channel_id ?? "");
+    const threadTs = typeof params.thread_ts === "string" ? params.thread_ts : undefined;
+    const comment = typeof params.initial_comment === "string" ? params.initial_comment : undefined;
+    upload.completed = { channel, threadTs, comment };
+    // Slack shares the file as a message of the bot in the thread (the comment is its text).
+    const message: FakeSlackMessage = {
+      channel,
+      ts: this.nextTs(),
+      text: comment ?? "",
+      user: this.botUserId,
+      bot_id: this.botId,
+      thread_ts: threadTs,
+      files: [{ id: upload.fileId, name: upload.filename }],
+      versions: [{ text: comment ?? "" }],
+    };
+    this.messages.push(message);
+    return { ok: true, files: [{ id: upload.fileId, title: upload.filename }] };
+  }
+
+  /** `chat.startStream` / `appendStream` / `stopStream`: one message whose text grows. */
+  private stream(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    if (this.assistantOff) return { ok: false, error: this.assistantOff };
+    const channel = String(params.channel ?? "");
+    const chunk = typeof params.markdown_text === "string" ? params.markdown_text : "";
+    if (method === "chat.startStream") {
+      if (!channel || !params.thread_ts) return { ok: false, error: "invalid_arguments" };
+      const posted = this.postMessage({ channel, thread_ts: params.thread_ts, text: chunk || " " });
+      const ts = String(posted.ts);
+      const message = this.messages.find((m) => m.ts === ts)!;
+      message.text = chunk;
+      message.versions = [{ text: chunk }];
+      this.streams.set(ts, 0);
+      return { ok: true, channel, ts };
+    }
+    const ts = String(params.ts ?? "");
+    const message = this.messages.find((m) => m.channel === channel && m.ts === ts);
+    if (!message) return { ok: false, error: "message_not_found" };
+    const appends = this.streams.get(ts);
+    if (appends === undefined) return { ok: false, error: "message_not_in_streaming_state" };
+    if (method === "chat.appendStream") {
+      if (this.streamExpiresAfterAppends !== undefined && appends >= this.streamExpiresAfterAppends) {
+        this.streams.delete(ts);
+        return { ok: false, error: "message_not_in_streaming_state" };
+      }
+      this.streams.set(ts, appends + 1);
+    } else {
+      this.streams.delete(ts);
+      if (Array.isArray(params.blocks)) message.blocks = params.blocks;
+    }
+    message.text += chunk;
+    message.versions.push({ text: message.text, blocks: message.blocks });
+    return { ok: true, channel, ts };
   }
 
   private userInfo(params: Record<string, unknown>): Record<string, unknown> {

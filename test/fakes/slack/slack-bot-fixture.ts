@@ -30,6 +30,10 @@ export interface SlackBotOptions {
   /** Extra environment for the runtime's configuration (e.g. `SECRETS_KEY`). */
   env?: Record<string, string>;
   sim?: SimulatorOptions;
+  /** `SLACK_MAX_UPLOAD_MB` of the runtime's messenger, in bytes. */
+  maxUploadBytes?: number;
+  /** The adapter's feedback hook (👍/👎 on streamed answers). */
+  onFeedback?: (rating: "good" | "bad") => void;
 }
 
 /** The Slack adapter in HTTP mode behind a loopback server, against the fake Web API (and the runtime). */
@@ -75,7 +79,12 @@ export class SlackBot {
         config,
         logger: silentLogger(),
         messengers: {
-          slack: createSlackMessenger({ botToken: BOT_TOKEN, apiUrl: fake.apiUrl, logger: silentLogger() }),
+          slack: createSlackMessenger({
+            botToken: BOT_TOKEN,
+            apiUrl: fake.apiUrl,
+            logger: silentLogger(),
+            ...(options.maxUploadBytes === undefined ? {} : { maxUploadBytes: options.maxUploadBytes }),
+          }),
         },
         prefix: `slack${randomUUID().slice(0, 8)}`,
         timings: FAST_TIMINGS,
@@ -108,6 +117,7 @@ export class SlackBot {
         : { allowDirectMessages: options.allowDirectMessages }),
       handler,
       logger: silentLogger(),
+      ...(options.onFeedback ? { onFeedback: options.onFeedback } : {}),
     });
     const listener = setup.requestListener;
     if (!listener) throw new Error("HTTP mode expected");

@@ -1,0 +1,68 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { routeInbound } from "../src/core/conversation/router.js";
+import { HISTORY_LENGTH, historyReply, listExports, recordExport } from "../src/jobs/history.js";
+import { KEY_TTL_SECONDS, Keys } from "../src/jobs/keys.js";
+import { TestRedisServer } from "./helpers/redis-server.js";
+
+let server: TestRedisServer;
+let redis: Redis;
+const keys = new Keys(`hist${process.pid}`);
+
+beforeAll(async () => {
+  server = await TestRedisServer.start();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis?.disconnect();
+  await server?.stop();
+});
+
+const record = (n: number) => ({
+  refKey: `slack:T:C:${n}`,
+  at: Date.UTC(2026, 10, 29, 12, n),
+  title: `render_${n}.mp4`,
+  durationMs: 10_000,
+  url: `https://cdn.example/render_${n}.mp4`,
+  fileName: `render_${n}.mp4`,
+  projectUrl: `https://web.example/p/${n}`,
+});
+
+describe("export history", () => {
+  it("keeps a user's last exports, newest first, capped, for 30 days", async () => {
+    for (let n = 0; n < HISTORY_LENGTH + 3; n++) await recordExport(redis, keys, "slack", "U1", record(n));
+    await recordExport(redis, keys, "slack", "U2", record(99));
+    const listed = await listExports(redis, keys, "slack", "U1", 50);
+    expect(listed).toHaveLength(HISTORY_LENGTH);
+    expect(listed[0]).toEqual(record(HISTORY_LENGTH + 2));
+    expect(await redis.ttl(keys.history("slack", "U1"))).toBeGreaterThan(KEY_TTL_SECONDS.history - 60);
+    expect((await listExports(redis, keys, "slack", "U2")).map((r) => r.title)).toEqual(["render_99.mp4"]);
+    expect(await listExports(redis, keys, "discord", "U1")).toEqual([]);
+  });
+
+  it("lists thread, date, title, duration and link, with a link reopening each project", () => {
+    const reply = historyReply("en", [record(1), record(2)]);
+    expect(reply.text).toBe(
+      "🗂️ Your last exports:\n" +
+        "2026-11-29 12:01 · render_1.mp4 · 10 s — https://cdn.example/render_1.mp4\n" +
+        "2026-11-29 12:02 · render_2.mp4 · 10 s — https://cdn.example/render_2.mp4",
+    );
+    expect(reply.links).toEqual([
+      { label: "Reopen render_1.mp4", url: "https://web.example/p/1" },
+      { label: "Reopen render_2.mp4", url: "https://web.example/p/2" },
+    ]);
+    expect(historyReply("zh-CN", []).text).toBe("最近 30 天内你没有导出过视频。");
+  });
+
+  it("/history is the history command (console and Discord's command)", () => {
+    expect(
+      routeInbound({
+        id: "1",
+        ref: { platform: "console", workspace: "", channel: "", thread: "t" },
+        user: { id: "u" },
+        text: "/history",
+        attachments: [],
+      }),
+    ).toEqual({ kind: "history" });
+  });
+});
