@@ -40,7 +40,8 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     const { fake, sim } = bot;
     const account = sim.createAccount({ balance: 900 });
     const followUps = (interaction: { followUps: Record<string, unknown>[] }) =>
-      interaction.followUps.map((body) => String(body.content ?? "")).join("\n");
+      // Components V2: the text is in the components' text displays, not in the body's `content`.
+      interaction.followUps.flatMap(textsOf).join("\n");
 
     // /login answers with a modal (type 9) holding one text input.
     const login = fake.slash("login", { channelId: fake.general.id });
@@ -56,7 +57,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     );
     await fake.waitFor(() => followUps(submit).includes("is linked"), 10_000, "login answer");
     expect(submit.callbacks[0]).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
-    expect(submit.followUps[0]).toMatchObject({ flags: EPHEMERAL });
+    expect(Number(submit.followUps[0]?.flags) & EPHEMERAL).toBe(EPHEMERAL);
     expect(followUps(submit)).toContain(account.token.slice(-4));
     expect(followUps(submit)).not.toContain(account.token);
     expect(
@@ -214,3 +215,11 @@ describe("Slack: /nemo login (modal, view_submission), /nemo account, /nemo logo
     expect(await bot.runtime!.services.accounts.token("slack:U7")).toBeUndefined();
   });
 });
+
+/** Every `content` string in a message body, its Components V2 text displays included. */
+function textsOf(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(textsOf);
+  if (!node || typeof node !== "object") return [];
+  const own = (node as { content?: unknown }).content;
+  return [...(typeof own === "string" ? [own] : []), ...Object.values(node).flatMap(textsOf)];
+}

@@ -169,7 +169,7 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       const [first] = renderDiscordReply(reply);
       try {
         await rest.post(Routes.webhook(match[1]!, match[2]!), {
-          body: { ...first, flags: MessageFlags.Ephemeral },
+          body: { ...first!.body, flags: first!.body.flags | MessageFlags.Ephemeral },
           auth: false,
         });
       } catch (error) {
