@@ -127,6 +127,20 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "Set `false` when the intent is not enabled for the application: mentions, DMs, slash commands and buttons still work.",
     example: "false",
   },
+  DISCORD_SHARD_COUNT: {
+    section: "Discord",
+    meaning:
+      "Total number of shards of the bot across all gateway processes (Discord requires sharding from 2,500 guilds). " +
+      "Unset: one shard, or Discord's recommendation (`GET /gateway/bot`, printed by `doctor`) with `DISCORD_SHARDS=auto`. See README, Sharding.",
+    example: "4",
+  },
+  DISCORD_SHARDS: {
+    section: "Discord",
+    meaning:
+      "Shards this gateway process runs: `auto` (all, count from Discord) or ids like `0,1` (each below `DISCORD_SHARD_COUNT`); " +
+      "run the other ids in other gateway processes. Unset: every shard of `DISCORD_SHARD_COUNT`.",
+    example: "0,1",
+  },
   SLACK_BOT_TOKEN: {
     section: "Slack",
     meaning:
@@ -160,6 +174,35 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "Comma-separated channel ids the bot works in; empty allows every channel it is in. " +
       "With a list, direct messages only when it contains `dm`.",
     example: "C0123456789,dm",
+  },
+  SLACK_CLIENT_ID: {
+    section: "Slack",
+    meaning:
+      "The app's Client ID (Basic Information → App Credentials). With `SLACK_CLIENT_SECRET` and `SLACK_STATE_SECRET` the bot is " +
+      "installable in many workspaces: `/slack/install` and `/slack/oauth_redirect` on `PORT`, installations in Redis (needs " +
+      "`SECRETS_KEY` and `SLACK_SIGNING_SECRET`; `SLACK_BOT_TOKEN` is then not used). See README, Installing in many workspaces.",
+    example: "1234567890.1234567890",
+  },
+  SLACK_CLIENT_SECRET: {
+    section: "Slack",
+    meaning: "The app's Client Secret, for the OAuth code exchange and token rotation (`oauth.v2.access`).",
+    example: "…",
+    secret: true,
+  },
+  SLACK_STATE_SECRET: {
+    section: "Slack",
+    meaning:
+      "Any long random string; signs the OAuth `state` that ties `/slack/oauth_redirect` to the browser that opened `/slack/install`.",
+    example: "…",
+    secret: true,
+  },
+  SECRETS_KEY: {
+    section: "Slack",
+    meaning:
+      "Key material (at least 32 characters, e.g. `openssl rand -base64 32`) for AES-256-GCM encryption of tokens stored in Redis " +
+      "(Slack installations). Every process of a deployment needs the same value; changing it makes stored installations unreadable.",
+    example: "…",
+    secret: true,
   },
   PORT: {
     section: "HTTP, logs and local state",

@@ -74,11 +74,23 @@ const schema = z.object({
     .enum(["true", "false", "1", "0", "yes", "no"])
     .default("true")
     .transform((value) => ["true", "1", "yes"].includes(value)),
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(100_000).optional(), // total shards of the bot (all processes); unset: one, or Discord's recommendation with DISCORD_SHARDS=auto
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d+(\s*,\s*\d+)*)?$/, { message: "`auto` or shard ids like `0,1`" })
+    .optional(), // shards this process runs; unset: all of DISCORD_SHARD_COUNT
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
   SLACK_API_URL: optionalUrl,
   SLACK_ALLOWED_CHANNELS: list,
+  SLACK_CLIENT_ID: optionalText, // with SLACK_CLIENT_SECRET + SLACK_STATE_SECRET: installable in many workspaces (OAuth)
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText, // signs the OAuth state of /slack/install
+  SECRETS_KEY: optionalText.pipe(
+    z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  ), // AES-256-GCM key material for tokens stored at rest
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -102,6 +114,44 @@ const schema = z.object({
   DATA_DIR: z.string().trim().default(".data"),
 });
 
+/** Slack distribution and Discord sharding: which variables go together. */
+function distributionProblems(config: z.infer<typeof schema>): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const oauth = [config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET];
+  if (oauth.some(Boolean)) {
+    if (!oauth.every(Boolean))
+      problems.push({
+        path: "SLACK_CLIENT_ID",
+        message: "set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together",
+      });
+    if (!config.SECRETS_KEY)
+      problems.push({
+        path: "SECRETS_KEY",
+        message: "is required to store Slack installations (tokens are encrypted at rest)",
+      });
+    if (!config.SLACK_SIGNING_SECRET)
+      problems.push({
+        path: "SLACK_SIGNING_SECRET",
+        message: "is required to install in many workspaces (HTTP mode)",
+      });
+  }
+  const shards = config.DISCORD_SHARDS;
+  if (shards && shards !== "auto") {
+    const count = config.DISCORD_SHARD_COUNT;
+    if (count === undefined)
+      problems.push({
+        path: "DISCORD_SHARD_COUNT",
+        message: "is required when DISCORD_SHARDS lists shard ids",
+      });
+    else if (shards.split(",").some((id) => Number(id) >= count))
+      problems.push({
+        path: "DISCORD_SHARDS",
+        message: `shard ids must be below DISCORD_SHARD_COUNT (${count})`,
+      });
+  }
+  return problems;
+}
+
 /** Backend connections beyond one per running job: the gateway's own calls (credits, status, …). */
 const CONNECTION_HEADROOM = 64;
 
@@ -123,6 +173,8 @@ const validated = schema
         message: `must not exceed TURN_LOCK_MS (${config.TURN_LOCK_MS})`,
       });
     }
+    for (const problem of distributionProblems(config))
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [problem.path], message: problem.message });
   })
   .transform((config) => ({
     ...config,

@@ -48,7 +48,12 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
-  const messengers: Messengers = await platformMessengers(config, logger);
+  // Slack installations (distribution mode) live in Redis, which is up once the runtime is.
+  const redis = () => {
+    if (!runtime) throw new Error("redis is not up yet");
+    return { redis: runtime.services.redis, keys: runtime.services.keys };
+  };
+  const messengers: Messengers = await platformMessengers(config, logger, redis);
   const consoleMessenger = withConsole
     ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
     : undefined;
@@ -95,7 +100,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
       logger.info({ port: await http.listen(config.PORT) }, "http-listening");
     }
     if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
-    adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http) : [];
+    adapters = role !== "worker" ? await platformAdapters(config, handler, logger, http, redis) : [];
     if (role !== "worker" && !withConsole && platforms.length === 0) {
       logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
     }

@@ -16,7 +16,9 @@ export function registerInstallationEvents(app: App, installations: Installation
       enterpriseId: context.enterpriseId as string | undefined,
       isEnterpriseInstall: context.isEnterpriseInstall === true,
     };
-    await installations.deleteInstallation?.(query as Parameters<NonNullable<InstallationStore["deleteInstallation"]>>[0]);
+    await installations.deleteInstallation?.(
+      query as Parameters<NonNullable<InstallationStore["deleteInstallation"]>>[0],
+    );
     logger.info({ workspace: installationWorkspace(query), reason }, "slack-installation-deleted");
   };
   app.event("app_uninstalled", async ({ context }) => forget("app_uninstalled", context));

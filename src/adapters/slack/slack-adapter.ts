@@ -118,7 +118,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
                   installPath: SLACK_INSTALL_PATH,
                   redirectUriPath: SLACK_OAUTH_REDIRECT_PATH,
                   directInstall: true,
-                  ...(distribution.authorizationUrl ? { authorizationUrl: distribution.authorizationUrl } : {}),
+                  ...(distribution.authorizationUrl
+                    ? { authorizationUrl: distribution.authorizationUrl }
+                    : {}),
                   clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
                 },
               }

@@ -40,7 +40,10 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
   const forRef = async (ref: ConversationRef, what: string): Promise<Messenger | undefined> => {
     const token = await config.tokens.botToken(ref.workspace);
     if (!token) {
-      config.logger.info({ workspace: ref.workspace, channel: ref.channel, what }, "slack-workspace-not-installed");
+      config.logger.info(
+        { workspace: ref.workspace, channel: ref.channel, what },
+        "slack-workspace-not-installed",
+      );
       return undefined;
     }
     let messenger = byToken.get(token);
@@ -81,7 +84,8 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     },
     async postPrivately(address, reply) {
       // A command's response_url needs no token: any instance delivers it.
-      const any = byToken.values().next().value ?? createSlackMessenger({ botToken: "-", logger: config.logger });
+      const any =
+        byToken.values().next().value ?? createSlackMessenger({ botToken: "-", logger: config.logger });
       await any.postPrivately!(address, reply);
     },
     async lookupUser(ref, userId) {
