@@ -66,7 +66,8 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
       return messenger ? messenger.parts!.post(ref, part) : `${NOT_POSTED}${Date.now()}`;
     },
     async edit(ref, messageId, part) {
-      await (await forRef(ref, "edit"))?.parts!.edit(ref, messageId, part);
+      const messenger = await forRef(ref, "edit");
+      if (messenger) await messenger.parts!.edit(ref, messageId, part);
     },
   };
   return {
