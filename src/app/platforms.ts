@@ -184,7 +184,7 @@ export async function platformAdapters(
   for (const platform of configuredPlatforms(config)) {
     const log = logger.child({ platform });
     if (platform === "discord") {
-      const { createDiscordAdapter } = await discord();
+      const { createDiscordAdapter, discordShards } = await discord();
       adapters.push(
         createDiscordAdapter({
           token: config.DISCORD_TOKEN!,
@@ -193,6 +193,7 @@ export async function platformAdapters(
           allowedGuilds: config.DISCORD_ALLOWED_GUILDS,
           allowedChannels: config.DISCORD_ALLOWED_CHANNELS,
           messageContent: config.DISCORD_MESSAGE_CONTENT,
+          shards: discordShards(config.DISCORD_SHARDS, config.DISCORD_SHARD_COUNT),
           handler,
           logger: log,
         }),
