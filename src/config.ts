@@ -136,7 +136,8 @@ function distributionProblems(config: z.infer<typeof schema>): { path: string; m
       });
   }
   const shards = config.DISCORD_SHARDS;
-  if (shards && shards !== "auto") {
+  // A malformed list is reported by its own rule.
+  if (shards && /^\d+(\s*,\s*\d+)*$/.test(shards)) {
     const count = config.DISCORD_SHARD_COUNT;
     if (count === undefined)
       problems.push({
