@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SecretBox } from "../src/core/secret-box.js";
 
-const KEY = "k".repeat(16) + "0123456789abcdef0123";
+const KEY = `${"k".repeat(16)}0123456789abcdef0123`;
 
 describe("SecretBox (AES-256-GCM, SECRETS_KEY)", () => {
   it("opens what it sealed, with a fresh IV each time and nothing readable in between", () => {
