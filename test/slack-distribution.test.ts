@@ -7,6 +7,9 @@ import { SLACK_BOT_SCOPES } from "../src/adapters/slack/doctor-check.js";
 import { createSlackAdapter, type SlackAdapterSetup } from "../src/adapters/slack/slack-adapter.js";
 import type { RotatingInstallationStore } from "../src/adapters/slack/token-rotation.js";
 import { createWorkspaceSlackMessenger } from "../src/adapters/slack/workspace-messenger.js";
+import { Health } from "../src/app/health.js";
+import { HttpServer } from "../src/app/http-server.js";
+import { platformAdapters } from "../src/app/platforms.js";
 import { Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/core/logger.js";
@@ -246,5 +249,41 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     expect(postsIn("CBETA3")).toHaveLength(0);
     // The other workspaces are untouched.
     expect(await tokenOf(ALPHA.teamId)).toMatch(/^xoxb-TALPHA-/);
+  });
+});
+
+describe("the gateway in distribution mode", () => {
+  it("serves /slack/install, /slack/oauth_redirect and /slack/events on PORT", async () => {
+    const config = loadConfig({
+      REDIS_URL: redis.url,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_CLIENT_ID: OAUTH.clientId,
+      SLACK_CLIENT_SECRET: OAUTH.clientSecret,
+      SLACK_STATE_SECRET: "state-secret-for-tests",
+      SECRETS_KEY,
+      SLACK_API_URL: fake.apiUrl,
+    });
+    const http = new HttpServer(new Health(runtime.services.redis), silentLogger());
+    const port = await http.listen(0, "127.0.0.1");
+    const access = () => ({ redis: runtime.services.redis, keys: runtime.services.keys });
+    const [adapter] = await platformAdapters(config, runtime.intake, silentLogger(), http, access);
+    try {
+      await adapter!.start();
+      const gateway = `http://127.0.0.1:${port}`;
+      const page = await fetch(`${gateway}/slack/install`, { redirect: "manual" });
+      expect(page.status).toBe(302);
+      expect(new URL(page.headers.get("location")!).searchParams.get("client_id")).toBe(OAUTH.clientId);
+      // A redirect without the browser's state cookie is refused, and nothing is installed.
+      const forged = await fetch(`${gateway}/slack/oauth_redirect?code=x&state=forged`, {
+        redirect: "manual",
+      });
+      expect(forged.status).toBeGreaterThanOrEqual(400);
+      await forged.text();
+      const unsigned = await fetch(`${gateway}/slack/events`, { method: "POST", body: "{}" });
+      expect(unsigned.status).toBe(401);
+    } finally {
+      await adapter?.stop();
+      await http.close();
+    }
   });
 });
