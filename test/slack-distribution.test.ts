@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackInstallations, installationTokens } from "../src/adapters/slack/distribution.js";
 import { SLACK_BOT_SCOPES } from "../src/adapters/slack/doctor-check.js";
+import { RedisInstallationStore } from "../src/adapters/slack/installation-store.js";
 import { createSlackAdapter, type SlackAdapterSetup } from "../src/adapters/slack/slack-adapter.js";
 import type { RotatingInstallationStore } from "../src/adapters/slack/token-rotation.js";
 import { createWorkspaceSlackMessenger } from "../src/adapters/slack/workspace-messenger.js";
@@ -13,6 +14,7 @@ import { platformAdapters } from "../src/app/platforms.js";
 import { Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/core/logger.js";
+import { SecretBox } from "../src/core/secret-box.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { FakeSlackApi, type FakeWorkspace } from "./fakes/slack/fake-slack-api.js";
 import { appMention, eventCallbackBody } from "./fakes/slack/payloads.js";
@@ -203,13 +205,12 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     // Make it expire again, then many readers at once (Bolt's authorize, workers' deliveries).
     const stored = (await installations.find(GAMMA.teamId))!;
     const expiring = { ...stored, bot: { ...stored.bot!, expiresAt: Math.floor(Date.now() / 1000) + 30 } };
-    const { RedisInstallationStore } = await import("../src/adapters/slack/installation-store.js");
-    const { SecretBox } = await import("../src/core/secret-box.js");
-    await new RedisInstallationStore(
+    const raw = new RedisInstallationStore(
       runtime.services.redis,
       runtime.services.keys.bull,
       new SecretBox(SECRETS_KEY),
-    ).storeInstallation(expiring);
+    );
+    await raw.storeInstallation(expiring);
     const results = await Promise.all([
       ...Array.from({ length: 8 }, () => tokenOf(GAMMA.teamId)),
       mention(GAMMA, "CGAMMA", "1700000003.000100", "a video of bees").then(() => undefined),
@@ -219,10 +220,33 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     const fresh = await tokenOf(GAMMA.teamId);
     expect(fresh).not.toBe(rotated);
     for (const token of results.slice(0, 8)) expect(token).toBe(fresh);
-    await fake.waitFor(() => answered("CGAMMA"), 20_000, "answer in the rotated workspace");
-    expect(new Set(postsIn("CGAMMA").map((call) => call.authorization))).toEqual(
-      new Set([`Bearer ${fresh}`]),
+    // Two processes (two stores on one Redis) reading an expiring token at once: one refresh, by the
+    // process that took the lock; the other waits for its result.
+    const latest = (await installations.find(GAMMA.teamId))!;
+    await raw.storeInstallation({
+      ...latest,
+      bot: { ...latest.bot!, expiresAt: Math.floor(Date.now() / 1000) + 30 },
+    });
+    const otherProcess = createSlackInstallations({
+      ...OAUTH,
+      secretsKey: SECRETS_KEY,
+      apiUrl: fake.apiUrl,
+      redis: runtime.services.redis,
+      prefix: runtime.services.keys.bull,
+      logger: silentLogger(),
+    });
+    const both = await Promise.all(
+      [installations, otherProcess, installations, otherProcess].map(
+        async (store) => (await store.find(GAMMA.teamId))?.bot?.token,
+      ),
     );
+    expect(refreshes()).toHaveLength(3);
+    expect(new Set(both).size).toBe(1);
+    expect(both[0]).not.toBe(fresh);
+    await fake.waitFor(() => answered("CGAMMA"), 20_000, "answer in the rotated workspace");
+    // Every post in that workspace carried one of its rotated tokens (never the expired first one).
+    for (const call of postsIn("CGAMMA"))
+      expect([`Bearer ${fresh}`, `Bearer ${both[0]}`]).toContain(call.authorization);
   });
 
   it("app_uninstalled deletes the installation; queued work of that workspace finishes without posting", async () => {
@@ -249,6 +273,26 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     expect(postsIn("CBETA3")).toHaveLength(0);
     // The other workspaces are untouched.
     expect(await tokenOf(ALPHA.teamId)).toMatch(/^xoxb-TALPHA-/);
+    expect(await tokenOf(GAMMA.teamId)).toMatch(/^xoxe\.xoxb-TGAMMA-/);
+  });
+});
+
+describe("tokens_revoked", () => {
+  it("deletes the installation when the bot token is revoked, not for user tokens only", async () => {
+    const key = `${runtime.services.keys.bull}:slack:installation:${ALPHA.teamId}`;
+    const revoked = (tokens: Record<string, string[]>, id: string) =>
+      sendSigned(
+        `${base}/slack/events`,
+        eventCallbackBody(
+          { type: "tokens_revoked", tokens, event_ts: "1700000009.000100" },
+          { team: ALPHA.teamId, eventId: id, botUserId: ALPHA.botUserId },
+        ),
+        { secret: SIGNING_SECRET, contentType: "application/json" },
+      );
+    expect((await revoked({ oauth: ["UINSTALLER"] }, "Ev-revoke-user")).status).toBe(200);
+    expect(await runtime.services.redis.exists(key)).toBe(1);
+    expect((await revoked({ bot: [ALPHA.botUserId] }, "Ev-revoke-bot")).status).toBe(200);
+    expect(await runtime.services.redis.exists(key)).toBe(0);
   });
 });
 
