@@ -10,6 +10,7 @@ import type { RotatingInstallationStore } from "../src/adapters/slack/token-rota
 import { createWorkspaceSlackMessenger } from "../src/adapters/slack/workspace-messenger.js";
 import { Health } from "../src/app/health.js";
 import { HttpServer } from "../src/app/http-server.js";
+import { installationRedis } from "../src/app/installation-redis.js";
 import { platformAdapters } from "../src/app/platforms.js";
 import { Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/config.js";
@@ -61,7 +62,7 @@ beforeAll(async () => {
         ...OAUTH,
         secretsKey: SECRETS_KEY,
         apiUrl: fake.apiUrl,
-        redis: runtime.services.redis,
+        redis: installationRedis(runtime.services.redis),
         prefix: runtime.services.keys.bull,
         logger: silentLogger(),
       }),
@@ -206,7 +207,7 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     const stored = (await installations.find(GAMMA.teamId))!;
     const expiring = { ...stored, bot: { ...stored.bot!, expiresAt: Math.floor(Date.now() / 1000) + 30 } };
     const raw = new RedisInstallationStore(
-      runtime.services.redis,
+      installationRedis(runtime.services.redis),
       runtime.services.keys.bull,
       new SecretBox(SECRETS_KEY),
     );
@@ -231,7 +232,7 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
       ...OAUTH,
       secretsKey: SECRETS_KEY,
       apiUrl: fake.apiUrl,
-      redis: runtime.services.redis,
+      redis: installationRedis(runtime.services.redis),
       prefix: runtime.services.keys.bull,
       logger: silentLogger(),
     });

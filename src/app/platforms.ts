@@ -6,6 +6,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { Keys } from "../jobs/keys.js";
 import type { HttpServer } from "./http-server.js";
+import { installationRedis } from "./installation-redis.js";
 
 /** The deployment's Redis, once it is up (Slack installations live there in distribution mode). */
 export type RedisAccess = () => { redis: Redis; keys: Keys };
@@ -98,11 +99,16 @@ function isSlackDistribution(config: Config): boolean {
   );
 }
 
+type SlackInstallations = import("../adapters/slack/token-rotation.js").RotatingInstallationStore;
+/** One store per configuration, shared by the adapter and the messenger of a process (one single-flight). */
+const installationStores = new WeakMap<Config, Promise<SlackInstallations>>();
+
 /** The installation store of a distributed Slack app, made once, on first use (Redis is up by then). */
 function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, logger: Logger) {
-  let made: Promise<import("../adapters/slack/token-rotation.js").RotatingInstallationStore> | undefined;
   return () => {
-    made ??= slack().then(({ createSlackInstallations }) => {
+    let made = installationStores.get(config);
+    if (made) return made;
+    made = slack().then(({ createSlackInstallations }) => {
       if (!redis) throw new Error("Slack distribution needs Redis");
       const { redis: connection, keys } = redis();
       return createSlackInstallations({
@@ -110,11 +116,12 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
         clientSecret: config.SLACK_CLIENT_SECRET!,
         secretsKey: config.SECRETS_KEY!,
         apiUrl: config.SLACK_API_URL,
-        redis: connection,
+        redis: installationRedis(connection),
         prefix: keys.bull,
         logger: logger.child({ platform: "slack" }),
       });
     });
+    installationStores.set(config, made);
     return made;
   };
 }

@@ -1,7 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "../../core/logger.js";
 import { SecretBox } from "../../core/secret-box.js";
-import { RedisInstallationStore } from "./installation-store.js";
+import { type InstallationRedis, RedisInstallationStore } from "./installation-store.js";
 import { RotatingInstallationStore } from "./token-rotation.js";
 import type { WorkspaceTokens } from "./workspace-messenger.js";
 
@@ -11,7 +10,7 @@ export interface SlackInstallationsConfig {
   clientSecret: string;
   secretsKey: string;
   apiUrl?: string | undefined;
-  redis: Redis;
+  redis: InstallationRedis;
   /** The deployment's hash-tagged key prefix (`Keys.bull`). */
   prefix: string;
   logger: Logger;

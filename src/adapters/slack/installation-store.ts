@@ -1,6 +1,17 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
-import type { Redis } from "ioredis";
 import type { SecretBox } from "../../core/secret-box.js";
+
+/**
+ * The few Redis commands the installation store and the token rotation use (the app wires ioredis in,
+ * see `src/app/installation-redis.ts`; adapters import no Redis client).
+ */
+export interface InstallationRedis {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  /** `SET key value PX ttlMs NX`: whether it was set (a lock taken). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  del(key: string): Promise<void>;
+}
 
 /** A Slack installation as Bolt's OAuth flow hands it over (`@slack/oauth`). */
 export type SlackInstallation = Installation<"v1" | "v2", boolean>;
@@ -43,7 +54,7 @@ export class InstallationNotFoundError extends Error {
  */
 export class RedisInstallationStore implements InstallationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: InstallationRedis,
     /** The deployment's hash-tagged prefix (`Keys.bull`, e.g. `{nemo}`), so it shares the slot. */
     private readonly prefix: string,
     private readonly box: SecretBox,

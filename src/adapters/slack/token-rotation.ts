@@ -1,10 +1,10 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { InstallationQuery, InstallationStore } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import type { Redis } from "ioredis";
 import type { Logger } from "../../core/logger.js";
 import {
   InstallationNotFoundError,
+  type InstallationRedis,
   installationWorkspace,
   type RedisInstallationStore,
   type SlackInstallation,
@@ -46,7 +46,7 @@ export class RotatingInstallationStore implements InstallationStore {
 
   constructor(
     private readonly store: RedisInstallationStore,
-    private readonly redis: Redis,
+    private readonly redis: InstallationRedis,
     private readonly options: TokenRotationOptions,
   ) {
     this.client = new WebClient(undefined, webClientOptions(options));
@@ -93,7 +93,7 @@ export class RotatingInstallationStore implements InstallationStore {
       const installation = await this.store.find(workspace);
       if (!installation) throw new InstallationNotFoundError(workspace);
       if (!this.expiring(installation)) return installation;
-      if ((await this.redis.set(lock, String(process.pid), "PX", LOCK_MS, "NX")) === "OK") {
+      if (await this.redis.setIfAbsent(lock, String(process.pid), LOCK_MS)) {
         try {
           // Read again under the lock: another process may have refreshed just before.
           const current = await this.store.find(workspace);
