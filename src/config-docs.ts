@@ -62,14 +62,6 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "Unset: `<NEMO_WEB_URL>/billing`.",
     example: "https://nemovideo.com/billing",
   },
-  SECRETS_KEY: {
-    section: "NemoVideo backend",
-    meaning:
-      "AES-256-GCM key (32 bytes: 64 hex characters or base64) that seals users' own NemoVideo tokens in Redis (`/login`). " +
-      "Unset: linking one's own account is off, and `/login` says so. Generate one with `openssl rand -hex 32`; changing it unlinks every account.",
-    example: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    secret: true,
-  },
   CREDITS_GUARD_THRESHOLD: {
     section: "NemoVideo backend",
     meaning:
@@ -162,6 +154,20 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "Set `false` when the intent is not enabled for the application: mentions, DMs, slash commands and buttons still work.",
     example: "false",
   },
+  DISCORD_SHARD_COUNT: {
+    section: "Discord",
+    meaning:
+      "Total number of shards of the bot across all gateway processes (Discord requires sharding from 2,500 guilds). " +
+      "Unset: one shard, or Discord's recommendation (`GET /gateway/bot`, printed by `doctor`) with `DISCORD_SHARDS=auto`. See README, Sharding.",
+    example: "4",
+  },
+  DISCORD_SHARDS: {
+    section: "Discord",
+    meaning:
+      "Shards this gateway process runs: `auto` (all, count from Discord) or ids like `0,1` (each below `DISCORD_SHARD_COUNT`); " +
+      "run the other ids in other gateway processes. Unset: every shard of `DISCORD_SHARD_COUNT`.",
+    example: "0,1",
+  },
   SLACK_BOT_TOKEN: {
     section: "Slack",
     meaning:
@@ -202,6 +208,36 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
       "Largest exported MP4 (MB) the bot uploads into the Slack thread, where it plays inline (streamed from the backend, " +
       "never held in memory). A larger video is posted as a link with its size.",
     example: "100",
+  },
+  SLACK_CLIENT_ID: {
+    section: "Slack",
+    meaning:
+      "The app's Client ID (Basic Information → App Credentials). With `SLACK_CLIENT_SECRET` and `SLACK_STATE_SECRET` the bot is " +
+      "installable in many workspaces: `/slack/install` and `/slack/oauth_redirect` on `PORT`, installations in Redis (needs " +
+      "`SECRETS_KEY` and `SLACK_SIGNING_SECRET`; `SLACK_BOT_TOKEN` is then not used). See README, Installing in many workspaces.",
+    example: "1234567890.1234567890",
+  },
+  SLACK_CLIENT_SECRET: {
+    section: "Slack",
+    meaning: "The app's Client Secret, for the OAuth code exchange and token rotation (`oauth.v2.access`).",
+    example: "…",
+    secret: true,
+  },
+  SLACK_STATE_SECRET: {
+    section: "Slack",
+    meaning:
+      "Any long random string; signs the OAuth `state` that ties `/slack/oauth_redirect` to the browser that opened `/slack/install`.",
+    example: "…",
+    secret: true,
+  },
+  SECRETS_KEY: {
+    section: "Slack",
+    meaning:
+      "Key material (at least 32 characters, e.g. `openssl rand -base64 32`) for AES-256-GCM encryption of tokens stored in Redis " +
+      "(Slack installations, users' own NemoVideo tokens linked with `/login`). Unset: `/login` is off and says so. Every process of a " +
+      "deployment needs the same value; changing it makes stored installations and linked accounts unreadable.",
+    example: "…",
+    secret: true,
   },
   PORT: {
     section: "HTTP, logs and local state",

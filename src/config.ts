@@ -8,12 +8,6 @@ const optionalText = z
   .transform((value) => (value === "" ? undefined : value))
   .optional();
 
-/** `SECRETS_KEY`: 64 hex characters, or base64 of exactly 32 bytes. */
-function isSecretsKey(value: string): boolean {
-  if (/^[0-9a-f]{64}$/i.test(value)) return true;
-  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(value) && Buffer.from(value, "base64").length === 32;
-}
-
 const optionalUrl = optionalText.pipe(z.string().url({ message: "must be a URL" }).optional());
 
 const list = optionalText.transform((value) =>
@@ -37,9 +31,6 @@ const schema = z.object({
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
   NEMO_BILLING_URL: optionalUrl, // where a registered account buys credits; unset: <NEMO_WEB_URL>/billing
-  SECRETS_KEY: optionalText.refine((value) => value === undefined || isSecretsKey(value), {
-    message: "must be 32 bytes: 64 hex characters or 44 base64 characters",
-  }), // AES-256-GCM key for users' linked tokens; unset: /login is off
   CREDITS_GUARD_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(100), // below this balance a likely generation asks Continue/Cancel first; 0 = guard off
   CREDITS_GENERATION_COST: z.coerce.number().int().min(1).max(100_000).default(100), // estimated credits of one generated clip
   CREDITS_EDIT_COST: z.coerce.number().int().min(1).max(100_000).default(50), // estimated credits of one editing session
@@ -87,6 +78,12 @@ const schema = z.object({
     .enum(["true", "false", "1", "0", "yes", "no"])
     .default("true")
     .transform((value) => ["true", "1", "yes"].includes(value)),
+  DISCORD_SHARD_COUNT: z.coerce.number().int().min(1).max(100_000).optional(), // total shards of the bot (all processes); unset: one, or Discord's recommendation with DISCORD_SHARDS=auto
+  DISCORD_SHARDS: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d+(\s*,\s*\d+)*)?$/, { message: "`auto` or shard ids like `0,1`" })
+    .optional(), // shards this process runs; unset: all of DISCORD_SHARD_COUNT
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,
@@ -94,6 +91,12 @@ const schema = z.object({
   SLACK_ALLOWED_CHANNELS: list,
   /** Exported videos up to this many MB are uploaded into the Slack thread (plays inline); larger ones are a link. */
   SLACK_MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000).default(100),
+  SLACK_CLIENT_ID: optionalText, // with SLACK_CLIENT_SECRET + SLACK_STATE_SECRET: installable in many workspaces (OAuth)
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText, // signs the OAuth state of /slack/install
+  SECRETS_KEY: optionalText.pipe(
+    z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  ), // AES-256-GCM key material for tokens stored at rest (Slack installations, users' linked tokens); unset: /login is off
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -117,6 +120,45 @@ const schema = z.object({
   DATA_DIR: z.string().trim().default(".data"),
 });
 
+/** Slack distribution and Discord sharding: which variables go together. */
+function distributionProblems(config: z.infer<typeof schema>): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const oauth = [config.SLACK_CLIENT_ID, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET];
+  if (oauth.some(Boolean)) {
+    if (!oauth.every(Boolean))
+      problems.push({
+        path: "SLACK_CLIENT_ID",
+        message: "set SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together",
+      });
+    if (!config.SECRETS_KEY)
+      problems.push({
+        path: "SECRETS_KEY",
+        message: "is required to store Slack installations (tokens are encrypted at rest)",
+      });
+    if (!config.SLACK_SIGNING_SECRET)
+      problems.push({
+        path: "SLACK_SIGNING_SECRET",
+        message: "is required to install in many workspaces (HTTP mode)",
+      });
+  }
+  const shards = config.DISCORD_SHARDS;
+  // A malformed list is reported by its own rule.
+  if (shards && /^\d+(\s*,\s*\d+)*$/.test(shards)) {
+    const count = config.DISCORD_SHARD_COUNT;
+    if (count === undefined)
+      problems.push({
+        path: "DISCORD_SHARD_COUNT",
+        message: "is required when DISCORD_SHARDS lists shard ids",
+      });
+    else if (shards.split(",").some((id) => Number(id) >= count))
+      problems.push({
+        path: "DISCORD_SHARDS",
+        message: `shard ids must be below DISCORD_SHARD_COUNT (${count})`,
+      });
+  }
+  return problems;
+}
+
 /** Backend connections beyond one per running job: the gateway's own calls (credits, status, …). */
 const CONNECTION_HEADROOM = 64;
 
@@ -138,6 +180,8 @@ const validated = schema
         message: `must not exceed TURN_LOCK_MS (${config.TURN_LOCK_MS})`,
       });
     }
+    for (const problem of distributionProblems(config))
+      context.addIssue({ code: z.ZodIssueCode.custom, path: [problem.path], message: problem.message });
   })
   .transform((config) => ({
     ...config,

@@ -1,36 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { likelyGenerates, looksLikeToken, routeInbound } from "../src/core/conversation/router.js";
+import { SecretBox } from "../src/core/secret-box.js";
 import { maskToken } from "../src/jobs/accounts/account-store.js";
-import { parseSecretsKey, SecretBox } from "../src/jobs/accounts/secret-box.js";
 
 const HEX_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 describe("SECRETS_KEY and the secret box", () => {
-  it("accepts 32 bytes as hex or base64, and nothing else (without echoing the value)", () => {
-    expect(parseSecretsKey(HEX_KEY)).toHaveLength(32);
-    expect(parseSecretsKey(Buffer.alloc(32, 7).toString("base64"))).toHaveLength(32);
-    expect(parseSecretsKey(Buffer.alloc(32, 7).toString("base64url"))).toHaveLength(32);
-    for (const bad of ["short", HEX_KEY.slice(2), Buffer.alloc(16).toString("base64"), "zz".repeat(32)]) {
-      expect(() => parseSecretsKey(bad)).toThrow(/32 bytes/);
-      expect(() => parseSecretsKey(bad)).not.toThrow(bad);
-    }
+  it("needs at least 32 characters (a refusal never echoes the value)", () => {
     expect(() => loadConfig({ SECRETS_KEY: "not-a-key" }, "/nonexistent")).toThrow(/SECRETS_KEY/);
+    expect(() => loadConfig({ SECRETS_KEY: "not-a-key" }, "/nonexistent")).not.toThrow(/not-a-key/);
     expect(loadConfig({ SECRETS_KEY: HEX_KEY }, "/nonexistent").SECRETS_KEY).toBe(HEX_KEY);
   });
 
   it("seals with AES-256-GCM: no plaintext, fresh IV, tampering and another owner's box refused", () => {
-    const box = new SecretBox(parseSecretsKey(HEX_KEY));
+    const box = new SecretBox(HEX_KEY);
     const token = "nmv_usr_SecretValue123456";
     const sealed = box.seal(token, "discord:1");
     expect(sealed).not.toContain("SecretValue");
     expect(box.seal(token, "discord:1")).not.toBe(sealed);
     expect(box.open(sealed, "discord:1")).toBe(token);
     expect(box.open(sealed, "discord:2")).toBeUndefined();
-    const [v, iv, tag, body] = sealed.split(".");
-    const flipped = `${body!.slice(0, -2)}${body!.endsWith("A") ? "B" : "A"}${body!.slice(-1)}`;
-    expect(box.open([v, iv, tag, flipped].join("."), "discord:1")).toBeUndefined();
-    expect(new SecretBox(Buffer.alloc(32, 1)).open(sealed, "discord:1")).toBeUndefined();
+    const bytes = Buffer.from(sealed.slice(3), "base64");
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 1;
+    expect(box.open(`v1:${bytes.toString("base64")}`, "discord:1")).toBeUndefined();
+    expect(new SecretBox("another-key-of-at-least-32-characters").open(sealed, "discord:1")).toBeUndefined();
     expect(box.open("garbage", "discord:1")).toBeUndefined();
   });
 

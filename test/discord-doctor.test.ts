@@ -21,15 +21,17 @@ describe("discord doctor checks", () => {
     expect(results.map((r) => [r.name, r.status])).toEqual([
       ["discord token", "ok"],
       ["discord intents", "ok"],
+      ["discord shards", "ok"],
       ["discord invite", "ok"],
       ["discord user install", "ok"],
     ]);
     expect(results[0]!.detail).toBe(`bot NemoBot (id ${fake.bot.id})`);
-    const userInstall = new URL(results[3]!.detail);
+    expect(results[2]!.detail).toMatch(/^Discord recommends 1 shard \(GET \/gateway\/bot\)/);
+    const userInstall = new URL(results[4]!.detail);
     expect(userInstall.searchParams.get("integration_type")).toBe("1");
     expect(userInstall.searchParams.get("scope")).toBe("applications.commands");
     expect(userInstall.searchParams.get("client_id")).toBe(fake.applicationId);
-    const invite = new URL(results[2]!.detail);
+    const invite = new URL(results[3]!.detail);
     expect(invite.origin + invite.pathname).toBe("https://discord.com/oauth2/authorize");
     expect(invite.searchParams.get("client_id")).toBe(fake.applicationId);
     expect(invite.searchParams.get("scope")).toBe("bot applications.commands");
@@ -52,6 +54,21 @@ describe("discord doctor checks", () => {
   it("uses the given application id", async () => {
     const results = await discordDoctorCheck({ token: fake.token, apiUrl: fake.apiUrl, applicationId: "42" });
     expect(new URL(results.at(-1)!.detail).searchParams.get("client_id")).toBe("42");
+  });
+
+  it("prints the recommended shard count and warns when fewer shards are configured", async () => {
+    const big = await FakeDiscord.start({ recommendedShards: 4 });
+    try {
+      const unset = await discordDoctorCheck({ token: big.token, apiUrl: big.apiUrl });
+      expect(unset.find((r) => r.name === "discord shards")).toMatchObject({
+        status: "warn",
+        detail: expect.stringMatching(/recommends 4 shards.*set DISCORD_SHARD_COUNT=4/),
+      });
+      const enough = await discordDoctorCheck({ token: big.token, apiUrl: big.apiUrl, shardCount: 4 });
+      expect(enough.find((r) => r.name === "discord shards")).toMatchObject({ status: "ok" });
+    } finally {
+      await big.close();
+    }
   });
 
   it("warns when the Message Content intent is off", async () => {

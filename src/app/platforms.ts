@@ -1,9 +1,15 @@
+import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
+import type { Keys } from "../jobs/keys.js";
 import type { HttpServer } from "./http-server.js";
+import { installationRedis } from "./installation-redis.js";
+
+/** The deployment's Redis, once it is up (Slack installations live there in distribution mode). */
+export type RedisAccess = () => { redis: Redis; keys: Keys };
 
 export type ChatPlatform = "discord" | "slack";
 
@@ -42,6 +48,15 @@ function discordSetup(config: Config): PlatformSetup {
 function slackSetup(config: Config): PlatformSetup {
   const platform = "slack";
   const { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: app } = config;
+  // The schema makes sure the client id comes with its secrets, SECRETS_KEY and the signing secret.
+  if (isSlackDistribution(config)) {
+    return {
+      platform,
+      state: "ready",
+      explanation:
+        "Slack: installable in many workspaces — /slack/install, /slack/oauth_redirect and /slack/events (SLACK_CLIENT_ID + SLACK_SIGNING_SECRET)",
+    };
+  }
   if (bot && app) {
     return {
       platform,
@@ -74,6 +89,43 @@ function slackSetup(config: Config): PlatformSetup {
   return { platform, state: "off", explanation: "Slack: not configured (SLACK_BOT_TOKEN is not set)" };
 }
 
+/** Whether Slack runs as a distributed app (OAuth installs in many workspaces) rather than one bot token. */
+function isSlackDistribution(config: Config): boolean {
+  return !!(
+    config.SLACK_CLIENT_ID &&
+    config.SLACK_CLIENT_SECRET &&
+    config.SLACK_STATE_SECRET &&
+    config.SECRETS_KEY
+  );
+}
+
+type SlackInstallations = import("../adapters/slack/token-rotation.js").RotatingInstallationStore;
+/** One store per configuration, shared by the adapter and the messenger of a process (one single-flight). */
+const installationStores = new WeakMap<Config, Promise<SlackInstallations>>();
+
+/** The installation store of a distributed Slack app, made once, on first use (Redis is up by then). */
+function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, logger: Logger) {
+  return () => {
+    let made = installationStores.get(config);
+    if (made) return made;
+    made = slack().then(({ createSlackInstallations }) => {
+      if (!redis) throw new Error("Slack distribution needs Redis");
+      const { redis: connection, keys } = redis();
+      return createSlackInstallations({
+        clientId: config.SLACK_CLIENT_ID!,
+        clientSecret: config.SLACK_CLIENT_SECRET!,
+        secretsKey: config.SECRETS_KEY!,
+        apiUrl: config.SLACK_API_URL,
+        redis: installationRedis(connection),
+        prefix: keys.bull,
+        logger: logger.child({ platform: "slack" }),
+      });
+    });
+    installationStores.set(config, made);
+    return made;
+  };
+}
+
 /** Each platform's configuration, explained (`start` prints it, `doctor` reports it: one wording). */
 export function platformSetup(config: Config): PlatformSetup[] {
   return [discordSetup(config), slackSetup(config)];
@@ -92,7 +144,11 @@ const discord = () => import("../adapters/discord/index.js");
 const slack = () => import("../adapters/slack/index.js");
 
 /** The outbound side of every configured platform (REST only: workers deliver too). */
-export async function platformMessengers(config: Config, logger: Logger): Promise<Messengers> {
+export async function platformMessengers(
+  config: Config,
+  logger: Logger,
+  redis?: RedisAccess,
+): Promise<Messengers> {
   const messengers: Messengers = {};
   if (config.DISCORD_TOKEN) {
     const { createDiscordMessenger } = await discord();
@@ -103,7 +159,15 @@ export async function platformMessengers(config: Config, logger: Logger): Promis
       logger: logger.child({ platform: "discord" }),
     });
   }
-  if (config.SLACK_BOT_TOKEN) {
+  if (isSlackDistribution(config)) {
+    const { createWorkspaceSlackMessenger, installationTokens } = await slack();
+    messengers.slack = createWorkspaceSlackMessenger({
+      tokens: installationTokens(slackInstallationsOf(config, redis, logger)),
+      apiUrl: config.SLACK_API_URL,
+      maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      logger: logger.child({ platform: "slack" }),
+    });
+  } else if (config.SLACK_BOT_TOKEN) {
     const { createSlackMessenger } = await slack();
     messengers.slack = createSlackMessenger({
       botToken: config.SLACK_BOT_TOKEN,
@@ -122,13 +186,14 @@ export async function platformAdapters(
   handler: InboundHandler,
   logger: Logger,
   http: HttpServer | undefined,
+  redis?: RedisAccess,
   onFeedback?: (platform: "slack", rating: "good" | "bad") => void,
 ): Promise<ChatAdapter[]> {
   const adapters: ChatAdapter[] = [];
   for (const platform of configuredPlatforms(config)) {
     const log = logger.child({ platform });
     if (platform === "discord") {
-      const { createDiscordAdapter } = await discord();
+      const { createDiscordAdapter, discordShards } = await discord();
       adapters.push(
         createDiscordAdapter({
           token: config.DISCORD_TOKEN!,
@@ -137,14 +202,31 @@ export async function platformAdapters(
           allowedGuilds: config.DISCORD_ALLOWED_GUILDS,
           allowedChannels: config.DISCORD_ALLOWED_CHANNELS,
           messageContent: config.DISCORD_MESSAGE_CONTENT,
+          shards: discordShards(config.DISCORD_SHARDS, config.DISCORD_SHARD_COUNT),
           handler,
           logger: log,
         }),
       );
     } else {
-      const { createSlackAdapter, SLACK_EVENTS_PATH } = await slack();
+      const {
+        createSlackAdapter,
+        SLACK_EVENTS_PATH,
+        SLACK_INSTALL_PATH,
+        SLACK_OAUTH_REDIRECT_PATH,
+        SLACK_BOT_SCOPES,
+      } = await slack();
+      const distribution = isSlackDistribution(config)
+        ? {
+            clientId: config.SLACK_CLIENT_ID!,
+            clientSecret: config.SLACK_CLIENT_SECRET!,
+            stateSecret: config.SLACK_STATE_SECRET!,
+            installations: await slackInstallationsOf(config, redis, logger)(),
+            scopes: SLACK_BOT_SCOPES,
+          }
+        : undefined;
       const setup = createSlackAdapter({
-        botToken: config.SLACK_BOT_TOKEN!,
+        botToken: config.SLACK_BOT_TOKEN,
+        distribution,
         signingSecret: config.SLACK_SIGNING_SECRET,
         appToken: config.SLACK_APP_TOKEN,
         apiUrl: config.SLACK_API_URL,
@@ -159,6 +241,10 @@ export async function platformAdapters(
       if (setup.requestListener) {
         if (!http) throw new Error("Slack HTTP mode needs the gateway's HTTP server");
         http.mount(SLACK_EVENTS_PATH, setup.requestListener);
+        if (distribution) {
+          http.mount(SLACK_INSTALL_PATH, setup.requestListener);
+          http.mount(SLACK_OAUTH_REDIRECT_PATH, setup.requestListener);
+        }
       }
       log.info({ transport: setup.transport }, "slack-transport");
       adapters.push(setup.adapter);

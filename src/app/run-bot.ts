@@ -48,7 +48,12 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
-  const messengers: Messengers = await platformMessengers(config, logger);
+  // Slack installations (distribution mode) live in Redis, which is up once the runtime is.
+  const redis = () => {
+    if (!runtime) throw new Error("redis is not up yet");
+    return { redis: runtime.services.redis, keys: runtime.services.keys };
+  };
+  const messengers: Messengers = await platformMessengers(config, logger, redis);
   const consoleMessenger = withConsole
     ? new ConsoleMessenger({ output, isTTY: output.isTTY === true })
     : undefined;
@@ -97,7 +102,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
     adapters =
       role !== "worker"
-        ? await platformAdapters(config, handler, logger, http, (platform, rating) =>
+        ? await platformAdapters(config, handler, logger, http, redis, (platform, rating) =>
             observability?.metrics.answerFeedback(platform, rating),
           )
         : [];

@@ -7,10 +7,10 @@ import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { ClaimLinks } from "../core/nemo/claim-links.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { SecretBox } from "../core/secret-box.js";
 import { AccountStore } from "../jobs/accounts/account-store.js";
 import { CreditsGuard } from "../jobs/accounts/credits-guard.js";
 import { RedisClaimCache } from "../jobs/accounts/redis-claim-cache.js";
-import { parseSecretsKey, SecretBox } from "../jobs/accounts/secret-box.js";
 import { BackendBreaker } from "../jobs/backend-breaker.js";
 import { Delivery } from "../jobs/delivery.js";
 import { Intake } from "../jobs/intake.js";
@@ -141,7 +141,7 @@ export class Runtime {
       accounts: new AccountStore(
         redis,
         keys,
-        config.SECRETS_KEY ? new SecretBox(parseSecretsKey(config.SECRETS_KEY)) : undefined,
+        config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : undefined,
       ),
       claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
       guard: new CreditsGuard(redis, keys, client, {

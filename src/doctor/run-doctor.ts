@@ -54,6 +54,7 @@ export async function runDoctor(
           ? (await import("../adapters/discord/doctor-check.js")).discordDoctorCheck({
               token: config.DISCORD_TOKEN,
               apiUrl: config.DISCORD_API_URL,
+              shardCount: config.DISCORD_SHARD_COUNT,
             })
           : [setupLine(discordSetup)],
         // A bot token alone is still checked against Slack; its transport line gives way to the setup line.

@@ -7,6 +7,7 @@ import { DISCORD_PARTIALS, discordIntents } from "./gateway-intents.js";
 import type { InboundContext } from "./inbound-context.js";
 import { handleInteraction } from "./inbound-interaction.js";
 import { handleMessage } from "./inbound-message.js";
+import { clientShardOptions, type DiscordShards } from "./sharding.js";
 import { registerSlashCommands } from "./slash-commands.js";
 
 /** Settings of the Discord adapter (the inbound side: gateway connection and slash commands). */
@@ -26,6 +27,8 @@ export interface DiscordAdapterConfig {
    * still answers mentions, DMs, slash commands and buttons, but not thread follow-ups without a mention.
    */
   messageContent: boolean;
+  /** Which shards this process runs (`DISCORD_SHARDS`, `DISCORD_SHARD_COUNT`); default one shard of one. */
+  shards?: DiscordShards | undefined;
   /** Receives every accepted event (the core gateway). */
   handler: InboundHandler;
   logger: Logger;
@@ -65,6 +68,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
       partials: [...DISCORD_PARTIALS],
       allowedMentions: { parse: [], repliedUser: false },
       failIfNotExists: false,
+      ...(config.shards ? clientShardOptions(config.shards) : {}),
       ...(config.apiUrl ? { rest: { api: config.apiUrl } } : {}),
     });
     created.on(Events.MessageCreate, (message) => track(handleMessage(message, ctx), "message"));
@@ -120,7 +124,13 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
         );
       }
       log.info(
-        { user: created.user?.tag, guilds: created.guilds.cache.size, messageContent: config.messageContent },
+        {
+          user: created.user?.tag,
+          guilds: created.guilds.cache.size,
+          shards: created.ws.shards.map((shard) => shard.id),
+          shardCount: created.options.shardCount,
+          messageContent: config.messageContent,
+        },
         "discord-started",
       );
     },

@@ -3,6 +3,7 @@ import { PermissionFlagsBits } from "discord.js";
 import { type APIApplication, type APIUser, ApplicationFlags, Routes } from "discord-api-types/v10";
 import { describeFailure } from "../../core/network-failure.js";
 import type { CheckResult } from "../../doctor/report.js";
+import { shardCheck } from "./sharding.js";
 
 /** What the Discord doctor checks need. */
 export interface DiscordDoctorOptions {
@@ -12,6 +13,8 @@ export interface DiscordDoctorOptions {
   apiUrl?: string | undefined;
   /** The application (client) id for the invite URL; read from `GET /applications/@me` when absent. */
   applicationId?: string | undefined;
+  /** `DISCORD_SHARD_COUNT`, compared with Discord's recommendation. */
+  shardCount?: number | undefined;
 }
 
 /** The permissions the bot needs in a channel, as a bitfield. */
@@ -90,6 +93,15 @@ export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise
     });
   }
   const id = applicationId ?? user.id;
+  results.push(
+    await shardCheck(rest, options.shardCount).catch(
+      (error: unknown): CheckResult => ({
+        name: "discord shards",
+        status: "warn",
+        detail: `could not read the recommended shard count: ${failure(error)}`,
+      }),
+    ),
+  );
   results.push(
     { name: "discord invite", status: "ok", detail: discordInviteUrl(id, "guild") },
     { name: "discord user install", status: "ok", detail: discordInviteUrl(id, "user") },

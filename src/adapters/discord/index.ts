@@ -8,4 +8,5 @@ export {
   discordInviteUrl,
 } from "./doctor-check.js";
 export { DM_ALLOWLIST_ENTRY } from "./place-policy.js";
+export { type DiscordShards, discordShards } from "./sharding.js";
 export { SLASH_COMMANDS } from "./slash-commands.js";

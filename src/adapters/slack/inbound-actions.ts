@@ -27,7 +27,7 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
     }
     const parsed = parseAction(str(action, "action_id"), str(action, "value"));
     const user = str(obj(body, "user"), "id");
-    const team = str(obj(body, "team"), "id") ?? str(obj(body, "user"), "team_id");
+    const team = ctx.workspace() ?? str(obj(body, "team"), "id") ?? str(obj(body, "user"), "team_id");
     const message = obj(body, "message");
     const container = obj(body, "container");
     const channel = str(obj(body, "channel"), "id") ?? str(container, "channel_id");

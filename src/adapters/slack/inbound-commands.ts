@@ -45,7 +45,7 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
   app.command(/.*/, async ({ ack, command, respond }) => {
     const user = command.user_id;
     const channel = command.channel_id;
-    const team = command.team_id;
+    const team = ctx.workspace() ?? command.team_id;
     const prompt = slackTextToPlain(command.text ?? "", ctx.botUserId);
     const word = prompt.toLowerCase().replace(/[.!?]+$/, "");
     const allowed = ctx.isAllowed(channel);

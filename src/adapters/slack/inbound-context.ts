@@ -14,8 +14,14 @@ export interface InboundContext {
   client: WebClient;
   users: UserDirectory;
   threads: ThreadOwnership;
-  /** The bot's own user id (`auth.test`), for mentions and thread ownership. */
+  /** The bot's own user id (`auth.test`, or the installation's), for mentions and thread ownership. */
   botUserId: string;
+  /**
+   * The workspace of the current request's conversation: the one whose installation Bolt authorized the
+   * request with (`context.teamId`, or `context.enterpriseId` for an org-wide install) — for Enterprise
+   * Grid and Slack Connect that is the workspace the bot sees the channel through, whose token replies.
+   */
+  workspace(): string | undefined;
   /** Whether the bot talks in this channel (`allowedChannels`, DMs). */
   isAllowed(channel: string): boolean;
   /** Counts a 👍/👎 on an answer (metrics). */

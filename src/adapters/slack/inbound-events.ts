@@ -58,7 +58,7 @@ async function onMessage(ctx: InboundContext, event: unknown, body: unknown): Pr
   // Channels: only replies in a thread, without a mention (mentions come as app_mention).
   if (!threadTs || threadTs === ts || mentionsUser(str(event, "text"), ctx.botUserId)) return;
   if (!ctx.isAllowed(channel)) return;
-  const team = str(body, "team_id") ?? str(event, "team") ?? "";
+  const team = ctx.workspace() ?? str(body, "team_id") ?? str(event, "team") ?? "";
   // A thread with a project is a conversation (durable, any process); else the ownership rule decides.
   const known = await ctx.handler.isConversation?.(slackRef(team, channel, threadTs));
   if (!known && !(await ctx.threads.owns(channel, threadTs, str(event, "parent_user_id"), ctx.botUserId)))
@@ -72,7 +72,7 @@ async function take(
   body: unknown,
   where: { channel: string; user: string; thread: string },
 ): Promise<void> {
-  const team = str(body, "team_id") ?? str(event, "team") ?? "";
+  const team = ctx.workspace() ?? str(body, "team_id") ?? str(event, "team") ?? "";
   const attachments = await filesToAttachments(list(event, "files"), ctx.client, ctx.logger);
   // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
   const inbound: Inbound = {

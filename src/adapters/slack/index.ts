@@ -1,11 +1,16 @@
+export { createSlackInstallations, installationTokens } from "./distribution.js";
 export { SLACK_BOT_SCOPES, type SlackDoctorOptions, slackDoctorCheck } from "./doctor-check.js";
 export {
   createSlackAdapter,
   SLACK_EVENTS_PATH,
+  SLACK_INSTALL_PATH,
+  SLACK_OAUTH_REDIRECT_PATH,
   type SlackAdapterConfig,
   type SlackAdapterSetup,
+  type SlackDistributionConfig,
   type SlackRequestListener,
   type SlackTransport,
 } from "./slack-adapter.js";
 export { SlackConfigError } from "./slack-config-error.js";
 export { createSlackMessenger, type SlackMessengerConfig } from "./slack-messenger.js";
+export { createWorkspaceSlackMessenger } from "./workspace-messenger.js";

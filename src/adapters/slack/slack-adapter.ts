@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { App, HTTPReceiver, SocketModeReceiver } from "@slack/bolt";
+import { App, HTTPReceiver, type InstallationStore, SocketModeReceiver } from "@slack/bolt";
+import type { WebClient } from "@slack/web-api";
 import type { ChatAdapter } from "../../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../../core/conversation/inbound.js";
 import type { Logger } from "../../core/logger.js";
@@ -10,6 +12,8 @@ import { registerAssistantListeners } from "./inbound-assistant.js";
 import { registerCommandListener } from "./inbound-commands.js";
 import { channelRule, type InboundContext } from "./inbound-context.js";
 import { registerEventListeners } from "./inbound-events.js";
+import { registerInstallationEvents } from "./inbound-installation-events.js";
+import { installationWorkspace } from "./installation-store.js";
 import { registerLoginSubmission } from "./login-modal.js";
 import { SlackConfigError } from "./slack-config-error.js";
 import { ThreadOwnership } from "./thread-ownership.js";
@@ -19,6 +23,24 @@ import { createWebClient, slackApiUrl, webClientOptions } from "./web-client.js"
 /** Where Slack sends events, slash commands and interactivity in HTTP mode (one URL for all three). */
 export const SLACK_EVENTS_PATH = "/slack/events";
 
+/** Bolt's OAuth install pages (distribution mode), served next to the events URL on `PORT`. */
+export const SLACK_INSTALL_PATH = "/slack/install";
+export const SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect";
+
+/** Installing the app in many workspaces (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_STATE_SECRET`). */
+export interface SlackDistributionConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth `state` (and its browser cookie) that ties the redirect to the install page. */
+  stateSecret: string;
+  /** Where installations live (Redis, sealed), refreshing expiring tokens: `RotatingInstallationStore`. */
+  installations: InstallationStore;
+  /** Bot scopes asked for on install (default: those the bot uses, as in `slack/manifest.yml`). */
+  scopes: readonly string[];
+  /** Where Slack's consent page is (tests); default Slack's own. */
+  authorizationUrl?: string | undefined;
+}
+
 /** A node `http` request listener. */
 export type SlackRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -27,8 +49,10 @@ export type SlackTransport = "http" | "socket";
 
 /** Settings of {@link createSlackAdapter}. */
 export interface SlackAdapterConfig {
-  /** `SLACK_BOT_TOKEN` (`xoxb-…`). */
-  botToken: string;
+  /** `SLACK_BOT_TOKEN` (`xoxb-…`): one workspace. Not used when `distribution` is set. */
+  botToken?: string | undefined;
+  /** Many workspaces: OAuth install, per-workspace tokens from the installation store (HTTP mode only). */
+  distribution?: SlackDistributionConfig | undefined;
   /** `SLACK_SIGNING_SECRET`: HTTP mode; requests are verified with it (HMAC v0, 5-minute window). */
   signingSecret?: string | undefined;
   /** `SLACK_APP_TOKEN` (`xapp-…`, `connections:write`): Socket Mode. Wins over `signingSecret` when both are set. */
@@ -70,8 +94,11 @@ export interface SlackAdapterSetup {
  * is given.
  */
 export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetup {
-  if (!config.botToken) throw new SlackConfigError("SLACK_BOT_TOKEN is required");
-  const transport: SlackTransport = config.appToken ? "socket" : "http";
+  const { distribution } = config;
+  if (!config.botToken && !distribution) throw new SlackConfigError("SLACK_BOT_TOKEN is required");
+  if (distribution && !config.signingSecret)
+    throw new SlackConfigError("installing in many workspaces needs HTTP mode: set SLACK_SIGNING_SECRET");
+  const transport: SlackTransport = config.appToken && !distribution ? "socket" : "http";
   if (!config.appToken && !config.signingSecret) {
     throw new SlackConfigError("set SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode)");
   }
@@ -84,6 +111,24 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
           signingSecret: config.signingSecret ?? "",
           endpoints: SLACK_EVENTS_PATH,
           logger: boltLogger,
+          ...(distribution
+            ? {
+                clientId: distribution.clientId,
+                clientSecret: distribution.clientSecret,
+                stateSecret: distribution.stateSecret,
+                installationStore: distribution.installations,
+                scopes: [...distribution.scopes],
+                installerOptions: {
+                  installPath: SLACK_INSTALL_PATH,
+                  redirectUriPath: SLACK_OAUTH_REDIRECT_PATH,
+                  directInstall: true,
+                  ...(distribution.authorizationUrl
+                    ? { authorizationUrl: distribution.authorizationUrl }
+                    : {}),
+                  clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
+                },
+              }
+            : {}),
           // Slack is answered only once the listener has queued the event (a failure → 500 → Slack
           // sends it again); listeners do Redis work only, well inside Slack's 3 seconds.
           processBeforeResponse: true,
@@ -103,14 +148,16 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
   let starting: Promise<void> | undefined;
 
   async function start(): Promise<void> {
-    const client = createWebClient(config.botToken, { apiUrl: config.apiUrl, logger });
-    const auth = await client.auth.test();
-    if (!auth.user_id)
-      throw new SlackConfigError("auth.test returned no bot user: is SLACK_BOT_TOKEN a bot token?");
+    // One workspace: its bot user from auth.test. Many: each request's installation says (Bolt's context).
+    const single = config.botToken && !distribution ? await singleWorkspace(config.botToken) : undefined;
     const created = new App({
-      token: config.botToken,
-      ...(auth.bot_id ? { botId: auth.bot_id } : {}),
-      botUserId: auth.user_id,
+      ...(single
+        ? {
+            token: config.botToken!,
+            ...(single.botId ? { botId: single.botId } : {}),
+            botUserId: single.botUserId,
+          }
+        : {}),
       receiver: (http ?? socket)!,
       logger: boltLogger,
       clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
@@ -121,16 +168,51 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
       // Rethrown so the HTTP receiver answers 500 and Slack sends the event again (deduplicated).
       throw error;
     });
+    const perRequest = new AsyncLocalStorage<RequestScope>();
+    const scopes = new Map<string, RequestScope>();
+    // Every request runs inside the scope of the workspace Bolt authorized it for: its token's client,
+    // that workspace's caches, its bot user, and its workspace id (see `InboundContext.workspace`).
+    created.use(async ({ context, client, next }) => {
+      const workspace = installationWorkspace(context);
+      const key = workspace ?? "";
+      let scope = scopes.get(key);
+      if (!scope || scope.client !== client) {
+        scope = {
+          workspace,
+          client,
+          users: new UserDirectory(client, logger),
+          threads: new ThreadOwnership(client, logger),
+          botUserId: context.botUserId ?? single?.botUserId ?? "",
+        };
+        scopes.set(key, scope);
+      }
+      await perRequest.run(scope, next);
+    });
+    const scope = (): RequestScope => {
+      const current = perRequest.getStore();
+      if (!current) throw new Error("slack listener outside a request");
+      return current;
+    };
     const ctx: InboundContext = {
       handler: config.handler,
       logger,
-      client: created.client,
-      users: new UserDirectory(created.client, logger),
-      threads: new ThreadOwnership(created.client, logger),
-      botUserId: auth.user_id,
+      get client() {
+        return scope().client;
+      },
+      get users() {
+        return scope().users;
+      },
+      get threads() {
+        return scope().threads;
+      },
+      get botUserId() {
+        return scope().botUserId;
+      },
+      workspace: () => perRequest.getStore()?.workspace,
       isAllowed: channelRule(config.allowedChannels, config.allowDirectMessages ?? true),
       onFeedback: config.onFeedback,
     };
+    if (distribution) registerInstallationEvents(created, distribution.installations, logger);
     registerEventListeners(created, ctx);
     registerCommandListener(created, ctx);
     registerActionListener(created, ctx);
@@ -142,7 +224,17 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
       await created.start();
     }
     running = true;
-    logger.info({ team: auth.team_id, bot: auth.user_id, transport }, "slack-adapter-started");
+    logger.info(
+      { team: single?.team, bot: single?.botUserId, transport, distribution: !!distribution },
+      "slack-adapter-started",
+    );
+  }
+
+  async function singleWorkspace(token: string) {
+    const auth = await createWebClient(token, { apiUrl: config.apiUrl, logger }).auth.test();
+    if (!auth.user_id)
+      throw new SlackConfigError("auth.test returned no bot user: is SLACK_BOT_TOKEN a bot token?");
+    return { botUserId: auth.user_id, botId: auth.bot_id, team: auth.team_id };
   }
 
   const adapter: ChatAdapter = {
@@ -182,4 +274,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
     : undefined;
 
   return { adapter, transport, ...(requestListener ? { requestListener } : {}) };
+}
+
+/** What the listeners of one request use: the workspace's client, caches and bot user. */
+interface RequestScope {
+  workspace: string | undefined;
+  client: WebClient;
+  users: UserDirectory;
+  threads: ThreadOwnership;
+  botUserId: string;
 }

@@ -22,7 +22,7 @@ import {
   messageJson,
   userJson,
 } from "./payloads.js";
-import { snowflake } from "./snowflake.js";
+import { shardOf, snowflake, snowflakeOnShard } from "./snowflake.js";
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -40,6 +40,20 @@ export interface FakeDiscordOptions {
   attachmentSizeLimit?: number;
   /** The guild's boost tier (`premium_tier`, default 0). */
   premiumTier?: number;
+  /** The shard count `GET /gateway/bot` recommends (default 1). */
+  recommendedShards?: number;
+  /** More guilds, each on a chosen shard (see {@link FakeDiscord.addGuild}), there from the start. */
+  extraGuilds?: { name: string; shard: number; count: number }[];
+}
+
+/** A guild of the fake. */
+export interface FakeGuild {
+  id: string;
+  name: string;
+  preferredLocale: string;
+  ownerId: string;
+  premiumTier: number;
+  attachmentSizeLimit: number | undefined;
 }
 
 /** Discord's upload limit where nothing raises it. */
@@ -81,14 +95,11 @@ export class FakeDiscord extends EventEmitter {
   readonly applicationFlags: number;
   readonly alice: FakeUser = { id: snowflake(), username: "alice", globalName: "Alice" };
   readonly bob: FakeUser = { id: snowflake(), username: "bob" };
-  readonly guild: {
-    id: string;
-    name: string;
-    preferredLocale: string;
-    ownerId: string;
-    premiumTier: number;
-    attachmentSizeLimit: number | undefined;
-  };
+  readonly guild: FakeGuild;
+  /** Every guild the bot is in, the first being `guild` (more with {@link addGuild}). */
+  readonly guilds: FakeGuild[] = [];
+  /** What `GET /gateway/bot` recommends as the shard count. */
+  readonly recommendedShards: number;
   readonly channels = new Map<string, FakeChannel>();
   readonly general: FakeChannel;
   readonly media: FakeChannel;
@@ -114,6 +125,7 @@ export class FakeDiscord extends EventEmitter {
     this.setMaxListeners(100);
     this.token = options.token ?? "fake-bot-token.secret";
     this.applicationFlags = options.applicationFlags ?? 1 << 19;
+    this.recommendedShards = options.recommendedShards ?? 1;
     this.guild = {
       id: snowflake(),
       name: "Video Makers",
@@ -122,6 +134,7 @@ export class FakeDiscord extends EventEmitter {
       premiumTier: options.premiumTier ?? 0,
       attachmentSizeLimit: options.attachmentSizeLimit,
     };
+    this.guilds.push(this.guild);
     const text = (name: string, type = 0): FakeChannel => {
       const channel = { id: snowflake(), type, name, guildId: this.guild.id };
       this.channels.set(channel.id, channel);
@@ -135,14 +148,14 @@ export class FakeDiscord extends EventEmitter {
       token: this.token,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
       rejectMessageContentIntent: options.rejectMessageContentIntent ?? false,
-      ready: (sessionId) => ({
+      ready: (sessionId, shard) => ({
         v: 10,
         user: { ...userJson(this.bot), verified: true, mfa_enabled: false, flags: 0 },
-        guilds: [{ id: this.guild.id, unavailable: true }],
+        guilds: this.guildsOn(shard).map((guild) => ({ id: guild.id, unavailable: true })),
         session_id: sessionId,
         session_type: "normal",
         resume_gateway_url: this.gatewayUrl,
-        shard: [0, 1],
+        shard,
         application: { id: this.applicationId, flags: this.applicationFlags },
         private_channels: [],
         relationships: [],
@@ -151,21 +164,45 @@ export class FakeDiscord extends EventEmitter {
         geo_ordered_rtc_regions: [],
         user_settings: {},
       }),
-      afterReady: () => [
-        {
+      afterReady: (shard) =>
+        this.guildsOn(shard).map((guild) => ({
           t: "GUILD_CREATE",
           d: guildCreateJson(
-            this.guild,
-            [...this.channels.values()].filter((c) => c.guildId && !c.parentId),
-            [...this.channels.values()].filter((c) => c.parentId),
+            guild,
+            [...this.channels.values()].filter((c) => c.guildId === guild.id && !c.parentId),
+            [...this.channels.values()].filter((c) => c.guildId === guild.id && c.parentId),
             this.bot,
           ),
-        },
-      ],
+        })),
       filter: (t, d, intents) => this.filterFor(t, d, intents),
     });
+    for (const extra of options.extraGuilds ?? []) this.addGuild(extra.name, extra.shard, extra.count);
     this.gateway.on("resumed", () => this.changed());
     this.gateway.on("identify", () => this.changed());
+  }
+
+  /** Guilds whose events go to `shard` (`[id, count]`): `(guild_id >> 22) % count === id`. */
+  guildsOn([id, count]: [number, number]): FakeGuild[] {
+    return this.guilds.filter((guild) => shardOf(guild.id, count) === id);
+  }
+
+  /**
+   * Adds a guild (with a `#general` text channel) whose id Discord routes to `shard` of `count` — the
+   * bot is in it from the next IDENTIFY on.
+   */
+  addGuild(name: string, shard = 0, count = 1): { guild: FakeGuild; general: FakeChannel } {
+    const guild: FakeGuild = {
+      id: snowflakeOnShard(shard, count),
+      name,
+      preferredLocale: "en-US",
+      ownerId: this.alice.id,
+      premiumTier: 0,
+      attachmentSizeLimit: undefined,
+    };
+    this.guilds.push(guild);
+    const general: FakeChannel = { id: snowflake(), type: 0, name: "general", guildId: guild.id };
+    this.channels.set(general.id, general);
+    return { guild, general };
   }
 
   /** Starts listening on an ephemeral loopback port. */

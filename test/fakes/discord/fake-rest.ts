@@ -129,7 +129,7 @@ const ROUTES: Route[] = [
       status: 200,
       body: {
         url: fake.gatewayUrl,
-        shards: 1,
+        shards: fake.recommendedShards,
         session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
       },
     }),

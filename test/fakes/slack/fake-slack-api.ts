@@ -64,6 +64,19 @@ export interface FakeSlackOptions {
   botId?: string;
   /** Scopes reported by auth.test (`x-oauth-scopes`). */
   scopes?: string[];
+  /** The app's OAuth credentials: `oauth.v2.access` answers only these. */
+  oauth?: { clientId: string; clientSecret: string };
+}
+
+/** A workspace that can install the app through the fake's `oauth.v2.access`. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName?: string;
+  enterpriseId?: string;
+  botUserId: string;
+  botId?: string;
+  /** Token rotation on: tokens expire after this many seconds and come with a refresh token. */
+  expiresIn?: number;
 }
 
 /**
@@ -100,6 +113,11 @@ export class FakeSlackApi {
   private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
   private readonly changes = new EventEmitter();
   private tsCounter = 0;
+  /** Codes an install can exchange (`grantCode`), and the bot tokens and refresh tokens issued. */
+  private readonly codes = new Map<string, FakeWorkspace>();
+  private readonly tokens = new Map<string, FakeWorkspace>();
+  private readonly refreshTokens = new Map<string, FakeWorkspace>();
+  private tokenCounter = 0;
 
   private constructor(
     private readonly server: Server,
@@ -150,6 +168,21 @@ export class FakeSlackApi {
   /** The next `times` calls of `method` get HTTP 429 with `Retry-After: retryAfter` (seconds). */
   rateLimit(method: string, retryAfter: number, times = 1): void {
     this.rateLimits.set(method, { retryAfter, times });
+  }
+
+  /** Lets `code` be exchanged once for an installation of `workspace` (what Slack's consent page does). */
+  grantCode(code: string, workspace: FakeWorkspace): void {
+    this.codes.set(code, workspace);
+  }
+
+  /** Every token of the team stops working (`invalid_auth`), as after an uninstall. */
+  revokeTeam(teamId: string): void {
+    for (const [token, workspace] of this.tokens) if (workspace.teamId === teamId) this.tokens.delete(token);
+  }
+
+  /** The workspace a bearer token was issued for by `oauth.v2.access`. */
+  workspaceOf(authorization: string | undefined): FakeWorkspace | undefined {
+    return this.tokens.get(authorization?.replace(/^Bearer /, "") ?? "");
   }
 
   /** Stores a file and returns its Slack file object (with `url_private_download` on this fake). */
@@ -301,11 +334,26 @@ export class FakeSlackApi {
         ? { ok: true, url: this.socketUrl }
         : { ok: false, error: "socket_mode_not_enabled" };
     }
-    if (authorization !== `Bearer ${this.options.botToken}`) {
+    if (method === "oauth.v2.access") return this.oauthAccess(params);
+    const installed = this.workspaceOf(authorization);
+    if (authorization !== `Bearer ${this.options.botToken}` && !installed) {
       return { ok: false, error: authorization ? "invalid_auth" : "not_authed" };
     }
     switch (method) {
       case "auth.test":
+        if (installed) {
+          return {
+            ok: true,
+            url: `https://${installed.teamId.toLowerCase()}.slack.com/`,
+            team: installed.teamName ?? installed.teamId,
+            user: "nemo",
+            team_id: installed.teamId,
+            user_id: installed.botUserId,
+            bot_id: installed.botId ?? `B${installed.teamId}`,
+            is_enterprise_install: false,
+            ...(installed.enterpriseId ? { enterprise_id: installed.enterpriseId } : {}),
+          };
+        }
         return {
           ok: true,
           url: "https://fake-team.slack.com/",
@@ -366,6 +414,43 @@ export class FakeSlackApi {
       default:
         return { ok: false, error: "unknown_method" };
     }
+  }
+
+  /** `oauth.v2.access`: a code exchange (an install) or, with `grant_type=refresh_token`, a rotation. */
+  private oauthAccess(params: Record<string, unknown>): Record<string, unknown> {
+    const app = this.options.oauth;
+    if (!app || params.client_id !== app.clientId || params.client_secret !== app.clientSecret)
+      return { ok: false, error: "invalid_client_id" };
+    let workspace: FakeWorkspace | undefined;
+    if (params.grant_type === "refresh_token") {
+      workspace = this.refreshTokens.get(String(params.refresh_token));
+      if (!workspace) return { ok: false, error: "invalid_refresh_token" };
+    } else {
+      workspace = this.codes.get(String(params.code));
+      this.codes.delete(String(params.code));
+      if (!workspace) return { ok: false, error: "invalid_code" };
+    }
+    this.tokenCounter++;
+    const rotating = workspace.expiresIn !== undefined;
+    const token = `${rotating ? "xoxe.xoxb" : "xoxb"}-${workspace.teamId}-${this.tokenCounter}`;
+    this.tokens.set(token, workspace);
+    const refresh = rotating ? `xoxe-1-${workspace.teamId}-${this.tokenCounter}` : undefined;
+    if (refresh) this.refreshTokens.set(refresh, workspace);
+    // After a first exchange, rotated tokens live 12 hours (as Slack's do).
+    const expiresIn = params.grant_type === "refresh_token" ? 43_200 : workspace.expiresIn;
+    return {
+      ok: true,
+      app_id: "AFAKE",
+      authed_user: { id: "UINSTALLER" },
+      scope: (this.options.scopes ?? []).join(","),
+      token_type: "bot",
+      access_token: token,
+      bot_user_id: workspace.botUserId,
+      team: { id: workspace.teamId, name: workspace.teamName ?? workspace.teamId },
+      enterprise: workspace.enterpriseId ? { id: workspace.enterpriseId } : null,
+      is_enterprise_install: false,
+      ...(refresh ? { refresh_token: refresh, expires_in: expiresIn } : {}),
+    };
   }
 
   private postMessage(params: Record<string, unknown>): Record<string, unknown> {

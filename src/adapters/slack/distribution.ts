@@ -1,0 +1,32 @@
+import type { Logger } from "../../core/logger.js";
+import { SecretBox } from "../../core/secret-box.js";
+import { type InstallationRedis, RedisInstallationStore } from "./installation-store.js";
+import { RotatingInstallationStore } from "./token-rotation.js";
+import type { WorkspaceTokens } from "./workspace-messenger.js";
+
+/** What a distributed Slack app needs from the deployment (`SLACK_CLIENT_*`, `SECRETS_KEY`, Redis). */
+export interface SlackInstallationsConfig {
+  clientId: string;
+  clientSecret: string;
+  secretsKey: string;
+  apiUrl?: string | undefined;
+  redis: InstallationRedis;
+  /** The deployment's hash-tagged key prefix (`Keys.bull`). */
+  prefix: string;
+  logger: Logger;
+}
+
+/** The installation store of a distributed app: sealed in Redis, handing out rotated tokens. */
+export function createSlackInstallations(config: SlackInstallationsConfig): RotatingInstallationStore {
+  const store = new RedisInstallationStore(config.redis, config.prefix, new SecretBox(config.secretsKey));
+  return new RotatingInstallationStore(store, config.redis, config);
+}
+
+/** The messenger's view of the store: a workspace's current bot token. */
+export function installationTokens(installations: () => Promise<RotatingInstallationStore>): WorkspaceTokens {
+  return {
+    async botToken(workspace) {
+      return (await (await installations()).find(workspace))?.bot?.token;
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
+import type { SecretBox } from "../../core/secret-box.js";
+
+/**
+ * The few Redis commands the installation store and the token rotation use (the app wires ioredis in,
+ * see `src/app/installation-redis.ts`; adapters import no Redis client).
+ */
+export interface InstallationRedis {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string): Promise<void>;
+  /** `SET key value PX ttlMs NX`: whether it was set (a lock taken). */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  del(key: string): Promise<void>;
+}
+
+/** A Slack installation as Bolt's OAuth flow hands it over (`@slack/oauth`). */
+export type SlackInstallation = Installation<"v1" | "v2", boolean>;
+
+/**
+ * The workspace id under which an installation is kept, and which a Slack `ConversationRef` carries:
+ * the enterprise id for an org-wide (Enterprise Grid) install — one token serves every workspace of the
+ * org, and channel ids are unique across it — else the team id.
+ */
+export function installationWorkspace(query: {
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  isEnterpriseInstall?: boolean | undefined;
+}): string | undefined {
+  return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
+}
+
+function workspaceOf(installation: SlackInstallation): string | undefined {
+  return installationWorkspace({
+    teamId: installation.team?.id,
+    enterpriseId: installation.enterprise?.id,
+    isEnterpriseInstall: installation.isEnterpriseInstall,
+  });
+}
+
+/** Thrown by `fetchInstallation` when the workspace has no installation (never installed, or uninstalled). */
+export class InstallationNotFoundError extends Error {
+  readonly code = "SLACK_INSTALLATION_NOT_FOUND";
+  constructor(readonly workspace: string | undefined) {
+    super(`no Slack installation for workspace ${workspace ?? "(none)"}`);
+    this.name = "InstallationNotFoundError";
+  }
+}
+
+/**
+ * Bolt's `InstallationStore` on Redis: one string per workspace, `{prefix}:slack:installation:<id>`,
+ * holding the whole installation (bot token, bot user id, team/enterprise ids, refresh token and expiry)
+ * as JSON sealed with AES-256-GCM ({@link SecretBox}, `SECRETS_KEY`) — Redis (and its AOF/RDB files)
+ * never hold a token in the clear. Durable by design: deleted on `app_uninstalled` / `tokens_revoked`.
+ */
+export class RedisInstallationStore implements InstallationStore {
+  constructor(
+    private readonly redis: InstallationRedis,
+    /** The deployment's hash-tagged prefix (`Keys.bull`, e.g. `{nemo}`), so it shares the slot. */
+    private readonly prefix: string,
+    private readonly box: SecretBox,
+  ) {}
+
+  /** The Redis key of one workspace's installation. */
+  key(workspace: string): string {
+    return `${this.prefix}:slack:installation:${workspace}`;
+  }
+
+  async storeInstallation(installation: SlackInstallation): Promise<void> {
+    const workspace = workspaceOf(installation);
+    if (!workspace) throw new TypeError("installation without a team or enterprise id");
+    await this.redis.set(this.key(workspace), this.box.encrypt(JSON.stringify(installation)));
+  }
+
+  async fetchInstallation(query: InstallationQuery<boolean>): Promise<SlackInstallation> {
+    const found = await this.find(installationWorkspace(query));
+    if (!found) throw new InstallationNotFoundError(installationWorkspace(query));
+    return found;
+  }
+
+  /** The installation of `workspace` (a ref's workspace), or undefined. */
+  async find(workspace: string | undefined): Promise<SlackInstallation | undefined> {
+    if (!workspace) return undefined;
+    const sealed = await this.redis.get(this.key(workspace));
+    return sealed ? (JSON.parse(this.box.decrypt(sealed)) as SlackInstallation) : undefined;
+  }
+
+  async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
+    const workspace = installationWorkspace(query);
+    if (workspace) await this.redis.del(this.key(workspace));
+  }
+}

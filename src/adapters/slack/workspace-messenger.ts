@@ -1,0 +1,97 @@
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import type { Logger } from "../../core/logger.js";
+import { renderSlackReply } from "./render-blocks.js";
+import { createSlackMessenger } from "./slack-messenger.js";
+
+/** Where the messenger finds the bot token of a workspace (the installation store, rotating). */
+export interface WorkspaceTokens {
+  /** The workspace's valid bot token, or undefined when the app is not installed there (any more). */
+  botToken(workspace: string): Promise<string | undefined>;
+}
+
+/** Settings of {@link createWorkspaceSlackMessenger}. */
+export interface WorkspaceSlackMessengerConfig {
+  tokens: WorkspaceTokens;
+  apiUrl?: string | undefined;
+  maxRateLimitWaitMs?: number | undefined;
+  logger: Logger;
+}
+
+/** Token-bound messengers kept at most (one per installed workspace that is active). */
+const MAX_CACHED = 1_000;
+
+/** The id a post gets when nothing was posted because the workspace uninstalled the app. */
+const NOT_POSTED = "uninstalled:";
+
+/**
+ * The Slack `Messenger` of a distributed app (installed in many workspaces): every call delivers with
+ * the bot token of the conversation's workspace (`ref.workspace`), read from the installation store —
+ * REST only, so any worker delivers. The work itself is the single-workspace messenger's, one instance
+ * per token (a rotated token gets a new one).
+ *
+ * A workspace that uninstalled the app (or revoked its tokens) has no installation: its queued jobs
+ * finish without posting — `post` returns a placeholder id, `edit` does nothing — with one log line
+ * each (`slack-workspace-not-installed`), instead of failing and being retried for nothing.
+ */
+export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerConfig): Messenger {
+  const byToken = new Map<string, Messenger>();
+  const forRef = async (ref: ConversationRef, what: string): Promise<Messenger | undefined> => {
+    const token = await config.tokens.botToken(ref.workspace);
+    if (!token) {
+      config.logger.info(
+        { workspace: ref.workspace, channel: ref.channel, what },
+        "slack-workspace-not-installed",
+      );
+      return undefined;
+    }
+    let messenger = byToken.get(token);
+    if (!messenger) {
+      if (byToken.size >= MAX_CACHED) byToken.delete(byToken.keys().next().value!);
+      messenger = createSlackMessenger({
+        botToken: token,
+        apiUrl: config.apiUrl,
+        maxRateLimitWaitMs: config.maxRateLimitWaitMs,
+        logger: config.logger.child({ workspace: ref.workspace }),
+      });
+      byToken.set(token, messenger);
+    }
+    return messenger;
+  };
+  const parts: PartMessenger = {
+    render: (reply) => renderSlackReply(reply),
+    async post(ref, part) {
+      const messenger = await forRef(ref, "post");
+      return messenger ? messenger.parts!.post(ref, part) : `${NOT_POSTED}${Date.now()}`;
+    },
+    async edit(ref, messageId, part) {
+      const messenger = await forRef(ref, "edit");
+      if (messenger) await messenger.parts!.edit(ref, messageId, part);
+    },
+  };
+  return {
+    parts,
+    async post(ref: ConversationRef, reply: Reply) {
+      const messenger = await forRef(ref, "post");
+      return messenger ? messenger.post(ref, reply) : `${NOT_POSTED}${Date.now()}`;
+    },
+    async edit(ref: ConversationRef, messageId: string, reply: Reply) {
+      await (await forRef(ref, "edit"))?.edit(ref, messageId, reply);
+    },
+    async startThread(ref, opener) {
+      const messenger = await forRef(ref, "startThread");
+      return messenger?.startThread ? messenger.startThread(ref, opener) : { ...ref, thread: ref.channel };
+    },
+    async postPrivately(address, reply) {
+      // A command's response_url needs no token: any instance delivers it.
+      const any =
+        byToken.values().next().value ?? createSlackMessenger({ botToken: "-", logger: config.logger });
+      await any.postPrivately!(address, reply);
+    },
+    async lookupUser(ref, userId) {
+      const messenger = await forRef(ref, "lookupUser");
+      return messenger?.lookupUser ? messenger.lookupUser(ref, userId) : {};
+    },
+  };
+}
