@@ -22,6 +22,10 @@ export const KEY_TTL_SECONDS = {
   exportLock: DAY,
   retried: 7 * DAY,
   renderCancelled: DAY,
+  /** Who started a thread (its owner); renewed like the conversation. */
+  owner: 30 * DAY,
+  /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
+  usage: 8 * DAY,
 } as const;
 
 /**
@@ -103,6 +107,18 @@ export class Keys {
   /** Hash: a posted message's later parts and edit revision (see `MessageRecords`); expires. */
   message(refKey: string, messageId: string): string {
     return `${this.bull}:msg:${refKey}:${messageId}`;
+  }
+  /** String: the user id of the member who started the thread (its owner). */
+  owner(refKey: string): string {
+    return `${this.bull}:owner:${refKey}`;
+  }
+  /** Hash: one hour of use of a user or a place (field = counter; see usage.ts). */
+  usage(scope: string, hour: number): string {
+    return `${this.bull}:usage:${scope}:${hour}`;
+  }
+  /** Prefix of the quota counters (rate-limiter-flexible adds `:<key>`; see quotas.ts). */
+  quota(name: string): string {
+    return `${this.bull}:rl:${name}`;
   }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {
