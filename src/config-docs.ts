@@ -197,7 +197,8 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
   },
   QUOTA_RUNNING_TURNS_PER_USER: {
     section: "Workers, timings and limits",
-    meaning: "Messages one member may have running at once across threads; more are refused with Retry (0 = unlimited).",
+    meaning:
+      "Messages one member may have running at once across threads; more are refused with Retry (0 = unlimited).",
     example: "2",
   },
   QUOTA_ADMINS_EXEMPT: {

@@ -1,7 +1,12 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { NemoClientOptions } from "./core/nemo/client.js";
-import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./jobs/quota-limits.js";
+import {
+  DEFAULT_QUOTAS,
+  formatScopedLimits,
+  parseScopedLimits,
+  type ScopedLimits,
+} from "./jobs/quota-limits.js";
 
 const optionalText = z
   .string()
@@ -106,7 +111,12 @@ const schema = z.object({
   QUOTA_GENERATIONS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.generationsPerDay), // video generations per scope per day
   QUOTA_EXPORTS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.exportsPerDay), // exports per scope per day
   QUOTA_QUEUED_PER_THREAD: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_QUOTAS.queuedPerThread), // messages waiting in one thread (0 = unlimited)
-  QUOTA_RUNNING_TURNS_PER_USER: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_QUOTAS.runningTurnsPerUser), // turns one member streams at once (0 = unlimited)
+  QUOTA_RUNNING_TURNS_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(DEFAULT_QUOTAS.runningTurnsPerUser), // turns one member streams at once (0 = unlimited)
   QUOTA_ADMINS_EXEMPT: flag(true), // admins are not limited by the quotas
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),

@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { type PlatformSetup, platformSetup } from "../app/platforms.js";
-import { ConfigError, describeConcurrency, describeQuotas, loadConfig, nemoClientSettings } from "../config.js";
+import {
+  ConfigError,
+  describeConcurrency,
+  describeQuotas,
+  loadConfig,
+  nemoClientSettings,
+} from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";

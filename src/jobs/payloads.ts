@@ -18,6 +18,8 @@ interface ThreadJob {
   refKey: string;
   /** Who sent it, and their locale when the platform said it (else a worker looks it up). */
   userId?: string | undefined;
+  /** The platform said the sender is an admin (quotas may exempt them); else a worker may look it up. */
+  admin?: boolean | undefined;
   locale?: string | undefined;
   /** Language of the user-facing texts. */
   lang: Lang;
@@ -47,6 +49,8 @@ export interface RenderJobData {
   refKey: string;
   /** The inbound event that asked for the export: in every log line of it. */
   trace?: string | undefined;
+  /** Who asked for it (they may cancel it, besides the thread's owner and admins). */
+  userId?: string | undefined;
   lang: Lang;
   ackMessageId?: string | undefined;
   /** The render id being polled; absent before submission. */

@@ -59,6 +59,11 @@ export class Permissions {
 }
 
 /** Remembers who started the thread: the first sender wins; later senders change nothing. */
-export async function claimOwner(redis: Redis, keys: Keys, ref: ConversationRef, userId: string): Promise<void> {
+export async function claimOwner(
+  redis: Redis,
+  keys: Keys,
+  ref: ConversationRef,
+  userId: string,
+): Promise<void> {
   await redis.set(keys.owner(refKey(ref)), userId, "EX", KEY_TTL_SECONDS.owner, "NX");
 }

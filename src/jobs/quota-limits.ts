@@ -11,7 +11,10 @@ export type ScopedLimits = Readonly<Record<QuotaScope, number>>;
  */
 export function parseScopedLimits(value: string | undefined, defaults: ScopedLimits): ScopedLimits {
   const limits: Record<QuotaScope, number> = { ...defaults };
-  for (const part of (value ?? "").split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const part of (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const match = /^(\w+)\s*=\s*(\d+)$/.exec(part);
     const scope = match?.[1] as QuotaScope | undefined;
     if (!match || !scope || !QUOTA_SCOPES.includes(scope)) {

@@ -11,6 +11,7 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   retry: "button_retry",
   new: "button_new",
   help: "button_help",
+  usage: "button_usage",
 };
 
 /** Buttons in the conversation's language. */

@@ -15,6 +15,8 @@ export interface FollowOptions {
   /** Keeps what arrived durable, at most once per `keepEveryMs` (and once more when the stream fails). */
   keep: (answer: PartialAnswer) => Promise<void>;
   keepEveryMs: number;
+  /** Told each tool the backend calls (quotas count generations by it). */
+  onTool?: ((name: string) => void) | undefined;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function followStream(
           newParagraph = true;
           outcome.tools = true;
           label = toolLabel(event.name, lang);
+          options.onTool?.(event.name);
           if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
             outcome.postProduction = true;
           progress.update({ progress: label });

@@ -33,6 +33,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   credits: ButtonStyle.Secondary,
   new: ButtonStyle.Secondary,
   help: ButtonStyle.Secondary,
+  usage: ButtonStyle.Secondary,
 };
 
 /**

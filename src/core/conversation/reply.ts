@@ -1,5 +1,5 @@
 /** What a button (or explicit command) does. */
-export type ActionKind = "export" | "timeline" | "credits" | "cancel" | "retry" | "new" | "help";
+export type ActionKind = "export" | "timeline" | "credits" | "cancel" | "retry" | "new" | "help" | "usage";
 
 export interface ReplyAction {
   kind: ActionKind;

@@ -11,6 +11,7 @@ export type Intent =
   | { kind: "cancel"; arg?: string }
   | { kind: "help" }
   | { kind: "retry"; arg?: string }
+  | { kind: "usage" }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -193,6 +194,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   help: "help",
   cancel: "cancel",
   retry: "retry",
+  usage: "usage",
 };
 
 function withArg(kind: "cancel" | "retry", arg: string | undefined): Intent {
@@ -211,6 +213,7 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   retry: "retry",
   new: "new",
   help: "help",
+  usage: "usage",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -100,6 +100,40 @@ const EN = {
   ].join("\n"),
   unknown_action: 'I don\'t know that action. Say "help" to see what I can do.',
   retry_used: "That message was already sent again.",
+  // Thread ownership, quotas and usage
+  owner_only: "Only the member who started this thread, or an admin, can do that.",
+  retry_not_available:
+    "That message can't be sent again: it was answered already, or it may have reached NemoVideo.",
+  retry_pending: "That message is still waiting or being worked on; its answer will come here.",
+  quota_reached: "⏳ Limit reached: {what} for {scope} (at most {max}). It resets in {reset}.",
+  quota_what_turns: "messages per hour",
+  quota_what_generations: "video generations per day",
+  quota_what_exports: "exports per day",
+  quota_scope_user: "you",
+  quota_scope_channel: "this channel",
+  quota_scope_workspace: "this server or workspace",
+  quota_scope_global: "the whole bot",
+  quota_queued:
+    "⏳ Too many messages are waiting in this thread (at most {max}), so this one was not queued. Send it again once the thread has caught up.",
+  quota_running:
+    "⏳ You already have {max} messages running (the limit), so this one was not sent. Tap Retry once one of them is answered.",
+  quota_reset_minutes: "{minutes} min",
+  quota_reset_hours: "{hours} h {minutes} min",
+  usage_mine:
+    "Your use — last 24 h: {turns} messages, {generations} video generations, {exports} exports. Last 7 days: {turns7} messages, {generations7} video generations, {exports7} exports.",
+  usage_limits:
+    "Your limits now: {turns} messages this hour, {generations} video generations today, {exports} exports today.",
+  usage_limit_value: "{used} of {max}",
+  usage_unlimited: "no limit",
+  usage_admin_exempt: "As an admin you are not limited by the quotas.",
+  usage_place_header: "Use in this server or workspace:",
+  usage_place_period:
+    "{period}: {turns} messages, {generations} video generations, {exports} exports, ~{credits} credits (estimate).",
+  usage_period_day: "Last 24 h",
+  usage_period_week: "Last 7 days",
+  usage_top: "Most active (7 days): {list}",
+  usage_top_entry: "{user} ({turns} messages, {generations} generations)",
+  usage_nobody: "No use yet.",
 
   // Buttons and links
   button_export: "Export",
@@ -108,6 +142,7 @@ const EN = {
   button_cancel: "Cancel",
   button_retry: "Retry",
   button_new: "New project",
+  button_usage: "Usage",
   button_help: "Help",
   link_register: "Register to keep your project and get more credits",
 
@@ -234,6 +269,36 @@ const ZH_CN: Record<TextKey, string> = {
   ].join("\n"),
   unknown_action: "我不认识这个操作。说“帮助”看看我能做什么。",
   retry_used: "这条消息已经重新发送过了。",
+  owner_only: "只有发起本话题的成员或管理员可以这样做。",
+  retry_not_available: "这条消息不能再次发送：它已经得到回复，或可能已经到达 NemoVideo。",
+  retry_pending: "这条消息仍在排队或处理中，回复会发到这里。",
+  quota_reached: "⏳ 已达上限：{scope}的{what}（最多 {max}）。将在 {reset} 后重置。",
+  quota_what_turns: "每小时消息数",
+  quota_what_generations: "每天视频生成次数",
+  quota_what_exports: "每天导出次数",
+  quota_scope_user: "你",
+  quota_scope_channel: "本频道",
+  quota_scope_workspace: "本服务器或工作区",
+  quota_scope_global: "整个机器人",
+  quota_queued:
+    "⏳ 本话题中排队的消息太多（最多 {max} 条），这条消息没有加入队列。等话题处理完后再发送一次。",
+  quota_running: "⏳ 你已有 {max} 条消息正在处理（上限），这条消息没有发送。等其中一条得到回复后点“重试”。",
+  quota_reset_minutes: "{minutes} 分钟",
+  quota_reset_hours: "{hours} 小时 {minutes} 分钟",
+  usage_mine:
+    "你的用量 — 最近 24 小时：{turns} 条消息，{generations} 次视频生成，{exports} 次导出。最近 7 天：{turns7} 条消息，{generations7} 次视频生成，{exports7} 次导出。",
+  usage_limits: "你当前的限额：本小时消息 {turns}，今天视频生成 {generations}，今天导出 {exports}。",
+  usage_limit_value: "{used} / {max}",
+  usage_unlimited: "不限",
+  usage_admin_exempt: "你是管理员，不受限额限制。",
+  usage_place_header: "本服务器或工作区的用量：",
+  usage_place_period:
+    "{period}：{turns} 条消息，{generations} 次视频生成，{exports} 次导出，约 {credits} 积分（估算）。",
+  usage_period_day: "最近 24 小时",
+  usage_period_week: "最近 7 天",
+  usage_top: "最活跃（7 天）：{list}",
+  usage_top_entry: "{user}（{turns} 条消息，{generations} 次生成）",
+  usage_nobody: "还没有用量。",
 
   button_export: "导出",
   button_timeline: "时间线",
@@ -241,6 +306,7 @@ const ZH_CN: Record<TextKey, string> = {
   button_cancel: "取消",
   button_retry: "重试",
   button_new: "新项目",
+  button_usage: "用量",
   button_help: "帮助",
   link_register: "注册以保留你的项目并获取更多积分",
 
