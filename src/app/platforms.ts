@@ -135,6 +135,7 @@ export async function platformAdapters(
           allowedGuilds: config.DISCORD_ALLOWED_GUILDS,
           allowedChannels: config.DISCORD_ALLOWED_CHANNELS,
           messageContent: config.DISCORD_MESSAGE_CONTENT,
+          adminRoles: config.DISCORD_ADMIN_ROLES,
           handler,
           logger: log,
         }),

@@ -26,6 +26,8 @@ export interface DiscordAdapterConfig {
    * still answers mentions, DMs, slash commands and buttons, but not thread follow-ups without a mention.
    */
   messageContent: boolean;
+  /** Role ids whose members are bot admins (`DISCORD_ADMIN_ROLES`); Manage Server makes one anyway. */
+  adminRoles?: string[] | undefined;
   /** Receives every accepted event (the core gateway). */
   handler: InboundHandler;
   logger: Logger;
@@ -47,6 +49,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
     logger: log,
     lists: { allowedGuilds: config.allowedGuilds, allowedChannels: config.allowedChannels },
     messageContent: config.messageContent,
+    adminRoles: config.adminRoles ?? [],
   };
   const inFlight = new Set<Promise<void>>();
   let client: Client | undefined;

@@ -6,6 +6,7 @@ import type { Messenger, PartMessenger } from "../../core/conversation/messenger
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
 import { DiscordRequestError } from "./discord-request-error.js";
+import { postInteractionFollowUp } from "./private-reply.js";
 import { type DiscordMessageBody, renderDiscordReply } from "./render-discord.js";
 
 /** Settings of the Discord messenger. */
@@ -93,6 +94,16 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       const [first, ...more] = renderDiscordReply(reply);
       await parts.edit(ref, messageId, first);
       for (const body of more) await parts.post(ref, body);
+    },
+
+    /** An ephemeral follow-up to the interaction the user's command or click came with. */
+    async postPrivately(address: string, reply: Reply): Promise<void> {
+      const [first] = renderDiscordReply(reply);
+      try {
+        await postInteractionFollowUp(rest, address, first!);
+      } catch (error) {
+        throw failure("follow-up", "interaction", error);
+      }
     },
   };
 }

@@ -17,7 +17,9 @@ import { decodeCustomId } from "./buttons.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
+import { interactionAdmin } from "./member-admin.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
+import { PRIVATE_REPLY_PREFIX } from "./private-reply.js";
 import { escapeText } from "./render-discord.js";
 import { COMMAND_ACTIONS, type CommandName, isCommandName } from "./slash-commands.js";
 import { MESSAGE_CONTENT_MAX } from "./split-message.js";
@@ -45,6 +47,11 @@ function placeOf(interaction: ChatInputCommandInteraction | ButtonInteraction): 
   };
 }
 
+/** `/usage` in a channel: the place itself (the report is private; nothing is posted there). */
+function placeRef(place: Place): ConversationRef | undefined {
+  return place.guildId ? threadRef(place.guildId, place.channelId, place.channelId) : undefined;
+}
+
 /** The conversation of a place that is one already: a thread, or a DM. */
 function existingConversation(place: Place): ConversationRef | undefined {
   if (place.guildId === null) return dmRef(place.channelId);
@@ -69,10 +76,21 @@ function ephemeral(content: string): InteractionReplyOptions & { flags: MessageF
   return { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } };
 }
 
-function userOf(interaction: ChatInputCommandInteraction | ButtonInteraction): Inbound["user"] {
+function userOf(
+  interaction: ChatInputCommandInteraction | ButtonInteraction,
+  ctx: InboundContext,
+): Inbound["user"] {
   const member = interaction.member;
   const name = member && "displayName" in member ? member.displayName : interaction.user.displayName;
-  return { id: interaction.user.id, name };
+  return { id: interaction.user.id, name, admin: interactionAdmin(interaction, ctx.adminRoles) };
+}
+
+/**
+ * Where a worker may answer the user privately: the interaction's follow-up webhook (an ephemeral
+ * message; valid 15 minutes). Opaque to the core; read back by the Discord messenger's `postPrivately`.
+ */
+function privateAddress(interaction: ChatInputCommandInteraction | ButtonInteraction): string {
+  return `${PRIVATE_REPLY_PREFIX}${interaction.applicationId}:${interaction.token}`;
 }
 
 /**
@@ -94,7 +112,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
   const name: CommandName = interaction.commandName;
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
-    let ref = existingConversation(place);
+    let ref = existingConversation(place) ?? (name === "usage" ? placeRef(place) : undefined);
     let created = false;
     if (!ref) {
       const target = await channelTarget(interaction, name, place, log);
@@ -106,7 +124,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
       created = true;
       await interaction.editReply({ content: discordText(locale, "continuing_in", { thread: ref.thread }) });
     }
-    await ctx.handler.handle(commandInbound(interaction, name, ref));
+    await ctx.handler.handle(commandInbound(interaction, name, ref, ctx));
     if (!created) await interaction.deleteReply();
   } catch (error) {
     log.warn(
@@ -160,8 +178,15 @@ function commandInbound(
   interaction: ChatInputCommandInteraction,
   name: CommandName,
   ref: ConversationRef,
+  ctx: InboundContext,
 ): Inbound {
-  const base = { id: interaction.id, ref, user: userOf(interaction), locale: interaction.locale };
+  const base = {
+    id: interaction.id,
+    ref,
+    user: userOf(interaction, ctx),
+    locale: interaction.locale,
+    privateReplyTo: privateAddress(interaction),
+  };
   const action = COMMAND_ACTIONS[name];
   if (action !== "prompt") return { ...base, text: "", attachments: [], action: { kind: action } };
   const file = interaction.options.getAttachment("file");
@@ -198,11 +223,12 @@ async function handleButton(interaction: ButtonInteraction, ctx: InboundContext)
     await ctx.handler.handle({
       id: interaction.id,
       ref,
-      user: userOf(interaction),
+      user: userOf(interaction, ctx),
       text: "",
       attachments: [],
       locale,
       action,
+      privateReplyTo: privateAddress(interaction),
     });
   } catch (error) {
     log.warn({ err: String(error) }, "discord-button-failed");

@@ -17,6 +17,7 @@ export const COMMAND_ACTIONS = {
   new: "new",
   cancel: "cancel",
   help: "help",
+  usage: "usage",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -60,6 +61,7 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
   command("new", "Start a fresh project in this thread", "在本话题中新建项目"),
   command("cancel", "Cancel your message that is still waiting", "取消仍在排队的消息"),
   command("help", "What the bot can do", "机器人能做什么"),
+  command("usage", "Your use and limits (admins: the whole server's)", "你的用量和限额（管理员：整个服务器）"),
 ];
 
 /**

@@ -27,6 +27,7 @@ const THREAD_COMMANDS = new Set([
  * once the command is queued — or at once when it queues nothing — then:
  * - `/nemo` or `/nemo help` → help, ephemeral;
  * - `/nemo credits` → the balance, ephemeral (a conversation whose thread is `ephemeral:<user>`);
+ * - `/nemo usage` → the user's use and limits (an admin's: the workspace's), ephemeral likewise;
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
@@ -60,7 +61,14 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       user: { id: user },
       attachments: [],
     };
-    if (word === "credits" || word === "balance") {
+    if (word === "usage") {
+      await deliverInbound(ctx, {
+        ...base,
+        ref: ephemeralRef(team, channel, user),
+        text: "",
+        action: { kind: "usage" },
+      });
+    } else if (word === "credits" || word === "balance") {
       await deliverInbound(ctx, {
         ...base,
         ref: ephemeralRef(team, channel, user),

@@ -27,6 +27,8 @@ export interface SlackBotOptions {
   allowedChannels?: string[];
   allowDirectMessages?: boolean;
   fake?: Partial<FakeSlackOptions>;
+  /** Extra environment for the runtime's configuration (quotas, admin lists…). */
+  env?: Record<string, string>;
 }
 
 /** The Slack adapter in HTTP mode behind a loopback server, against the fake Web API (and the runtime). */
@@ -66,6 +68,7 @@ export class SlackBot {
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: fake.apiUrl,
         DOWNLOAD_HOSTS: "127.0.0.1",
+        ...options.env,
       });
       runtime = await Runtime.create({
         config,
