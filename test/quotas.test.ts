@@ -105,7 +105,10 @@ describe("quotas", () => {
 });
 
 describe("Quotas (rate-limiter-flexible on Redis)", () => {
-  const subject = { ref: { platform: "discord", workspace: "g", channel: "c", thread: "t" }, userId: "u" } as const;
+  const subject = {
+    ref: { platform: "discord", workspace: "g", channel: "c", thread: "t" },
+    userId: "u",
+  } as const;
 
   async function quotas(env: Record<string, string>) {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
@@ -130,12 +133,20 @@ describe("Quotas (rate-limiter-flexible on Redis)", () => {
   });
 
   it("a refusal in one scope keeps no point in the others; keys live under the hash-tagged prefix", async () => {
-    const { connection, keys: prefix, quotas: q } = await quotas({ QUOTA_TURNS_PER_HOUR: "user=5,channel=1" });
+    const {
+      connection,
+      keys: prefix,
+      quotas: q,
+    } = await quotas({ QUOTA_TURNS_PER_HOUR: "user=5,channel=1" });
     try {
       expect((await q.take("turns", subject)).ok).toBe(true);
       const refused = await q.take("turns", { ...subject, userId: "v" });
       expect(refused).toMatchObject({ ok: false, refusal: { scope: "channel", max: 1 } });
-      expect(await q.userLimits({ ...subject, userId: "v" })).toContainEqual({ kind: "turns", used: 0, max: 5 });
+      expect(await q.userLimits({ ...subject, userId: "v" })).toContainEqual({
+        kind: "turns",
+        used: 0,
+        max: 5,
+      });
       // Only "u"'s point is kept in every scope: "v"'s refused take kept none.
       const count = (name: string) => connection.get(`${prefix.bull}:rl:turns:${name}`);
       expect(await count("global:all")).toBe("1");
@@ -148,6 +159,8 @@ describe("Quotas (rate-limiter-flexible on Redis)", () => {
   });
 
   it("rejects a malformed limit with a readable configuration error", () => {
-    expect(() => loadConfig({ QUOTA_TURNS_PER_HOUR: "users=5" })).toThrow(/QUOTA_TURNS_PER_HOUR.*scope=number/);
+    expect(() => loadConfig({ QUOTA_TURNS_PER_HOUR: "users=5" })).toThrow(
+      /QUOTA_TURNS_PER_HOUR.*scope=number/,
+    );
   });
 });

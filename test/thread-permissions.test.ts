@@ -23,9 +23,13 @@ async function failedWithRetry(fixture: BotFixture, thread: string, text: string
   fixture.sim.inject("run_sse", { kind: "status", status: 429 }, 2);
   await fixture.say(thread, text);
   await fixture.messenger.waitFor(() =>
-    fixture.messenger.thread(fixture.ref(thread)).some((reply) => reply.actions?.some((a) => a.kind === "retry")),
+    fixture.messenger
+      .thread(fixture.ref(thread))
+      .some((reply) => reply.actions?.some((a) => a.kind === "retry")),
   );
-  const reply = fixture.messenger.thread(fixture.ref(thread)).find((r) => r.actions?.some((a) => a.kind === "retry"));
+  const reply = fixture.messenger
+    .thread(fixture.ref(thread))
+    .find((r) => r.actions?.some((a) => a.kind === "retry"));
   return reply!.actions!.find((action) => action.kind === "retry")!.arg!;
 }
 
@@ -37,7 +41,8 @@ describe("every command is bound to its thread", () => {
     await bot.click("B", "retry", retryId);
     await bot.say("B", `/retry ${retryId}`);
     await bot.messenger.waitFor(
-      () => bot!.messenger.thread(bot!.ref("B")).filter((r) => r.text?.includes("another thread")).length === 2,
+      () =>
+        bot!.messenger.thread(bot!.ref("B")).filter((r) => r.text?.includes("another thread")).length === 2,
     );
     // A member who neither sent it nor owns the thread may not send it again either.
     await bot.say("A", `/retry ${retryId}`, { user: { id: "u2" } });
@@ -93,7 +98,8 @@ describe("thread ownership", () => {
     await said(bot, "O", "Started a fresh project");
     await bot.say("O", "new project");
     await bot.messenger.waitFor(
-      () => bot!.messenger.thread(bot!.ref("O")).filter((r) => r.text?.includes("Started a fresh")).length === 2,
+      () =>
+        bot!.messenger.thread(bot!.ref("O")).filter((r) => r.text?.includes("Started a fresh")).length === 2,
     );
 
     // Someone else's waiting message: refused for a member, accepted for the owner.

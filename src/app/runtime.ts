@@ -21,7 +21,7 @@ import { SentMarker } from "../jobs/sent-marker.js";
 import type { JobServices } from "../jobs/services.js";
 import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
-import { Usage, type UsageObserver } from "../jobs/usage.js";
+import { Usage } from "../jobs/usage.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
 import { redisTarget, waitUntilReady } from "../redis/wait-until-ready.js";
@@ -42,8 +42,6 @@ export interface RuntimeOptions {
   rateLimitWaitMs?: number | undefined;
   /** Aborts the start (a Ctrl-C while Redis starts or is awaited). */
   signal?: AbortSignal | undefined;
-  /** Hook for metrics: one turn, generation or export counted (see usage.ts). */
-  onUsage?: UsageObserver | undefined;
   /** The connection pool for attachment downloads (tests pass one that trusts their TLS certificate). */
   downloadDispatcher?: Dispatcher | undefined;
 }
@@ -145,7 +143,7 @@ export class Runtime {
         logger.child({ part: "permissions" }),
       ),
       quotas: new Quotas(redis, keys, quotaSettings(config)),
-      usage: new Usage(redis, keys, options.onUsage),
+      usage: new Usage(redis, keys),
     };
     return new Runtime(
       services,

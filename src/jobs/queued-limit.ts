@@ -41,6 +41,7 @@ async function overLimit(
     return false;
   if (!(await services.line.withdraw(refKey, entry))) return false;
   services.logger.info({ thread: refKey, trace: inboundId, max }, "turn-refused-queue-full");
+  services.quotas.refused({ ref, userId: userId ?? "unknown" }, "queued");
   await services.delivery.post(ref, {
     text: quotaRefusalText(lang, { limit: "queued", max, resetMs: 0 }),
     tone: "error",

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { Counter } from "prom-client";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { Keys } from "./keys.js";
@@ -37,7 +38,7 @@ export interface QuotaSubject {
   userId: string;
 }
 
-interface Counter {
+interface ScopeCounter {
   scope: QuotaScope;
   max: number;
   limiter: RateLimiterRedis;
@@ -55,7 +56,14 @@ const RUNNING_SLOT_S = 30 * 60;
  * before it leaves.
  */
 export class Quotas {
-  private readonly counters: Record<QuotaKind, Counter[]>;
+  /** Prometheus: refusals by platform and limit (no user or place ids as labels). */
+  readonly refusedTotal = new Counter<"platform" | "limit">({
+    name: "nemo_quota_refusals_total",
+    help: "Work refused by a quota, by platform and limit (turns, generations, exports, queued, running)",
+    labelNames: ["platform", "limit"],
+    registers: [],
+  });
+  private readonly counters: Record<QuotaKind, ScopeCounter[]>;
   private readonly running: RateLimiterRedis | undefined;
 
   constructor(
@@ -63,7 +71,7 @@ export class Quotas {
     keys: Keys,
     readonly settings: QuotaSettings,
   ) {
-    const counters = (kind: QuotaKind, limits: ScopedLimits, duration: number): Counter[] =>
+    const counters = (kind: QuotaKind, limits: ScopedLimits, duration: number): ScopeCounter[] =>
       QUOTA_SCOPES.filter((scope) => limits[scope] > 0).map((scope) => ({
         scope,
         max: limits[scope],
@@ -109,6 +117,7 @@ export class Quotas {
         // A refused consume still counted itself: give that point back too.
         taken.push({ limiter: counter.limiter, key });
         await giveBack();
+        this.refused(subject, kind);
         return {
           ok: false,
           refusal: { limit: kind, scope: counter.scope, max: counter.max, resetMs: rejection.msBeforeNext },
@@ -123,6 +132,7 @@ export class Quotas {
     for (const counter of this.counters[kind]) {
       const state = await counter.limiter.get(scopeKey(counter.scope, subject));
       if (state && state.consumedPoints >= counter.max) {
+        this.refused(subject, kind);
         return { limit: kind, scope: counter.scope, max: counter.max, resetMs: state.msBeforeNext };
       }
     }
@@ -148,8 +158,14 @@ export class Quotas {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       await giveBack();
+      this.refused(subject, "running");
       return { ok: false, refusal: { limit: "running", max: this.settings.runningTurnsPerUser, resetMs: 0 } };
     }
+  }
+
+  /** Counts a refusal made elsewhere (the queued-messages limit). */
+  refused(subject: QuotaSubject, limit: QuotaRefusal["limit"]): void {
+    this.refusedTotal.inc({ platform: subject.ref.platform, limit });
   }
 
   /** Remaining points of the member's own counters (for `/usage`). */

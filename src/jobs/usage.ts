@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { Counter } from "prom-client";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
@@ -24,18 +25,22 @@ export interface PlaceUsage extends UsageCounts {
 const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
-/** Hook for metrics: one count recorded (labels are fixed words: platform and kind, no ids). */
-export type UsageObserver = (platform: string, kind: UsageKind) => void;
-
 /**
  * Use per member and per place (guild/workspace), in hourly buckets (Redis hashes living 8 days), so
  * `/usage` reports the last 24 hours and 7 days without keeping anything longer.
  */
 export class Usage {
+  /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
+  readonly recordedTotal = new Counter<"platform" | "kind">({
+    name: "nemo_usage_total",
+    help: "Turns sent, generations started and exports started, by platform and kind",
+    labelNames: ["platform", "kind"],
+    registers: [],
+  });
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    private readonly observe?: UsageObserver,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -52,7 +57,7 @@ export class Usage {
       .hincrby(place, `${kind}|${userId}`, 1)
       .expire(place, KEY_TTL_SECONDS.usage)
       .exec();
-    this.observe?.(ref.platform, kind);
+    this.recordedTotal.inc({ platform: ref.platform, kind });
   }
 
   /** The member's own counts over the last `hours`. */

@@ -61,7 +61,11 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
   command("new", "Start a fresh project in this thread", "在本话题中新建项目"),
   command("cancel", "Cancel your message that is still waiting", "取消仍在排队的消息"),
   command("help", "What the bot can do", "机器人能做什么"),
-  command("usage", "Your use and limits (admins: the whole server's)", "你的用量和限额（管理员：整个服务器）"),
+  command(
+    "usage",
+    "Your use and limits (admins: the whole server's)",
+    "你的用量和限额（管理员：整个服务器）",
+  ),
 ];
 
 /**
