@@ -22,6 +22,14 @@ beforeAll(async () => {
   bot = await startBot(redis.url, {
     sim: { credits: 1_000_000 },
     concurrency: { turn: 20, upload: 4, render: 10 },
+    // One member sends everything: quotas count (their keys must stay bounded too) but never refuse.
+    env: {
+      QUOTA_TURNS_PER_HOUR: "user=100000",
+      QUOTA_GENERATIONS_PER_DAY: "user=100000",
+      QUOTA_EXPORTS_PER_DAY: "user=100000",
+      QUOTA_RUNNING_TURNS_PER_USER: "1000",
+      QUOTA_QUEUED_PER_THREAD: "0",
+    },
   });
   client = new Redis(redis.url);
 });
@@ -97,6 +105,9 @@ const BOUND: Record<string, number | null> = {
   partial: DAY,
   msg: DAY,
   "backend-wait-told": 30 * 60,
+  owner: KEY_TTL_SECONDS.owner,
+  usage: KEY_TTL_SECONDS.usage,
+  rl: DAY,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

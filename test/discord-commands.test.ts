@@ -53,7 +53,7 @@ describe("Discord slash commands", () => {
     const [registration] = bot.fake.commandRegistrations;
     expect(registration!.path).toBe(`guild:${bot.fake.guild.id}`);
     expect((registration!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(
-      ["cancel", "credits", "export", "help", "new", "status", "video"].sort(),
+      ["cancel", "credits", "export", "help", "new", "status", "usage", "video"].sort(),
     );
     expect(registration!.body).toEqual(SLASH_COMMANDS);
   });

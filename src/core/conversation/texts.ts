@@ -288,7 +288,7 @@ const ZH_CN: Record<TextKey, string> = {
   usage_mine:
     "你的用量 — 最近 24 小时：{turns} 条消息，{generations} 次视频生成，{exports} 次导出。最近 7 天：{turns7} 条消息，{generations7} 次视频生成，{exports7} 次导出。",
   usage_limits: "你当前的限额：本小时消息 {turns}，今天视频生成 {generations}，今天导出 {exports}。",
-  usage_limit_value: "{used} / {max}",
+  usage_limit_value: "已用 {used}，共 {max}",
   usage_unlimited: "不限",
   usage_admin_exempt: "你是管理员，不受限额限制。",
   usage_place_header: "本服务器或工作区的用量：",
