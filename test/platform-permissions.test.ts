@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest } from "./fakes/discord/model.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
-import { appMention, blockActionsBody, eventCallbackBody, messageEvent } from "./fakes/slack/payloads.js";
+import {
+  appMention,
+  blockActionsBody,
+  eventCallbackBody,
+  messageEvent,
+  slashCommandBody,
+} from "./fakes/slack/payloads.js";
 import { BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -151,5 +157,28 @@ describe("Slack: workspace admins and SLACK_ADMIN_USERS", () => {
       15_000,
       "bob's turn",
     );
+
+    // `/nemo usage`: ephemeral; a member sees their own, a workspace admin the workspace's too.
+    const usage = async (user: string) => {
+      const before = ephemeralTexts().length;
+      await bot!.sendForm(
+        slashCommandBody({
+          team: TEAM,
+          channel: "C9",
+          user,
+          text: "usage",
+          triggerId: `t.usage.${user}`,
+          responseUrl: bot!.responseUrl(`usage-${user}`),
+        }),
+      );
+      await bot!.fake.waitFor(() => ephemeralTexts().length > before, 10_000, "usage");
+      return ephemeralTexts().at(-1)!;
+    };
+    const mine = await usage("U2");
+    expect(mine).toContain("Your use");
+    expect(mine).not.toContain("Use in this server or workspace");
+    const place = await usage("U4");
+    expect(place).toContain("Use in this server or workspace");
+    expect(place).toContain("U1");
   });
 });
