@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest } from "./fakes/discord/model.js";
+import { FAKE_ROLE_ID } from "./fakes/discord/payloads.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import {
   appMention,
@@ -13,6 +14,7 @@ import { BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
+const ADMIN_ROLE = FAKE_ROLE_ID;
 
 describe("Discord: thread owners and admins (real discord.js, fake Discord)", () => {
   let bot: DiscordHarness | undefined;
@@ -27,7 +29,7 @@ describe("Discord: thread owners and admins (real discord.js, fake Discord)", ()
       .join("\n");
 
   it("a member's /new is refused privately; an admin's (Manage Server) is taken; a replayed Retry from another thread reaches nothing", async () => {
-    bot = await startDiscordHarness(redis.url);
+    bot = await startDiscordHarness(redis.url, { adapter: { adminRoles: [ADMIN_ROLE] } });
     const { fake } = bot;
     const start = fake.mention(fake.general.id, "hello there");
     await fake.waitFor(() => bot!.transcript(start.id).includes("You said"), 10_000, "answer");
@@ -40,6 +42,19 @@ describe("Discord: thread owners and admins (real discord.js, fake Discord)", ()
 
     fake.slash("new", { channelId: start.id, user: fake.bob });
     await fake.waitFor(() => bot!.transcript(start.id).includes("Started a fresh project"), 10_000, "new");
+    // A member without Manage Server but with a role in DISCORD_ADMIN_ROLES is an admin too.
+    const dave = {
+      id: "700000000000000042",
+      username: "dave",
+      permissions: fake.carol.permissions!,
+      roles: [ADMIN_ROLE],
+    };
+    fake.slash("new", { channelId: start.id, user: dave });
+    await fake.waitFor(
+      () => bot!.transcript(start.id).split("Started a fresh project").length === 3,
+      10_000,
+      "role admin's new",
+    );
 
     // A Retry button of thread A pressed (replayed) on a message of thread B.
     bot.sim.inject("run_sse", { kind: "status", status: 429 }, 2);
