@@ -239,6 +239,51 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
     example: "…",
     secret: true,
   },
+  DISCORD_ADMIN_ROLES: {
+    section: "Discord",
+    meaning:
+      "Comma-separated role ids whose members are bot admins (start anew, cancel or retry in any thread, see the place's `/usage`, not limited by quotas). Members with Manage Server are admins anyway.",
+    example: "334455667788990011",
+  },
+  SLACK_ADMIN_USERS: {
+    section: "Slack",
+    meaning:
+      "Comma-separated Slack user ids that are bot admins in every workspace, besides workspace admins and owners (read from `users.info`).",
+    example: "U0123456789",
+  },
+  QUOTA_TURNS_PER_HOUR: {
+    section: "Workers, timings and limits",
+    meaning:
+      "Messages sent to the backend per hour, per member, channel, guild/workspace and for the whole bot (`scope=number`, any subset; 0 = unlimited). Refused messages are not sent and not counted.",
+    example: "user=30,channel=120,workspace=300,global=1000",
+  },
+  QUOTA_GENERATIONS_PER_DAY: {
+    section: "Workers, timings and limits",
+    meaning:
+      "Video generations per day and scope (counted when the backend starts generating; once a scope is full, its messages wait for the reset). Same form as `QUOTA_TURNS_PER_HOUR`.",
+    example: "user=5,channel=20,workspace=50,global=200",
+  },
+  QUOTA_EXPORTS_PER_DAY: {
+    section: "Workers, timings and limits",
+    meaning: "Exports started per day and scope. Same form as `QUOTA_TURNS_PER_HOUR`.",
+    example: "user=10,channel=40,workspace=100,global=400",
+  },
+  QUOTA_QUEUED_PER_THREAD: {
+    section: "Workers, timings and limits",
+    meaning: "Messages that may wait in one thread behind the one running; more are refused (0 = unlimited).",
+    example: "5",
+  },
+  QUOTA_RUNNING_TURNS_PER_USER: {
+    section: "Workers, timings and limits",
+    meaning:
+      "Messages one member may have running at once across threads; more are refused with Retry (0 = unlimited).",
+    example: "2",
+  },
+  QUOTA_ADMINS_EXEMPT: {
+    section: "Workers, timings and limits",
+    meaning: "Whether admins (see `DISCORD_ADMIN_ROLES`, `SLACK_ADMIN_USERS`) are exempt from every quota.",
+    example: "true",
+  },
   PORT: {
     section: "HTTP, logs and local state",
     meaning:

@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { NemoClientOptions } from "./core/nemo/client.js";
+import {
+  DEFAULT_QUOTAS,
+  formatScopedLimits,
+  parseScopedLimits,
+  type ScopedLimits,
+} from "./jobs/quota-limits.js";
 
 const optionalText = z
   .string()
@@ -18,6 +24,26 @@ const list = optionalText.transform((value) =>
         .filter(Boolean)
     : [],
 );
+
+/** `user=30,channel=120,…` limits per scope (quota-limits.ts), checked here, read by `quotaSettings`. */
+const scopedLimits = (defaults: ScopedLimits) =>
+  z
+    .string()
+    .trim()
+    .default(formatScopedLimits(defaults))
+    .superRefine((value, context) => {
+      try {
+        parseScopedLimits(value, defaults);
+      } catch (error) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
+      }
+    });
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", "yes", "no"])
+    .default(fallback ? "true" : "false")
+    .transform((value) => value === "true" || value === "1" || value === "yes");
 
 /** Every environment variable the bot reads (DESIGN.md, "Contracts"), validated in one place. */
 const schema = z.object({
@@ -97,6 +123,19 @@ const schema = z.object({
   SECRETS_KEY: optionalText.pipe(
     z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   ), // AES-256-GCM key material for tokens stored at rest (Slack installations, users' linked tokens); unset: /login is off
+  DISCORD_ADMIN_ROLES: list, // role ids whose members are bot admins (besides Manage Server)
+  SLACK_ADMIN_USERS: list, // user ids that are bot admins (besides workspace admins/owners)
+  QUOTA_TURNS_PER_HOUR: scopedLimits(DEFAULT_QUOTAS.turnsPerHour), // backend turns per user/channel/workspace/global (0 = unlimited)
+  QUOTA_GENERATIONS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.generationsPerDay), // video generations per scope per day
+  QUOTA_EXPORTS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.exportsPerDay), // exports per scope per day
+  QUOTA_QUEUED_PER_THREAD: z.coerce.number().int().min(0).max(1_000).default(DEFAULT_QUOTAS.queuedPerThread), // messages waiting in one thread (0 = unlimited)
+  QUOTA_RUNNING_TURNS_PER_USER: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1_000)
+    .default(DEFAULT_QUOTAS.runningTurnsPerUser), // turns one member streams at once (0 = unlimited)
+  QUOTA_ADMINS_EXEMPT: flag(true), // admins are not limited by the quotas
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -241,6 +280,24 @@ export function workerConcurrency(config: Config) {
 export function describeConcurrency(config: Config): string {
   const c = workerConcurrency(config);
   return `turns ${c.turn}, uploads ${c.upload}, exports ${c.render}, deliveries ${c.deliver} per worker; ${config.NEMO_MAX_CONNECTIONS} backend connections`;
+}
+
+/** Quota settings from configuration (quotas.ts). */
+export function quotaSettings(config: Config) {
+  return {
+    turnsPerHour: parseScopedLimits(config.QUOTA_TURNS_PER_HOUR, DEFAULT_QUOTAS.turnsPerHour),
+    generationsPerDay: parseScopedLimits(config.QUOTA_GENERATIONS_PER_DAY, DEFAULT_QUOTAS.generationsPerDay),
+    exportsPerDay: parseScopedLimits(config.QUOTA_EXPORTS_PER_DAY, DEFAULT_QUOTAS.exportsPerDay),
+    queuedPerThread: config.QUOTA_QUEUED_PER_THREAD,
+    runningTurnsPerUser: config.QUOTA_RUNNING_TURNS_PER_USER,
+    adminsExempt: config.QUOTA_ADMINS_EXEMPT,
+  };
+}
+
+/** One line for `doctor`: the quotas in force. */
+export function describeQuotas(config: Config): string {
+  const q = quotaSettings(config);
+  return `turns/h ${formatScopedLimits(q.turnsPerHour)}; generations/day ${formatScopedLimits(q.generationsPerDay)}; exports/day ${formatScopedLimits(q.exportsPerDay)}; queued/thread ${q.queuedPerThread}; running/user ${q.runningTurnsPerUser}; admins ${q.adminsExempt ? "exempt" : "limited"} (0 = unlimited)`;
 }
 
 /** A secret shown as its kind and length only, never its value. */

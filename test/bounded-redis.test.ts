@@ -18,10 +18,19 @@ const DAY = 24 * 3600;
 
 let bot: BotFixture;
 let client: Redis;
+const HIGH = "user=100000,channel=100000,workspace=100000,global=100000";
 beforeAll(async () => {
   bot = await startBot(redis.url, {
     sim: { credits: 1_000_000 },
     concurrency: { turn: 20, upload: 4, render: 10 },
+    // One member sends everything: quotas count (their keys must stay bounded too) but never refuse.
+    env: {
+      QUOTA_TURNS_PER_HOUR: HIGH,
+      QUOTA_GENERATIONS_PER_DAY: HIGH,
+      QUOTA_EXPORTS_PER_DAY: HIGH,
+      QUOTA_RUNNING_TURNS_PER_USER: "1000",
+      QUOTA_QUEUED_PER_THREAD: "0",
+    },
   });
   client = new Redis(redis.url);
 });
@@ -102,6 +111,9 @@ const BOUND: Record<string, number | null> = {
   balance: KEY_TTL_SECONDS.balance,
   account: KEY_TTL_SECONDS.account,
   "low-balance": KEY_TTL_SECONDS.lowBalanceWarned,
+  owner: KEY_TTL_SECONDS.owner,
+  usage: KEY_TTL_SECONDS.usage,
+  rl: DAY,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,
@@ -249,10 +261,12 @@ describe("Redis stays bounded", () => {
         `  per sent marker before its answer: ${snapshotBytes} B (the whole state would be ${wholeBytes} B)`,
       ].join("\n"),
     );
-    // Back to the baseline, apart from the 30-day conversation records and export histories (one
-    // capped list per user), the client id/token and the finished jobs BullMQ keeps by age and count.
+    // Back to the baseline, apart from the 30-day conversation records, thread owners and export histories
+    // (one capped list per user), the 8-day usage buckets, the client id/token and the finished jobs
+    // BullMQ keeps by age and count.
     const leftover = rest.filter(
-      (info) => !["conv", "kv", "history"].includes(info.kind) && !info.kind.startsWith("bull:"),
+      (info) =>
+        !["conv", "owner", "usage", "kv", "history"].includes(info.kind) && !info.kind.startsWith("bull:"),
     );
     expect(leftover.map((info) => info.key)).toEqual([]);
     // What remains of BullMQ is its per-queue structure (a fixed set of keys) and the retained jobs.

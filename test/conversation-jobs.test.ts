@@ -179,6 +179,8 @@ describe("outbox and capacity", () => {
       sim: { renderSteps: 100_000, generationMs: 1, editMs: 1, credits: 10_000 },
       concurrency: { turn: 1, render: 1, upload: 1, deliver: 1 },
       timings: { renderPollMs: 200 },
+      // One member exports 50 times in one channel: beyond the default daily export quotas.
+      env: { QUOTA_EXPORTS_PER_DAY: "user=0,channel=0,workspace=0,global=0" },
     });
     const threads = Array.from({ length: 50 }, (_, index) => `r${index}`);
     for (const thread of threads) {

@@ -59,6 +59,7 @@ describe("Discord slash commands", () => {
         "export",
         "help",
         "history",
+        "usage",
         "new",
         "status",
         "video",

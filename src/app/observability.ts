@@ -26,7 +26,8 @@ export interface Observability {
  */
 export async function startObservability(options: {
   config: Config;
-  services: Pick<JobServices, "queues" | "redis" | "client" | "breaker">;
+  services: Pick<JobServices, "queues" | "redis" | "client" | "breaker"> &
+    Partial<Pick<JobServices, "usage" | "quotas">>;
   /** This process's workers (none in a gateway). */
   workers: Worker[];
   logger: Logger;
@@ -42,6 +43,8 @@ export async function startObservability(options: {
   const { breaker } = services;
   metrics.registry.registerMetric(breaker.openedTotal);
   metrics.registry.registerMetric(breaker.waitsTotal);
+  if (services.usage) metrics.registry.registerMetric(services.usage.recordedTotal);
+  if (services.quotas) metrics.registry.registerMetric(services.quotas.refusedTotal);
   breaker.on("open", () => health.setDegraded("backend-circuit-open", true));
   breaker.on("close", () => health.setDegraded("backend-circuit-open", false));
   const breakerWatch = setInterval(() => void breaker.check().catch(() => undefined), 5_000).unref();

@@ -203,6 +203,7 @@ export async function platformAdapters(
           allowedChannels: config.DISCORD_ALLOWED_CHANNELS,
           messageContent: config.DISCORD_MESSAGE_CONTENT,
           shards: discordShards(config.DISCORD_SHARDS, config.DISCORD_SHARD_COUNT),
+          adminRoles: config.DISCORD_ADMIN_ROLES,
           handler,
           logger: log,
         }),

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import type { Dispatcher } from "undici";
-import { type Config, nemoClientSettings, workerConcurrency } from "../config.js";
+import { type Config, nemoClientSettings, quotaSettings, workerConcurrency } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
@@ -17,13 +17,16 @@ import { Intake } from "../jobs/intake.js";
 import { Keys } from "../jobs/keys.js";
 import { MessageRecords } from "../jobs/message-records.js";
 import { PartialAnswers } from "../jobs/partial-answer.js";
+import { Permissions } from "../jobs/permissions.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
+import { Quotas } from "../jobs/quotas.js";
 import { RedisConversationStore } from "../jobs/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { SentMarker } from "../jobs/sent-marker.js";
 import type { JobServices } from "../jobs/services.js";
 import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
+import { Usage } from "../jobs/usage.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
 import { redisTarget, waitUntilReady } from "../redis/wait-until-ready.js";
@@ -149,6 +152,15 @@ export class Runtime {
         generationCost: config.CREDITS_GENERATION_COST,
         editCost: config.CREDITS_EDIT_COST,
       }),
+      permissions: new Permissions(
+        redis,
+        keys,
+        options.messengers,
+        { slackAdminUsers: config.SLACK_ADMIN_USERS },
+        logger.child({ part: "permissions" }),
+      ),
+      quotas: new Quotas(redis, keys, quotaSettings(config)),
+      usage: new Usage(redis, keys),
     };
     if (!config.SECRETS_KEY) logger.info("accounts-off-no-secrets-key");
     return new Runtime(

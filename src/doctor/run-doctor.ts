@@ -1,7 +1,13 @@
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { type PlatformSetup, platformSetup } from "../app/platforms.js";
-import { ConfigError, describeConcurrency, loadConfig, nemoClientSettings } from "../config.js";
+import {
+  ConfigError,
+  describeConcurrency,
+  describeQuotas,
+  loadConfig,
+  nemoClientSettings,
+} from "../config.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";
@@ -76,6 +82,7 @@ export async function runDoctor(
       results = [
         { name: "configuration", status: "ok", detail: "valid" },
         { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
+        { name: "quotas", status: "ok", detail: describeQuotas(config) },
         ...nemo,
         redisResult,
         ...discord,

@@ -5,7 +5,7 @@ import type { Inbound } from "../core/conversation/inbound.js";
 import { backendLanguage, type Lang, langFromLocale } from "../core/conversation/language.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
-import { text } from "../core/conversation/texts.js";
+import { type TextKey, text } from "../core/conversation/texts.js";
 import { bindLink } from "../core/nemo/task-link.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
@@ -16,15 +16,31 @@ import { historyReply, listExports } from "./history.js";
 import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
+import { quotaRefusalText } from "./quota-replies.js";
+import type { QuotaTake } from "./quotas.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
+import { tellSender } from "./sender-note.js";
 import type { JobServices } from "./services.js";
+import { reportUsage } from "./usage-report.js";
 import { UserLocales } from "./user-locales.js";
 
 const DAY_SECONDS = 24 * 3600;
 
 type CommandServices = Pick<
   JobServices,
-  "redis" | "keys" | "client" | "sessions" | "line" | "queues" | "delivery" | "logger" | "accounts"
+  | "redis"
+  | "keys"
+  | "client"
+  | "sessions"
+  | "line"
+  | "queues"
+  | "delivery"
+  | "logger"
+  | "sent"
+  | "permissions"
+  | "quotas"
+  | "usage"
+  | "accounts"
 >;
 
 /**
@@ -130,11 +146,11 @@ class Commands {
             actions: buttons(lang, ANSWER_ACTIONS),
           }));
         case "cancel":
-          return await this.cancel(ref, lang, intent.arg);
+          return await this.cancel(inbound, lang, intent.arg);
         case "retry":
           return await this.retry(inbound, lang, intent.arg);
         case "export":
-          return await this.export(ref, lang, inbound.id, inbound.user.id);
+          return await this.export(inbound, lang);
         case "history":
           return void (await this.post(
             ref,
@@ -143,6 +159,8 @@ class Commands {
               await listExports(this.services.redis, this.services.keys, ref.platform, inbound.user.id),
             ),
           ));
+        case "usage":
+          return await reportUsage(this.services, inbound, lang, (reply) => this.tell(inbound, reply));
         case "upload":
           return await this.uploadRefusals(inbound, lang);
         case "turn":
@@ -246,6 +264,8 @@ class Commands {
   }
 
   private async newSession(inbound: Inbound, lang: Lang): Promise<void> {
+    if (!(await this.services.permissions.mayManage(inbound.ref, inbound.user)))
+      return this.refuseNotOwner(inbound, lang, "new");
     // A new project keeps the thread's account (or takes the asker's, in a thread without one yet).
     const { account } = await threadCalls(this.services, inbound.ref, { userId: inbound.user.id });
     await this.services.sessions.create(inbound.ref, backendLanguage(inbound.locale), undefined, account);
@@ -267,8 +287,9 @@ class Commands {
     }
   }
 
-  private async export(ref: ConversationRef, lang: Lang, trace: string, userId: string): Promise<void> {
+  private async export(inbound: Inbound, lang: Lang): Promise<void> {
     const { redis, keys, queues, sessions } = this.services;
+    const { ref, id: trace } = inbound;
     if (!(await sessions.find(ref)))
       return void (await this.post(ref, { text: text(lang, "export_no_draft") }));
     const key = refKey(ref);
@@ -276,11 +297,16 @@ class Commands {
     // One export per thread at a time: a second request joins the running one.
     const taken = await redis.set(keys.exportLock(key), jobId, "EX", DAY_SECONDS, "NX");
     if (taken !== "OK") return void (await this.post(ref, { text: text(lang, "export_joined") }));
+    const quota = await this.takeQuota(inbound, "exports");
+    if (!quota.ok) {
+      await redis.del(keys.exportLock(key));
+      return this.tell(inbound, { text: quotaRefusalText(lang, quota.refusal), tone: "error" });
+    }
     try {
       const ack = await this.post(ref, { progress: text(lang, "export_starting") });
       await queues.render.add(
         "render",
-        { refKey: key, trace, lang, ackMessageId: ack, submission: 1, userId },
+        { refKey: key, trace, lang, ackMessageId: ack, submission: 1, userId: inbound.user.id },
         {
           jobId,
           attempts: 3,
@@ -290,18 +316,32 @@ class Commands {
       );
     } catch (error) {
       await redis.del(keys.exportLock(key));
+      await quota.giveBack();
       throw error;
     }
+    await this.services.usage.record(ref, inbound.user.id, "exports");
   }
 
-  private async cancel(ref: ConversationRef, lang: Lang, arg: string | undefined): Promise<void> {
+  /** Takes a quota point for the sender, unless admins are exempt and the sender is one. */
+  private async takeQuota(inbound: Inbound, kind: "exports"): Promise<QuotaTake> {
+    const { quotas, permissions } = this.services;
+    if (quotas.settings.adminsExempt && (await permissions.isAdmin(inbound.ref, inbound.user)))
+      return { ok: true, giveBack: async () => undefined };
+    return quotas.take(kind, { ref: inbound.ref, userId: inbound.user.id });
+  }
+
+  private async cancel(inbound: Inbound, lang: Lang, arg: string | undefined): Promise<void> {
     const { queues, redis, keys, client } = this.services;
+    const ref = inbound.ref;
     const key = refKey(ref);
     if (arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key))))) {
       const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
       const job = renderJobId ? await queues.render.getJob(renderJobId) : undefined;
       // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
-      if (job && job.data.refKey !== key) return this.refuseElsewhere(ref, lang, "cancel", renderJobId);
+      if (job && job.data.refKey !== key) return this.refuseElsewhere(inbound, lang, "cancel", renderJobId);
+      // Stopping an export is for whoever asked for it, the thread's owner and admins.
+      if (job && job.data.userId !== inbound.user.id && !(await this.mayManage(inbound)))
+        return this.refuseNotOwner(inbound, lang, "cancel-export");
       if (job?.data.renderId) {
         await redis.set(keys.renderCancelled(job.id!), "1", "EX", DAY_SECONDS);
         await client.cancelRender((await threadCalls(this.services, ref)).ctx, job.data.renderId);
@@ -310,17 +350,32 @@ class Commands {
         return;
       }
     }
-    return arg ? this.cancelOne(ref, lang, arg) : this.cancelWaiting(ref, lang);
+    return arg ? this.cancelOne(inbound, lang, arg) : this.cancelWaiting(inbound, lang);
+  }
+
+  private mayManage(inbound: Inbound): Promise<boolean> {
+    return this.services.permissions.mayManage(inbound.ref, inbound.user);
   }
 
   /** Cancels one waiting message of this thread (a Cancel button on its queued note). */
-  private async cancelOne(ref: ConversationRef, lang: Lang, inboundId: string): Promise<void> {
+  private async cancelOne(inbound: Inbound, lang: Lang, inboundId: string): Promise<void> {
     const { line, queues } = this.services;
+    const ref = inbound.ref;
     const key = refKey(ref);
-    const target = (await line.entries(key)).find((entry) => entry.jobId === jobIdFor("turn", inboundId));
-    if (!target) return void (await this.post(ref, { text: text(lang, "cancel_nothing") }));
-    if (!(await line.withdraw(key, target))) return this.tellRunning(ref, lang, target.jobId);
+    const jobId = jobIdFor("turn", inboundId);
+    const target = (await line.entries(key)).find((entry) => entry.jobId === jobId);
+    if (!target) {
+      // Bound to its thread: a typed or replayed id of another thread's message reaches nothing.
+      const elsewhere = await queues.turn.getJob(jobId);
+      if (elsewhere && elsewhere.data.refKey !== key)
+        return this.refuseElsewhere(inbound, lang, "cancel", inboundId);
+      return void (await this.post(ref, { text: text(lang, "cancel_nothing") }));
+    }
     const job = await queues.turn.getJob(target.jobId);
+    // Someone else's message: only the thread's owner and admins may cancel it.
+    if (job && job.data.userId !== inbound.user.id && !(await this.mayManage(inbound)))
+      return this.refuseNotOwner(inbound, lang, "cancel");
+    if (!(await line.withdraw(key, target))) return this.tellRunning(ref, lang, target.jobId);
     await job?.remove().catch(() => undefined);
     const reply = { text: text(lang, "cancel_done") };
     if (job?.data.ackMessageId && (await this.services.delivery.edit(ref, job.data.ackMessageId, reply)))
@@ -332,15 +387,19 @@ class Commands {
    * "cancel" without an argument: every message still waiting in the thread is withdrawn; the one
    * running is said to be running (the backend cannot stop it), with how long it has run.
    */
-  private async cancelWaiting(ref: ConversationRef, lang: Lang): Promise<void> {
+  private async cancelWaiting(inbound: Inbound, lang: Lang): Promise<void> {
     const { line, queues, delivery } = this.services;
+    const ref = inbound.ref;
     const key = refKey(ref);
     const [head, ...waiting] = await line.entries(key);
+    // Members other than the owner and admins cancel only their own messages.
+    const everyone = await this.mayManage(inbound);
     let cancelled = 0;
     for (const entry of waiting.filter((candidate) => candidate.queue === queues.turn.name)) {
+      const job = await queues.turn.getJob(entry.jobId);
+      if (!everyone && job && job.data.userId !== inbound.user.id) continue;
       if (!(await line.withdraw(key, entry))) continue;
       cancelled += 1;
-      const job = await queues.turn.getJob(entry.jobId);
       await job?.remove().catch(() => undefined);
       if (job?.data.ackMessageId)
         await delivery.edit(ref, job.data.ackMessageId, { text: text(lang, "cancel_done") });
@@ -361,13 +420,29 @@ class Commands {
   }
 
   private async retry(inbound: Inbound, lang: Lang, arg: string | undefined): Promise<void> {
-    const { redis, keys } = this.services;
+    const { redis, keys, line, sent } = this.services;
+    if (!arg) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
     // Kept while a Retry may be offered (deleted once the message is answered without one).
-    const raw = arg ? await redis.get(keys.inbound(arg)) : null;
+    const raw = await redis.get(keys.inbound(arg));
     const original = raw ? (JSON.parse(raw) as PromptRecord) : undefined;
-    if (!arg || !original) return void (await this.post(inbound.ref, { text: text(lang, "unknown_action") }));
+    if (!original) return this.refuse(inbound, lang, "retry_not_available", "retry-refused-answered", arg);
+    const key = refKey(inbound.ref);
     // Bound to its thread: a Retry (button replay or typed id) from elsewhere reaches nothing.
-    if (original.refKey !== refKey(inbound.ref)) return this.refuseElsewhere(inbound.ref, lang, "retry", arg);
+    if (original.refKey !== key) return this.refuseElsewhere(inbound, lang, "retry", arg);
+    // Still waiting or running: its own answer will come; sending it again would send it twice.
+    const pending = (await line.entries(key)).some((entry) => entry.jobId === jobIdFor("turn", arg));
+    if (pending) return this.refuse(inbound, lang, "retry_pending", "retry-refused-pending", arg);
+    // Claimed for sending and not yet answered: it may have reached the backend.
+    const marker = await sent.read(arg);
+    if (marker && !marker.answered)
+      return this.refuse(inbound, lang, "retry_not_available", "retry-refused-may-be-sent", arg);
+    // Retry is for the message's sender, the thread's owner and admins.
+    if (
+      original.userId !== undefined &&
+      original.userId !== inbound.user.id &&
+      !(await this.mayManage(inbound))
+    )
+      return this.refuseNotOwner(inbound, lang, "retry");
     // Each Retry button sends its message once, however often (or by how many people) it is clicked.
     if ((await redis.set(keys.retried(arg), inbound.id, "EX", 7 * DAY_SECONDS, "NX")) !== "OK") {
       return void (await this.post(inbound.ref, { text: text(lang, "retry_used") }));
@@ -376,12 +451,39 @@ class Commands {
   }
 
   private async refuseElsewhere(
-    ref: ConversationRef,
+    inbound: Inbound,
     lang: Lang,
     action: "retry" | "cancel",
     target: string | null | undefined,
   ): Promise<void> {
-    this.services.logger.warn({ thread: refKey(ref), action, target }, "command-refused-other-thread");
-    await this.post(ref, { text: text(lang, "action_elsewhere") });
+    return this.refuse(inbound, lang, "action_elsewhere", "command-refused-other-thread", target, action);
+  }
+
+  private async refuseNotOwner(inbound: Inbound, lang: Lang, action: string): Promise<void> {
+    return this.refuse(inbound, lang, "owner_only", "command-refused-not-owner", undefined, action);
+  }
+
+  /** A short refusal for the sender only (where the platform allows), and a log line. */
+  private async refuse(
+    inbound: Inbound,
+    lang: Lang,
+    key: TextKey,
+    event: string,
+    target?: string | null | undefined,
+    action?: string,
+  ): Promise<void> {
+    this.services.logger.warn(
+      { thread: refKey(inbound.ref), trace: inbound.id, user: inbound.user.id, action, target },
+      event,
+    );
+    await this.tell(inbound, { text: text(lang, key) });
+  }
+
+  private tell(inbound: Inbound, reply: Reply): Promise<void> {
+    return tellSender(
+      { messengers: this.messengers, delivery: this.services.delivery, logger: this.services.logger },
+      inbound,
+      reply,
+    );
   }
 }

@@ -10,6 +10,7 @@ import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import type { AccountStore } from "./accounts/account-store.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
+import { claimOwner } from "./permissions.js";
 import { jobIdFor } from "./queues.js";
 
 const DAY_SECONDS = 24 * 3600;
@@ -73,6 +74,8 @@ export class Intake implements InboundHandler {
     );
     const secret = withoutSecrets(inbound, intent, this.parts.accounts);
     if (secret) return this.command(secret.inbound, secret.intent);
+    // The member who started the thread owns it (a Slack `/nemo` thread: once it is opened).
+    if (!inbound.newThread) await claimOwner(this.parts.redis, this.parts.keys, inbound.ref, inbound.user.id);
     if (inbound.newThread || !isLineWork(intent)) return this.command(inbound, intent);
     if (intent.kind === "turn") return this.turn(inbound, inbound.text);
     const { accepted, refused } = uploadableAttachments(inbound.attachments, this.parts.maxUploadBytes);
@@ -97,7 +100,7 @@ export class Intake implements InboundHandler {
   /** Queues a message for the backend, in line behind the thread's earlier work; its prompt is kept for Retry. */
   async turn(inbound: Inbound, message: string, extra: Pick<TurnJobData, "confirmed"> = {}): Promise<void> {
     const data: TurnJobData = { ...threadJob(inbound), text: message, ...extra };
-    const prompt: PromptRecord = { text: message, refKey: data.refKey };
+    const prompt: PromptRecord = { text: message, refKey: data.refKey, userId: inbound.user.id };
     await this.queueOnce(this.parts.queues.turn, inbound.id, data, LINE_JOB_OPTIONS, data.refKey, prompt);
   }
 
@@ -162,6 +165,8 @@ export class Intake implements InboundHandler {
 export interface PromptRecord {
   text: string;
   refKey: string;
+  /** Who sent it (they, the thread's owner and admins may Retry it). */
+  userId?: string | undefined;
 }
 
 /**
@@ -190,6 +195,7 @@ function threadJob(inbound: Inbound) {
     inboundId: inbound.id,
     refKey: refKey(inbound.ref),
     userId: inbound.user.id,
+    ...(inbound.user.admin === undefined ? {} : { admin: inbound.user.admin }),
     locale: inbound.locale,
     lang: langFromLocale(inbound.locale),
     language: backendLanguage(inbound.locale),

@@ -32,6 +32,10 @@ export const KEY_TTL_SECONDS = {
   balance: 60,
   /** A user's last exports (history.ts); renewed by each export. */
   history: 30 * DAY,
+  /** Who started a thread (its owner); renewed like the conversation. */
+  owner: 30 * DAY,
+  /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
+  usage: 8 * DAY,
 } as const;
 
 /**
@@ -133,6 +137,18 @@ export class Keys {
   /** String: the low-balance warning was given for this account (cleared when the balance rises again). */
   lowBalanceWarned(accountId: string): string {
     return `${this.bull}:low-balance:${accountId}`;
+  }
+  /** String: the user id of the member who started the thread (its owner). */
+  owner(refKey: string): string {
+    return `${this.bull}:owner:${refKey}`;
+  }
+  /** Hash: one hour of use of a user or a place (field = counter; see usage.ts). */
+  usage(scope: string, hour: number): string {
+    return `${this.bull}:usage:${scope}:${hour}`;
+  }
+  /** Prefix of the quota counters (rate-limiter-flexible adds `:<key>`; see quotas.ts). */
+  quota(name: string): string {
+    return `${this.bull}:rl:${name}`;
   }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {

@@ -18,6 +18,8 @@ interface ThreadJob {
   refKey: string;
   /** Who sent it, and their locale when the platform said it (else a worker looks it up). */
   userId?: string | undefined;
+  /** The platform said the sender is an admin (quotas may exempt them); else a worker may look it up. */
+  admin?: boolean | undefined;
   locale?: string | undefined;
   /** Language of the user-facing texts. */
   lang: Lang;
@@ -49,6 +51,8 @@ export interface RenderJobData {
   refKey: string;
   /** The inbound event that asked for the export: in every log line of it. */
   trace?: string | undefined;
+  /** Who asked for it: they may cancel it (besides the thread's owner and admins); the video goes into their history. */
+  userId?: string | undefined;
   lang: Lang;
   ackMessageId?: string | undefined;
   /** The render id being polled; absent before submission. */
@@ -60,8 +64,6 @@ export interface RenderJobData {
   /** When the current submission started (epoch ms), to give up after the render timeout. */
   submittedAt?: number | undefined;
   lastProgress?: number | undefined;
-  /** Who asked for the export: the finished video goes into their history (history.ts). */
-  userId?: string | undefined;
 }
 
 /** A post or edit that failed and is retried by the outbox without redoing any work. */

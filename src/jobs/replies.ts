@@ -17,6 +17,7 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   logout: "button_logout",
   account: "button_account",
   history: "button_history",
+  usage: "button_usage",
 };
 
 /** Buttons in the conversation's language. */

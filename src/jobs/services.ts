@@ -9,10 +9,13 @@ import type { BackendBreaker } from "./backend-breaker.js";
 import type { Delivery } from "./delivery.js";
 import type { Keys } from "./keys.js";
 import type { PartialAnswers } from "./partial-answer.js";
+import type { Permissions } from "./permissions.js";
 import type { Queues } from "./queues.js";
+import type { Quotas } from "./quotas.js";
 import type { SentMarker } from "./sent-marker.js";
 import type { ThreadLine } from "./thread-line.js";
 import type { Timings } from "./timings.js";
+import type { Usage } from "./usage.js";
 
 /** What the gateway and the job processors share within one process. */
 export interface JobServices {
@@ -38,4 +41,10 @@ export interface JobServices {
   claims: ClaimLinks;
   /** Balance checks before likely generations. */
   guard: CreditsGuard;
+  /** Thread owners and admins (who may start anew, cancel others' work, retry). */
+  permissions: Permissions;
+  /** Per user/channel/place/global limits on turns, generations, exports, queued and running work. */
+  quotas: Quotas;
+  /** Use per member and per place, for `/usage`. */
+  usage: Usage;
 }

@@ -16,9 +16,12 @@ import { type ThreadCalls, threadCalls } from "./accounts/thread-account.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { TurnJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
+import { quotaRefusalText } from "./quota-replies.js";
+import type { QuotaRefusal } from "./quotas.js";
 import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "./replies.js";
 import type { SentRecord } from "./sent-marker.js";
 import type { JobServices } from "./services.js";
+import { TurnQuota } from "./turn-quota.js";
 import { followStream, type StreamOutcome } from "./turn-stream.js";
 
 const EMPTY_STATE: NemoState = { draft: null, videoInfos: [], canvasConfig: null, generatedMedia: [] };
@@ -86,6 +89,9 @@ class Turn {
   /** The platform's live surface while the stream runs (Slack's AI-app container), if any. */
   private live: LiveTurn | undefined;
   private firstInThread = false;
+  /** Quota points taken for this send (given back when the backend refuses it or it never left). */
+  private quota: { giveBack(): Promise<void> } | undefined;
+  private quotaOfTurn: TurnQuota | undefined;
 
   constructor(
     private readonly services: JobServices,
@@ -165,10 +171,66 @@ class Turn {
   }
 
   private async stream(record: ConversationRecord, before: NemoState, mayRestart: boolean): Promise<Outcome> {
+    if (!this.quota) {
+      const refusal = await this.takeQuota();
+      if (refusal) return this.refuseByQuota(refusal);
+    }
+    const running = await this.turnQuota.takeRunning();
+    if (!running.ok) {
+      await this.giveQuotaBack();
+      return this.refuseByQuota(running.refusal);
+    }
+    try {
+      return await this.streamCounted(record, before, mayRestart);
+    } finally {
+      await running.giveBack().catch(() => undefined);
+    }
+  }
+
+  private get turnQuota(): TurnQuota {
+    this.quotaOfTurn ??= new TurnQuota(this.services, this.ref, this.job.data);
+    return this.quotaOfTurn;
+  }
+
+  /** Takes this turn's points; the refusal when a limit is reached. */
+  private async takeQuota(): Promise<QuotaRefusal | undefined> {
+    const quota = this.turnQuota;
+    const take = await quota.take();
+    if (!take.ok) return take.refusal;
+    this.quota = take;
+    return undefined;
+  }
+
+  private async giveQuotaBack(): Promise<void> {
+    const quota = this.quota;
+    this.quota = undefined;
+    await quota?.giveBack();
+  }
+
+  /** A limit is reached: nothing is sent; the user reads which, and when it resets. */
+  private async refuseByQuota(refusal: QuotaRefusal): Promise<Outcome> {
+    const { lang, inboundId } = this.job.data;
+    this.log.info({ limit: refusal.limit, scope: refusal.scope, max: refusal.max }, "turn-refused-quota");
+    const retry = refusal.limit === "running";
+    await this.progress.finish({
+      text: quotaRefusalText(lang, refusal),
+      tone: "error",
+      ...(retry ? { actions: buttons(lang, ["retry"], inboundId) } : {}),
+    });
+    await this.services.sent.markAnswered(inboundId, { retryOffered: retry });
+    return "done";
+  }
+
+  private async streamCounted(
+    record: ConversationRecord,
+    before: NemoState,
+    mayRestart: boolean,
+  ): Promise<Outcome> {
     const { data } = this.job;
     const claim: SentRecord = { sessionId: record.sessionId, before, at: Date.now() };
     this.mayHaveBeenSent = true;
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
+      await this.giveQuotaBack();
       return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
     }
     this.log.info(
@@ -206,7 +268,9 @@ class Turn {
         maxAnswerChars: this.services.maxAnswerChars,
         keep: (answer) => this.services.partials.save(data.inboundId, answer),
         keepEveryMs: this.services.timings.editThrottleMs,
+        onTool: (name) => this.turnQuota.toolCalled(name, this.log),
       });
+      await this.turnQuota.sent(this.log);
     } catch (error) {
       const code = (error as { code?: string }).code ?? "";
       if (code === "NEMO_REFUSED" && !this.signal?.aborted) {
@@ -222,11 +286,13 @@ class Turn {
         await this.services.sent.release(data.inboundId);
         this.mayHaveBeenSent = false;
         if (code === "NEMO_SESSION_NOT_FOUND" && mayRestart) {
-          return this.stream(await this.restartSession(), EMPTY_STATE, false);
+          return this.streamCounted(await this.restartSession(), EMPTY_STATE, false);
         }
+        await this.giveQuotaBack();
         throw error;
       }
       if (LOST_STREAM.has(code) && !this.signal?.aborted) {
+        await this.turnQuota.sent(this.log);
         this.log.warn({ code, stats: stream.stats }, "turn-stream-lost");
         return this.startRecovery();
       }

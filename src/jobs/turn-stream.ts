@@ -19,6 +19,8 @@ export interface FollowOptions {
   keepEveryMs: number;
   /** The platform's live surface (Slack's AI-app container): status labels and the streamed text. */
   live?: LiveTurn | undefined;
+  /** Told each tool the backend calls (quotas count generations by it). */
+  onTool?: ((name: string) => void) | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export async function followStream(
           newParagraph = true;
           outcome.tools = true;
           label = toolLabel(event.name, lang);
+          options.onTool?.(event.name);
           if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
             outcome.postProduction = true;
           progress.update({ progress: labelWithElapsed(lang, label, Date.now() - started) });

@@ -17,6 +17,7 @@ import {
   type TurnJobData,
   type UploadJobData,
 } from "./payloads.js";
+import { limitingQueuedTurns } from "./queued-limit.js";
 import { createRenderProcessor, releaseExport } from "./render-processor.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
@@ -74,10 +75,14 @@ export function startWorkers(
     locales: new UserLocales(options.messengers),
   };
   const workers = [
-    new Worker<TurnJobData>(QUEUE.turn, acknowledgingFirst(createTurnProcessor(services), acknowledging), {
-      ...base,
-      concurrency: concurrency.turn,
-    }),
+    new Worker<TurnJobData>(
+      QUEUE.turn,
+      limitingQueuedTurns(acknowledgingFirst(createTurnProcessor(services), acknowledging), services),
+      {
+        ...base,
+        concurrency: concurrency.turn,
+      },
+    ),
     new Worker<UploadJobData>(
       QUEUE.upload,
       acknowledgingFirst(

@@ -26,6 +26,7 @@ export const ACTION_COMMANDS: Readonly<Record<string, ActionKind>> = {
   cancel: "cancel",
   retry: "retry",
   help: "help",
+  usage: "usage",
 };
 
 /** Parses one input line: a bare number picks a choice, `/…` is a command, anything else is text. */
@@ -57,7 +58,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
 
 /** The commands, for the banner and hints. */
 export const COMMAND_LIST =
-  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /help, /quit";
+  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /usage, /help, /quit";
 
 /** `PATH [text]`, where a path with spaces is written in quotes: `/attach "my clip.mp4" trim it`. */
 function parseAttach(rest: string): ConsoleLine {

@@ -29,6 +29,8 @@ export interface DiscordAdapterConfig {
   messageContent: boolean;
   /** Which shards this process runs (`DISCORD_SHARDS`, `DISCORD_SHARD_COUNT`); default one shard of one. */
   shards?: DiscordShards | undefined;
+  /** Role ids whose members are bot admins (`DISCORD_ADMIN_ROLES`); Manage Server makes one anyway. */
+  adminRoles?: string[] | undefined;
   /** Receives every accepted event (the core gateway). */
   handler: InboundHandler;
   logger: Logger;
@@ -50,6 +52,7 @@ export function createDiscordAdapter(config: DiscordAdapterConfig): ChatAdapter 
     logger: log,
     lists: { allowedGuilds: config.allowedGuilds, allowedChannels: config.allowedChannels },
     messageContent: config.messageContent,
+    adminRoles: config.adminRoles ?? [],
   };
   const inFlight = new Set<Promise<void>>();
   let client: Client | undefined;

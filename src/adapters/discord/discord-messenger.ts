@@ -1,5 +1,5 @@
 import { RateLimitError, REST } from "@discordjs/rest";
-import { MessageFlags, Routes } from "discord-api-types/v10";
+import { Routes } from "discord-api-types/v10";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
@@ -7,6 +7,7 @@ import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
 import { createAttachmentLimits } from "./attachment-limit.js";
 import { DiscordRequestError } from "./discord-request-error.js";
+import { postInteractionFollowUp } from "./private-reply.js";
 import {
   type DiscordMessageBody,
   type DiscordPart,
@@ -162,18 +163,13 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       for (const body of more) await parts.post(ref, body);
     },
 
-    /** An ephemeral follow-up of an interaction (`interaction:<application id>:<interaction token>`). */
+    /** An ephemeral follow-up to the interaction the user's command or click came with. */
     async postPrivately(address: string, reply: Reply): Promise<void> {
-      const match = /^interaction:(\d+):([\w.-]+)$/.exec(address);
-      if (!match) throw new TypeError("not a Discord interaction address");
       const [first] = renderDiscordReply(reply);
       try {
-        await rest.post(Routes.webhook(match[1]!, match[2]!), {
-          body: { ...first!.body, flags: first!.body.flags | MessageFlags.Ephemeral },
-          auth: false,
-        });
+        await postInteractionFollowUp(rest, address, first!.body);
       } catch (error) {
-        throw failure("private follow-up", "interaction", error);
+        throw failure("follow-up", "interaction", error);
       }
     },
   };

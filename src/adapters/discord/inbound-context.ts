@@ -10,4 +10,6 @@ export interface InboundContext {
   lists: PlaceAllowlists;
   /** Whether the Message Content intent is requested (follow-ups in threads without a mention). */
   messageContent: boolean;
+  /** Role ids whose members are bot admins (`DISCORD_ADMIN_ROLES`), besides Manage Server. */
+  adminRoles: readonly string[];
 }

@@ -28,6 +28,7 @@ import { decodeCustomId } from "./buttons.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
+import { interactionAdmin } from "./member-admin.js";
 import { fileNameOf, modalFor, modalOfButton, readSubmission } from "./modals.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
 import { CHOOSE_CUSTOM_ID, escapeText } from "./render-discord.js";
@@ -82,6 +83,11 @@ function placeOf(interaction: PlacedInteraction): Place | undefined {
   };
 }
 
+/** `/usage` in a channel: the place itself (the report is private; nothing is posted there). */
+function placeRef(place: Place): ConversationRef | undefined {
+  return place.guildId ? threadRef(place.guildId, place.channelId, place.channelId) : undefined;
+}
+
 /** The conversation of a place that is one already: a thread, or a DM. */
 function existingConversation(place: Place): ConversationRef | undefined {
   if (place.guildId === null) return dmRef(place.channelId);
@@ -106,10 +112,10 @@ function ephemeral(content: string): InteractionReplyOptions & { flags: MessageF
   return { content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } };
 }
 
-function userOf(interaction: PlacedInteraction): Inbound["user"] {
+function userOf(interaction: PlacedInteraction, ctx: InboundContext): Inbound["user"] {
   const member = interaction.member;
   const name = member && "displayName" in member ? member.displayName : interaction.user.displayName;
-  return { id: interaction.user.id, name };
+  return { id: interaction.user.id, name, admin: interactionAdmin(interaction, ctx.adminRoles) };
 }
 
 /**
@@ -140,7 +146,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
   }
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
-    let ref = existingConversation(place);
+    let ref = existingConversation(place) ?? (name === "usage" ? placeRef(place) : undefined);
     let created = false;
     if (!ref) {
       const target = await channelTarget(interaction, name, place, log);
@@ -152,7 +158,7 @@ async function handleCommand(interaction: ChatInputCommandInteraction, ctx: Inbo
       created = true;
       await interaction.editReply({ content: discordText(locale, "continuing_in", { thread: ref.thread }) });
     }
-    await ctx.handler.handle(commandInbound(interaction, name, ref));
+    await ctx.handler.handle(commandInbound(interaction, name, ref, ctx));
     if (!created) await interaction.deleteReply();
   } catch (error) {
     log.warn(
@@ -183,7 +189,7 @@ async function handleInDirectMessage(
       return;
     }
     const ref = dmRef(dm.id);
-    await ctx.handler.handle(commandInbound(interaction, name, ref));
+    await ctx.handler.handle(commandInbound(interaction, name, ref, ctx));
     log.info({ context: interaction.context, channel: dm.id }, "discord-user-install-to-dm");
     await interaction.editReply({
       content: discordText(locale, "continuing_in_dm"),
@@ -241,11 +247,12 @@ function commandInbound(
   interaction: ChatInputCommandInteraction,
   name: CommandName,
   ref: ConversationRef,
+  ctx: InboundContext,
 ): Inbound {
   const base = {
     id: interaction.id,
     ref,
-    user: userOf(interaction),
+    user: userOf(interaction, ctx),
     locale: interaction.locale,
     // A private answer (an admin's note) goes as an ephemeral follow-up of the command.
     privateReplyTo: privateAddress(interaction),
@@ -330,7 +337,7 @@ async function handleModalSubmit(interaction: ModalSubmitInteraction, ctx: Inbou
   }
   if (interaction.isFromMessage()) await interaction.deferUpdate();
   else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-  const base = { id: interaction.id, ref, user: userOf(interaction), locale };
+  const base = { id: interaction.id, ref, user: userOf(interaction, ctx), locale };
   try {
     await ctx.handler.handle(
       submission.kind === "edit"
@@ -375,11 +382,12 @@ async function handleAction(
     await ctx.handler.handle({
       id: interaction.id,
       ref,
-      user: userOf(interaction),
+      user: userOf(interaction, ctx),
       text: "",
       attachments: [],
       locale,
       action,
+      privateReplyTo: privateAddress(interaction),
     });
   } catch (error) {
     log.warn({ err: String(error) }, "discord-button-failed");

@@ -13,6 +13,7 @@ import type { ConversationRef } from "../../core/conversation/conversation-ref.j
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
+import { messageAdmin } from "./member-admin.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
 import { threadName } from "./thread-names.js";
 
@@ -80,7 +81,11 @@ export async function handleMessage(message: Message, ctx: InboundContext): Prom
   const inbound = {
     id: message.id,
     ref,
-    user: { id: message.author.id, name: message.member?.displayName ?? message.author.displayName },
+    user: {
+      id: message.author.id,
+      name: message.member?.displayName ?? message.author.displayName,
+      admin: messageAdmin(message, ctx.adminRoles),
+    },
     text,
     attachments,
     locale,

@@ -69,6 +69,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   logout: ButtonStyle.Secondary,
   account: ButtonStyle.Secondary,
   history: ButtonStyle.Secondary,
+  usage: ButtonStyle.Secondary,
 };
 
 /**

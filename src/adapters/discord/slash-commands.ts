@@ -21,6 +21,7 @@ export const COMMAND_ACTIONS = {
   logout: "logout",
   whoami: "account",
   history: "history",
+  usage: "usage",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -72,6 +73,11 @@ export const SLASH_COMMANDS: readonly CommandBody[] = [
   command("logout", "Unlink your NemoVideo account", "取消关联你的 NemoVideo 账户"),
   command("whoami", "Which NemoVideo account this thread uses", "查看本话题使用的 NemoVideo 账户"),
   command("history", "Your last exported videos", "你最近导出的视频"),
+  command(
+    "usage",
+    "Your use and limits (admins: the whole server's)",
+    "你的用量和限额（管理员：整个服务器）",
+  ),
 ];
 
 /**

@@ -35,6 +35,7 @@ const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
  * once the command is queued — or at once when it queues nothing — then:
  * - `/nemo` or `/nemo help` → help, ephemeral;
  * - `/nemo credits` / `/nemo history` → the balance / the user's last exports, ephemeral (a conversation whose thread is `ephemeral:<user>`);
+ * - `/nemo usage` → the user's use and limits (an admin's: the workspace's), ephemeral likewise;
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
@@ -68,6 +69,16 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       user: { id: user },
       attachments: [],
     };
+    if (word === "usage") {
+      await deliverInbound(ctx, {
+        ...base,
+        ref: ephemeralRef(team, channel, user),
+        text: "",
+        action: { kind: "usage" },
+      });
+      await ack();
+      return;
+    }
     if (word === "login") {
       await ack();
       // The modal must open within the trigger's 3 seconds: no queue in between (the token is typed there).

@@ -124,6 +124,21 @@ class SlackMessenger implements Messenger {
     return new SlackLiveTurn(this.client, this.assistant, thread, info, this.logger);
   }
 
+  /** A note in the thread only `userId` sees (`chat.postEphemeral` with the thread's `thread_ts`). */
+  async postEphemeral(ref: ConversationRef, userId: string, reply: Reply): Promise<void> {
+    const target = slackTarget(ref);
+    const [first] = renderSlackReply(reply);
+    await call(() =>
+      this.client.chat.postEphemeral({
+        channel: target.channel,
+        user: target.ephemeralUser ?? userId,
+        ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+        text: first!.text,
+        blocks: first!.blocks,
+      }),
+    );
+  }
+
   /** `users.info` (cached): Slack's events carry no locale. */
   lookupUser(_ref: ConversationRef, userId: string) {
     return this.users.lookup(userId);

@@ -8,6 +8,8 @@ export interface SlackUserInfo {
   locale?: string | undefined;
   /** Display name, else real name, else handle. */
   name?: string | undefined;
+  /** A workspace admin or owner (`is_admin`, `is_owner`, `is_primary_owner`). */
+  isAdmin?: boolean | undefined;
 }
 
 interface Entry {
@@ -65,6 +67,9 @@ export class UserDirectory {
       const info: SlackUserInfo = {
         locale: str(user, "locale"),
         name: str(profile, "display_name") ?? str(user, "real_name") ?? str(user, "name"),
+        isAdmin: ["is_admin", "is_owner", "is_primary_owner"].some(
+          (flag) => (user as Record<string, unknown> | undefined)?.[flag] === true,
+        ),
       };
       this.remember(userId, info, this.ttlMs);
       return info;

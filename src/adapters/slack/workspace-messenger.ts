@@ -93,5 +93,10 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
       const messenger = await forRef(ref, "lookupUser");
       return messenger?.lookupUser ? messenger.lookupUser(ref, userId) : {};
     },
+    async postEphemeral(ref, userId, reply) {
+      await (await forRef(ref, "postEphemeral"))?.postEphemeral?.(ref, userId, reply);
+    },
+    // No `liveTurn` here: it must answer at once, and the workspace's messenger is looked up
+    // asynchronously — turns of distributed workspaces use the edited progress message instead.
   };
 }

@@ -19,12 +19,11 @@ export interface Inbound {
   /** Unique per platform event (message id, interaction id, event id): used to process it once. */
   id: string;
   ref: ConversationRef;
-  user: {
-    id: string;
-    name?: string | undefined;
-    /** An admin of the place (server / workspace); undefined = not an admin. */
-    admin?: boolean | undefined;
-  };
+  /**
+   * Who sent it. `admin`: the platform says the sender administers the place (Discord: Manage Server or
+   * an admin role); unset when the adapter cannot tell (a worker may look it up, see permissions.ts).
+   */
+  user: { id: string; name?: string | undefined; admin?: boolean | undefined };
   text: string;
   attachments: Attachment[];
   /** The user's or interaction's locale (BCP 47), when known. */

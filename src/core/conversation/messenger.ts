@@ -28,7 +28,9 @@ export interface Messenger {
   lookupUser?(
     ref: ConversationRef,
     userId: string,
-  ): Promise<{ locale?: string | undefined; name?: string | undefined }>;
+  ): Promise<{ locale?: string | undefined; name?: string | undefined; isAdmin?: boolean | undefined }>;
+  /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
+  postEphemeral?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /**
    * Part by part delivery, on platforms where one reply may take several messages (Discord's 2,000
    * characters, Slack's block limits). The outbox uses it to record each delivered part and to resume

@@ -13,7 +13,8 @@ export type ActionKind =
   | "login"
   | "logout"
   | "account"
-  | "history";
+  | "history"
+  | "usage";
 
 export interface ReplyAction {
   kind: ActionKind;

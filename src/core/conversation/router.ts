@@ -21,6 +21,7 @@ export type Intent =
   // The credits guard's buttons on a held message (arg = its inbound id)
   | { kind: "continue"; arg?: string }
   | { kind: "drop"; arg?: string }
+  | { kind: "usage" }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -208,6 +209,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   whoami: "account",
   account: "account",
   history: "history",
+  usage: "usage",
 };
 
 const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop"]);
@@ -252,6 +254,7 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   logout: "logout",
   account: "account",
   history: "history",
+  usage: "usage",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -95,6 +95,12 @@ export class FakeDiscord extends EventEmitter {
   readonly applicationFlags: number;
   readonly alice: FakeUser = { id: snowflake(), username: "alice", globalName: "Alice" };
   readonly bob: FakeUser = { id: snowflake(), username: "bob" };
+  /** A member without Manage Server (nor Administrator): not an admin of the bot. */
+  readonly carol: FakeUser = {
+    id: snowflake(),
+    username: "carol",
+    permissions: String(BigInt(ALL_TEXT_PERMISSIONS) & ~(0x20n | 0x8n)),
+  };
   readonly guild: FakeGuild;
   /** Every guild the bot is in, the first being `guild` (more with {@link addGuild}). */
   readonly guilds: FakeGuild[] = [];
@@ -641,7 +647,11 @@ export class FakeDiscord extends EventEmitter {
             guild_id: this.guild.id,
             guild: { id: this.guild.id, locale: this.guild.preferredLocale, features: [] },
             guild_locale: this.guild.preferredLocale,
-            member: { ...memberJson(user, true), permissions: ALL_TEXT_PERMISSIONS },
+            member: {
+              ...memberJson(user, true),
+              roles: user.roles ?? [],
+              permissions: user.permissions ?? ALL_TEXT_PERMISSIONS,
+            },
             authorizing_integration_owners: { "0": this.guild.id },
             context: 0,
           }

@@ -6,6 +6,10 @@ export interface FakeUser {
   username: string;
   globalName?: string;
   bot?: boolean;
+  /** The member's permissions in interactions (default: every permission, Manage Server included). */
+  permissions?: string;
+  /** The member's role ids. */
+  roles?: string[];
 }
 
 /** A channel of the fake: guild text channel (0), DM (1), voice (2), public thread (11), … */

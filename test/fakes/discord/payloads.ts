@@ -7,6 +7,9 @@ const NOW = () => new Date().toISOString();
 /** Permissions the fake grants everyone (view, send, threads, embeds, files, history, …). */
 export const ALL_TEXT_PERMISSIONS = "2251799813685247";
 
+/** The guild's one role besides @everyone. */
+export const FAKE_ROLE_ID = "600000000000000077";
+
 export function userJson(user: FakeUser) {
   return {
     id: user.id,
@@ -156,6 +159,21 @@ export function guildCreateJson(
         unicode_emoji: null,
         position: 0,
         permissions: ALL_TEXT_PERMISSIONS,
+        managed: false,
+        mentionable: false,
+        flags: 0,
+      },
+      {
+        // A role without permissions of its own (tests name it in DISCORD_ADMIN_ROLES).
+        id: FAKE_ROLE_ID,
+        name: "video-admins",
+        color: 0,
+        colors: { primary_color: 0, secondary_color: null, tertiary_color: null },
+        hoist: false,
+        icon: null,
+        unicode_emoji: null,
+        position: 1,
+        permissions: "0",
         managed: false,
         mentionable: false,
         flags: 0,

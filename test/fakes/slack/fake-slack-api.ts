@@ -54,6 +54,8 @@ export interface FakeSlackUser {
   name: string;
   realName?: string;
   locale?: string;
+  /** A workspace admin (`users.info` → `is_admin`). */
+  isAdmin?: boolean;
 }
 
 export interface FakeSlackOptions {
@@ -574,6 +576,7 @@ export class FakeSlackApi {
         name: user.name,
         real_name: user.realName ?? user.name,
         is_bot: false,
+        is_admin: user.isAdmin === true,
         tz: "Europe/Berlin",
         ...(withLocale && user.locale ? { locale: user.locale } : {}),
         profile: { display_name: user.name, real_name: user.realName ?? user.name },

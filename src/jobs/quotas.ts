@@ -1,0 +1,195 @@
+import type { Redis } from "ioredis";
+import { Counter } from "prom-client";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { Keys } from "./keys.js";
+import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "./quota-limits.js";
+
+/** What the quotas count: backend turns (an hour), generations and exports (a day). */
+export type QuotaKind = "turns" | "generations" | "exports";
+
+export interface QuotaSettings {
+  turnsPerHour: ScopedLimits;
+  generationsPerDay: ScopedLimits;
+  exportsPerDay: ScopedLimits;
+  /** Messages waiting in one thread's line (beyond the one running); 0 = unlimited. */
+  queuedPerThread: number;
+  /** Turns one member has streaming at once, across threads; 0 = unlimited. */
+  runningTurnsPerUser: number;
+  /** Admins are not limited. */
+  adminsExempt: boolean;
+}
+
+/** Which limit refused, and when it frees up again. */
+export interface QuotaRefusal {
+  limit: QuotaKind | "queued" | "running";
+  scope?: QuotaScope | undefined;
+  max: number;
+  /** Milliseconds until a point is free again (0 when it depends on other work finishing). */
+  resetMs: number;
+}
+
+/** Points taken: `giveBack` returns them (the work was refused or failed before it was sent). */
+export type QuotaTake = { ok: true; giveBack(): Promise<void> } | { ok: false; refusal: QuotaRefusal };
+
+/** Who is counted. */
+export interface QuotaSubject {
+  ref: ConversationRef;
+  userId: string;
+}
+
+interface ScopeCounter {
+  scope: QuotaScope;
+  max: number;
+  limiter: RateLimiterRedis;
+}
+
+const HOUR_S = 3600;
+const DAY_S = 24 * HOUR_S;
+/** A running slot not given back (a crashed worker) frees itself after this (stream cap + recovery). */
+const RUNNING_SLOT_S = 30 * 60;
+
+/**
+ * Per user, channel, guild/workspace and global quotas, counted in Redis with `rate-limiter-flexible`
+ * (fixed windows; keys under the deployment's hash-tagged prefix, so one Redis Cluster slot). Only work
+ * that is sent counts: a point taken just before sending is given back when the send is refused or fails
+ * before it leaves.
+ */
+export class Quotas {
+  /** Prometheus: refusals by platform and limit (no user or place ids as labels). */
+  readonly refusedTotal = new Counter<"platform" | "limit">({
+    name: "nemo_quota_refusals_total",
+    help: "Work refused by a quota, by platform and limit (turns, generations, exports, queued, running)",
+    labelNames: ["platform", "limit"],
+    registers: [],
+  });
+  private readonly counters: Record<QuotaKind, ScopeCounter[]>;
+  private readonly running: RateLimiterRedis | undefined;
+
+  constructor(
+    redis: Redis,
+    keys: Keys,
+    readonly settings: QuotaSettings,
+  ) {
+    const counters = (kind: QuotaKind, limits: ScopedLimits, duration: number): ScopeCounter[] =>
+      QUOTA_SCOPES.filter((scope) => limits[scope] > 0).map((scope) => ({
+        scope,
+        max: limits[scope],
+        limiter: new RateLimiterRedis({
+          storeClient: redis,
+          keyPrefix: keys.quota(`${kind}:${scope}`),
+          points: limits[scope],
+          duration,
+        }),
+      }));
+    this.counters = {
+      turns: counters("turns", settings.turnsPerHour, HOUR_S),
+      generations: counters("generations", settings.generationsPerDay, DAY_S),
+      exports: counters("exports", settings.exportsPerDay, DAY_S),
+    };
+    this.running =
+      settings.runningTurnsPerUser > 0
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            keyPrefix: keys.quota("running"),
+            points: settings.runningTurnsPerUser,
+            duration: RUNNING_SLOT_S,
+          })
+        : undefined;
+  }
+
+  /** Takes one point in every scope; when one scope is full, none is kept and it says which. */
+  async take(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaTake> {
+    const taken: { limiter: RateLimiterRedis; key: string }[] = [];
+    const giveBack = async () => {
+      await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key, 1)));
+    };
+    for (const counter of this.counters[kind]) {
+      const key = scopeKey(counter.scope, subject);
+      try {
+        await counter.limiter.consume(key, 1);
+        taken.push({ limiter: counter.limiter, key });
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) {
+          await giveBack();
+          throw rejection;
+        }
+        // A refused consume still counted itself: give that point back too.
+        taken.push({ limiter: counter.limiter, key });
+        await giveBack();
+        this.refused(subject, kind);
+        return {
+          ok: false,
+          refusal: { limit: kind, scope: counter.scope, max: counter.max, resetMs: rejection.msBeforeNext },
+        };
+      }
+    }
+    return { ok: true, giveBack };
+  }
+
+  /** The first full scope of `kind`, without taking anything (generations are counted after the fact). */
+  async full(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaRefusal | undefined> {
+    for (const counter of this.counters[kind]) {
+      const state = await counter.limiter.get(scopeKey(counter.scope, subject));
+      if (state && state.consumedPoints >= counter.max) {
+        this.refused(subject, kind);
+        return { limit: kind, scope: counter.scope, max: counter.max, resetMs: state.msBeforeNext };
+      }
+    }
+    return undefined;
+  }
+
+  /** Counts one of `kind` that already happened (a generation the stream reported). */
+  async count(kind: QuotaKind, subject: QuotaSubject): Promise<void> {
+    await Promise.all(
+      this.counters[kind].map((counter) => counter.limiter.penalty(scopeKey(counter.scope, subject), 1)),
+    );
+  }
+
+  /** A slot among the member's turns running at once; `giveBack` when the turn's stream is over. */
+  async takeRunning(subject: QuotaSubject): Promise<QuotaTake> {
+    const running = this.running;
+    if (!running) return { ok: true, giveBack: async () => undefined };
+    const key = scopeKey("user", subject);
+    const giveBack = async () => void (await running.reward(key, 1));
+    try {
+      await running.consume(key, 1);
+      return { ok: true, giveBack };
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      await giveBack();
+      this.refused(subject, "running");
+      return { ok: false, refusal: { limit: "running", max: this.settings.runningTurnsPerUser, resetMs: 0 } };
+    }
+  }
+
+  /** Counts a refusal made elsewhere (the queued-messages limit). */
+  refused(subject: QuotaSubject, limit: QuotaRefusal["limit"]): void {
+    this.refusedTotal.inc({ platform: subject.ref.platform, limit });
+  }
+
+  /** Remaining points of the member's own counters (for `/usage`). */
+  async userLimits(subject: QuotaSubject): Promise<{ kind: QuotaKind; used: number; max: number }[]> {
+    const out: { kind: QuotaKind; used: number; max: number }[] = [];
+    for (const kind of ["turns", "generations", "exports"] as const) {
+      const counter = this.counters[kind].find((candidate) => candidate.scope === "user");
+      if (!counter) continue;
+      const state = await counter.limiter.get(scopeKey("user", subject));
+      out.push({ kind, used: Math.max(0, state?.consumedPoints ?? 0), max: counter.max });
+    }
+    return out;
+  }
+}
+
+function scopeKey(scope: QuotaScope, { ref, userId }: QuotaSubject): string {
+  switch (scope) {
+    case "user":
+      return `${ref.platform}:${userId}`;
+    case "channel":
+      return `${ref.platform}:${ref.workspace}:${ref.channel}`;
+    case "workspace":
+      return `${ref.platform}:${ref.workspace}`;
+    case "global":
+      return "all";
+  }
+}

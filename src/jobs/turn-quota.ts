@@ -1,0 +1,68 @@
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import { isLongGeneration } from "../core/conversation/tool-labels.js";
+import type { Logger } from "../core/logger.js";
+import type { TurnJobData } from "./payloads.js";
+import type { QuotaSubject, QuotaTake } from "./quotas.js";
+import type { JobServices } from "./services.js";
+
+const FREE: QuotaTake = { ok: true, giveBack: async () => undefined };
+
+/**
+ * The quotas and usage of one turn. Before sending: the generations of the day must not be used up (a
+ * message may generate, and a generation cannot be stopped once started), then one turn point in every
+ * scope, and a running slot. While streaming: the first generate tool call counts one generation (the
+ * backend's own tool names, `isLongGeneration`). Admins skip the quotas when `QUOTA_ADMINS_EXEMPT`.
+ */
+export class TurnQuota {
+  private readonly subject: QuotaSubject;
+  private exemptOnce: Promise<boolean> | undefined;
+  private generationCounted = false;
+  private turnCounted = false;
+
+  constructor(
+    private readonly services: Pick<JobServices, "quotas" | "permissions" | "usage">,
+    private readonly ref: ConversationRef,
+    private readonly data: Pick<TurnJobData, "userId" | "admin">,
+  ) {
+    this.subject = { ref, userId: data.userId ?? "unknown" };
+  }
+
+  /** Turn points in every scope, unless the day's generations are used up. */
+  async take(): Promise<QuotaTake> {
+    if (await this.exempt()) return FREE;
+    const full = await this.services.quotas.full("generations", this.subject);
+    if (full) return { ok: false, refusal: full };
+    return this.services.quotas.take("turns", this.subject);
+  }
+
+  async takeRunning(): Promise<QuotaTake> {
+    if (await this.exempt()) return FREE;
+    return this.services.quotas.takeRunning(this.subject);
+  }
+
+  /** The backend called a tool: the first generation of the turn is counted. */
+  toolCalled(name: string, log: Logger): void {
+    if (this.generationCounted || !isLongGeneration(name)) return;
+    this.generationCounted = true;
+    void (async () => {
+      if (!(await this.exempt())) await this.services.quotas.count("generations", this.subject);
+      await this.services.usage.record(this.ref, this.subject.userId, "generations");
+    })().catch((error: unknown) => log.warn({ err: String(error) }, "generation-count-failed"));
+  }
+
+  /** The message reached the backend: one turn of use. */
+  async sent(log: Logger): Promise<void> {
+    if (this.turnCounted) return;
+    this.turnCounted = true;
+    await this.services.usage
+      .record(this.ref, this.subject.userId, "turns")
+      .catch((error: unknown) => log.warn({ err: String(error) }, "usage-record-failed"));
+  }
+
+  private exempt(): Promise<boolean> {
+    this.exemptOnce ??= this.services.quotas.settings.adminsExempt
+      ? this.services.permissions.isAdmin(this.ref, { id: this.subject.userId, admin: this.data.admin })
+      : Promise.resolve(false);
+    return this.exemptOnce;
+  }
+}

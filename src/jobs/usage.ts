@@ -1,0 +1,122 @@
+import type { Redis } from "ioredis";
+import { Counter } from "prom-client";
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+
+/** What usage counts: turns sent to the backend, generations among them, exports started. */
+export const USAGE_KINDS = ["turns", "generations", "exports"] as const;
+export type UsageKind = (typeof USAGE_KINDS)[number];
+
+export type UsageCounts = Record<UsageKind, number>;
+
+/**
+ * Rough credit cost for the usage report: ~100 per generated clip, ~10 per other turn (an edit); exports
+ * cost no credits. An estimate only: the backend's own accounting is authoritative.
+ */
+export const CREDIT_ESTIMATE = { generation: 100, turn: 10 } as const;
+
+/** One period of a place's use. */
+export interface PlaceUsage extends UsageCounts {
+  credits: number;
+  /** Most active members (by turns), most first. */
+  top: { userId: string; turns: number; generations: number; exports: number }[];
+}
+
+const HOUR_MS = 3_600_000;
+const TOP_USERS = 5;
+
+/**
+ * Use per member and per place (guild/workspace), in hourly buckets (Redis hashes living 8 days), so
+ * `/usage` reports the last 24 hours and 7 days without keeping anything longer.
+ */
+export class Usage {
+  /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
+  readonly recordedTotal = new Counter<"platform" | "kind">({
+    name: "nemo_usage_total",
+    help: "Turns sent, generations started and exports started, by platform and kind",
+    labelNames: ["platform", "kind"],
+    registers: [],
+  });
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one `kind` for the member in the place of `ref`. */
+  async record(ref: ConversationRef, userId: string, kind: UsageKind): Promise<void> {
+    const hour = Math.floor(this.now() / HOUR_MS);
+    const mine = this.keys.usage(userScope(ref, userId), hour);
+    const place = this.keys.usage(placeScope(ref), hour);
+    await this.redis
+      .multi()
+      .hincrby(mine, kind, 1)
+      .expire(mine, KEY_TTL_SECONDS.usage)
+      .hincrby(place, kind, 1)
+      .hincrby(place, `${kind}|${userId}`, 1)
+      .expire(place, KEY_TTL_SECONDS.usage)
+      .exec();
+    this.recordedTotal.inc({ platform: ref.platform, kind });
+  }
+
+  /** The member's own counts over the last `hours`. */
+  async ofUser(ref: ConversationRef, userId: string, hours: number): Promise<UsageCounts> {
+    const totals = emptyCounts();
+    for (const bucket of await this.buckets(userScope(ref, userId), hours)) {
+      for (const kind of USAGE_KINDS) totals[kind] += Number(bucket[kind] ?? 0);
+    }
+    return totals;
+  }
+
+  /** The place's counts over the last `hours`, with its most active members and estimated credits. */
+  async ofPlace(ref: ConversationRef, hours: number): Promise<PlaceUsage> {
+    const totals = emptyCounts();
+    const perUser = new Map<string, UsageCounts>();
+    for (const bucket of await this.buckets(placeScope(ref), hours)) {
+      for (const [field, raw] of Object.entries(bucket)) {
+        const [kind, userId] = field.split("|") as [UsageKind, string | undefined];
+        if (!USAGE_KINDS.includes(kind)) continue;
+        if (userId === undefined) totals[kind] += Number(raw);
+        else {
+          const counts = perUser.get(userId) ?? emptyCounts();
+          counts[kind] += Number(raw);
+          perUser.set(userId, counts);
+        }
+      }
+    }
+    const top = [...perUser.entries()]
+      .map(([userId, counts]) => ({ userId, ...counts }))
+      .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
+      .slice(0, TOP_USERS);
+    return { ...totals, credits: estimateCredits(totals), top };
+  }
+
+  private async buckets(scope: string, hours: number): Promise<Record<string, string>[]> {
+    const current = Math.floor(this.now() / HOUR_MS);
+    const read = this.redis.multi();
+    for (let hour = current - hours + 1; hour <= current; hour++) read.hgetall(this.keys.usage(scope, hour));
+    const results = (await read.exec()) ?? [];
+    return results.map(([, value]) => (value ?? {}) as Record<string, string>);
+  }
+}
+
+/** Credits spent, by the rough estimate. */
+export function estimateCredits(counts: UsageCounts): number {
+  return (
+    counts.generations * CREDIT_ESTIMATE.generation +
+    Math.max(0, counts.turns - counts.generations) * CREDIT_ESTIMATE.turn
+  );
+}
+
+function emptyCounts(): UsageCounts {
+  return { turns: 0, generations: 0, exports: 0 };
+}
+
+function userScope(ref: ConversationRef, userId: string): string {
+  return `u:${ref.platform}:${userId}`;
+}
+
+function placeScope(ref: ConversationRef): string {
+  return `w:${ref.platform}:${ref.workspace}`;
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Keys } from "../src/jobs/keys.js";
+import { CREDIT_ESTIMATE, Usage } from "../src/jobs/usage.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+const redis = useRedisServer();
+let connection: Redis;
+
+beforeAll(() => {
+  connection = new Redis(redis.url);
+});
+afterAll(() => {
+  connection.disconnect();
+});
+
+const ref = { platform: "slack", workspace: "T1", channel: "C1", thread: "1.0" } as const;
+const HOUR = 3_600_000;
+
+describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
+  it("reports a member's 24 h and 7 days, and a place's totals, estimate and most active members", async () => {
+    let now = Date.UTC(2026, 10, 20, 12);
+    const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
+    const usage = new Usage(connection, keys, () => now);
+    await usage.record(ref, "U1", "turns");
+    await usage.record(ref, "U1", "generations");
+    now += 2 * 24 * HOUR;
+    await usage.record(ref, "U1", "turns");
+    await usage.record(ref, "U2", "turns");
+    await usage.record(ref, "U2", "turns");
+    await usage.record(ref, "U2", "turns");
+    await usage.record(ref, "U2", "exports");
+
+    expect(await usage.ofUser(ref, "U1", 24)).toEqual({ turns: 1, generations: 0, exports: 0 });
+    expect(await usage.ofUser(ref, "U1", 168)).toEqual({ turns: 2, generations: 1, exports: 0 });
+    const week = await usage.ofPlace(ref, 168);
+    expect(week).toMatchObject({ turns: 5, generations: 1, exports: 1 });
+    expect(week.credits).toBe(CREDIT_ESTIMATE.generation + 4 * CREDIT_ESTIMATE.turn);
+    expect(week.top.map((entry) => entry.userId)).toEqual(["U2", "U1"]);
+    // Another place sees none of it.
+    expect((await usage.ofPlace({ ...ref, workspace: "T2" }, 168)).turns).toBe(0);
+    // Every bucket expires (8 days).
+    const bucketKeys = await connection.keys(`${keys.bull}:usage:*`);
+    expect(bucketKeys.length).toBeGreaterThan(0);
+    for (const key of bucketKeys) {
+      const ttl = await connection.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(8 * 24 * 3600);
+    }
+  });
+});
