@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 
 export interface HealthReport {
   /** `ok`, or `degraded` with reasons (HTTP 200; 503 when one of them is Redis being unreachable). */
@@ -18,7 +18,7 @@ export class Health {
   private readonly listeners: ((reason: string, on: boolean) => void)[] = [];
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly pingTimeoutMs = 2_000,
   ) {}
 

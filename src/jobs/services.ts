@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { BackendBreaker } from "./backend-breaker.js";
 import type { Delivery } from "./delivery.js";
 import type { Keys } from "./keys.js";
@@ -13,7 +13,7 @@ import type { Timings } from "./timings.js";
 
 /** What the gateway and the job processors share within one process. */
 export interface JobServices {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   client: NemoClient;
   sessions: SessionManager;
