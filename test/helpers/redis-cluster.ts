@@ -101,7 +101,8 @@ export class TestRedisCluster {
       this.nodes.map((node, index) =>
         this.admin(node.port, async (redis) => {
           const slots: number[] = [];
-          for (let slot = index * share; slot < Math.min(SLOTS, (index + 1) * share); slot++) slots.push(slot);
+          for (let slot = index * share; slot < Math.min(SLOTS, (index + 1) * share); slot++)
+            slots.push(slot);
           await redis.call("CLUSTER", "ADDSLOTS", ...slots.map(String));
           if (index > 0) await redis.call("CLUSTER", "MEET", "127.0.0.1", String(this.nodes[0]!.port));
         }),
@@ -127,6 +128,20 @@ export class TestRedisCluster {
       );
       if (states.every(Boolean)) return;
       if (Date.now() > deadline) throw new Error("the test Redis Cluster did not become healthy within 30 s");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** Resolves once a surviving master reports `cluster_state:fail` (a master is down and its slots unserved). */
+  async untilFailed(down: number): Promise<void> {
+    const survivor = this.nodes.find((node) => node.port !== down)!;
+    const deadline = Date.now() + 30_000;
+    while (
+      !String(await this.admin(survivor.port, (redis) => redis.call("CLUSTER", "INFO"))).includes(
+        "cluster_state:fail",
+      )
+    ) {
+      if (Date.now() > deadline) throw new Error("the cluster did not notice the killed master within 30 s");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -170,7 +185,11 @@ export class TestRedisCluster {
   }
 
   private async admin<T>(port: number, body: (redis: Redis) => Promise<T>): Promise<T> {
-    const redis = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    const redis = new Redis(port, "127.0.0.1", {
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      lazyConnect: true,
+    });
     redis.on("error", () => undefined);
     try {
       await redis.connect();
