@@ -168,11 +168,6 @@ export class TestRedisCluster {
     await this.untilHealthy();
   }
 
-  /** A plain connection to one master (e.g. for INFO commandstats). */
-  ports(): number[] {
-    return this.nodes.map((node) => node.port);
-  }
-
   async stop(): Promise<void> {
     await Promise.all(this.nodes.map((node) => node.process?.kill()));
     await rm(this.root, { recursive: true, force: true });
