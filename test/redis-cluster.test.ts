@@ -2,6 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Health } from "../src/app/health.js";
 import { Runtime } from "../src/app/runtime.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/core/logger.js";
@@ -129,10 +130,14 @@ describe.skipIf(unsupported !== undefined)("on a 3-master Redis Cluster", () => 
       await cluster.kill(owner);
       // The cluster declares it failed (CLUSTERDOWN for its slots) before it comes back with its AOF.
       await cluster.untilFailed(owner);
+      // /healthz asks the master of the deployment's slot (other masters still answer PING).
+      const health = new Health(bot.runtime.services.redis, 1_000, `{${bot.prefix}}:health`);
+      expect((await health.check()).redis).toBe("down");
       // An event arriving meanwhile is refused by the intake (bounded wait) and re-delivered by the platform.
       const arriving = bot.say("main", "four and a half");
       await cluster.restart(owner);
       await arriving;
+      expect((await health.check()).redis).toBe("up");
       await bot.say("main", "five");
       await bot.messenger.waitFor(() => answers().length >= 6, 40_000, "all six answers");
       const record = await bot.runtime.services.sessions.find(bot.ref("main"));
