@@ -47,6 +47,8 @@ interface Row {
   seconds: number;
   /** End-to-end time of one turn alone (after the warm-up): the length of one "wave". */
   singleMs: number;
+  /** Events the gateway refused (not queued in time) and the sender sent again, as Slack would. */
+  refused: number;
 }
 
 /** Parses `--workers 1,2,4`, `--turns N`, `--per-worker C`; undefined without `--workers`. */
@@ -115,6 +117,7 @@ export async function runScaling(redis: BenchRedis, options: ScalingOptions): Pr
         fmt(row.singleMs),
         fmt(row.redisPerSecond),
         `${fmt(row.gatewayCpu * 100)}% / ${fmt(row.workerCpu * 100)}% / ${fmt(row.simCpu * 100)}%`,
+        String(row.refused),
       ]),
     ),
   );
@@ -130,12 +133,30 @@ export async function runScaling(redis: BenchRedis, options: ScalingOptions): Pr
     [
       "Notes:",
       "  - turns/s = conversations ÷ (first event sent → last answer received at the Slack sink).",
+      "  - refused = events the gateway could not queue within its 2 s bound (HTTP error), sent again after 1 s as Slack re-delivers.",
       "  - ideal = what the slots allow: ⌈N ÷ (W·C)⌉ waves, each as long as one turn alone (measured in the same run).",
       "  - CPU = share of one core over the run (100% = one core busy), from /proc: gateway, all workers, simulator.",
       "  - Redis cmd/s = INFO commandstats delta over the run (Lua-internal commands included) ÷ its seconds.",
       "  - This machine's cores are shared with other processes (other agents' test runs): compare rows of one run.",
     ].join("\n"),
   );
+}
+
+/**
+ * A mention sent again after 1 s while the gateway refuses it (an event it could not queue within its
+ * bounded wait), as Slack re-delivers; timed from the first attempt. A new event each time: a refused one
+ * was not queued.
+ */
+async function sendUntilAccepted(sender: SlackEventSender) {
+  let refused = 0;
+  let firstSentAt: number | undefined;
+  for (;;) {
+    const attempt = await sender.mention(MESSAGE);
+    firstSentAt ??= attempt.sentAt;
+    if (attempt.status === 200) return { ...attempt, sentAt: firstSentAt, refused };
+    refused++;
+    await new Promise((resolve) => setTimeout(resolve, 1_000)); // Slack's retry back-off (shortened)
+  }
 }
 
 async function oneRun(
@@ -194,7 +215,8 @@ async function oneRun(
     const cpuBefore = processes.map((p) => cpuTicks(p.pid));
     const simBefore = cpuTicks(sim.pid);
     const started = performance.now();
-    const sent = await Promise.all(Array.from({ length: options.turns }, () => sender.mention(MESSAGE)));
+    const sent = await Promise.all(Array.from({ length: options.turns }, () => sendUntilAccepted(sender)));
+    const refused = sent.reduce((sum, s) => sum + s.refused, 0);
     const waves = Math.ceil(options.turns / (workers * options.perWorker));
     await sink.until(
       () => sent.every((s) => sink.answeredAt.has(s.thread)),
@@ -221,6 +243,7 @@ async function oneRun(
       simCpu: (cpuTicks(sim.pid) - simBefore) / TICKS_PER_SECOND / seconds,
       seconds,
       singleMs,
+      refused,
     };
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
