@@ -102,11 +102,13 @@ export async function runScaling(redis: BenchRedis, options: ScalingOptions): Pr
       [
         "workers",
         "turns/s",
+        "ideal turns/s",
         "e2e p50 ms",
         "e2e p99 ms",
+        "one turn alone ms",
         "Redis cmd/s",
-        "ideal turns/s",
         "CPU gw / workers / sim",
+        "refused",
       ],
       rows.map((row) => [
         String(row.workers),
