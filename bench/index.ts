@@ -5,6 +5,7 @@
  * Prints figures beside their targets (✓/✗); asserts nothing. Any configuration the bench sets beyond
  * the wiring (URLs, tokens, ports) is printed beside the figure it affects.
  * Env: REDIS_URL (else a private redis-server), BENCH_STREAM_MS (default 20000; --quick 2000).
+ * `--workers 1,2,4` runs the horizontal-scaling scenario instead (bench/scaling.ts).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,6 +19,7 @@ import type { SimulatorOptions } from "../src/simulator/index.js";
 import { freePort } from "../test/helpers/free-port.js";
 import { type BotProcess, startBotProcess } from "./bot-process.js";
 import { type BenchRedis, callsDelta, commandCalls, deletePrefix, openRedis } from "./redis.js";
+import { runScaling, scalingOptions } from "./scaling.js";
 import { type SimulatorProcess, startSimulatorProcess } from "./simulator.js";
 import { SlackEventSender } from "./slack-events.js";
 import { SlackSink } from "./slack-sink.js";
@@ -263,6 +265,12 @@ async function waitingRenders(redis: BenchRedis, admin: Redis, count: number) {
 
 async function main(): Promise<void> {
   const redis = await openRedis();
+  // `--workers 1,2,4`: the horizontal-scaling scenario (bench/scaling.ts) instead of the ones below.
+  const scaling = scalingOptions(process.argv, STREAM_MS, QUICK);
+  if (scaling) {
+    await runScaling(redis, scaling).finally(() => redis.stop());
+    return;
+  }
   const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
   admin.on("error", () => undefined);
   console.log(

@@ -106,9 +106,17 @@ export const CONFIG_DOCS: Readonly<Record<string, VariableDoc>> = {
     section: "Redis",
     meaning:
       "Redis holding the queues, thread lines and sessions; every process of one deployment uses the same one. " +
-      "Unset: the bot starts its own `redis-server` (unix socket, AOF under `DATA_DIR/redis`) and stops it on exit.",
+      "Unset: the bot starts its own `redis-server` (unix socket, AOF under `DATA_DIR/redis`) and stops it on exit. " +
+      'A Redis Cluster: `redis+cluster://[user:password@]host1:port,host2:port` (`rediss+cluster://` for TLS); see README, "Redis Cluster".',
     example: "redis://:password@redis.internal:6379/0",
     secret: true,
+  },
+  REDIS_CLUSTER_NODES: {
+    section: "Redis",
+    meaning:
+      "Redis Cluster nodes as `host:port,host:port` (some or all masters; the rest are discovered). Set, it wins over " +
+      "`REDIS_URL`'s hosts, and `REDIS_URL` (if set) only gives the password and TLS (`rediss://`).",
+    example: "redis-cluster-0.redis-cluster-headless:6379,redis-cluster-1.redis-cluster-headless:6379",
   },
   KEY_PREFIX: {
     section: "Redis",

@@ -7,6 +7,7 @@ import {
   parseScopedLimits,
   type ScopedLimits,
 } from "./jobs/quota-limits.js";
+import { isRedisUrl, withClusterNodes } from "./redis/redis-target.js";
 
 const optionalText = z
   .string()
@@ -87,7 +88,15 @@ const schema = z.object({
     .default(1024 * 1024), // bigger SSE events are skipped and counted
   MAX_ANSWER_CHARS: z.coerce.number().int().min(100).max(1_000_000).default(40_000), // longer answers are cut with a note
   NEMO_MAX_UPLOAD_MB: z.coerce.number().positive().max(10_000).default(500),
-  REDIS_URL: optionalUrl,
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .refine(isRedisUrl, { message: "must be a redis:// URL or redis+cluster://host:port,host:port" })
+      .optional(),
+  ),
+  REDIS_CLUSTER_NODES: list.refine((nodes) => nodes.every((node) => isRedisUrl(`redis+cluster://${node}`)), {
+    message: "must be host:port,host:port",
+  }), // Redis Cluster nodes; REDIS_URL then gives only credentials and TLS
   /** Prefix of every Redis key and queue (written as a hash tag); one per deployment. */
   KEY_PREFIX: z
     .string()
@@ -224,6 +233,7 @@ const validated = schema
   })
   .transform((config) => ({
     ...config,
+    REDIS_URL: withClusterNodes(config.REDIS_URL, config.REDIS_CLUSTER_NODES),
     NEMO_MAX_CONNECTIONS:
       config.NEMO_MAX_CONNECTIONS ??
       config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY + CONNECTION_HEADROOM,

@@ -87,7 +87,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     expect(followUps(whoami)).not.toContain(account.token);
 
     // The token is nowhere in Redis, in any message, or in the log.
-    expect(await dumpRedis(bot.runtime.services.redis)).not.toContain(account.token);
+    expect(await dumpRedis(bot.runtime.services.redis as Redis)).not.toContain(account.token);
     const everything = [...fake.channels.keys()]
       .flatMap((id) => fake.messagesIn(id))
       .map((message) => JSON.stringify(latest(message)))
@@ -128,7 +128,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     await fake.waitFor(() => bot.transcript(thread).includes("revoke it"), 10_000, "warning");
     expect(sim.requests.filter((r) => r.path === "/run_sse")).toHaveLength(before);
     expect(bot.transcript(thread)).not.toContain(secret);
-    expect(await dumpRedis(bot.runtime.services.redis)).not.toContain(secret);
+    expect(await dumpRedis(bot.runtime.services.redis as Redis)).not.toContain(secret);
     expect(bot.logs.text()).not.toContain(secret);
   });
 });
@@ -207,7 +207,7 @@ describe("Slack: /nemo login (modal, view_submission), /nemo account, /nemo logo
     expect(accountAnswer).toContain(account.token.slice(-4));
     expect(accountAnswer).not.toContain(account.token);
 
-    expect(await dumpRedis(bot.runtime!.services.redis)).not.toContain(account.token);
+    expect(await dumpRedis(bot.runtime!.services.redis as Redis)).not.toContain(account.token);
     expect(JSON.stringify(bot.fake.calls)).not.toContain(account.token);
 
     await command("logout", "t-logout");

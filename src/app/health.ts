@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
-import type { Redis } from "ioredis";
+import { Cluster } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 
 export interface HealthReport {
   /** `ok`, or `degraded` with reasons (HTTP 200; 503 when one of them is Redis being unreachable). */
@@ -17,9 +18,14 @@ export class Health {
   private readonly reasons = new Set<string>();
   private readonly listeners: ((reason: string, on: boolean) => void)[] = [];
 
+  /**
+   * On a Redis Cluster, `slotKey` (any key of the deployment's hash tag) makes the check ask the master
+   * that holds the deployment's keys, not whichever node answers PING.
+   */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly pingTimeoutMs = 2_000,
+    private readonly slotKey?: string,
   ) {}
 
   /** Marks (or clears) one reason for being degraded; reasons are short fixed words, never ids. */
@@ -41,7 +47,10 @@ export class Health {
 
   async check(): Promise<HealthReport> {
     const redisUp = await Promise.race([
-      this.redis.ping().then(
+      (this.slotKey && this.redis instanceof Cluster
+        ? this.redis.exists(this.slotKey)
+        : this.redis.ping()
+      ).then(
         () => true,
         () => false,
       ),

@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import type { InstallationRedis } from "../adapters/slack/installation-store.js";
+import type { RedisClient } from "../redis/connect.js";
 
-/** The Slack installation store's Redis commands on an ioredis connection (adapters import no Redis client). */
-export function installationRedis(redis: Redis): InstallationRedis {
+/** The Slack installation store's RedisClient commands on an ioredis connection (adapters import no RedisClient client). */
+export function installationRedis(redis: RedisClient): InstallationRedis {
   return {
     get: (key) => redis.get(key),
     set: async (key, value) => void (await redis.set(key, value)),

@@ -37,7 +37,8 @@ export async function startObservability(options: {
   const { config, services, logger } = options;
   const queues: Queue[] = Object.values(services.queues);
   const metrics = options.metrics ?? new Metrics();
-  const health = new Health(services.redis);
+  // Any key of the deployment's hash tag: on a cluster the check asks the master that holds them.
+  const health = new Health(services.redis, undefined, `${services.queues.turn.opts.prefix}:health`);
   health.onChange((reason, on) => metrics.setDegraded(reason, on));
   // The backend's circuit (shared through Redis): open → degraded, on every role (a gateway refreshes it).
   const { breaker } = services;

@@ -1,15 +1,15 @@
-import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { Keys } from "../jobs/keys.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
 
-/** The deployment's Redis, once it is up (Slack installations live there in distribution mode). */
-export type RedisAccess = () => { redis: Redis; keys: Keys };
+/** The deployment's RedisClient, once it is up (Slack installations live there in distribution mode). */
+export type RedisAccess = () => { redis: RedisClient; keys: Keys };
 
 export type ChatPlatform = "discord" | "slack";
 
@@ -103,13 +103,13 @@ type SlackInstallations = import("../adapters/slack/token-rotation.js").Rotating
 /** One store per configuration, shared by the adapter and the messenger of a process (one single-flight). */
 const installationStores = new WeakMap<Config, Promise<SlackInstallations>>();
 
-/** The installation store of a distributed Slack app, made once, on first use (Redis is up by then). */
+/** The installation store of a distributed Slack app, made once, on first use (RedisClient is up by then). */
 function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, logger: Logger) {
   return () => {
     let made = installationStores.get(config);
     if (made) return made;
     made = slack().then(({ createSlackInstallations }) => {
-      if (!redis) throw new Error("Slack distribution needs Redis");
+      if (!redis) throw new Error("Slack distribution needs RedisClient");
       const { redis: connection, keys } = redis();
       return createSlackInstallations({
         clientId: config.SLACK_CLIENT_ID!,

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { Redis, type RedisOptions } from "ioredis";
+import type { RedisOptions } from "ioredis";
 import type { Dispatcher } from "undici";
 import { type Config, nemoClientSettings, quotaSettings, workerConcurrency } from "../config.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -28,8 +28,10 @@ import { ThreadLine } from "../jobs/thread-line.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../jobs/timings.js";
 import { Usage } from "../jobs/usage.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
+import { connectRedis, type RedisClient } from "../redis/connect.js";
 import { type EmbeddedRedis, startEmbeddedRedis } from "../redis/embedded-redis.js";
-import { redisTarget, waitUntilReady } from "../redis/wait-until-ready.js";
+import { describeRedisTarget, redisTargetFrom } from "../redis/redis-target.js";
+import { waitUntilReady } from "../redis/wait-until-ready.js";
 
 /** How long the bot waits for Redis at start before it gives up with a clear error. */
 const REDIS_START_TIMEOUT_MS = 15_000;
@@ -66,7 +68,7 @@ export class Runtime {
     private readonly downloadDispatcher?: Dispatcher | undefined,
   ) {
     this.intake = new Intake({
-      redis: intakeQueues.turn.opts.connection as Redis,
+      redis: intakeQueues.turn.opts.connection as RedisClient,
       keys: services.keys,
       queues: intakeQueues,
       sessions: services.sessions,
@@ -84,14 +86,14 @@ export class Runtime {
     if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
     // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
     const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
+    // REDIS_URL may name one server or a Redis Cluster (redis+cluster://…); see redis/redis-target.ts.
+    const redisTarget = redisTargetFrom(config.REDIS_URL);
     const connect = (options: RedisOptions) =>
-      config.REDIS_URL
-        ? new Redis(config.REDIS_URL, options)
-        : new Redis({ path: embedded!.path, ...options });
+      connectRedis(redisTarget ?? { kind: "socket", path: embedded!.path }, options);
     const redis = connect(redisOptions);
     redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
     // At start an unreachable Redis is a clear error, not an endless reconnect loop.
-    const target = config.REDIS_URL ? redisTarget(config.REDIS_URL) : embedded!.path;
+    const target = redisTarget ? describeRedisTarget(redisTarget) : embedded!.path;
     await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, options.signal).catch(async (error) => {
       redis.disconnect();
       await embedded?.stop();
@@ -230,7 +232,7 @@ export class Runtime {
   }
 
   /** The inbound path's own connection (bounded waits; see `create`). */
-  private get intakeRedis(): Redis {
-    return this.intakeQueues.turn.opts.connection as Redis;
+  private get intakeRedis(): RedisClient {
+    return this.intakeQueues.turn.opts.connection as RedisClient;
   }
 }

@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
-import { Redis } from "ioredis";
+import { Cluster } from "ioredis";
 import type { Config } from "../config.js";
+import { connectRedis, masterNodes } from "../redis/connect.js";
 import { REDIS_INSTALL_OPTIONS } from "../redis/redis-server-process.js";
+import { describeRedisTarget, redisTargetFrom } from "../redis/redis-target.js";
 import type { CheckResult } from "./report.js";
 
 export interface RedisCheckOptions {
@@ -31,6 +33,13 @@ export async function redisCheck(config: Config, options: RedisCheckOptions = {}
 
 /** A Redis URL fit to print: credentials (and password-like query values) become `***`. */
 export function maskRedisUrl(url: string): string {
+  if (/^rediss?\+cluster:/i.test(url)) {
+    try {
+      return describeRedisTarget(redisTargetFrom(url)!);
+    } catch {
+      return "(unparseable REDIS_URL)";
+    }
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -47,14 +56,19 @@ export function maskRedisUrl(url: string): string {
 
 async function remoteCheck(url: string, timeoutMs: number): Promise<CheckResult> {
   const shown = maskRedisUrl(url);
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-    enableOfflineQueue: false,
-  });
+  const redis = connectRedis(
+    redisTargetFrom(url)!,
+    {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      commandTimeout: timeoutMs,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    },
+    // A cluster that cannot be reached fails the check instead of being retried forever.
+    { clusterRetryStrategy: () => null, maxRedirections: 16 },
+  );
   // The socket's own error (ECONNREFUSED, ENOTFOUND …) is more telling than "Connection is closed".
   let socketError: Error | undefined;
   redis.on("error", (error: Error) => {
@@ -63,10 +77,17 @@ async function remoteCheck(url: string, timeoutMs: number): Promise<CheckResult>
   try {
     await redis.connect();
     await redis.ping();
-    const info = parseInfo(await redis.info());
-    const version = info.get("redis_version") ?? "unknown";
     const notes: string[] = [];
     let status: CheckResult["status"] = "ok";
+    // On a cluster: INFO of every master (each must keep AOF and noeviction), and the cluster's state.
+    const infos = await Promise.all(masterNodes(redis).map(async (node) => parseInfo(await node.info())));
+    if (redis instanceof Cluster) {
+      const state = /cluster_state:(\w+)/.exec(String(await redis.cluster("INFO")))?.[1] ?? "unknown";
+      if (state !== "ok") status = "fail";
+      notes.push(`cluster of ${infos.length} masters, cluster_state ${state}`);
+    }
+    const info = mergeInfos(infos);
+    const version = info.get("redis_version") ?? "unknown";
     const versionNote = versionProblem(version);
     if (versionNote) {
       status = versionNote.status;
@@ -173,6 +194,26 @@ function compare(a: readonly number[], b: readonly number[]): number {
     if (difference !== 0) return difference;
   }
   return 0;
+}
+
+/**
+ * One view of several nodes' INFO: a field whose value differs between nodes keeps the worst one for
+ * the checks below (the oldest version, AOF off, an evicting policy).
+ */
+function mergeInfos(infos: Map<string, string>[]): Map<string, string> {
+  const merged = new Map(infos[0]);
+  for (const info of infos.slice(1)) {
+    const version = info.get("redis_version");
+    if (
+      version &&
+      compare(version.split(".").map(Number), (merged.get("redis_version") ?? "").split(".").map(Number)) < 0
+    )
+      merged.set("redis_version", version);
+    if (info.get("aof_enabled") !== "1") merged.set("aof_enabled", info.get("aof_enabled") ?? "");
+    const policy = info.get("maxmemory_policy");
+    if (policy && policy !== "noeviction") merged.set("maxmemory_policy", policy);
+  }
+  return merged;
 }
 
 function parseInfo(text: string): Map<string, string> {

@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { type PlatformSetup, platformSetup } from "../app/platforms.js";
 import {
   ConfigError,
@@ -12,6 +11,8 @@ import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { Keys } from "../jobs/keys.js";
 import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
+import { connectRedis } from "../redis/connect.js";
+import { redisTargetFrom } from "../redis/redis-target.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { type CheckResult, formatReport } from "./report.js";
@@ -37,8 +38,9 @@ export async function runDoctor(
     chatPlatforms = [discordSetup, slackSetup].filter((s) => s.state === "ready").map((s) => s.platform);
     // The same client id as the bot where both can see it (Redis), so the doctor does not spend
     // another anonymous token of the few an IP gets per week.
-    const redis = config.REDIS_URL
-      ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 })
+    const redisTarget = redisTargetFrom(config.REDIS_URL);
+    const redis = redisTarget
+      ? connectRedis(redisTarget, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 })
       : undefined;
     redis?.on("error", () => undefined);
     const store = redis

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import type { Redis } from "ioredis";
 import { Counter } from "prom-client";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
 export interface BreakerOptions {
@@ -57,7 +57,7 @@ export class BackendBreaker extends EventEmitter<{ open: []; close: [] }> {
   private readonly keys: { failures: string; open: string };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keys: Keys,
     private readonly options: BreakerOptions,
     backend = "nemo",

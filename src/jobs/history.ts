@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import type { Lang } from "../core/conversation/language.js";
 import { elapsedText } from "../core/conversation/progress-bar.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** One finished export in a user's history. */
@@ -24,7 +24,7 @@ export const HISTORY_LENGTH = 20;
 
 /** Adds an export to the front of the user's list, keeps the last {@link HISTORY_LENGTH}, renews the TTL. */
 export async function recordExport(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   platform: string,
   userId: string,
@@ -41,7 +41,7 @@ export async function recordExport(
 
 /** The user's last exports, newest first (unreadable entries skipped). */
 export async function listExports(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   platform: string,
   userId: string,

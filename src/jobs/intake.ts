@@ -1,5 +1,4 @@
 import type { JobsOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
 import type { Inbound, InboundHandler } from "../core/conversation/inbound.js";
 import { backendLanguage, langFromLocale } from "../core/conversation/language.js";
@@ -7,6 +6,7 @@ import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { AccountStore } from "./accounts/account-store.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
@@ -43,9 +43,9 @@ if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
 end
 return 0`;
 
-/** What the intake needs: Redis (one connection that fails fast), the queues it adds to, the sessions. */
+/** What the intake needs: RedisClient (one connection that fails fast), the queues it adds to, the sessions. */
 export interface IntakeParts {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   queues: { turn: Queue<TurnJobData>; upload: Queue<UploadJobData>; command: Queue<CommandJobData> };
   sessions: SessionManager;

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
 /** How long a message's record is kept after its last write (later edits of older messages are rare). */
@@ -20,7 +20,7 @@ export interface MessageRecord {
  */
 export class MessageRecords {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
 /** What a turn's stream has said so far, kept in Redis as it arrives so a takeover loses none of it. */
@@ -20,7 +20,7 @@ const DAY_SECONDS = 24 * 3600;
 /** `{prefix}:partial:<inboundId>`: written at the progress-edit cadence, deleted once delivered. */
 export class PartialAnswers {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

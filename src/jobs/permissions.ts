@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
 import type { Inbound } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** Who administers a place besides what the platform says (`SLACK_ADMIN_USERS`). */
@@ -21,7 +21,7 @@ export class Permissions {
   private readonly slackAdmins: ReadonlySet<string>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly messengers: Messengers,
     settings: PermissionSettings,
@@ -60,7 +60,7 @@ export class Permissions {
 
 /** Remembers who started the thread: the first sender wins; later senders change nothing. */
 export async function claimOwner(
-  redis: Redis,
+  redis: RedisClient,
   keys: Keys,
   ref: ConversationRef,
   userId: string,

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 import {
   type CommandJobData,
@@ -28,7 +28,7 @@ export const JOB_RETENTION = {
 /** Entries kept in each queue's events stream: nothing listens to it (no QueueEvents), so few suffice. */
 const EVENTS_MAX_LEN = 100;
 
-export function createQueues(connection: Redis, keys: Keys): Queues {
+export function createQueues(connection: RedisClient, keys: Keys): Queues {
   const options = {
     connection,
     prefix: keys.bull,

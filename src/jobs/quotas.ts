@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import { Counter } from "prom-client";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "./quota-limits.js";
 
@@ -50,8 +50,8 @@ const DAY_S = 24 * HOUR_S;
 const RUNNING_SLOT_S = 30 * 60;
 
 /**
- * Per user, channel, guild/workspace and global quotas, counted in Redis with `rate-limiter-flexible`
- * (fixed windows; keys under the deployment's hash-tagged prefix, so one Redis Cluster slot). Only work
+ * Per user, channel, guild/workspace and global quotas, counted in RedisClient with `rate-limiter-flexible`
+ * (fixed windows; keys under the deployment's hash-tagged prefix, so one RedisClient Cluster slot). Only work
  * that is sent counts: a point taken just before sending is given back when the send is refused or fails
  * before it leaves.
  */
@@ -67,7 +67,7 @@ export class Quotas {
   private readonly running: RateLimiterRedis | undefined;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     keys: Keys,
     readonly settings: QuotaSettings,
   ) {

@@ -1,12 +1,12 @@
-import type { Redis } from "ioredis";
 import type { ConversationRecord, ConversationStore } from "../core/conversation/conversation-store.js";
 import type { Platform } from "../core/nemo/types.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
-/** Conversation records as Redis hashes, kept 30 days after last use. */
+/** Conversation records as RedisClient hashes, kept 30 days after last use. */
 export class RedisConversationStore implements ConversationStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds: number = KEY_TTL_SECONDS.conversation,
   ) {}

@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
 import type { KeyValueStore } from "../core/kv-store.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
 /** The client id and anonymous token, shared by every process of the deployment. */
 export class RedisKeyValueStore implements KeyValueStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
   async get(key: string): Promise<string | undefined> {

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { isStateSnapshot, type StateBaseline, snapshotState } from "../core/nemo/state-diff.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** What is recorded before a message's `/run_sse` leaves: enough to recover without sending again. */
@@ -31,7 +31,7 @@ export class SentMarker {
   private readonly ttl: SentMarkerTtls;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     ttl: Partial<SentMarkerTtls> = {},
   ) {

@@ -1,8 +1,8 @@
-import type { Redis } from "ioredis";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { ClaimLinks } from "../core/nemo/claim-links.js";
 import type { NemoClient } from "../core/nemo/client.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { AccountStore } from "./accounts/account-store.js";
 import type { CreditsGuard } from "./accounts/credits-guard.js";
 import type { BackendBreaker } from "./backend-breaker.js";
@@ -19,7 +19,7 @@ import type { Usage } from "./usage.js";
 
 /** What the gateway and the job processors share within one process. */
 export interface JobServices {
-  redis: Redis;
+  redis: RedisClient;
   keys: Keys;
   client: NemoClient;
   sessions: SessionManager;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
 /** One piece of work waiting in a thread's line: which queue holds it, and its job id. */
@@ -44,7 +44,7 @@ return redis.call('LREM', KEYS[1], 1, ARGV[1])`;
  */
 export class ThreadLine {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { UploadedFile } from "../core/nemo/types.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** Where the sending of one file of an upload job stands, so a retaken job decides correctly. */
@@ -24,7 +24,7 @@ const DONE = "done";
 /** The per-file records of upload jobs: one Redis hash per job (field = file index), with a TTL. */
 export class UploadMarker {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly ttlSeconds: number = KEY_TTL_SECONDS.upload,
   ) {}

@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import { Counter } from "prom-client";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** What usage counts: turns sent to the backend, generations among them, exports started. */
@@ -26,7 +26,7 @@ const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
 /**
- * Use per member and per place (guild/workspace), in hourly buckets (Redis hashes living 8 days), so
+ * Use per member and per place (guild/workspace), in hourly buckets (RedisClient hashes living 8 days), so
  * `/usage` reports the last 24 hours and 7 days without keeping anything longer.
  */
 export class Usage {
@@ -39,7 +39,7 @@ export class Usage {
   });
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly now: () => number = Date.now,
   ) {}

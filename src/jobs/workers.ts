@@ -1,8 +1,8 @@
 import { type Job, Worker, type WorkerOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { AttachmentSourceOptions } from "./attachment-source.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./delivery.js";
@@ -50,7 +50,7 @@ export interface RunningWorkers {
 /** Starts the turn, upload, render and deliver workers of this process. */
 export function startWorkers(
   services: JobServices,
-  connection: Redis,
+  connection: RedisClient,
   options: {
     concurrency?: Partial<WorkerConcurrency>;
     sources: AttachmentSourceOptions;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./connect.js";
 
 /** Redis did not answer within the start-up limit. */
 export class RedisUnreachableError extends Error {
@@ -18,7 +18,7 @@ export class RedisUnreachableError extends Error {
  * commands wait for a restarting Redis instead.
  */
 export function waitUntilReady(
-  redis: Redis,
+  redis: RedisClient,
   target: string,
   timeoutMs: number,
   signal?: AbortSignal,
@@ -52,15 +52,4 @@ export function waitUntilReady(
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-/** A Redis URL with its password hidden, for messages. */
-export function redisTarget(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "REDIS_URL";
-  }
 }

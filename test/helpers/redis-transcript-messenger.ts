@@ -1,7 +1,7 @@
-import type { Redis } from "ioredis";
 import { type ConversationRef, refKey } from "../../src/core/conversation/conversation-ref.js";
 import type { Messenger } from "../../src/core/conversation/messenger.js";
 import type { Reply } from "../../src/core/conversation/reply.js";
+import type { RedisClient } from "../../src/redis/connect.js";
 import { replyText } from "./recording-messenger.js";
 
 interface Entry {
@@ -14,7 +14,7 @@ interface Entry {
 /** A Messenger that appends every post and edit to a Redis list, so several processes share one transcript. */
 export class RedisTranscriptMessenger implements Messenger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly key: string,
   ) {}
 

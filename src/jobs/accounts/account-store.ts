@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Platform } from "../../core/nemo/types.js";
 import type { SecretBox } from "../../core/secret-box.js";
+import type { RedisClient } from "../../redis/connect.js";
 import type { Keys } from "../keys.js";
 
 /** How long a linked account is kept without being used (renewed on every use). */
@@ -24,13 +24,13 @@ export interface AccountInfo {
 }
 
 /**
- * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach Redis: a
+ * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach RedisClient: a
  * hash per account with the sealed token, its masked form and when it was linked. Without a key the
  * feature is off (`enabled` false) and nothing is stored.
  */
 export class AccountStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly box: SecretBox | undefined,
   ) {}

@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
+import type { RedisClient } from "../../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
 
 /** The credits guard's settings (`CREDITS_GUARD_THRESHOLD`, `CREDITS_GENERATION_COST`, `CREDITS_EDIT_COST`). */
@@ -20,14 +20,14 @@ export type GuardVerdict =
 
 /**
  * Before a message goes to the backend: its estimated cost (a clip for a likely generation, else an
- * editing session) against the account's balance, read at most every 60 s (cached in Redis per account).
+ * editing session) against the account's balance, read at most every 60 s (cached in RedisClient per account).
  * Under the threshold a likely generation is held for Continue / Cancel; under the estimate any message
  * is refused. A low-balance warning is given once per crossing of the threshold (a flag cleared when
  * the balance is back above it).
  */
 export class CreditsGuard {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly client: Pick<NemoClient, "credits">,
     private readonly settings: CreditsGuardSettings,

@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
 import type { CachedClaim, ClaimTokenCache } from "../../core/nemo/claim-links.js";
+import type { RedisClient } from "../../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
 
-/** Claim tokens per session in Redis, each expiring a day before the backend's token does. */
+/** Claim tokens per session in RedisClient, each expiring a day before the backend's token does. */
 export class RedisClaimCache implements ClaimTokenCache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
