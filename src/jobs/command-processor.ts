@@ -13,6 +13,7 @@ import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
+import { RenderStore } from "./render-store.js";
 import type { JobServices } from "./services.js";
 import { UserLocales } from "./user-locales.js";
 
@@ -203,18 +204,19 @@ class Commands {
   }
 
   private async cancel(ref: ConversationRef, lang: Lang, arg: string | undefined): Promise<void> {
-    const { queues, redis, keys, client } = this.services;
+    const { redis, keys, client } = this.services;
     const key = refKey(ref);
     if (arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key))))) {
       const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
-      const job = renderJobId ? await queues.render.getJob(renderJobId) : undefined;
+      const renders = new RenderStore(redis, keys);
+      const waiting = renderJobId ? await renders.get(renderJobId) : undefined;
       // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
-      if (job && job.data.refKey !== key) return this.refuseElsewhere(ref, lang, "cancel", renderJobId);
-      if (job?.data.renderId) {
-        await redis.set(keys.renderCancelled(job.id!), "1", "EX", DAY_SECONDS);
-        await client.cancelRender({ platform: ref.platform }, job.data.renderId);
-        // Poll now: the render job reports the cancellation in its own progress message.
-        if ((await job.getState()) === "delayed") await job.promote().catch(() => undefined);
+      if (waiting && waiting.refKey !== key) return this.refuseElsewhere(ref, lang, "cancel", renderJobId);
+      if (waiting?.renderId) {
+        await renders.update(waiting.id, { cancelled: true });
+        await client.cancelRender({ platform: ref.platform }, waiting.renderId);
+        // Poll now: the poller reports the cancellation in the export's own progress message.
+        await renders.dueNow(waiting.id);
         return;
       }
     }

@@ -21,7 +21,8 @@ export const KEY_TTL_SECONDS = {
   upload: DAY,
   exportLock: DAY,
   retried: 7 * DAY,
-  renderCancelled: DAY,
+  /** A waiting export's record (it is deleted when the export ends; the render timeout is far shorter). */
+  render: DAY,
 } as const;
 
 /**
@@ -69,9 +70,13 @@ export class Keys {
   retried(inboundId: string): string {
     return `${this.bull}:retried:${inboundId}`;
   }
-  /** String: the user cancelled this render job (a failed render is then not submitted again). */
-  renderCancelled(jobId: string): string {
-    return `${this.bull}:render-cancelled:${jobId}`;
+  /** Hash: a waiting export, by its job id (render-store.ts; not `render:`, BullMQ's job hashes). */
+  render(jobId: string): string {
+    return `${this.bull}:exporting:${jobId}`;
+  }
+  /** Sorted set: waiting exports' job ids by next poll time (epoch ms); durable, members leave when done. */
+  rendersDue(): string {
+    return `${this.bull}:renders:due`;
   }
   /** String: when a line head was first seen without a job (to drop it only if it stays missing). */
   missingHead(jobId: string): string {
