@@ -12,8 +12,8 @@ import { errorMessage } from "./delivery.js";
 import type { Intake, PromptRecord } from "./intake.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
-import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import { RenderStore } from "./render-store.js";
+import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
 import { UserLocales } from "./user-locales.js";
 

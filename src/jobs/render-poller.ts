@@ -1,5 +1,6 @@
-import type { RenderStore } from "./render-store.js";
+import { setMaxListeners } from "node:events";
 import { pollRender } from "./render-processor.js";
+import type { RenderStore } from "./render-store.js";
 import type { JobServices } from "./services.js";
 
 /** How many due exports one claim takes at most. */
@@ -24,7 +25,10 @@ export class RenderPoller {
     private readonly services: JobServices,
     private readonly renders: RenderStore,
     private readonly concurrency: number,
-  ) {}
+  ) {
+    // Every poll under way listens to this one signal (undici removes its listener when done).
+    setMaxListeners(concurrency + 10, this.abort.signal);
+  }
 
   start(): void {
     this.loop ??= this.run();

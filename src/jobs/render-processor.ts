@@ -8,8 +8,8 @@ import { taskLink } from "../core/nemo/task-link.js";
 import { isExportReady } from "../core/nemo/timeline-summary.js";
 import type { RenderJobData } from "./payloads.js";
 import { ProgressMessage } from "./progress-message.js";
-import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { RenderRecord, RenderStore } from "./render-store.js";
+import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
 
 /**
@@ -106,7 +106,11 @@ export async function pollRender(
           { progress: text(lang, "export_failed_retrying") },
           { durable: false },
         );
-        Object.assign(record, { renderId: undefined, submitting: undefined, submission: record.submission + 1 });
+        Object.assign(record, {
+          renderId: undefined,
+          submitting: undefined,
+          submission: record.submission + 1,
+        });
         await renders.update(record.id, { renderId: "", submitting: "", submission: record.submission });
         return await pollRender(services, renders, record, signal);
       }

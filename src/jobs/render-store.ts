@@ -87,7 +87,10 @@ export class RenderStore {
   ) {}
 
   /** Records a new export, due now; false when it exists already. */
-  async create(record: Pick<RenderRecord, "id" | "refKey" | "trace" | "lang" | "ackMessageId">, interval: number) {
+  async create(
+    record: Pick<RenderRecord, "id" | "refKey" | "trace" | "lang" | "ackMessageId">,
+    interval: number,
+  ) {
     const { id, ...rest } = record;
     const fields = encode({ id, ...rest, submission: 1, lastProgress: 0, interval, cancelled: false });
     const created = await this.redis.eval(

@@ -94,10 +94,14 @@ export function startWorkers(
         concurrency: concurrency.upload,
       },
     ),
-    new Worker(QUEUE.render, createRenderProcessor(services, renders, () => poller.wake()), {
-      ...base,
-      concurrency: concurrency.render,
-    }),
+    new Worker(
+      QUEUE.render,
+      createRenderProcessor(services, renders, () => poller.wake()),
+      {
+        ...base,
+        concurrency: concurrency.render,
+      },
+    ),
     new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(services.delivery), {
       ...base,
       concurrency: concurrency.deliver,
