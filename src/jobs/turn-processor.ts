@@ -76,6 +76,8 @@ class Turn {
   private readonly log;
   /** Set once the message may have reached the backend: from then on, never offer to send it again. */
   private mayHaveBeenSent = false;
+  /** The sent marker as claimed or read here (marking it answered then needs no read). */
+  private known: Pick<SentRecord, "sessionId" | "at"> | undefined;
 
   constructor(
     private readonly services: JobServices,
@@ -102,6 +104,7 @@ class Turn {
       const sent = await this.services.sent.read(this.job.data.inboundId);
       if (sent) {
         this.mayHaveBeenSent = true;
+        this.known = sent;
         // Answered already (its job was retaken after the answer was posted): just leave the line.
         if (sent.answered) return "done";
         return await this.recover(sent);
@@ -122,6 +125,7 @@ class Turn {
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
       await this.services.sent.markAnswered(this.job.data.inboundId, {
         retryOffered: retryArg !== undefined,
+        known: this.known,
       });
       return "done";
     }
@@ -146,8 +150,11 @@ class Turn {
     const claim: SentRecord = { sessionId: record.sessionId, before, at: Date.now() };
     this.mayHaveBeenSent = true;
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
-      return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
+      const sent = (await this.services.sent.read(data.inboundId)) ?? claim;
+      this.known = sent;
+      return this.recover(sent);
     }
+    this.known = claim;
     this.log.info({ session: record.sessionId }, "turn-sending");
     const stream = this.services.client.sendMessage(this.ctx, record.sessionId, data.text, {
       hardCapMs: this.services.timings.streamHardCapMs,
@@ -175,6 +182,7 @@ class Turn {
       if (REFUSALS.has(code) || unreached) {
         await this.services.sent.release(data.inboundId);
         this.mayHaveBeenSent = false;
+        this.known = undefined;
         if (code === "NEMO_SESSION_NOT_FOUND" && mayRestart) {
           return this.stream(await this.restartSession(), EMPTY_STATE, false);
         }
@@ -218,8 +226,7 @@ class Turn {
       text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
       actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
     });
-    await this.services.sent.markAnswered(inboundId);
-    await this.services.partials.clear(inboundId);
+    await this.services.sent.markAnswered(inboundId, { known: this.known, clearPartial: true });
     await this.services.sessions.touch(this.ref);
     return "done";
   }
@@ -355,8 +362,10 @@ class Turn {
         ].join("\n\n"),
         actions: buttons(lang, ANSWER_ACTIONS),
       });
-      await this.services.sent.markAnswered(this.job.data.inboundId);
-      if (keptText !== undefined) await this.services.partials.clear(this.job.data.inboundId);
+      await this.services.sent.markAnswered(this.job.data.inboundId, {
+        known: this.known,
+        clearPartial: keptText !== undefined,
+      });
     } else {
       await this.finishUnchanged(words, keptText);
     }
@@ -369,8 +378,11 @@ class Turn {
       text: [...this.keptLines(keptText), words.unchanged].join("\n\n"),
       actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
     });
-    await this.services.sent.markAnswered(inboundId, { retryOffered: words.retry });
-    if (keptText !== undefined) await this.services.partials.clear(inboundId);
+    await this.services.sent.markAnswered(inboundId, {
+      retryOffered: words.retry,
+      known: this.known,
+      clearPartial: keptText !== undefined,
+    });
   }
 
   private keptLines(keptText: string | undefined): string[] {
