@@ -92,7 +92,12 @@ class Turn {
       job.data.ackMessageId,
       services.timings.editThrottleMs,
     );
-    this.log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.inboundId });
+    // No pino child per job: thousands of open streams keep no logger each.
+    this.log = lazyChild(services.logger, () => ({
+      thread: job.data.refKey,
+      job: job.id,
+      trace: job.data.inboundId,
+    }));
   }
 
   private get ctx() {
@@ -398,6 +403,20 @@ class Turn {
     await this.services.delivery.post(this.ref, { text: text(this.job.data.lang, "session_restarted") });
     return record;
   }
+}
+
+/**
+ * Log lines carrying the job's bindings, without a pino child per job (an open stream keeps only the
+ * closure; the bindings are built when a line is written).
+ */
+function lazyChild(logger: JobServices["logger"], bindings: () => Record<string, unknown>) {
+  const write =
+    (level: "info" | "warn") =>
+    (fields: Record<string, unknown> | string, message?: string): void => {
+      if (typeof fields === "string") logger[level](bindings(), fields);
+      else logger[level]({ ...bindings(), ...fields }, message);
+    };
+  return { info: write("info"), warn: write("warn") };
 }
 
 function isCode(error: unknown, code: string): boolean {
