@@ -159,11 +159,6 @@ export class RenderStore {
       record.id,
     );
   }
-
-  /** How many exports wait (for the queue board and tests). */
-  async waiting(): Promise<number> {
-    return this.redis.zcard(this.keys.rendersDue());
-  }
 }
 
 function encode(record: Partial<RenderRecord>): string[] {
