@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
+import { textsOf } from "./fakes/discord/message-text.js";
 import { latest } from "./fakes/discord/model.js";
 import { slashCommandBody, viewSubmissionBody } from "./fakes/slack/payloads.js";
 import { SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
@@ -215,11 +216,3 @@ describe("Slack: /nemo login (modal, view_submission), /nemo account, /nemo logo
     expect(await bot.runtime!.services.accounts.token("slack:U7")).toBeUndefined();
   });
 });
-
-/** Every `content` string in a message body, its Components V2 text displays included. */
-function textsOf(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(textsOf);
-  if (!node || typeof node !== "object") return [];
-  const own = (node as { content?: unknown }).content;
-  return [...(typeof own === "string" ? [own] : []), ...Object.values(node).flatMap(textsOf)];
-}

@@ -18,6 +18,7 @@ import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
 import { quotaRefusalText } from "./quota-replies.js";
 import type { QuotaTake } from "./quotas.js";
+import { RenderStore } from "./render-store.js";
 import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import { tellSender } from "./sender-note.js";
 import type { JobServices } from "./services.js";
@@ -331,22 +332,24 @@ class Commands {
   }
 
   private async cancel(inbound: Inbound, lang: Lang, arg: string | undefined): Promise<void> {
-    const { queues, redis, keys, client } = this.services;
+    const { redis, keys, client } = this.services;
     const ref = inbound.ref;
     const key = refKey(ref);
     if (arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key))))) {
       const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
-      const job = renderJobId ? await queues.render.getJob(renderJobId) : undefined;
+      const renders = new RenderStore(redis, keys);
+      const waiting = renderJobId ? await renders.get(renderJobId) : undefined;
       // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
-      if (job && job.data.refKey !== key) return this.refuseElsewhere(inbound, lang, "cancel", renderJobId);
+      if (waiting && waiting.refKey !== key)
+        return this.refuseElsewhere(inbound, lang, "cancel", renderJobId);
       // Stopping an export is for whoever asked for it, the thread's owner and admins.
-      if (job && job.data.userId !== inbound.user.id && !(await this.mayManage(inbound)))
+      if (waiting && waiting.userId !== inbound.user.id && !(await this.mayManage(inbound)))
         return this.refuseNotOwner(inbound, lang, "cancel-export");
-      if (job?.data.renderId) {
-        await redis.set(keys.renderCancelled(job.id!), "1", "EX", DAY_SECONDS);
-        await client.cancelRender((await threadCalls(this.services, ref)).ctx, job.data.renderId);
-        // Poll now: the render job reports the cancellation in its own progress message.
-        if ((await job.getState()) === "delayed") await job.promote().catch(() => undefined);
+      if (waiting?.renderId) {
+        await renders.update(waiting.id, { cancelled: true });
+        await client.cancelRender((await threadCalls(this.services, ref)).ctx, waiting.renderId);
+        // Poll now: the poller reports the cancellation in the export's own progress message.
+        await renders.dueNow(waiting.id);
         return;
       }
     }

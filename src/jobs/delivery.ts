@@ -76,7 +76,7 @@ export class Delivery {
   ): Promise<string | undefined> {
     if (!messageId) return this.post(ref, reply, options);
     try {
-      await this.editParts(ref, messageId, reply);
+      await this.editParts(ref, messageId, reply, options.durable === false);
       return messageId;
     } catch (error) {
       if (isMessageGone(error)) {
@@ -158,8 +158,21 @@ export class Delivery {
    * that hold them already (a tail part that is gone is posted again), and only parts it never had are
    * posted, once: their ids are recorded as soon as they exist.
    */
-  private async editParts(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
+  private async editParts(
+    ref: ConversationRef,
+    messageId: string,
+    reply: Reply,
+    progressLine = false,
+  ): Promise<void> {
     const messenger = this.messenger(ref);
+    // A progress line that fits one message edits the first part only and skips the record (one Redis
+    // read per edit): at worst an older edit waiting in the outbox overwrites it until the next edit;
+    // the final content (durable) always reads the record and raises the revision.
+    if (progressLine && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
+      if (messenger.parts) await messenger.parts.edit(ref, messageId, messenger.parts.render(reply)[0]!);
+      else await messenger.edit(ref, messageId, reply);
+      return;
+    }
     const record = await this.records.read(ref, messageId);
     if (messenger.parts) {
       await this.editEveryPart(messenger.parts, ref, messageId, reply, record.tail);

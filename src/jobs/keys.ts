@@ -21,7 +21,6 @@ export const KEY_TTL_SECONDS = {
   upload: DAY,
   exportLock: DAY,
   retried: 7 * DAY,
-  renderCancelled: DAY,
   /** A linked account; renewed on use (accounts/account-store.ts). */
   account: 180 * DAY,
   /** The low-balance warning flag of an account. */
@@ -36,6 +35,8 @@ export const KEY_TTL_SECONDS = {
   owner: 30 * DAY,
   /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
   usage: 8 * DAY,
+  /** A waiting export's record (it is deleted when the export ends; the render timeout is far shorter). */
+  render: DAY,
 } as const;
 
 /**
@@ -87,9 +88,13 @@ export class Keys {
   history(platform: string, userId: string): string {
     return `${this.bull}:history:${platform}:${userId}`;
   }
-  /** String: the user cancelled this render job (a failed render is then not submitted again). */
-  renderCancelled(jobId: string): string {
-    return `${this.bull}:render-cancelled:${jobId}`;
+  /** Hash: a waiting export, by its job id (render-store.ts; not `render:`, BullMQ's job hashes). */
+  render(jobId: string): string {
+    return `${this.bull}:exporting:${jobId}`;
+  }
+  /** Sorted set: waiting exports' job ids by next poll time (epoch ms); durable, members leave when done. */
+  rendersDue(): string {
+    return `${this.bull}:renders:due`;
   }
   /** String: when a line head was first seen without a job (to drop it only if it stays missing). */
   missingHead(jobId: string): string {

@@ -4,6 +4,7 @@ import { backendLanguage, langFromLocale } from "../core/conversation/language.j
 import type { Reply } from "../core/conversation/reply.js";
 import { queuedText, text } from "../core/conversation/texts.js";
 import type { Delivery } from "./delivery.js";
+import { seenAtHead } from "./line-gate.js";
 import { QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 import { buttons } from "./replies.js";
 import type { ThreadLine } from "./thread-line.js";
@@ -40,6 +41,7 @@ async function acknowledge<T extends LineJobData>(
   }
   const ahead = await parts.line.position(data.refKey, { queue: job.queueName, jobId: job.id! });
   if (ahead < 0) return; // withdrawn: the processor leaves at once
+  if (ahead === 0) seenAtHead.add(job); // the line gate need not look again
   const note: Reply =
     ahead === 0
       ? { progress: text(data.lang, "ack") }

@@ -10,6 +10,9 @@ export type LineQueues = Record<string, Queue>;
  * as a delayed job (holding no worker slot) until the job ahead of it finishes and wakes it.
  * Resolves true to run, false when the entry left the line (cancelled); throws DelayedError when parked.
  */
+/** Jobs just found at the head of their line by their acknowledgement: no second look needed. */
+export const seenAtHead = new WeakSet<Job>();
+
 export async function takeTurnInLine(
   job: Job,
   token: string | undefined,
@@ -19,6 +22,7 @@ export async function takeTurnInLine(
   recheckMs: number,
   logger: Logger,
 ): Promise<boolean> {
+  if (seenAtHead.delete(job)) return true;
   const entry: LineEntry = { queue: job.queueName, jobId: job.id! };
   const head = await line.head(refKey);
   if (head && sameEntry(head, entry)) return true;

@@ -45,7 +45,8 @@ export class RedisConversationStore implements ConversationStore {
     const redisKey = this.keys.conversation(key);
     const fields: Record<string, string> = { usedAt: String(Date.now()) };
     if (fingerprint !== undefined) fields.fingerprint = fingerprint;
-    await this.redis.multi().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
+    // Two idempotent writes in one round trip: no MULTI/EXEC (two more commands) needed.
+    await this.redis.pipeline().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
   }
 
   async remove(key: string): Promise<void> {

@@ -66,9 +66,34 @@ export class SentMarker {
    * for a short while, and the prompt record is deleted, unless the reply offers Retry (which needs it).
    * Also for an outcome without a marker (an error before sending): then only the prompt record is trimmed.
    */
-  async markAnswered(inboundId: string, options: { retryOffered?: boolean } = {}): Promise<void> {
+  async markAnswered(
+    inboundId: string,
+    options: {
+      retryOffered?: boolean;
+      /** The marker as claimed or read by the caller: spares reading it again (only written if it exists). */
+      known?: Pick<SentRecord, "sessionId" | "at"> | undefined;
+      /** Also deletes the turn's kept partial answer (`keys.partial`), in the same round trip. */
+      clearPartial?: boolean;
+    } = {},
+  ): Promise<void> {
+    if (options.known) {
+      // Idempotent writes, one round trip, no MULTI/EXEC: "answered" replaces the marker only if it is there.
+      const answered: SentRecord = {
+        sessionId: options.known.sessionId,
+        before: null,
+        at: options.known.at,
+        answered: true,
+      };
+      const steps = this.redis.pipeline();
+      steps.set(this.keys.sent(inboundId), JSON.stringify(answered), "EX", this.ttl.answeredSeconds, "XX");
+      if (!options.retryOffered) steps.del(this.keys.inbound(inboundId));
+      if (options.clearPartial) steps.del(this.keys.partial(inboundId));
+      await steps.exec();
+      return;
+    }
     const record = await this.read(inboundId);
     const steps = this.redis.multi();
+    if (options.clearPartial) steps.del(this.keys.partial(inboundId));
     if (record) {
       const answered: SentRecord = {
         sessionId: record.sessionId,

@@ -15,8 +15,10 @@ export interface Timings {
   backendWaitMaxDelayMs: number;
   /** …for at most this long in all; then it fails with Retry. */
   backendMaxWaitMs: number;
-  /** Render status poll interval. */
+  /** Render status poll interval while progress moves (the first poll too); doubles while it stalls… */
   renderPollMs: number;
+  /** …up to this (the public skill polls every 30 s). Also how long a poller's claim on an unsubmitted render lasts. */
+  renderPollMaxMs: number;
   /** Give up on a render after this long. */
   renderTimeoutMs: number;
   /** A job waiting in its thread's line re-checks at least this often (safety net; it is woken sooner). */
@@ -42,7 +44,8 @@ export const PRODUCTION_TIMINGS: Timings = {
   backendWaitFirstMs: 5_000,
   backendWaitMaxDelayMs: 60_000,
   backendMaxWaitMs: 30 * 60_000,
-  renderPollMs: 10_000,
+  renderPollMs: 3_000,
+  renderPollMaxMs: 30_000,
   renderTimeoutMs: 5 * 60_000,
   lineRecheckMs: 30_000,
   // A 15-minute stream keeps its lock by renewal (every half lock); a short lock means a dead worker's job

@@ -92,6 +92,8 @@ class Turn {
   /** Quota points taken for this send (given back when the backend refuses it or it never left). */
   private quota: { giveBack(): Promise<void> } | undefined;
   private quotaOfTurn: TurnQuota | undefined;
+  /** The sent marker as claimed or read here (marking it answered then needs no read). */
+  private known: Pick<SentRecord, "sessionId" | "at"> | undefined;
 
   constructor(
     private readonly services: JobServices,
@@ -106,7 +108,12 @@ class Turn {
       job.data.ackMessageId,
       services.timings.editThrottleMs,
     );
-    this.log = services.logger.child({ thread: job.data.refKey, job: job.id, trace: job.data.inboundId });
+    // No pino child per job: thousands of open streams keep no logger each.
+    this.log = lazyChild(services.logger, () => ({
+      thread: job.data.refKey,
+      job: job.id,
+      trace: job.data.inboundId,
+    }));
   }
 
   private get ctx(): CallContext {
@@ -123,6 +130,7 @@ class Turn {
       const sent = await this.services.sent.read(this.job.data.inboundId);
       if (sent) {
         this.mayHaveBeenSent = true;
+        this.known = sent;
         // Answered already (its job was retaken after the answer was posted): just leave the line.
         if (sent.answered) return "done";
         return await this.recover(sent);
@@ -143,6 +151,7 @@ class Turn {
       await this.progress.finish(errorReply(error, this.job.data.lang, retryArg));
       await this.services.sent.markAnswered(this.job.data.inboundId, {
         retryOffered: retryArg !== undefined,
+        known: this.known,
       });
       return "done";
     }
@@ -231,8 +240,11 @@ class Turn {
     this.mayHaveBeenSent = true;
     if (!(await this.services.sent.claim(data.inboundId, claim))) {
       await this.giveQuotaBack();
-      return this.recover((await this.services.sent.read(data.inboundId)) ?? claim);
+      const sent = (await this.services.sent.read(data.inboundId)) ?? claim;
+      this.known = sent;
+      return this.recover(sent);
     }
+    this.known = claim;
     this.log.info(
       { session: record.sessionId, account: this.calls?.account ? "user" : "bot" },
       "turn-sending",
@@ -285,6 +297,7 @@ class Turn {
       if (REFUSALS.has(code) || unreached) {
         await this.services.sent.release(data.inboundId);
         this.mayHaveBeenSent = false;
+        this.known = undefined;
         if (code === "NEMO_SESSION_NOT_FOUND" && mayRestart) {
           return this.streamCounted(await this.restartSession(), EMPTY_STATE, false);
         }
@@ -331,8 +344,7 @@ class Turn {
       actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
     };
     if (!(await this.endLive(final))) await this.progress.finish(final);
-    await this.services.sent.markAnswered(inboundId);
-    await this.services.partials.clear(inboundId);
+    await this.services.sent.markAnswered(inboundId, { known: this.known, clearPartial: true });
     await this.services.sessions.touch(this.ref);
     return "done";
   }
@@ -485,8 +497,10 @@ class Turn {
         ].join("\n\n"),
         actions: buttons(lang, ANSWER_ACTIONS),
       });
-      await this.services.sent.markAnswered(this.job.data.inboundId);
-      if (keptText !== undefined) await this.services.partials.clear(this.job.data.inboundId);
+      await this.services.sent.markAnswered(this.job.data.inboundId, {
+        known: this.known,
+        clearPartial: keptText !== undefined,
+      });
     } else {
       await this.finishUnchanged(words, keptText);
     }
@@ -499,8 +513,11 @@ class Turn {
       text: [...this.keptLines(keptText), words.unchanged].join("\n\n"),
       actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
     });
-    await this.services.sent.markAnswered(inboundId, { retryOffered: words.retry });
-    if (keptText !== undefined) await this.services.partials.clear(inboundId);
+    await this.services.sent.markAnswered(inboundId, {
+      retryOffered: words.retry,
+      known: this.known,
+      clearPartial: keptText !== undefined,
+    });
   }
 
   private keptLines(keptText: string | undefined): string[] {
@@ -578,6 +595,20 @@ class Turn {
     await this.services.delivery.post(this.ref, { text: text(this.job.data.lang, "session_restarted") });
     return record;
   }
+}
+
+/**
+ * Log lines carrying the job's bindings, without a pino child per job (an open stream keeps only the
+ * closure; the bindings are built when a line is written).
+ */
+function lazyChild(logger: JobServices["logger"], bindings: () => Record<string, unknown>) {
+  const write =
+    (level: "info" | "warn") =>
+    (fields: Record<string, unknown> | string, message?: string): void => {
+      if (typeof fields === "string") logger[level](bindings(), fields);
+      else logger[level]({ ...bindings(), ...fields }, message);
+    };
+  return { info: write("info"), warn: write("warn") };
 }
 
 function isCode(error: unknown, code: string): boolean {

@@ -1,9 +1,11 @@
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import { isLongGeneration } from "../core/conversation/tool-labels.js";
-import type { Logger } from "../core/logger.js";
 import type { TurnJobData } from "./payloads.js";
 import type { QuotaSubject, QuotaTake } from "./quotas.js";
 import type { JobServices } from "./services.js";
+
+/** Where a failed bookkeeping step is reported (the turn's log). */
+type WarnLog = { warn(fields: Record<string, unknown>, message: string): void };
 
 const FREE: QuotaTake = { ok: true, giveBack: async () => undefined };
 
@@ -41,7 +43,7 @@ export class TurnQuota {
   }
 
   /** The backend called a tool: the first generation of the turn is counted. */
-  toolCalled(name: string, log: Logger): void {
+  toolCalled(name: string, log: WarnLog): void {
     if (this.generationCounted || !isLongGeneration(name)) return;
     this.generationCounted = true;
     void (async () => {
@@ -51,7 +53,7 @@ export class TurnQuota {
   }
 
   /** The message reached the backend: one turn of use. */
-  async sent(log: Logger): Promise<void> {
+  async sent(log: WarnLog): Promise<void> {
     if (this.turnCounted) return;
     this.turnCounted = true;
     await this.services.usage

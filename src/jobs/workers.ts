@@ -18,7 +18,9 @@ import {
   type UploadJobData,
 } from "./payloads.js";
 import { limitingQueuedTurns } from "./queued-limit.js";
+import { RenderPoller } from "./render-poller.js";
 import { createRenderProcessor, releaseExport } from "./render-processor.js";
+import { RenderStore } from "./render-store.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
 import { createUploadProcessor } from "./upload-processor.js";
@@ -74,6 +76,9 @@ export function startWorkers(
     delivery: services.delivery,
     locales: new UserLocales(options.messengers),
   };
+  // Waiting exports are polled by one poller per process, at most `render` at a time (render-poller.ts).
+  const renders = new RenderStore(services.redis, services.keys);
+  const poller = new RenderPoller(services, renders, concurrency.render);
   const workers = [
     new Worker<TurnJobData>(
       QUEUE.turn,
@@ -94,7 +99,14 @@ export function startWorkers(
         concurrency: concurrency.upload,
       },
     ),
-    new Worker(QUEUE.render, createRenderProcessor(services), { ...base, concurrency: concurrency.render }),
+    new Worker(
+      QUEUE.render,
+      createRenderProcessor(services, renders, () => poller.wake()),
+      {
+        ...base,
+        concurrency: concurrency.render,
+      },
+    ),
     new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(services.delivery), {
       ...base,
       concurrency: concurrency.deliver,
@@ -141,9 +153,11 @@ export function startWorkers(
       })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
     });
   }
+  poller.start();
   return {
     workers,
     close: async () => {
+      await poller.stop();
       // A worker still connecting would reject its own start-up once the connection is gone.
       await Promise.all(workers.map((worker) => worker.waitUntilReady().catch(() => undefined)));
       await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));

@@ -16,6 +16,7 @@ export const FAST_TIMINGS: Partial<Timings> = {
   editThrottleMs: 20,
   recoveryDelaysMs: [100, 200, 300],
   renderPollMs: 30,
+  renderPollMaxMs: 300,
   renderTimeoutMs: 10_000,
   lineRecheckMs: 2_000,
   lockDurationMs: 5_000,
