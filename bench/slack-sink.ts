@@ -87,7 +87,7 @@ export class SlackSink {
 
   private record(thread: string, params: Record<string, string>, now: number): void {
     if (!this.firstReplyAt.has(thread)) this.firstReplyAt.set(thread, now);
-    if (/Exporting… \d+%/.test(params.text ?? "")) this.exporting.add(thread);
+    if (/Exporting… .*\d+%/.test(params.text ?? "")) this.exporting.add(thread);
     if (!this.answeredAt.has(thread) && (params.blocks ?? "").includes("nemo_export")) {
       this.answeredAt.set(thread, now);
     }
