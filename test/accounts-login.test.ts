@@ -84,7 +84,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     // /whoami in the thread: the account, masked.
     const whoami = fake.slash("whoami", { channelId: thread });
     await fake.waitFor(() => followUps(whoami).includes("own NemoVideo account"), 10_000, "whoami");
-    expect(followUps(whoami)).toMatch(/nmv\\?_••••\w{4}/);
+    expect(followUps(whoami)).toMatch(/nmv\\?_••••[\w-]{4}/);
     expect(followUps(whoami)).not.toContain(account.token);
 
     // The token is nowhere in Redis, in any message, or in the log.
