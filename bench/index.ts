@@ -18,6 +18,7 @@ import { NemoClient } from "../src/core/nemo/client.js";
 import type { SimulatorOptions } from "../src/simulator/index.js";
 import { freePort } from "../test/helpers/free-port.js";
 import { type BotProcess, startBotProcess } from "./bot-process.js";
+import { QUOTAS_OFF } from "./quotas-off.js";
 import { type BenchRedis, callsDelta, commandCalls, deletePrefix, openRedis } from "./redis.js";
 import { runScaling, scalingOptions } from "./scaling.js";
 import { type SimulatorProcess, startSimulatorProcess } from "./simulator.js";
@@ -81,6 +82,7 @@ async function startStack(
     SLACK_API_URL: sink.url,
     PORT: String(port),
     ADMIN_PORT: "0",
+    ...QUOTAS_OFF,
     ...overrides,
   };
   const gateway = await startBotProcess("gateway", env, join(dataDir, "gateway.log"));
@@ -275,7 +277,8 @@ async function main(): Promise<void> {
   admin.on("error", () => undefined);
   console.log(
     `bench: ${QUICK ? "quick mode, " : ""}streams ${STREAM_MS} ms, redis ${redis.private ? "private redis-server" : "REDIS_URL"}; ` +
-      "gateway and worker are separate `nemo-video-bot start --role` processes with the shipped defaults",
+      "gateway and worker are separate `nemo-video-bot start --role` processes with the shipped defaults, " +
+      `except quotas off (${Object.keys(QUOTAS_OFF).join(", ")} = 0: one bench workspace sends thousands of messages)`,
   );
   try {
     for (const n of E2E_LEVELS) {

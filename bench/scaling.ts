@@ -7,6 +7,7 @@
  * Prints completed turns per second, end-to-end p50/p99, Redis commands/s (summed over every master on
  * a cluster) and the CPU each kind of process used; then the 1→max scaling factor.
  */
+
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -16,6 +17,7 @@ import { connectRedis, masterNodes, type RedisClient } from "../src/redis/connec
 import { redisTargetFrom } from "../src/redis/redis-target.js";
 import { freePort } from "../test/helpers/free-port.js";
 import { type BotProcess, startBotProcess } from "./bot-process.js";
+import { QUOTAS_OFF } from "./quotas-off.js";
 import type { BenchRedis } from "./redis.js";
 import { startSimulatorProcess } from "./simulator.js";
 import { SlackEventSender } from "./slack-events.js";
@@ -190,6 +192,7 @@ async function oneRun(
     PORT: String(port),
     ADMIN_PORT: "0",
     TURN_CONCURRENCY: String(options.perWorker),
+    ...QUOTAS_OFF,
   };
   const processes: BotProcess[] = [];
   const sender = new SlackEventSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, BOT_USER);
