@@ -17,8 +17,8 @@ import { silentLogger } from "../src/core/logger.js";
 import { NemoClient } from "../src/core/nemo/client.js";
 import type { SimulatorOptions } from "../src/simulator/index.js";
 import { freePort } from "../test/helpers/free-port.js";
+import { botEnv, QUOTAS_OFF } from "./bot-env.js";
 import { type BotProcess, startBotProcess } from "./bot-process.js";
-import { QUOTAS_OFF } from "./quotas-off.js";
 import { type BenchRedis, callsDelta, commandCalls, deletePrefix, openRedis } from "./redis.js";
 import { runScaling, scalingOptions } from "./scaling.js";
 import { type SimulatorProcess, startSimulatorProcess } from "./simulator.js";
@@ -71,20 +71,16 @@ async function startStack(
   const port = await freePort();
   const prefix = `bench${randomBytes(4).toString("hex")}`;
   const dataDir = await mkdtemp(join(tmpdir(), "nemo-bench-"));
-  const env = {
-    NEMO_API_URL: sim.url,
-    NEMO_WEB_URL: "https://web.example",
-    REDIS_URL: redis.url,
-    KEY_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: sink.url,
-    PORT: String(port),
-    ADMIN_PORT: "0",
-    ...QUOTAS_OFF,
-    ...overrides,
-  };
+  const env = botEnv({
+    simUrl: sim.url,
+    redisUrl: redis.url,
+    prefix,
+    dataDir,
+    slackApiUrl: sink.url,
+    signingSecret: SIGNING_SECRET,
+    port,
+    overrides,
+  });
   const gateway = await startBotProcess("gateway", env, join(dataDir, "gateway.log"));
   const worker = await startBotProcess("worker", env, join(dataDir, "worker.log"));
   const sender = new SlackEventSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, BOT_USER);

@@ -16,8 +16,8 @@ import { join } from "node:path";
 import { connectRedis, masterNodes, type RedisClient } from "../src/redis/connect.js";
 import { redisTargetFrom } from "../src/redis/redis-target.js";
 import { freePort } from "../test/helpers/free-port.js";
+import { botEnv } from "./bot-env.js";
 import { type BotProcess, startBotProcess } from "./bot-process.js";
-import { QUOTAS_OFF } from "./quotas-off.js";
 import type { BenchRedis } from "./redis.js";
 import { startSimulatorProcess } from "./simulator.js";
 import { SlackEventSender } from "./slack-events.js";
@@ -180,20 +180,16 @@ async function oneRun(
   const port = await freePort();
   const prefix = `scale${randomBytes(4).toString("hex")}`;
   const dataDir = await mkdtemp(join(tmpdir(), "nemo-bench-scale-"));
-  const env = {
-    NEMO_API_URL: sim.url,
-    NEMO_WEB_URL: "https://web.example",
-    REDIS_URL: redis.url,
-    KEY_PREFIX: prefix,
-    DATA_DIR: dataDir,
-    SLACK_BOT_TOKEN: "xoxb-bench",
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: sink.url,
-    PORT: String(port),
-    ADMIN_PORT: "0",
-    TURN_CONCURRENCY: String(options.perWorker),
-    ...QUOTAS_OFF,
-  };
+  const env = botEnv({
+    simUrl: sim.url,
+    redisUrl: redis.url,
+    prefix,
+    dataDir,
+    slackApiUrl: sink.url,
+    signingSecret: SIGNING_SECRET,
+    port,
+    overrides: { TURN_CONCURRENCY: String(options.perWorker) },
+  });
   const processes: BotProcess[] = [];
   const sender = new SlackEventSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, BOT_USER);
   try {
