@@ -1,37 +1,20 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
+import type { Simulator } from "../src/simulator/index.js";
 import {
   call,
+  control,
   createSession,
   eventually,
-  FAST,
   type Json,
   json,
   runSse,
   send,
   setup,
   tokenFor,
+  useSimulators,
 } from "./helpers/sim-http.js";
 
-const running: Simulator[] = [];
-afterEach(async () => {
-  for (const sim of running.splice(0)) await sim.close();
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ ...FAST, ...options });
-  running.push(sim);
-  return sim;
-}
-
-function control(sim: Simulator, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${sim.url}/__sim/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
-}
+const start = useSimulators();
 
 async function balance(sim: Simulator, token: string): Promise<Json> {
   const body = await json(call(sim, token, "GET", "/api/credits/balance/simple"));

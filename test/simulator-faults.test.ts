@@ -1,28 +1,19 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { type Simulator, type SimulatorOptions, startSimulator } from "../src/simulator/index.js";
+import { describe, expect, it } from "vitest";
 import {
   call,
+  control,
   eventually,
-  FAST,
   type Json,
   json,
   runSse,
   send,
   setup,
   tokenFor,
+  useSimulators,
   visibleText,
 } from "./helpers/sim-http.js";
 
-const running: Simulator[] = [];
-afterEach(async () => {
-  for (const sim of running.splice(0)) await sim.close();
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ ...FAST, ...options });
-  running.push(sim);
-  return sim;
-}
+const start = useSimulators();
 
 /** The error a request fails with at the network level (fails the test when it gets a response). */
 async function networkError(request: Promise<Response>): Promise<Error & { cause?: { code?: string } }> {
@@ -33,15 +24,6 @@ async function networkError(request: Promise<Response>): Promise<Error & { cause
     if (error instanceof Error && error.message.startsWith("expected a network error")) throw error;
     return error as Error & { cause?: { code?: string } };
   }
-}
-
-function control(sim: Simulator, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${sim.url}/__sim/${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    ...(body === undefined
-      ? {}
-      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
-  });
 }
 
 describe("run_sse refusals", () => {

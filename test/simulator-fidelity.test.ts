@@ -1,20 +1,12 @@
 import { chmod, mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  parseSimulatorArgs,
-  SAMPLE_MP4,
-  SIMULATOR_HELP,
-  type Simulator,
-  type SimulatorOptions,
-  startSimulator,
-} from "../src/simulator/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseSimulatorArgs, SAMPLE_MP4, SIMULATOR_HELP, type Simulator } from "../src/simulator/index.js";
 import { readMp4Info } from "../src/simulator/mp4-info.js";
 import { SAMPLE_PNG } from "../src/simulator/sample-mp4.js";
 import {
   call,
-  FAST,
   getState,
   type Json,
   json,
@@ -22,19 +14,11 @@ import {
   setup,
   toolNames,
   track,
+  useSimulators,
   visibleText,
 } from "./helpers/sim-http.js";
 
-const running: Simulator[] = [];
-afterEach(async () => {
-  for (const sim of running.splice(0)) await sim.close();
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ ...FAST, ...options });
-  running.push(sim);
-  return sim;
-}
+const start = useSimulators();
 
 let dir = "";
 beforeAll(async () => {

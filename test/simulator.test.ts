@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   parseSimulatorArgs,
   runSimulatorCli,
-  type Simulator,
   type SimulatorOptions,
   startSimulator,
 } from "../src/simulator/index.js";
 import {
   call,
   eventually,
-  FAST,
   getState,
   type Json,
   json,
@@ -23,19 +21,11 @@ import {
   toolNames,
   track,
   trackTypes,
+  useSimulators,
   visibleText,
 } from "./helpers/sim-http.js";
 
-const running: Simulator[] = [];
-afterEach(async () => {
-  for (const sim of running.splice(0)) await sim.close();
-});
-
-async function start(options: SimulatorOptions = {}): Promise<Simulator> {
-  const sim = await startSimulator({ ...FAST, ...options });
-  running.push(sim);
-  return sim;
-}
+const start = useSimulators();
 
 describe("anonymous tokens and auth", () => {
   it("issues a token, reuses it for the same client id, and 400s without one", async () => {
@@ -798,7 +788,7 @@ describe("knobs and control endpoints", () => {
     expect(() => parseSimulatorArgs(["--verbose"])).toThrow(/unknown argument/);
     const lines: string[] = [];
     const sim = await runSimulatorCli(["--port", "0"], (line) => lines.push(line));
-    running.push(sim);
+    onTestFinished(() => sim.close());
     expect(lines[0]).toBe(`NemoVideo simulator listening on ${sim.url}`);
     expect(sim.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await fetch(`${sim.url}/files/a.mp4`)).status).toBe(200);

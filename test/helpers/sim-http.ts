@@ -1,5 +1,5 @@
-import { expect } from "vitest";
-import type { Simulator, SimulatorOptions } from "../../src/simulator/index.js";
+import { afterEach, expect } from "vitest";
+import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
 
 /* HTTP helpers for the simulator's own tests: tokens, calls, SSE reading, state and track lookups. */
 
@@ -10,6 +10,29 @@ export const ATTRIBUTION = {
   "x-skill-version": "0.0.0",
   "x-skill-platform": "console",
 };
+
+/** A `start(options)` for the test file: simulators with the {@link FAST} timings, closed after each test. */
+export function useSimulators(): (options?: SimulatorOptions) => Promise<Simulator> {
+  const running: Simulator[] = [];
+  afterEach(async () => {
+    for (const sim of running.splice(0)) await sim.close();
+  });
+  return async (options = {}) => {
+    const sim = await startSimulator({ ...FAST, ...options });
+    running.push(sim);
+    return sim;
+  };
+}
+
+/** A control endpoint (`/__sim/<path>`): GET, or POST with a JSON body. */
+export function control(sim: Simulator, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${sim.url}/__sim/${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    ...(body === undefined
+      ? {}
+      : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
+  });
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: assertions walk loosely typed JSON responses.
 export type Json = Record<string, any>;
