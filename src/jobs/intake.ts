@@ -10,6 +10,7 @@ import type { RedisClient } from "../redis/connect.js";
 import type { AccountStore } from "./accounts/account-store.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
+import { claimOwner } from "./permissions.js";
 import { jobIdFor } from "./queues.js";
 
 const DAY_SECONDS = 24 * 3600;
@@ -31,15 +32,13 @@ const COMMAND_JOB_OPTIONS = {
   removeOnFail: { age: 7 * DAY_SECONDS },
 } as const;
 
-// Atomically, in the intake's one round trip: the thread gets its owner if it has none (ARGV[5]); the
-// first time this work is seen, it joins the end of its thread's line (ARGV[2], when it is thread work)
-// and a message's prompt is kept for Retry (ARGV[3]) → 1; a replay (or a platform's retry after a
-// failed enqueue) → 0, and nothing else changes. KEYS: seen, line, prompt, owner (one hash-tag slot).
+// Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
+// one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
+// enqueue) → 0, and nothing else changes.
 const SEEN_ONCE = `
-if ARGV[5] ~= '' then redis.call('SET', KEYS[4], ARGV[5], 'EX', ARGV[6], 'NX') end
 if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
-  if ARGV[2] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[2]) end
-  if ARGV[3] ~= '' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
+  if KEYS[2] then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+  if KEYS[3] then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
   return 1
 end
 return 0`;
@@ -74,7 +73,9 @@ export class Intake implements InboundHandler {
       "inbound",
     );
     const secret = withoutSecrets(inbound, intent, this.parts.accounts);
-    if (secret) return this.command(secret.inbound, secret.intent, false);
+    if (secret) return this.command(secret.inbound, secret.intent);
+    // The member who started the thread owns it (a Slack `/nemo` thread: once it is opened).
+    if (!inbound.newThread) await claimOwner(this.parts.redis, this.parts.keys, inbound.ref, inbound.user.id);
     if (inbound.newThread || !isLineWork(intent)) return this.command(inbound, intent);
     if (intent.kind === "turn") return this.turn(inbound, inbound.text);
     const { accepted, refused } = uploadableAttachments(inbound.attachments, this.parts.maxUploadBytes);
@@ -100,57 +101,50 @@ export class Intake implements InboundHandler {
   async turn(inbound: Inbound, message: string, extra: Pick<TurnJobData, "confirmed"> = {}): Promise<void> {
     const data: TurnJobData = { ...threadJob(inbound), text: message, ...extra };
     const prompt: PromptRecord = { text: message, refKey: data.refKey, userId: inbound.user.id };
-    await this.queueOnce(this.parts.queues.turn, inbound, data, LINE_JOB_OPTIONS, { inLine: true, prompt });
+    await this.queueOnce(this.parts.queues.turn, inbound.id, data, LINE_JOB_OPTIONS, data.refKey, prompt);
   }
 
   /** Work answered by the bot itself (credits, status, export, cancel…), run by a worker at once. */
-  private async command(inbound: Inbound, intent: Intent, claimsOwner = true): Promise<void> {
-    await this.queueOnce(this.parts.queues.command, inbound, { inbound, intent }, COMMAND_JOB_OPTIONS, {
-      claimsOwner,
-    });
+  private async command(inbound: Inbound, intent: Intent): Promise<void> {
+    await this.queueOnce(this.parts.queues.command, inbound.id, { inbound, intent }, COMMAND_JOB_OPTIONS);
   }
 
   private async joinLine(queue: Queue<UploadJobData>, inbound: Inbound, data: UploadJobData): Promise<void> {
-    await this.queueOnce(queue, inbound, data, LINE_JOB_OPTIONS, { inLine: true });
+    await this.queueOnce(queue, inbound.id, data, LINE_JOB_OPTIONS, data.refKey);
   }
 
   /**
-   * Marks the work seen and joins the thread's line (`inLine`) in one step, once: a replay does
-   * neither again. The same step makes the sender the thread's owner when it has none yet (a Slack
-   * `/nemo` thread: once it is opened). Then adds the job under an id made from the inbound id (adding an existing id is a
+   * Marks the work seen and joins the thread's line (`lineOf`) in one step, once: a replay does
+   * neither again. Then adds the job under an id made from the inbound id (adding an existing id is a
    * no-op, so a replay that finds the work seen still adds a job an earlier attempt failed to add).
    * When the add fails after a first sighting, the mark and the line entry are undone where Redis
    * allows, so the platform's retry starts afresh.
    */
   private async queueOnce<T extends object>(
     queue: Queue<T>,
-    inbound: Inbound,
+    inboundId: string,
     data: T,
     options: JobsOptions,
-    how: { inLine?: boolean; prompt?: PromptRecord; claimsOwner?: boolean },
+    lineOf?: string,
+    prompt?: PromptRecord,
   ): Promise<void> {
     const { redis, keys, logger } = this.parts;
-    const inboundId = inbound.id;
-    const thread = refKey(inbound.ref);
     const jobId = jobIdFor(queue.name, inboundId);
     const entry = `${queue.name}|${jobId}`;
     const seen = keys.seen(jobId);
-    const line = keys.line(thread);
-    const owner = how.claimsOwner !== false && !inbound.newThread ? inbound.user.id : "";
+    const line = lineOf === undefined ? [] : [keys.line(lineOf)];
+    const kept = prompt && line.length > 0 ? [keys.inbound(inboundId)] : [];
     const first =
       (await redis.eval(
         SEEN_ONCE,
-        4,
+        1 + line.length + kept.length,
         seen,
-        line,
-        keys.inbound(inboundId),
-        keys.owner(thread),
+        ...line,
+        ...kept,
         String(KEY_TTL_SECONDS.seen),
-        how.inLine ? entry : "",
-        how.inLine && how.prompt ? JSON.stringify(how.prompt) : "",
+        entry,
+        JSON.stringify(prompt ?? null),
         String(KEY_TTL_SECONDS.inbound),
-        owner,
-        String(KEY_TTL_SECONDS.owner),
       )) === 1;
     if (!first) logger.info({ trace: inboundId, job: jobId }, "inbound-duplicate-ignored");
     try {
@@ -159,7 +153,7 @@ export class Intake implements InboundHandler {
     } catch (error) {
       if (first) {
         const undo = redis.multi().del(seen);
-        if (how.inLine) undo.lrem(line, 1, entry);
+        if (line[0]) undo.lrem(line[0], 1, entry);
         await undo.exec().catch(() => undefined);
       }
       throw error;

@@ -3,7 +3,7 @@ import type { Inbound } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** Who administers a place besides what the platform says (`SLACK_ADMIN_USERS`). */
 export interface PermissionSettings {
@@ -56,4 +56,14 @@ export class Permissions {
     if (owner === undefined || owner === user.id) return true;
     return this.isAdmin(ref, user);
   }
+}
+
+/** Remembers who started the thread: the first sender wins; later senders change nothing. */
+export async function claimOwner(
+  redis: RedisClient,
+  keys: Keys,
+  ref: ConversationRef,
+  userId: string,
+): Promise<void> {
+  await redis.set(keys.owner(refKey(ref)), userId, "EX", KEY_TTL_SECONDS.owner, "NX");
 }
