@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import type { Role } from "./app/run-bot.js";
 import { runUntilStopped } from "./app/run-until-stopped.js";
-import { type Config, ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config/config.js";
 
 // Each command loads only its own modules (the platform libraries take a second of CPU to load).
 
@@ -44,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
     case "simulator":
       return runSimulator(rest);
     case "config":
-      return (await import("./config-command.js")).runConfigCommand(rest);
+      return (await import("./config/config-command.js")).runConfigCommand(rest);
     case "help":
     case "--help":
     case "-h":

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { likelyGenerates, looksLikeToken, routeInbound } from "../src/core/conversation/router.js";
 import { SecretBox } from "../src/core/secret-box.js";
-import { maskToken } from "../src/jobs/accounts/account-store.js";
+import { maskToken } from "../src/store/account-store.js";
 
 const HEX_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 

@@ -7,11 +7,11 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startObservability } from "../src/app/observability.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/core/logger.js";
-import { Keys } from "../src/jobs/keys.js";
 import { closeQueues, createQueues } from "../src/jobs/queues.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { Keys } from "../src/store/keys.js";
 import { startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 

@@ -3,8 +3,11 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Agent } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type AttachmentSourceOptions,
+  attachmentRead,
+} from "../src/conversation/uploads/attachment-source.js";
 import type { Attachment } from "../src/core/conversation/inbound.js";
-import { type AttachmentSourceOptions, attachmentRead } from "../src/jobs/attachment-source.js";
 import { TEST_TLS, trustingDispatcher } from "./fakes/tls/test-tls.js";
 
 /** What the fake file host received, and whether it could send its whole answer. */

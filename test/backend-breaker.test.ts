@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { BackendBreaker, type BreakerOptions } from "../src/jobs/backend-breaker.js";
-import { Keys } from "../src/jobs/keys.js";
+import { BackendBreaker, type BreakerOptions } from "../src/store/backend-breaker.js";
+import { Keys } from "../src/store/keys.js";
 import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 

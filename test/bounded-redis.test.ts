@@ -5,9 +5,9 @@ import { pathToFileURL } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { normalizeState } from "../src/core/nemo/normalize.js";
-import { KEY_TTL_SECONDS, Keys } from "../src/jobs/keys.js";
 import { JOB_RETENTION } from "../src/jobs/queues.js";
-import { SentMarker } from "../src/jobs/sent-marker.js";
+import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
+import { SentMarker } from "../src/store/sent-marker.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 

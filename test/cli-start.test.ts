@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { platformSetup } from "../src/app/platforms.js";
 import { startupLines } from "../src/app/startup-banner.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Runtime } from "../src/app/runtime.js";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import { runDoctor } from "../src/doctor/run-doctor.js";
 import { QUEUE } from "../src/jobs/payloads.js";

@@ -3,15 +3,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
-import { runConfigCommand } from "../src/config-command.js";
+import { loadConfig } from "../src/config/config.js";
+import { runConfigCommand } from "../src/config/config-command.js";
 import {
   CONFIGURATION_MD,
   configDocsProblems,
   configVariables,
   ENV_EXAMPLE,
   generatedConfigFiles,
-} from "../src/config-reference.js";
+} from "../src/config/config-reference.js";
 
 const root = join(import.meta.dirname, "..");
 

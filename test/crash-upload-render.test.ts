@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { Runtime } from "../src/app/runtime.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Attachment } from "../src/core/conversation/inbound.js";
 import { silentLogger } from "../src/core/logger.js";

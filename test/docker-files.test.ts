@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PRODUCTION_TIMINGS } from "../src/jobs/timings.js";
+import { PRODUCTION_TIMINGS } from "../src/config/timings.js";
 import { freePort } from "./helpers/free-port.js";
 
 /**

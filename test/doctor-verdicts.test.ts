@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SLACK_BOT_SCOPES } from "../src/adapters/slack/doctor-check.js";
 import { platformSetup } from "../src/app/platforms.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { runDoctor } from "../src/doctor/run-doctor.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";

@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeInbound } from "../src/core/conversation/router.js";
-import { HISTORY_LENGTH, historyReply, listExports, recordExport } from "../src/jobs/history.js";
-import { KEY_TTL_SECONDS, Keys } from "../src/jobs/keys.js";
+import { HISTORY_LENGTH, historyReply, listExports, recordExport } from "../src/store/export-history.js";
+import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
 let server: TestRedisServer;

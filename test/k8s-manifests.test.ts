@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { Metrics } from "../src/app/metrics.js";
 import { registerQueueMetrics } from "../src/app/queue-metrics.js";
-import { configSchema } from "../src/config.js";
+import { configSchema } from "../src/config/config.js";
 
 const DIR = "deploy/k8s";
 

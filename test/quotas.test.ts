@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { refKey } from "../src/core/conversation/conversation-ref.js";
-import { Keys } from "../src/jobs/keys.js";
-import { Quotas } from "../src/jobs/quotas.js";
+import { Keys } from "../src/store/keys.js";
+import { Quotas } from "../src/store/quotas.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -113,7 +113,7 @@ describe("Quotas (rate-limiter-flexible on Redis)", () => {
   async function quotas(env: Record<string, string>) {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const config = loadConfig({ REDIS_URL: redis.url, ...env });
-    const { quotaSettings } = await import("../src/config.js");
+    const { quotaSettings } = await import("../src/config/config.js");
     const keys = new Keys(`q${randomUUID().slice(0, 8)}`);
     return { connection, keys, quotas: new Quotas(connection, keys, quotaSettings(config)) };
   }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
-import { maskRedisUrl } from "../src/doctor/redis-check.js";
-import { describeRedisTarget, redisTargetFrom } from "../src/redis/redis-target.js";
+import { ConfigError, loadConfig } from "../src/config/config.js";
+import { describeRedisTarget, maskRedisUrl, redisTargetFrom } from "../src/redis/redis-target.js";
 
 describe("REDIS_URL and REDIS_CLUSTER_NODES", () => {
   it("a plain URL names one server; unset means the embedded one", () => {

@@ -3,8 +3,8 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeStateChange } from "../src/core/nemo/state-diff.js";
 import type { NemoState } from "../src/core/nemo/types.js";
-import { KEY_TTL_SECONDS, Keys } from "../src/jobs/keys.js";
-import { SentMarker } from "../src/jobs/sent-marker.js";
+import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
+import { SentMarker } from "../src/store/sent-marker.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const server = useRedisServer();

@@ -13,7 +13,7 @@ import { HttpServer } from "../src/app/http-server.js";
 import { installationRedis } from "../src/app/installation-redis.js";
 import { platformAdapters } from "../src/app/platforms.js";
 import { Runtime } from "../src/app/runtime.js";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import { SecretBox } from "../src/core/secret-box.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Keys } from "../src/jobs/keys.js";
-import { CREDIT_ESTIMATE, Usage } from "../src/jobs/usage.js";
+import { Keys } from "../src/store/keys.js";
+import { CREDIT_ESTIMATE, Usage } from "../src/store/usage.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();

@@ -1,5 +1,5 @@
 import type { Queue, Worker } from "bullmq";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
 import type { Logger } from "../core/logger.js";
 import type { JobServices } from "../jobs/services.js";
 import { AdminServer } from "./admin-server.js";

@@ -1,10 +1,10 @@
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
-import type { Keys } from "../jobs/keys.js";
 import type { RedisClient } from "../redis/connect.js";
+import type { Keys } from "../store/keys.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
 

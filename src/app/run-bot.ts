@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { createConsoleAdapter } from "../adapters/console/console-adapter.js";
 import { ConsoleMessenger } from "../adapters/console/console-messenger.js";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
+import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger } from "../core/logger.js";
-import type { Timings } from "../jobs/timings.js";
 import { HttpServer } from "./http-server.js";
 import { type Observability, startObservability } from "./observability.js";
 import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";

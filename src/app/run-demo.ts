@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { loadConfig } from "../config.js";
+import { loadConfig } from "../config/config.js";
 import { stopLeftoverEmbeddedRedis } from "../redis/embedded-redis.js";
 import { startSimulator } from "../simulator/index.js";
 import type { ProcessLifecycle } from "./process-lifecycle.js";

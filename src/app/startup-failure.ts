@@ -1,4 +1,4 @@
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../config/config.js";
 import { EmbeddedRedisInUseError, RedisServerMissingError } from "../redis/embedded-redis.js";
 import { RedisUnreachableError } from "../redis/wait-until-ready.js";
 

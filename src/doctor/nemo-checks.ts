@@ -1,10 +1,10 @@
-import type { Config } from "../config.js";
-import { maskSecret } from "../config.js";
+import type { Config } from "../config/config.js";
+import { maskSecret } from "../config/config.js";
+import type { CheckResult } from "../core/check-result.js";
+import { isRealNemoVideo, probeBackend } from "../core/nemo/backend-probe.js";
 import type { NemoClient } from "../core/nemo/client.js";
 import { bindLink } from "../core/nemo/task-link.js";
 import { describeFailure } from "../core/network-failure.js";
-import { isRealNemoVideo, probeBackend } from "./backend-probe.js";
-import type { CheckResult } from "./report.js";
 
 /** Configuration, backend reachability, the token (obtained when anonymous) and credits. */
 export async function nemoChecks(config: Config, client: NemoClient): Promise<CheckResult[]> {

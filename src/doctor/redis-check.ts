@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { Cluster } from "ioredis";
-import type { Config } from "../config.js";
+import type { Config } from "../config/config.js";
+import type { CheckResult } from "../core/check-result.js";
 import { connectRedis, masterNodes } from "../redis/connect.js";
 import { REDIS_INSTALL_OPTIONS } from "../redis/redis-server-process.js";
-import { describeRedisTarget, redisTargetFrom } from "../redis/redis-target.js";
-import type { CheckResult } from "./report.js";
+import { maskRedisUrl, redisTargetFrom } from "../redis/redis-target.js";
 
 export interface RedisCheckOptions {
   /** The embedded server's binary (tests point it at a missing one). */
@@ -29,29 +29,6 @@ export async function redisCheck(config: Config, options: RedisCheckOptions = {}
   return config.REDIS_URL
     ? remoteCheck(config.REDIS_URL, timeoutMs)
     : embeddedCheck(config.DATA_DIR, options.command ?? "redis-server", timeoutMs);
-}
-
-/** A Redis URL fit to print: credentials (and password-like query values) become `***`. */
-export function maskRedisUrl(url: string): string {
-  if (/^rediss?\+cluster:/i.test(url)) {
-    try {
-      return describeRedisTarget(redisTargetFrom(url)!);
-    } catch {
-      return "(unparseable REDIS_URL)";
-    }
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return "(unparseable REDIS_URL)";
-  }
-  const credentials = parsed.username || parsed.password ? "***@" : "";
-  const params = [...parsed.searchParams].map(([key, value]) =>
-    /pass|secret|token|auth/i.test(key) ? `${key}=***` : `${key}=${value}`,
-  );
-  const query = params.length > 0 ? `?${params.join("&")}` : "";
-  return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}${query}`;
 }
 
 async function remoteCheck(url: string, timeoutMs: number): Promise<CheckResult> {

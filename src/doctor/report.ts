@@ -1,10 +1,4 @@
-export type CheckStatus = "ok" | "warn" | "fail" | "skip";
-
-export interface CheckResult {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-}
+import type { CheckResult, CheckStatus } from "../core/check-result.js";
 
 const MARKS: Record<CheckStatus, string> = { ok: "✔", warn: "!", fail: "✘", skip: "-" };
 

@@ -6,16 +6,17 @@ import {
   describeQuotas,
   loadConfig,
   nemoClientSettings,
-} from "../config.js";
+} from "../config/config.js";
+import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
-import { Keys } from "../jobs/keys.js";
-import { RedisKeyValueStore } from "../jobs/redis-key-value-store.js";
 import { connectRedis } from "../redis/connect.js";
 import { redisTargetFrom } from "../redis/redis-target.js";
+import { Keys } from "../store/keys.js";
+import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
-import { type CheckResult, formatReport } from "./report.js";
+import { formatReport } from "./report.js";
 
 /**
  * A platform that is not ready gets one line with the same explanation as `start` prints (a skip when

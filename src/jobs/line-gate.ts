@@ -1,6 +1,6 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Logger } from "../core/logger.js";
-import type { LineEntry, ThreadLine } from "./thread-line.js";
+import type { LineEntry, ThreadLine } from "../store/thread-line.js";
 
 /** The queues whose jobs stand in thread lines, by name. */
 export type LineQueues = Record<string, Queue>;

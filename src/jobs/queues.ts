@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
 import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import type { Keys } from "../store/keys.js";
 import {
   type CommandJobData,
   type DeliverJobData,

@@ -1,21 +1,21 @@
+import type { Timings } from "../config/timings.js";
+import type { Delivery } from "../conversation/outbox.js";
+import type { CreditsGuard } from "../conversation/policies/credits-guard.js";
+import type { Permissions } from "../conversation/policies/permissions.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { ClaimLinks } from "../core/nemo/claim-links.js";
 import type { NemoClient } from "../core/nemo/client.js";
 import type { RedisClient } from "../redis/connect.js";
-import type { AccountStore } from "./accounts/account-store.js";
-import type { CreditsGuard } from "./accounts/credits-guard.js";
-import type { BackendBreaker } from "./backend-breaker.js";
-import type { Delivery } from "./delivery.js";
-import type { Keys } from "./keys.js";
-import type { PartialAnswers } from "./partial-answer.js";
-import type { Permissions } from "./permissions.js";
+import type { AccountStore } from "../store/account-store.js";
+import type { BackendBreaker } from "../store/backend-breaker.js";
+import type { Keys } from "../store/keys.js";
+import type { PartialAnswers } from "../store/partial-answers.js";
+import type { Quotas } from "../store/quotas.js";
+import type { SentMarker } from "../store/sent-marker.js";
+import type { ThreadLine } from "../store/thread-line.js";
+import type { Usage } from "../store/usage.js";
 import type { Queues } from "./queues.js";
-import type { Quotas } from "./quotas.js";
-import type { SentMarker } from "./sent-marker.js";
-import type { ThreadLine } from "./thread-line.js";
-import type { Timings } from "./timings.js";
-import type { Usage } from "./usage.js";
 
 /** What the gateway and the job processors share within one process. */
 export interface JobServices {

@@ -1,9 +1,16 @@
 import { DelayedError, type Job } from "bullmq";
+import type { GuardVerdict } from "../conversation/policies/credits-guard.js";
+import { quotaRefusalText } from "../conversation/policies/quota-replies.js";
+import { type ThreadCalls, threadCalls } from "../conversation/thread-account.js";
+import { ProgressMessage } from "../conversation/turn/progress-message.js";
+import { TurnQuota } from "../conversation/turn/turn-quota.js";
+import { followStream, type StreamOutcome } from "../conversation/turn/turn-stream.js";
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { failureCode, failureFields } from "../core/conversation/failure-code.js";
 import { translateBackendText } from "../core/conversation/gui-translation.js";
 import type { LiveTurn } from "../core/conversation/messenger.js";
+import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../core/conversation/replies.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { likelyGenerates } from "../core/conversation/router.js";
 import { type TextKey, text } from "../core/conversation/texts.js";
@@ -11,18 +18,11 @@ import type { CallContext } from "../core/nemo/client.js";
 import { isNemoError } from "../core/nemo/errors.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../core/nemo/state-diff.js";
 import type { NemoState } from "../core/nemo/types.js";
-import type { GuardVerdict } from "./accounts/credits-guard.js";
-import { type ThreadCalls, threadCalls } from "./accounts/thread-account.js";
+import type { QuotaRefusal } from "../store/quotas.js";
+import type { SentRecord } from "../store/sent-marker.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { TurnJobData } from "./payloads.js";
-import { ProgressMessage } from "./progress-message.js";
-import { quotaRefusalText } from "./quota-replies.js";
-import type { QuotaRefusal } from "./quotas.js";
-import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "./replies.js";
-import type { SentRecord } from "./sent-marker.js";
 import type { JobServices } from "./services.js";
-import { TurnQuota } from "./turn-quota.js";
-import { followStream, type StreamOutcome } from "./turn-stream.js";
 
 const EMPTY_STATE: NemoState = { draft: null, videoInfos: [], canvasConfig: null, generatedMedia: [] };
 

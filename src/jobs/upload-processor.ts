@@ -1,21 +1,21 @@
 import type { Job } from "bullmq";
 import { DelayedError } from "bullmq";
+import { threadCalls } from "../conversation/thread-account.js";
+import { ProgressMessage } from "../conversation/turn/progress-message.js";
+import { type AttachmentSourceOptions, attachmentRead } from "../conversation/uploads/attachment-source.js";
+import { uploadOnce } from "../conversation/uploads/upload-once.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import type { Lang } from "../core/conversation/language.js";
+import { ANSWER_ACTIONS, buttons, errorReply } from "../core/conversation/replies.js";
 import { text } from "../core/conversation/texts.js";
 import type { CallContext } from "../core/nemo/client.js";
 import type { UploadedFile } from "../core/nemo/types.js";
 import { assertUploadable } from "../core/nemo/upload-rules.js";
-import { threadCalls } from "./accounts/thread-account.js";
-import { type AttachmentSourceOptions, attachmentRead } from "./attachment-source.js";
+import { UploadMarker } from "../store/upload-marker.js";
 import { leaveLine, takeTurnInLine } from "./line-gate.js";
 import type { UploadJobData } from "./payloads.js";
-import { ProgressMessage } from "./progress-message.js";
-import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
-import { UploadMarker } from "./upload-marker.js";
-import { uploadOnce } from "./upload-once.js";
 
 /**
  * The `upload` worker: checks, then streams (or hands over) each attachment, and says what was added,

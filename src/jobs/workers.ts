@@ -1,13 +1,18 @@
 import { type Job, Worker, type WorkerOptions } from "bullmq";
+import type { Intake } from "../conversation/intake.js";
+import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
+import { createDeliverProcessor } from "../conversation/outbox.js";
+import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
+import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
+import { UserLocales } from "../conversation/user-locales.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
 import type { RedisClient } from "../redis/connect.js";
-import type { AttachmentSourceOptions } from "./attachment-source.js";
+import { RenderStore } from "../store/export-store.js";
 import { createCommandProcessor } from "./command-processor.js";
-import { createDeliverProcessor } from "./delivery.js";
-import type { Intake } from "./intake.js";
-import { acknowledgingFirst } from "./line-acknowledgement.js";
+import { RenderPoller } from "./export-poller.js";
+import { createRenderProcessor, releaseExport } from "./export-processor.js";
 import { leaveLine } from "./line-gate.js";
 import {
   type CommandJobData,
@@ -17,14 +22,9 @@ import {
   type TurnJobData,
   type UploadJobData,
 } from "./payloads.js";
-import { limitingQueuedTurns } from "./queued-limit.js";
-import { RenderPoller } from "./render-poller.js";
-import { createRenderProcessor, releaseExport } from "./render-processor.js";
-import { RenderStore } from "./render-store.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
 import { createUploadProcessor } from "./upload-processor.js";
-import { UserLocales } from "./user-locales.js";
 
 export interface WorkerConcurrency {
   turn: number;

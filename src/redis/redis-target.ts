@@ -114,3 +114,26 @@ function credentialsOf(url: string): { username?: string; password?: string; tls
     ...(password ? { password } : {}),
   };
 }
+
+/** A Redis URL fit to print: credentials (and password-like query values) become `***`. */
+export function maskRedisUrl(url: string): string {
+  if (/^rediss?\+cluster:/i.test(url)) {
+    try {
+      return describeRedisTarget(redisTargetFrom(url)!);
+    } catch {
+      return "(unparseable REDIS_URL)";
+    }
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "(unparseable REDIS_URL)";
+  }
+  const credentials = parsed.username || parsed.password ? "***@" : "";
+  const params = [...parsed.searchParams].map(([key, value]) =>
+    /pass|secret|token|auth/i.test(key) ? `${key}=***` : `${key}=${value}`,
+  );
+  const query = params.length > 0 ? `?${params.join("&")}` : "";
+  return `${parsed.protocol}//${credentials}${parsed.host}${parsed.pathname}${query}`;
+}

@@ -2,10 +2,10 @@
 // TEST_TIMINGS (JSON) overrides FAST_TIMINGS; TEST_HANG_ANSWERS makes every post/edit whose text contains
 // it hang forever (a delivery that never happens, for a kill between the stream's end and the answer).
 import { Runtime } from "../../src/app/runtime.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/config/config.js";
+import type { Timings } from "../../src/config/timings.js";
 import type { Messenger } from "../../src/core/conversation/messenger.js";
 import { silentLogger } from "../../src/core/logger.js";
-import type { Timings } from "../../src/jobs/timings.js";
 import { connectRedis } from "../../src/redis/connect.js";
 import { redisTargetFrom } from "../../src/redis/redis-target.js";
 import { FAST_TIMINGS } from "./bot-fixture.js";

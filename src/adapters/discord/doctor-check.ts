@@ -1,8 +1,8 @@
 import { REST } from "@discordjs/rest";
 import { PermissionFlagsBits } from "discord.js";
 import { type APIApplication, type APIUser, ApplicationFlags, Routes } from "discord-api-types/v10";
+import type { CheckResult } from "../../core/check-result.js";
 import { describeFailure } from "../../core/network-failure.js";
-import type { CheckResult } from "../../doctor/report.js";
 import { shardCheck } from "./sharding.js";
 
 /** What the Discord doctor checks need. */

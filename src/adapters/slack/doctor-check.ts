@@ -1,6 +1,6 @@
 import { WebClient } from "@slack/web-api";
+import type { CheckResult } from "../../core/check-result.js";
 import { describeFailure } from "../../core/network-failure.js";
-import type { CheckResult } from "../../doctor/report.js";
 import { slackApiUrl } from "./web-client.js";
 
 /** The bot scopes the adapter uses — exactly those in `slack/manifest.yml`. */

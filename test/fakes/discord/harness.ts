@@ -5,7 +5,7 @@ import {
   type DiscordAdapterConfig,
 } from "../../../src/adapters/discord/index.js";
 import { Runtime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
+import { loadConfig } from "../../../src/config/config.js";
 import type { ChatAdapter } from "../../../src/core/conversation/chat-adapter.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";

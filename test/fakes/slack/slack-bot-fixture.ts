@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import { createSlackAdapter, type SlackAdapterSetup } from "../../../src/adapters/slack/slack-adapter.js";
 import { createSlackMessenger } from "../../../src/adapters/slack/slack-messenger.js";
 import { Runtime } from "../../../src/app/runtime.js";
-import { loadConfig } from "../../../src/config.js";
+import { loadConfig } from "../../../src/config/config.js";
 import type { Inbound, InboundHandler } from "../../../src/core/conversation/inbound.js";
 import { silentLogger } from "../../../src/core/logger.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";

@@ -1,9 +1,9 @@
-import type { Inbound } from "../core/conversation/inbound.js";
-import type { Lang } from "../core/conversation/language.js";
-import type { Reply } from "../core/conversation/reply.js";
-import { text } from "../core/conversation/texts.js";
-import type { JobServices } from "./services.js";
-import type { PlaceUsage } from "./usage.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import { text } from "../../core/conversation/texts.js";
+import type { JobServices } from "../../jobs/services.js";
+import type { PlaceUsage } from "../../store/usage.js";
 
 const DAY_HOURS = 24;
 const WEEK_HOURS = 7 * 24;

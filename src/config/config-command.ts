@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { PACKAGE_ROOT } from "../core/package-info.js";
 import { ConfigDocsError, generatedConfigFiles } from "./config-reference.js";
-import { PACKAGE_ROOT } from "./core/package-info.js";
 
 /**
  * `nemo-video-bot config [--check]`: writes `docs/configuration.md` and `.env.example` from the schema,

@@ -1,11 +1,11 @@
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Lang } from "../../core/conversation/language.js";
+import { errorReply } from "../../core/conversation/replies.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { text } from "../../core/conversation/texts.js";
-import { errorReply } from "../replies.js";
-import type { JobServices } from "../services.js";
-import { accountIdOf } from "./account-store.js";
+import type { JobServices } from "../../jobs/services.js";
+import { accountIdOf } from "../../store/account-store.js";
 
 type Parts = Pick<JobServices, "accounts" | "client" | "sessions" | "logger">;
 

@@ -1,6 +1,6 @@
-import type { ConversationRef } from "../core/conversation/conversation-ref.js";
-import type { Reply } from "../core/conversation/reply.js";
-import type { Delivery } from "./delivery.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import type { Delivery } from "../outbox.js";
 
 /**
  * One message edited in place as work progresses, at most one edit per `throttleMs` (the latest

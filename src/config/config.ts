@@ -1,13 +1,8 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import type { NemoClientOptions } from "./core/nemo/client.js";
-import {
-  DEFAULT_QUOTAS,
-  formatScopedLimits,
-  parseScopedLimits,
-  type ScopedLimits,
-} from "./jobs/quota-limits.js";
-import { isRedisUrl, withClusterNodes } from "./redis/redis-target.js";
+import type { NemoClientOptions } from "../core/nemo/client.js";
+import { isRedisUrl, withClusterNodes } from "../redis/redis-target.js";
+import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./quota-limits.js";
 
 const optionalText = z
   .string()

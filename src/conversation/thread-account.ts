@@ -1,8 +1,8 @@
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { SessionManager } from "../../core/conversation/session-manager.js";
-import type { CallContext } from "../../core/nemo/client.js";
-import { NemoAuthError } from "../../core/nemo/errors.js";
-import { type AccountStore, accountIdOf } from "./account-store.js";
+import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { SessionManager } from "../core/conversation/session-manager.js";
+import type { CallContext } from "../core/nemo/client.js";
+import { NemoAuthError } from "../core/nemo/errors.js";
+import { type AccountStore, accountIdOf } from "../store/account-store.js";
 
 /** The account a thread's calls use: a linked user account (id and token), or undefined for the bot's. */
 export interface ThreadAccount {

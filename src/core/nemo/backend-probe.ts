@@ -1,5 +1,5 @@
 import { request } from "undici";
-import { describeFailure, type NetworkFailure, networkFailure } from "../core/network-failure.js";
+import { describeFailure, type NetworkFailure, networkFailure } from "../network-failure.js";
 
 /** Whether a backend URL is the real NemoVideo service or something else (the simulator, a staging host). */
 export function isRealNemoVideo(url: string): boolean {

@@ -1,8 +1,8 @@
-import type { ConversationRef } from "../core/conversation/conversation-ref.js";
-import { isLongGeneration } from "../core/conversation/tool-labels.js";
-import type { TurnJobData } from "./payloads.js";
-import type { QuotaSubject, QuotaTake } from "./quotas.js";
-import type { JobServices } from "./services.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import { isLongGeneration } from "../../core/conversation/tool-labels.js";
+import type { TurnJobData } from "../../jobs/payloads.js";
+import type { JobServices } from "../../jobs/services.js";
+import type { QuotaSubject, QuotaTake } from "../../store/quotas.js";
 
 /** Where a failed bookkeeping step is reported (the turn's log). */
 type WarnLog = { warn(fields: Record<string, unknown>, message: string): void };

@@ -1,6 +1,6 @@
-import type { Lang } from "../core/conversation/language.js";
-import { type TextKey, text } from "../core/conversation/texts.js";
-import type { QuotaRefusal } from "./quotas.js";
+import type { Lang } from "../../core/conversation/language.js";
+import { type TextKey, text } from "../../core/conversation/texts.js";
+import type { QuotaRefusal } from "../../store/quotas.js";
 
 const WHAT: Record<"turns" | "generations" | "exports", TextKey> = {
   turns: "quota_what_turns",

@@ -1,7 +1,7 @@
-import type { Logger } from "../core/logger.js";
-import type { NemoState, UploadedFile, VideoInfo } from "../core/nemo/types.js";
-import { acceptedExtension } from "../core/nemo/upload-rules.js";
-import type { UploadMarker } from "./upload-marker.js";
+import type { Logger } from "../../core/logger.js";
+import type { NemoState, UploadedFile, VideoInfo } from "../../core/nemo/types.js";
+import { acceptedExtension } from "../../core/nemo/upload-rules.js";
+import type { UploadMarker } from "../../store/upload-marker.js";
 
 /** Audio never shows in `video_infos`: its arrival cannot be checked there. */
 const AUDIO_EXTENSIONS = new Set(["mp3", "wav", "m4a", "aac"]);

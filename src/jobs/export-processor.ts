@@ -1,17 +1,17 @@
 import type { Job } from "bullmq";
+import { threadCalls } from "../conversation/thread-account.js";
+import { ProgressMessage } from "../conversation/turn/progress-message.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { failureFields } from "../core/conversation/failure-code.js";
 import { exportProgressText } from "../core/conversation/progress-bar.js";
+import { ANSWER_ACTIONS, buttons, errorReply } from "../core/conversation/replies.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
 import { type CallContext, newRenderId } from "../core/nemo/client.js";
 import { draftDurationMs, isExportReady } from "../core/nemo/timeline-summary.js";
-import { threadCalls } from "./accounts/thread-account.js";
-import { recordExport } from "./history.js";
+import { recordExport } from "../store/export-history.js";
+import type { RenderRecord, RenderStore } from "../store/export-store.js";
 import type { RenderJobData } from "./payloads.js";
-import { ProgressMessage } from "./progress-message.js";
-import type { RenderRecord, RenderStore } from "./render-store.js";
-import { ANSWER_ACTIONS, buttons, errorReply } from "./replies.js";
 import type { JobServices } from "./services.js";
 
 /**

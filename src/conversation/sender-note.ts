@@ -2,7 +2,7 @@ import type { Inbound } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
-import type { Delivery } from "./delivery.js";
+import type { Delivery } from "./outbox.js";
 
 /**
  * A note for the sender only, where the platform allows: the private address their command or click

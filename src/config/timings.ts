@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import type { Config } from "./config.js";
 
 /** Every delay the jobs use; production defaults, shortened by tests and the demo. */
 export interface Timings {

@@ -1,6 +1,6 @@
-import type { CachedClaim, ClaimTokenCache } from "../../core/nemo/claim-links.js";
-import type { RedisClient } from "../../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
+import type { CachedClaim, ClaimTokenCache } from "../core/nemo/claim-links.js";
+import type { RedisClient } from "../redis/connect.js";
+import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
 /** Claim tokens per session in RedisClient, each expiring a day before the backend's token does. */
 export class RedisClaimCache implements ClaimTokenCache {

@@ -1,8 +1,8 @@
 import type { Job } from "bullmq";
-import { parseRefKey } from "../core/conversation/conversation-ref.js";
-import type { TurnJobData } from "./payloads.js";
+import { parseRefKey } from "../../core/conversation/conversation-ref.js";
+import type { TurnJobData } from "../../jobs/payloads.js";
+import type { JobServices } from "../../jobs/services.js";
 import { quotaRefusalText } from "./quota-replies.js";
-import type { JobServices } from "./services.js";
 
 type Processor<T> = (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<string>;
 

@@ -1,6 +1,6 @@
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
 import type { RedisClient } from "../../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "../keys.js";
+import { KEY_TTL_SECONDS, type Keys } from "../../store/keys.js";
 
 /** The credits guard's settings (`CREDITS_GUARD_THRESHOLD`, `CREDITS_GENERATION_COST`, `CREDITS_EDIT_COST`). */
 export interface CreditsGuardSettings {

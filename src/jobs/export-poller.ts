@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
-import { pollRender } from "./render-processor.js";
-import type { RenderStore } from "./render-store.js";
+import type { RenderStore } from "../store/export-store.js";
+import { pollRender } from "./export-processor.js";
 import type { JobServices } from "./services.js";
 
 /** How many due exports one claim takes at most. */

@@ -6,12 +6,12 @@ import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
+import type { CommandJobData, TurnJobData, UploadJobData } from "../jobs/payloads.js";
+import { jobIdFor } from "../jobs/queues.js";
 import type { RedisClient } from "../redis/connect.js";
-import type { AccountStore } from "./accounts/account-store.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
-import type { CommandJobData, TurnJobData, UploadJobData } from "./payloads.js";
-import { claimOwner } from "./permissions.js";
-import { jobIdFor } from "./queues.js";
+import type { AccountStore } from "../store/account-store.js";
+import { KEY_TTL_SECONDS, type Keys } from "../store/keys.js";
+import { claimOwner } from "./policies/permissions.js";
 
 const DAY_SECONDS = 24 * 3600;
 

@@ -1,7 +1,7 @@
-import type { Platform } from "../../core/nemo/types.js";
-import type { SecretBox } from "../../core/secret-box.js";
-import type { RedisClient } from "../../redis/connect.js";
-import type { Keys } from "../keys.js";
+import type { Platform } from "../core/nemo/types.js";
+import type { SecretBox } from "../core/secret-box.js";
+import type { RedisClient } from "../redis/connect.js";
+import type { Keys } from "./keys.js";
 
 /** How long a linked account is kept without being used (renewed on every use). */
 export const ACCOUNT_TTL_SECONDS = 180 * 24 * 3600;

@@ -1,13 +1,13 @@
 import type { Job } from "bullmq";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { backendLanguage, langFromLocale } from "../core/conversation/language.js";
+import { buttons } from "../core/conversation/replies.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { queuedText, text } from "../core/conversation/texts.js";
-import type { Delivery } from "./delivery.js";
-import { seenAtHead } from "./line-gate.js";
-import { QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
-import { buttons } from "./replies.js";
-import type { ThreadLine } from "./thread-line.js";
+import { seenAtHead } from "../jobs/line-gate.js";
+import { QUEUE, type TurnJobData, type UploadJobData } from "../jobs/payloads.js";
+import type { ThreadLine } from "../store/thread-line.js";
+import type { Delivery } from "./outbox.js";
 import type { UserLocales } from "./user-locales.js";
 
 type LineJobData = TurnJobData | UploadJobData;

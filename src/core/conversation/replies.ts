@@ -1,7 +1,7 @@
-import { errorTextWithCode } from "../core/conversation/error-replies.js";
-import type { Lang } from "../core/conversation/language.js";
-import type { ActionKind, Reply, ReplyAction } from "../core/conversation/reply.js";
-import { type TextKey, text } from "../core/conversation/texts.js";
+import { errorTextWithCode } from "./error-replies.js";
+import type { Lang } from "./language.js";
+import type { ActionKind, Reply, ReplyAction } from "./reply.js";
+import { type TextKey, text } from "./texts.js";
 
 const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   export: "button_export",

@@ -1,14 +1,14 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Dispatcher, request } from "undici";
-import type { Attachment } from "../core/conversation/inbound.js";
+import type { Attachment } from "../../core/conversation/inbound.js";
 import {
   NemoAbortedError,
   NemoDownloadFailedError,
   NemoDownloadRefusedError,
   NemoFileTooLargeError,
-} from "../core/nemo/errors.js";
-import type { Platform } from "../core/nemo/types.js";
+} from "../../core/nemo/errors.js";
+import type { Platform } from "../../core/nemo/types.js";
 
 /** The platforms' own file hosts; anything else must be listed in `DOWNLOAD_HOSTS`. */
 export const PLATFORM_FILE_HOSTS = ["cdn.discordapp.com", "media.discordapp.net", "files.slack.com"];

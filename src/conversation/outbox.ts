@@ -1,12 +1,12 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
+import type { Timings } from "../config/timings.js";
 import { type ConversationRef, parseRefKey, refKey } from "../core/conversation/conversation-ref.js";
 import { isMessageGone, rateLimitWaitMs } from "../core/conversation/delivery-error.js";
 import type { LiveTurn, LiveTurnInfo, Messenger, Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
-import type { MessageRecords } from "./message-records.js";
-import type { DeliverJobData } from "./payloads.js";
-import type { Timings } from "./timings.js";
+import type { DeliverJobData } from "../jobs/payloads.js";
+import type { MessageRecords } from "../store/message-records.js";
 
 /**
  * Posts and edits in threads. A failed post goes to the outbox (the `deliver` queue), which retries it

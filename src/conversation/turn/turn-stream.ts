@@ -1,10 +1,10 @@
-import type { Lang } from "../core/conversation/language.js";
-import type { LiveTurn } from "../core/conversation/messenger.js";
-import { labelWithElapsed } from "../core/conversation/progress-bar.js";
-import { text } from "../core/conversation/texts.js";
-import { isLongGeneration, toolLabel } from "../core/conversation/tool-labels.js";
-import type { MessageStream } from "../core/nemo/message-stream.js";
-import type { PartialAnswer } from "./partial-answer.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { LiveTurn } from "../../core/conversation/messenger.js";
+import { labelWithElapsed } from "../../core/conversation/progress-bar.js";
+import { text } from "../../core/conversation/texts.js";
+import { isLongGeneration, toolLabel } from "../../core/conversation/tool-labels.js";
+import type { MessageStream } from "../../core/nemo/message-stream.js";
+import type { PartialAnswer } from "../../store/partial-answers.js";
 import type { ProgressMessage } from "./progress-message.js";
 
 /** What the stream said; `ended` is false while it runs. */

@@ -1,9 +1,9 @@
 import { Counter } from "prom-client";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "../config/quota-limits.js";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
-import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "./quota-limits.js";
 
 /** What the quotas count: backend turns (an hour), generations and exports (a day). */
 export type QuotaKind = "turns" | "generations" | "exports";

@@ -1,9 +1,9 @@
-import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
-import type { Inbound } from "../core/conversation/inbound.js";
-import type { Messengers } from "../core/conversation/messenger.js";
-import type { Logger } from "../core/logger.js";
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { type ConversationRef, refKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { Messengers } from "../../core/conversation/messenger.js";
+import type { Logger } from "../../core/logger.js";
+import type { RedisClient } from "../../redis/connect.js";
+import { KEY_TTL_SECONDS, type Keys } from "../../store/keys.js";
 
 /** Who administers a place besides what the platform says (`SLACK_ADMIN_USERS`). */
 export interface PermissionSettings {
