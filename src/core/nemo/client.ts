@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Agent, type Dispatcher } from "undici";
+import { errorCode, errorField } from "../error-code.js";
 import type { KeyValueStore } from "../kv-store.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
@@ -395,17 +396,15 @@ export function newRenderId(): string {
  * stream: the backend or a proxy in front of it said no. Transport failures stay as they are.
  */
 function asRefusal(error: unknown): Promise<Opened> {
-  const { code, status } = error as { code?: unknown; status?: unknown };
-  if (code === "NEMO_UNAVAILABLE" && typeof status === "number") {
+  const status = errorField(error, "status");
+  if (errorCode(error) === "NEMO_UNAVAILABLE" && typeof status === "number") {
     throw new NemoRefusedError(`/run_sse answered HTTP ${status}`, status, { cause: error });
   }
   throw error;
 }
 
 function isEnvelope(json: unknown): boolean {
-  if (typeof json !== "object" || json === null) return false;
-  const { code, success } = json as { code?: unknown; success?: unknown };
-  return typeof code === "number" || typeof success === "boolean";
+  return typeof errorField(json, "code") === "number" || typeof errorField(json, "success") === "boolean";
 }
 
 /** What of the call context goes into each request: attribution, cancellation, a user's own token. */

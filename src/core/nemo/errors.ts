@@ -1,3 +1,5 @@
+import { errorCode } from "../error-code.js";
+
 /**
  * One typed hierarchy for everything the backend (or the way to it) can do wrong.
  * Match on `code`, not `instanceof`: errors cross process boundaries in job queues.
@@ -213,10 +215,5 @@ export class NemoDownloadFailedError extends NemoError {
 
 /** True for any error of this hierarchy, also after it crossed a process boundary as plain data. */
 export function isNemoError(error: unknown): error is { code: NemoErrorCode; message: string } {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === "string" &&
-    (error as { code: string }).code.startsWith("NEMO_")
-  );
+  return errorCode(error)?.startsWith("NEMO_") === true;
 }
