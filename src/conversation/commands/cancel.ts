@@ -1,0 +1,56 @@
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { NemoClient } from "../../core/nemo/client.js";
+import { RenderStore } from "../../store/export-store.js";
+import type { Permissions } from "../policies/permissions.js";
+import { threadCalls } from "../thread-account.js";
+import type { CommandAsk, CommandHandler } from "./answers.js";
+import { type CancelWaitingParts, cancelOne, cancelWaiting } from "./cancel-waiting.js";
+import type { RecordParts, ThreadCallParts } from "./command-parts.js";
+
+export interface CancelParts extends RecordParts, ThreadCallParts, CancelWaitingParts {
+  client: Pick<NemoClient, "cancelRender">;
+  permissions: Pick<Permissions, "mayManage">;
+}
+
+/**
+ * Cancel: the thread's export (by its button, or typed while one runs), one waiting message (its
+ * Cancel button), or everything still waiting in the thread.
+ */
+export function cancelCommand(parts: CancelParts): CommandHandler {
+  return async (ask) => {
+    const arg = ask.intent.kind === "cancel" ? ask.intent.arg : undefined;
+    if (await cancelExport(parts, ask, arg)) return;
+    return arg ? cancelOne(parts, ask, arg) : cancelWaiting(parts, ask);
+  };
+}
+
+/** True when the cancel was about the thread's export (and answered). */
+async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | undefined): Promise<boolean> {
+  const { redis, keys, client } = parts;
+  const { inbound, answer } = ask;
+  const key = refKey(inbound.ref);
+  if (!(arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key)))))) return false;
+  const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
+  const renders = new RenderStore(redis, keys);
+  const waiting = renderJobId ? await renders.get(renderJobId) : undefined;
+  // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
+  if (waiting && waiting.refKey !== key) return answered(answer.refuseElsewhere("cancel", renderJobId));
+  // Stopping an export is for whoever asked for it, the thread's owner and admins.
+  if (
+    waiting &&
+    waiting.userId !== inbound.user.id &&
+    !(await parts.permissions.mayManage(inbound.ref, inbound.user))
+  )
+    return answered(answer.refuseNotOwner("cancel-export"));
+  if (!waiting?.renderId) return false;
+  await renders.update(waiting.id, { cancelled: true });
+  await client.cancelRender((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
+  // Poll now: the poller reports the cancellation in the export's own progress message.
+  await renders.dueNow(waiting.id);
+  return true;
+}
+
+async function answered(reply: Promise<void>): Promise<true> {
+  await reply;
+  return true;
+}
