@@ -8,7 +8,7 @@ import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "../store/keys.js";
 import type { ThreadOwners } from "../store/thread-owners.js";
 import type { PromptRecord } from "./prompt-record.js";
-import type { ThreadWork, WorkKind, WorkPayloads, WorkQueue } from "./work-queue.js";
+import type { FollowUps, ThreadWork, WorkKind, WorkPayloads, WorkQueue } from "./work-queue.js";
 
 // Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
 // one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
@@ -20,17 +20,6 @@ if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
   return 1
 end
 return 0`;
-
-/**
- * Follow-up work a command queues: through the same once-only step as the intake, so a retried
- * command job queues nothing twice. Workers never re-enter the intake.
- */
-export interface FollowUps {
-  /** An event's work in its thread, as the intake queues it: the owner claimed, then a turn, upload or command. */
-  event(inbound: Inbound, intent: Intent): Promise<void>;
-  /** A message for the backend under the event's id, in line; its prompt is kept for Retry. */
-  turn(inbound: Inbound, message: string, extra?: { confirmed?: boolean }): Promise<void>;
-}
 
 /** What queueing once needs: one connection that fails fast, the queues, the thread owners. */
 export interface QueueOnceParts {

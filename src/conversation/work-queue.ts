@@ -50,6 +50,17 @@ export interface WorkQueue {
   add<K extends WorkKind>(kind: K, eventId: string, work: WorkPayloads[K]): Promise<void>;
 }
 
+/**
+ * Follow-up work a command queues: through the same once-only step as the intake, so a retried
+ * command job queues nothing twice. Workers never re-enter the intake.
+ */
+export interface FollowUps {
+  /** An event's work in its thread, as the intake queues it: the owner claimed, then a turn, upload or command. */
+  event(inbound: Inbound, intent: Intent): Promise<void>;
+  /** A message for the backend under the event's id, in line; its prompt is kept for Retry. */
+  turn(inbound: Inbound, message: string, extra?: { confirmed?: boolean }): Promise<void>;
+}
+
 /** Work waiting in (or at the head of) a thread's line, as cancelling needs to know it. */
 export interface QueuedJob {
   refKey: string;

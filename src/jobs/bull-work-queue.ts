@@ -8,18 +8,21 @@ const DAY_SECONDS = 24 * 3600;
 
 // Finished thread work and commands are kept a day (count-capped), so that a platform's replay of the
 // same event finds its job and adds nothing.
+const KEPT_FOR_REPLAYS = {
+  removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+  removeOnFail: { age: 7 * DAY_SECONDS },
+} as const;
+
 const LINE_JOB_OPTIONS = {
   attempts: 3,
   backoff: { type: "exponential", delay: 5_000 },
-  removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-  removeOnFail: { age: 7 * DAY_SECONDS },
+  ...KEPT_FOR_REPLAYS,
 } as const;
 
 const COMMAND_JOB_OPTIONS = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1_000 },
-  removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-  removeOnFail: { age: 7 * DAY_SECONDS },
+  ...KEPT_FOR_REPLAYS,
 } as const;
 
 const EXPORT_JOB_OPTIONS = {

@@ -6,8 +6,8 @@ import {
   tellThreadOpenFailed,
 } from "../conversation/commands/thread-opening.js";
 import { errorMessage } from "../conversation/outbox.js";
-import type { FollowUps } from "../conversation/queue-once.js";
 import { UserLocales } from "../conversation/user-locales.js";
+import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";

@@ -1,4 +1,4 @@
-import { type ConversationRef, refKey } from "../../core/conversation/conversation-ref.js";
+import { refKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
 import type { Delivery } from "../outbox.js";
@@ -70,7 +70,7 @@ async function withdrawAll(
   entries: LineEntry[],
   everyone: boolean,
 ): Promise<number> {
-  const ref: ConversationRef = inbound.ref;
+  const { ref } = inbound;
   let cancelled = 0;
   for (const entry of entries) {
     const job = await parts.jobs.find(entry);

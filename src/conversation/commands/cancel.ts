@@ -24,33 +24,32 @@ export function cancelCommand(parts: CancelParts): CommandHandler {
   };
 }
 
-/** True when the cancel was about the thread's export (and answered). */
+/** True when the cancel was about the thread's export (and is answered). */
 async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | undefined): Promise<boolean> {
   const { redis, keys, client } = parts;
   const { inbound, answer } = ask;
   const key = refKey(inbound.ref);
-  if (!(arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key)))))) return false;
-  const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
-  const renders = new RenderStore(redis, keys);
-  const waiting = renderJobId ? await renders.get(renderJobId) : undefined;
+  // The export's own Cancel button (`render:<job id>`), or a bare "cancel" while the thread exports.
+  const aboutExport = arg ? arg.startsWith("render:") : (await redis.exists(keys.exportLock(key))) > 0;
+  if (!aboutExport) return false;
+  const exportJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
+  const exportStore = new RenderStore(redis, keys);
+  const waiting = exportJobId ? await exportStore.get(exportJobId) : undefined;
   // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
-  if (waiting && waiting.refKey !== key) return answered(answer.refuseElsewhere("cancel", renderJobId));
+  if (waiting && waiting.refKey !== key) {
+    await answer.refuseElsewhere("cancel", exportJobId);
+    return true;
+  }
   // Stopping an export is for whoever asked for it, the thread's owner and admins.
-  if (
-    waiting &&
-    waiting.userId !== inbound.user.id &&
-    !(await parts.permissions.mayManage(inbound.ref, inbound.user))
-  )
-    return answered(answer.refuseNotOwner("cancel-export"));
+  const others = waiting !== undefined && waiting.userId !== inbound.user.id;
+  if (others && !(await parts.permissions.mayManage(inbound.ref, inbound.user))) {
+    await answer.refuseNotOwner("cancel-export");
+    return true;
+  }
   if (!waiting?.renderId) return false;
-  await renders.update(waiting.id, { cancelled: true });
+  await exportStore.update(waiting.id, { cancelled: true });
   await client.cancelRender((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
   // Poll now: the poller reports the cancellation in the export's own progress message.
-  await renders.dueNow(waiting.id);
-  return true;
-}
-
-async function answered(reply: Promise<void>): Promise<true> {
-  await reply;
+  await exportStore.dueNow(waiting.id);
   return true;
 }

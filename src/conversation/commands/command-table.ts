@@ -5,7 +5,7 @@ import { langFromLocale } from "../../core/conversation/language.js";
 import { errorReply } from "../../core/conversation/replies.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { errorMessage } from "../outbox.js";
-import type { FollowUps } from "../queue-once.js";
+import type { FollowUps } from "../work-queue.js";
 import { type AccountParts, accountCommand } from "./account-commands.js";
 import { type AnswerParts, Answers, type CommandHandler } from "./answers.js";
 import { type CancelParts, cancelCommand } from "./cancel.js";

@@ -1,7 +1,7 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import type { Logger } from "../../core/logger.js";
 import { claimPrompt, readPrompt } from "../prompt-record.js";
-import type { FollowUps } from "../queue-once.js";
+import type { FollowUps } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 import type { RecordParts } from "./command-parts.js";
 

@@ -3,8 +3,7 @@ import type { SentMarker } from "../../store/sent-marker.js";
 import type { ThreadLine } from "../../store/thread-line.js";
 import type { Permissions } from "../policies/permissions.js";
 import { claimPrompt, readPrompt } from "../prompt-record.js";
-import type { FollowUps } from "../queue-once.js";
-import type { WorkQueue } from "../work-queue.js";
+import type { FollowUps, WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 import type { RecordParts } from "./command-parts.js";
 
