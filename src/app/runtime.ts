@@ -31,6 +31,7 @@ import { PartialAnswers } from "../store/partial-answers.js";
 import { Quotas } from "../store/quotas.js";
 import { RedisConversationStore } from "../store/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
+import { SeenWork } from "../store/seen-work.js";
 import { SentMarker } from "../store/sent-marker.js";
 import { ThreadLine } from "../store/thread-line.js";
 import { ThreadOwners } from "../store/thread-owners.js";
@@ -74,8 +75,7 @@ export class Runtime {
   ) {
     const redis = intakeQueues.turn.opts.connection as RedisClient;
     this.queueOnce = new QueueOnce({
-      redis,
-      keys: services.keys,
+      seen: new SeenWork(redis, services.keys),
       queue: new BullWorkQueue(intakeQueues),
       owners: new ThreadOwners(redis, services.keys),
       logger: services.logger,

@@ -4,27 +4,14 @@ import { backendLanguage, langFromLocale } from "../core/conversation/language.j
 import type { Intent } from "../core/conversation/router.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "../store/keys.js";
+import type { PromptRecord } from "../store/prompt-records.js";
+import type { SeenWork } from "../store/seen-work.js";
 import type { ThreadOwners } from "../store/thread-owners.js";
-import type { PromptRecord } from "./prompt-record.js";
 import type { FollowUps, ThreadWork, WorkKind, WorkPayloads, WorkQueue } from "./work-queue.js";
 
-// Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
-// one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
-// enqueue) → 0, and nothing else changes.
-const SEEN_ONCE = `
-if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
-  if KEYS[2] then redis.call('RPUSH', KEYS[2], ARGV[2]) end
-  if KEYS[3] then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
-  return 1
-end
-return 0`;
-
-/** What queueing once needs: one connection that fails fast, the queues, the thread owners. */
+/** What queueing once needs: the seen marks (on a connection that fails fast), the queues, the owners. */
 export interface QueueOnceParts {
-  redis: RedisClient;
-  keys: Keys;
+  seen: Pick<SeenWork, "first" | "forget">;
   queue: WorkQueue;
   owners: Pick<ThreadOwners, "claim">;
   logger: Logger;
@@ -82,33 +69,15 @@ export class QueueOnce implements FollowUps {
     lineOf?: string,
     prompt?: PromptRecord,
   ): Promise<void> {
-    const { redis, keys, logger, queue } = this.parts;
-    const { queue: name, jobId } = queue.entryFor(kind, inboundId);
-    const entry = `${name}|${jobId}`;
-    const seen = keys.seen(jobId);
-    const line = lineOf === undefined ? [] : [keys.line(lineOf)];
-    const kept = prompt && line.length > 0 ? [keys.inbound(inboundId)] : [];
-    const first =
-      (await redis.eval(
-        SEEN_ONCE,
-        1 + line.length + kept.length,
-        seen,
-        ...line,
-        ...kept,
-        String(KEY_TTL_SECONDS.seen),
-        entry,
-        JSON.stringify(prompt ?? null),
-        String(KEY_TTL_SECONDS.inbound),
-      )) === 1;
-    if (!first) logger.info({ trace: inboundId, job: jobId }, "inbound-duplicate-ignored");
+    const { seen, logger, queue } = this.parts;
+    const entry = queue.entryFor(kind, inboundId);
+    const work = { inboundId, entry, lineOf, prompt };
+    const first = await seen.first(work);
+    if (!first) logger.info({ trace: inboundId, job: entry.jobId }, "inbound-duplicate-ignored");
     try {
       await queue.add(kind, inboundId, data);
     } catch (error) {
-      if (first) {
-        const undo = redis.multi().del(seen);
-        if (line[0]) undo.lrem(line[0], 1, entry);
-        await undo.exec().catch(() => undefined);
-      }
+      if (first) await seen.forget(work);
       throw error;
     }
   }

@@ -1,14 +1,20 @@
 import { type Job, UnrecoverableError } from "bullmq";
-import { Commands } from "../conversation/commands/command-table.js";
+import { type CommandParts, Commands } from "../conversation/commands/command-table.js";
 import {
   isPermanentRefusal,
   openThread,
+  type ThreadOpeningParts,
   tellThreadOpenFailed,
 } from "../conversation/commands/thread-opening.js";
 import { errorMessage } from "../conversation/outbox.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
+import { listExports } from "../store/export-history.js";
+import { ExportLocks } from "../store/export-locks.js";
+import { RenderStore } from "../store/export-store.js";
+import { OpenedThreads } from "../store/opened-threads.js";
+import { PromptRecords } from "../store/prompt-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
@@ -30,17 +36,35 @@ type CommandServices = Pick<
   | "accounts"
 >;
 
+interface CommandOptions {
+  followUps: FollowUps;
+  messengers: Messengers;
+  maxUploadBytes: number;
+}
+
+/** Each command's collaborators, over this process's Redis and queues. */
+function commandParts(services: CommandServices, options: CommandOptions): CommandParts & ThreadOpeningParts {
+  const { redis, keys, queues, ...used } = services;
+  const queue = new BullWorkQueue(queues);
+  return {
+    ...used,
+    ...options,
+    queue,
+    jobs: queue,
+    prompts: new PromptRecords(redis, keys),
+    locks: new ExportLocks(redis, keys),
+    exportStore: new RenderStore(redis, keys),
+    openedThreads: new OpenedThreads(redis, keys),
+    exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
+  };
+}
+
 /**
  * The `command` worker: answers what the bot handles itself (see conversation/commands/) and opens the
  * thread of a conversation started by a command in a channel. Runs at once, outside the thread's line.
  */
-export function createCommandProcessor(
-  services: CommandServices,
-  options: { followUps: FollowUps; messengers: Messengers; maxUploadBytes: number },
-) {
-  const queue = new BullWorkQueue(services.queues);
-  const { followUps, messengers, maxUploadBytes } = options;
-  const parts = { ...services, followUps, messengers, maxUploadBytes, queue, jobs: queue };
+export function createCommandProcessor(services: CommandServices, options: CommandOptions) {
+  const parts = commandParts(services, options);
   const locales = new UserLocales(parts.messengers);
   const commands = new Commands(parts);
   return async (job: Job<CommandJobData>): Promise<string> => {

@@ -1,13 +1,16 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import type { NemoClient } from "../../core/nemo/client.js";
-import { RenderStore } from "../../store/export-store.js";
+import type { ExportLocks } from "../../store/export-locks.js";
+import type { RenderStore } from "../../store/export-store.js";
 import type { Permissions } from "../policies/permissions.js";
 import { threadCalls } from "../thread-account.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
 import { type CancelWaitingParts, cancelOne, cancelWaiting } from "./cancel-waiting.js";
-import type { RecordParts, ThreadCallParts } from "./command-parts.js";
+import type { ThreadCallParts } from "./command-parts.js";
 
-export interface CancelParts extends RecordParts, ThreadCallParts, CancelWaitingParts {
+export interface CancelParts extends ThreadCallParts, CancelWaitingParts {
+  locks: Pick<ExportLocks, "holder">;
+  exportStore: Pick<RenderStore, "get" | "update" | "dueNow">;
   client: Pick<NemoClient, "cancelRender">;
   permissions: Pick<Permissions, "mayManage">;
 }
@@ -26,15 +29,13 @@ export function cancelCommand(parts: CancelParts): CommandHandler {
 
 /** True when the cancel was about the thread's export (and is answered). */
 async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | undefined): Promise<boolean> {
-  const { redis, keys, client } = parts;
+  const { locks, exportStore, client } = parts;
   const { inbound, answer } = ask;
   const key = refKey(inbound.ref);
   // The export's own Cancel button (`render:<job id>`), or a bare "cancel" while the thread exports.
-  const aboutExport = arg ? arg.startsWith("render:") : (await redis.exists(keys.exportLock(key))) > 0;
-  if (!aboutExport) return false;
-  const exportJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
-  const exportStore = new RenderStore(redis, keys);
-  const waiting = exportJobId ? await exportStore.get(exportJobId) : undefined;
+  const exportJobId = arg ? exportOfButton(arg) : await locks.holder(key);
+  if (exportJobId === undefined) return false;
+  const waiting = await exportStore.get(exportJobId);
   // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
   if (waiting && waiting.refKey !== key) {
     await answer.refuseElsewhere("cancel", exportJobId);
@@ -52,4 +53,9 @@ async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | u
   // Poll now: the poller reports the cancellation in the export's own progress message.
   await exportStore.dueNow(waiting.id);
   return true;
+}
+
+/** The job id a Cancel button of an export names (`render:<job id>`); undefined for any other argument. */
+function exportOfButton(arg: string): string | undefined {
+  return arg.startsWith("render:") ? arg.slice("render:".length) : undefined;
 }

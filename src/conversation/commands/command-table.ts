@@ -13,7 +13,7 @@ import { type CreditsParts, creditsCommand } from "./credits.js";
 import { type ExportParts, exportCommand } from "./export-command.js";
 import { type GuardAnswerParts, guardAnswerCommand } from "./guard-answer.js";
 import { helpCommand } from "./help.js";
-import { historyCommand } from "./history.js";
+import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
 import { type RetryParts, retryCommand } from "./retry.js";
 import { type StatusParts, statusCommand } from "./status.js";
@@ -27,6 +27,7 @@ export type CommandParts = AnswerParts &
   CreditsParts &
   ExportParts &
   GuardAnswerParts &
+  HistoryParts &
   NewProjectParts &
   RetryParts &
   StatusParts &

@@ -2,17 +2,16 @@ import { refKey } from "../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { SessionManager } from "../../core/conversation/session-manager.js";
 import { text } from "../../core/conversation/texts.js";
+import type { ExportLocks } from "../../store/export-locks.js";
 import type { Quotas, QuotaTake } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
 import type { Permissions } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import type { WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
-import type { RecordParts } from "./command-parts.js";
 
-const DAY_SECONDS = 24 * 3600;
-
-export interface ExportParts extends RecordParts {
+export interface ExportParts {
+  locks: Pick<ExportLocks, "take" | "release">;
   sessions: Pick<SessionManager, "find">;
   queue: WorkQueue;
   quotas: Pick<Quotas, "settings" | "take">;
@@ -23,18 +22,17 @@ export interface ExportParts extends RecordParts {
 /** Starts an export of the thread's draft: one per thread at a time, within the sender's quota. */
 export function exportCommand(parts: ExportParts): CommandHandler {
   return async ({ inbound, lang, answer }) => {
-    const { redis, keys, queue } = parts;
+    const { locks, queue } = parts;
     const { ref, id: trace } = inbound;
     if (!(await parts.sessions.find(ref))) return answer.say("export_no_draft");
     const key = refKey(ref);
     const request = `${key}:${Date.now()}:${Math.random()}`;
     const { jobId } = queue.entryFor("export", request);
     // One export per thread at a time: a second request joins the running one.
-    const taken = await redis.set(keys.exportLock(key), jobId, "EX", DAY_SECONDS, "NX");
-    if (taken !== "OK") return answer.say("export_joined");
+    if (!(await locks.take(key, jobId))) return answer.say("export_joined");
     const quota = await takeQuota(parts, inbound);
     if (!quota.ok) {
-      await redis.del(keys.exportLock(key));
+      await locks.release(key);
       return answer.tell({ text: quotaRefusalText(lang, quota.refusal), tone: "error" });
     }
     try {
@@ -49,7 +47,7 @@ export function exportCommand(parts: ExportParts): CommandHandler {
         userId,
       });
     } catch (error) {
-      await redis.del(keys.exportLock(key));
+      await locks.release(key);
       await quota.giveBack();
       throw error;
     }

@@ -1,13 +1,13 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { PromptRecords } from "../../store/prompt-records.js";
 import type { SentMarker } from "../../store/sent-marker.js";
 import type { ThreadLine } from "../../store/thread-line.js";
 import type { Permissions } from "../policies/permissions.js";
-import { claimPrompt, readPrompt } from "../prompt-record.js";
 import type { FollowUps, WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
-import type { RecordParts } from "./command-parts.js";
 
-export interface RetryParts extends RecordParts {
+export interface RetryParts {
+  prompts: Pick<PromptRecords, "read" | "claim">;
   line: Pick<ThreadLine, "entries">;
   sent: Pick<SentMarker, "read">;
   queue: Pick<WorkQueue, "entryFor">;
@@ -21,7 +21,7 @@ export function retryCommand(parts: RetryParts): CommandHandler {
     const arg = intent.kind === "retry" ? intent.arg : undefined;
     if (!arg) return answer.say("unknown_action");
     // Kept while a Retry may be offered (deleted once the message is answered without one).
-    const original = await readPrompt(parts, arg);
+    const original = await parts.prompts.read(arg);
     if (!original) return answer.refuse("retry_not_available", "retry-refused-answered", arg);
     const key = refKey(inbound.ref);
     // Bound to its thread: a Retry (button replay or typed id) from elsewhere reaches nothing.
@@ -38,7 +38,7 @@ export function retryCommand(parts: RetryParts): CommandHandler {
     const others = original.userId !== undefined && original.userId !== inbound.user.id;
     if (others && !(await parts.permissions.mayManage(inbound.ref, inbound.user)))
       return answer.refuseNotOwner("retry");
-    if (!(await claimPrompt(parts, arg, inbound.id))) return answer.say("retry_used");
+    if (!(await parts.prompts.claim(arg, inbound.id))) return answer.say("retry_used");
     await parts.followUps.turn({ ...inbound, id: `${arg}:retry` }, original.text);
   };
 }

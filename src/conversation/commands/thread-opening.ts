@@ -4,12 +4,11 @@ import { langFromLocale } from "../../core/conversation/language.js";
 import type { Messengers } from "../../core/conversation/messenger.js";
 import { text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
+import type { OpenedThreads } from "../../store/opened-threads.js";
 import { errorMessage } from "../outbox.js";
-import type { RecordParts } from "./command-parts.js";
 
-const DAY_SECONDS = 24 * 3600;
-
-export interface ThreadOpeningParts extends RecordParts {
+export interface ThreadOpeningParts {
+  openedThreads: Pick<OpenedThreads, "find" | "remember">;
   messengers: Messengers;
   logger: Logger;
 }
@@ -19,13 +18,12 @@ export interface ThreadOpeningParts extends RecordParts {
  * is remembered under the event id, so a retried job continues in the thread it already opened.
  */
 export async function openThread(parts: ThreadOpeningParts, inbound: Inbound): Promise<ConversationRef> {
-  const { redis, keys } = parts;
-  const remembered = await redis.get(keys.openedThread(inbound.id));
+  const remembered = await parts.openedThreads.find(inbound.id);
   if (remembered) return { ...inbound.ref, thread: remembered };
   const messenger = parts.messengers[inbound.ref.platform];
   if (!messenger?.startThread) throw new Error(`${inbound.ref.platform} cannot open threads`);
   const opened = await messenger.startThread(inbound.ref, { userId: inbound.user.id, text: inbound.text });
-  await redis.set(keys.openedThread(inbound.id), opened.thread, "EX", DAY_SECONDS);
+  await parts.openedThreads.remember(inbound.id, opened.thread);
   return opened;
 }
 
