@@ -7,12 +7,14 @@ import { Intake } from "../conversation/intake.js";
 import { Delivery } from "../conversation/outbox.js";
 import { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import { Permissions } from "../conversation/policies/permissions.js";
+import { QueueOnce } from "../conversation/queue-once.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { ClaimLinks } from "../core/nemo/claim-links.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { SecretBox } from "../core/secret-box.js";
+import { BullWorkQueue } from "../jobs/bull-work-queue.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
 import type { JobServices } from "../jobs/services.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
@@ -29,8 +31,10 @@ import { PartialAnswers } from "../store/partial-answers.js";
 import { Quotas } from "../store/quotas.js";
 import { RedisConversationStore } from "../store/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
+import { SeenWork } from "../store/seen-work.js";
 import { SentMarker } from "../store/sent-marker.js";
 import { ThreadLine } from "../store/thread-line.js";
+import { ThreadOwners } from "../store/thread-owners.js";
 import { Usage } from "../store/usage.js";
 
 /** How long the bot waits for Redis at start before it gives up with a clear error. */
@@ -57,6 +61,8 @@ export interface RuntimeOptions {
 export class Runtime {
   /** The inbound path every adapter hands events to. */
   readonly intake: Intake;
+  /** The intake's once-only queueing, through which workers queue follow-up work too. */
+  private readonly queueOnce: QueueOnce;
   private workers: RunningWorkers | undefined;
 
   private constructor(
@@ -67,13 +73,18 @@ export class Runtime {
     private readonly embedded: EmbeddedRedis | undefined,
     private readonly downloadDispatcher?: Dispatcher | undefined,
   ) {
-    this.intake = new Intake({
-      redis: intakeQueues.turn.opts.connection as RedisClient,
-      keys: services.keys,
-      queues: intakeQueues,
-      sessions: services.sessions,
+    const redis = intakeQueues.turn.opts.connection as RedisClient;
+    this.queueOnce = new QueueOnce({
+      seen: new SeenWork(redis, services.keys),
+      queue: new BullWorkQueue(intakeQueues),
+      owners: new ThreadOwners(redis, services.keys),
       logger: services.logger,
       maxUploadBytes: config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+    });
+    this.intake = new Intake({
+      queue: this.queueOnce,
+      sessions: services.sessions,
+      logger: services.logger,
       accounts: services.accounts,
     });
   }
@@ -155,8 +166,7 @@ export class Runtime {
         editCost: config.CREDITS_EDIT_COST,
       }),
       permissions: new Permissions(
-        redis,
-        keys,
+        new ThreadOwners(redis, keys),
         options.messengers,
         { slackAdminUsers: config.SLACK_ADMIN_USERS },
         logger.child({ part: "permissions" }),
@@ -179,7 +189,7 @@ export class Runtime {
     this.workers = startWorkers(this.services, this.services.redis, {
       concurrency: { ...workerConcurrency(this.config), ...concurrency },
       maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
-      intake: this.intake,
+      followUps: this.queueOnce,
       messengers: this.messengers,
       sources: {
         extraHosts: this.config.DOWNLOAD_HOSTS,

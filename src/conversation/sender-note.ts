@@ -10,7 +10,7 @@ import type { Delivery } from "./outbox.js";
  * thread (Slack), else a normal post in the thread (console, or when the private note failed).
  */
 export async function tellSender(
-  parts: { messengers: Messengers; delivery: Delivery; logger: Logger },
+  parts: { messengers: Messengers; delivery: Pick<Delivery, "post">; logger: Logger },
   inbound: Pick<Inbound, "ref" | "user" | "privateReplyTo">,
   reply: Reply,
 ): Promise<void> {

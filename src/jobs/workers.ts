@@ -1,10 +1,10 @@
 import { type Job, Worker, type WorkerOptions } from "bullmq";
-import type { Intake } from "../conversation/intake.js";
 import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
 import { createDeliverProcessor } from "../conversation/outbox.js";
 import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
 import { UserLocales } from "../conversation/user-locales.js";
+import type { FollowUps } from "../conversation/work-queue.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
@@ -57,7 +57,7 @@ export function startWorkers(
     concurrency?: Partial<WorkerConcurrency>;
     sources: AttachmentSourceOptions;
     maxUploadBytes: number;
-    intake: Intake;
+    followUps: FollowUps;
     messengers: Messengers;
   },
 ): RunningWorkers {
@@ -111,11 +111,10 @@ export function startWorkers(
       ...base,
       concurrency: concurrency.deliver,
     }),
-    new Worker<CommandJobData>(
-      QUEUE.command,
-      createCommandProcessor(services, options.intake, options.messengers, options.maxUploadBytes),
-      { ...base, concurrency: concurrency.command },
-    ),
+    new Worker<CommandJobData>(QUEUE.command, createCommandProcessor(services, options), {
+      ...base,
+      concurrency: concurrency.command,
+    }),
   ];
   const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
   for (const worker of workers) {

@@ -3,11 +3,28 @@ import type { Lang } from "../../core/conversation/language.js";
 import { errorReply } from "../../core/conversation/replies.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Intent } from "../../core/conversation/router.js";
+import type { SessionManager } from "../../core/conversation/session-manager.js";
 import { text } from "../../core/conversation/texts.js";
-import type { JobServices } from "../../jobs/services.js";
-import { accountIdOf } from "../../store/account-store.js";
+import type { Logger } from "../../core/logger.js";
+import type { NemoClient } from "../../core/nemo/client.js";
+import { isNemoError } from "../../core/nemo/errors.js";
+import { type AccountStore, accountIdOf } from "../../store/account-store.js";
+import type { CommandHandler } from "./answers.js";
 
-type Parts = Pick<JobServices, "accounts" | "client" | "sessions" | "logger">;
+export interface AccountParts {
+  accounts: Pick<AccountStore, "enabled" | "openFor" | "save" | "remove" | "info">;
+  client: Pick<NemoClient, "credits">;
+  sessions: Pick<SessionManager, "find">;
+  logger: Logger;
+}
+
+/** Login, logout, "which account", and the warning about a pasted token: private where possible. */
+export function accountCommand(parts: AccountParts): CommandHandler {
+  return async ({ inbound, lang, intent, answer }) => {
+    const reply = await accountReply(parts, inbound, lang, intent);
+    if (!(await answer.privately(reply))) await answer.post(reply);
+  };
+}
 
 /** How a user opens the private login form on their platform. */
 function loginCommand(inbound: Inbound): string {
@@ -19,8 +36,8 @@ function loginCommand(inbound: Inbound): string {
  * token. The token itself arrives sealed (see the intake), is opened only here, checked with a credits
  * call, and stored sealed again; nothing of it but its masked form is ever shown or logged.
  */
-export async function accountReply(
-  parts: Parts,
+async function accountReply(
+  parts: AccountParts,
   inbound: Inbound,
   lang: Lang,
   intent: Intent,
@@ -43,7 +60,7 @@ export async function accountReply(
         log.info("account-linked");
         return { text: text(lang, "login_done", { masked: info.masked, available: credits.available }) };
       } catch (error) {
-        if ((error as { code?: unknown }).code === "NEMO_AUTH") {
+        if (isNemoError(error) && error.code === "NEMO_AUTH") {
           log.info("account-link-refused");
           return { text: text(lang, "login_rejected"), tone: "error" };
         }

@@ -1,9 +1,16 @@
-import type { Inbound } from "../../core/conversation/inbound.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Lang } from "../../core/conversation/language.js";
-import type { Reply } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
-import type { JobServices } from "../../jobs/services.js";
-import type { PlaceUsage } from "../../store/usage.js";
+import type { Quotas } from "../../store/quotas.js";
+import type { PlaceUsage, Usage } from "../../store/usage.js";
+import type { Permissions } from "../policies/permissions.js";
+import type { CommandHandler } from "./answers.js";
+
+export interface UsageParts {
+  usage: Pick<Usage, "ofUser" | "ofPlace">;
+  quotas: Pick<Quotas, "settings" | "userLimits">;
+  permissions: Pick<Permissions, "isAdmin">;
+}
 
 const DAY_HOURS = 24;
 const WEEK_HOURS = 7 * 24;
@@ -13,67 +20,73 @@ const WEEK_HOURS = 7 * 24;
  * admin also reads the place's (guild/workspace): totals, estimated credits and the most active members.
  * Answered to the sender only where the platform allows.
  */
-export async function reportUsage(
-  services: Pick<JobServices, "usage" | "quotas" | "permissions">,
-  inbound: Inbound,
-  lang: Lang,
-  tell: (reply: Reply) => Promise<void>,
-): Promise<void> {
-  const { usage, quotas, permissions } = services;
-  const { ref, user } = inbound;
+export function usageCommand(parts: UsageParts): CommandHandler {
+  return async ({ inbound, lang, answer }) => {
+    const { ref, user } = inbound;
+    const lines = [await ownUse(parts, ref, user.id, lang)];
+    const admin = await parts.permissions.isAdmin(ref, user);
+    if (admin && parts.quotas.settings.adminsExempt) lines.push(text(lang, "usage_admin_exempt"));
+    else lines.push(await ownLimits(parts, ref, user.id, lang));
+    if (admin) lines.push("", ...(await placeUse(parts, ref, lang)));
+    await answer.tell({ text: lines.join("\n") });
+  };
+}
+
+async function ownUse(parts: UsageParts, ref: ConversationRef, userId: string, lang: Lang): Promise<string> {
   const [day, week] = await Promise.all([
-    usage.ofUser(ref, user.id, DAY_HOURS),
-    usage.ofUser(ref, user.id, WEEK_HOURS),
+    parts.usage.ofUser(ref, userId, DAY_HOURS),
+    parts.usage.ofUser(ref, userId, WEEK_HOURS),
   ]);
-  const lines = [
-    text(lang, "usage_mine", {
-      ...day,
-      turns7: week.turns,
-      generations7: week.generations,
-      exports7: week.exports,
-    }),
+  return text(lang, "usage_mine", {
+    ...day,
+    turns7: week.turns,
+    generations7: week.generations,
+    exports7: week.exports,
+  });
+}
+
+async function ownLimits(
+  parts: UsageParts,
+  ref: ConversationRef,
+  userId: string,
+  lang: Lang,
+): Promise<string> {
+  const limits = await parts.quotas.userLimits({ ref, userId });
+  const value = (kind: "turns" | "generations" | "exports") => {
+    const limit = limits.find((entry) => entry.kind === kind);
+    return limit
+      ? text(lang, "usage_limit_value", { used: Math.min(limit.used, limit.max), max: limit.max })
+      : text(lang, "usage_unlimited");
+  };
+  return text(lang, "usage_limits", {
+    turns: value("turns"),
+    generations: value("generations"),
+    exports: value("exports"),
+  });
+}
+
+/** An admin's view of the place: totals of the last day and week, and the most active members. */
+async function placeUse(parts: UsageParts, ref: ConversationRef, lang: Lang): Promise<string[]> {
+  const [placeDay, placeWeek] = await Promise.all([
+    parts.usage.ofPlace(ref, DAY_HOURS),
+    parts.usage.ofPlace(ref, WEEK_HOURS),
+  ]);
+  const top =
+    placeWeek.top.length === 0
+      ? text(lang, "usage_nobody")
+      : text(lang, "usage_top", {
+          list: placeWeek.top
+            .map((entry) =>
+              text(lang, "usage_top_entry", { ...entry, user: mention(ref.platform, entry.userId) }),
+            )
+            .join(", "),
+        });
+  return [
+    text(lang, "usage_place_header"),
+    periodLine(lang, "usage_period_day", placeDay),
+    periodLine(lang, "usage_period_week", placeWeek),
+    top,
   ];
-  const admin = await permissions.isAdmin(ref, user);
-  if (admin && quotas.settings.adminsExempt) lines.push(text(lang, "usage_admin_exempt"));
-  else {
-    const limits = await quotas.userLimits({ ref, userId: user.id });
-    const value = (kind: "turns" | "generations" | "exports") => {
-      const limit = limits.find((entry) => entry.kind === kind);
-      return limit
-        ? text(lang, "usage_limit_value", { used: Math.min(limit.used, limit.max), max: limit.max })
-        : text(lang, "usage_unlimited");
-    };
-    lines.push(
-      text(lang, "usage_limits", {
-        turns: value("turns"),
-        generations: value("generations"),
-        exports: value("exports"),
-      }),
-    );
-  }
-  if (admin) {
-    const [placeDay, placeWeek] = await Promise.all([
-      usage.ofPlace(ref, DAY_HOURS),
-      usage.ofPlace(ref, WEEK_HOURS),
-    ]);
-    lines.push("", text(lang, "usage_place_header"));
-    lines.push(
-      periodLine(lang, "usage_period_day", placeDay),
-      periodLine(lang, "usage_period_week", placeWeek),
-    );
-    lines.push(
-      placeWeek.top.length === 0
-        ? text(lang, "usage_nobody")
-        : text(lang, "usage_top", {
-            list: placeWeek.top
-              .map((entry) =>
-                text(lang, "usage_top_entry", { ...entry, user: mention(ref.platform, entry.userId) }),
-              )
-              .join(", "),
-          }),
-    );
-  }
-  await tell({ text: lines.join("\n") });
 }
 
 function periodLine(

@@ -1,9 +1,8 @@
-import { type ConversationRef, refKey } from "../../core/conversation/conversation-ref.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Messengers } from "../../core/conversation/messenger.js";
 import type { Logger } from "../../core/logger.js";
-import type { RedisClient } from "../../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "../../store/keys.js";
+import type { ThreadOwners } from "../../store/thread-owners.js";
 
 /** Who administers a place besides what the platform says (`SLACK_ADMIN_USERS`). */
 export interface PermissionSettings {
@@ -21,18 +20,12 @@ export class Permissions {
   private readonly slackAdmins: ReadonlySet<string>;
 
   constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
+    private readonly owners: Pick<ThreadOwners, "owner">,
     private readonly messengers: Messengers,
     settings: PermissionSettings,
     private readonly logger: Logger,
   ) {
     this.slackAdmins = new Set(settings.slackAdminUsers);
-  }
-
-  /** The thread's owner, once someone started it. */
-  async owner(ref: ConversationRef): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.owner(refKey(ref)))) ?? undefined;
   }
 
   /** Whether the user administers the place: from the event, the configured list, or the platform. */
@@ -52,18 +45,8 @@ export class Permissions {
 
   /** Whether the user may act on the thread's shared work: its owner (or a thread without one) or an admin. */
   async mayManage(ref: ConversationRef, user: Inbound["user"]): Promise<boolean> {
-    const owner = await this.owner(ref);
+    const owner = await this.owners.owner(ref);
     if (owner === undefined || owner === user.id) return true;
     return this.isAdmin(ref, user);
   }
-}
-
-/** Remembers who started the thread: the first sender wins; later senders change nothing. */
-export async function claimOwner(
-  redis: RedisClient,
-  keys: Keys,
-  ref: ConversationRef,
-  userId: string,
-): Promise<void> {
-  await redis.set(keys.owner(refKey(ref)), userId, "EX", KEY_TTL_SECONDS.owner, "NX");
 }

@@ -1,0 +1,80 @@
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { Messengers } from "../../core/conversation/messenger.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import type { Intent } from "../../core/conversation/router.js";
+import { type TextKey, text } from "../../core/conversation/texts.js";
+import type { Logger } from "../../core/logger.js";
+import type { Delivery } from "../outbox.js";
+import { tellSender } from "../sender-note.js";
+
+/** Where a command's answers go: the thread (through the outbox), or the sender only. */
+export interface AnswerParts {
+  delivery: Pick<Delivery, "post">;
+  messengers: Messengers;
+  logger: Logger;
+}
+
+/** The answers of one command to its sender, in their language. */
+export class Answers {
+  constructor(
+    private readonly parts: AnswerParts,
+    private readonly inbound: Inbound,
+    private readonly lang: Lang,
+  ) {}
+
+  /** Posts in the thread; resolves to the posted message's id. */
+  post(reply: Reply): Promise<string | undefined> {
+    return this.parts.delivery.post(this.inbound.ref, reply);
+  }
+
+  /** Posts one text in the thread. */
+  async say(key: TextKey, params?: Record<string, string | number>): Promise<void> {
+    await this.post({ text: text(this.lang, key, params) });
+  }
+
+  /** A note for the sender only where the platform allows, else in the thread (see sender-note.ts). */
+  tell(reply: Reply): Promise<void> {
+    return tellSender(this.parts, this.inbound, reply);
+  }
+
+  /** Posts where only the sender sees it; false when the platform gave no private way to answer. */
+  async privately(reply: Reply): Promise<boolean> {
+    const messenger = this.parts.messengers[this.inbound.ref.platform];
+    if (!this.inbound.privateReplyTo || !messenger?.postPrivately) return false;
+    await messenger.postPrivately(this.inbound.privateReplyTo, reply);
+    return true;
+  }
+
+  /** A typed or replayed id of another thread's message or export reaches nothing. */
+  refuseElsewhere(action: "retry" | "cancel", target: string | null | undefined): Promise<void> {
+    return this.refuse("action_elsewhere", "command-refused-other-thread", target, action);
+  }
+
+  refuseNotOwner(action: string): Promise<void> {
+    return this.refuse("owner_only", "command-refused-not-owner", undefined, action);
+  }
+
+  /** A short refusal for the sender only (where the platform allows), and a log line. */
+  async refuse(
+    key: TextKey,
+    event: string,
+    target?: string | null | undefined,
+    action?: string,
+  ): Promise<void> {
+    const { ref, id, user } = this.inbound;
+    this.parts.logger.warn({ thread: refKey(ref), trace: id, user: user.id, action, target }, event);
+    await this.tell({ text: text(this.lang, key) });
+  }
+}
+
+/** One command as its handler gets it: the event, its intent, the sender's language, where to answer. */
+export interface CommandAsk {
+  inbound: Inbound;
+  intent: Intent;
+  lang: Lang;
+  answer: Answers;
+}
+
+export type CommandHandler = (ask: CommandAsk) => Promise<void>;

@@ -1,0 +1,61 @@
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { NemoClient } from "../../core/nemo/client.js";
+import type { ExportLocks } from "../../store/export-locks.js";
+import type { RenderStore } from "../../store/export-store.js";
+import type { Permissions } from "../policies/permissions.js";
+import { threadCalls } from "../thread-account.js";
+import type { CommandAsk, CommandHandler } from "./answers.js";
+import { type CancelWaitingParts, cancelOne, cancelWaiting } from "./cancel-waiting.js";
+import type { ThreadCallParts } from "./command-parts.js";
+
+export interface CancelParts extends ThreadCallParts, CancelWaitingParts {
+  locks: Pick<ExportLocks, "holder">;
+  exportStore: Pick<RenderStore, "get" | "update" | "dueNow">;
+  client: Pick<NemoClient, "cancelRender">;
+  permissions: Pick<Permissions, "mayManage">;
+}
+
+/**
+ * Cancel: the thread's export (by its button, or typed while one runs), one waiting message (its
+ * Cancel button), or everything still waiting in the thread.
+ */
+export function cancelCommand(parts: CancelParts): CommandHandler {
+  return async (ask) => {
+    const arg = ask.intent.kind === "cancel" ? ask.intent.arg : undefined;
+    if (await cancelExport(parts, ask, arg)) return;
+    return arg ? cancelOne(parts, ask, arg) : cancelWaiting(parts, ask);
+  };
+}
+
+/** True when the cancel was about the thread's export (and is answered). */
+async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | undefined): Promise<boolean> {
+  const { locks, exportStore, client } = parts;
+  const { inbound, answer } = ask;
+  const key = refKey(inbound.ref);
+  // The export's own Cancel button (`render:<job id>`), or a bare "cancel" while the thread exports.
+  const exportJobId = arg ? exportOfButton(arg) : await locks.holder(key);
+  if (exportJobId === undefined) return false;
+  const waiting = await exportStore.get(exportJobId);
+  // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
+  if (waiting && waiting.refKey !== key) {
+    await answer.refuseElsewhere("cancel", exportJobId);
+    return true;
+  }
+  // Stopping an export is for whoever asked for it, the thread's owner and admins.
+  const others = waiting !== undefined && waiting.userId !== inbound.user.id;
+  if (others && !(await parts.permissions.mayManage(inbound.ref, inbound.user))) {
+    await answer.refuseNotOwner("cancel-export");
+    return true;
+  }
+  if (!waiting?.renderId) return false;
+  await exportStore.update(waiting.id, { cancelled: true });
+  await client.cancelRender((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
+  // Poll now: the poller reports the cancellation in the export's own progress message.
+  await exportStore.dueNow(waiting.id);
+  return true;
+}
+
+/** The job id a Cancel button of an export names (`render:<job id>`); undefined for any other argument. */
+function exportOfButton(arg: string): string | undefined {
+  return arg.startsWith("render:") ? arg.slice("render:".length) : undefined;
+}

@@ -1,0 +1,85 @@
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import { failureFields } from "../../core/conversation/failure-code.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import { langFromLocale } from "../../core/conversation/language.js";
+import { errorReply } from "../../core/conversation/replies.js";
+import type { Intent } from "../../core/conversation/router.js";
+import { errorMessage } from "../outbox.js";
+import type { FollowUps } from "../work-queue.js";
+import { type AccountParts, accountCommand } from "./account-commands.js";
+import { type AnswerParts, Answers, type CommandHandler } from "./answers.js";
+import { type CancelParts, cancelCommand } from "./cancel.js";
+import { type CreditsParts, creditsCommand } from "./credits.js";
+import { type ExportParts, exportCommand } from "./export-command.js";
+import { type GuardAnswerParts, guardAnswerCommand } from "./guard-answer.js";
+import { helpCommand } from "./help.js";
+import { type HistoryParts, historyCommand } from "./history.js";
+import { type NewProjectParts, newProjectCommand } from "./new-project.js";
+import { type RetryParts, retryCommand } from "./retry.js";
+import { type StatusParts, statusCommand } from "./status.js";
+import { uploadRefusalsCommand } from "./upload-refusals.js";
+import { type UsageParts, usageCommand } from "./usage-report.js";
+
+/** What the commands use together: each handler takes its own few of these. */
+export type CommandParts = AnswerParts &
+  AccountParts &
+  CancelParts &
+  CreditsParts &
+  ExportParts &
+  GuardAnswerParts &
+  HistoryParts &
+  NewProjectParts &
+  RetryParts &
+  StatusParts &
+  UsageParts & { followUps: FollowUps; maxUploadBytes: number };
+
+/** Every intent the bot answers itself, and the handler that answers it. */
+function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
+  const account = accountCommand(parts);
+  const guardAnswer = guardAnswerCommand(parts);
+  return {
+    credits: creditsCommand(parts),
+    status: statusCommand(parts),
+    login: account,
+    logout: account,
+    account,
+    token_pasted: account,
+    continue: guardAnswer,
+    drop: guardAnswer,
+    new: newProjectCommand(parts),
+    help: helpCommand,
+    cancel: cancelCommand(parts),
+    retry: retryCommand(parts),
+    export: exportCommand(parts),
+    history: historyCommand(parts),
+    usage: usageCommand(parts),
+    upload: uploadRefusalsCommand(parts),
+    turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),
+  };
+}
+
+/**
+ * Answers what the bot handles itself (credits, status, help, new project, cancel, retry, export,
+ * refused uploads…): one handler per intent. A failure is logged and answered in the thread.
+ */
+export class Commands {
+  private readonly table: Record<Intent["kind"], CommandHandler>;
+
+  constructor(private readonly parts: CommandParts) {
+    this.table = commandTable(parts);
+  }
+
+  async run(inbound: Inbound, intent: Intent): Promise<void> {
+    const lang = langFromLocale(inbound.locale);
+    const answer = new Answers(this.parts, inbound, lang);
+    try {
+      await this.table[intent.kind]({ inbound, intent, lang, answer });
+    } catch (error) {
+      this.parts.logger.warn(
+        { thread: refKey(inbound.ref), trace: inbound.id, ...failureFields(error), err: errorMessage(error) },
+        "command-failed",
+      );
+      await answer.post(errorReply(error, lang));
+    }
+  }
+}

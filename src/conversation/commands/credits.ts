@@ -1,0 +1,40 @@
+import { text } from "../../core/conversation/texts.js";
+import type { Logger } from "../../core/logger.js";
+import type { NemoClient } from "../../core/nemo/client.js";
+import { bindLink } from "../../core/nemo/task-link.js";
+import { threadCalls } from "../thread-account.js";
+import type { CommandAsk, CommandHandler } from "./answers.js";
+import type { ThreadCallParts } from "./command-parts.js";
+
+export interface CreditsParts extends ThreadCallParts {
+  client: Pick<NemoClient, "credits" | "isAnonymous" | "tokens" | "webUrl">;
+  logger: Logger;
+}
+
+/** The balance of the account the thread uses (or the asker's own before the thread has a session). */
+export function creditsCommand(parts: CreditsParts): CommandHandler {
+  return async (ask) => {
+    const { inbound, lang, answer } = ask;
+    const calls = await threadCalls(parts, inbound.ref, { userId: inbound.user.id });
+    const credits = await parts.client.credits(calls.ctx);
+    await answer.post({ text: text(lang, "credits", { ...credits }) });
+    if (!calls.account && inbound.user.admin === true) await tellAdminBindLink(parts, ask);
+  };
+}
+
+/**
+ * The bot's anonymous account can be claimed by registering with its bind link: that is the
+ * operator's to do, so the link goes to an admin who asks for credits, privately, and nowhere else.
+ */
+async function tellAdminBindLink(parts: CreditsParts, { inbound, lang, answer }: CommandAsk): Promise<void> {
+  const { client, logger } = parts;
+  if (!client.isAnonymous) return;
+  const userId = await client.tokens.anonymousUserId();
+  if (!userId) return;
+  const url = bindLink(client.webUrl, userId);
+  const told = await answer.privately({
+    text: text(lang, "admin_bind_note"),
+    links: [{ label: text(lang, "link_register"), url }],
+  });
+  logger.info({ trace: inbound.id, told }, "admin-bind-link");
+}

@@ -1,0 +1,64 @@
+import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { SessionManager } from "../../core/conversation/session-manager.js";
+import { text } from "../../core/conversation/texts.js";
+import type { ExportLocks } from "../../store/export-locks.js";
+import type { Quotas, QuotaTake } from "../../store/quotas.js";
+import type { Usage } from "../../store/usage.js";
+import type { Permissions } from "../policies/permissions.js";
+import { quotaRefusalText } from "../policies/quota-replies.js";
+import type { WorkQueue } from "../work-queue.js";
+import type { CommandHandler } from "./answers.js";
+
+export interface ExportParts {
+  locks: Pick<ExportLocks, "take" | "release">;
+  sessions: Pick<SessionManager, "find">;
+  queue: WorkQueue;
+  quotas: Pick<Quotas, "settings" | "take">;
+  permissions: Pick<Permissions, "isAdmin">;
+  usage: Pick<Usage, "record">;
+}
+
+/** Starts an export of the thread's draft: one per thread at a time, within the sender's quota. */
+export function exportCommand(parts: ExportParts): CommandHandler {
+  return async ({ inbound, lang, answer }) => {
+    const { locks, queue } = parts;
+    const { ref, id: trace } = inbound;
+    if (!(await parts.sessions.find(ref))) return answer.say("export_no_draft");
+    const key = refKey(ref);
+    const request = `${key}:${Date.now()}:${Math.random()}`;
+    const { jobId } = queue.entryFor("export", request);
+    // One export per thread at a time: a second request joins the running one.
+    if (!(await locks.take(key, jobId))) return answer.say("export_joined");
+    const quota = await takeQuota(parts, inbound);
+    if (!quota.ok) {
+      await locks.release(key);
+      return answer.tell({ text: quotaRefusalText(lang, quota.refusal), tone: "error" });
+    }
+    try {
+      const ack = await answer.post({ progress: text(lang, "export_starting") });
+      const userId = inbound.user.id;
+      await queue.add("export", request, {
+        refKey: key,
+        trace,
+        lang,
+        ackMessageId: ack,
+        submission: 1,
+        userId,
+      });
+    } catch (error) {
+      await locks.release(key);
+      await quota.giveBack();
+      throw error;
+    }
+    await parts.usage.record(ref, inbound.user.id, "exports");
+  };
+}
+
+/** Takes a quota point for the sender, unless admins are exempt and the sender is one. */
+async function takeQuota(parts: ExportParts, inbound: Inbound): Promise<QuotaTake> {
+  const { quotas, permissions } = parts;
+  if (quotas.settings.adminsExempt && (await permissions.isAdmin(inbound.ref, inbound.user)))
+    return { ok: true, giveBack: async () => undefined };
+  return quotas.take("exports", { ref: inbound.ref, userId: inbound.user.id });
+}

@@ -1,0 +1,83 @@
+import type { Attachment, Inbound } from "../core/conversation/inbound.js";
+import type { Lang } from "../core/conversation/language.js";
+import type { Intent } from "../core/conversation/router.js";
+import type { LineEntry } from "../store/thread-line.js";
+
+/** What every piece of a thread's work carries: the event it answers, the thread, the sender. */
+export interface ThreadWork {
+  /** The inbound event this work answers (its id makes the work unique). */
+  inboundId: string;
+  refKey: string;
+  userId?: string | undefined;
+  /** The platform said the sender is an admin. */
+  admin?: boolean | undefined;
+  locale?: string | undefined;
+  /** Language of the user-facing texts. */
+  lang: Lang;
+  /** Backend session language, used when the thread gets a session. */
+  language: string;
+}
+
+/** The work of each kind, as the queues take it. */
+export interface WorkPayloads {
+  /** One member message for the backend, in line. */
+  turn: ThreadWork & { text: string; confirmed?: boolean | undefined };
+  /** Files to upload, in line. */
+  upload: ThreadWork & { attachments: Attachment[] };
+  /** An event the bot answers itself, run at once. */
+  command: { inbound: Inbound; intent: Intent };
+  /** An export of the thread's draft (its progress message already posted). */
+  export: {
+    refKey: string;
+    trace: string;
+    lang: Lang;
+    ackMessageId: string | undefined;
+    submission: 1;
+    userId: string;
+  };
+}
+
+export type WorkKind = keyof WorkPayloads;
+
+/**
+ * The queues behind the intake and the commands (BullMQ, in src/jobs/). Adding is idempotent: the job
+ * id is made from the event id, and adding an id that exists adds nothing.
+ */
+export interface WorkQueue {
+  /** Where an event's work of this kind goes: its queue and job id (also its entry in a thread's line). */
+  entryFor(kind: WorkKind, eventId: string): LineEntry;
+  /** Adds the work under the job id made from `eventId`; a replay adds nothing. */
+  add<K extends WorkKind>(kind: K, eventId: string, work: WorkPayloads[K]): Promise<void>;
+}
+
+/**
+ * Follow-up work a command queues: through the same once-only step as the intake, so a retried
+ * command job queues nothing twice. Workers never re-enter the intake.
+ */
+export interface FollowUps {
+  /** An event's work in its thread, as the intake queues it: the owner claimed, then a turn, upload or command. */
+  event(inbound: Inbound, intent: Intent): Promise<void>;
+  /** A message for the backend under the event's id, in line; its prompt is kept for Retry. */
+  turn(inbound: Inbound, message: string, extra?: { confirmed?: boolean }): Promise<void>;
+}
+
+/** Work waiting in (or at the head of) a thread's line, as cancelling needs to know it. */
+export interface QueuedJob {
+  refKey: string;
+  /** Who sent it. */
+  userId: string | undefined;
+  /** The acknowledgement posted for it, edited when it is cancelled. */
+  ackMessageId: string | undefined;
+  /** Since when it runs (epoch ms), else since when it waits. */
+  since: number | undefined;
+  /** Takes the job out of its queue (best effort: it may be gone already). */
+  remove(): Promise<void>;
+}
+
+/** Reads the jobs behind a thread's line entries (BullMQ, in src/jobs/). */
+export interface QueuedJobs {
+  /** Whether the entry is a message for the backend (uploads are not cancelled). */
+  isTurn(entry: LineEntry): boolean;
+  /** The job behind the entry, or undefined when it is gone. */
+  find(entry: LineEntry): Promise<QueuedJob | undefined>;
+}
