@@ -1,5 +1,5 @@
-export { createSlackInstallations, installationTokens } from "./distribution.js";
-export { SLACK_BOT_SCOPES, type SlackDoctorOptions, slackDoctorCheck } from "./doctor-check.js";
+export { createSlackInstallations, installationTokens } from "./setup/distribution.js";
+export { SLACK_BOT_SCOPES, type SlackDoctorOptions, slackDoctorCheck } from "./setup/doctor-check.js";
 export {
   createSlackAdapter,
   SLACK_EVENTS_PATH,
@@ -11,6 +11,6 @@ export {
   type SlackRequestListener,
   type SlackTransport,
 } from "./slack-adapter.js";
-export { SlackConfigError } from "./slack-config-error.js";
-export { createSlackMessenger, type SlackMessengerConfig } from "./slack-messenger.js";
-export { createWorkspaceSlackMessenger } from "./workspace-messenger.js";
+export { SlackConfigError } from "./setup/slack-config-error.js";
+export { createSlackMessenger, type SlackMessengerConfig } from "./outbound/slack-messenger.js";
+export { createWorkspaceSlackMessenger } from "./outbound/workspace-messenger.js";

@@ -1,6 +1,6 @@
 import { type FetchFunction, type RetryOptions, WebClient } from "@slack/web-api";
-import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { Logger } from "../../core/logger.js";
+import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import type { Logger } from "../../../core/logger.js";
 import { slackLogger } from "./bolt-logger.js";
 
 /** Options of every Web API client the adapter makes. */

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
-import { list, str } from "./payload.js";
+import type { Logger } from "../../../core/logger.js";
+import { list, str } from "../payload.js";
 
 const OWNED_TTL_MS = 24 * 3_600_000;
 const NOT_OWNED_TTL_MS = 10 * 60_000;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
-import { obj, str } from "./payload.js";
+import type { Logger } from "../../../core/logger.js";
+import { obj, str } from "../payload.js";
 
 /** What the adapter knows about a Slack user. */
 export interface SlackUserInfo {

@@ -1,19 +1,19 @@
 import { WebClient, WebClientEvent } from "@slack/web-api";
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { LiveTurn, LiveTurnInfo, Messenger, PartMessenger } from "../../core/conversation/messenger.js";
-import type { Reply } from "../../core/conversation/reply.js";
-import type { Logger } from "../../core/logger.js";
-import { AssistantSupport } from "./assistant-support.js";
-import { SlackLiveTurn } from "./assistant-turn.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import type { LiveTurn, LiveTurnInfo, Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
+import type { Reply } from "../../../core/conversation/reply.js";
+import type { Logger } from "../../../core/logger.js";
+import { AssistantSupport } from "../assistant/assistant-support.js";
+import { SlackLiveTurn } from "../assistant/assistant-turn.js";
 import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
-import { isDirectMessageChannel } from "./payload.js";
+import { isDirectMessageChannel } from "../payload.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
-import { type SlackTarget, slackTarget } from "./slack-ref.js";
-import { UserDirectory } from "./user-locale.js";
+import { type SlackTarget, slackTarget } from "../slack-ref.js";
+import { UserDirectory } from "../web-api/user-directory.js";
 import { formatBytes, openVideo, type SlackVideo, uploadVideo } from "./video-upload.js";
-import { messengerClientOptions, rateLimitRetryAfterS } from "./web-client.js";
+import { messengerClientOptions, rateLimitRetryAfterS } from "../web-api/web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
 export interface SlackMessengerConfig {

@@ -1,5 +1,5 @@
 import type { App, SocketModeReceiver } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../../core/logger.js";
 
 type SlackEventArgs = {
   body: Record<string, unknown>;

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import type { WebClient } from "@slack/web-api";
 import { request } from "undici";
-import type { Logger } from "../../core/logger.js";
-import type { SlackTarget } from "./slack-ref.js";
+import type { Logger } from "../../../core/logger.js";
+import type { SlackTarget } from "../slack-ref.js";
 
 /** A finished video as a Slack message carries it (JSON: it passes through the outbox). */
 export interface SlackVideo {

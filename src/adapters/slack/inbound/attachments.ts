@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
-import type { Attachment } from "../../core/conversation/inbound.js";
-import type { Logger } from "../../core/logger.js";
-import { num, record, str } from "./payload.js";
+import type { Attachment } from "../../../core/conversation/inbound.js";
+import type { Logger } from "../../../core/logger.js";
+import { num, record, str } from "../payload.js";
 
 /**
  * The files of a message event as attachments the upload job streams with the bot token

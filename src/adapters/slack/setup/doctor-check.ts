@@ -1,7 +1,7 @@
 import { WebClient } from "@slack/web-api";
-import type { CheckResult } from "../../core/check-result.js";
-import { describeFailure } from "../../core/network-failure.js";
-import { slackApiUrl } from "./web-client.js";
+import type { CheckResult } from "../../../core/check-result.js";
+import { describeFailure } from "../../../core/network-failure.js";
+import { slackApiUrl } from "../web-api/web-client.js";
 
 /** The bot scopes the adapter uses — exactly those in `slack/manifest.yml`. */
 export const SLACK_BOT_SCOPES = [
