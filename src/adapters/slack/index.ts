@@ -1,5 +1,12 @@
+/** The Slack adapter's entry module: the app, the doctor and the start banner import only this. */
+
+export { createSlackMessenger, type SlackMessengerConfig } from "./outbound/slack-messenger.js";
+export { createWorkspaceSlackMessenger } from "./outbound/workspace-messenger.js";
 export { createSlackInstallations, installationTokens } from "./setup/distribution.js";
 export { SLACK_BOT_SCOPES, type SlackDoctorOptions, slackDoctorCheck } from "./setup/doctor-check.js";
+export type { InstallationRedis } from "./setup/installation-store.js";
+export { SlackConfigError } from "./setup/slack-config-error.js";
+export type { RotatingInstallationStore } from "./setup/token-rotation.js";
 export {
   createSlackAdapter,
   SLACK_EVENTS_PATH,
@@ -11,6 +18,3 @@ export {
   type SlackRequestListener,
   type SlackTransport,
 } from "./slack-adapter.js";
-export { SlackConfigError } from "./setup/slack-config-error.js";
-export { createSlackMessenger, type SlackMessengerConfig } from "./outbound/slack-messenger.js";
-export { createWorkspaceSlackMessenger } from "./outbound/workspace-messenger.js";

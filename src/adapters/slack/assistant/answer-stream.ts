@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
-import { slackErrorCode } from "./assistant-support.js";
 import type { SlackMessage } from "../outbound/render-blocks.js";
+import { slackErrorCode } from "../web-api/api-errors.js";
 
 /** Where and for whom the answer streams. */
 export interface AnswerStreamTarget {

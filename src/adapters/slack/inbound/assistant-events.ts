@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import { langFromLocale } from "../../../core/conversation/language.js";
-import type { InboundContext } from "./context.js";
 import { obj, str } from "../payload.js";
+import type { InboundContext } from "./context.js";
 import { slackText } from "./slack-texts.js";
 
 /**

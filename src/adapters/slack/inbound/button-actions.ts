@@ -2,10 +2,10 @@ import type { App, RespondFn } from "@slack/bolt";
 import { type Lang, langFromLocale } from "../../../core/conversation/language.js";
 import { parseAction } from "../action-ids.js";
 import { FEEDBACK_ACTION_ID } from "../assistant/assistant-turn.js";
-import { deliverInbound, type InboundContext, tellUser } from "./context.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
 import { isDirectMessageChannel, list, obj, str } from "../payload.js";
 import { slackRef } from "../slack-ref.js";
+import { deliverInbound, type InboundContext, tellUser } from "./context.js";
 import { slackText } from "./slack-texts.js";
 
 /**

@@ -2,12 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { App, RespondFn } from "@slack/bolt";
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { text } from "../../../core/conversation/texts.js";
-import { deliverInbound, type InboundContext } from "./context.js";
-import { slackTextToPlain } from "./message-text.js";
-import { loginView } from "./login-modal.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
 import { str } from "../payload.js";
 import { ephemeralRef, slackRef } from "../slack-ref.js";
+import { deliverInbound, type InboundContext } from "./context.js";
+import { loginView } from "./login-modal.js";
+import { slackTextToPlain } from "./message-text.js";
 import { slackText } from "./slack-texts.js";
 
 /** `/nemo <word>` commands that act on one conversation: they need a thread, which a slash command has not. */

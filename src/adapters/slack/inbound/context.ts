@@ -3,8 +3,8 @@ import { refKey } from "../../../core/conversation/conversation-ref.js";
 import type { Inbound, InboundHandler } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
 import { isDirectMessageChannel } from "../payload.js";
-import type { ThreadOwnership } from "./thread-ownership.js";
 import type { UserDirectory } from "../web-api/user-directory.js";
+import type { ThreadOwnership } from "./thread-ownership.js";
 
 /** What the inbound listeners share: the core's entry point and the adapter's Slack helpers. */
 export interface InboundContext {

@@ -1,12 +1,12 @@
 import type { App } from "@slack/bolt";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
-import { filesToAttachments } from "./attachments.js";
-import { deliverInbound, type InboundContext, tellUser } from "./context.js";
-import { mentionsUser, slackTextToPlain } from "./message-text.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
 import { isDirectMessageChannel, list, str } from "../payload.js";
 import { slackRef } from "../slack-ref.js";
+import { filesToAttachments } from "./attachments.js";
+import { deliverInbound, type InboundContext, tellUser } from "./context.js";
+import { mentionsUser, slackTextToPlain } from "./message-text.js";
 import { slackText } from "./slack-texts.js";
 
 /** Message subtypes that are people talking; edits, deletions, joins and bot posts are not. */

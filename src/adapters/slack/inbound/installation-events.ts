@@ -1,7 +1,7 @@
 import type { App, InstallationStore } from "@slack/bolt";
 import type { Logger } from "../../../core/logger.js";
-import { installationWorkspace } from "../setup/installation-store.js";
 import { list, obj, str } from "../payload.js";
+import { installationWorkspace } from "../setup/installation-store.js";
 
 /**
  * `app_uninstalled` and `tokens_revoked` (bot tokens): the workspace's installation is deleted, so no

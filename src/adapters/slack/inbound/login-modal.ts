@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { View } from "@slack/web-api";
 import type { Lang } from "../../../core/conversation/language.js";
-import { deliverInbound, type InboundContext } from "./context.js";
 import { ephemeralRef } from "../slack-ref.js";
+import { deliverInbound, type InboundContext } from "./context.js";
 
 /** The login modal's `callback_id`, and its one input's block and action ids. */
 export const LOGIN_CALLBACK_ID = "nemo_login";
