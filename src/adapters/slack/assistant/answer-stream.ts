@@ -86,13 +86,13 @@ export class AnswerStream {
     if (!chunk || this.unusable) return;
     try {
       if (!this.ts) {
-        const started = (await this.client.chat.startStream({
+        const started = await this.client.chat.startStream({
           channel: this.target.channel,
           thread_ts: this.target.threadTs,
           markdown_text: chunk,
           ...(this.target.team ? { recipient_team_id: this.target.team } : {}),
           ...(this.target.user ? { recipient_user_id: this.target.user } : {}),
-        })) as { ts?: string };
+        });
         if (!started.ts) throw new Error("chat.startStream returned no ts");
         this.ts = started.ts;
       } else if (this.mode === "stream") {

@@ -1,7 +1,21 @@
 import type { WebClient } from "@slack/web-api";
 import type { Attachment } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
-import { num, record, str } from "../payload.js";
+import { errorText } from "../web-api/api-errors.js";
+
+/**
+ * The fields of a file object (in a message event, or from `files.info`) the attachments read. All may
+ * be missing: a partial file (Slack Connect) carries little more than its id.
+ */
+export interface SlackFileFields {
+  id?: string | undefined;
+  name?: string | null | undefined;
+  title?: string | null | undefined;
+  size?: number | undefined;
+  mimetype?: string | undefined;
+  url_private_download?: string | undefined;
+  file_access?: string | undefined;
+}
 
 /**
  * The files of a message event as attachments the upload job streams with the bot token
@@ -11,19 +25,19 @@ import { num, record, str } from "../payload.js";
  * (no private download URL) are skipped.
  */
 export async function filesToAttachments(
-  files: unknown[],
+  files: readonly SlackFileFields[],
   client: WebClient,
   logger: Logger,
 ): Promise<Attachment[]> {
   const attachments: Attachment[] = [];
-  for (const raw of files) {
-    const file = await complete(raw, client, logger);
-    const url = str(file, "url_private_download");
+  for (const listed of files) {
+    const file = await complete(listed, client, logger);
+    const url = file?.url_private_download;
     if (!file || !url) continue;
     attachments.push({
-      name: str(file, "name") ?? str(file, "title") ?? str(file, "id") ?? "file",
-      size: num(file, "size"),
-      contentType: str(file, "mimetype"),
+      name: file.name || file.title || file.id || "file",
+      size: Number.isFinite(file.size) ? file.size : undefined,
+      contentType: file.mimetype || undefined,
       url,
       auth: "bot-token",
     });
@@ -32,17 +46,15 @@ export async function filesToAttachments(
 }
 
 async function complete(
-  raw: unknown,
+  file: SlackFileFields,
   client: WebClient,
   logger: Logger,
-): Promise<Record<string, unknown> | undefined> {
-  const file = record(raw);
-  const id = str(file, "id");
-  if (!file || !id || str(file, "file_access") !== "check_file_info") return file;
+): Promise<SlackFileFields | undefined> {
+  if (!file.id || file.file_access !== "check_file_info") return file;
   try {
-    return record((await client.files.info({ file: id })).file);
+    return (await client.files.info({ file: file.id })).file;
   } catch (error) {
-    logger.info({ file: id, err: (error as Error).message }, "slack-file-info-failed");
+    logger.info({ file: file.id, err: errorText(error) }, "slack-file-info-failed");
     return undefined;
   }
 }

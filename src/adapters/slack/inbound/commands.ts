@@ -3,8 +3,8 @@ import type { App, RespondFn } from "@slack/bolt";
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { text } from "../../../core/conversation/texts.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
-import { str } from "../payload.js";
 import { ephemeralRef, slackRef } from "../slack-ref.js";
+import { errorText } from "../web-api/api-errors.js";
 import { deliverInbound, type InboundContext } from "./context.js";
 import { loginView } from "./login-modal.js";
 import { slackTextToPlain } from "./message-text.js";
@@ -65,7 +65,7 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
     }
 
     const base = {
-      id: `cmd-${str(command, "trigger_id") ?? randomUUID()}`,
+      id: `cmd-${command.trigger_id || randomUUID()}`,
       user: { id: user },
       attachments: [],
     };
@@ -85,9 +85,7 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       const lang = langFromLocale((await ctx.users.lookup(user).catch(() => ({ locale: undefined }))).locale);
       await ctx.client.views
         .open({ trigger_id: command.trigger_id, view: loginView(lang, { team, channel }) })
-        .catch((error: unknown) =>
-          ctx.logger.warn({ err: (error as Error).message }, "slack-login-modal-failed"),
-        );
+        .catch((error: unknown) => ctx.logger.warn({ err: errorText(error) }, "slack-login-modal-failed"));
       return;
     }
     const account = ACCOUNT_WORDS[word];
@@ -126,6 +124,6 @@ async function ephemeral(ctx: InboundContext, respond: RespondFn, message: strin
   try {
     await respond({ response_type: "ephemeral", text: escapeMrkdwn(message) });
   } catch (error) {
-    ctx.logger.info({ err: (error as Error).message }, "slack-respond-failed");
+    ctx.logger.info({ err: errorText(error) }, "slack-respond-failed");
   }
 }

@@ -2,15 +2,12 @@ import type { App } from "@slack/bolt";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
-import { isDirectMessageChannel, list, str } from "../payload.js";
-import { slackRef } from "../slack-ref.js";
+import { isDirectMessageChannel, slackRef } from "../slack-ref.js";
 import { filesToAttachments } from "./attachments.js";
 import { deliverInbound, type InboundContext, tellUser } from "./context.js";
 import { mentionsUser, slackTextToPlain } from "./message-text.js";
+import { type EventEnvelope, mentionMessage, type PersonMessage, personMessage } from "./person-message.js";
 import { slackText } from "./slack-texts.js";
-
-/** Message subtypes that are people talking; edits, deletions, joins and bot posts are not. */
-const PEOPLE_SUBTYPES = new Set([undefined, "file_share", "thread_broadcast"]);
 
 /**
  * Events API listeners (Bolt acks every event before they run):
@@ -24,65 +21,68 @@ const PEOPLE_SUBTYPES = new Set([undefined, "file_share", "thread_broadcast"]);
  * Slack's re-deliveries are processed once.
  */
 export function registerEventListeners(app: App, ctx: InboundContext): void {
-  app.event("app_mention", async ({ event, body }) => onMention(ctx, event, body));
-  app.event("message", async ({ event, body }) => onMessage(ctx, event, body));
+  app.event("app_mention", async ({ event, body }) => {
+    const message = mentionMessage(event);
+    if (message) await onMention(ctx, message, body);
+  });
+  app.event("message", async ({ event, body }) => {
+    const message = personMessage(event);
+    if (message) await onMessage(ctx, message, body);
+  });
 }
 
-async function onMention(ctx: InboundContext, event: unknown, body: unknown): Promise<void> {
-  const channel = str(event, "channel");
-  const user = str(event, "user");
-  const ts = str(event, "ts");
-  if (!channel || !user || !ts || str(event, "bot_id") || user === ctx.botUserId) return;
+async function onMention(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): Promise<void> {
+  const { channel, user, ts, threadTs } = message;
+  if (message.botId || user === ctx.botUserId) return;
   // DMs arrive as `message` events, which handle them.
   if (isDirectMessageChannel(channel)) return;
-  const threadTs = str(event, "thread_ts");
   if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
   const thread = threadTs ?? ts;
   if (thread === ts) ctx.threads.remember(channel, thread);
-  await take(ctx, event, body, { channel, user, thread });
+  await take(ctx, message, body, thread);
 }
 
-async function onMessage(ctx: InboundContext, event: unknown, body: unknown): Promise<void> {
-  const channel = str(event, "channel");
-  const user = str(event, "user");
-  const ts = str(event, "ts");
-  if (!channel || !user || !ts || !PEOPLE_SUBTYPES.has(str(event, "subtype"))) return;
-  if (str(event, "bot_id") || user === ctx.botUserId) return;
-  const threadTs = str(event, "thread_ts");
+async function onMessage(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): Promise<void> {
+  const { channel, user, ts, threadTs } = message;
+  if (message.botId || user === ctx.botUserId) return;
 
-  if (str(event, "channel_type") === "im" || isDirectMessageChannel(channel)) {
+  if (message.channelType === "im" || isDirectMessageChannel(channel)) {
     if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
-    return take(ctx, event, body, { channel, user, thread: threadTs ?? channel });
+    return take(ctx, message, body, threadTs ?? channel);
   }
-  if (str(event, "channel_type") === "mpim") return;
+  if (message.channelType === "mpim") return;
   // Channels: only replies in a thread, without a mention (mentions come as app_mention).
-  if (!threadTs || threadTs === ts || mentionsUser(str(event, "text"), ctx.botUserId)) return;
+  if (!threadTs || threadTs === ts || mentionsUser(message.text, ctx.botUserId)) return;
   if (!ctx.isAllowed(channel)) return;
-  const team = ctx.workspace() ?? str(body, "team_id") ?? str(event, "team") ?? "";
   // A thread with a project is a conversation (durable, any process); else the ownership rule decides.
-  const known = await ctx.handler.isConversation?.(slackRef(team, channel, threadTs));
-  if (!known && !(await ctx.threads.owns(channel, threadTs, str(event, "parent_user_id"), ctx.botUserId)))
-    return;
-  await take(ctx, event, body, { channel, user, thread: threadTs });
+  const known = await ctx.handler.isConversation?.(
+    slackRef(workspaceOf(ctx, message, body), channel, threadTs),
+  );
+  if (!known && !(await ctx.threads.owns(channel, threadTs, message.parentUserId, ctx.botUserId))) return;
+  await take(ctx, message, body, threadTs);
 }
 
 async function take(
   ctx: InboundContext,
-  event: unknown,
-  body: unknown,
-  where: { channel: string; user: string; thread: string },
+  message: PersonMessage,
+  body: EventEnvelope,
+  thread: string,
 ): Promise<void> {
-  const team = ctx.workspace() ?? str(body, "team_id") ?? str(event, "team") ?? "";
-  const attachments = await filesToAttachments(list(event, "files"), ctx.client, ctx.logger);
+  const attachments = await filesToAttachments(message.files, ctx.client, ctx.logger);
   // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
   const inbound: Inbound = {
-    id: str(body, "event_id") ?? `${where.channel}-${str(event, "ts")}`,
-    ref: slackRef(team, where.channel, where.thread),
-    user: { id: where.user },
-    text: slackTextToPlain(str(event, "text") ?? "", ctx.botUserId),
+    id: body.event_id || `${message.channel}-${message.ts}`,
+    ref: slackRef(workspaceOf(ctx, message, body), message.channel, thread),
+    user: { id: message.user },
+    text: slackTextToPlain(message.text ?? "", ctx.botUserId),
     attachments,
   };
   await deliverInbound(ctx, inbound);
+}
+
+/** The workspace whose installation received the event (see `InboundContext.workspace`). */
+function workspaceOf(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): string {
+  return ctx.workspace() ?? (body.team_id || undefined) ?? message.team ?? "";
 }
 
 /** Tells the user (ephemeral) that the bot does not talk here — after the acknowledgement, not before. */

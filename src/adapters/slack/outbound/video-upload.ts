@@ -80,10 +80,7 @@ export async function uploadVideo(
   video: SlackVideo,
   source: VideoSource & { size: number },
 ): Promise<string> {
-  const slot = (await client.files.getUploadURLExternal({
-    filename: video.fileName,
-    length: source.size,
-  })) as { upload_url?: string; file_id?: string };
+  const slot = await client.files.getUploadURLExternal({ filename: video.fileName, length: source.size });
   if (!slot.upload_url || !slot.file_id) {
     source.discard();
     throw new Error("files.getUploadURLExternal returned no upload_url");
