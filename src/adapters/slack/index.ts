@@ -7,14 +7,13 @@ export { SLACK_BOT_SCOPES, type SlackDoctorOptions, slackDoctorCheck } from "./s
 export type { InstallationRedis } from "./setup/installation-store.js";
 export { SlackConfigError } from "./setup/slack-config-error.js";
 export type { RotatingInstallationStore } from "./setup/token-rotation.js";
+export { createSlackAdapter, type SlackAdapterSetup } from "./slack-adapter.js";
 export {
-  createSlackAdapter,
   SLACK_EVENTS_PATH,
   SLACK_INSTALL_PATH,
   SLACK_OAUTH_REDIRECT_PATH,
   type SlackAdapterConfig,
-  type SlackAdapterSetup,
   type SlackDistributionConfig,
   type SlackRequestListener,
   type SlackTransport,
-} from "./slack-adapter.js";
+} from "./slack-adapter-config.js";
