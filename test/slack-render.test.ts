@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { actionId, parseAction } from "../src/adapters/slack/action-ids.js";
 import { slackTextToPlain } from "../src/adapters/slack/inbound/message-text.js";
-import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn } from "../src/adapters/slack/outbound/mrkdwn.js";
+import {
+  backendTextToMrkdwn,
+  escapeMrkdwn,
+  mrkdwnLink,
+  splitMrkdwn,
+} from "../src/adapters/slack/outbound/mrkdwn.js";
 import {
   renderSlackReply,
   SLACK_LIMITS,
