@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { App, RespondFn } from "@slack/bolt";
+import type { App, RespondFn, SlashCommand } from "@slack/bolt";
+import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { text } from "../../../core/conversation/texts.js";
 import { escapeMrkdwn } from "../outbound/mrkdwn.js";
@@ -44,79 +45,76 @@ const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
  */
 export function registerCommandListener(app: App, ctx: InboundContext): void {
   app.command(/.*/, async ({ ack, command, respond }) => {
-    const user = command.user_id;
-    const channel = command.channel_id;
     const team = ctx.workspace() ?? command.team_id;
     const prompt = slackTextToPlain(command.text ?? "", ctx.botUserId);
     const word = prompt.toLowerCase().replace(/[.!?]+$/, "");
-    const allowed = ctx.isAllowed(channel);
-
+    const allowed = ctx.isAllowed(command.channel_id);
     if (!allowed || word === "" || word === "help" || THREAD_COMMANDS.has(word)) {
       await ack();
       // Nothing is queued: answered after the acknowledgement, in the user's language.
-      void (async () => {
-        const lang = langFromLocale((await ctx.users.lookup(user)).locale);
-        const tell = (message: string) => ephemeral(ctx, respond, message);
-        if (!allowed) return tell(slackText(lang, "not_allowed"));
-        if (THREAD_COMMANDS.has(word)) return tell(slackText(lang, "thread_only", { command: word }));
-        return tell(`${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
-      })();
-      return;
-    }
-
-    const base = {
-      id: `cmd-${command.trigger_id || randomUUID()}`,
-      user: { id: user },
-      attachments: [],
-    };
-    if (word === "usage") {
-      await deliverInbound(ctx, {
-        ...base,
-        ref: ephemeralRef(team, channel, user),
-        text: "",
-        action: { kind: "usage" },
-      });
-      await ack();
+      void answerAtOnce(ctx, respond, command.user_id, allowed ? word : undefined);
       return;
     }
     if (word === "login") {
       await ack();
-      // The modal must open within the trigger's 3 seconds: no queue in between (the token is typed there).
-      const lang = langFromLocale((await ctx.users.lookup(user).catch(() => ({ locale: undefined }))).locale);
-      await ctx.client.views
-        .open({ trigger_id: command.trigger_id, view: loginView(lang, { team, channel }) })
-        .catch((error: unknown) => ctx.logger.warn({ err: errorText(error) }, "slack-login-modal-failed"));
+      await openLoginModal(ctx, command, team);
       return;
     }
-    const account = ACCOUNT_WORDS[word];
-    if (account) {
-      // Answered only to the user (ephemeral), wherever the command was used.
-      await deliverInbound(ctx, {
-        ...base,
-        ref: ephemeralRef(team, channel, user),
-        text: "",
-        action: { kind: account },
-      });
-    } else if (word === "credits" || word === "balance" || word === "history") {
-      await deliverInbound(ctx, {
-        ...base,
-        ref: ephemeralRef(team, channel, user),
-        text: "",
-        action: { kind: word === "history" ? "history" : "credits" },
-        privateReplyTo: command.response_url,
-      });
-    } else {
-      // The parent message "🎬 @user: prompt" and its thread are posted by a worker.
-      await deliverInbound(ctx, {
-        ...base,
-        ref: slackRef(team, channel, ""),
-        newThread: true,
-        text: prompt,
-        privateReplyTo: command.response_url,
-      });
-    }
+    await deliverInbound(ctx, commandInbound(command, team, word, prompt));
     await ack();
   });
+}
+
+/** Help, a refusal (`word` undefined: not allowed here), or the note that `word` works in a thread. */
+async function answerAtOnce(
+  ctx: InboundContext,
+  respond: RespondFn,
+  user: string,
+  word: string | undefined,
+): Promise<void> {
+  const lang = langFromLocale((await ctx.users.lookup(user)).locale);
+  if (word === undefined) return ephemeral(ctx, respond, slackText(lang, "not_allowed"));
+  if (THREAD_COMMANDS.has(word))
+    return ephemeral(ctx, respond, slackText(lang, "thread_only", { command: word }));
+  return ephemeral(ctx, respond, `${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
+}
+
+/** The modal must open within the trigger's 3 seconds: no queue in between (the token is typed there). */
+async function openLoginModal(ctx: InboundContext, command: SlashCommand, team: string): Promise<void> {
+  const lang = langFromLocale(
+    (await ctx.users.lookup(command.user_id).catch(() => ({ locale: undefined }))).locale,
+  );
+  await ctx.client.views
+    .open({ trigger_id: command.trigger_id, view: loginView(lang, { team, channel: command.channel_id }) })
+    .catch((error: unknown) => ctx.logger.warn({ err: errorText(error) }, "slack-login-modal-failed"));
+}
+
+/** What a queued command asks the core for: the user's own account or usage, privately, or a new conversation. */
+function commandInbound(command: SlashCommand, team: string, word: string, prompt: string): Inbound {
+  const { user_id: user, channel_id: channel } = command;
+  const base = {
+    id: `cmd-${command.trigger_id || randomUUID()}`,
+    user: { id: user },
+    text: "",
+    attachments: [],
+  };
+  // Answered only to the user (ephemeral), wherever the command was used.
+  const privately = ephemeralRef(team, channel, user);
+  if (word === "usage") return { ...base, ref: privately, action: { kind: "usage" } };
+  const account = ACCOUNT_WORDS[word];
+  if (account) return { ...base, ref: privately, action: { kind: account } };
+  if (word === "credits" || word === "balance" || word === "history") {
+    const kind = word === "history" ? "history" : "credits";
+    return { ...base, ref: privately, action: { kind }, privateReplyTo: command.response_url };
+  }
+  // The parent message "🎬 @user: prompt" and its thread are posted by a worker.
+  return {
+    ...base,
+    ref: slackRef(team, channel, ""),
+    newThread: true,
+    text: prompt,
+    privateReplyTo: command.response_url,
+  };
 }
 
 /** An ephemeral answer through the command's `response_url` (works even where the bot is no member). */
