@@ -59,12 +59,7 @@ export function loginView(lang: Lang, metadata: LoginMetadata): View {
 export function registerLoginSubmission(app: App, ctx: InboundContext): void {
   app.view(LOGIN_CALLBACK_ID, async ({ ack, view, body }) => {
     const token = view.state.values[TOKEN_BLOCK]?.[TOKEN_ACTION]?.value?.trim() ?? "";
-    let metadata: LoginMetadata | undefined;
-    try {
-      metadata = JSON.parse(view.private_metadata) as LoginMetadata;
-    } catch {
-      metadata = undefined;
-    }
+    const metadata = readMetadata(view.private_metadata);
     const team = metadata?.team ?? body.team?.id ?? "";
     if (!metadata?.channel || !token) {
       await ack({ response_action: "errors", errors: { [TOKEN_BLOCK]: "—" } });
@@ -85,4 +80,18 @@ export function registerLoginSubmission(app: App, ctx: InboundContext): void {
     }
     await ack();
   });
+}
+
+/** The modal's `private_metadata` as {@link loginView} wrote it; undefined when it is not that JSON. */
+function readMetadata(raw: string): Partial<LoginMetadata> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const team = "team" in parsed && typeof parsed.team === "string" ? parsed.team : undefined;
+  const channel = "channel" in parsed && typeof parsed.channel === "string" ? parsed.channel : undefined;
+  return { ...(team === undefined ? {} : { team }), ...(channel === undefined ? {} : { channel }) };
 }
