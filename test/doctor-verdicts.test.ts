@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLACK_BOT_SCOPES } from "../src/adapters/slack/doctor-check.js";
+import { SLACK_BOT_SCOPES } from "../src/adapters/slack/setup/doctor-check.js";
 import { platformSetup } from "../src/app/platforms.js";
 import { loadConfig } from "../src/config/config.js";
 import { runDoctor } from "../src/doctor/run-doctor.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnswerStream } from "../src/adapters/slack/answer-stream.js";
-import { createWebClient } from "../src/adapters/slack/web-client.js";
+import { AnswerStream } from "../src/adapters/slack/assistant/answer-stream.js";
+import { createWebClient } from "../src/adapters/slack/web-api/web-client.js";
 import { silentLogger } from "../src/core/logger.js";
 import type { MessageStream } from "../src/core/nemo/message-stream.js";
 import { FakeSlackApi, type FakeSlackMessage } from "./fakes/slack/fake-slack-api.js";

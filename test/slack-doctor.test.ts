@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SLACK_BOT_SCOPES, slackDoctorCheck } from "../src/adapters/slack/doctor-check.js";
+import { SLACK_BOT_SCOPES, slackDoctorCheck } from "../src/adapters/slack/setup/doctor-check.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 
 const BOT = "xoxb-doctor-secret-bot-token";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSlackMessenger } from "../src/adapters/slack/slack-messenger.js";
+import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
 import { ephemeralRef, slackRef } from "../src/adapters/slack/slack-ref.js";
 import type { Messenger } from "../src/core/conversation/messenger.js";
 import { silentLogger } from "../src/core/logger.js";

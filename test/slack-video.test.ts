@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createSlackMessenger } from "../src/adapters/slack/slack-messenger.js";
+import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import { silentLogger } from "../src/core/logger.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";

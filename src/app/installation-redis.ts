@@ -1,4 +1,4 @@
-import type { InstallationRedis } from "../adapters/slack/installation-store.js";
+import type { InstallationRedis } from "../adapters/slack/index.js";
 import type { RedisClient } from "../redis/connect.js";
 
 /** The Slack installation store's RedisClient commands on an ioredis connection (adapters import no RedisClient client). */

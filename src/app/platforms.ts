@@ -99,7 +99,7 @@ function isSlackDistribution(config: Config): boolean {
   );
 }
 
-type SlackInstallations = import("../adapters/slack/token-rotation.js").RotatingInstallationStore;
+type SlackInstallations = import("../adapters/slack/index.js").RotatingInstallationStore;
 /** One store per configuration, shared by the adapter and the messenger of a process (one single-flight). */
 const installationStores = new WeakMap<Config, Promise<SlackInstallations>>();
 

@@ -68,7 +68,7 @@ export async function runDoctor(
           : [setupLine(discordSetup)],
         // A bot token alone is still checked against Slack; its transport line gives way to the setup line.
         config.SLACK_BOT_TOKEN
-          ? (await import("../adapters/slack/doctor-check.js"))
+          ? (await import("../adapters/slack/index.js"))
               .slackDoctorCheck({
                 botToken: config.SLACK_BOT_TOKEN,
                 appToken: config.SLACK_APP_TOKEN,

@@ -1,3 +1,4 @@
+import { buttonKind, isButtonArg } from "../../core/conversation/button-kinds.js";
 import type { ActionKind } from "../../core/conversation/reply.js";
 
 /** Discord's limit on a component's `custom_id`. */
@@ -5,23 +6,8 @@ export const CUSTOM_ID_MAX = 100;
 
 const PREFIX = "nemo";
 
-const KINDS: readonly ActionKind[] = [
-  "export",
-  "timeline",
-  "credits",
-  "cancel",
-  "retry",
-  "new",
-  "help",
-  "continue",
-  "drop",
-];
-
 /** Kinds whose button carries an argument (the message a Cancel, Retry, Continue or drop is about). */
 const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set(["cancel", "retry", "continue", "drop"]);
-
-/** An argument is an opaque id: message / interaction ids, `render:<job id>`, `<id>:caption`, … */
-const ARG = /^[A-Za-z0-9_.:-]+$/;
 
 /** What a button click asks for. */
 export interface ButtonAction {
@@ -36,7 +22,7 @@ export interface ButtonAction {
  */
 export function encodeCustomId(action: ButtonAction): string | undefined {
   if (action.arg === undefined || action.arg === "") return `${PREFIX}:${action.kind}`;
-  if (!KINDS_WITH_ARG.has(action.kind) || !ARG.test(action.arg)) return undefined;
+  if (!KINDS_WITH_ARG.has(action.kind) || !isButtonArg(action.arg)) return undefined;
   const id = `${PREFIX}:${action.kind}:${action.arg}`;
   return id.length <= CUSTOM_ID_MAX ? id : undefined;
 }
@@ -50,10 +36,10 @@ export function decodeCustomId(customId: string): ButtonAction | undefined {
   if (customId.length > CUSTOM_ID_MAX || !customId.startsWith(`${PREFIX}:`)) return undefined;
   const rest = customId.slice(PREFIX.length + 1);
   const colon = rest.indexOf(":");
-  const kind = (colon < 0 ? rest : rest.slice(0, colon)) as ActionKind;
-  if (!KINDS.includes(kind)) return undefined;
+  const kind = buttonKind(colon < 0 ? rest : rest.slice(0, colon));
+  if (!kind) return undefined;
   if (colon < 0) return { kind };
   const arg = rest.slice(colon + 1);
-  if (!KINDS_WITH_ARG.has(kind) || !ARG.test(arg)) return undefined;
+  if (!KINDS_WITH_ARG.has(kind) || !isButtonArg(arg)) return undefined;
   return { kind, arg };
 }

@@ -1,25 +1,10 @@
+import { buttonKind, isButtonArg } from "../../core/conversation/button-kinds.js";
 import type { ActionKind } from "../../core/conversation/reply.js";
-
-/** Every action a button can carry; a click naming anything else is refused. */
-const ACTION_KINDS: readonly ActionKind[] = [
-  "export",
-  "timeline",
-  "credits",
-  "cancel",
-  "retry",
-  "new",
-  "help",
-  "continue",
-  "drop",
-];
 
 const PREFIX = "nemo_";
 
 /** The longest button value accepted on click (the core's args are short ids). */
 const MAX_ACTION_ARG = 200;
-
-/** Characters of the core's action args (message ids, `render:<job>`). */
-const ARG_PATTERN = /^[\w.:-]*$/;
 
 /** The `action_id` of a button: `nemo_<kind>`. */
 export function actionId(kind: ActionKind): string {
@@ -36,9 +21,9 @@ export function parseAction(
   value: string | undefined,
 ): { kind: ActionKind; arg?: string } | undefined {
   if (!id?.startsWith(PREFIX)) return undefined;
-  const kind = ACTION_KINDS.find((candidate) => candidate === id.slice(PREFIX.length));
+  const kind = buttonKind(id.slice(PREFIX.length));
   if (!kind) return undefined;
   if (value === undefined || value === "") return { kind };
-  if (value.length > MAX_ACTION_ARG || !ARG_PATTERN.test(value)) return undefined;
+  if (value.length > MAX_ACTION_ARG || !isButtonArg(value)) return undefined;
   return { kind, arg: value };
 }

@@ -37,3 +37,8 @@ export function slackTarget(ref: ConversationRef): SlackTarget {
   if (ref.thread === ref.channel || ref.thread === "") return { channel: ref.channel };
   return { channel: ref.channel, threadTs: ref.thread };
 }
+
+/** Slack's DM channel ids start with `D`; DMs have no channel-level thread of their own. */
+export function isDirectMessageChannel(channel: string): boolean {
+  return channel.startsWith("D");
+}

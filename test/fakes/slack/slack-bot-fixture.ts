@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
+import { createSlackMessenger } from "../../../src/adapters/slack/outbound/slack-messenger.js";
 import { createSlackAdapter, type SlackAdapterSetup } from "../../../src/adapters/slack/slack-adapter.js";
-import { createSlackMessenger } from "../../../src/adapters/slack/slack-messenger.js";
 import { Runtime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config/config.js";
 import type { Inbound, InboundHandler } from "../../../src/core/conversation/inbound.js";

@@ -1,6 +1,7 @@
 import { type FetchFunction, type RetryOptions, WebClient } from "@slack/web-api";
-import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { Logger } from "../../core/logger.js";
+import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import type { Logger } from "../../../core/logger.js";
+import { isRequestError } from "./api-errors.js";
 import { slackLogger } from "./bolt-logger.js";
 
 /** Options of every Web API client the adapter makes. */
@@ -71,8 +72,7 @@ export function messengerClientOptions(options: SlackMessengerClientOptions) {
  * up; undefined for any other error.
  */
 export function rateLimitRetryAfterS(error: unknown): number | undefined {
-  const { original } = (error ?? {}) as { original?: unknown };
-  const signal = original instanceof Error ? original : error;
+  const signal = isRequestError(error) ? error.original : error;
   const message = signal instanceof Error ? signal.message : "";
   const match = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(message);
   return match ? Number(match[1]) : undefined;

@@ -1,7 +1,8 @@
 import { WebClient } from "@slack/web-api";
-import type { CheckResult } from "../../core/check-result.js";
-import { describeFailure } from "../../core/network-failure.js";
-import { slackApiUrl } from "./web-client.js";
+import type { CheckResult } from "../../../core/check-result.js";
+import { describeFailure } from "../../../core/network-failure.js";
+import { slackErrorCode } from "../web-api/api-errors.js";
+import { slackApiUrl } from "../web-api/web-client.js";
 
 /** The bot scopes the adapter uses — exactly those in `slack/manifest.yml`. */
 export const SLACK_BOT_SCOPES = [
@@ -117,7 +118,5 @@ async function appTokenCheck(client: WebClient, token: string): Promise<CheckRes
  * ("DNS: cannot resolve slack.com (ENOTFOUND)", not "fetch failed"); never the request.
  */
 function describe(error: unknown): string {
-  const code = (error as { data?: { error?: unknown } }).data?.error;
-  if (typeof code === "string") return code;
-  return describeFailure(error);
+  return slackErrorCode(error) ?? describeFailure(error);
 }

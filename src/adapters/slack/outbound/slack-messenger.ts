@@ -1,19 +1,24 @@
 import { WebClient, WebClientEvent } from "@slack/web-api";
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import { DeliveryError } from "../../core/conversation/delivery-error.js";
-import type { LiveTurn, LiveTurnInfo, Messenger, PartMessenger } from "../../core/conversation/messenger.js";
-import type { Reply } from "../../core/conversation/reply.js";
-import type { Logger } from "../../core/logger.js";
-import { AssistantSupport } from "./assistant-support.js";
-import { SlackLiveTurn } from "./assistant-turn.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import type {
+  LiveTurn,
+  LiveTurnInfo,
+  Messenger,
+  PartMessenger,
+} from "../../../core/conversation/messenger.js";
+import type { Reply } from "../../../core/conversation/reply.js";
+import type { Logger } from "../../../core/logger.js";
+import { AssistantSupport } from "../assistant/assistant-support.js";
+import { SlackLiveTurn } from "../assistant/assistant-turn.js";
+import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../slack-ref.js";
+import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
+import { UserDirectory } from "../web-api/user-directory.js";
+import { messengerClientOptions, rateLimitRetryAfterS } from "../web-api/web-client.js";
 import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
-import { isDirectMessageChannel } from "./payload.js";
 import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
-import { type SlackTarget, slackTarget } from "./slack-ref.js";
-import { UserDirectory } from "./user-locale.js";
 import { formatBytes, openVideo, type SlackVideo, uploadVideo } from "./video-upload.js";
-import { messengerClientOptions, rateLimitRetryAfterS } from "./web-client.js";
 
 /** Settings of {@link createSlackMessenger}. */
 export interface SlackMessengerConfig {
@@ -94,8 +99,8 @@ class SlackMessenger implements Messenger {
       })
       .catch((error: unknown) => {
         // Slack refused (not_in_channel, channel_not_found, is_archived…): trying again will not help.
-        if ((error as { code?: unknown }).code === "slack_webapi_platform_error") {
-          throw Object.assign(new SlackMessengerError((error as Error).message), { permanent: true });
+        if (isPlatformError(error)) {
+          throw Object.assign(new SlackMessengerError(error.message), { permanent: true });
         }
         throw error;
       });
@@ -263,13 +268,9 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
 }
 
 function classify(error: unknown): unknown {
-  const { code, data, original } = error as {
-    code?: unknown;
-    data?: { error?: unknown };
-    original?: { code?: unknown };
-  };
   // A Retry-After longer than the messenger waits (refused before any wait).
-  if (code === "slack_webapi_request_error" && original?.code === "RATE_LIMITED") return original;
+  if (isRequestError(error) && "code" in error.original && error.original.code === "RATE_LIMITED")
+    return error.original;
   const retryAfterS = rateLimitRetryAfterS(error);
   if (retryAfterS !== undefined) {
     return new DeliveryError("RATE_LIMITED", `slack rate limited (retry-after: ${retryAfterS} s)`, {
@@ -277,10 +278,11 @@ function classify(error: unknown): unknown {
       retryAfterMs: retryAfterS * 1000,
     });
   }
-  if (code !== "slack_webapi_platform_error" || typeof data?.error !== "string") return error;
-  if (MESSAGE_GONE_ERRORS.has(data.error))
-    return new DeliveryError("MESSAGE_GONE", `slack: ${data.error}`, { cause: error });
-  if (data.error === "ratelimited" || data.error === "rate_limited")
-    return new DeliveryError("RATE_LIMITED", `slack: ${data.error}`, { cause: error });
+  const code = slackErrorCode(error);
+  if (code === undefined) return error;
+  if (MESSAGE_GONE_ERRORS.has(code))
+    return new DeliveryError("MESSAGE_GONE", `slack: ${code}`, { cause: error });
+  if (code === "ratelimited" || code === "rate_limited")
+    return new DeliveryError("RATE_LIMITED", `slack: ${code}`, { cause: error });
   return error;
 }

@@ -1,5 +1,6 @@
 import type { App, SocketModeReceiver } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../../core/logger.js";
+import { errorText } from "../web-api/api-errors.js";
 
 type SlackEventArgs = {
   body: Record<string, unknown>;
@@ -28,7 +29,7 @@ export function ackAfterQueueing(receiver: SocketModeReceiver, app: App, logger:
         ...(args.retry_reason === undefined ? {} : { retryReason: args.retry_reason }),
       });
     } catch (error) {
-      logger.warn({ err: (error as Error).message }, "slack-envelope-not-acknowledged");
+      logger.warn({ err: errorText(error) }, "slack-envelope-not-acknowledged");
       return;
     }
     await args.ack(response);

@@ -1,3 +1,5 @@
+import { slackErrorCode } from "../web-api/api-errors.js";
+
 /** Errors meaning the app or workspace has no AI-app container (or the token may not use it). */
 const OFF_ERRORS = new Set([
   "not_allowed_token_type",
@@ -42,10 +44,4 @@ export class AssistantSupport {
     this.off.set(team, Date.now());
     return true;
   }
-}
-
-/** The `error` field of a Web API platform error (`{ ok: false, error }`). */
-export function slackErrorCode(error: unknown): string | undefined {
-  const data = (error as { data?: { error?: unknown } } | undefined)?.data;
-  return typeof data?.error === "string" ? data.error : undefined;
 }

@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../../core/logger.js";
 
 /**
  * Bolt's and the Slack SDK's logger interface on top of ours. Their debug output (request bodies,

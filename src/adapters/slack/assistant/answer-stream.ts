@@ -1,7 +1,7 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
-import { slackErrorCode } from "./assistant-support.js";
-import type { SlackMessage } from "./render-blocks.js";
+import type { Logger } from "../../../core/logger.js";
+import type { SlackMessage } from "../outbound/render-blocks.js";
+import { slackErrorCode } from "../web-api/api-errors.js";
 
 /** Where and for whom the answer streams. */
 export interface AnswerStreamTarget {
@@ -86,13 +86,13 @@ export class AnswerStream {
     if (!chunk || this.unusable) return;
     try {
       if (!this.ts) {
-        const started = (await this.client.chat.startStream({
+        const started = await this.client.chat.startStream({
           channel: this.target.channel,
           thread_ts: this.target.threadTs,
           markdown_text: chunk,
           ...(this.target.team ? { recipient_team_id: this.target.team } : {}),
           ...(this.target.user ? { recipient_user_id: this.target.user } : {}),
-        })) as { ts?: string };
+        });
         if (!started.ts) throw new Error("chat.startStream returned no ts");
         this.ts = started.ts;
       } else if (this.mode === "stream") {

@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { View } from "@slack/web-api";
-import type { Lang } from "../../core/conversation/language.js";
-import { deliverInbound, type InboundContext } from "./inbound-context.js";
-import { ephemeralRef } from "./slack-ref.js";
+import type { Lang } from "../../../core/conversation/language.js";
+import { ephemeralRef } from "../slack-ref.js";
+import { deliverInbound, type InboundContext } from "./context.js";
 
 /** The login modal's `callback_id`, and its one input's block and action ids. */
 export const LOGIN_CALLBACK_ID = "nemo_login";
@@ -59,12 +59,7 @@ export function loginView(lang: Lang, metadata: LoginMetadata): View {
 export function registerLoginSubmission(app: App, ctx: InboundContext): void {
   app.view(LOGIN_CALLBACK_ID, async ({ ack, view, body }) => {
     const token = view.state.values[TOKEN_BLOCK]?.[TOKEN_ACTION]?.value?.trim() ?? "";
-    let metadata: LoginMetadata | undefined;
-    try {
-      metadata = JSON.parse(view.private_metadata) as LoginMetadata;
-    } catch {
-      metadata = undefined;
-    }
+    const metadata = readMetadata(view.private_metadata);
     const team = metadata?.team ?? body.team?.id ?? "";
     if (!metadata?.channel || !token) {
       await ack({ response_action: "errors", errors: { [TOKEN_BLOCK]: "—" } });
@@ -85,4 +80,18 @@ export function registerLoginSubmission(app: App, ctx: InboundContext): void {
     }
     await ack();
   });
+}
+
+/** The modal's `private_metadata` as {@link loginView} wrote it; undefined when it is not that JSON. */
+function readMetadata(raw: string): Partial<LoginMetadata> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null) return undefined;
+  const team = "team" in parsed && typeof parsed.team === "string" ? parsed.team : undefined;
+  const channel = "channel" in parsed && typeof parsed.channel === "string" ? parsed.channel : undefined;
+  return { ...(team === undefined ? {} : { team }), ...(channel === undefined ? {} : { channel }) };
 }

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from "node:timers/promises";
 import type { InstallationQuery, InstallationStore } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../../core/logger.js";
+import { webClientOptions } from "../web-api/web-client.js";
 import {
   InstallationNotFoundError,
   type InstallationRedis,
@@ -9,7 +10,6 @@ import {
   type RedisInstallationStore,
   type SlackInstallation,
 } from "./installation-store.js";
-import { webClientOptions } from "./web-client.js";
 
 /** A bot token expiring within this many seconds is refreshed first (as `@slack/oauth` does: 2 hours). */
 const EXPIRY_WINDOW_S = 7_200;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
-import { obj, str } from "./payload.js";
+import type { Logger } from "../../../core/logger.js";
+import { errorText } from "./api-errors.js";
 
 /** What the adapter knows about a Slack user. */
 export interface SlackUserInfo {
@@ -63,18 +63,15 @@ export class UserDirectory {
     try {
       const result = await this.client.users.info({ user: userId, include_locale: true });
       const user = result.user;
-      const profile = obj(user, "profile");
       const info: SlackUserInfo = {
-        locale: str(user, "locale"),
-        name: str(profile, "display_name") ?? str(user, "real_name") ?? str(user, "name"),
-        isAdmin: ["is_admin", "is_owner", "is_primary_owner"].some(
-          (flag) => (user as Record<string, unknown> | undefined)?.[flag] === true,
-        ),
+        locale: user?.locale || undefined,
+        name: user?.profile?.display_name || user?.real_name || user?.name || undefined,
+        isAdmin: user?.is_admin === true || user?.is_owner === true || user?.is_primary_owner === true,
       };
       this.remember(userId, info, this.ttlMs);
       return info;
     } catch (error) {
-      this.logger.info({ user: userId, err: (error as Error).message }, "slack-user-lookup-failed");
+      this.logger.info({ user: userId, err: errorText(error) }, "slack-user-lookup-failed");
       this.remember(userId, {}, this.failureTtlMs);
       return {};
     }

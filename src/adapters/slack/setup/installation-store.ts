@@ -1,5 +1,5 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
-import type { SecretBox } from "../../core/secret-box.js";
+import type { SecretBox } from "../../../core/secret-box.js";
 
 /**
  * The few Redis commands the installation store and the token rotation use (the app wires ioredis in,

@@ -1,8 +1,8 @@
-import type { Logger } from "../../core/logger.js";
-import { SecretBox } from "../../core/secret-box.js";
+import type { Logger } from "../../../core/logger.js";
+import { SecretBox } from "../../../core/secret-box.js";
+import type { WorkspaceTokens } from "../outbound/workspace-messenger.js";
 import { type InstallationRedis, RedisInstallationStore } from "./installation-store.js";
 import { RotatingInstallationStore } from "./token-rotation.js";
-import type { WorkspaceTokens } from "./workspace-messenger.js";
 
 /** What a distributed Slack app needs from the deployment (`SLACK_CLIENT_*`, `SECRETS_KEY`, Redis). */
 export interface SlackInstallationsConfig {

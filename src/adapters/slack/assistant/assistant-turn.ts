@@ -1,10 +1,11 @@
 import type { WebClient } from "@slack/web-api";
-import type { LiveTurn, LiveTurnInfo } from "../../core/conversation/messenger.js";
-import type { Reply } from "../../core/conversation/reply.js";
-import type { Logger } from "../../core/logger.js";
+import type { LiveTurn, LiveTurnInfo } from "../../../core/conversation/messenger.js";
+import type { Reply } from "../../../core/conversation/reply.js";
+import type { Logger } from "../../../core/logger.js";
+import { renderSlackReply, type SlackMessage } from "../outbound/render-blocks.js";
+import { slackErrorCode } from "../web-api/api-errors.js";
 import { AnswerStream } from "./answer-stream.js";
-import { type AssistantSupport, slackErrorCode } from "./assistant-support.js";
-import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
+import type { AssistantSupport } from "./assistant-support.js";
 
 /** Where the turn runs: a thread of the app's DM (the AI-app container lives there). */
 export interface AssistantThread {

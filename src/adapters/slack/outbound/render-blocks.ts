@@ -1,5 +1,5 @@
-import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
-import { actionId } from "./action-ids.js";
+import type { Reply, ReplyAction } from "../../../core/conversation/reply.js";
+import { actionId } from "../action-ids.js";
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
 import type { SlackVideo } from "./video-upload.js";
 

@@ -1,10 +1,11 @@
 import type { WebClient } from "@slack/web-api";
-import { refKey } from "../../core/conversation/conversation-ref.js";
-import type { Inbound, InboundHandler } from "../../core/conversation/inbound.js";
-import type { Logger } from "../../core/logger.js";
-import { isDirectMessageChannel } from "./payload.js";
+import { refKey } from "../../../core/conversation/conversation-ref.js";
+import type { Inbound, InboundHandler } from "../../../core/conversation/inbound.js";
+import type { Logger } from "../../../core/logger.js";
+import { isDirectMessageChannel } from "../slack-ref.js";
+import { errorText } from "../web-api/api-errors.js";
+import type { UserDirectory } from "../web-api/user-directory.js";
 import type { ThreadOwnership } from "./thread-ownership.js";
-import type { UserDirectory } from "./user-locale.js";
 
 /** What the inbound listeners share: the core's entry point and the adapter's Slack helpers. */
 export interface InboundContext {
@@ -46,7 +47,7 @@ export async function deliverInbound(ctx: InboundContext, inbound: Inbound): Pro
     await ctx.handler.handle(inbound);
   } catch (error) {
     ctx.logger.error(
-      { thread: refKey(inbound.ref), event: inbound.id, err: (error as Error).message },
+      { thread: refKey(inbound.ref), event: inbound.id, err: errorText(error) },
       "slack-inbound-not-queued",
     );
     throw error;
@@ -67,6 +68,6 @@ export async function tellUser(
       ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
     });
   } catch (error) {
-    ctx.logger.info({ channel: where.channel, err: (error as Error).message }, "slack-ephemeral-failed");
+    ctx.logger.info({ channel: where.channel, err: errorText(error) }, "slack-ephemeral-failed");
   }
 }

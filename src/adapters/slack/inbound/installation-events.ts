@@ -1,7 +1,6 @@
-import type { App, InstallationStore } from "@slack/bolt";
-import type { Logger } from "../../core/logger.js";
-import { installationWorkspace } from "./installation-store.js";
-import { list, obj, str } from "./payload.js";
+import type { App, Context, InstallationQuery, InstallationStore } from "@slack/bolt";
+import type { Logger } from "../../../core/logger.js";
+import { installationWorkspace } from "../setup/installation-store.js";
 
 /**
  * `app_uninstalled` and `tokens_revoked` (bot tokens): the workspace's installation is deleted, so no
@@ -10,21 +9,19 @@ import { list, obj, str } from "./payload.js";
  * these two events without authorizing them (the token is already gone).
  */
 export function registerInstallationEvents(app: App, installations: InstallationStore, logger: Logger): void {
-  const forget = async (reason: string, context: Record<string, unknown>) => {
-    const query = {
-      teamId: context.teamId as string | undefined,
-      enterpriseId: context.enterpriseId as string | undefined,
+  const forget = async (reason: string, context: Context) => {
+    const query: InstallationQuery<boolean> = {
+      teamId: context.teamId,
+      enterpriseId: context.enterpriseId,
       isEnterpriseInstall: context.isEnterpriseInstall === true,
     };
-    await installations.deleteInstallation?.(
-      query as Parameters<NonNullable<InstallationStore["deleteInstallation"]>>[0],
-    );
+    await installations.deleteInstallation?.(query);
     logger.info({ workspace: installationWorkspace(query), reason }, "slack-installation-deleted");
   };
   app.event("app_uninstalled", async ({ context }) => forget("app_uninstalled", context));
   app.event("tokens_revoked", async ({ event, context }) => {
     // Only the bot's token matters to the bot; a revoked user token is none of its business.
-    if (list(obj(event, "tokens"), "bot").length > 0) await forget("tokens_revoked", context);
-    else logger.debug({ workspace: str(context, "teamId") }, "slack-user-tokens-revoked");
+    if ((event.tokens.bot ?? []).length > 0) await forget("tokens_revoked", context);
+    else logger.debug({ workspace: context.teamId || undefined }, "slack-user-tokens-revoked");
   });
 }

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
-import type { Logger } from "../../core/logger.js";
-import { list, str } from "./payload.js";
+import type { Logger } from "../../../core/logger.js";
+import { errorText } from "../web-api/api-errors.js";
 
 const OWNED_TTL_MS = 24 * 3_600_000;
 const NOT_OWNED_TTL_MS = 10 * 60_000;
@@ -49,16 +49,12 @@ export class ThreadOwnership {
         limit: 1,
         inclusive: true,
       });
-      const parent = list(result, "messages")[0];
-      const owned =
-        str(parent, "user") === botUserId || (str(parent, "text") ?? "").includes(`<@${botUserId}`);
+      const parent = result.messages?.[0];
+      const owned = parent?.user === botUserId || (parent?.text ?? "").includes(`<@${botUserId}`);
       this.set(key, owned, owned ? OWNED_TTL_MS : NOT_OWNED_TTL_MS);
       return owned;
     } catch (error) {
-      this.logger.info(
-        { channel, thread: threadTs, err: (error as Error).message },
-        "slack-thread-lookup-failed",
-      );
+      this.logger.info({ channel, thread: threadTs, err: errorText(error) }, "slack-thread-lookup-failed");
       return false;
     }
   }

@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import type { WebClient } from "@slack/web-api";
 import { request } from "undici";
-import type { Logger } from "../../core/logger.js";
-import type { SlackTarget } from "./slack-ref.js";
+import type { Logger } from "../../../core/logger.js";
+import type { SlackTarget } from "../slack-ref.js";
 
 /** A finished video as a Slack message carries it (JSON: it passes through the outbox). */
 export interface SlackVideo {
@@ -80,10 +80,7 @@ export async function uploadVideo(
   video: SlackVideo,
   source: VideoSource & { size: number },
 ): Promise<string> {
-  const slot = (await client.files.getUploadURLExternal({
-    filename: video.fileName,
-    length: source.size,
-  })) as { upload_url?: string; file_id?: string };
+  const slot = await client.files.getUploadURLExternal({ filename: video.fileName, length: source.size });
   if (!slot.upload_url || !slot.file_id) {
     source.discard();
     throw new Error("files.getUploadURLExternal returned no upload_url");

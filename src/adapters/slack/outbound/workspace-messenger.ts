@@ -1,7 +1,7 @@
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Messenger, PartMessenger } from "../../core/conversation/messenger.js";
-import type { Reply } from "../../core/conversation/reply.js";
-import type { Logger } from "../../core/logger.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
+import type { Reply } from "../../../core/conversation/reply.js";
+import type { Logger } from "../../../core/logger.js";
 import { renderSlackReply } from "./render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
 

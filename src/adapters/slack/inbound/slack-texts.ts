@@ -1,4 +1,4 @@
-import type { Lang } from "../../core/conversation/language.js";
+import type { Lang } from "../../../core/conversation/language.js";
 
 /** The Slack adapter's own texts (the core's texts cover everything said inside a conversation). */
 const EN = {

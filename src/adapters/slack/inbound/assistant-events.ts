@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
-import { langFromLocale } from "../../core/conversation/language.js";
-import type { InboundContext } from "./inbound-context.js";
-import { obj, str } from "./payload.js";
+import { langFromLocale } from "../../../core/conversation/language.js";
+import { errorText } from "../web-api/api-errors.js";
+import type { InboundContext } from "./context.js";
 import { slackText } from "./slack-texts.js";
 
 /**
@@ -12,10 +12,10 @@ import { slackText } from "./slack-texts.js";
  */
 export function registerAssistantListeners(app: App, ctx: InboundContext): void {
   app.event("assistant_thread_started", async ({ event }) => {
-    const thread = obj(event, "assistant_thread");
-    const channel = str(thread, "channel_id");
-    const threadTs = str(thread, "thread_ts");
-    const user = str(thread, "user_id");
+    const thread = event.assistant_thread;
+    const channel = thread.channel_id || undefined;
+    const threadTs = thread.thread_ts || undefined;
+    const user = thread.user_id || undefined;
     if (!channel || !threadTs) return;
     // Nothing is queued, so nothing waits on this: the suggestions go out after the acknowledgement.
     void suggestPrompts(ctx, channel, threadTs, user);
@@ -42,6 +42,6 @@ async function suggestPrompts(
       prompts: [prompt("product"), prompt("travel"), prompt("explainer")],
     });
   } catch (error) {
-    ctx.logger.info({ err: (error as Error).message }, "slack-suggested-prompts-failed");
+    ctx.logger.info({ err: errorText(error) }, "slack-suggested-prompts-failed");
   }
 }

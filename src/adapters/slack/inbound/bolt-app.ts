@@ -1,0 +1,71 @@
+import { App, type Receiver, type Logger as SlackLogger } from "@slack/bolt";
+import type { Logger } from "../../../core/logger.js";
+import type { SlackAdapterConfig } from "../slack-adapter-config.js";
+import { webClientOptions } from "../web-api/web-client.js";
+import { registerAssistantListeners } from "./assistant-events.js";
+import { registerActionListener } from "./button-actions.js";
+import { registerCommandListener } from "./commands.js";
+import { channelRule } from "./context.js";
+import { registerEventListeners } from "./events.js";
+import { registerInstallationEvents } from "./installation-events.js";
+import { registerLoginSubmission } from "./login-modal.js";
+import { scopeRequests } from "./request-scope.js";
+
+/** The one workspace of a bot token, from `auth.test`. */
+export interface SingleWorkspace {
+  botUserId: string;
+  botId: string | undefined;
+  team: string | undefined;
+}
+
+/** What {@link createBoltApp} needs. */
+export interface BoltAppOptions {
+  config: SlackAdapterConfig;
+  receiver: Receiver;
+  /** One workspace (a bot token); undefined when each request's installation says (distribution). */
+  single: SingleWorkspace | undefined;
+  logger: Logger;
+  boltLogger: SlackLogger;
+}
+
+/**
+ * Bolt's `App` with every inbound listener: events, the slash command, button clicks, the login modal,
+ * the AI-app container's events and, for a distributed app, uninstalls. A listener's failure is
+ * rethrown, so the HTTP receiver answers 500 and Slack sends the event again (deduplicated).
+ */
+export function createBoltApp({ config, receiver, single, logger, boltLogger }: BoltAppOptions): App {
+  const app = new App({
+    ...(single
+      ? {
+          token: config.botToken!,
+          ...(single.botId ? { botId: single.botId } : {}),
+          botUserId: single.botUserId,
+        }
+      : {}),
+    receiver,
+    logger: boltLogger,
+    clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
+    convoStore: false,
+  });
+  app.error(async (error) => {
+    logger.warn({ code: error.code, err: error.message }, "slack-listener-error");
+    throw error;
+  });
+  const ctx = scopeRequests(
+    app,
+    {
+      handler: config.handler,
+      logger,
+      isAllowed: channelRule(config.allowedChannels, config.allowDirectMessages ?? true),
+      onFeedback: config.onFeedback,
+    },
+    single?.botUserId,
+  );
+  if (config.distribution) registerInstallationEvents(app, config.distribution.installations, logger);
+  registerEventListeners(app, ctx);
+  registerCommandListener(app, ctx);
+  registerActionListener(app, ctx);
+  registerLoginSubmission(app, ctx);
+  registerAssistantListeners(app, ctx);
+  return app;
+}

@@ -1,0 +1,97 @@
+import type { App } from "@slack/bolt";
+import type { Inbound } from "../../../core/conversation/inbound.js";
+import { langFromLocale } from "../../../core/conversation/language.js";
+import { escapeMrkdwn } from "../outbound/mrkdwn.js";
+import { isDirectMessageChannel, slackRef } from "../slack-ref.js";
+import { filesToAttachments } from "./attachments.js";
+import { deliverInbound, type InboundContext, tellUser } from "./context.js";
+import { mentionsUser, slackTextToPlain } from "./message-text.js";
+import { type EventEnvelope, mentionMessage, type PersonMessage, personMessage } from "./person-message.js";
+import { slackText } from "./slack-texts.js";
+
+/**
+ * Events API listeners (Bolt acks every event before they run):
+ * - `app_mention` in a channel starts a conversation in the thread of that message (thread = its ts),
+ *   or continues the thread it was written in;
+ * - `message` in a thread the bot owns (see {@link ThreadOwnership}) continues it without a mention;
+ * - `message` in a DM (`channel_type: "im"`) is a conversation: the DM itself (thread = channel id), or
+ *   the DM thread it was written in (thread = `thread_ts`).
+ * Messages that mention the bot in a channel are left to `app_mention` (Slack sends both). Bots, the
+ * bot itself, and edit/delete/join subtypes are ignored. Inbound id = the Events API `event_id`, so
+ * Slack's re-deliveries are processed once.
+ */
+export function registerEventListeners(app: App, ctx: InboundContext): void {
+  app.event("app_mention", async ({ event, body }) => {
+    const message = mentionMessage(event);
+    if (message) await onMention(ctx, message, body);
+  });
+  app.event("message", async ({ event, body }) => {
+    const message = personMessage(event);
+    if (message) await onMessage(ctx, message, body);
+  });
+}
+
+async function onMention(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): Promise<void> {
+  const { channel, user, ts, threadTs } = message;
+  if (message.botId || user === ctx.botUserId) return;
+  // DMs arrive as `message` events, which handle them.
+  if (isDirectMessageChannel(channel)) return;
+  if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
+  const thread = threadTs ?? ts;
+  if (thread === ts) ctx.threads.remember(channel, thread);
+  await take(ctx, message, body, thread);
+}
+
+async function onMessage(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): Promise<void> {
+  const { channel, user, ts, threadTs } = message;
+  if (message.botId || user === ctx.botUserId) return;
+
+  if (message.channelType === "im" || isDirectMessageChannel(channel)) {
+    if (!ctx.isAllowed(channel)) return refuse(ctx, { channel, user, threadTs });
+    return take(ctx, message, body, threadTs ?? channel);
+  }
+  if (message.channelType === "mpim") return;
+  // Channels: only replies in a thread, without a mention (mentions come as app_mention).
+  if (!threadTs || threadTs === ts || mentionsUser(message.text, ctx.botUserId)) return;
+  if (!ctx.isAllowed(channel)) return;
+  // A thread with a project is a conversation (durable, any process); else the ownership rule decides.
+  const known = await ctx.handler.isConversation?.(
+    slackRef(workspaceOf(ctx, message, body), channel, threadTs),
+  );
+  if (!known && !(await ctx.threads.owns(channel, threadTs, message.parentUserId, ctx.botUserId))) return;
+  await take(ctx, message, body, threadTs);
+}
+
+async function take(
+  ctx: InboundContext,
+  message: PersonMessage,
+  body: EventEnvelope,
+  thread: string,
+): Promise<void> {
+  const attachments = await filesToAttachments(message.files, ctx.client, ctx.logger);
+  // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
+  const inbound: Inbound = {
+    id: body.event_id || `${message.channel}-${message.ts}`,
+    ref: slackRef(workspaceOf(ctx, message, body), message.channel, thread),
+    user: { id: message.user },
+    text: slackTextToPlain(message.text ?? "", ctx.botUserId),
+    attachments,
+  };
+  await deliverInbound(ctx, inbound);
+}
+
+/** The workspace whose installation received the event (see `InboundContext.workspace`). */
+function workspaceOf(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): string {
+  return ctx.workspace() ?? (body.team_id || undefined) ?? message.team ?? "";
+}
+
+/** Tells the user (ephemeral) that the bot does not talk here — after the acknowledgement, not before. */
+function refuse(
+  ctx: InboundContext,
+  where: { channel: string; user: string; threadTs: string | undefined },
+): void {
+  void (async () => {
+    const lang = langFromLocale((await ctx.users.lookup(where.user)).locale);
+    await tellUser(ctx, where, escapeMrkdwn(slackText(lang, "not_allowed")));
+  })();
+}

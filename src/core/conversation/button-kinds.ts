@@ -1,0 +1,30 @@
+import type { ActionKind } from "./reply.js";
+
+/**
+ * Every action a button can carry, on every platform; a click naming anything else is refused (the
+ * other kinds — login, logout, account, history, usage — come only from commands).
+ */
+const BUTTON_KINDS: readonly ActionKind[] = [
+  "export",
+  "timeline",
+  "credits",
+  "cancel",
+  "retry",
+  "new",
+  "help",
+  "continue",
+  "drop",
+];
+
+/** A button argument is an opaque id: message / interaction ids, `render:<job id>`, `<id>:caption`, … */
+const BUTTON_ARG = /^[\w.:-]+$/;
+
+/** The button kind called `name`, or undefined when no button carries it. */
+export function buttonKind(name: string): ActionKind | undefined {
+  return BUTTON_KINDS.find((kind) => kind === name);
+}
+
+/** Whether `arg` has the shape of a button argument (see {@link BUTTON_ARG}). */
+export function isButtonArg(arg: string): boolean {
+  return BUTTON_ARG.test(arg);
+}
