@@ -19,7 +19,7 @@ import { bindLink } from "../core/nemo/task-link.js";
 import { summarizeTimeline } from "../core/nemo/timeline-summary.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { historyReply, listExports } from "../store/export-history.js";
-import { RenderStore } from "../store/export-store.js";
+import { ExportStore } from "../store/export-store.js";
 import type { QuotaTake } from "../store/quotas.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
@@ -307,7 +307,7 @@ class Commands {
       const ack = await this.post(ref, { progress: text(lang, "export_starting") });
       await queues.render.add(
         "render",
-        { refKey: key, trace, lang, ackMessageId: ack, submission: 1, userId: inbound.user.id },
+        { refKey: key, trace, lang, ackMessageId: ack, userId: inbound.user.id },
         {
           jobId,
           attempts: 3,
@@ -337,7 +337,7 @@ class Commands {
     const key = refKey(ref);
     if (arg?.startsWith("render:") || (!arg && (await redis.exists(keys.exportLock(key))))) {
       const renderJobId = arg?.slice("render:".length) ?? (await redis.get(keys.exportLock(key)));
-      const renders = new RenderStore(redis, keys);
+      const renders = new ExportStore(redis, keys);
       const waiting = renderJobId ? await renders.get(renderJobId) : undefined;
       // Only this thread's export: a typed or replayed id of another thread's export reaches nothing.
       if (waiting && waiting.refKey !== key)
