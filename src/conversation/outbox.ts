@@ -8,7 +8,7 @@ import type { OutboxDelivery, OutboxQueue } from "./outbox-queue.js";
 
 /**
  * Posts and edits in threads. A failed post goes to the outbox (the `deliver` queue), which retries it
- * on its own: the stream, render or upload that produced it is never run again for it.
+ * on its own: the stream, export or upload that produced it is never run again for it.
  *
  * Never twice: a reply that takes several platform messages is delivered part by part, and the outbox
  * resumes at the first part not yet delivered. An edit replaces every part of a long message in place

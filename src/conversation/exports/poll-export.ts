@@ -14,8 +14,9 @@ import { completedReply, finishExport, rememberExport } from "./finish-export.js
 import { submitExport } from "./submit-export.js";
 
 /**
- * One turn of the poller for one export: submits it (the render id is recorded before it leaves, so a
- * poller killed meanwhile leaves no second render behind), or reads its status and reports. The poll
+ * One turn of the poller for one export: submits it to the backend (the backend's render id is recorded
+ * before it leaves, so a poller killed meanwhile leaves no second render behind), or reads its status
+ * and reports. The poll
  * interval shrinks to `renderPollMs` while progress moves and doubles up to `renderPollMaxMs` while it
  * stalls; a stalled poll writes nothing (its claim already moved it to its next poll time). The final
  * message goes through the outbox once (`finishExport`). A failed render is retried once with a new id.
@@ -164,6 +165,7 @@ class ExportPoll {
       record.ackMessageId,
       {
         progress: exportProgressText(record.lang, progress, elapsedMs),
+        // The Cancel button's argument as the cancel command reads it (buttons already posted carry it too).
         actions: buttons(record.lang, ["cancel"], `render:${record.id}`),
       },
       { durable: false },
