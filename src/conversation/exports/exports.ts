@@ -11,10 +11,11 @@ import { recordExport } from "../../store/export-history.js";
 import { type ExportRequest, ExportStore, type PendingExport } from "../../store/export-store.js";
 import type { Keys } from "../../store/keys.js";
 import type { Delivery } from "../outbox.js";
-import { ProgressMessage } from "../turn/progress-message.js";
+import { threadCalls } from "../thread-account.js";
 import type { ExportDeps } from "./export-deps.js";
 import { pollExport } from "./poll-export.js";
 
+// The job's data and the poller's work item, for src/jobs (which reaches the store only through here).
 export type { ExportRequest, PendingExport } from "../../store/export-store.js";
 
 /**
@@ -30,7 +31,7 @@ export class Exports {
     const { deps } = this;
     const ref = parseRefKey(request.refKey);
     if (!(await deps.sessions.find(ref))) {
-      await new ProgressMessage(deps.delivery, ref, request.ackMessageId, 0).finish({
+      await deps.delivery.editOrPost(ref, request.ackMessageId, {
         text: text(request.lang, "export_no_draft"),
       });
       await deps.store.release({ id, refKey: request.refKey });
@@ -81,6 +82,7 @@ export function createExports(parts: {
   return new Exports({
     ...parts,
     store: new ExportStore(redis, keys),
+    calls: async (ref, signal) => (await threadCalls(parts, ref, { signal })).ctx,
     remember: (platform, userId, entry) => recordExport(redis, keys, platform, userId, entry),
   });
 }

@@ -8,7 +8,6 @@ import type { Logger } from "../../core/logger.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import { isNemoError } from "../../core/nemo/errors.js";
 import type { PendingExport } from "../../store/export-store.js";
-import { threadCalls } from "../thread-account.js";
 import type { ExportDeps } from "./export-deps.js";
 import { completedReply, finishExport, rememberExport } from "./finish-export.js";
 import { submitExport } from "./submit-export.js";
@@ -27,7 +26,7 @@ export function pollExport(deps: ExportDeps, record: PendingExport, signal: Abor
 
 class ExportPoll {
   private readonly ref: ConversationRef;
-  /** The thread's account: an export of a user's own project runs with their token. */
+  /** The thread's call context (the bot's until the thread's account is read). */
   private ctx: CallContext;
   private readonly log: Logger;
 
@@ -43,7 +42,7 @@ class ExportPoll {
 
   async run(): Promise<string> {
     try {
-      this.ctx = (await threadCalls(this.deps, this.ref, { signal: this.signal })).ctx;
+      this.ctx = await this.deps.calls(this.ref, this.signal);
       if (!this.record.renderId) return await this.submit();
       return await this.check(this.record.renderId);
     } catch (error) {
