@@ -98,7 +98,12 @@ export class Delivery {
    * Leaves `reply` to the outbox (the final content of work that ends now): it edits the message, or
    * posts when there is none. Queued once per `id`, however often this is called with it.
    */
-  async deliverLater(ref: ConversationRef, messageId: string | undefined, reply: Reply, id: string) {
+  async deliverLater(
+    ref: ConversationRef,
+    messageId: string | undefined,
+    reply: Reply,
+    id: string,
+  ): Promise<void> {
     const delivery: OutboxDelivery = messageId
       ? { refKey: refKey(ref), op: "edit", messageId, reply }
       : { refKey: refKey(ref), op: "post", reply };
