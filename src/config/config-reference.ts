@@ -1,5 +1,6 @@
 import { configSchema } from "./config.js";
-import { CONFIG_DOCS, CONFIG_SECTIONS, type VariableDoc } from "./config-docs.js";
+import { CONFIG_DOCS } from "./config-docs.js";
+import { CONFIG_SECTIONS, type VariableDoc } from "./variable-doc.js";
 
 /** One environment variable as the reference shows it. */
 export interface ConfigVariable extends VariableDoc {

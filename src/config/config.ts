@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import type { NemoClientOptions } from "../core/nemo/client.js";
+import type { NemoClientOptions } from "../core/nemo/client-options.js";
 import { isRedisUrl, withClusterNodes } from "../redis/redis-target.js";
 import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./quota-limits.js";
 

@@ -1,6 +1,7 @@
 import type { Config } from "../config/config.js";
 import { maskSecret } from "../config/config.js";
 import type { CheckResult } from "../core/check-result.js";
+import { errorCode } from "../core/error-code.js";
 import { isRealNemoVideo, probeBackend } from "../core/nemo/backend-probe.js";
 import type { NemoClient } from "../core/nemo/client.js";
 import { bindLink } from "../core/nemo/task-link.js";
@@ -69,7 +70,7 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
       });
     }
   } catch (error) {
-    const authFailed = (error as { code?: unknown }).code === "NEMO_AUTH";
+    const authFailed = errorCode(error) === "NEMO_AUTH";
     results.push({
       name: "auth",
       status: authFailed ? "fail" : "ok",
@@ -85,6 +86,6 @@ export async function nemoChecks(config: Config, client: NemoClient): Promise<Ch
 }
 
 function describe(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
+  const code = errorCode(error);
   return `${typeof code === "string" ? `${code}: ` : ""}${describeFailure(error)}`;
 }

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Cluster } from "ioredis";
 import type { Config } from "../config/config.js";
 import type { CheckResult } from "../core/check-result.js";
+import { errorCode } from "../core/error-code.js";
 import { connectRedis, masterNodes } from "../redis/connect.js";
 import { REDIS_INSTALL_OPTIONS } from "../redis/redis-server-process.js";
 import { maskRedisUrl, redisTargetFrom } from "../redis/redis-target.js";
@@ -231,7 +232,7 @@ function safeDecode(text: string): string {
 
 function describe(error: unknown): string {
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
+    const code = errorCode(error);
     return typeof code === "string" && !error.message.includes(code)
       ? `${code}: ${error.message}`
       : error.message;

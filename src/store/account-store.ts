@@ -24,7 +24,7 @@ export interface AccountInfo {
 }
 
 /**
- * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach RedisClient: a
+ * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach Redis: a
  * hash per account with the sealed token, its masked form and when it was linked. Without a key the
  * feature is off (`enabled` false) and nothing is stored.
  */

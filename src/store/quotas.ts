@@ -50,8 +50,8 @@ const DAY_S = 24 * HOUR_S;
 const RUNNING_SLOT_S = 30 * 60;
 
 /**
- * Per user, channel, guild/workspace and global quotas, counted in RedisClient with `rate-limiter-flexible`
- * (fixed windows; keys under the deployment's hash-tagged prefix, so one RedisClient Cluster slot). Only work
+ * Per user, channel, guild/workspace and global quotas, counted in Redis with `rate-limiter-flexible`
+ * (fixed windows; keys under the deployment's hash-tagged prefix, so one Redis Cluster slot). Only work
  * that is sent counts: a point taken just before sending is given back when the send is refused or fails
  * before it leaves.
  */

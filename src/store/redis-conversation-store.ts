@@ -3,7 +3,7 @@ import type { Platform } from "../core/nemo/types.js";
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
-/** Conversation records as RedisClient hashes, kept 30 days after last use. */
+/** Conversation records as Redis hashes, kept 30 days after last use. */
 export class RedisConversationStore implements ConversationStore {
   constructor(
     private readonly redis: RedisClient,

@@ -26,7 +26,7 @@ const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
 /**
- * Use per member and per place (guild/workspace), in hourly buckets (RedisClient hashes living 8 days), so
+ * Use per member and per place (guild/workspace), in hourly buckets (Redis hashes living 8 days), so
  * `/usage` reports the last 24 hours and 7 days without keeping anything longer.
  */
 export class Usage {

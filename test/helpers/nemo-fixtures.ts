@@ -1,5 +1,6 @@
 import { MemoryStore } from "../../src/core/kv-store.js";
-import { NemoClient, type NemoClientOptions } from "../../src/core/nemo/client.js";
+import { NemoClient } from "../../src/core/nemo/client.js";
+import type { NemoClientOptions } from "../../src/core/nemo/client-options.js";
 import type { NemoEvent } from "../../src/core/nemo/types.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
 

@@ -1,3 +1,5 @@
+import { errorCode, errorField } from "../error-code.js";
+
 /**
  * Why a messenger could not post or edit, as far as the outbox needs to know. Match on `code`, not
  * `instanceof` (errors cross process boundaries in job queues):
@@ -28,12 +30,12 @@ export class DeliveryError extends Error {
 
 /** Whether `error` says the message can never be edited again (post a new one instead). */
 export function isMessageGone(error: unknown): boolean {
-  return (error as { code?: unknown } | undefined)?.code === "MESSAGE_GONE";
+  return errorCode(error) === "MESSAGE_GONE";
 }
 
 /** For a rate-limited delivery, how long to wait before trying again; undefined for other errors. */
 export function rateLimitWaitMs(error: unknown): number | undefined {
-  const { code, retryAfterMs } = (error ?? {}) as { code?: unknown; retryAfterMs?: unknown };
-  if (code !== "RATE_LIMITED") return undefined;
+  if (errorCode(error) !== "RATE_LIMITED") return undefined;
+  const retryAfterMs = errorField(error, "retryAfterMs");
   return typeof retryAfterMs === "number" && retryAfterMs > 0 ? retryAfterMs : 1_000;
 }

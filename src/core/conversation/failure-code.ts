@@ -1,3 +1,4 @@
+import { errorCode } from "../error-code.js";
 import { describeFailure, type NetworkFailureKind, networkFailure } from "../network-failure.js";
 
 /**
@@ -92,7 +93,7 @@ export function failureCode(error: unknown): string {
 export function failureFields(error: unknown): { failure: string; code: unknown; cause: string } {
   return {
     failure: failureCode(error),
-    code: (error as { code?: unknown } | undefined)?.code,
+    code: errorCode(error),
     cause: describeFailure(error),
   };
 }

@@ -1,3 +1,4 @@
+import { errorCode } from "../error-code.js";
 import { errorTextWithCode } from "./error-replies.js";
 import type { Lang } from "./language.js";
 import type { ActionKind, Reply, ReplyAction } from "./reply.js";
@@ -45,7 +46,7 @@ export function errorReply(error: unknown, lang: Lang, retryArg?: string): Reply
 
 /** Error codes after which the same message can simply be sent again later. */
 export function isRetryable(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
+  const code = errorCode(error);
   return (
     code === "NEMO_RATE_LIMITED" ||
     code === "NEMO_UNAVAILABLE" ||

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Agent, type Dispatcher } from "undici";
-import type { KeyValueStore } from "../kv-store.js";
+import { errorCode, errorField } from "../error-code.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
+import type { NemoClientOptions } from "./client-options.js";
 import { unwrapEnvelope, unwrapRender } from "./envelope.js";
 import { NemoBadRequestError, NemoOutOfCreditsError, NemoRefusedError, NemoRequestError } from "./errors.js";
-import { type Attribution, type BackendOutcome, type CallOptions, NemoHttp, type Opened } from "./http.js";
+import { type Attribution, type CallOptions, NemoHttp, type Opened } from "./http.js";
 import { MessageStream } from "./message-stream.js";
 import { type MultipartFile, multipartBody } from "./multipart.js";
 import { normalizeRenderStatus, normalizeState, normalizeUploadedFiles } from "./normalize.js";
@@ -22,40 +23,6 @@ import type {
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-export interface NemoClientOptions {
-  /** `NEMO_API_URL`. */
-  apiUrl: string;
-  /** `NEMO_WEB_URL`, for task and registration links. */
-  webUrl: string;
-  /** `NEMO_TOKEN`: an operator token; anonymous tokens are used when absent. */
-  token?: string | undefined;
-  /** `NEMO_CLIENT_ID`: else generated once and kept in `store`. */
-  clientId?: string | undefined;
-  /** Where the client id and the anonymous token are persisted. */
-  store: KeyValueStore;
-  /** Attribution source (`NEMO_SKILL_SOURCE`), default the package name. */
-  source?: string | undefined;
-  logger?: Logger | undefined;
-  rateLimitWaitMs?: number;
-  retries?: number;
-  retryMinDelayMs?: number;
-  timeoutMs?: number;
-  uploadTimeoutMs?: number;
-  streamHardCapMs?: number;
-  heartbeatTimeoutMs?: number;
-  /** How long `/run_sse` may take to answer with its headers (a proxy's 504 usually comes before). */
-  streamHeadersTimeoutMs?: number;
-  /** Largest single SSE event kept; bigger ones are skipped and counted (`stats.oversized`). */
-  maxEventBytes?: number;
-  /** Each exchange's outcome, for a circuit breaker ("ok" below HTTP 500, else "unreachable"). */
-  onBackendOutcome?: ((outcome: BackendOutcome) => void) | undefined;
-  /** Pooled connections per origin. */
-  connections?: number;
-  /** The web app's billing page, shown with 2001 to registered accounts (`NEMO_BILLING_URL`). */
-  billingUrl?: string | undefined;
-  dispatcher?: Dispatcher;
-}
 
 /** Per-call context: which platform the conversation lives on (attribution), and cancellation. */
 export interface CallContext {
@@ -296,13 +263,17 @@ export class NemoClient {
   async startRender(ctx: CallContext, sessionId: string, draft: Draft, id = newRenderId()): Promise<string> {
     let attempt = 0;
     try {
-      await this.render(ctx, {
-        method: "POST",
-        path: "/api/render/proxy/lambda",
-        json: { id, sessionId, draft, output: { format: "mp4", quality: "high" } },
-        idempotent: true,
-        onAttempt: () => attempt++,
-      });
+      await this.envelope(
+        ctx,
+        {
+          method: "POST",
+          path: "/api/render/proxy/lambda",
+          json: { id, sessionId, draft, output: { format: "mp4", quality: "high" } },
+          idempotent: true,
+          onAttempt: () => attempt++,
+        },
+        unwrapRender,
+      );
     } catch (error) {
       // A retried submission that the first attempt already placed is a success.
       if (attempt > 1 && error instanceof NemoRequestError && /duplicate/i.test(error.message)) return id;
@@ -313,22 +284,30 @@ export class NemoClient {
 
   /** `GET /api/render/proxy/lambda/<id>`, both response forms normalised. */
   async renderStatus(ctx: CallContext, id: string): Promise<RenderStatus> {
-    const body = await this.render(ctx, {
-      method: "GET",
-      path: `/api/render/proxy/lambda/${encodeURIComponent(id)}`,
-      idempotent: true,
-    });
+    const body = await this.envelope(
+      ctx,
+      {
+        method: "GET",
+        path: `/api/render/proxy/lambda/${encodeURIComponent(id)}`,
+        idempotent: true,
+      },
+      unwrapRender,
+    );
     return normalizeRenderStatus(id, body);
   }
 
   /** `POST /api/render/proxy/lambda/<id>/cancel`. */
   async cancelRender(ctx: CallContext, id: string): Promise<void> {
-    await this.render(ctx, {
-      method: "POST",
-      path: `/api/render/proxy/lambda/${encodeURIComponent(id)}/cancel`,
-      json: {},
-      idempotent: true,
-    });
+    await this.envelope(
+      ctx,
+      {
+        method: "POST",
+        path: `/api/render/proxy/lambda/${encodeURIComponent(id)}/cancel`,
+        json: {},
+        idempotent: true,
+      },
+      unwrapRender,
+    );
   }
 
   /** The download fallback for a finished render, for when its output URL is not reachable. */
@@ -366,22 +345,15 @@ export class NemoClient {
     };
   }
 
+  /** A JSON call answered in the common envelope (`/render` endpoints answer in their own: `unwrapRender`). */
   private async envelope(
     ctx: CallContext,
     call: Omit<CallOptions, "platform" | "signal">,
+    unwrapper: typeof unwrapEnvelope = unwrapEnvelope,
   ): Promise<Record<string, unknown>> {
     const opened = await this.http.open({ ...call, ...callOf(ctx) });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return this.unwrap(ctx, unwrapEnvelope, opened.status, opened.json);
-  }
-
-  private async render(
-    ctx: CallContext,
-    call: Omit<CallOptions, "platform" | "signal">,
-  ): Promise<Record<string, unknown>> {
-    const opened = await this.http.open({ ...call, ...callOf(ctx) });
-    if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);
-    return this.unwrap(ctx, unwrapRender, opened.status, opened.json);
+    return this.unwrap(ctx, unwrapper, opened.status, opened.json);
   }
 }
 
@@ -395,17 +367,15 @@ export function newRenderId(): string {
  * stream: the backend or a proxy in front of it said no. Transport failures stay as they are.
  */
 function asRefusal(error: unknown): Promise<Opened> {
-  const { code, status } = error as { code?: unknown; status?: unknown };
-  if (code === "NEMO_UNAVAILABLE" && typeof status === "number") {
+  const status = errorField(error, "status");
+  if (errorCode(error) === "NEMO_UNAVAILABLE" && typeof status === "number") {
     throw new NemoRefusedError(`/run_sse answered HTTP ${status}`, status, { cause: error });
   }
   throw error;
 }
 
 function isEnvelope(json: unknown): boolean {
-  if (typeof json !== "object" || json === null) return false;
-  const { code, success } = json as { code?: unknown; success?: unknown };
-  return typeof code === "number" || typeof success === "boolean";
+  return typeof errorField(json, "code") === "number" || typeof errorField(json, "success") === "boolean";
 }
 
 /** What of the call context goes into each request: attribution, cancellation, a user's own token. */

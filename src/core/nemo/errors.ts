@@ -1,3 +1,5 @@
+import { errorCode } from "../error-code.js";
+
 /**
  * One typed hierarchy for everything the backend (or the way to it) can do wrong.
  * Match on `code`, not `instanceof`: errors cross process boundaries in job queues.
@@ -48,6 +50,18 @@ export class NemoError extends Error {
   }
 }
 
+/** A subclass of {@link NemoError} that only fixes its code (and whether trying again can help). */
+function codedError(code: NemoErrorCode, retryable = false) {
+  return class extends NemoError {
+    constructor(message: string, details: NemoErrorDetails = {}) {
+      super(code, message, details);
+    }
+    override get retryable(): boolean {
+      return retryable;
+    }
+  };
+}
+
 /** 1001 / HTTP 401: token invalid or expired (after one refresh already failed, or an operator token). */
 export class NemoAuthError extends NemoError {
   /** A user's own linked token was rejected (revoked): they log in again; nothing to refresh. */
@@ -62,11 +76,7 @@ export class NemoAuthError extends NemoError {
 }
 
 /** 1002: the backend no longer knows the session. */
-export class NemoSessionNotFoundError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_SESSION_NOT_FOUND", message, details);
-  }
-}
+export class NemoSessionNotFoundError extends codedError("NEMO_SESSION_NOT_FOUND") {}
 
 /** 2001: out of credits. Anonymous users get a registration link that binds their work. */
 export class NemoOutOfCreditsError extends NemoError {
@@ -105,21 +115,10 @@ export class NemoFileTooLargeError extends NemoError {
 }
 
 /** HTTP 402 on export: the plan does not include export (not a credit problem). */
-export class NemoExportBlockedError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_EXPORT_BLOCKED", message, details);
-  }
-}
+export class NemoExportBlockedError extends codedError("NEMO_EXPORT_BLOCKED") {}
 
 /** 429 after the one waited retry. */
-export class NemoRateLimitedError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_RATE_LIMITED", message, details);
-  }
-  override get retryable(): boolean {
-    return true;
-  }
-}
+export class NemoRateLimitedError extends codedError("NEMO_RATE_LIMITED", true) {}
 
 /** 5xx or a network failure. `requestMayHaveReached` says whether the backend may have acted on it. */
 export class NemoUnavailableError extends NemoError {
@@ -150,32 +149,16 @@ export class NemoRefusedError extends NemoError {
 }
 
 /** 400 and other refusals of the request itself (a bug on our side, or bad input). */
-export class NemoBadRequestError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_BAD_REQUEST", message, details);
-  }
-}
+export class NemoBadRequestError extends codedError("NEMO_BAD_REQUEST") {}
 
 /** The stream ran into its hard cap (15 minutes). */
-export class NemoStreamTimeoutError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_STREAM_TIMEOUT", message, details);
-  }
-}
+export class NemoStreamTimeoutError extends codedError("NEMO_STREAM_TIMEOUT") {}
 
 /** Only keep-alives for too long (10 minutes): the backend is treated as stuck. */
-export class NemoHeartbeatTimeoutError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_HEARTBEAT_TIMEOUT", message, details);
-  }
-}
+export class NemoHeartbeatTimeoutError extends codedError("NEMO_HEARTBEAT_TIMEOUT") {}
 
 /** The stream broke after the request reached the backend. Recover from state; never re-send. */
-export class NemoStreamDroppedError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_STREAM_DROPPED", message, details);
-  }
-}
+export class NemoStreamDroppedError extends codedError("NEMO_STREAM_DROPPED") {}
 
 /** The caller aborted (AbortSignal). */
 export class NemoAbortedError extends NemoError {
@@ -185,38 +168,18 @@ export class NemoAbortedError extends NemoError {
 }
 
 /** Any other non-zero backend code or unsuccessful render response. */
-export class NemoRequestError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_REQUEST_FAILED", message, details);
-  }
-}
+export class NemoRequestError extends codedError("NEMO_REQUEST_FAILED") {}
 
 /**
  * An attachment the bot will never fetch, however often it is sent: a host outside the allowlist, a
  * scheme other than http(s), a local path from a chat, or a file that needs the bot token over plain http.
  */
-export class NemoDownloadRefusedError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_DOWNLOAD_REFUSED", message, details);
-  }
-}
+export class NemoDownloadRefusedError extends codedError("NEMO_DOWNLOAD_REFUSED") {}
 
 /** Fetching an attachment from its host failed: an error status, a timeout, a broken or short transfer. */
-export class NemoDownloadFailedError extends NemoError {
-  constructor(message: string, details: NemoErrorDetails = {}) {
-    super("NEMO_DOWNLOAD_FAILED", message, details);
-  }
-  override get retryable(): boolean {
-    return true;
-  }
-}
+export class NemoDownloadFailedError extends codedError("NEMO_DOWNLOAD_FAILED", true) {}
 
 /** True for any error of this hierarchy, also after it crossed a process boundary as plain data. */
 export function isNemoError(error: unknown): error is { code: NemoErrorCode; message: string } {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof (error as { code?: unknown }).code === "string" &&
-    (error as { code: string }).code.startsWith("NEMO_")
-  );
+  return errorCode(error)?.startsWith("NEMO_") === true;
 }

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import pRetry from "p-retry";
 import type { Dispatcher } from "undici";
+import { causeCode, errorField } from "../error-code.js";
 import type { Logger } from "../logger.js";
 import {
   isNemoError,
@@ -231,20 +232,14 @@ export function toTransportError(error: unknown, signal?: AbortSignal): Error {
   if (signal?.aborted) return new NemoAbortedError("request aborted", { cause: error });
   // A streamed request body that failed on its own (an attachment too large, its download failed).
   if (error instanceof Error && isNemoError(error)) return error;
-  const code = errorCode(error);
+  const code = transportCode(error);
   const reached = !(code && CONNECT_ERRORS.has(code));
   const message = error instanceof Error ? error.message : String(error);
   return new NemoUnavailableError(`backend unreachable: ${message}`, reached, { cause: error });
 }
 
-function errorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current && typeof current === "object"; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && (CONNECT_ERRORS.has(code) || !code.startsWith("UND_ERR"))) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
+function transportCode(error: unknown): string | undefined {
+  return causeCode(error, (code) => CONNECT_ERRORS.has(code) || !code.startsWith("UND_ERR"));
 }
 
 function joinPath(baseUrl: string, path: string): string {
@@ -262,7 +257,7 @@ export function parseJson(text: string): unknown {
 }
 
 function backendCode(json: unknown): number | undefined {
-  const code = (json as { code?: unknown } | undefined)?.code;
+  const code = errorField(json, "code");
   return typeof code === "number" ? code : undefined;
 }
 
