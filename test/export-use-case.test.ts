@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ExportDeps } from "../src/conversation/exports/export-deps.js";
-import { Exports, type PendingExport } from "../src/conversation/exports/exports.js";
+import { Exports } from "../src/conversation/exports/exports.js";
 import type { Reply } from "../src/core/conversation/reply.js";
 import { silentLogger } from "../src/core/logger.js";
 import { NemoUnavailableError } from "../src/core/nemo/errors.js";
 import type { RenderStatus } from "../src/core/nemo/types.js";
+import type { PendingExport } from "../src/store/export-store.js";
 
 /** The export use case over fakes: no Redis, no queue, no timer; what it decides is what it writes. */
 const TIMINGS = { renderPollMs: 1_000, renderPollMaxMs: 8_000, renderTimeoutMs: 3_600_000 };

@@ -1,6 +1,7 @@
 import { setMaxListeners } from "node:events";
-import type { Exports, PendingExport } from "../conversation/exports/exports.js";
+import type { Exports } from "../conversation/exports/exports.js";
 import type { Logger } from "../core/logger.js";
+import type { PendingExport } from "../store/export-store.js";
 
 /** How many due exports one claim takes at most. */
 const BATCH = 100;

@@ -1,8 +1,8 @@
-import type { ExportRequest } from "../conversation/exports/exports.js";
 import type { OutboxDelivery } from "../conversation/outbox-queue.js";
 import type { Attachment, Inbound } from "../core/conversation/inbound.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { Intent } from "../core/conversation/router.js";
+import type { ExportRequest } from "../store/export-store.js";
 
 /** Queue names (no ':' allowed by BullMQ). */
 export const QUEUE = {

@@ -1,14 +1,17 @@
 import { type Job, type Processor, Worker, type WorkerOptions } from "bullmq";
-import { createExports, type Exports } from "../conversation/exports/exports.js";
+import { Exports } from "../conversation/exports/exports.js";
 import type { Intake } from "../conversation/intake.js";
 import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
 import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
+import { threadCalls } from "../conversation/thread-account.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
 import type { RedisClient } from "../redis/connect.js";
+import { recordExport } from "../store/export-history.js";
+import { ExportStore } from "../store/export-store.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { ExportPoller } from "./export-poller.js";
@@ -60,7 +63,7 @@ export function startWorkers(
     locales: new UserLocales(options.messengers),
   };
   // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
-  const exports = createExports(services);
+  const exports = exportsOf(services);
   const poller = new ExportPoller(exports, {
     concurrency: concurrency.render,
     intervalMs: services.timings.renderPollMs,
@@ -106,6 +109,17 @@ function workerOptions(
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,
   };
+}
+
+/** The exports of this process, over the shared Redis and backend. */
+function exportsOf(services: JobServices): Exports {
+  const { redis, keys } = services;
+  return new Exports({
+    ...services,
+    calls: async (ref, signal) => (await threadCalls(services, ref, { signal })).ctx,
+    store: new ExportStore(redis, keys),
+    remember: (platform, userId, entry) => recordExport(redis, keys, platform, userId, entry),
+  });
 }
 
 type FinalFailure = (queue: string, job: Job) => Promise<void>;

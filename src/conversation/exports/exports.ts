@@ -1,22 +1,8 @@
-import type { Timings } from "../../config/timings.js";
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
-import type { SessionManager } from "../../core/conversation/session-manager.js";
 import { text } from "../../core/conversation/texts.js";
-import type { Logger } from "../../core/logger.js";
-import type { ClaimLinks } from "../../core/nemo/claim-links.js";
-import type { NemoClient } from "../../core/nemo/client.js";
-import type { RedisClient } from "../../redis/connect.js";
-import type { AccountStore } from "../../store/account-store.js";
-import { recordExport } from "../../store/export-history.js";
-import { type ExportRequest, ExportStore, type PendingExport } from "../../store/export-store.js";
-import type { Keys } from "../../store/keys.js";
-import type { Delivery } from "../outbox.js";
-import { threadCalls } from "../thread-account.js";
+import type { ExportRequest, PendingExport } from "../../store/export-store.js";
 import type { ExportDeps } from "./export-deps.js";
 import { pollExport } from "./poll-export.js";
-
-// The job's data and the poller's work item, for src/jobs (which reaches the store only through here).
-export type { ExportRequest, PendingExport } from "../../store/export-store.js";
 
 /**
  * Exports of threads' drafts to MP4. Asking for one hands it over (`handOver`): it is recorded as due
@@ -64,25 +50,4 @@ export class Exports {
   poll(record: PendingExport, signal: AbortSignal): Promise<string> {
     return pollExport(this.deps, record, signal);
   }
-}
-
-/** The exports of one process, over the shared Redis and backend. */
-export function createExports(parts: {
-  redis: RedisClient;
-  keys: Keys;
-  client: NemoClient;
-  sessions: SessionManager;
-  accounts: AccountStore;
-  claims: ClaimLinks;
-  delivery: Delivery;
-  timings: Timings;
-  logger: Logger;
-}): Exports {
-  const { redis, keys } = parts;
-  return new Exports({
-    ...parts,
-    store: new ExportStore(redis, keys),
-    calls: async (ref, signal) => (await threadCalls(parts, ref, { signal })).ctx,
-    remember: (platform, userId, entry) => recordExport(redis, keys, platform, userId, entry),
-  });
 }

@@ -4,9 +4,9 @@ import { exportProgressText } from "../../core/conversation/progress-bar.js";
 import { buttons, errorReply } from "../../core/conversation/replies.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
+import { errorCode } from "../../core/error-code.js";
 import type { Logger } from "../../core/logger.js";
 import type { CallContext } from "../../core/nemo/client.js";
-import { isNemoError } from "../../core/nemo/errors.js";
 import type { PendingExport } from "../../store/export-store.js";
 import type { ExportDeps } from "./export-deps.js";
 import { completedReply, finishExport, rememberExport } from "./finish-export.js";
@@ -130,7 +130,7 @@ class ExportPoll {
   private async recover(error: unknown): Promise<string> {
     if (this.signal.aborted) throw error;
     // A blip while polling must not abandon a render that keeps running at the backend.
-    const code = isNemoError(error) ? error.code : undefined;
+    const code = errorCode(error);
     const transient = code === "NEMO_UNAVAILABLE" || code === "NEMO_RATE_LIMITED";
     if (this.record.renderId && transient && !this.timedOut()) {
       this.log.warn({ code, render: this.record.renderId }, "render-poll-failed-retrying");

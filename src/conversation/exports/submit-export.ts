@@ -1,6 +1,6 @@
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
+import { errorCode } from "../../core/error-code.js";
 import { type CallContext, newRenderId } from "../../core/nemo/client.js";
-import { isNemoError } from "../../core/nemo/errors.js";
 import { isExportReady } from "../../core/nemo/timeline-summary.js";
 import type { Draft } from "../../core/nemo/types.js";
 import type { PendingExport } from "../../store/export-store.js";
@@ -43,7 +43,7 @@ async function isPlaced(deps: Pick<ExportDeps, "client">, ctx: CallContext, rend
     await deps.client.renderStatus(ctx, renderId);
     return true;
   } catch (error) {
-    const code = isNemoError(error) ? error.code : undefined;
+    const code = errorCode(error);
     if (code === "NEMO_REQUEST_FAILED" || code === "NEMO_BAD_REQUEST") return false;
     throw error;
   }
