@@ -100,7 +100,7 @@ describe("the admin port", () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queues = createQueues(connection, new Keys(prefix));
     for (const n of [1, 2, 3]) {
-      await queues.render.add("render", { refKey: `k${n}`, lang: "en", submission: 1 }, { delay: 3_600_000 });
+      await queues.render.add("render", { refKey: `k${n}`, lang: "en" }, { delay: 3_600_000 });
     }
     const bot = await startCli("worker", {
       NEMO_API_URL: sim.url,

@@ -5,11 +5,12 @@ import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import { renderDiscordReply } from "../src/adapters/discord/render-discord.js";
 import { createSlackMessenger } from "../src/adapters/slack/index.js";
 import { slackRef } from "../src/adapters/slack/slack-ref.js";
-import { createDeliverProcessor, Delivery } from "../src/conversation/outbox.js";
+import { Delivery } from "../src/conversation/outbox.js";
 import { ProgressMessage } from "../src/conversation/turn/progress-message.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Reply } from "../src/core/conversation/reply.js";
 import { silentLogger } from "../src/core/logger.js";
+import { createDeliverProcessor, outboxQueue } from "../src/jobs/deliver-jobs.js";
 import { type DeliverJobData, QUEUE } from "../src/jobs/payloads.js";
 import { Keys } from "../src/store/keys.js";
 import { MessageRecords } from "../src/store/message-records.js";
@@ -48,8 +49,7 @@ beforeAll(async () => {
   };
   delivery = new Delivery(
     messengers,
-    outbox,
-    { deliverAttempts: 5, deliverBackoffMs: 50 },
+    outboxQueue(outbox, { deliverAttempts: 5, deliverBackoffMs: 50 }),
     silentLogger(),
     new MessageRecords(redis, keys),
   );
@@ -135,6 +135,28 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     await outboxDone(1);
     expect(shown().slice(before)).toEqual(expected);
     expect(accepted() - acceptedBefore).toBe(3);
+  });
+
+  it("a delivery that fails again in the outbox resumes after the parts it posted; the job's data is never rewritten", async () => {
+    const reply = threeParts("R");
+    const expected = renderDiscordReply(reply).map((part) => shownText("", part.body.components));
+    const before = shown().length;
+    const accepted = () =>
+      requests("POST", messagesPath()).filter((request) => request.status === 200).length;
+    const acceptedBefore = accepted();
+    // POSTs: the 1st part now; the 2nd fails now (3 tries); the outbox posts the 2nd, its 3rd fails (3
+    // tries), and the outbox's next attempt posts only the 3rd.
+    discord.failNext("POST", messagesPath(), 500, { after: 1, times: 3 });
+    discord.failNext("POST", messagesPath(), 500, { after: 5, times: 3 });
+
+    const id = await delivery.post(ref, reply);
+
+    await outboxDone(1);
+    expect(shown().slice(before)).toEqual(expected);
+    expect(accepted() - acceptedBefore).toBe(3);
+    const [job] = await outbox.getCompleted();
+    expect(job!.attemptsMade).toBe(2);
+    expect(job!.data.partIds).toEqual([id]);
   });
 
   it("edits every part of a message that grew past one part in place, the second time too", async () => {

@@ -15,6 +15,7 @@ import { ClaimLinks } from "../core/nemo/claim-links.js";
 import { NemoClient } from "../core/nemo/client.js";
 import { SecretBox } from "../core/secret-box.js";
 import { BullWorkQueue } from "../jobs/bull-work-queue.js";
+import { outboxQueue } from "../jobs/deliver-jobs.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
 import type { JobServices } from "../jobs/services.js";
 import { type RunningWorkers, startWorkers, type WorkerConcurrency } from "../jobs/workers.js";
@@ -144,8 +145,7 @@ export class Runtime {
       queues,
       delivery: new Delivery(
         options.messengers,
-        queues.deliver,
-        timings,
+        outboxQueue(queues.deliver, timings),
         logger.child({ part: "delivery" }),
         new MessageRecords(redis, keys),
       ),

@@ -1,28 +1,26 @@
-import { DelayedError, type Job, type Queue } from "bullmq";
-import type { Timings } from "../config/timings.js";
-import { type ConversationRef, parseRefKey, refKey } from "../core/conversation/conversation-ref.js";
+import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
 import { isMessageGone, rateLimitWaitMs } from "../core/conversation/delivery-error.js";
 import type { LiveTurn, LiveTurnInfo, Messenger, Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
-import type { DeliverJobData } from "../jobs/payloads.js";
 import type { MessageRecords } from "../store/message-records.js";
+import type { OutboxDelivery, OutboxQueue } from "./outbox-queue.js";
 
 /**
  * Posts and edits in threads. A failed post goes to the outbox (the `deliver` queue), which retries it
- * on its own: the stream, render or upload that produced it is never run again for it.
+ * on its own: the stream, export or upload that produced it is never run again for it.
  *
  * Never twice: a reply that takes several platform messages is delivered part by part, and the outbox
  * resumes at the first part not yet delivered. An edit replaces every part of a long message in place
  * (their ids are kept in {@link MessageRecords}) and posts only the parts it never had. A rate-limited
  * or failing edit is retried as an edit; only a message that can never be edited again (deleted, too
- * old: `MESSAGE_GONE`) makes its content a new message.
+ * old: `MESSAGE_GONE`) makes its content a new message. A delivery the outbox runs keeps the parts it
+ * posted in {@link MessageRecords} too, so a retry resumes after them.
  */
 export class Delivery {
   constructor(
     private readonly messengers: Messengers,
-    private readonly outbox: Queue<DeliverJobData>,
-    private readonly timings: Pick<Timings, "deliverAttempts" | "deliverBackoffMs">,
+    private readonly outbox: OutboxQueue,
     private readonly logger: Logger,
     private readonly records: MessageRecords,
   ) {}
@@ -97,37 +95,54 @@ export class Delivery {
   }
 
   /**
-   * Runs one outbox delivery (the deliver worker); throws so BullMQ retries with backoff. `save` keeps
-   * the job's progress (the parts delivered so far) in the job, so a retry resumes after them.
+   * Leaves `reply` to the outbox (the final content of work that ends now): it edits the message, or
+   * posts when there is none. Queued once per `id`, however often this is called with it.
    */
-  async deliver(
-    data: DeliverJobData,
+  async deliverLater(
     ref: ConversationRef,
-    options: { save?: (data: DeliverJobData) => Promise<void> } = {},
+    messageId: string | undefined,
+    reply: Reply,
+    id: string,
   ): Promise<void> {
-    let current = data;
-    if (current.op === "edit" && current.messageId) {
-      const messageId = current.messageId;
-      if (current.revision !== undefined) {
-        const { revision } = await this.records.read(ref, messageId);
-        if (revision !== current.revision) {
-          this.logger.info({ thread: current.refKey }, "delivery-edit-superseded");
-          return;
-        }
-      }
-      try {
-        await this.editParts(ref, messageId, current.reply);
-        return;
-      } catch (error) {
-        if (!isMessageGone(error)) throw error;
-        this.logger.info({ thread: current.refKey, err: errorMessage(error) }, "delivery-edit-gone-posting");
-        current = { refKey: current.refKey, op: "post", reply: current.reply, partIds: [] };
-        await options.save?.(current);
+    const delivery: OutboxDelivery = messageId
+      ? { refKey: refKey(ref), op: "edit", messageId, reply }
+      : { refKey: refKey(ref), op: "post", reply };
+    await this.outbox.add(delivery, { id });
+  }
+
+  /**
+   * Runs one outbox delivery (`deliveryId`: the same for each of its attempts); throws so the outbox
+   * retries it. The parts posted so far are kept in the delivery's record, so a retry resumes after them.
+   */
+  async deliver(data: OutboxDelivery, ref: ConversationRef, deliveryId: string): Promise<void> {
+    // A delivery that has begun posting (or turned from an edit into a post) resumes posting.
+    let posted = await this.records.readPosted(ref, deliveryId);
+    if (posted === undefined && data.op === "edit" && data.messageId) {
+      if (await this.editDelivered(data, ref, data.messageId)) return;
+      posted = [];
+      await this.records.savePosted(ref, deliveryId, posted);
+    }
+    const parts = [...(posted ?? data.partIds ?? [])];
+    await this.postParts(ref, data.reply, parts, () => this.records.savePosted(ref, deliveryId, parts));
+  }
+
+  /** A queued edit: true once written (or superseded by newer content); false when the message is gone. */
+  private async editDelivered(data: OutboxDelivery, ref: ConversationRef, messageId: string) {
+    if (data.revision !== undefined) {
+      const { revision } = await this.records.read(ref, messageId);
+      if (revision !== data.revision) {
+        this.logger.info({ thread: data.refKey }, "delivery-edit-superseded");
+        return true;
       }
     }
-    const posted = [...(current.partIds ?? [])];
-    const base = current;
-    await this.postParts(ref, base.reply, posted, () => options.save?.({ ...base, partIds: [...posted] }));
+    try {
+      await this.editParts(ref, messageId, data.reply);
+      return true;
+    } catch (error) {
+      if (!isMessageGone(error)) throw error;
+      this.logger.info({ thread: data.refKey, err: errorMessage(error) }, "delivery-edit-gone-posting");
+      return false;
+    }
   }
 
   /**
@@ -209,15 +224,9 @@ export class Delivery {
     // A message that shrank keeps its surplus parts as they are (and their ids, should it grow again).
   }
 
-  private async enqueue(data: DeliverJobData, cause: unknown): Promise<void> {
-    await this.outbox.add("deliver", data, {
-      attempts: this.timings.deliverAttempts,
-      backoff: { type: "exponential", delay: this.timings.deliverBackoffMs },
-      // A rate limit says how long to wait; nothing is tried before.
-      delay: rateLimitWaitMs(cause) ?? 0,
-      removeOnComplete: { age: 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+  private async enqueue(data: OutboxDelivery, cause: unknown): Promise<void> {
+    // A rate limit says how long to wait; nothing is tried before.
+    await this.outbox.add(data, { delayMs: rateLimitWaitMs(cause) ?? 0 });
   }
 
   /** The platform's live surface for a turn in `ref`, where it has one (see `Messenger.liveTurn`). */
@@ -230,26 +239,6 @@ export class Delivery {
     if (!messenger) throw new Error(`no messenger for ${ref.platform} in this process`);
     return messenger;
   }
-}
-
-/**
- * The deliver worker's processor: runs the delivery, keeping each delivered part in the job's data;
- * a rate-limited delivery waits (as a delayed job, holding no worker) as long as the platform asked,
- * without using up an attempt.
- */
-export function createDeliverProcessor(delivery: Delivery) {
-  return async (job: Job<DeliverJobData>, token?: string): Promise<void> => {
-    try {
-      await delivery.deliver(job.data, parseRefKey(job.data.refKey), {
-        save: (data) => job.updateData(data),
-      });
-    } catch (error) {
-      const wait = rateLimitWaitMs(error);
-      if (wait === undefined || token === undefined) throw error;
-      await job.moveToDelayed(Date.now() + wait, token);
-      throw new DelayedError();
-    }
-  };
 }
 
 export function errorMessage(error: unknown): string {

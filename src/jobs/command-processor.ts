@@ -12,7 +12,7 @@ import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { listExports } from "../store/export-history.js";
 import { ExportLocks } from "../store/export-locks.js";
-import { RenderStore } from "../store/export-store.js";
+import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PromptRecords } from "../store/prompt-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
@@ -53,7 +53,7 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     jobs: queue,
     prompts: new PromptRecords(redis, keys),
     locks: new ExportLocks(redis, keys),
-    exportStore: new RenderStore(redis, keys),
+    exportStore: new ExportStore(redis, keys),
     openedThreads: new OpenedThreads(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
   };

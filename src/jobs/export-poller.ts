@@ -1,19 +1,19 @@
 import { setMaxListeners } from "node:events";
-import type { RenderStore } from "../store/export-store.js";
-import { pollRender } from "./export-processor.js";
-import type { JobServices } from "./services.js";
+import type { Exports } from "../conversation/exports/exports.js";
+import type { Logger } from "../core/logger.js";
+import type { PendingExport } from "../store/export-store.js";
 
 /** How many due exports one claim takes at most. */
 const BATCH = 100;
 
 /**
- * One per worker process: claims due exports from `{nemo}:renders:due` in batches (render-store.ts) and
- * polls each (`pollRender`), at most `concurrency` at a time. Sleeps until the next export is due (at most
- * `renderPollMs`), or until woken by an export handed over in this process. Nothing runs as a job while
+ * One per worker process: claims due exports in batches (`Exports.claim`) and polls each
+ * (`Exports.poll`), at most `concurrency` at a time. Sleeps until the next export is due (at most
+ * `intervalMs`), or until woken by an export handed over in this process. Nothing runs as a job while
  * an export waits, so no worker slot is held. A poller that dies leaves its claims to expire: another
  * process's poller takes them then.
  */
-export class RenderPoller {
+export class ExportPoller {
   private readonly inFlight = new Set<string>();
   private readonly abort = new AbortController();
   private stopped = false;
@@ -22,12 +22,11 @@ export class RenderPoller {
   private loop: Promise<void> | undefined;
 
   constructor(
-    private readonly services: JobServices,
-    private readonly renders: RenderStore,
-    private readonly concurrency: number,
+    private readonly exports: Pick<Exports, "claim" | "poll">,
+    private readonly options: { concurrency: number; intervalMs: number; logger: Logger },
   ) {
     // Every poll under way listens to this one signal (undici removes its listener when done).
-    setMaxListeners(concurrency + 10, this.abort.signal);
+    setMaxListeners(options.concurrency + 10, this.abort.signal);
   }
 
   start(): void {
@@ -49,52 +48,60 @@ export class RenderPoller {
   }
 
   private async run(): Promise<void> {
-    const { timings, logger } = this.services;
     while (!this.stopped) {
-      let wait = timings.renderPollMs;
-      const free = this.concurrency - this.inFlight.size;
-      if (free > 0) {
-        try {
-          const limit = Math.min(free, BATCH);
-          const { records, nextDue } = await this.renders.claim({
-            limit,
-            minIntervalMs: timings.renderPollMs,
-            maxIntervalMs: timings.renderPollMaxMs,
-          });
-          for (const record of records) {
-            // A claim that expired while this process still polls it: the running poll answers for it.
-            if (this.inFlight.has(record.id)) continue;
-            this.inFlight.add(record.id);
-            void pollRender(this.services, this.renders, record, this.abort.signal)
-              .catch((error: unknown) => {
-                if (!this.abort.signal.aborted)
-                  logger.error({ job: record.id, err: String(error) }, "render-poll-error");
-              })
-              .finally(() => {
-                this.inFlight.delete(record.id);
-                if (this.inFlight.size === this.concurrency - 1) this.wake();
-              });
-          }
-          if (records.length === limit) continue;
-          if (nextDue !== undefined) wait = Math.min(wait, Math.max(0, nextDue - Date.now()));
-        } catch (error) {
-          logger.warn({ err: String(error) }, "render-claim-failed");
-        }
-      }
+      const wait = await this.claimDue();
+      if (wait === "again") continue;
       if (this.stopped) break;
       if (this.woken) {
         this.woken = false;
         continue;
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        this.sleeping = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.sleeping = undefined;
-      this.woken = false;
+      await this.sleep(wait);
     }
+  }
+
+  /** Claims and starts what is due and fits; resolves to how long to sleep, or to claim again at once. */
+  private async claimDue(): Promise<number | "again"> {
+    let wait = this.options.intervalMs;
+    const free = this.options.concurrency - this.inFlight.size;
+    if (free <= 0) return wait;
+    try {
+      const limit = Math.min(free, BATCH);
+      const { records, nextDue } = await this.exports.claim(limit);
+      for (const record of records) this.startPoll(record);
+      if (records.length === limit) return "again";
+      if (nextDue !== undefined) wait = Math.min(wait, Math.max(0, nextDue - Date.now()));
+    } catch (error) {
+      this.options.logger.warn({ err: String(error) }, "export-claim-failed");
+    }
+    return wait;
+  }
+
+  private startPoll(record: PendingExport): void {
+    // A claim that expired while this process still polls it: the running poll answers for it.
+    if (this.inFlight.has(record.id)) return;
+    this.inFlight.add(record.id);
+    void this.exports
+      .poll(record, this.abort.signal)
+      .catch((error: unknown) => {
+        if (!this.abort.signal.aborted)
+          this.options.logger.error({ job: record.id, err: String(error) }, "export-poll-error");
+      })
+      .finally(() => {
+        this.inFlight.delete(record.id);
+        if (this.inFlight.size === this.options.concurrency - 1) this.wake();
+      });
+  }
+
+  private async sleep(wait: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, wait);
+      this.sleeping = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.sleeping = undefined;
+    this.woken = false;
   }
 }

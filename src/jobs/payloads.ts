@@ -1,7 +1,8 @@
+import type { OutboxDelivery } from "../conversation/outbox-queue.js";
 import type { Attachment, Inbound } from "../core/conversation/inbound.js";
 import type { Lang } from "../core/conversation/language.js";
-import type { Reply } from "../core/conversation/reply.js";
 import type { Intent } from "../core/conversation/router.js";
+import type { ExportRequest } from "../store/export-store.js";
 
 /** Queue names (no ':' allowed by BullMQ). */
 export const QUEUE = {
@@ -47,39 +48,23 @@ export interface UploadJobData extends ThreadJob {
   attachments: Attachment[];
 }
 
-export interface RenderJobData {
-  refKey: string;
-  /** The inbound event that asked for the export: in every log line of it. */
-  trace?: string | undefined;
-  /** Who asked for it: they may cancel it (besides the thread's owner and admins); the video goes into their history. */
-  userId?: string | undefined;
-  lang: Lang;
-  ackMessageId?: string | undefined;
-  /** The render id being polled; absent before submission. */
-  renderId?: string | undefined;
-  /** The id of a submission about to leave, recorded first: a retaken job looks it up instead of submitting again. */
-  submitting?: string | undefined;
-  /** 1 for the first submission, 2 for the one retry with a new id. */
-  submission: number;
-  /** When the current submission started (epoch ms), to give up after the render timeout. */
-  submittedAt?: number | undefined;
-  lastProgress?: number | undefined;
-}
+/** Asks for an export of the thread's draft (the `render` queue). */
+export type ExportJobData = ExportRequest;
 
-/** A post or edit that failed and is retried by the outbox without redoing any work. */
-export interface DeliverJobData {
-  refKey: string;
-  op: "post" | "edit";
-  messageId?: string | undefined;
-  reply: Reply;
-  /** A post: ids of the parts (platform messages) already delivered, in order; the rest is still due. */
-  partIds?: string[] | undefined;
-  /** An edit: the message's revision when it was queued; a newer one means newer content, so skip. */
-  revision?: number | undefined;
-}
+/** A post or edit retried by the outbox (the `deliver` queue). */
+export type DeliverJobData = OutboxDelivery;
 
 /** An inbound event the bot answers itself (credits, status, export, cancel, …), or one that opens a thread. */
 export interface CommandJobData {
   inbound: Inbound;
   intent: Intent;
+}
+
+/** Each queue's job data, by queue. */
+export interface JobData {
+  turn: TurnJobData;
+  upload: UploadJobData;
+  render: ExportJobData;
+  deliver: DeliverJobData;
+  command: CommandJobData;
 }

@@ -2,22 +2,10 @@ import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
-import {
-  type CommandJobData,
-  type DeliverJobData,
-  QUEUE,
-  type RenderJobData,
-  type TurnJobData,
-  type UploadJobData,
-} from "./payloads.js";
+import { type JobData, QUEUE } from "./payloads.js";
 
-export interface Queues {
-  turn: Queue<TurnJobData>;
-  upload: Queue<UploadJobData>;
-  render: Queue<RenderJobData>;
-  deliver: Queue<DeliverJobData>;
-  command: Queue<CommandJobData>;
-}
+/** One queue per kind of work, by queue (`render` holds exports). */
+export type Queues = { [Name in keyof JobData]: Queue<JobData[Name]> };
 
 /** Finished jobs BullMQ keeps (for the queue board and debugging), by age and by count. */
 export const JOB_RETENTION = {
@@ -37,11 +25,11 @@ export function createQueues(connection: RedisClient, keys: Keys): Queues {
     defaultJobOptions: JOB_RETENTION,
   };
   return {
-    turn: new Queue<TurnJobData>(QUEUE.turn, options),
-    upload: new Queue<UploadJobData>(QUEUE.upload, options),
-    render: new Queue<RenderJobData>(QUEUE.render, options),
-    deliver: new Queue<DeliverJobData>(QUEUE.deliver, options),
-    command: new Queue<CommandJobData>(QUEUE.command, options),
+    turn: new Queue<JobData["turn"]>(QUEUE.turn, options),
+    upload: new Queue<JobData["upload"]>(QUEUE.upload, options),
+    render: new Queue<JobData["render"]>(QUEUE.render, options),
+    deliver: new Queue<JobData["deliver"]>(QUEUE.deliver, options),
+    command: new Queue<JobData["command"]>(QUEUE.command, options),
   };
 }
 

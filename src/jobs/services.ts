@@ -17,7 +17,7 @@ import type { ThreadLine } from "../store/thread-line.js";
 import type { Usage } from "../store/usage.js";
 import type { Queues } from "./queues.js";
 
-/** What the gateway and the job processors share within one process. */
+/** What the intake and the job processors share within one process. */
 export interface JobServices {
   redis: RedisClient;
   keys: Keys;

@@ -1,7 +1,8 @@
-import { type Job, Worker, type WorkerOptions } from "bullmq";
+import { type Job, type Processor, Worker, type WorkerOptions } from "bullmq";
+import { Exports } from "../conversation/exports/exports.js";
 import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
-import { createDeliverProcessor } from "../conversation/outbox.js";
 import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
+import { threadCalls } from "../conversation/thread-account.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { FollowUps } from "../conversation/work-queue.js";
@@ -9,30 +10,19 @@ import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
 import type { RedisClient } from "../redis/connect.js";
-import { RenderStore } from "../store/export-store.js";
+import { recordExport } from "../store/export-history.js";
+import { ExportStore } from "../store/export-store.js";
 import { createCommandProcessor } from "./command-processor.js";
-import { RenderPoller } from "./export-poller.js";
-import { createRenderProcessor, releaseExport } from "./export-processor.js";
+import { createDeliverProcessor } from "./deliver-jobs.js";
+import { ExportPoller } from "./export-poller.js";
+import { createExportProcessor } from "./export-processor.js";
 import { leaveLine } from "./line-gate.js";
-import {
-  type CommandJobData,
-  type DeliverJobData,
-  QUEUE,
-  type RenderJobData,
-  type TurnJobData,
-  type UploadJobData,
-} from "./payloads.js";
+import { type ExportJobData, type JobData, QUEUE, type TurnJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
 import { createTurnProcessor } from "./turn-processor.js";
 import { createUploadProcessor } from "./upload-processor.js";
 
-export interface WorkerConcurrency {
-  turn: number;
-  upload: number;
-  render: number;
-  deliver: number;
-  command: number;
-}
+export type WorkerConcurrency = { [Name in keyof JobData]: number };
 
 /** Defaults sized for I/O-bound work (config.ts: `TURN_CONCURRENCY`, … override them). */
 export const DEFAULT_CONCURRENCY: WorkerConcurrency = {
@@ -49,133 +39,154 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-/** Starts the turn, upload, render and deliver workers of this process. */
+interface WorkersOptions {
+  concurrency?: Partial<WorkerConcurrency>;
+  sources: AttachmentSourceOptions;
+  maxUploadBytes: number;
+  followUps: FollowUps;
+  messengers: Messengers;
+}
+
+/** Starts the turn, upload, export, deliver and command workers of this process, and its export poller. */
 export function startWorkers(
   services: JobServices,
   connection: RedisClient,
-  options: {
-    concurrency?: Partial<WorkerConcurrency>;
-    sources: AttachmentSourceOptions;
-    maxUploadBytes: number;
-    followUps: FollowUps;
-    messengers: Messengers;
-  },
+  options: WorkersOptions,
 ): RunningWorkers {
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
-  const { timings, logger } = services;
-  const base: Omit<WorkerOptions, "concurrency"> = {
-    connection,
-    prefix: services.keys.bull,
-    lockDuration: timings.lockDurationMs,
-    stalledInterval: timings.stalledIntervalMs,
-    // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
-    maxStalledCount: 5,
-  };
+  const base = workerOptions(services, connection);
+  const start = <Name extends keyof JobData>(name: Name, processor: Processor<JobData[Name]>) =>
+    new Worker<JobData[Name]>(QUEUE[name], processor, { ...base, concurrency: concurrency[name] });
   const acknowledging = {
     line: services.line,
     delivery: services.delivery,
     locales: new UserLocales(options.messengers),
   };
-  // Waiting exports are polled by one poller per process, at most `render` at a time (render-poller.ts).
-  const renders = new RenderStore(services.redis, services.keys);
-  const poller = new RenderPoller(services, renders, concurrency.render);
-  const workers = [
-    new Worker<TurnJobData>(
-      QUEUE.turn,
+  // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
+  const exports = exportsOf(services);
+  const poller = new ExportPoller(exports, {
+    concurrency: concurrency.render,
+    intervalMs: services.timings.renderPollMs,
+    logger: services.logger,
+  });
+  const workers: Worker[] = [
+    start(
+      "turn",
       limitingQueuedTurns(acknowledgingFirst(createTurnProcessor(services), acknowledging), services),
-      {
-        ...base,
-        concurrency: concurrency.turn,
-      },
     ),
-    new Worker<UploadJobData>(
-      QUEUE.upload,
+    start(
+      "upload",
       acknowledgingFirst(
         createUploadProcessor(services, options.sources, options.maxUploadBytes),
         acknowledging,
       ),
-      {
-        ...base,
-        concurrency: concurrency.upload,
-      },
     ),
-    new Worker(
-      QUEUE.render,
-      createRenderProcessor(services, renders, () => poller.wake()),
-      {
-        ...base,
-        concurrency: concurrency.render,
-      },
+    start(
+      "render",
+      createExportProcessor(exports, () => poller.wake()),
     ),
-    new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(services.delivery), {
-      ...base,
-      concurrency: concurrency.deliver,
-    }),
-    new Worker<CommandJobData>(QUEUE.command, createCommandProcessor(services, options), {
-      ...base,
-      concurrency: concurrency.command,
-    }),
+    start("deliver", createDeliverProcessor(services.delivery)),
+    start("command", createCommandProcessor(services, options)),
   ];
-  const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
-  for (const worker of workers) {
-    worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
-    // A job whose lock could not be renewed may already run elsewhere: stop this copy (its stream is
-    // never re-sent; the other copy recovers from the state).
-    worker.on("lockRenewalFailed", (jobIds) => {
-      logger.warn({ queue: worker.name, jobs: jobIds }, "lock-renewal-failed-job-cancelled");
-      for (const id of jobIds) worker.cancelJob(id, "lock lost");
-    });
-    worker.on("failed", (job: Job | undefined, error) => {
-      if (!job) return;
-      void (async () => {
-        // Final when BullMQ will not try again: attempts used up, or an unrecoverable failure
-        // (such as a job that stalled too often), whatever attemptsMade says.
-        const final = (await job.getState()) === "failed";
-        logger.warn({ queue: worker.name, job: job.id, final, err: error.message }, "job-failed");
-        if (!final) return;
-        if (worker.name === QUEUE.render) {
-          const data = job.data as RenderJobData;
-          await releaseExport(services, job as Job<RenderJobData>);
-          await services.delivery.post(parseRefKey(data.refKey), {
-            text: text(data.lang, "export_failed"),
-            tone: "error",
-          });
-        } else if (worker.name === QUEUE.turn || worker.name === QUEUE.upload) {
-          // A thread's line must never stay blocked by work that will not run again.
-          const data = job.data as TurnJobData;
-          await leaveLine(job, services.line, data.refKey, lineQueues, logger);
-          await services.delivery.post(parseRefKey(data.refKey), {
-            text: text(data.lang, "internal_error"),
-            tone: "error",
-          });
-        }
-      })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
-    });
-  }
+  const onFinalFailure = finalFailureHandler(services, exports);
+  for (const worker of workers) watchWorker(worker, services, onFinalFailure);
   poller.start();
+  return { workers, close: () => closeWorkers(workers, poller, services) };
+}
+
+function workerOptions(
+  services: Pick<JobServices, "keys" | "timings">,
+  connection: RedisClient,
+): Omit<WorkerOptions, "concurrency"> {
   return {
-    workers,
-    close: async () => {
-      await poller.stop();
-      // A worker still connecting would reject its own start-up once the connection is gone.
-      await Promise.all(workers.map((worker) => worker.waitUntilReady().catch(() => undefined)));
-      await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
-      const graceful = Promise.all(workers.map((worker) => worker.close())).catch((error: unknown) => {
-        logger.warn({ err: String(error) }, "worker-close-error");
-      });
-      const timer = new Promise<"timeout">((resolve) =>
-        setTimeout(() => resolve("timeout"), timings.shutdownGraceMs).unref(),
-      );
-      if ((await Promise.race([graceful, timer])) === "timeout") {
-        logger.warn({ graceMs: timings.shutdownGraceMs }, "shutdown-grace-over-leaving-jobs-for-recovery");
-        for (const worker of workers) worker.cancelAllJobs("shutdown");
-        // close(true) joins the close already under way, so bound it: what still runs is left to the
-        // stalled-job check of another worker (a turn's sent marker turns it into a recovery).
-        await Promise.race([
-          Promise.all(workers.map((worker) => worker.close(true))).catch(() => undefined),
-          new Promise((resolve) => setTimeout(resolve, timings.shutdownGraceMs).unref()),
-        ]);
-      }
-    },
+    connection,
+    prefix: services.keys.bull,
+    lockDuration: services.timings.lockDurationMs,
+    stalledInterval: services.timings.stalledIntervalMs,
+    // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
+    maxStalledCount: 5,
   };
+}
+
+/** The exports of this process, over the shared Redis and backend. */
+function exportsOf(services: JobServices): Exports {
+  const { redis, keys } = services;
+  return new Exports({
+    ...services,
+    calls: async (ref, signal) => (await threadCalls(services, ref, { signal })).ctx,
+    store: new ExportStore(redis, keys),
+    remember: (platform, userId, entry) => recordExport(redis, keys, platform, userId, entry),
+  });
+}
+
+type FinalFailure = (queue: string, job: Job) => Promise<void>;
+
+/** What a job BullMQ will not try again leaves behind is cleared, and the user is told. */
+function finalFailureHandler(
+  services: Pick<JobServices, "line" | "queues" | "delivery" | "logger">,
+  exports: Pick<Exports, "abandon">,
+): FinalFailure {
+  const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
+  return async (queue, job) => {
+    if (queue === QUEUE.render) {
+      await exports.abandon(job.data as ExportJobData, job.id!);
+    } else if (queue === QUEUE.turn || queue === QUEUE.upload) {
+      // A thread's line must never stay blocked by work that will not run again.
+      const data = job.data as TurnJobData;
+      await leaveLine(job, services.line, data.refKey, lineQueues, services.logger);
+      await services.delivery.post(parseRefKey(data.refKey), {
+        text: text(data.lang, "internal_error"),
+        tone: "error",
+      });
+    }
+  };
+}
+
+function watchWorker(worker: Worker, services: Pick<JobServices, "logger">, onFinal: FinalFailure): void {
+  const { logger } = services;
+  worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
+  // A job whose lock could not be renewed may already run elsewhere: stop this copy (its stream is
+  // never re-sent; the other copy recovers from the state).
+  worker.on("lockRenewalFailed", (jobIds) => {
+    logger.warn({ queue: worker.name, jobs: jobIds }, "lock-renewal-failed-job-cancelled");
+    for (const id of jobIds) worker.cancelJob(id, "lock lost");
+  });
+  worker.on("failed", (job: Job | undefined, error) => {
+    if (!job) return;
+    void (async () => {
+      // Final when BullMQ will not try again: attempts used up, or an unrecoverable failure
+      // (such as a job that stalled too often), whatever attemptsMade says.
+      const final = (await job.getState()) === "failed";
+      logger.warn({ queue: worker.name, job: job.id, final, err: error.message }, "job-failed");
+      if (final) await onFinal(worker.name, job);
+    })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
+  });
+}
+
+async function closeWorkers(
+  workers: Worker[],
+  poller: ExportPoller,
+  services: Pick<JobServices, "timings" | "logger">,
+): Promise<void> {
+  const { timings, logger } = services;
+  await poller.stop();
+  // A worker still connecting would reject its own start-up once the connection is gone.
+  await Promise.all(workers.map((worker) => worker.waitUntilReady().catch(() => undefined)));
+  await Promise.all(workers.map((worker) => worker.pause(true).catch(() => undefined)));
+  const graceful = Promise.all(workers.map((worker) => worker.close())).catch((error: unknown) => {
+    logger.warn({ err: String(error) }, "worker-close-error");
+  });
+  const timer = new Promise<"timeout">((resolve) =>
+    setTimeout(() => resolve("timeout"), timings.shutdownGraceMs).unref(),
+  );
+  if ((await Promise.race([graceful, timer])) === "timeout") {
+    logger.warn({ graceMs: timings.shutdownGraceMs }, "shutdown-grace-over-leaving-jobs-for-recovery");
+    for (const worker of workers) worker.cancelAllJobs("shutdown");
+    // close(true) joins the close already under way, so bound it: what still runs is left to the
+    // stalled-job check of another worker (a turn's sent marker turns it into a recovery).
+    await Promise.race([
+      Promise.all(workers.map((worker) => worker.close(true))).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, timings.shutdownGraceMs).unref()),
+    ]);
+  }
 }

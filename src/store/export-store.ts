@@ -2,16 +2,23 @@ import type { Lang } from "../core/conversation/language.js";
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 
-/** One export waiting at the backend (a RedisClient hash per render job, keyed by the export's job id). */
-export interface RenderRecord {
+/** What asking for an export says (the `render` job's data); a waiting export's record starts with it. */
+export interface ExportRequest {
+  refKey: string;
+  /** The inbound event that asked for the export: in every log line of it. */
+  trace?: string | undefined;
+  /** Who asked for it: they may cancel it (besides the thread's owner and admins); the video goes into their history. */
+  userId?: string | undefined;
+  /** Language of the user-facing texts. */
+  lang: Lang;
+  /** The export's progress message. */
+  ackMessageId?: string | undefined;
+}
+
+/** One export waiting at the backend (a Redis hash per export, keyed by the export's job id). */
+export interface PendingExport extends ExportRequest {
   /** The export's job id (also the value of the thread's export lock and the Cancel button's argument). */
   id: string;
-  refKey: string;
-  trace?: string | undefined;
-  /** Who asked for it: they may cancel it, and the finished video goes into their history. */
-  userId?: string | undefined;
-  lang: Lang;
-  ackMessageId?: string | undefined;
   /** The render id being polled; absent before submission. */
   renderId?: string | undefined;
   /** The id of a submission about to leave, recorded first: a poller retaking it looks it up instead. */
@@ -34,10 +41,10 @@ export interface ClaimOptions {
   maxIntervalMs: number;
 }
 
-// Atomically claims up to ARGV[2] due renders: each is moved to the time its next poll is due if it
-// stalls again (twice its interval, within [min, max]; a render not yet submitted: max), which is also
+// Atomically claims up to ARGV[2] due exports: each is moved to the time its next poll is due if it
+// stalls again (twice its interval, within [min, max]; an export not yet submitted: max), which is also
 // its claim's expiry: a poller that dies leaves it due again then. Returns [id, fields, …] and the next
-// due time. A steady, stalled render then costs no write after its poll.
+// due time. A steady, stalled export then costs no write after its poll.
 const CLAIM = `
 local now = tonumber(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
@@ -62,13 +69,17 @@ end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {out, first[2] or false}`;
 
-// Atomically: the render leaves the due set, its record goes, and the thread's export lock is released
+// Atomically: the export leaves the due set, its record goes, and the thread's export lock is released
 // when this export holds it (a newer export of the thread keeps its own).
 const FINISH = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 return 1`;
+
+// Only the lock this export holds: a newer export of the thread must keep its own.
+const RELEASE =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 // Creates the record and makes it due at once, unless it exists (a retaken export job).
 const CREATE = `
@@ -80,26 +91,35 @@ return 1`;
 
 /**
  * Exports waiting at the backend: a record per export and one sorted set of them by next poll time
- * (`{nemo}:renders:due`), claimed in batches by the render pollers of every worker process.
+ * (`{nemo}:renders:due`), claimed in batches by the export pollers of every worker process.
  */
-export class RenderStore {
+export class ExportStore {
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: Keys,
   ) {}
 
   /** Records a new export, due now; false when it exists already. */
-  async create(
-    record: Pick<RenderRecord, "id" | "refKey" | "trace" | "userId" | "lang" | "ackMessageId">,
-    interval: number,
-  ) {
-    const { id, ...rest } = record;
-    const fields = encode({ id, ...rest, submission: 1, lastProgress: 0, interval, cancelled: false });
+  async create(id: string, request: ExportRequest, interval: number): Promise<boolean> {
+    // Only the request's fields: a job queued by an older version may carry more.
+    const { refKey, trace, userId, lang, ackMessageId } = request;
+    const fields = encode({
+      id,
+      refKey,
+      trace,
+      userId,
+      lang,
+      ackMessageId,
+      submission: 1,
+      lastProgress: 0,
+      interval,
+      cancelled: false,
+    });
     const created = await this.redis.eval(
       CREATE,
       2,
       this.keys.rendersDue(),
-      this.keys.render(record.id),
+      this.keys.render(id),
       String(Date.now()),
       String(KEY_TTL_SECONDS.render),
       // "id" first: ARGV[4] is the member added to the due set.
@@ -108,12 +128,12 @@ export class RenderStore {
     return created === 1;
   }
 
-  async get(id: string): Promise<RenderRecord | undefined> {
+  async get(id: string): Promise<PendingExport | undefined> {
     const hash = await this.redis.hgetall(this.keys.render(id));
     return hash.refKey ? decode(hash) : undefined;
   }
 
-  async claim(options: ClaimOptions): Promise<{ records: RenderRecord[]; nextDue: number | undefined }> {
+  async claim(options: ClaimOptions): Promise<{ records: PendingExport[]; nextDue: number | undefined }> {
     const [flat, first] = (await this.redis.eval(
       CLAIM,
       1,
@@ -124,7 +144,7 @@ export class RenderStore {
       String(options.maxIntervalMs),
       this.keys.render(""),
     )) as [(string | string[])[], string | null];
-    const records: RenderRecord[] = [];
+    const records: PendingExport[] = [];
     for (let index = 0; index < flat.length; index += 2) {
       const fields = flat[index + 1] as string[];
       const hash: Record<string, string> = {};
@@ -135,7 +155,7 @@ export class RenderStore {
   }
 
   /** Writes changed fields; `dueAt` also moves the next poll. */
-  async update(id: string, patch: Partial<RenderRecord>, dueAt?: number): Promise<void> {
+  async update(id: string, patch: Partial<PendingExport>, dueAt?: number): Promise<void> {
     const fields = encode(patch);
     if (dueAt === undefined) {
       if (fields.length > 0) await this.redis.hset(this.keys.render(id), ...fields);
@@ -151,7 +171,12 @@ export class RenderStore {
     await this.redis.zadd(this.keys.rendersDue(), "XX", Date.now(), id);
   }
 
-  async finish(record: Pick<RenderRecord, "id" | "refKey">): Promise<void> {
+  /** Releases the thread's export lock when this export holds it (an export that never got a record). */
+  async release(request: Pick<PendingExport, "id" | "refKey">): Promise<void> {
+    await this.redis.eval(RELEASE, 1, this.keys.exportLock(request.refKey), request.id);
+  }
+
+  async finish(record: Pick<PendingExport, "id" | "refKey">): Promise<void> {
     await this.redis.eval(
       FINISH,
       3,
@@ -163,7 +188,7 @@ export class RenderStore {
   }
 }
 
-function encode(record: Partial<RenderRecord>): string[] {
+function encode(record: Partial<PendingExport>): string[] {
   const fields: string[] = [];
   for (const [name, value] of Object.entries(record)) {
     if (value === undefined) continue;
@@ -172,7 +197,7 @@ function encode(record: Partial<RenderRecord>): string[] {
   return fields;
 }
 
-function decode(hash: Record<string, string>): RenderRecord {
+function decode(hash: Record<string, string>): PendingExport {
   const optional = (value: string | undefined) => (value ? value : undefined);
   return {
     id: hash.id ?? "",

@@ -16,7 +16,8 @@ export interface MessageRecord {
  * What the outbox remembers of a posted message, shared by every process: the ids of its later parts
  * (a reply longer than one platform message), so an edit replaces them in place instead of posting
  * them again; and, once an edit of it waits in the outbox, a revision raised by every later edit, so
- * the queued edit never overwrites newer content. Messages with neither have no record.
+ * the queued edit never overwrites newer content. Messages with neither have no record. A post the
+ * outbox delivers has a record of its own while under way: the parts posted so far.
  */
 export class MessageRecords {
   constructor(
@@ -35,8 +36,7 @@ export class MessageRecords {
 
   /** Remembers the ids of the message's parts after the first. */
   async saveTail(ref: ConversationRef, messageId: string, tail: string[]): Promise<void> {
-    const key = this.key(ref, messageId);
-    await this.redis.multi().hset(key, "tail", JSON.stringify(tail)).expire(key, RECORD_TTL_S).exec();
+    await this.saveIds(this.key(ref, messageId), "tail", tail);
   }
 
   /** Raises the revision (an edit is queued, or a newer version was written); resolves to the new one. */
@@ -46,7 +46,30 @@ export class MessageRecords {
     return Number(result?.[0]?.[1] ?? 0);
   }
 
+  /**
+   * The parts an outbox delivery has posted so far (by the delivery's id, stable across its retries),
+   * so a retry resumes after them; undefined while it has not begun posting.
+   */
+  async readPosted(ref: ConversationRef, deliveryId: string): Promise<string[] | undefined> {
+    const posted = await this.redis.hget(this.key(ref, pendingPostId(deliveryId)), "posted");
+    return posted === null ? undefined : (JSON.parse(posted) as string[]);
+  }
+
+  /** Remembers the parts an outbox delivery has posted so far (none yet: it is about to post). */
+  async savePosted(ref: ConversationRef, deliveryId: string, posted: string[]): Promise<void> {
+    await this.saveIds(this.key(ref, pendingPostId(deliveryId)), "posted", posted);
+  }
+
+  private async saveIds(key: string, field: string, ids: string[]): Promise<void> {
+    await this.redis.multi().hset(key, field, JSON.stringify(ids)).expire(key, RECORD_TTL_S).exec();
+  }
+
   private key(ref: ConversationRef, messageId: string): string {
     return this.keys.message(refKey(ref), messageId);
   }
+}
+
+/** A delivery's record sits beside the messages' records; platform message ids never start with this. */
+function pendingPostId(deliveryId: string): string {
+  return `outbox-${deliveryId}`;
 }

@@ -1,7 +1,7 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import type { ExportLocks } from "../../store/export-locks.js";
-import type { RenderStore } from "../../store/export-store.js";
+import type { ExportStore } from "../../store/export-store.js";
 import type { Permissions } from "../policies/permissions.js";
 import { threadCalls } from "../thread-account.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
@@ -10,7 +10,7 @@ import type { ThreadCallParts } from "./command-parts.js";
 
 export interface CancelParts extends ThreadCallParts, CancelWaitingParts {
   locks: Pick<ExportLocks, "holder">;
-  exportStore: Pick<RenderStore, "get" | "update" | "dueNow">;
+  exportStore: Pick<ExportStore, "get" | "update" | "dueNow">;
   client: Pick<NemoClient, "cancelRender">;
   permissions: Pick<Permissions, "mayManage">;
 }

@@ -1,0 +1,25 @@
+import type { Timings } from "../../config/timings.js";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { SessionManager } from "../../core/conversation/session-manager.js";
+import type { Logger } from "../../core/logger.js";
+import type { ClaimLinks } from "../../core/nemo/claim-links.js";
+import type { CallContext, NemoClient } from "../../core/nemo/client.js";
+import type { ExportRecord } from "../../store/export-history.js";
+import type { ExportStore } from "../../store/export-store.js";
+import type { Delivery } from "../outbox.js";
+
+/** What the export use case works with. */
+export interface ExportDeps {
+  client: Pick<NemoClient, "state" | "startRender" | "renderStatus" | "cancelRender" | "downloadUrl">;
+  sessions: Pick<SessionManager, "find">;
+  /** The thread's call context: an export of a user's own project runs with their token. */
+  calls(ref: ConversationRef, signal: AbortSignal): Promise<CallContext>;
+  /** "Open in NemoVideo" beside the finished video. */
+  claims: Pick<ClaimLinks, "link">;
+  delivery: Pick<Delivery, "post" | "editOrPost" | "deliverLater">;
+  store: Pick<ExportStore, "create" | "claim" | "update" | "finish" | "release">;
+  /** Adds a finished video to the history of the user who asked for it. */
+  remember(platform: string, userId: string, entry: ExportRecord): Promise<void>;
+  timings: Pick<Timings, "renderPollMs" | "renderPollMaxMs" | "renderTimeoutMs">;
+  logger: Logger;
+}
