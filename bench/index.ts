@@ -7,23 +7,14 @@
  * Env: REDIS_URL (else a private redis-server), BENCH_STREAM_MS (default 20000; --quick 2000).
  * `--workers 1,2,4` runs the horizontal-scaling scenario instead (bench/scaling.ts).
  */
-import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Redis } from "ioredis";
 import { MemoryStore } from "../src/core/kv-store.js";
 import { silentLogger } from "../src/core/logger.js";
 import { NemoClient } from "../src/core/nemo/client.js";
-import type { SimulatorOptions } from "../src/simulator/index.js";
-import { freePort } from "../test/helpers/free-port.js";
-import { botEnv, QUOTAS_OFF } from "./bot-env.js";
-import { type BotProcess, startBotProcess } from "./bot-process.js";
-import { type BenchRedis, callsDelta, commandCalls, deletePrefix, openRedis } from "./redis.js";
+import type { RedisClient } from "../src/redis/connect.js";
+import { QUOTAS_OFF } from "./bot-env.js";
+import { type BenchRedis, callsDelta, commandCalls, openAdmin, openRedis, totalCalls } from "./redis.js";
 import { runScaling, scalingOptions } from "./scaling.js";
-import { type SimulatorProcess, startSimulatorProcess } from "./simulator.js";
-import { SlackEventSender } from "./slack-events.js";
-import { SlackSink } from "./slack-sink.js";
+import { generationSim, MESSAGE, type Stack, startStack } from "./stack.js";
 import { fmt, percentile, table } from "./stats.js";
 
 const QUICK = process.argv.includes("--quick");
@@ -34,9 +25,6 @@ const ACK_SECONDS = QUICK ? 3 : 5;
 const BURST = QUICK ? 300 : 1_000;
 const RSS_LEVELS = QUICK ? [1_000] : [1_000, 5_000];
 const RENDERS = QUICK ? 1_000 : 10_000;
-const MESSAGE = "generate a video of a city timelapse at night";
-const SIGNING_SECRET = "bench-signing-secret";
-const BOT_USER = "UBENCHBOT";
 
 interface Figure {
   name: string;
@@ -51,79 +39,21 @@ const figure = (f: Figure) => {
   console.log(`bench: ${f.name} = ${f.value} (target ${f.target})${f.note ? ` [${f.note}]` : ""}`);
 };
 
-interface Stack {
-  sim: SimulatorProcess;
-  sink: SlackSink;
-  gateway: BotProcess;
-  worker: BotProcess;
-  sender: SlackEventSender;
-  prefix: string;
-  stop(): Promise<void>;
-}
-
-async function startStack(
-  redis: BenchRedis,
-  simOptions: SimulatorOptions,
-  overrides: Record<string, string> = {},
-): Promise<Stack> {
-  const sim = await startSimulatorProcess(simOptions);
-  const sink = await SlackSink.start(BOT_USER);
-  const port = await freePort();
-  const prefix = `bench${randomBytes(4).toString("hex")}`;
-  const dataDir = await mkdtemp(join(tmpdir(), "nemo-bench-"));
-  const env = botEnv({
-    simUrl: sim.url,
-    redisUrl: redis.url,
-    prefix,
-    dataDir,
-    slackApiUrl: sink.url,
-    signingSecret: SIGNING_SECRET,
-    port,
-    overrides,
-  });
-  const gateway = await startBotProcess("gateway", env, join(dataDir, "gateway.log"));
-  const worker = await startBotProcess("worker", env, join(dataDir, "worker.log"));
-  const sender = new SlackEventSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, BOT_USER);
-  return {
-    sim,
-    sink,
-    gateway,
-    worker,
-    sender,
-    prefix,
-    stop: async () => {
-      await Promise.all([gateway.stop(), worker.stop()]);
-      await sender.close();
-      await sink.close();
-      await sim.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-const generationSim = (streamMs: number): SimulatorOptions => ({
-  generationMs: streamMs,
-  editMs: 20,
-  heartbeatIntervalMs: 2_000,
-  credits: 1_000_000_000,
-  generationCost: 0,
-  renderSteps: 1_000_000_000,
-});
-
 /** Burst of `n` conversations: every ack, every end-to-end time, Redis commands and worker RSS. */
 async function conversations(
   redis: BenchRedis,
-  admin: Redis,
+  admin: RedisClient,
   n: number,
   overrides: Record<string, string> = {},
 ) {
-  const stack = await startStack(redis, generationSim(STREAM_MS), overrides);
+  const stack = await startStack(redis, admin, { sim: generationSim(STREAM_MS), overrides });
+  const worker = stack.workers[0]!;
   try {
     await warmUp(stack);
-    const baseline = stack.worker.rss();
+    const baseline = worker.rss();
     let peak = baseline;
     const sampler = setInterval(() => {
-      peak = Math.max(peak, stack.worker.rss());
+      peak = Math.max(peak, worker.rss());
     }, 100);
     const before = await commandCalls(admin);
     const sent = await Promise.all(Array.from({ length: n }, () => stack.sender.mention(MESSAGE)));
@@ -158,7 +88,6 @@ async function conversations(
     };
   } finally {
     await stack.stop();
-    await deletePrefix(admin, stack.prefix);
   }
 }
 
@@ -195,8 +124,8 @@ async function rawStreams(url: string, count: number): Promise<number[]> {
 }
 
 /** Acknowledgements at a fixed rate of short messages (`hello`: a text answer). */
-async function ackAtRate(redis: BenchRedis, admin: Redis) {
-  const stack = await startStack(redis, generationSim(STREAM_MS));
+async function ackAtRate(redis: BenchRedis, admin: RedisClient) {
+  const stack = await startStack(redis, admin, { sim: generationSim(STREAM_MS) });
   try {
     await warmUp(stack);
     const total = ACK_RATE * ACK_SECONDS;
@@ -217,13 +146,12 @@ async function ackAtRate(redis: BenchRedis, admin: Redis) {
     return sent.map((s) => s.ackMs);
   } finally {
     await stack.stop();
-    await deletePrefix(admin, stack.prefix);
   }
 }
 
 /** `count` exports waiting at the backend: Redis commands per second and worker slots they hold. */
-async function waitingRenders(redis: BenchRedis, admin: Redis, count: number) {
-  const stack = await startStack(redis, { ...generationSim(50), heartbeatIntervalMs: 1_000 });
+async function waitingRenders(redis: BenchRedis, admin: RedisClient, count: number) {
+  const stack = await startStack(redis, admin, { sim: { ...generationSim(50), heartbeatIntervalMs: 1_000 } });
   try {
     await warmUp(stack);
     const threads: string[] = [];
@@ -254,133 +182,140 @@ async function waitingRenders(redis: BenchRedis, admin: Redis, count: number) {
     await new Promise((resolve) => setTimeout(resolve, windowMs)); // the measuring window itself
     clearInterval(probe);
     const calls = callsDelta(before, await commandCalls(admin));
-    const total = [...calls.values()].reduce((sum, n) => sum + n, 0);
+    const total = totalCalls(calls);
     await stack.sink.until(() => probes.every((p) => stack.sink.answeredAt.has(p.thread)), 60_000, "probes");
     const probeMs = probes.map((p) => stack.sink.answeredAt.get(p.thread)! - p.sentAt);
     return { perSecond: total / (windowMs / 1000), maxActive, probeMs, submitted: stack.sink.exporting.size };
   } finally {
     await stack.stop();
-    await deletePrefix(admin, stack.prefix);
   }
 }
 
 async function main(): Promise<void> {
   const redis = await openRedis();
-  // `--workers 1,2,4`: the horizontal-scaling scenario (bench/scaling.ts) instead of the ones below.
-  const scaling = scalingOptions(process.argv, STREAM_MS, QUICK);
-  if (scaling) {
-    await runScaling(redis, scaling).finally(() => redis.stop());
-    return;
+  const admin = openAdmin(redis);
+  try {
+    // `--workers 1,2,4`: the horizontal-scaling scenario (bench/scaling.ts) instead of the ones below.
+    const scaling = scalingOptions(process.argv, STREAM_MS, QUICK);
+    if (scaling) await runScaling(redis, admin, scaling);
+    else await scenarios(redis, admin);
+  } finally {
+    admin.disconnect();
+    await redis.stop();
   }
-  const admin = new Redis(redis.url, { maxRetriesPerRequest: null });
-  admin.on("error", () => undefined);
+}
+
+/** The figures of one burst of `n` conversations against their raw-stream baseline. */
+async function burstFigures(redis: BenchRedis, admin: RedisClient, n: number): Promise<void> {
+  console.log(`bench: ${n} conversations as one burst…`);
+  const run = await conversations(redis, admin, n);
+  const { raw } = run;
+  const rawP50 = percentile(raw, 0.5);
+  const rawP99 = percentile(raw, 0.99);
+  const p50 = percentile(run.e2e, 0.5) / rawP50;
+  const p99 = percentile(run.e2e, 0.99) / rawP99;
+  figure({
+    name: `raw stream p50/p99 at ${n}`,
+    value: `${fmt(rawP50)} / ${fmt(rawP99)} ms`,
+    target: "baseline",
+    ok: undefined,
+  });
+  const lost =
+    run.unanswered + run.retried > 0
+      ? { note: `${run.unanswered} unanswered in time; ${run.retried} events re-sent after a non-2xx` }
+      : {};
+  figure({ name: `e2e÷raw p50 at ${n}`, value: fmt(p50, 3), target: "≤ 1.02", ok: p50 <= 1.02, ...lost });
+  figure({ name: `e2e÷raw p99 at ${n}`, value: fmt(p99, 3), target: "≤ 1.05", ok: p99 <= 1.05 });
+  if (n === BURST || n === E2E_LEVELS.at(-1)) {
+    figure({
+      name: `HTTP ack p50/p99, burst of ${n}`,
+      value: `${fmt(percentile(run.ack, 0.5), 1)} / ${fmt(percentile(run.ack, 0.99), 1)} ms`,
+      target: "p99 ≤ 250 ms (burst of 1,000)",
+      ok: percentile(run.ack, 0.99) <= 250,
+      ...(run.refused > 0 ? { note: `${run.refused} not acknowledged with 200` } : {}),
+    });
+  }
+  if (n === 100) {
+    const turns = n - run.unanswered; // the warm-up ran before the snapshot
+    const total = totalCalls(run.calls);
+    const top = [...run.calls.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 12)
+      .map(([command, c]) => `${command} ${fmt(c / turns, 1)}`)
+      .join(", ");
+    figure({
+      name: "Redis commands per turn at 100",
+      value: fmt(total / turns, 1),
+      target: "≤ 35",
+      ok: total / turns <= 35,
+      note: top,
+    });
+  }
+  rssFigure(n, run.rssPerStream);
+}
+
+function rssFigure(n: number, rssPerStream: number, note?: string): void {
+  figure({
+    name: `worker RSS per stream at ${n}`,
+    value: `${fmt(rssPerStream / 1024, 1)} KB`,
+    target: "≤ 64 KB",
+    ok: rssPerStream <= 64 * 1024,
+    ...(note ? { note } : {}),
+  });
+}
+
+/** The per-process figures (see the header), printed beside their targets. */
+async function scenarios(redis: BenchRedis, admin: RedisClient): Promise<void> {
   console.log(
     `bench: ${QUICK ? "quick mode, " : ""}streams ${STREAM_MS} ms, redis ${redis.private ? "private redis-server" : "REDIS_URL"}; ` +
       "gateway and worker are separate `nemo-video-bot start --role` processes with the shipped defaults, " +
       `except quotas off (${Object.keys(QUOTAS_OFF).join(", ")} = 0: one bench workspace sends thousands of messages)`,
   );
-  try {
-    for (const n of E2E_LEVELS) {
-      console.log(`bench: ${n} conversations as one burst…`);
-      const run = await conversations(redis, admin, n);
-      const { raw } = run;
-      const rawP50 = percentile(raw, 0.5);
-      const rawP99 = percentile(raw, 0.99);
-      const p50 = percentile(run.e2e, 0.5) / rawP50;
-      const p99 = percentile(run.e2e, 0.99) / rawP99;
-      figure({
-        name: `raw stream p50/p99 at ${n}`,
-        value: `${fmt(rawP50)} / ${fmt(rawP99)} ms`,
-        target: "baseline",
-        ok: undefined,
-      });
-      const lost =
-        run.unanswered + run.retried > 0
-          ? { note: `${run.unanswered} unanswered in time; ${run.retried} events re-sent after a non-2xx` }
-          : {};
-      figure({ name: `e2e÷raw p50 at ${n}`, value: fmt(p50, 3), target: "≤ 1.02", ok: p50 <= 1.02, ...lost });
-      figure({ name: `e2e÷raw p99 at ${n}`, value: fmt(p99, 3), target: "≤ 1.05", ok: p99 <= 1.05 });
-      if (n === BURST || n === E2E_LEVELS.at(-1)) {
-        figure({
-          name: `HTTP ack p50/p99, burst of ${n}`,
-          value: `${fmt(percentile(run.ack, 0.5), 1)} / ${fmt(percentile(run.ack, 0.99), 1)} ms`,
-          target: "p99 ≤ 250 ms (burst of 1,000)",
-          ok: percentile(run.ack, 0.99) <= 250,
-          ...(run.refused > 0 ? { note: `${run.refused} not acknowledged with 200` } : {}),
-        });
-      }
-      if (n === 100) {
-        const turns = n - run.unanswered; // the warm-up ran before the snapshot
-        const total = [...run.calls.values()].reduce((sum, c) => sum + c, 0);
-        const top = [...run.calls.entries()]
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 12)
-          .map(([command, c]) => `${command} ${fmt(c / turns, 1)}`)
-          .join(", ");
-        figure({
-          name: "Redis commands per turn at 100",
-          value: fmt(total / turns, 1),
-          target: "≤ 35",
-          ok: total / turns <= 35,
-          note: top,
-        });
-      }
-      figure({
-        name: `worker RSS per stream at ${n}`,
-        value: `${fmt(run.rssPerStream / 1024, 1)} KB`,
-        target: "≤ 64 KB",
-        ok: run.rssPerStream <= 64 * 1024,
-      });
-    }
+  for (const n of E2E_LEVELS) await burstFigures(redis, admin, n);
 
-    console.log(`bench: ${ACK_RATE} events/s for ${ACK_SECONDS} s…`);
-    const rate = await ackAtRate(redis, admin);
-    figure({
-      name: `HTTP ack p50/p99 at ${ACK_RATE} events/s`,
-      value: `${fmt(percentile(rate, 0.5), 1)} / ${fmt(percentile(rate, 0.99), 1)} ms`,
-      target: "p99 ≤ 100 ms",
-      ok: percentile(rate, 0.99) <= 100,
-    });
+  console.log(`bench: ${ACK_RATE} events/s for ${ACK_SECONDS} s…`);
+  const rate = await ackAtRate(redis, admin);
+  figure({
+    name: `HTTP ack p50/p99 at ${ACK_RATE} events/s`,
+    value: `${fmt(percentile(rate, 0.5), 1)} / ${fmt(percentile(rate, 0.99), 1)} ms`,
+    target: "p99 ≤ 100 ms",
+    ok: percentile(rate, 0.99) <= 100,
+  });
 
-    for (const n of RSS_LEVELS.filter((level) => !E2E_LEVELS.includes(level))) {
-      const overrides = { TURN_CONCURRENCY: String(n), NEMO_MAX_CONNECTIONS: String(n + 200) };
-      console.log(`bench: ${n} open streams in one worker…`);
-      const run = await conversations(redis, admin, n, overrides);
-      figure({
-        name: `worker RSS per stream at ${n}`,
-        value: `${fmt(run.rssPerStream / 1024, 1)} KB`,
-        target: "≤ 64 KB",
-        ok: run.rssPerStream <= 64 * 1024,
-        note: `override: ${Object.entries(overrides)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" ")}`,
-      });
-    }
-
-    console.log(`bench: ${RENDERS} waiting exports…`);
-    const renders = await waitingRenders(redis, admin, RENDERS);
-    figure({
-      name: `Redis commands/s with ${renders.submitted} waiting exports (steady state)`,
-      value: fmt(renders.perSecond),
-      target: "≤ 2,000/s",
-      ok: renders.perSecond <= 2_000,
-    });
-    figure({
-      name: "worker slots held by waiting exports",
-      value: String(renders.maxActive),
-      target: "0",
-      ok: renders.maxActive === 0,
-    });
-    figure({
-      name: "a new conversation's answer meanwhile (5 probes, p50)",
-      value: `${fmt(percentile(renders.probeMs, 0.5))} ms`,
-      target: "unaffected",
-      ok: undefined,
-    });
-  } finally {
-    admin.disconnect();
-    await redis.stop();
+  for (const n of RSS_LEVELS.filter((level) => !E2E_LEVELS.includes(level))) {
+    const overrides = { TURN_CONCURRENCY: String(n), NEMO_MAX_CONNECTIONS: String(n + 200) };
+    console.log(`bench: ${n} open streams in one worker…`);
+    const run = await conversations(redis, admin, n, overrides);
+    const note = Object.entries(overrides)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ");
+    rssFigure(n, run.rssPerStream, `override: ${note}`);
   }
+
+  console.log(`bench: ${RENDERS} waiting exports…`);
+  const renders = await waitingRenders(redis, admin, RENDERS);
+  figure({
+    name: `Redis commands/s with ${renders.submitted} waiting exports (steady state)`,
+    value: fmt(renders.perSecond),
+    target: "≤ 2,000/s",
+    ok: renders.perSecond <= 2_000,
+  });
+  figure({
+    name: "worker slots held by waiting exports",
+    value: String(renders.maxActive),
+    target: "0",
+    ok: renders.maxActive === 0,
+  });
+  figure({
+    name: "a new conversation's answer meanwhile (5 probes, p50)",
+    value: `${fmt(percentile(renders.probeMs, 0.5))} ms`,
+    target: "unaffected",
+    ok: undefined,
+  });
+  printFigures();
+}
+
+function printFigures(): void {
   console.log("");
   console.log(
     table(

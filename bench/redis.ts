@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Redis } from "ioredis";
+import { connectRedis, masterNodes, type RedisClient } from "../src/redis/connect.js";
 import { RedisServerProcess } from "../src/redis/redis-server-process.js";
+import { redisTargetFrom } from "../src/redis/redis-target.js";
 import { freePort } from "../test/helpers/free-port.js";
 
 /** The Redis the bench runs against: `REDIS_URL`, or a private `redis-server` it stops afterwards. */
@@ -32,13 +33,21 @@ export async function openRedis(env: NodeJS.ProcessEnv = process.env): Promise<B
   };
 }
 
-/** `INFO commandstats` as command → calls (commands run inside Lua scripts are counted too). */
-export async function commandCalls(admin: Redis): Promise<Map<string, number>> {
-  const info = await admin.info("commandstats");
+/** The bench's own connection (one server or a cluster), for INFO, SCAN and probes. */
+export function openAdmin(redis: BenchRedis): RedisClient {
+  const admin = connectRedis(redisTargetFrom(redis.url)!, { maxRetriesPerRequest: null });
+  admin.on("error", () => undefined);
+  return admin;
+}
+
+/** `INFO commandstats` summed over every master: command → calls (commands inside Lua scripts too). */
+export async function commandCalls(admin: RedisClient): Promise<Map<string, number>> {
   const calls = new Map<string, number>();
-  for (const line of info.split(/\r?\n/)) {
-    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
-    if (match?.[1] && match[2]) calls.set(match[1], Number(match[2]));
+  for (const node of masterNodes(admin)) {
+    for (const line of (await node.info("commandstats")).split(/\r?\n/)) {
+      const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
+      if (match?.[1] && match[2]) calls.set(match[1], (calls.get(match[1]) ?? 0) + Number(match[2]));
+    }
   }
   return calls;
 }
@@ -54,14 +63,22 @@ export function callsDelta(before: Map<string, number>, after: Map<string, numbe
   return delta;
 }
 
-/** Deletes every key of a prefix (`{prefix}*`, the hash-tagged form every key of the bot uses). */
-export async function deletePrefix(admin: Redis, prefix: string): Promise<number> {
-  let cursor = "0";
-  let deleted = 0;
-  do {
-    const [next, keys] = await admin.scan(cursor, "MATCH", `{${prefix}}*`, "COUNT", 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await admin.unlink(...keys);
-  } while (cursor !== "0");
-  return deleted;
+/** The sum of a {@link callsDelta}. */
+export function totalCalls(delta: Map<string, number>): number {
+  return [...delta.values()].reduce((sum, calls) => sum + calls, 0);
+}
+
+/**
+ * Deletes every key of a prefix on every master (`{prefix}*`, the hash-tagged form every key of the bot
+ * uses, all in one slot).
+ */
+export async function deletePrefix(admin: RedisClient, prefix: string): Promise<void> {
+  for (const node of masterNodes(admin)) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", `{${prefix}}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.unlink(...keys);
+    } while (cursor !== "0");
+  }
 }

@@ -8,25 +8,13 @@
  * a cluster) and the CPU each kind of process used; then the 1→max scaling factor.
  */
 
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { connectRedis, masterNodes, type RedisClient } from "../src/redis/connect.js";
-import { redisTargetFrom } from "../src/redis/redis-target.js";
-import { freePort } from "../test/helpers/free-port.js";
-import { botEnv } from "./bot-env.js";
-import { type BotProcess, startBotProcess } from "./bot-process.js";
-import type { BenchRedis } from "./redis.js";
-import { startSimulatorProcess } from "./simulator.js";
-import { SlackEventSender } from "./slack-events.js";
-import { SlackSink } from "./slack-sink.js";
+import type { RedisClient } from "../src/redis/connect.js";
+import { type BenchRedis, callsDelta, commandCalls, totalCalls } from "./redis.js";
+import type { SlackEventSender } from "./slack-events.js";
+import { generationSim, MESSAGE, startStack } from "./stack.js";
 import { fmt, percentile, table } from "./stats.js";
 
-const SIGNING_SECRET = "bench-signing-secret";
-const BOT_USER = "UBENCHBOT";
-const MESSAGE = "generate a video of a city timelapse at night";
 /** Linux reports process CPU in clock ticks of 1/100 s. */
 const TICKS_PER_SECOND = 100;
 
@@ -76,26 +64,24 @@ export function scalingOptions(
   };
 }
 
-export async function runScaling(redis: BenchRedis, options: ScalingOptions): Promise<void> {
-  const admin = connectRedis(redisTargetFrom(redis.url)!, { maxRetriesPerRequest: null });
-  admin.on("error", () => undefined);
+export async function runScaling(
+  redis: BenchRedis,
+  admin: RedisClient,
+  options: ScalingOptions,
+): Promise<void> {
   console.log(
     `bench scaling: ${options.turns} conversations at once, streams ${options.streamMs} ms, TURN_CONCURRENCY=${options.perWorker} per worker, ` +
       `worker counts ${options.workers.join(", ")}; redis ${redis.private ? "private redis-server" : "REDIS_URL"}`,
   );
   const rows: Row[] = [];
-  try {
-    for (const workers of options.workers) {
-      console.log(`bench scaling: ${workers} worker process(es)…`);
-      const row = await oneRun(redis, admin, workers, options);
-      rows.push(row);
-      console.log(
-        `bench scaling: ${workers} workers → ${fmt(row.turnsPerSecond, 1)} turns/s, e2e p50/p99 ${fmt(row.p50)} / ${fmt(row.p99)} ms, ` +
-          `Redis ${fmt(row.redisPerSecond)} commands/s`,
-      );
-    }
-  } finally {
-    admin.disconnect();
+  for (const workers of options.workers) {
+    console.log(`bench scaling: ${workers} worker process(es)…`);
+    const row = await oneRun(redis, admin, workers, options);
+    rows.push(row);
+    console.log(
+      `bench scaling: ${workers} workers → ${fmt(row.turnsPerSecond, 1)} turns/s, e2e p50/p99 ${fmt(row.p50)} / ${fmt(row.p99)} ms, ` +
+        `Redis ${fmt(row.redisPerSecond)} commands/s`,
+    );
   }
   const waves = (w: number) => Math.ceil(options.turns / (w * options.perWorker));
   console.log("");
@@ -169,38 +155,13 @@ async function oneRun(
   workers: number,
   options: ScalingOptions,
 ): Promise<Row> {
-  const sim = await startSimulatorProcess({
-    generationMs: options.streamMs,
-    editMs: 20,
-    heartbeatIntervalMs: 2_000,
-    credits: 1_000_000_000,
-    generationCost: 0,
-  });
-  const sink = await SlackSink.start(BOT_USER);
-  const port = await freePort();
-  const prefix = `scale${randomBytes(4).toString("hex")}`;
-  const dataDir = await mkdtemp(join(tmpdir(), "nemo-bench-scale-"));
-  const env = botEnv({
-    simUrl: sim.url,
-    redisUrl: redis.url,
-    prefix,
-    dataDir,
-    slackApiUrl: sink.url,
-    signingSecret: SIGNING_SECRET,
-    port,
+  const { sim, sink, sender, processes, stop } = await startStack(redis, admin, {
+    sim: generationSim(options.streamMs),
+    workers,
     overrides: { TURN_CONCURRENCY: String(options.perWorker) },
+    name: "scale",
   });
-  const processes: BotProcess[] = [];
-  const sender = new SlackEventSender(`http://127.0.0.1:${port}/slack/events`, SIGNING_SECRET, BOT_USER);
   try {
-    const gateway = await startBotProcess("gateway", env, join(dataDir, "gateway.log"));
-    processes.push(gateway);
-    const workerProcesses = await Promise.all(
-      Array.from({ length: workers }, (_, index) =>
-        startBotProcess("worker", env, join(dataDir, `worker-${index}.log`)),
-      ),
-    );
-    processes.push(...workerProcesses);
     // Warm-up: JIT, connections, the anonymous token and BullMQ's scripts, in each worker.
     const warm = await Promise.all(Array.from({ length: workers }, () => sender.mention("hello")));
     await sink.until(() => warm.every((s) => sink.answeredAt.has(s.thread)), 60_000, "warm-up answers");
@@ -225,10 +186,7 @@ async function oneRun(
       `${options.turns} answers`,
     );
     const seconds = (Math.max(...sent.map((s) => sink.answeredAt.get(s.thread)!)) - started) / 1000;
-    const calls = [...(await commandCalls(admin)).entries()].reduce(
-      (sum, [command, n]) => sum + (command === "info" ? 0 : n - (before.get(command) ?? 0)),
-      0,
-    );
+    const calls = totalCalls(callsDelta(before, await commandCalls(admin)));
     const cpu = processes.map(
       (p, index) => (cpuTicks(p.pid) - cpuBefore[index]!) / TICKS_PER_SECOND / seconds,
     );
@@ -247,36 +205,7 @@ async function oneRun(
       refused,
     };
   } finally {
-    await Promise.all(processes.map((p) => p.stop()));
-    await sender.close();
-    await sink.close();
-    await sim.stop();
-    await deletePrefix(admin, prefix);
-    await rm(dataDir, { recursive: true, force: true });
-  }
-}
-
-/** `INFO commandstats` summed over every master: command → calls. */
-async function commandCalls(admin: RedisClient): Promise<Map<string, number>> {
-  const calls = new Map<string, number>();
-  for (const node of masterNodes(admin)) {
-    for (const line of (await node.info("commandstats")).split(/\r?\n/)) {
-      const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
-      if (match?.[1] && match[2]) calls.set(match[1], (calls.get(match[1]) ?? 0) + Number(match[2]));
-    }
-  }
-  return calls;
-}
-
-/** Deletes the run's keys on every master (all of them share the `{prefix}` slot). */
-async function deletePrefix(admin: RedisClient, prefix: string): Promise<void> {
-  for (const node of masterNodes(admin)) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await node.scan(cursor, "MATCH", `{${prefix}}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await admin.unlink(...keys);
-    } while (cursor !== "0");
+    await stop();
   }
 }
 

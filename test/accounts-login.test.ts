@@ -28,8 +28,17 @@ async function dumpRedis(client: Redis): Promise<string> {
   return parts.join("\n");
 }
 
+/** Text as Discord shows it: the Markdown escapes (`\_`, `\*`, …) the bot adds are gone. */
+const unescaped = (markdown: string) => markdown.replace(/\\(.)/g, "$1");
+
+/** The masked form of a token: its `nmv_` prefix and its last four characters. */
+const masked = (token: string) => `nmv_••••${token.slice(-4)}`;
+
 describe("Discord: /login (modal), the thread's account, /whoami, /logout", () => {
   let bot: DiscordHarness;
+  /** An interaction's follow-ups as Markdown (Components V2: the text is in text displays, not `content`). */
+  const followUps = (interaction: { followUps: Record<string, unknown>[] }) =>
+    interaction.followUps.flatMap(textsOf).join("\n");
   beforeAll(async () => {
     bot = await startDiscordHarness(redis.url, { env: { SECRETS_KEY } });
   });
@@ -40,9 +49,6 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
   it("links a member's own account; their threads use it whoever talks; nothing leaks; logout unlinks", async () => {
     const { fake, sim } = bot;
     const account = sim.createAccount({ balance: 900 });
-    const followUps = (interaction: { followUps: Record<string, unknown>[] }) =>
-      // Components V2: the text is in the components' text displays, not in the body's `content`.
-      interaction.followUps.flatMap(textsOf).join("\n");
 
     // /login answers with a modal (type 9) holding one text input.
     const login = fake.slash("login", { channelId: fake.general.id });
@@ -59,7 +65,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     await fake.waitFor(() => followUps(submit).includes("is linked"), 10_000, "login answer");
     expect(submit.callbacks[0]).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
     expect(Number(submit.followUps[0]?.flags) & EPHEMERAL).toBe(EPHEMERAL);
-    expect(followUps(submit)).toContain(account.token.slice(-4));
+    expect(unescaped(followUps(submit))).toContain(masked(account.token));
     expect(followUps(submit)).not.toContain(account.token);
     expect(
       sim.requests.some((r) => r.path === "/api/credits/balance/simple" && r.userId === account.userId),
@@ -84,7 +90,7 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     // /whoami in the thread: the account, masked.
     const whoami = fake.slash("whoami", { channelId: thread });
     await fake.waitFor(() => followUps(whoami).includes("own NemoVideo account"), 10_000, "whoami");
-    expect(followUps(whoami)).toMatch(/nmv\\?_••••[\w-]{4}/);
+    expect(unescaped(followUps(whoami))).toContain(masked(account.token));
     expect(followUps(whoami)).not.toContain(account.token);
 
     // The token is nowhere in Redis, in any message, or in the log.
@@ -115,6 +121,25 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     );
     const last = sim.requests.filter((r) => r.path === "/run_sse").at(-1)!;
     expect(last.userId).not.toBe(account.userId);
+  });
+
+  it("shows the mask of a token whose last four characters hold a Markdown character, escaped", async () => {
+    const { fake, sim } = bot;
+    const account = sim.createAccount({ token: "nmv_usr_AMaskedTokenForTheTest_LZ8" });
+    const submit = fake.submitCommandModal(
+      "nemo:login",
+      { token: account.token },
+      { channelId: fake.general.id },
+    );
+    await fake.waitFor(() => followUps(submit).includes("is linked"), 10_000, "login answer");
+    expect(followUps(submit)).toContain("nmv\\_••••\\_LZ8");
+    expect(unescaped(followUps(submit))).toContain("nmv_••••_LZ8");
+    const whoami = fake.slash("whoami", { channelId: fake.general.id });
+    await fake.waitFor(() => followUps(whoami).includes("LZ8"), 10_000, "whoami");
+    expect(unescaped(followUps(whoami))).toContain("nmv_••••_LZ8");
+    expect(followUps(whoami)).not.toContain(account.token);
+    const logout = fake.slash("logout", { channelId: fake.general.id });
+    await fake.waitFor(() => followUps(logout).includes("unlinked"), 10_000, "logout");
   });
 
   it("a token pasted in a thread is not forwarded: the sender is told to revoke it", async () => {

@@ -20,12 +20,38 @@ afterAll(async () => {
 
 const EPHEMERAL = 64;
 
-/** Acknowledged with a deferred, ephemeral reply within Discord's 3 seconds. */
+/** Where the fake's REST log stood when each interaction was sent. */
+const requestsBefore = new WeakMap<FakeInteraction, number>();
+
+function slash(...args: Parameters<DiscordHarness["fake"]["slash"]>): FakeInteraction {
+  const before = bot.fake.requests.length;
+  const interaction = bot.fake.slash(...args);
+  requestsBefore.set(interaction, before);
+  return interaction;
+}
+
+/**
+ * Acknowledged with a deferred, ephemeral reply before the command wrote anything to its channel (Discord
+ * allows 3 seconds: the slow work comes after the acknowledgement, never before it).
+ */
 function expectDeferred(interaction: FakeInteraction): void {
   expect(interaction.callbacks).toHaveLength(1);
   const [callback] = interaction.callbacks;
   expect(callback).toMatchObject({ type: 5, data: { flags: EPHEMERAL } });
-  expect(callback!.at - interaction.sentAt).toBeLessThan(3_000);
+  const since = bot.fake.requests.slice(requestsBefore.get(interaction));
+  const acknowledged = since.findIndex(
+    (request) => request.path === `/interactions/${interaction.id}/${interaction.token}/callback`,
+  );
+  expect(acknowledged).toBeGreaterThanOrEqual(0);
+  const writesBefore = since
+    .slice(0, acknowledged)
+    .filter(
+      (request) =>
+        request.method !== "GET" &&
+        request.path.startsWith(`/channels/${interaction.channelId}/`) &&
+        !request.path.endsWith("/typing"),
+    );
+  expect(writesBefore).toEqual([]);
 }
 
 /** Every message in the thread was written with the bot token (never the interaction token). */
@@ -37,7 +63,7 @@ function expectBotTokenOnly(threadId: string): void {
 
 async function runInThread(name: string, needle: string | RegExp, strings?: Record<string, string>) {
   const { fake } = bot;
-  const interaction = fake.slash(name, { channelId: thread, ...(strings ? { strings } : {}) });
+  const interaction = slash(name, { channelId: thread, ...(strings ? { strings } : {}) });
   const shows = () => {
     const text = bot.transcript(thread);
     return typeof needle === "string" ? text.includes(needle) : needle.test(text);
@@ -73,7 +99,7 @@ describe("Discord slash commands", () => {
 
   it("/video in a channel: deferred, parent message that pings nobody, thread, pointer, result posted in the thread", async () => {
     const { fake } = bot;
-    const interaction = fake.slash("video", {
+    const interaction = slash("video", {
       channelId: fake.general.id,
       strings: { prompt: "generate a video of a sunset over the sea" },
     });
@@ -114,7 +140,7 @@ describe("Discord slash commands", () => {
 
   it("/video in the thread with a file uploads it and sends the prompt", async () => {
     const { fake } = bot;
-    const interaction = fake.slash("video", {
+    const interaction = slash("video", {
       channelId: thread,
       strings: { prompt: "put this at the start" },
       file: { name: "intro.mp4", size: 40_000, contentType: "video/mp4" },
@@ -134,7 +160,7 @@ describe("Discord slash commands", () => {
   it("a command that needs a thread, used in a channel, answers with an ephemeral hint and posts nothing", async () => {
     const { fake } = bot;
     const before = fake.botMessagesIn(fake.general.id).length;
-    const interaction = fake.slash("export", { channelId: fake.general.id });
+    const interaction = slash("export", { channelId: fake.general.id });
     await fake.waitFor(() => interaction.edits.length > 0, 5_000, "hint");
     expectDeferred(interaction);
     expect(interaction.edits[0]!.body.content).toMatch(
@@ -145,8 +171,8 @@ describe("Discord slash commands", () => {
 
   it("/help in a channel answers in place; /video where threads cannot be made says so", async () => {
     const { fake } = bot;
-    const help = fake.slash("help", { channelId: fake.general.id });
-    const voice = fake.slash("video", { channelId: fake.voice.id, strings: { prompt: "generate a video" } });
+    const help = slash("help", { channelId: fake.general.id });
+    const voice = slash("video", { channelId: fake.voice.id, strings: { prompt: "generate a video" } });
     await fake.waitFor(() => help.edits.length > 0 && voice.edits.length > 0, 5_000, "answers");
     expectDeferred(help);
     expect(help.edits[0]!.body.content).toMatch(

@@ -69,14 +69,26 @@ describe("run_sse refusals", () => {
   it("sends nothing at all until a late 504", async () => {
     const sim = await start();
     const { token, sid } = await setup(sim);
-    sim.inject("run_sse", { kind: "timeout", afterMs: 200 });
-    const started = Date.now();
+    // The first request stays silent for a minute before its 504, the second not at all.
+    sim.inject("run_sse", { kind: "timeout", afterMs: 60_000 });
+    sim.inject("run_sse", { kind: "timeout", afterMs: 0 });
+    const silent = runSse(sim, token, sid, "hi");
+    let answered = false;
+    silent.then(
+      () => {
+        answered = true;
+      },
+      () => undefined,
+    );
+    await eventually(async () => (sim.runSseCounts(sid).refused === 1 ? true : undefined));
     const res = await runSse(sim, token, sid, "hi");
-    // Headers are the first bytes of a response: they came only after the silence.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(res.status).toBe(504);
     expect(await res.text()).toContain("504 Gateway Time-out");
-    expect(sim.runSseCounts(sid)).toEqual({ accepted: 0, refused: 1 });
+    // Headers are the first bytes of a response: the request still inside its silence has none yet.
+    expect(answered).toBe(false);
+    expect(sim.runSseCounts(sid)).toEqual({ accepted: 0, refused: 2 });
+    await sim.close();
+    await networkError(silent);
   });
 
   it("drops a pending gateway timeout's connection when the simulator closes", async () => {
@@ -183,11 +195,17 @@ describe("backend outage", () => {
     const page = await runSse(sim, token, sid, "hi");
     expect(page.status).toBe(502);
     expect(await page.text()).toContain("Bad Gateway");
-    await sim.startOutage({ mode: "reset", forMs: 150 });
+    const starting = Date.now();
+    await sim.startOutage({ mode: "reset", forMs: 60_000 });
+    const started = Date.now();
     expect(sim.outage()).toMatchObject({ mode: "reset" });
-    expect(sim.outage()!.until).toBeGreaterThan(Date.now());
+    // Its end is set from its start: forMs after it.
+    expect(sim.outage()!.until).toBeGreaterThanOrEqual(starting + 60_000);
+    expect(sim.outage()!.until).toBeLessThanOrEqual(started + 60_000);
     await networkError(runSse(sim, token, sid, "hi"));
     await networkError(call(sim, token, "GET", "/api/credits/balance/simple"));
+    // Replaced by a short one, which ends by itself.
+    await sim.startOutage({ mode: "reset", forMs: 1 });
     await eventually(async () => (sim.outage() === undefined ? true : undefined));
     await send(sim, token, sid, "hi");
     expect(sim.runSseCounts(sid)).toEqual({ accepted: 1, refused: 2 });
@@ -215,10 +233,13 @@ describe("backend outage", () => {
     const { token } = await tokenFor(sim).then((data) => ({ token: data.token as string }));
     expect((await control(sim, "outage", { mode: "sideways" })).status).toBe(400);
     expect((await control(sim, "outage", { mode: "status", forMs: -1 })).status).toBe(400);
+    const starting = Date.now();
     expect((await control(sim, "outage", { mode: "status", forMs: 60_000 })).status).toBe(200);
+    const started = Date.now();
     const state = (await json(control(sim, "outage"))) as Json;
     expect(state.outage.mode).toBe("status");
-    expect(state.outage.until).toBeGreaterThan(Date.now());
+    expect(state.outage.until).toBeGreaterThanOrEqual(starting + 60_000);
+    expect(state.outage.until).toBeLessThanOrEqual(started + 60_000);
     expect((await call(sim, token, "GET", "/api/credits/balance/simple")).status).toBe(503);
     expect((await control(sim, "outage-end", {})).status).toBe(200);
     expect(await json(control(sim, "outage"))).toEqual({ outage: null });

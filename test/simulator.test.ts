@@ -718,10 +718,22 @@ describe("files", () => {
 
 describe("knobs and control endpoints", () => {
   it("applies latencyMs before each response", async () => {
-    const sim = await start({ latencyMs: 120 });
-    const started = Date.now();
-    await fetch(`${sim.url}/files/a.mp4`);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+    const sim = await start({ latencyMs: 60_000 });
+    const held = fetch(`${sim.url}/files/a.mp4`);
+    let answered = false;
+    held.then(
+      () => {
+        answered = true;
+      },
+      () => undefined,
+    );
+    await eventually(async () => (sim.requests.length === 1 ? true : undefined));
+    // The knob is read as each request arrives: the next one is answered at once, the first still waits.
+    sim.options.latencyMs = 0;
+    expect((await fetch(`${sim.url}/files/a.mp4`)).status).toBe(200);
+    expect(answered).toBe(false);
+    await sim.close();
+    await expect(held).rejects.toThrow();
   });
 
   it("drives the simulator over HTTP from another process", async () => {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { setTimeout as delay } from "node:timers/promises";
 import { TokenStore } from "./auth-tokens.js";
-import { ClaimStore } from "./claims.js";
+import { ClaimStore } from "./claim-store.js";
 import { UserLedger } from "./credits.js";
 import { FaultQueue } from "./faults.js";
 import type { ResolvedOptions } from "./options.js";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { isRecord } from "./http-util.js";
-import { type Fault, ROUTES, type Route } from "./types.js";
+import type { Fault, Route } from "./types.js";
 
 /** Faults that answer instead of the route (the request is refused, not processed). */
 export type ImmediateFault = Extract<Fault, { kind: "status" | "code" | "html" | "timeout" | "reset" }>;
@@ -145,6 +145,20 @@ export function parseFault(value: unknown): Fault | string {
       return "unknown fault kind";
   }
 }
+
+const ROUTES: readonly Route[] = [
+  "anonymous-token",
+  "create-session",
+  "run_sse",
+  "upload",
+  "credits",
+  "state",
+  "render-start",
+  "render-status",
+  "render-cancel",
+  "download",
+  "claim-token",
+];
 
 export function isRoute(value: unknown): value is Route {
   return typeof value === "string" && (ROUTES as readonly string[]).includes(value);

@@ -48,12 +48,62 @@ export async function readJson(req: IncomingMessage): Promise<JsonBody> {
   }
 }
 
+/** The body as a JSON object (`{}` for any other JSON value); undefined once refused (default: HTTP 400). */
+export async function readJsonObject(
+  req: IncomingMessage,
+  res: ServerResponse,
+  refuse: (res: ServerResponse, error: string) => void = (res, error) => sendHttpError(res, 400, error),
+): Promise<Record<string, unknown> | undefined> {
+  const body = await readJson(req);
+  if (!body.ok) {
+    refuse(res, body.error);
+    return undefined;
+  }
+  return isRecord(body.value) ? body.value : {};
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const ATTRIBUTION_HEADERS = ["x-skill-source", "x-skill-version", "x-skill-platform"];
+
+/** True when an X-Skill-* attribution header is missing or blank. */
+export function isUnattributed(req: IncomingMessage): boolean {
+  return ATTRIBUTION_HEADERS.some((name) => header(req, name).trim() === "");
 }
 
 /** The value of a single-valued header ("" when absent). */
 export function header(req: IncomingMessage, name: string): string {
   const value = req.headers[name.toLowerCase()];
   return (Array.isArray(value) ? value[0] : value) ?? "";
+}
+
+export function sendHtml(res: ServerResponse, status: number, body: string): void {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, {
+    "Content-Type": "text/html; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+/** Drops the connection without a byte of response. */
+export function resetConnection(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket) socket.destroy();
+  else res.destroy();
+}
+
+const REASONS: Record<number, string> = {
+  500: "Internal Server Error",
+  502: "Bad Gateway",
+  503: "Service Temporarily Unavailable",
+  504: "Gateway Time-out",
+};
+
+/** The error page an nginx in front of the backend would send. */
+export function proxyErrorPage(status: number): string {
+  const title = `${status} ${REASONS[status] ?? "Error"}`;
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }

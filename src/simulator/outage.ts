@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { sendJson } from "./http-util.js";
-import { proxyErrorPage, resetConnection, sendHtml } from "./refusals.js";
+import { proxyErrorPage, resetConnection, sendHtml, sendJson } from "./http-util.js";
 import type { OutageInfo, OutageMode } from "./types.js";
 
 export const OUTAGE_MODES: readonly OutageMode[] = ["reset", "status", "html", "refuse"];

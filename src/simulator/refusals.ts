@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { SimContext } from "./context.js";
 import type { ImmediateFault } from "./faults.js";
-import { sendJson } from "./http-util.js";
+import { proxyErrorPage, resetConnection, sendHtml, sendJson } from "./http-util.js";
 
 const CODE_MESSAGES: Record<number, string> = {
   1001: "token invalid or expired",
@@ -10,35 +10,6 @@ const CODE_MESSAGES: Record<number, string> = {
   4001: "unsupported file type",
   4002: "file too large",
 };
-
-const REASONS: Record<number, string> = {
-  500: "Internal Server Error",
-  502: "Bad Gateway",
-  503: "Service Temporarily Unavailable",
-  504: "Gateway Time-out",
-};
-
-/** The error page an nginx in front of the backend would send. */
-export function proxyErrorPage(status: number): string {
-  const title = `${status} ${REASONS[status] ?? "Error"}`;
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-}
-
-export function sendHtml(res: ServerResponse, status: number, body: string): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    "Content-Type": "text/html; charset=utf-8",
-    "Content-Length": Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-/** Drops the connection without a byte of response. */
-export function resetConnection(res: ServerResponse): void {
-  const socket = res.socket;
-  if (socket) socket.destroy();
-  else res.destroy();
-}
 
 /** Answers a request with an injected refusal (status, code, HTML page, late gateway timeout, reset). */
 export async function sendFault(ctx: SimContext, res: ServerResponse, fault: ImmediateFault): Promise<void> {

@@ -1,13 +1,11 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
+import type { Call } from "./call.js";
 import type { SimContext } from "./context.js";
-import type { UserAccount } from "./credits.js";
 import { sendMp4 } from "./files.js";
-import { header, isRecord, readJson, sendJson } from "./http-util.js";
+import { isUnattributed, readJsonObject, sendJson } from "./http-util.js";
 import { advance, cancel, isFinal, type Render } from "./render-store.js";
 import { isRenderable } from "./sessions/state.js";
-import type { Fault, RecordedRequest } from "./types.js";
-
-const ATTRIBUTION_HEADERS = ["x-skill-source", "x-skill-version", "x-skill-platform"];
+import type { Fault } from "./types.js";
 
 type RenderFail = Extract<Fault, { kind: "render-fail" }>;
 
@@ -29,20 +27,12 @@ function outputUrl(ctx: SimContext, render: Render): string {
 }
 
 /** `POST /api/render/proxy/lambda` {id, sessionId, draft, output} */
-export async function handleRenderStart(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  account: UserAccount,
-  record: RecordedRequest,
-): Promise<void> {
-  const body = await readJson(req);
-  if (!body.ok) return fail(res, body.error, 400);
-  const value = isRecord(body.value) ? body.value : {};
+export async function handleRenderStart({ ctx, req, res, account, record }: Call): Promise<void> {
+  const value = await readJsonObject(req, res, (res, error) => fail(res, error, 400));
+  if (!value) return;
   const { id, sessionId, draft } = value;
   if (typeof sessionId === "string") record.sessionId = sessionId;
-  const unattributed = ATTRIBUTION_HEADERS.some((name) => header(req, name).trim() === "");
-  if (ctx.options.exportBlocked || unattributed) return fail(res, "export requires a paid plan", 402);
+  if (ctx.options.exportBlocked || isUnattributed(req)) return fail(res, "export requires a paid plan", 402);
   if (
     typeof id !== "string" ||
     id === "" ||
@@ -84,15 +74,9 @@ function statusBody(ctx: SimContext, render: Render): Record<string, unknown> {
   };
 }
 
-function findRender(
-  ctx: SimContext,
-  res: ServerResponse,
-  account: UserAccount,
-  id: string,
-  record: RecordedRequest,
-  notFoundStatus = 200,
-): Render | undefined {
-  const render = ctx.renders.owned(id, account.id);
+/** The caller's render named by the path (else answered "render not found"). */
+function findRender({ ctx, res, account, param, record }: Call, notFoundStatus = 200): Render | undefined {
+  const render = ctx.renders.owned(param, account.id);
   if (!render) {
     fail(res, "render not found", notFoundStatus);
     return undefined;
@@ -102,45 +86,26 @@ function findRender(
 }
 
 /** `GET /api/render/proxy/lambda/<id>`: every poll advances the render. */
-export function handleRenderStatus(
-  ctx: SimContext,
-  res: ServerResponse,
-  account: UserAccount,
-  id: string,
-  record: RecordedRequest,
-): void {
-  const render = findRender(ctx, res, account, id, record);
+export function handleRenderStatus(call: Call): void {
+  const render = findRender(call);
   if (!render) return;
-  advance(render, ctx.options.renderSteps);
-  sendJson(res, 200, statusBody(ctx, render));
+  advance(render, call.ctx.options.renderSteps);
+  sendJson(call.res, 200, statusBody(call.ctx, render));
 }
 
 /** `POST /api/render/proxy/lambda/<id>/cancel`: a running render fails with "cancelled". */
-export function handleRenderCancel(
-  ctx: SimContext,
-  res: ServerResponse,
-  account: UserAccount,
-  id: string,
-  record: RecordedRequest,
-): void {
-  const render = findRender(ctx, res, account, id, record);
+export function handleRenderCancel(call: Call): void {
+  const render = findRender(call);
   if (!render) return;
   // Cancelling a finished render is a successful no-op (a completed render stays completed).
   if (!isFinal(render)) cancel(render);
-  sendJson(res, 200, { success: true });
+  sendJson(call.res, 200, { success: true });
 }
 
 /** `GET /api/render/proxy/<id>/download`: the MP4 of a completed render. */
-export function handleDownload(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  account: UserAccount,
-  id: string,
-  record: RecordedRequest,
-): void {
-  const render = findRender(ctx, res, account, id, record, 404);
+export function handleDownload(call: Call): void {
+  const render = findRender(call, 404);
   if (!render) return;
-  if (render.status === "completed") sendMp4(req, res, outputFileName(render.id));
-  else fail(res, "render not completed", 409);
+  if (render.status === "completed") sendMp4(call.req, call.res, outputFileName(render.id));
+  else fail(call.res, "render not completed", 409);
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Call } from "./call.js";
 import type { SimContext } from "./context.js";
-import type { UserAccount } from "./credits.js";
 import { isImmediate, isStreamFault } from "./faults.js";
 import { isRecord, readJson, sendEnvelope, sendHttpError } from "./http-util.js";
 import type { ResolvedOptions } from "./options.js";
@@ -28,6 +28,12 @@ export function parseRunSseBody(body: unknown): RunSseBody | string {
   const text = isRecord(first) ? first.text : undefined;
   if (typeof text !== "string" || text.trim() === "") return "new_message.parts[0].text is required";
   return { sessionId: body.session_id, text };
+}
+
+/** The fields of the request's body, or why it is not a valid `/run_sse` body. */
+async function readRunSseBody(req: IncomingMessage): Promise<RunSseBody | string> {
+  const body = await readJson(req);
+  return body.ok ? parseRunSseBody(body.value) : body.error;
 }
 
 /**
@@ -61,16 +67,8 @@ export async function runSteps(ctx: SimContext, stream: SseStream, steps: Step[]
 }
 
 /** `POST /run_sse` */
-export async function handleRunSse(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  account: UserAccount,
-  record: RecordedRequest,
-): Promise<void> {
-  const body = await readJson(req);
-  if (!body.ok) return sendHttpError(res, 400, body.error);
-  const parsed = parseRunSseBody(body.value);
+export async function handleRunSse({ ctx, req, res, account, record }: Call): Promise<void> {
+  const parsed = await readRunSseBody(req);
   if (typeof parsed === "string") return sendHttpError(res, 400, parsed);
   record.sessionId = parsed.sessionId;
   record.message = parsed.text;
@@ -112,8 +110,10 @@ export async function handleRunSse(
   }
   const steps = buildScript(intent, {
     session,
-    account,
-    ledger: ctx.users,
+    charge: {
+      freeze: (amount) => ctx.users.freeze(account, amount),
+      spend: (amount) => ctx.users.spend(account, amount),
+    },
     options,
     baseUrl: ctx.url,
     lang: replyLanguage(parsed.text, session.language),
@@ -136,8 +136,7 @@ export async function refuseRunSse(
   record: RecordedRequest,
   mode: OutageMode,
 ): Promise<void> {
-  const body = await readJson(req);
-  const parsed = body.ok ? parseRunSseBody(body.value) : "unreadable";
+  const parsed = await readRunSseBody(req);
   record.outcome = "refused";
   if (typeof parsed !== "string") {
     record.sessionId = parsed.sessionId;

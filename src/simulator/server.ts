@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { authenticate, handleAnonymousToken, sendAuthError } from "./auth.js";
+import type { Call } from "./call.js";
 import { handleClaimToken } from "./claims.js";
 import { SimContext } from "./context.js";
 import { handleControl } from "./control.js";
@@ -13,27 +14,12 @@ import { sendOutage } from "./outage.js";
 import { sendFault } from "./refusals.js";
 import { handleDownload, handleRenderCancel, handleRenderStart, handleRenderStatus } from "./render.js";
 import { handleRunSse, refuseRunSse } from "./run-sse.js";
-import { handleCreateSession, handleState } from "./sessions/routes.js";
+import { handleCreateSession, handleState } from "./session-routes.js";
 import type { Session } from "./sessions/state.js";
 import { SimulatorHandle } from "./simulator.js";
 import type { RecordedRequest, Route, Simulator, SimulatorOptions } from "./types.js";
 import { handleUpload } from "./upload.js";
 import { handleClaimPage, handleRegisterPage } from "./web-pages.js";
-
-/** What a matched route's handler gets. */
-interface Call {
-  ctx: SimContext;
-  req: IncomingMessage;
-  res: ServerResponse;
-  record: RecordedRequest;
-  /** The path parameter (session or render id), "" when the route has none. */
-  param: string;
-  query: URLSearchParams;
-  /** Set for routes that need a token. */
-  account: UserAccount;
-  /** Set for routes whose path names a session. */
-  session: Session;
-}
 
 interface RouteDef {
   method: string;
@@ -59,14 +45,14 @@ const ROUTE_TABLE: RouteDef[] = [
     pattern: /^\/api\/tasks\/me\/with-session\/nemo_agent$/,
     route: "create-session",
     auth: true,
-    handle: ({ ctx, req, res, account }) => handleCreateSession(ctx, req, res, account),
+    handle: handleCreateSession,
   },
   {
     method: "POST",
     pattern: /^\/run_sse$/,
     route: "run_sse",
     auth: true,
-    handle: ({ ctx, req, res, account, record }) => handleRunSse(ctx, req, res, account, record),
+    handle: handleRunSse,
   },
   {
     method: "POST",
@@ -74,7 +60,7 @@ const ROUTE_TABLE: RouteDef[] = [
     route: "upload",
     auth: true,
     sessionParam: true,
-    handle: ({ ctx, req, res, session }) => handleUpload(ctx, req, res, session),
+    handle: handleUpload,
   },
   {
     method: "GET",
@@ -96,36 +82,35 @@ const ROUTE_TABLE: RouteDef[] = [
     pattern: /^\/api\/render\/proxy\/lambda$/,
     route: "render-start",
     auth: true,
-    handle: ({ ctx, req, res, account, record }) => handleRenderStart(ctx, req, res, account, record),
+    handle: handleRenderStart,
   },
   {
     method: "GET",
     pattern: /^\/api\/render\/proxy\/lambda\/([^/]+)$/,
     route: "render-status",
     auth: true,
-    handle: ({ ctx, res, account, param, record }) => handleRenderStatus(ctx, res, account, param, record),
+    handle: handleRenderStatus,
   },
   {
     method: "POST",
     pattern: /^\/api\/render\/proxy\/lambda\/([^/]+)\/cancel$/,
     route: "render-cancel",
     auth: true,
-    handle: ({ ctx, res, account, param, record }) => handleRenderCancel(ctx, res, account, param, record),
+    handle: handleRenderCancel,
   },
   {
     method: "GET",
     pattern: /^\/api\/render\/proxy\/([^/]+)\/download$/,
     route: "download",
     auth: true,
-    handle: ({ ctx, req, res, account, param, record }) =>
-      handleDownload(ctx, req, res, account, param, record),
+    handle: handleDownload,
   },
   {
     method: "POST",
     pattern: /^\/api\/auth\/claim-token$/,
     route: "claim-token",
     auth: true,
-    handle: ({ ctx, req, res, account }) => handleClaimToken(ctx, req, res, account),
+    handle: handleClaimToken,
   },
   {
     method: "GET",

@@ -155,20 +155,6 @@ export type Route =
   | "download"
   | "claim-token";
 
-export const ROUTES: readonly Route[] = [
-  "anonymous-token",
-  "create-session",
-  "run_sse",
-  "upload",
-  "credits",
-  "state",
-  "render-start",
-  "render-status",
-  "render-cancel",
-  "download",
-  "claim-token",
-];
-
 export interface Simulator {
   /** `http://127.0.0.1:PORT` */
   readonly url: string;

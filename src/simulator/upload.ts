@@ -1,11 +1,13 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import busboy from "busboy";
+import type { Call } from "./call.js";
 import type { SimContext } from "./context.js";
-import { isRecord, readJson, sendEnvelope, sendHttpError, sendOk } from "./http-util.js";
+import { readJsonObject, sendEnvelope, sendHttpError, sendOk } from "./http-util.js";
 import { randomToken } from "./ids.js";
 import { type MediaInfo, probeMedia } from "./media-info.js";
 import { ACCEPTED_EXTENSIONS, type FileType, fileTypeOf } from "./media-types.js";
@@ -82,12 +84,8 @@ function sendTooLarge(ctx: SimContext, res: ServerResponse): void {
 }
 
 /** Streams the multipart body through busboy, counting bytes and keeping none. */
-function uploadMultipart(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  session: Session,
-): Promise<void> {
+function uploadMultipart(call: Call): Promise<void> {
+  const { ctx, req, res } = call;
   const max = ctx.options.uploadMaxBytes;
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > max) {
@@ -103,7 +101,7 @@ function uploadMultipart(
     req.resume();
     return Promise.resolve();
   }
-  return withTempDir((dir) => receiveFiles(ctx, req, res, session, parser, dir));
+  return withTempDir((dir) => receiveFiles(call, parser, dir));
 }
 
 /** A private temporary directory for the duration of `work`, removed afterwards. */
@@ -116,15 +114,29 @@ async function withTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Writes a file part to `writer`, each chunk only when `keep(chunk)` says so; resolves with the bytes written
+ * once the part has ended and the file is closed.
+ */
+function writePart(stream: Readable, writer: WriteStream, keep: (chunk: Buffer) => boolean): Promise<number> {
+  let size = 0;
+  const written = new Promise<void>((resolve) => writer.once("close", () => resolve()));
+  stream.on("data", (chunk: Buffer) => {
+    if (!keep(chunk)) return;
+    size += chunk.length;
+    writer.write(chunk);
+  });
+  const ended = new Promise<void>((resolve) =>
+    stream.on("end", () => {
+      writer.end();
+      resolve();
+    }),
+  );
+  return ended.then(() => written).then(() => size);
+}
+
 /** Each file is written to `dir` while counted, then read (duration, size) once complete. */
-function receiveFiles(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  session: Session,
-  parser: busboy.Busboy,
-  dir: string,
-): Promise<void> {
+function receiveFiles({ ctx, req, res, session }: Call, parser: busboy.Busboy, dir: string): Promise<void> {
   const max = ctx.options.uploadMaxBytes;
   // The client may have gone while the directory was made: then nobody waits for an answer.
   if (res.destroyed || req.socket.destroyed) return Promise.resolve();
@@ -160,33 +172,22 @@ function receiveFiles(
         fail(() => sendUnsupported(res, filename || "(no name)"));
         return;
       }
-      let size = 0;
       const path = join(dir, String(files.length));
       const writer = createWriteStream(path);
       writer.on("error", () => undefined);
       writers.push(writer);
-      const written = new Promise<void>((resolveWrite) => writer.once("close", () => resolveWrite()));
-      stream.on("data", (chunk: Buffer) => {
-        if (done) return;
-        size += chunk.length;
+      const keep = (chunk: Buffer): boolean => {
+        if (done) return false;
         total += chunk.length;
-        if (total > max) fail(() => sendTooLarge(ctx, res));
-        else writer.write(chunk);
-      });
-      let ended: () => void = () => undefined;
+        if (total <= max) return true;
+        fail(() => sendTooLarge(ctx, res));
+        return false;
+      };
       files.push(
-        new Promise<void>((resolveEnd) => {
-          ended = resolveEnd;
-        })
-          .then(() => written)
-          .then(async () =>
-            describe(ctx, filename, type, size, await probeMedia(path, type, ctx.options.ffprobe)),
-          ),
+        writePart(stream, writer, keep).then(async (size) =>
+          describe(ctx, filename, type, size, await probeMedia(path, type, ctx.options.ffprobe)),
+        ),
       );
-      stream.on("end", () => {
-        writer.end();
-        ended();
-      });
     });
     parser.on("close", () => {
       if (done) return;
@@ -210,15 +211,10 @@ function receiveFiles(
 }
 
 /** `{"urls":[...],"source_type":"url"}`: nothing is fetched; names come from the URL paths. */
-async function uploadUrls(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  session: Session,
-): Promise<void> {
-  const body = await readJson(req);
-  if (!body.ok) return sendHttpError(res, 400, body.error);
-  const urls = isRecord(body.value) ? body.value.urls : undefined;
+async function uploadUrls({ ctx, req, res, session }: Call): Promise<void> {
+  const value = await readJsonObject(req, res);
+  if (!value) return;
+  const { urls } = value;
   if (!Array.isArray(urls) || urls.length === 0 || !urls.every((url) => typeof url === "string")) {
     return sendHttpError(res, 400, "urls must be a non-empty array of strings");
   }
@@ -240,16 +236,11 @@ async function uploadUrls(
 }
 
 /** `POST /api/upload-video/nemo_agent/me/<sid>` */
-export function handleUpload(
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  session: Session,
-): Promise<void> {
-  const type = (req.headers["content-type"] ?? "").toLowerCase();
-  if (type.startsWith("multipart/form-data")) return uploadMultipart(ctx, req, res, session);
-  if (type.includes("json")) return uploadUrls(ctx, req, res, session);
-  sendHttpError(res, 400, "expected multipart/form-data (field files) or JSON {urls, source_type}");
-  req.resume();
+export function handleUpload(call: Call): Promise<void> {
+  const type = (call.req.headers["content-type"] ?? "").toLowerCase();
+  if (type.startsWith("multipart/form-data")) return uploadMultipart(call);
+  if (type.includes("json")) return uploadUrls(call);
+  sendHttpError(call.res, 400, "expected multipart/form-data (field files) or JSON {urls, source_type}");
+  call.req.resume();
   return Promise.resolve();
 }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { SimContext } from "./context.js";
-import { sendHtml } from "./refusals.js";
+import { sendHtml } from "./http-util.js";
 
 function escapeHtml(text: string): string {
   return text.replace(

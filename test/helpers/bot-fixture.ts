@@ -90,16 +90,17 @@ export async function startBot(
     attachments: [],
     ...extra,
   });
-  // Like a platform, re-delivers the same event until the intake takes it (e.g. while Redis restarts).
+  // Like a platform, re-delivers the same event until the intake takes it (e.g. while Redis restarts),
+  // each time once the Redis holding the bot's keys answers again: a read of a key in their slot, on the
+  // bot's main connection, waits through the reconnection (or a cluster master's restart).
   const handle = async (message: Inbound) => {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await runtime.intake.handle(message);
         return message;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 100)); // the platform's retry back-off
+        if (attempt === 50) throw error;
+        await runtime.services.redis.exists(`{${prefix}}:reachable`);
       }
     }
   };

@@ -1,5 +1,3 @@
-import type { UserAccount, UserLedger } from "../credits.js";
-import type { ResolvedOptions } from "../options.js";
 import type { Intent, ReplyLanguage } from "./intents.js";
 import { shorten, titleCase } from "./intents.js";
 import { REPLIES } from "./replies.js";
@@ -24,11 +22,25 @@ export type Step =
   | { kind: "work"; ms: number }
   | { kind: "effect"; apply: () => void };
 
+/** The credits of the account a turn is charged to: frozen when work starts, spent when it is done. */
+export interface Charge {
+  freeze(amount: number): void;
+  spend(amount: number): void;
+}
+
+/** The simulator knobs a script follows. */
+export interface ScriptOptions {
+  generationCost: number;
+  editCost: number;
+  generationMs: number;
+  editMs: number;
+  silentEdits: boolean;
+}
+
 export interface ScriptEnv {
   session: Session;
-  account: UserAccount;
-  ledger: UserLedger;
-  options: ResolvedOptions;
+  charge: Charge;
+  options: ScriptOptions;
   baseUrl: string;
   /** Language of the replies (default English). */
   lang?: ReplyLanguage;
@@ -38,7 +50,7 @@ const GENERATED_MS = 10_000;
 const TITLE_MS = 3_000;
 
 function generation(prompt: string, env: ScriptEnv): Step[] {
-  const { session, account, ledger, options } = env;
+  const { session, charge, options } = env;
   const replies = REPLIES[env.lang ?? "en"];
   const cost = options.generationCost;
   const state = session.state;
@@ -46,13 +58,13 @@ function generation(prompt: string, env: ScriptEnv): Step[] {
   const title = titleCase(short);
   const url = `${env.baseUrl}/files/gen_${session.id}_${state.generated_media.length + 1}.mp4`;
   return [
-    { kind: "effect", apply: () => ledger.freeze(account, cost) },
+    { kind: "effect", apply: () => charge.freeze(cost) },
     { kind: "tool-call", name: "generate_video", args: { prompt } },
     { kind: "work", ms: options.generationMs },
     {
       kind: "effect",
       apply: () => {
-        ledger.spend(account, cost);
+        charge.spend(cost);
         putTrack(
           state,
           singleSegmentTrack(TRACK_VIDEO, GENERATED_MS, { title: short, width: 1920, height: 1080 }),
@@ -92,16 +104,16 @@ function edit(
   apply: () => void,
   text: string,
 ): Step[] {
-  const { account, ledger } = env;
+  const { charge } = env;
   const cost = env.options.editCost;
   const steps: Step[] = [
-    ...(cost > 0 ? [{ kind: "effect", apply: () => ledger.freeze(account, cost) } as const] : []),
+    ...(cost > 0 ? [{ kind: "effect", apply: () => charge.freeze(cost) } as const] : []),
     { kind: "tool-call", name: tool, args },
     { kind: "work", ms: env.options.editMs },
     {
       kind: "effect",
       apply: () => {
-        if (cost > 0) ledger.spend(account, cost);
+        if (cost > 0) charge.spend(cost);
         apply();
       },
     },

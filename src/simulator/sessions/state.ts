@@ -1,5 +1,12 @@
+import { randomInt } from "node:crypto";
 import type { Draft, DraftSegment, DraftTrack, GeneratedMedia, VideoInfo } from "../../core/nemo/types.js";
-import { numericId } from "../ids.js";
+
+/** A long numeric id (19 digits, no leading zero), as the backend's session ids. */
+function numericId(): string {
+  let digits = String(randomInt(1, 10));
+  while (digits.length < 19) digits += String(randomInt(0, 10));
+  return digits;
+}
 
 /** Track types of the draft. */
 export const TRACK_VIDEO = 0;
