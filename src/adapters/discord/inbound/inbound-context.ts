@@ -1,5 +1,5 @@
-import type { InboundHandler } from "../../core/conversation/inbound.js";
-import type { Logger } from "../../core/logger.js";
+import type { InboundHandler } from "../../../core/conversation/inbound.js";
+import type { Logger } from "../../../core/logger.js";
 import type { PlaceAllowlists } from "./place-policy.js";
 
 /** What the inbound handlers (messages, interactions) share. */
