@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import { createConsoleAdapter } from "../adapters/console/console-adapter.js";
-import { ConsoleMessenger } from "../adapters/console/console-messenger.js";
+import { ConsoleMessenger, createConsoleAdapter } from "../adapters/console/index.js";
 import type { Config } from "../config/config.js";
 import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
