@@ -31,7 +31,7 @@ export interface DiscordAdapterConfig {
   shards?: DiscordShards | undefined;
   /** Role ids whose members are bot admins (`DISCORD_ADMIN_ROLES`); Manage Server makes one anyway. */
   adminRoles?: string[] | undefined;
-  /** Receives every accepted event (the core gateway). */
+  /** Receives every accepted event (the intake). */
   handler: InboundHandler;
   logger: Logger;
 }

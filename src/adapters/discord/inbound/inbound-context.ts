@@ -4,7 +4,7 @@ import type { PlaceAllowlists } from "./place-policy.js";
 
 /** What the inbound handlers (messages, interactions) share. */
 export interface InboundContext {
-  /** Receives every event the bot accepts (the core gateway: dedupe, acknowledgement, routing). */
+  /** Receives every event the bot accepts (the intake: dedupe, acknowledgement, routing). */
   handler: InboundHandler;
   logger: Logger;
   lists: PlaceAllowlists;
