@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { errorCode } from "./app/error-code.js";
 import type { Role } from "./app/run-bot.js";
 import { runUntilStopped } from "./app/run-until-stopped.js";
 import { type Config, ConfigError, loadConfig } from "./config/config.js";
@@ -99,7 +100,7 @@ async function loadSimulatorPart<T>(load: () => Promise<T>): Promise<T | undefin
   try {
     return await load();
   } catch (error) {
-    if ((error as { code?: unknown }).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    if (errorCode(error) !== "ERR_MODULE_NOT_FOUND") throw error;
     process.stderr.write(
       "The simulator is not part of this image: use the demo target (docs/operations.md).\n",
     );

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { decodeCustomId, encodeCustomId } from "../src/adapters/discord/buttons.js";
-import { stripMention } from "../src/adapters/discord/inbound-message.js";
-import { isPlaceAllowed } from "../src/adapters/discord/place-policy.js";
+import { stripMention } from "../src/adapters/discord/inbound/inbound-message.js";
+import { isPlaceAllowed } from "../src/adapters/discord/inbound/place-policy.js";
+import { threadName } from "../src/adapters/discord/inbound/thread-names.js";
 import {
   type DiscordPart,
   escapeText,
   renderDiscordReply,
   withVideo,
-} from "../src/adapters/discord/render-discord.js";
-import { splitMessage } from "../src/adapters/discord/split-message.js";
-import { threadName } from "../src/adapters/discord/thread-names.js";
+} from "../src/adapters/discord/outbound/render-discord.js";
+import { splitMessage } from "../src/adapters/discord/outbound/split-message.js";
 import {
   componentProblems,
   galleryUrls,

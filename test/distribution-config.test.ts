@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { discordShards } from "../src/adapters/discord/sharding.js";
+import { discordShards } from "../src/adapters/discord/setup/sharding.js";
 import { platformSetup } from "../src/app/platforms.js";
 import { type ConfigError, loadConfig } from "../src/config/config.js";
 

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsoleMessenger } from "../src/adapters/console/console-messenger.js";
+import { ConsoleMessenger } from "../src/adapters/console/index.js";
 import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import { createSlackMessenger } from "../src/adapters/slack/index.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";

@@ -2,7 +2,7 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDiscordMessenger } from "../src/adapters/discord/index.js";
-import { renderDiscordReply } from "../src/adapters/discord/render-discord.js";
+import { renderDiscordReply } from "../src/adapters/discord/outbound/render-discord.js";
 import { createSlackMessenger } from "../src/adapters/slack/index.js";
 import { slackRef } from "../src/adapters/slack/slack-ref.js";
 import { Delivery } from "../src/conversation/outbox.js";

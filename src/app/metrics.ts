@@ -10,117 +10,83 @@ export function boundedLabel(value: unknown, fallback: string): string {
   return typeof value === "string" && /^[A-Za-z][\w-]{0,39}$/.test(value) ? value : fallback;
 }
 
+/** What each metric means (Prometheus `HELP`), by name. */
+const HELP = {
+  nemo_inbound_events_total: "Inbound chat events taken in, by platform",
+  nemo_job_duration_seconds:
+    "Processing time of a job's last run, by queue (turn, upload, render = export, deliver) and outcome",
+  nemo_job_latency_seconds:
+    "Time from a job's creation to its end (waiting in line, export polling and recovery included)",
+  nemo_job_errors_total: "Job runs that failed, by queue and error code",
+  nemo_jobs_stalled_total:
+    "Jobs whose worker stopped renewing their lock, taken over by another run (takeovers)",
+  nemo_turn_recoveries_total:
+    "Turns finished by reading the backend state after a lost stream or a worker's death",
+  nemo_deliveries_retried_total:
+    "Outbox attempts of posts and edits that failed the first time (delivered, retrying, gave_up)",
+  nemo_backend_errors_total:
+    "Backend errors by NemoErrorCode (failed jobs, and errors the processors handled)",
+  nemo_backend_http_errors_total: "Backend HTTP calls answered 429, 4xx or 5xx, or failed on the network",
+  nemo_platform_api_errors_total: "Chat platform API calls that failed or were rate limited",
+  nemo_backend_streams_open: "Backend message streams (/run_sse) open in this process",
+  nemo_degraded: "1 while the process is degraded for this reason (e.g. backend-circuit-open)",
+  nemo_answer_feedback_total:
+    "Feedback buttons pressed on answers (Slack's 👍/👎), by platform and rating (good, bad)",
+} as const;
+
+type MetricName = keyof typeof HELP;
+
+/** Declares metrics in one registry: counters, gauges, and histograms with {@link DURATION_BUCKETS}. */
+function declareIn(registry: Registry) {
+  const registers = [registry];
+  return {
+    counter: <L extends string>(name: MetricName, labelNames: readonly L[]) =>
+      new Counter<L>({ name, help: HELP[name], labelNames, registers }),
+    gauge: <L extends string>(name: MetricName, labelNames: readonly L[]) =>
+      new Gauge<L>({ name, help: HELP[name], labelNames, registers }),
+    durations: <L extends string>(name: MetricName, labelNames: readonly L[]) =>
+      new Histogram<L>({ name, help: HELP[name], labelNames, buckets: DURATION_BUCKETS, registers }),
+  };
+}
+
+/** A registry with Node's default process metrics, `nemo_` prefixed. */
+function registryWithDefaults(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "nemo_" });
+  return registry;
+}
+
 /**
  * Prometheus metrics of one process. Counters and histograms are recorded through the methods below
  * (worker events, outbound HTTP, the `JobMetrics` hooks); queue depths are read at scrape time
  * (`queue-metrics.ts`). Every label is a fixed word: no user, thread or job ids.
  */
 export class Metrics implements JobMetrics {
-  readonly registry = new Registry();
-  private readonly inbound: Counter<"platform">;
-  private readonly jobDuration: Histogram<"queue" | "outcome">;
-  private readonly jobLatency: Histogram<"queue" | "outcome">;
-  private readonly jobErrors: Counter<"queue" | "code">;
-  private readonly stalled: Counter<"queue">;
-  private readonly recoveries: Counter<"outcome">;
-  private readonly deliveries: Counter<"outcome">;
-  private readonly backendErrors: Counter<"code">;
-  private readonly backendHttpErrors: Counter<"kind">;
-  private readonly platformErrors: Counter<"platform" | "kind">;
-  private readonly streams: Gauge;
-  private readonly degraded: Gauge<"reason">;
-  private readonly feedback: Counter<"platform" | "rating">;
-
-  constructor() {
-    const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: "nemo_" });
-    this.inbound = new Counter({
-      name: "nemo_inbound_events_total",
-      help: "Inbound chat events taken in, by platform",
-      labelNames: ["platform"],
-      registers,
-    });
-    this.jobDuration = new Histogram({
-      name: "nemo_job_duration_seconds",
-      help: "Processing time of a job's last run, by queue (turn, upload, render = export, deliver) and outcome",
-      labelNames: ["queue", "outcome"],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.jobLatency = new Histogram({
-      name: "nemo_job_latency_seconds",
-      help: "Time from a job's creation to its end (waiting in line, export polling and recovery included)",
-      labelNames: ["queue", "outcome"],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.jobErrors = new Counter({
-      name: "nemo_job_errors_total",
-      help: "Job runs that failed, by queue and error code",
-      labelNames: ["queue", "code"],
-      registers,
-    });
-    this.stalled = new Counter({
-      name: "nemo_jobs_stalled_total",
-      help: "Jobs whose worker stopped renewing their lock, taken over by another run (takeovers)",
-      labelNames: ["queue"],
-      registers,
-    });
-    this.recoveries = new Counter({
-      name: "nemo_turn_recoveries_total",
-      help: "Turns finished by reading the backend state after a lost stream or a worker's death",
-      labelNames: ["outcome"],
-      registers,
-    });
-    this.deliveries = new Counter({
-      name: "nemo_deliveries_retried_total",
-      help: "Outbox attempts of posts and edits that failed the first time (delivered, retrying, gave_up)",
-      labelNames: ["outcome"],
-      registers,
-    });
-    this.backendErrors = new Counter({
-      name: "nemo_backend_errors_total",
-      help: "Backend errors by NemoErrorCode (failed jobs, and errors the processors handled)",
-      labelNames: ["code"],
-      registers,
-    });
-    this.backendHttpErrors = new Counter({
-      name: "nemo_backend_http_errors_total",
-      help: "Backend HTTP calls answered 429, 4xx or 5xx, or failed on the network",
-      labelNames: ["kind"],
-      registers,
-    });
-    this.platformErrors = new Counter({
-      name: "nemo_platform_api_errors_total",
-      help: "Chat platform API calls that failed or were rate limited",
-      labelNames: ["platform", "kind"],
-      registers,
-    });
-    this.streams = new Gauge({
-      name: "nemo_backend_streams_open",
-      help: "Backend message streams (/run_sse) open in this process",
-      registers,
-    });
-    this.degraded = new Gauge({
-      name: "nemo_degraded",
-      help: "1 while the process is degraded for this reason (e.g. backend-circuit-open)",
-      labelNames: ["reason"],
-      registers,
-    });
-    this.feedback = new Counter({
-      name: "nemo_answer_feedback_total",
-      help: "Feedback buttons pressed on answers (Slack's 👍/👎), by platform and rating (good, bad)",
-      labelNames: ["platform", "rating"],
-      registers,
-    });
-  }
+  readonly registry = registryWithDefaults();
+  private readonly declare = declareIn(this.registry);
+  private readonly inbound = this.declare.counter("nemo_inbound_events_total", ["platform"]);
+  private readonly jobDuration = this.declare.durations("nemo_job_duration_seconds", ["queue", "outcome"]);
+  private readonly jobLatency = this.declare.durations("nemo_job_latency_seconds", ["queue", "outcome"]);
+  private readonly jobErrors = this.declare.counter("nemo_job_errors_total", ["queue", "code"]);
+  private readonly stalled = this.declare.counter("nemo_jobs_stalled_total", ["queue"]);
+  private readonly recoveries = this.declare.counter("nemo_turn_recoveries_total", ["outcome"]);
+  private readonly deliveries = this.declare.counter("nemo_deliveries_retried_total", ["outcome"]);
+  private readonly backendErrors = this.declare.counter("nemo_backend_errors_total", ["code"]);
+  private readonly backendHttpErrors = this.declare.counter("nemo_backend_http_errors_total", ["kind"]);
+  private readonly platformErrors = this.declare.counter("nemo_platform_api_errors_total", [
+    "platform",
+    "kind",
+  ]);
+  private readonly streams = this.declare.gauge("nemo_backend_streams_open", []);
+  private readonly degraded = this.declare.gauge("nemo_degraded", ["reason"]);
+  private readonly feedback = this.declare.counter("nemo_answer_feedback_total", ["platform", "rating"]);
 
   /** A 👍 ("good") or 👎 ("bad") on an answer. */
   answerFeedback(platform: string, rating: "good" | "bad"): void {
     this.feedback.inc({ platform: boundedLabel(platform, "other"), rating });
   }
 
-  /** Wraps the gateway so every inbound event is counted. */
+  /** Wraps the intake so every inbound event is counted. */
   counting(handler: InboundHandler): InboundHandler {
     return {
       handle: (inbound: Inbound) => {

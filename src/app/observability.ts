@@ -4,6 +4,7 @@ import type { Logger } from "../core/logger.js";
 import type { JobServices } from "../jobs/services.js";
 import { AdminServer } from "./admin-server.js";
 import { registerCreditsMetric } from "./credits-metric.js";
+import { errorCode } from "./error-code.js";
 import { Health } from "./health.js";
 import { Metrics } from "./metrics.js";
 import { observeOutboundHttp } from "./outbound-http-metrics.js";
@@ -79,8 +80,7 @@ export async function startObservability(options: {
     adminPort = await admin.listen(config.ADMIN_PORT, config.ADMIN_HOST);
   } catch (error) {
     stopWatching();
-    const code = (error as { code?: unknown }).code;
-    if (code === "EADDRINUSE") {
+    if (errorCode(error) === "EADDRINUSE") {
       throw new Error(
         `ADMIN_PORT ${config.ADMIN_PORT} on ${config.ADMIN_HOST} is in use: give each process on this host its own ADMIN_PORT, or 0 for any free port`,
       );

@@ -29,47 +29,54 @@ export function registerQueueMetrics(
   cacheMs = 5_000,
   timeoutMs = 2_000,
 ): void {
-  let cached: { at: number; snapshot: Promise<Map<string, QueueSnapshot>> } | undefined;
-  const snapshot = () => {
+  const snapshot = cachedRead(() => readQueues(queues), cacheMs, timeoutMs);
+  /** A gauge per queue and state whose value `pick` reads from the snapshot. */
+  const stateGauge = (name: string, help: string, pick: (read: QueueSnapshot, state: State) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["queue", "state"],
+      registers: [registry],
+      async collect() {
+        const read = await snapshot().catch(() => undefined);
+        this.reset();
+        for (const [queue, one] of read ?? [])
+          for (const state of STATES) this.set({ queue, state }, pick(one, state));
+      },
+    });
+  stateGauge(
+    "nemo_queue_jobs",
+    "Jobs per queue and state (waiting, delayed, active, failed)",
+    (read, state) => read.counts[state],
+  );
+  stateGauge(
+    "nemo_queue_oldest_job_age_seconds",
+    "Age of the oldest job per queue and state (0 when empty); active: since it started, failed: since it failed",
+    (read, state) => read.ages[state] ?? 0,
+  );
+}
+
+/**
+ * One read serves every call within `cacheMs`; a read that does not answer within `timeoutMs` rejects,
+ * and a failed read is not cached (the next call tries again).
+ */
+function cachedRead<T>(read: () => Promise<T>, cacheMs: number, timeoutMs: number): () => Promise<T> {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return () => {
     if (!cached || Date.now() - cached.at > cacheMs) {
-      const read = Promise.race([
-        readQueues(queues),
+      const value = Promise.race([
+        read(),
         new Promise<never>((_, reject) =>
           setTimeout(() => reject(new Error("queue metrics: Redis did not answer")), timeoutMs).unref(),
         ),
       ]);
-      cached = { at: Date.now(), snapshot: read };
-      // A failed read is not cached: the next scrape tries again.
-      read.catch(() => {
-        if (cached?.snapshot === read) cached = undefined;
+      cached = { at: Date.now(), value };
+      value.catch(() => {
+        if (cached?.value === value) cached = undefined;
       });
     }
-    return cached.snapshot;
+    return cached.value;
   };
-  new Gauge({
-    name: "nemo_queue_jobs",
-    help: "Jobs per queue and state (waiting, delayed, active, failed)",
-    labelNames: ["queue", "state"],
-    registers: [registry],
-    async collect() {
-      const queues = await snapshot().catch(() => undefined);
-      this.reset();
-      for (const [queue, { counts }] of queues ?? [])
-        for (const state of STATES) this.set({ queue, state }, counts[state]);
-    },
-  });
-  new Gauge({
-    name: "nemo_queue_oldest_job_age_seconds",
-    help: "Age of the oldest job per queue and state (0 when empty); active: since it started, failed: since it failed",
-    labelNames: ["queue", "state"],
-    registers: [registry],
-    async collect() {
-      const queues = await snapshot().catch(() => undefined);
-      this.reset();
-      for (const [queue, { ages }] of queues ?? [])
-        for (const state of STATES) this.set({ queue, state }, ages[state] ?? 0);
-    },
-  });
 }
 
 async function readQueues(queues: Queue[]): Promise<Map<string, QueueSnapshot>> {

@@ -1,14 +1,20 @@
 import { join } from "node:path";
-import { createConsoleAdapter } from "../adapters/console/console-adapter.js";
-import { ConsoleMessenger } from "../adapters/console/console-messenger.js";
+import { type ConsoleAdapter, ConsoleMessenger, createConsoleAdapter } from "../adapters/console/index.js";
 import type { Config } from "../config/config.js";
 import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
+import type { InboundHandler } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
-import { createLogger } from "../core/logger.js";
+import { createLogger, type Logger } from "../core/logger.js";
 import { HttpServer } from "./http-server.js";
 import { type Observability, startObservability } from "./observability.js";
-import { configuredPlatforms, platformAdapters, platformMessengers } from "./platforms.js";
+import {
+  type ChatPlatform,
+  configuredPlatforms,
+  platformAdapters,
+  platformMessengers,
+  type RedisAccess,
+} from "./platforms.js";
 import type { ProcessLifecycle } from "./process-lifecycle.js";
 import { Runtime } from "./runtime.js";
 import { announceStartup } from "./startup-banner.js";
@@ -48,10 +54,11 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
+  const parts: ProcessParts = { adapters: [] };
   // Slack installations (distribution mode) live in Redis, which is up once the runtime is.
-  const redis = () => {
-    if (!runtime) throw new Error("redis is not up yet");
-    return { redis: runtime.services.redis, keys: runtime.services.keys };
+  const redis: RedisAccess = () => {
+    if (!parts.runtime) throw new Error("redis is not up yet");
+    return { redis: parts.runtime.services.redis, keys: parts.runtime.services.keys };
   };
   const messengers: Messengers = await platformMessengers(config, logger, redis);
   const consoleMessenger = withConsole
@@ -59,68 +66,20 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     : undefined;
   if (consoleMessenger) messengers.console = consoleMessenger;
 
-  let runtime: Runtime | undefined;
-  let http: HttpServer | undefined;
-  let observability: Observability | undefined;
-  let adapters: ChatAdapter[] = [];
-  let consoleAdapter: ReturnType<typeof createConsoleAdapter> | undefined;
   const removeHardStop = lifecycle.onHardStop(() => {
     logger.warn("bot-stopping-now");
-    runtime?.abort();
+    parts.runtime?.abort();
   });
-  // In the reverse order of the start: nothing takes new work, running work gets its grace, Redis last.
-  const stop = async (reason: string) => {
-    lifecycle.requestStop(reason);
-    logger.info({ reason }, "bot-stopping");
-    consoleAdapter?.stop();
-    await Promise.all(adapters.map((chat) => chat.stop().catch(() => undefined)));
-    await http?.close();
-    await observability?.close();
-    await runtime?.close();
-    logger.info("bot-stopped");
-  };
-
+  const stop = (reason: string) => stopParts(parts, lifecycle, logger, reason);
   try {
-    runtime = await Runtime.create({
-      config,
+    const handler = await startParts(parts, {
+      ...options,
       logger,
       messengers,
-      timings: options.timings,
-      signal: lifecycle.signal,
+      redis,
+      platforms,
+      withConsole,
     });
-    lifecycle.limitGracefulStop(runtime.services.timings.shutdownGraceMs + STOP_MARGIN_MS);
-    lifecycle.signal.throwIfAborted();
-    // Every role has the admin port (metrics, health, queue board). It and the public port listen
-    // before the workers take jobs, so a busy port stops the start before any job is touched.
-    observability = await startObservability({ config, services: runtime.services, workers: [], logger });
-    const handler = observability.metrics.counting(runtime.intake);
-    // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
-    if (role !== "worker") {
-      http = new HttpServer(observability.health, logger);
-      logger.info({ port: await http.listen(config.PORT) }, "http-listening");
-    }
-    if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
-    adapters =
-      role !== "worker"
-        ? await platformAdapters(config, handler, logger, http, redis, (platform, rating) =>
-            observability?.metrics.answerFeedback(platform, rating),
-          )
-        : [];
-    if (role !== "worker" && !withConsole && platforms.length === 0) {
-      logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
-    }
-    await Promise.race([
-      Promise.all(
-        adapters.map((chat) =>
-          chat.start().catch((error: unknown) => {
-            throw new StartupError(`${chat.platform} could not connect: ${String(firstLine(error))}`, {
-              cause: error,
-            });
-          }),
-        ),
-      ),
-      lifecycle.stopRequested().then(() => lifecycle.signal.throwIfAborted()),
-    ]);
     logger.info(
       {
         role,
@@ -130,7 +89,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
       },
       "bot-started",
     );
-    consoleAdapter = consoleMessenger
+    parts.console = consoleMessenger
       ? createConsoleAdapter({ input, output, handler, messenger: consoleMessenger })
       : undefined;
   } catch (error) {
@@ -142,13 +101,105 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     throw error;
   }
 
-  const reason = await (consoleAdapter
-    ? Promise.race([consoleAdapter.start().then(() => "console-closed"), lifecycle.stopRequested()])
+  const reason = await (parts.console
+    ? Promise.race([parts.console.start().then(() => "console-closed"), lifecycle.stopRequested()])
     : lifecycle.stopRequested());
   // On a terminal the first Ctrl-C reaches the console (readline), not the process: announce it here.
   lifecycle.requestStop(reason, true);
   await stop(reason);
   removeHardStop();
+}
+
+/** What a process has started so far (a failed or interrupted start stops just these). */
+interface ProcessParts {
+  runtime?: Runtime;
+  observability?: Observability;
+  http?: HttpServer;
+  adapters: ChatAdapter[];
+  console?: ConsoleAdapter | undefined;
+}
+
+/**
+ * Starts the runtime, the admin port, the public port (not for workers), the workers (not for a
+ * gateway) and the platform adapters, recording each in `parts` as it comes up. Resolves to the
+ * handler the adapters (and the console) hand inbound events to.
+ */
+async function startParts(
+  parts: ProcessParts,
+  options: RunBotOptions & {
+    logger: Logger;
+    messengers: Messengers;
+    redis: RedisAccess;
+    platforms: ChatPlatform[];
+    withConsole: boolean;
+  },
+): Promise<InboundHandler> {
+  const { config, role, lifecycle, logger } = options;
+  const runtime = await Runtime.create({
+    config,
+    logger,
+    messengers: options.messengers,
+    timings: options.timings,
+    signal: lifecycle.signal,
+  });
+  parts.runtime = runtime;
+  lifecycle.limitGracefulStop(runtime.services.timings.shutdownGraceMs + STOP_MARGIN_MS);
+  lifecycle.signal.throwIfAborted();
+  // Every role has the admin port (metrics, health, queue board). It and the public port listen
+  // before the workers take jobs, so a busy port stops the start before any job is touched.
+  const observability = await startObservability({ config, services: runtime.services, workers: [], logger });
+  parts.observability = observability;
+  const handler = observability.metrics.counting(runtime.intake);
+  // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
+  if (role !== "worker") {
+    parts.http = new HttpServer(observability.health, logger);
+    logger.info({ port: await parts.http.listen(config.PORT) }, "http-listening");
+  }
+  if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
+  parts.adapters =
+    role !== "worker"
+      ? await platformAdapters(config, handler, logger, parts.http, options.redis, (platform, rating) =>
+          observability.metrics.answerFeedback(platform, rating),
+        )
+      : [];
+  if (role !== "worker" && !options.withConsole && options.platforms.length === 0) {
+    logger.warn("no chat platform configured and stdin is not a terminal: running without adapters");
+  }
+  await startAdapters(parts.adapters, lifecycle);
+  return handler;
+}
+
+/** Connects every adapter; a stop asked for meanwhile ends the wait (and the start). */
+async function startAdapters(adapters: ChatAdapter[], lifecycle: ProcessLifecycle): Promise<void> {
+  await Promise.race([
+    Promise.all(
+      adapters.map((chat) =>
+        chat.start().catch((error: unknown) => {
+          throw new StartupError(`${chat.platform} could not connect: ${String(firstLine(error))}`, {
+            cause: error,
+          });
+        }),
+      ),
+    ),
+    lifecycle.stopRequested().then(() => lifecycle.signal.throwIfAborted()),
+  ]);
+}
+
+/** Stops in the reverse order of the start: nothing takes new work, running work gets its grace, Redis last. */
+async function stopParts(
+  parts: ProcessParts,
+  lifecycle: ProcessLifecycle,
+  logger: Logger,
+  reason: string,
+): Promise<void> {
+  lifecycle.requestStop(reason);
+  logger.info({ reason }, "bot-stopping");
+  parts.console?.stop();
+  await Promise.all(parts.adapters.map((chat) => chat.stop().catch(() => undefined)));
+  await parts.http?.close();
+  await parts.observability?.close();
+  await parts.runtime?.close();
+  logger.info("bot-stopped");
 }
 
 function firstLine(error: unknown): string {

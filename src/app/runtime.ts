@@ -92,88 +92,10 @@ export class Runtime {
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger } = options;
-    const embedded = config.REDIS_URL
-      ? undefined
-      : await startEmbeddedRedis(config.DATA_DIR, { signal: options.signal });
-    if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
-    // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
-    const redisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true } as const;
-    // REDIS_URL may name one server or a Redis Cluster (redis+cluster://…); see redis/redis-target.ts.
-    const redisTarget = redisTargetFrom(config.REDIS_URL);
-    const connect = (options: RedisOptions) =>
-      connectRedis(redisTarget ?? { kind: "socket", path: embedded!.path }, options);
-    const redis = connect(redisOptions);
-    redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
-    // At start an unreachable Redis is a clear error, not an endless reconnect loop.
-    const target = redisTarget ? describeRedisTarget(redisTarget) : embedded!.path;
-    await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, options.signal).catch(async (error) => {
-      redis.disconnect();
-      await embedded?.stop();
-      throw error;
-    });
-    // The inbound path waits a bounded time instead: an event that cannot be queued within Slack's
-    // 3-second window is refused, and the platform sends it again, rather than hanging past it.
-    const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
-    intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
+    const { embedded, redis, intakeRedis } = await connectRuntimeRedis(config, logger, options.signal);
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
     const timings: Timings = { ...PRODUCTION_TIMINGS, ...timingsFromConfig(config), ...options.timings };
-    const breaker = new BackendBreaker(redis, keys, {
-      threshold: config.NEMO_BREAKER_THRESHOLD,
-      cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
-      windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
-      refreshMs: 1_000,
-    });
-    const client = new NemoClient({
-      ...nemoClientSettings(config),
-      store: new RedisKeyValueStore(redis, keys),
-      logger: logger.child({ part: "nemo" }),
-      streamHardCapMs: timings.streamHardCapMs,
-      heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
-      onBackendOutcome: breaker.observe((error) =>
-        logger.warn({ err: String(error) }, "breaker-update-failed"),
-      ),
-      ...(options.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: options.rateLimitWaitMs }),
-    });
-    const queues = createQueues(redis, keys);
-    const services: JobServices = {
-      redis,
-      keys,
-      client,
-      sessions: new SessionManager(new RedisConversationStore(redis, keys), client),
-      line: new ThreadLine(redis, keys),
-      sent: new SentMarker(redis, keys),
-      queues,
-      delivery: new Delivery(
-        options.messengers,
-        outboxQueue(queues.deliver, timings),
-        logger.child({ part: "delivery" }),
-        new MessageRecords(redis, keys),
-      ),
-      timings,
-      logger,
-      breaker,
-      partials: new PartialAnswers(redis, keys),
-      maxAnswerChars: config.MAX_ANSWER_CHARS,
-      accounts: new AccountStore(
-        redis,
-        keys,
-        config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : undefined,
-      ),
-      claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
-      guard: new CreditsGuard(redis, keys, client, {
-        threshold: config.CREDITS_GUARD_THRESHOLD,
-        generationCost: config.CREDITS_GENERATION_COST,
-        editCost: config.CREDITS_EDIT_COST,
-      }),
-      permissions: new Permissions(
-        new ThreadOwners(redis, keys),
-        options.messengers,
-        { slackAdminUsers: config.SLACK_ADMIN_USERS },
-        logger.child({ part: "permissions" }),
-      ),
-      quotas: new Quotas(redis, keys, quotaSettings(config)),
-      usage: new Usage(redis, keys),
-    };
+    const services = createJobServices({ ...options, redis, keys, timings });
     if (!config.SECRETS_KEY) logger.info("accounts-off-no-secrets-key");
     return new Runtime(
       services,
@@ -245,4 +167,111 @@ export class Runtime {
   private get intakeRedis(): RedisClient {
     return this.intakeQueues.turn.opts.connection as RedisClient;
   }
+}
+
+/**
+ * The embedded Redis when no `REDIS_URL` is set, the process's main connection (waited for at start)
+ * and the inbound path's own connection with bounded waits.
+ */
+async function connectRuntimeRedis(
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal | undefined,
+): Promise<{ embedded: EmbeddedRedis | undefined; redis: RedisClient; intakeRedis: RedisClient }> {
+  const embedded = config.REDIS_URL ? undefined : await startEmbeddedRedis(config.DATA_DIR, { signal });
+  if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
+  // REDIS_URL may name one server or a Redis Cluster (redis+cluster://…); see redis/redis-target.ts.
+  const redisTarget = redisTargetFrom(config.REDIS_URL);
+  const connect = (options: RedisOptions) =>
+    connectRedis(redisTarget ?? { kind: "socket", path: embedded!.path }, options);
+  // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
+  const redis = connect({ maxRetriesPerRequest: null, enableReadyCheck: true });
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
+  // At start an unreachable Redis is a clear error, not an endless reconnect loop.
+  const target = redisTarget ? describeRedisTarget(redisTarget) : embedded!.path;
+  await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, signal).catch(async (error) => {
+    redis.disconnect();
+    await embedded?.stop();
+    throw error;
+  });
+  // The inbound path waits a bounded time instead: an event that cannot be queued within Slack's
+  // 3-second window is refused, and the platform sends it again, rather than hanging past it.
+  const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
+  intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
+  return { embedded, redis, intakeRedis };
+}
+
+/** What the services are made of: the options of `Runtime.create`, and Redis up. */
+interface ServiceParts extends RuntimeOptions {
+  redis: RedisClient;
+  keys: Keys;
+  timings: Timings;
+}
+
+/** The backend client (behind the shared circuit breaker), and the stores, policies and outbox on Redis. */
+function createJobServices(parts: ServiceParts): JobServices {
+  const { config, logger, redis, keys, timings, messengers } = parts;
+  const breaker = new BackendBreaker(redis, keys, {
+    threshold: config.NEMO_BREAKER_THRESHOLD,
+    cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
+    windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
+    refreshMs: 1_000,
+  });
+  const client = createNemoClient(parts, breaker);
+  const queues = createQueues(redis, keys);
+  return {
+    redis,
+    keys,
+    client,
+    sessions: new SessionManager(new RedisConversationStore(redis, keys), client),
+    line: new ThreadLine(redis, keys),
+    sent: new SentMarker(redis, keys),
+    queues,
+    delivery: new Delivery(
+      messengers,
+      outboxQueue(queues.deliver, timings),
+      logger.child({ part: "delivery" }),
+      new MessageRecords(redis, keys),
+    ),
+    timings,
+    logger,
+    breaker,
+    partials: new PartialAnswers(redis, keys),
+    maxAnswerChars: config.MAX_ANSWER_CHARS,
+    accounts: new AccountStore(
+      redis,
+      keys,
+      config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : undefined,
+    ),
+    claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
+    guard: new CreditsGuard(redis, keys, client, {
+      threshold: config.CREDITS_GUARD_THRESHOLD,
+      generationCost: config.CREDITS_GENERATION_COST,
+      editCost: config.CREDITS_EDIT_COST,
+    }),
+    permissions: new Permissions(
+      new ThreadOwners(redis, keys),
+      messengers,
+      { slackAdminUsers: config.SLACK_ADMIN_USERS },
+      logger.child({ part: "permissions" }),
+    ),
+    quotas: new Quotas(redis, keys, quotaSettings(config)),
+    usage: new Usage(redis, keys),
+  };
+}
+
+/** The NemoVideo client: its settings, tokens kept in Redis, stream limits from the timings. */
+function createNemoClient(parts: ServiceParts, breaker: BackendBreaker): NemoClient {
+  const { config, logger, redis, keys, timings } = parts;
+  return new NemoClient({
+    ...nemoClientSettings(config),
+    store: new RedisKeyValueStore(redis, keys),
+    logger: logger.child({ part: "nemo" }),
+    streamHardCapMs: timings.streamHardCapMs,
+    heartbeatTimeoutMs: timings.heartbeatTimeoutMs,
+    onBackendOutcome: breaker.observe((error) =>
+      logger.warn({ err: String(error) }, "breaker-update-failed"),
+    ),
+    ...(parts.rateLimitWaitMs === undefined ? {} : { rateLimitWaitMs: parts.rateLimitWaitMs }),
+  });
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from "../config/config.js";
 import { EmbeddedRedisInUseError, RedisServerMissingError } from "../redis/embedded-redis.js";
 import { RedisUnreachableError } from "../redis/wait-until-ready.js";
+import { errorCode } from "./error-code.js";
 
 /** A start-up step that failed, with the words an operator needs (no stack trace). */
 export class StartupError extends Error {
@@ -23,12 +24,14 @@ export function startupFailureText(error: unknown): string {
   if (error instanceof RedisUnreachableError) {
     return `${error.message}; start Redis or fix REDIS_URL`;
   }
-  const listen = error as NodeJS.ErrnoException & { port?: number };
-  if (listen?.syscall === "listen" && listen.code === "EADDRINUSE") {
-    return `port ${listen.port ?? ""} is already in use (PORT); choose another or stop the other process`;
-  }
-  if (listen?.syscall === "listen" && listen.code === "EACCES") {
-    return `port ${listen.port ?? ""} needs privileges this process does not have (PORT); choose one above 1023`;
+  if (error instanceof Error && "syscall" in error && error.syscall === "listen") {
+    const port = "port" in error ? (error.port ?? "") : "";
+    if (errorCode(error) === "EADDRINUSE") {
+      return `port ${port} is already in use (PORT); choose another or stop the other process`;
+    }
+    if (errorCode(error) === "EACCES") {
+      return `port ${port} needs privileges this process does not have (PORT); choose one above 1023`;
+    }
   }
   const message = error instanceof Error ? error.message : String(error);
   return `start-up failed: ${message.split("\n")[0]}`;

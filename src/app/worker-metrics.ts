@@ -1,5 +1,6 @@
 import type { Job, Worker } from "bullmq";
 import { QUEUE } from "../jobs/payloads.js";
+import { errorCode } from "./error-code.js";
 import type { Metrics } from "./metrics.js";
 
 const seconds = (from: number | undefined, to: number | undefined) =>
@@ -31,9 +32,9 @@ export function observeWorkers(workers: Worker[], metrics: Metrics): void {
       if (queue === QUEUE.deliver) metrics.delivery("delivered");
     });
     worker.on("failed", (job: Job | undefined, error: Error) => {
-      const code = (error as { code?: unknown }).code;
-      metrics.jobError(queue, typeof code === "string" ? code : error.name);
-      if (typeof code === "string" && code.startsWith("NEMO_")) metrics.backendError(code);
+      const code = errorCode(error);
+      metrics.jobError(queue, code ?? error.name);
+      if (code?.startsWith("NEMO_")) metrics.backendError(code);
       if (!job) return;
       const retry = willRetry(job, error);
       const finishedOn = job.finishedOn ?? Date.now();

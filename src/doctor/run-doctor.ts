@@ -60,7 +60,7 @@ export async function runDoctor(
         nemoChecks(config, client),
         redisCheck(config),
         config.DISCORD_TOKEN
-          ? (await import("../adapters/discord/doctor-check.js")).discordDoctorCheck({
+          ? (await import("../adapters/discord/index.js")).discordDoctorCheck({
               token: config.DISCORD_TOKEN,
               apiUrl: config.DISCORD_API_URL,
               shardCount: config.DISCORD_SHARD_COUNT,

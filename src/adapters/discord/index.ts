@@ -1,12 +1,8 @@
-export { createDiscordAdapter, type DiscordAdapterConfig } from "./discord-adapter.js";
-export { createDiscordMessenger, type DiscordMessengerConfig } from "./discord-messenger.js";
-export { DiscordRequestError } from "./discord-request-error.js";
-export {
-  BOT_PERMISSIONS,
-  type DiscordDoctorOptions,
-  discordDoctorCheck,
-  discordInviteUrl,
-} from "./doctor-check.js";
-export { DM_ALLOWLIST_ENTRY } from "./place-policy.js";
-export { type DiscordShards, discordShards } from "./sharding.js";
-export { SLASH_COMMANDS } from "./slash-commands.js";
+export { createDiscordAdapter, type DiscordAdapterConfig } from "./inbound/discord-adapter.js";
+export { DM_ALLOWLIST_ENTRY } from "./inbound/place-policy.js";
+export { createDiscordMessenger, type DiscordMessengerConfig } from "./outbound/discord-messenger.js";
+export { DiscordRequestError } from "./outbound/discord-request-error.js";
+export { type DiscordDoctorOptions, discordDoctorCheck } from "./setup/doctor-check.js";
+export { BOT_PERMISSIONS, discordInviteUrl } from "./setup/invite-url.js";
+export { type DiscordShards, discordShards } from "./setup/sharding.js";
+export { SLASH_COMMANDS } from "./setup/slash-commands.js";

@@ -1,4 +1,4 @@
-import { type Lang, langFromLocale } from "../../core/conversation/language.js";
+import { type Lang, langFromLocale } from "../../../core/conversation/language.js";
 
 /**
  * The Discord adapter's own short texts (refusals, pointers), which the core does not have.

@@ -1,6 +1,6 @@
 import type { REST } from "@discordjs/rest";
 import { type RESTGetAPIGatewayBotResult, Routes } from "discord-api-types/v10";
-import type { CheckResult } from "../../core/check-result.js";
+import type { CheckResult } from "../../../core/check-result.js";
 
 /**
  * Which shards one gateway process runs, as discord.js's `Client` options `shards` + `shardCount`:

@@ -1,6 +1,6 @@
 import type { REST } from "@discordjs/rest";
 import { Routes } from "discord-api-types/v10";
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 
 /** Discord's upload limit where nothing raises it (DMs, unboosted servers): 10 MiB. */
 export const DEFAULT_ATTACHMENT_LIMIT = 10 * 1024 * 1024;

@@ -1,8 +1,9 @@
 import { REST } from "@discordjs/rest";
-import { PermissionFlagsBits } from "discord.js";
 import { type APIApplication, type APIUser, ApplicationFlags, Routes } from "discord-api-types/v10";
-import type { CheckResult } from "../../core/check-result.js";
-import { describeFailure } from "../../core/network-failure.js";
+import type { CheckResult } from "../../../core/check-result.js";
+import { describeFailure } from "../../../core/network-failure.js";
+import { discordStatus } from "../rest-failure.js";
+import { discordInviteUrl } from "./invite-url.js";
 import { shardCheck } from "./sharding.js";
 
 /** What the Discord doctor checks need. */
@@ -15,35 +16,6 @@ export interface DiscordDoctorOptions {
   applicationId?: string | undefined;
   /** `DISCORD_SHARD_COUNT`, compared with Discord's recommendation. */
   shardCount?: number | undefined;
-}
-
-/** The permissions the bot needs in a channel, as a bitfield. */
-export const BOT_PERMISSIONS =
-  PermissionFlagsBits.ViewChannel |
-  PermissionFlagsBits.SendMessages |
-  PermissionFlagsBits.SendMessagesInThreads |
-  PermissionFlagsBits.CreatePublicThreads |
-  PermissionFlagsBits.EmbedLinks |
-  PermissionFlagsBits.AttachFiles |
-  PermissionFlagsBits.ReadMessageHistory;
-
-/**
- * The OAuth2 URL that installs the app: to a server (`guild`, default: the bot with slash commands and
- * {@link BOT_PERMISSIONS}, `integration_type=0`) or to a user's account (`user`: the commands follow the
- * member into any server and DM, `integration_type=1`).
- */
-export function discordInviteUrl(applicationId: string, install: "guild" | "user" = "guild"): string {
-  const query = new URLSearchParams(
-    install === "guild"
-      ? {
-          client_id: applicationId,
-          scope: "bot applications.commands",
-          permissions: BOT_PERMISSIONS.toString(),
-          integration_type: "0",
-        }
-      : { client_id: applicationId, scope: "applications.commands", integration_type: "1" },
-  );
-  return `https://discord.com/oauth2/authorize?${query.toString()}`;
 }
 
 const MESSAGE_CONTENT_FLAGS =
@@ -110,9 +82,9 @@ export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise
 }
 
 function failure(error: unknown, apiUrl?: string): string {
-  const status = (error as { status?: unknown }).status;
+  const status = discordStatus(error);
   if (status === 401) return "token rejected (401): check DISCORD_TOKEN";
   const message = describeFailure(error);
-  if (typeof status === "number") return `Discord answered ${status}: ${message}`;
+  if (status !== undefined) return `Discord answered ${status}: ${message}`;
   return `could not reach the Discord API${apiUrl ? ` at ${apiUrl}` : ""}: ${message}`;
 }

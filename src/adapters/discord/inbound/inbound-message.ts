@@ -1,7 +1,6 @@
 import {
   type AnyThreadChannel,
   type APIThreadChannel,
-  ChannelType,
   type Message,
   type MessageReplyOptions,
   RESTJSONErrorCodes,
@@ -9,19 +8,15 @@ import {
   ThreadAutoArchiveDuration,
 } from "discord.js";
 import pRetry from "p-retry";
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import { discordErrorCode, discordStatus } from "../rest-failure.js";
+import { THREAD_PARENTS } from "./channel-thread.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
 import { messageAdmin } from "./member-admin.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
 import { threadName } from "./thread-names.js";
-
-/** Channels where a mention can start a public thread on the message. */
-const THREAD_PARENTS: ReadonlySet<ChannelType> = new Set([
-  ChannelType.GuildText,
-  ChannelType.GuildAnnouncement,
-]);
 
 /**
  * Turns a message into an `Inbound` when it is for the bot:
@@ -110,10 +105,7 @@ async function completeThread(thread: AnyThreadChannel, ctx: InboundContext): Pr
     if (data.owner_id) thread.ownerId = data.owner_id;
     thread.parentId = data.parent_id ?? thread.parentId;
   } catch (error) {
-    ctx.logger.warn(
-      { channel: thread.id, status: (error as { status?: unknown }).status },
-      "discord-thread-fetch-failed",
-    );
+    ctx.logger.warn({ channel: thread.id, status: discordStatus(error) }, "discord-thread-fetch-failed");
   }
 }
 
@@ -146,10 +138,9 @@ async function startThread(
     });
     return thread.id;
   } catch (error) {
-    if ((error as { code?: unknown }).code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage)
-      return message.id;
+    if (discordErrorCode(error) === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) return message.id;
     ctx.logger.warn(
-      { message: message.id, channel: message.channelId, status: (error as { status?: unknown }).status },
+      { message: message.id, channel: message.channelId, status: discordStatus(error) },
       "discord-thread-create-failed",
     );
     await reply(message, discordText(locale, "thread_failed"), ctx);

@@ -3,10 +3,10 @@ import {
   ComponentType,
   TextInputStyle,
 } from "discord-api-types/v10";
+import { MODAL_BUTTON_IDS } from "../component-ids.js";
 import { discordText } from "./discord-texts.js";
 
-/** The buttons that open a modal, and the modals they open (custom ids; the thread is where they are). */
-export const MODAL_BUTTON_IDS = { edit: "nemo:modal:edit", media: "nemo:modal:media" } as const;
+/** The modals the modal buttons open (custom ids; the thread is where they are). */
 export const MODAL_IDS = { edit: "nemo:edit", media: "nemo:media" } as const;
 const INPUT_IDS = { edit: "instruction", media: "url" } as const;
 

@@ -1,5 +1,5 @@
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Attachment } from "../../core/conversation/inbound.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import type { Attachment } from "../../../core/conversation/inbound.js";
 
 /** A conversation in a guild thread: workspace = guild, channel = the thread's parent, thread = the thread. */
 export function threadRef(guildId: string, parentId: string, threadId: string): ConversationRef {

@@ -1,3 +1,5 @@
+import { discordErrorCode, discordStatus } from "../rest-failure.js";
+
 /**
  * Discord's JSON error codes that mean a message can never be edited again: Unknown Message (deleted),
  * another user's message, the edit limit on messages older than an hour, a system message.
@@ -17,24 +19,15 @@ export class DiscordRequestError extends Error {
   readonly discordCode: number | undefined;
 
   constructor(operation: string, cause: unknown) {
-    const details = describe(cause);
-    super(`discord ${operation} failed: ${details.message}`, { cause });
+    super(`discord ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = "DiscordRequestError";
-    this.status = details.status;
-    this.discordCode = details.discordCode;
+    this.status = discordStatus(cause);
+    this.discordCode = discordErrorCode(cause);
     this.code =
-      details.discordCode !== undefined && MESSAGE_GONE_CODES.has(details.discordCode)
+      this.discordCode !== undefined && MESSAGE_GONE_CODES.has(this.discordCode)
         ? "MESSAGE_GONE"
         : "DISCORD_REQUEST_FAILED";
   }
-}
-
-function describe(cause: unknown): { message: string; status?: number; discordCode?: number } {
-  const error = cause as { message?: unknown; status?: unknown; code?: unknown };
-  const message = typeof error?.message === "string" ? error.message : String(cause);
-  return {
-    message,
-    ...(typeof error?.status === "number" ? { status: error.status } : {}),
-    ...(typeof error?.code === "number" ? { discordCode: error.code } : {}),
-  };
 }

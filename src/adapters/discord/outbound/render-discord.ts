@@ -12,9 +12,9 @@ import {
   MessageFlags,
   SeparatorSpacingSize,
 } from "discord-api-types/v10";
-import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../core/conversation/reply.js";
-import { encodeCustomId } from "./buttons.js";
-import { MODAL_BUTTON_IDS } from "./modals.js";
+import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../../core/conversation/reply.js";
+import { encodeCustomId } from "../buttons.js";
+import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../component-ids.js";
 import { splitMessage } from "./split-message.js";
 
 /** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */
@@ -51,8 +51,6 @@ const TEXT_PER_MESSAGE = 3000;
 const BUTTONS_PER_ROW = 5;
 const BUTTON_LABEL_MAX = 80;
 const SELECT_OPTIONS_MAX = 25;
-/** The custom id of the select menu that stands in for more than five buttons. */
-export const CHOOSE_CUSTOM_ID = "nemo:choose";
 const COLOR = { info: 0x5865f2, error: 0xed4245 } as const;
 
 const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {

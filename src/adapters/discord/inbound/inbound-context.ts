@@ -1,10 +1,10 @@
-import type { InboundHandler } from "../../core/conversation/inbound.js";
-import type { Logger } from "../../core/logger.js";
+import type { InboundHandler } from "../../../core/conversation/inbound.js";
+import type { Logger } from "../../../core/logger.js";
 import type { PlaceAllowlists } from "./place-policy.js";
 
 /** What the inbound handlers (messages, interactions) share. */
 export interface InboundContext {
-  /** Receives every event the bot accepts (the core gateway: dedupe, acknowledgement, routing). */
+  /** Receives every event the bot accepts (the intake: dedupe, acknowledgement, routing). */
   handler: InboundHandler;
   logger: Logger;
   lists: PlaceAllowlists;

@@ -7,9 +7,9 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from "discord.js";
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Inbound } from "../../core/conversation/inbound.js";
-import { langFromLocale } from "../../core/conversation/language.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../../core/conversation/inbound.js";
+import { langFromLocale } from "../../../core/conversation/language.js";
 import { dmRef, threadRef } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
@@ -103,7 +103,7 @@ async function queuePrivately(
     await interaction.deleteReply().catch(() => undefined);
   } catch (error) {
     ctx.logger.warn(
-      { interaction: interaction.id, err: (error as Error).message },
+      { interaction: interaction.id, err: error instanceof Error ? error.message : String(error) },
       "discord-account-command-failed",
     );
     await interaction

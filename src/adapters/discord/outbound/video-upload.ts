@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { request } from "undici";
-import type { Logger } from "../../core/logger.js";
+import type { Logger } from "../../../core/logger.js";
 import type { DiscordMessageBody, DiscordVideo } from "./render-discord.js";
 
 /** An opened video download: its bytes as a stream, and its declared size. */
