@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import { errorCode } from "./app/error-code.js";
 import type { Role } from "./app/run-bot.js";
 import { runUntilStopped } from "./app/run-until-stopped.js";
 import { type Config, ConfigError, loadConfig } from "./config/config.js";
+import { errorCode } from "./core/error-code.js";
 
 // Each command loads only its own modules (the platform libraries take a second of CPU to load).
 

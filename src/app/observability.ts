@@ -1,10 +1,10 @@
 import type { Queue, Worker } from "bullmq";
 import type { Config } from "../config/config.js";
+import { errorCode } from "../core/error-code.js";
 import type { Logger } from "../core/logger.js";
 import type { JobServices } from "../jobs/services.js";
 import { AdminServer } from "./admin-server.js";
 import { registerCreditsMetric } from "./credits-metric.js";
-import { errorCode } from "./error-code.js";
 import { Health } from "./health.js";
 import { Metrics } from "./metrics.js";
 import { observeOutboundHttp } from "./outbound-http-metrics.js";

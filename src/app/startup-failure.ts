@@ -1,7 +1,7 @@
 import { ConfigError } from "../config/config.js";
+import { errorCode } from "../core/error-code.js";
 import { EmbeddedRedisInUseError, RedisServerMissingError } from "../redis/embedded-redis.js";
 import { RedisUnreachableError } from "../redis/wait-until-ready.js";
-import { errorCode } from "./error-code.js";
 
 /** A start-up step that failed, with the words an operator needs (no stack trace). */
 export class StartupError extends Error {

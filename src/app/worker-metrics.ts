@@ -1,6 +1,6 @@
 import type { Job, Worker } from "bullmq";
+import { errorCode } from "../core/error-code.js";
 import { QUEUE } from "../jobs/payloads.js";
-import { errorCode } from "./error-code.js";
 import type { Metrics } from "./metrics.js";
 
 const seconds = (from: number | undefined, to: number | undefined) =>
