@@ -22,7 +22,9 @@ describe("texts", () => {
   });
 
   it("really translates: every Chinese text contains Chinese and differs from the English", () => {
-    for (const key of TEXT_KEYS) {
+    // A field's example value (a URL) reads the same in every language.
+    const languageNeutral = new Set(["discord_media_placeholder"]);
+    for (const key of TEXT_KEYS.filter((key) => !languageNeutral.has(key))) {
       const zh = TEXTS["zh-CN"][key];
       expect(/\p{Script=Han}/u.test(zh), `${key}: ${zh}`).toBe(true);
       expect(zh, key).not.toBe(TEXTS.en[key]);

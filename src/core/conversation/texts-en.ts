@@ -229,6 +229,47 @@ export const EN = {
   internal_error: "Something went wrong on my side and this message was not finished. Please send it again.",
   /** Any error text above plus its short code (failure-code.ts), which the log line and docs also carry. */
   error_with_code: "{message} (code {code})",
+
+  // The Discord adapter (refusals, pointers, modals)
+  discord_place_refused: "I'm not enabled here. Ask a server admin which channels I work in.",
+  discord_thread_failed:
+    "I couldn't start a thread here. Check that I may create public threads and send messages in threads in this channel.",
+  discord_continuing_in: "→ continuing in <#{thread}>",
+  discord_use_in_thread: "Use `/video` to start a video thread, then use `/{command}` in it.",
+  discord_start_hint: "Start a video thread with `/video`, or mention me in a channel.",
+  discord_channel_unsupported:
+    "I can't work in this kind of channel. Use a text channel or a direct message.",
+  discord_button_invalid: "That button isn't valid (any more). Say what you'd like in the thread instead.",
+  discord_button_outside_thread: "This button only works in a video thread.",
+  discord_unknown_command: "I don't know that command. Try `/help`.",
+  discord_failed: "Something went wrong on my side. Please try again.",
+  discord_not_taken:
+    "I couldn't take this message in (my queue is unreachable). Please send it again in a minute.",
+  discord_edit_title: "Edit the video",
+  discord_edit_label: "What should change?",
+  discord_edit_placeholder: "e.g. make the title bigger and add calm music",
+  discord_media_title: "Add media from a URL",
+  discord_media_label: "Link to a video, image or audio file",
+  discord_media_placeholder: "https://…",
+  discord_media_invalid: "That isn't a link I can use: it must start with https:// (or http://).",
+  discord_continuing_in_dm: "I can't post in this conversation, so I'll continue in our direct messages.",
+
+  // The Slack adapter (usage, refusals, suggested prompts)
+  slack_usage:
+    "Start a conversation with `/nemo <describe your video>` or by mentioning me in a channel, then keep talking in its thread.",
+  slack_thread_only:
+    '`/nemo {command}` works inside a conversation thread: reply "{command}" in the thread of your video, or tap its buttons. Start one with `/nemo <describe your video>`.',
+  slack_not_allowed: "I'm not enabled in this channel. Ask an admin which channels I work in.",
+  slack_cannot_post:
+    "I can't post in this channel. Invite me to it (`/invite` and my name), or talk to me in a direct message.",
+  slack_bad_button: 'That button doesn\'t work (any more). Reply in the thread instead, or say "help".',
+  slack_prompts_title: "Try one of these:",
+  slack_prompt_product_title: "A product video",
+  slack_prompt_product: "Make a 15-second product video for a new coffee mug, upbeat music",
+  slack_prompt_travel_title: "A travel montage",
+  slack_prompt_travel: "Create a 30-second travel montage of Tokyo at night with a title",
+  slack_prompt_explainer_title: "An explainer",
+  slack_prompt_explainer: "Make a short explainer video about how solar panels work, with a voice-over",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */
