@@ -270,6 +270,13 @@ export const EN = {
   slack_prompt_travel: "Create a 30-second travel montage of Tokyo at night with a title",
   slack_prompt_explainer_title: "An explainer",
   slack_prompt_explainer: "Make a short explainer video about how solar panels work, with a voice-over",
+  discord_login_title: "Link your NemoVideo account",
+  discord_login_label: "NemoVideo API token (Settings → API Tokens)",
+  slack_login_title: "Link NemoVideo",
+  slack_login_submit: "Link",
+  slack_login_label: "Your NemoVideo API token",
+  slack_login_hint:
+    "Create one in the NemoVideo web app under Settings → API Tokens. It is checked, then stored encrypted; only you can unlink it (/nemo logout).",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

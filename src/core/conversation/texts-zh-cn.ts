@@ -231,4 +231,11 @@ export const ZH_CN: Record<TextKey, string> = {
   slack_prompt_travel: "制作一段 30 秒的东京夜景旅行集锦，带标题",
   slack_prompt_explainer_title: "科普短片",
   slack_prompt_explainer: "制作一段讲解太阳能板工作原理的短视频，带配音",
+  discord_login_title: "关联你的 NemoVideo 账户",
+  discord_login_label: "NemoVideo API 令牌（设置 → API 令牌）",
+  slack_login_title: "关联 NemoVideo",
+  slack_login_submit: "关联",
+  slack_login_label: "你的 NemoVideo API 令牌",
+  slack_login_hint:
+    "在 NemoVideo 网页版的“设置 → API 令牌”中创建。令牌经验证后加密保存；只有你可以取消关联（/nemo logout）。",
 };

@@ -18,24 +18,18 @@ import type { InboundContext } from "./inbound-context.js";
 export const LOGIN_MODAL_ID = "nemo:login";
 const TOKEN_INPUT_ID = "token";
 
-const WORDS = {
-  en: { title: "Link your NemoVideo account", label: "NemoVideo API token (Settings → API Tokens)" },
-  "zh-CN": { title: "关联你的 NemoVideo 账户", label: "NemoVideo API 令牌（设置 → API 令牌）" },
-} as const;
-
 /** The `/login` modal: one required text input for the token. */
 export function loginModal(locale: string): ModalBuilder {
-  const words = WORDS[langFromLocale(locale)];
   const input = new TextInputBuilder()
     .setCustomId(TOKEN_INPUT_ID)
-    .setLabel(words.label)
+    .setLabel(discordText(locale, "login_label"))
     .setStyle(TextInputStyle.Short)
     .setRequired(true)
     .setMinLength(8)
     .setMaxLength(500);
   return new ModalBuilder()
     .setCustomId(LOGIN_MODAL_ID)
-    .setTitle(words.title)
+    .setTitle(discordText(locale, "login_title"))
     .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
 }
 

@@ -3,26 +3,12 @@ import type { View } from "@slack/web-api";
 import type { Lang } from "../../../core/conversation/language.js";
 import { ephemeralRef } from "../slack-ref.js";
 import { deliverInbound, type InboundContext } from "./context.js";
+import { slackText } from "./slack-texts.js";
 
 /** The login modal's `callback_id`, and its one input's block and action ids. */
 export const LOGIN_CALLBACK_ID = "nemo_login";
 const TOKEN_BLOCK = "token";
 const TOKEN_ACTION = "token";
-
-const WORDS = {
-  en: {
-    title: "Link NemoVideo",
-    submit: "Link",
-    label: "Your NemoVideo API token",
-    hint: "Create one in the NemoVideo web app under Settings → API Tokens. It is checked, then stored encrypted; only you can unlink it (/nemo logout).",
-  },
-  "zh-CN": {
-    title: "关联 NemoVideo",
-    submit: "关联",
-    label: "你的 NemoVideo API 令牌",
-    hint: "在 NemoVideo 网页版的“设置 → API 令牌”中创建。令牌经验证后加密保存；只有你可以取消关联（/nemo logout）。",
-  },
-} as const;
 
 /** Where the answer goes once the modal is submitted: the channel the command was used in. */
 interface LoginMetadata {
@@ -32,19 +18,18 @@ interface LoginMetadata {
 
 /** The modal `/nemo login` opens (`views.open` with the command's `trigger_id`): one text input. */
 export function loginView(lang: Lang, metadata: LoginMetadata): View {
-  const words = WORDS[lang];
   return {
     type: "modal",
     callback_id: LOGIN_CALLBACK_ID,
     private_metadata: JSON.stringify(metadata),
-    title: { type: "plain_text", text: words.title },
-    submit: { type: "plain_text", text: words.submit },
+    title: { type: "plain_text", text: slackText(lang, "login_title") },
+    submit: { type: "plain_text", text: slackText(lang, "login_submit") },
     blocks: [
       {
         type: "input",
         block_id: TOKEN_BLOCK,
-        label: { type: "plain_text", text: words.label },
-        hint: { type: "plain_text", text: words.hint },
+        label: { type: "plain_text", text: slackText(lang, "login_label") },
+        hint: { type: "plain_text", text: slackText(lang, "login_hint") },
         element: { type: "plain_text_input", action_id: TOKEN_ACTION, min_length: 8, max_length: 500 },
       },
     ],
