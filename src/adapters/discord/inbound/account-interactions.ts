@@ -9,7 +9,6 @@ import {
 } from "discord.js";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../../core/conversation/inbound.js";
-import { langFromLocale } from "../../../core/conversation/language.js";
 import { dmRef, threadRef } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
