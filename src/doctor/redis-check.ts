@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { Cluster } from "ioredis";
 import type { Config } from "../config/config.js";
 import type { CheckResult } from "../core/check-result.js";
+import { decodeUriSafely } from "../core/decode-uri-safely.js";
 import { errorCode } from "../core/error-code.js";
 import { connectRedis, masterNodes } from "../redis/connect.js";
 import { REDIS_INSTALL_OPTIONS } from "../redis/redis-server-process.js";
@@ -211,7 +212,7 @@ function scrub(message: string, url: string): string {
   } catch {
     return message;
   }
-  const secrets = [parsed.password, safeDecode(parsed.password)];
+  const secrets = [parsed.password, decodeUriSafely(parsed.password)];
   for (const [key, value] of parsed.searchParams) {
     if (/pass|secret|token|auth/i.test(key)) secrets.push(value);
   }
@@ -220,14 +221,6 @@ function scrub(message: string, url: string): string {
     if (secret) result = result.split(secret).join("***");
   }
   return result;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 function describe(error: unknown): string {

@@ -32,9 +32,8 @@ export function unwrapEnvelope(
   bindBase: string | undefined,
 ): Record<string, unknown> {
   const envelope = (json ?? {}) as Envelope;
-  const code = typeof envelope.code === "number" ? envelope.code : undefined;
-  if (code === 0 && status < 400) return isRecord(envelope.data) ? envelope.data : {};
-  throw errorFor(status, code, envelope, bindBase);
+  if (codeOf(envelope) === 0 && status < 400) return isRecord(envelope.data) ? envelope.data : {};
+  throw errorFor(status, envelope, bindBase);
 }
 
 /** Unwraps the render endpoints' `{"success":true,…}` / `{"success":false,"error":…}` form. */
@@ -44,19 +43,17 @@ export function unwrapRender(
   bindBase: string | undefined,
 ): Record<string, unknown> {
   const envelope = (json ?? {}) as Envelope;
-  if (status < 400 && envelope.success === true) return envelope as Record<string, unknown>;
-  if (status < 400 && envelope.success === undefined && envelope.code === 0)
-    return envelope as Record<string, unknown>;
-  const code = typeof envelope.code === "number" ? envelope.code : undefined;
-  throw errorFor(status, code, envelope, bindBase);
+  const succeeded = envelope.success === true || (envelope.success === undefined && envelope.code === 0);
+  if (status < 400 && succeeded) return envelope as Record<string, unknown>;
+  throw errorFor(status, envelope, bindBase);
 }
 
-function errorFor(
-  status: number,
-  code: number | undefined,
-  envelope: Envelope,
-  bindBase: string | undefined,
-): Error {
+function codeOf(envelope: Envelope): number | undefined {
+  return typeof envelope.code === "number" ? envelope.code : undefined;
+}
+
+function errorFor(status: number, envelope: Envelope, bindBase: string | undefined): Error {
+  const code = codeOf(envelope);
   const text =
     messageOf(envelope) ?? `backend answered HTTP ${status}${code === undefined ? "" : ` code ${code}`}`;
   const details = { status, ...(code === undefined ? {} : { backendCode: code }) };

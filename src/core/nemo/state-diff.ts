@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { decodeUriSafely } from "../decode-uri-safely.js";
 import {
   displayLabel,
   draftDurationMs,
@@ -358,15 +359,7 @@ function videoName(info: VideoInfo): string | undefined {
   if (typeof info.url !== "string") return undefined;
   const path = info.url.split(/[?#]/)[0] ?? "";
   const last = path.slice(path.lastIndexOf("/") + 1);
-  return last === "" ? undefined : decodeURIComponentSafe(last);
-}
-
-function decodeURIComponentSafe(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
+  return last === "" ? undefined : decodeUriSafely(last);
 }
 
 /** JSON with object keys sorted at every level; `undefined` members dropped as JSON.stringify does. */
