@@ -21,6 +21,7 @@ import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import { historyReply, listExports } from "../store/export-history.js";
 import { RenderStore } from "../store/export-store.js";
 import type { QuotaTake } from "../store/quotas.js";
+import { WorkRecords } from "../store/work-records.js";
 import type { CommandJobData } from "./payloads.js";
 import { JOB_RETENTION, jobIdFor } from "./queues.js";
 import type { JobServices } from "./services.js";
@@ -381,8 +382,8 @@ class Commands {
     if (!(await line.withdraw(key, target))) return this.tellRunning(ref, lang, target.jobId);
     await job?.remove().catch(() => undefined);
     const reply = { text: text(lang, "cancel_done") };
-    if (job?.data.ackMessageId && (await this.services.delivery.edit(ref, job.data.ackMessageId, reply)))
-      return;
+    const ack = await this.ackOf(target.jobId);
+    if (ack && (await this.services.delivery.edit(ref, ack, reply))) return;
     await this.post(ref, reply);
   }
 
@@ -404,13 +405,18 @@ class Commands {
       if (!(await line.withdraw(key, entry))) continue;
       cancelled += 1;
       await job?.remove().catch(() => undefined);
-      if (job?.data.ackMessageId)
-        await delivery.edit(ref, job.data.ackMessageId, { text: text(lang, "cancel_done") });
+      const ack = await this.ackOf(entry.jobId);
+      if (ack) await delivery.edit(ref, ack, { text: text(lang, "cancel_done") });
     }
     if (cancelled > 1) await this.post(ref, { text: text(lang, "cancel_done_many", { count: cancelled }) });
     else if (cancelled === 1 && !head) await this.post(ref, { text: text(lang, "cancel_done") });
     if (head) return this.tellRunning(ref, lang, head.jobId);
     if (cancelled === 0) await this.post(ref, { text: text(lang, "cancel_nothing") });
+  }
+
+  /** The note a waiting message's worker posted when it first took it (see `WorkRecord`). */
+  private async ackOf(jobId: string): Promise<string | undefined> {
+    return (await new WorkRecords(this.services.redis, this.services.keys).read(jobId)).ackMessageId;
   }
 
   private async tellRunning(ref: ConversationRef, lang: Lang, jobId: string): Promise<void> {

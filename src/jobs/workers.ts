@@ -1,10 +1,7 @@
 import { type Job, Worker, type WorkerOptions } from "bullmq";
 import type { Intake } from "../conversation/intake.js";
-import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
 import { createDeliverProcessor } from "../conversation/outbox.js";
-import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
-import { UserLocales } from "../conversation/user-locales.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { text } from "../core/conversation/texts.js";
@@ -13,7 +10,7 @@ import { RenderStore } from "../store/export-store.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { RenderPoller } from "./export-poller.js";
 import { createRenderProcessor, releaseExport } from "./export-processor.js";
-import { leaveLine } from "./line-gate.js";
+import { lineProcessors } from "./line-processors.js";
 import {
   type CommandJobData,
   type DeliverJobData,
@@ -23,8 +20,6 @@ import {
   type UploadJobData,
 } from "./payloads.js";
 import type { JobServices } from "./services.js";
-import { createTurnProcessor } from "./turn-processor.js";
-import { createUploadProcessor } from "./upload-processor.js";
 
 export interface WorkerConcurrency {
   turn: number;
@@ -71,34 +66,13 @@ export function startWorkers(
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,
   };
-  const acknowledging = {
-    line: services.line,
-    delivery: services.delivery,
-    locales: new UserLocales(options.messengers),
-  };
+  const lines = lineProcessors(services, options);
   // Waiting exports are polled by one poller per process, at most `render` at a time (render-poller.ts).
   const renders = new RenderStore(services.redis, services.keys);
   const poller = new RenderPoller(services, renders, concurrency.render);
   const workers = [
-    new Worker<TurnJobData>(
-      QUEUE.turn,
-      limitingQueuedTurns(acknowledgingFirst(createTurnProcessor(services), acknowledging), services),
-      {
-        ...base,
-        concurrency: concurrency.turn,
-      },
-    ),
-    new Worker<UploadJobData>(
-      QUEUE.upload,
-      acknowledgingFirst(
-        createUploadProcessor(services, options.sources, options.maxUploadBytes),
-        acknowledging,
-      ),
-      {
-        ...base,
-        concurrency: concurrency.upload,
-      },
-    ),
+    new Worker<TurnJobData>(QUEUE.turn, lines.turn, { ...base, concurrency: concurrency.turn }),
+    new Worker<UploadJobData>(QUEUE.upload, lines.upload, { ...base, concurrency: concurrency.upload }),
     new Worker(
       QUEUE.render,
       createRenderProcessor(services, renders, () => poller.wake()),
@@ -117,7 +91,6 @@ export function startWorkers(
       { ...base, concurrency: concurrency.command },
     ),
   ];
-  const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
   for (const worker of workers) {
     worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker-error"));
     // A job whose lock could not be renewed may already run elsewhere: stop this copy (its stream is
@@ -143,12 +116,7 @@ export function startWorkers(
           });
         } else if (worker.name === QUEUE.turn || worker.name === QUEUE.upload) {
           // A thread's line must never stay blocked by work that will not run again.
-          const data = job.data as TurnJobData;
-          await leaveLine(job, services.line, data.refKey, lineQueues, logger);
-          await services.delivery.post(parseRefKey(data.refKey), {
-            text: text(data.lang, "internal_error"),
-            tone: "error",
-          });
+          await lines.failed(job as Job<TurnJobData>);
         }
       })().catch((err: unknown) => logger.error({ err: String(err) }, "job-failed-cleanup-error"));
     });
