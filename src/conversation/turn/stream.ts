@@ -27,7 +27,10 @@ const LOST_STREAM = new Set<NemoErrorCode>([
   "NEMO_UNAVAILABLE",
 ]);
 
-type StreamParts = Omit<TurnDeps, "accounts" | "breaker" | "waitNotice" | "guard" | "logger">;
+type StreamParts = Pick<
+  TurnDeps,
+  "client" | "sessions" | "sent" | "partials" | "delivery" | "timings" | "maxAnswerChars"
+>;
 
 /** What one send works with: the session, the state before it, and the admitted turn's quotas. */
 interface Send {
