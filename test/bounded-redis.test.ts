@@ -102,6 +102,7 @@ const BOUND: Record<string, number | null> = {
   retried: KEY_TTL_SECONDS.retried,
   history: KEY_TTL_SECONDS.history,
   exporting: KEY_TTL_SECONDS.render,
+  work: KEY_TTL_SECONDS.work,
   renders: null,
   "missing-head": DAY,
   opened: DAY,

@@ -26,6 +26,7 @@ import { waitUntilReady } from "../redis/wait-until-ready.js";
 import { AccountStore } from "../store/account-store.js";
 import { BackendBreaker } from "../store/backend-breaker.js";
 import { RedisClaimCache } from "../store/claim-cache.js";
+import { CreditBalances } from "../store/credit-balances.js";
 import { Keys } from "../store/keys.js";
 import { MessageRecords } from "../store/message-records.js";
 import { PartialAnswers } from "../store/partial-answers.js";
@@ -244,7 +245,7 @@ function createJobServices(parts: ServiceParts): JobServices {
       config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : undefined,
     ),
     claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
-    guard: new CreditsGuard(redis, keys, client, {
+    guard: new CreditsGuard(new CreditBalances(redis, keys), client, {
       threshold: config.CREDITS_GUARD_THRESHOLD,
       generationCost: config.CREDITS_GENERATION_COST,
       editCost: config.CREDITS_EDIT_COST,

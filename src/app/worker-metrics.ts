@@ -1,6 +1,7 @@
 import type { Job, Worker } from "bullmq";
 import { errorCode } from "../core/error-code.js";
 import { QUEUE } from "../jobs/payloads.js";
+import { isRecoveryRun } from "../jobs/turn-processor.js";
 import type { Metrics } from "./metrics.js";
 
 const seconds = (from: number | undefined, to: number | undefined) =>
@@ -28,7 +29,7 @@ export function observeWorkers(workers: Worker[], metrics: Metrics): void {
         run: seconds(job.processedOn, job.finishedOn),
         total: seconds(job.timestamp, job.finishedOn),
       });
-      if (queue === QUEUE.turn && job.data?.recoveryAttempt !== undefined) metrics.recovery("finished");
+      if (queue === QUEUE.turn && isRecoveryRun(job)) metrics.recovery("finished");
       if (queue === QUEUE.deliver) metrics.delivery("delivered");
     });
     worker.on("failed", (job: Job | undefined, error: Error) => {
@@ -42,8 +43,7 @@ export function observeWorkers(workers: Worker[], metrics: Metrics): void {
         run: seconds(job.processedOn, finishedOn),
         ...(retry ? {} : { total: seconds(job.timestamp, finishedOn) }),
       });
-      if (queue === QUEUE.turn && job.data?.recoveryAttempt !== undefined && !retry)
-        metrics.recovery("failed");
+      if (queue === QUEUE.turn && isRecoveryRun(job) && !retry) metrics.recovery("failed");
       if (queue === QUEUE.deliver) metrics.delivery(retry ? "retrying" : "gave_up");
     });
     worker.on("stalled", () => metrics.jobStalled(queue));

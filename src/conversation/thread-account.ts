@@ -23,7 +23,7 @@ export interface ThreadCalls {
  * stops with `NEMO_AUTH` (`userToken`): its owner logs in again, or starts a new thread.
  */
 export async function threadCalls(
-  parts: { sessions: SessionManager; accounts: AccountStore },
+  parts: { sessions: Pick<SessionManager, "find">; accounts: Pick<AccountStore, "token"> },
   ref: ConversationRef,
   options: { userId?: string | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<ThreadCalls> {

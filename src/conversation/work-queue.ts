@@ -66,8 +66,6 @@ export interface QueuedJob {
   refKey: string;
   /** Who sent it. */
   userId: string | undefined;
-  /** The acknowledgement posted for it, edited when it is cancelled. */
-  ackMessageId: string | undefined;
   /** Since when it runs (epoch ms), else since when it waits. */
   since: number | undefined;
   /** Takes the job out of its queue (best effort: it may be gone already). */

@@ -77,7 +77,6 @@ function queuedJob(job: Job<TurnJobData> | Job<UploadJobData>): QueuedJob {
   return {
     refKey: job.data.refKey,
     userId: job.data.userId,
-    ackMessageId: job.data.ackMessageId,
     since: job.processedOn ?? job.timestamp,
     remove: () => job.remove().catch(() => undefined),
   };

@@ -15,6 +15,7 @@ import { ExportLocks } from "../store/export-locks.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PromptRecords } from "../store/prompt-records.js";
+import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
@@ -55,6 +56,7 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     locks: new ExportLocks(redis, keys),
     exportStore: new ExportStore(redis, keys),
     openedThreads: new OpenedThreads(redis, keys),
+    records: new WorkRecords(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
   };
 }

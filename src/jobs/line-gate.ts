@@ -5,14 +5,14 @@ import type { LineEntry, ThreadLine } from "../store/thread-line.js";
 /** The queues whose jobs stand in thread lines, by name. */
 export type LineQueues = Record<string, Queue>;
 
+/** Jobs just found at the head of their line by their acknowledgement: no second look needed. */
+export const seenAtHead = new WeakSet<Job>();
+
 /**
  * Lets a job run only when it is at the head of its thread's line. Otherwise the job parks itself
  * as a delayed job (holding no worker slot) until the job ahead of it finishes and wakes it.
  * Resolves true to run, false when the entry left the line (cancelled); throws DelayedError when parked.
  */
-/** Jobs just found at the head of their line by their acknowledgement: no second look needed. */
-export const seenAtHead = new WeakSet<Job>();
-
 export async function takeTurnInLine(
   job: Job,
   token: string | undefined,
@@ -59,7 +59,7 @@ async function wake(entry: LineEntry, queues: LineQueues, logger: Logger): Promi
 /**
  * A head whose job finished without leaving, or whose job is gone (its process died between joining
  * the line and adding the job), would block the thread. A missing job is dropped only once it has been
- * missing for a whole recheck period, since the gateway adds the job right after joining.
+ * missing for a whole recheck period, since the intake adds the job right after joining.
  */
 async function dropFinishedHead(
   line: ThreadLine,

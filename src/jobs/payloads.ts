@@ -26,20 +26,14 @@ interface ThreadJob {
   lang: Lang;
   /** Backend session language, used when the thread gets a session. */
   language: string;
-  /** The acknowledgement to edit as the work goes (posted by the worker when the work is first taken). */
-  ackMessageId?: string | undefined;
 }
 
-/** One user message to send to `/run_sse` (exactly once). */
+/**
+ * One user message to send to `/run_sse` (exactly once). What workers learn about it later (its
+ * acknowledgement, recovery and backend-wait counters) is kept in its `WorkRecord`, not here.
+ */
 export interface TurnJobData extends ThreadJob {
   text: string;
-  /** Set once the stream is lost: which poll of the state comes next. */
-  recoveryAttempt?: number | undefined;
-  /** `/run_sse` refused with this HTTP status: one state check, then the user is told. */
-  refusedStatus?: number | undefined;
-  /** The backend was unreachable: since when this message waits (epoch ms), and how many waits so far. */
-  backendWaitSince?: number | undefined;
-  backendWaitAttempt?: number | undefined;
   /** The sender pressed Continue on the credits guard's question: not asked again. */
   confirmed?: boolean | undefined;
 }

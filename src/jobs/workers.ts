@@ -1,10 +1,7 @@
 import { type Job, type Processor, Worker, type WorkerOptions } from "bullmq";
 import { Exports } from "../conversation/exports/exports.js";
-import { acknowledgingFirst } from "../conversation/line-acknowledgement.js";
-import { limitingQueuedTurns } from "../conversation/policies/queued-limit.js";
 import { threadCalls } from "../conversation/thread-account.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
-import { UserLocales } from "../conversation/user-locales.js";
 import type { FollowUps } from "../conversation/work-queue.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -16,11 +13,9 @@ import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { ExportPoller } from "./export-poller.js";
 import { createExportProcessor } from "./export-processor.js";
-import { leaveLine } from "./line-gate.js";
-import { type ExportJobData, type JobData, QUEUE, type TurnJobData } from "./payloads.js";
+import { lineProcessors } from "./line-processors.js";
+import { type ExportJobData, type JobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
-import { createTurnProcessor } from "./turn-processor.js";
-import { createUploadProcessor } from "./upload-processor.js";
 
 export type WorkerConcurrency = { [Name in keyof JobData]: number };
 
@@ -57,11 +52,7 @@ export function startWorkers(
   const base = workerOptions(services, connection);
   const start = <Name extends keyof JobData>(name: Name, processor: Processor<JobData[Name]>) =>
     new Worker<JobData[Name]>(QUEUE[name], processor, { ...base, concurrency: concurrency[name] });
-  const acknowledging = {
-    line: services.line,
-    delivery: services.delivery,
-    locales: new UserLocales(options.messengers),
-  };
+  const lines = lineProcessors(services, options);
   // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
   const exports = exportsOf(services);
   const poller = new ExportPoller(exports, {
@@ -70,17 +61,8 @@ export function startWorkers(
     logger: services.logger,
   });
   const workers: Worker[] = [
-    start(
-      "turn",
-      limitingQueuedTurns(acknowledgingFirst(createTurnProcessor(services), acknowledging), services),
-    ),
-    start(
-      "upload",
-      acknowledgingFirst(
-        createUploadProcessor(services, options.sources, options.maxUploadBytes),
-        acknowledging,
-      ),
-    ),
+    start("turn", lines.turn),
+    start("upload", lines.upload),
     start(
       "render",
       createExportProcessor(exports, () => poller.wake()),
@@ -88,7 +70,7 @@ export function startWorkers(
     start("deliver", createDeliverProcessor(services.delivery)),
     start("command", createCommandProcessor(services, options)),
   ];
-  const onFinalFailure = finalFailureHandler(services, exports);
+  const onFinalFailure = finalFailureHandler(exports, lines.failed);
   for (const worker of workers) watchWorker(worker, services, onFinalFailure);
   poller.start();
   return { workers, close: () => closeWorkers(workers, poller, services) };
@@ -123,22 +105,13 @@ type FinalFailure = (queue: string, job: Job) => Promise<void>;
 
 /** What a job BullMQ will not try again leaves behind is cleared, and the user is told. */
 function finalFailureHandler(
-  services: Pick<JobServices, "line" | "queues" | "delivery" | "logger">,
   exports: Pick<Exports, "abandon">,
+  lineJobFailed: (job: Job<TurnJobData | UploadJobData>) => Promise<void>,
 ): FinalFailure {
-  const lineQueues = { turn: services.queues.turn, upload: services.queues.upload };
   return async (queue, job) => {
-    if (queue === QUEUE.render) {
-      await exports.abandon(job.data as ExportJobData, job.id!);
-    } else if (queue === QUEUE.turn || queue === QUEUE.upload) {
-      // A thread's line must never stay blocked by work that will not run again.
-      const data = job.data as TurnJobData;
-      await leaveLine(job, services.line, data.refKey, lineQueues, services.logger);
-      await services.delivery.post(parseRefKey(data.refKey), {
-        text: text(data.lang, "internal_error"),
-        tone: "error",
-      });
-    }
+    if (queue === QUEUE.render) await exports.abandon(job.data as ExportJobData, job.id!);
+    // A thread's line must never stay blocked by work that will not run again.
+    else if (queue === QUEUE.turn || queue === QUEUE.upload) await lineJobFailed(job as Job<TurnJobData>);
   };
 }
 

@@ -37,6 +37,8 @@ export const KEY_TTL_SECONDS = {
   usage: 8 * DAY,
   /** A waiting export's record (it is deleted when the export ends; the render timeout is far shorter). */
   render: DAY,
+  /** What workers learned about a turn or upload job (work-records.ts); deleted when the job is done. */
+  work: 7 * DAY,
 } as const;
 
 /**
@@ -122,6 +124,10 @@ export class Keys {
   /** String: this thread was told that the backend is unreachable and its message waits (once per outage). */
   backendWaitTold(refKey: string): string {
     return `${this.bull}:backend-wait-told:${refKey}`;
+  }
+  /** Hash: what workers learned about one turn or upload job, by its job id (work-records.ts); expires. */
+  work(jobId: string): string {
+    return `${this.bull}:work:${jobId}`;
   }
   /** Hash: a posted message's later parts and edit revision (see `MessageRecords`); expires. */
   message(refKey: string, messageId: string): string {

@@ -1,6 +1,7 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
+import type { WorkRecords } from "../../store/work-records.js";
 import type { Delivery } from "../outbox.js";
 import type { Permissions } from "../policies/permissions.js";
 import type { QueuedJobs, WorkQueue } from "../work-queue.js";
@@ -12,6 +13,8 @@ export interface CancelWaitingParts {
   jobs: QueuedJobs;
   delivery: Pick<Delivery, "edit">;
   permissions: Pick<Permissions, "mayManage">;
+  /** What the worker that took a message recorded: the queued note it posted, edited on cancel. */
+  records: Pick<WorkRecords, "read">;
 }
 
 /** Cancels one waiting message of this thread (a Cancel button on its queued note). */
@@ -38,7 +41,8 @@ export async function cancelOne(
   if (!(await line.withdraw(key, target))) return tellRunning(parts, answer, target);
   await job?.remove();
   const reply = { text: text(lang, "cancel_done") };
-  if (job?.ackMessageId && (await parts.delivery.edit(inbound.ref, job.ackMessageId, reply))) return;
+  const { ackMessageId } = await parts.records.read(target.jobId);
+  if (ackMessageId && (await parts.delivery.edit(inbound.ref, ackMessageId, reply))) return;
   await answer.post(reply);
 }
 
@@ -78,8 +82,8 @@ async function withdrawAll(
     if (!(await parts.line.withdraw(refKey(ref), entry))) continue;
     cancelled += 1;
     await job?.remove();
-    if (job?.ackMessageId)
-      await parts.delivery.edit(ref, job.ackMessageId, { text: text(lang, "cancel_done") });
+    const { ackMessageId } = await parts.records.read(entry.jobId);
+    if (ackMessageId) await parts.delivery.edit(ref, ackMessageId, { text: text(lang, "cancel_done") });
   }
   return cancelled;
 }

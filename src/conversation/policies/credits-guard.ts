@@ -1,6 +1,5 @@
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
-import type { RedisClient } from "../../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "../../store/keys.js";
+import type { CreditBalances } from "../../store/credit-balances.js";
 
 /** The credits guard's settings (`CREDITS_GUARD_THRESHOLD`, `CREDITS_GENERATION_COST`, `CREDITS_EDIT_COST`). */
 export interface CreditsGuardSettings {
@@ -20,15 +19,14 @@ export type GuardVerdict =
 
 /**
  * Before a message goes to the backend: its estimated cost (a clip for a likely generation, else an
- * editing session) against the account's balance, read at most every 60 s (cached in RedisClient per account).
+ * editing session) against the account's balance, read at most every 60 s (cached per account).
  * Under the threshold a likely generation is held for Continue / Cancel; under the estimate any message
  * is refused. A low-balance warning is given once per crossing of the threshold (a flag cleared when
  * the balance is back above it).
  */
 export class CreditsGuard {
   constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
+    private readonly balances: CreditBalances,
     private readonly client: Pick<NemoClient, "credits">,
     private readonly settings: CreditsGuardSettings,
   ) {}
@@ -41,26 +39,24 @@ export class CreditsGuard {
     const { threshold, generationCost, editCost } = this.settings;
     if (threshold <= 0) return { kind: "go" };
     const balance = await this.balance(ctx, accountKey);
-    const warnedKey = this.keys.lowBalanceWarned(accountKey);
     if (balance >= threshold) {
-      await this.redis.del(warnedKey);
+      await this.balances.clearWarning(accountKey);
       return { kind: "go" };
     }
     const cost = message.likelyGenerates ? generationCost : editCost;
     if (balance < cost) return { kind: "refuse", balance, cost };
     if (message.likelyGenerates && !message.confirmed) return { kind: "confirm", balance, cost };
-    const first = await this.redis.set(warnedKey, "1", "EX", KEY_TTL_SECONDS.lowBalanceWarned, "NX");
-    return first === "OK" ? { kind: "go", lowWarning: { balance } } : { kind: "go" };
+    return (await this.balances.warnOnce(accountKey))
+      ? { kind: "go", lowWarning: { balance } }
+      : { kind: "go" };
   }
 
   /** The available balance, reused for up to `cacheMs` (at most 60 s). */
-  async balance(ctx: CallContext, accountKey: string): Promise<number> {
-    const key = this.keys.balance(accountKey);
-    const cached = await this.redis.get(key);
-    if (cached !== null) return Number(cached);
+  private async balance(ctx: CallContext, accountKey: string): Promise<number> {
+    const cached = await this.balances.cached(accountKey);
+    if (cached !== undefined) return cached;
     const { available } = await this.client.credits(ctx);
-    const cacheMs = Math.min(this.settings.cacheMs ?? 60_000, KEY_TTL_SECONDS.balance * 1000);
-    await this.redis.set(key, String(available), "PX", cacheMs);
+    await this.balances.keep(accountKey, available, this.settings.cacheMs ?? 60_000);
     return available;
   }
 }

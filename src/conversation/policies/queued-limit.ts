@@ -1,51 +1,59 @@
-import type { Job } from "bullmq";
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
-import type { TurnJobData } from "../../jobs/payloads.js";
-import type { JobServices } from "../../jobs/services.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { Logger } from "../../core/logger.js";
+import type { Quotas } from "../../store/quotas.js";
+import type { SentMarker } from "../../store/sent-marker.js";
+import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
+import type { Delivery } from "../outbox.js";
+import type { Permissions } from "./permissions.js";
 import { quotaRefusalText } from "./quota-replies.js";
 
-type Processor<T> = (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<string>;
+/** A message as a worker first takes it (before its acknowledgement). */
+export interface WaitingMessage {
+  refKey: string;
+  inboundId: string;
+  userId?: string | undefined;
+  admin?: boolean | undefined;
+  lang: Lang;
+  entry: LineEntry;
+}
+
+export interface QueuedLimitParts {
+  line: Pick<ThreadLine, "position" | "withdraw">;
+  quotas: Pick<Quotas, "settings" | "refused">;
+  permissions: Pick<Permissions, "isAdmin">;
+  delivery: Pick<Delivery, "post">;
+  sent: Pick<SentMarker, "markAnswered">;
+  logger: Logger;
+}
 
 /**
  * `QUOTA_QUEUED_PER_THREAD`: when a worker first takes a message (before its acknowledgement), a
  * message with more than that many waiting ahead of it (the running one aside) leaves the line unsent,
- * and its sender reads why. Admins are exempt when `QUOTA_ADMINS_EXEMPT`.
+ * and its sender reads why. Admins are exempt when `QUOTA_ADMINS_EXEMPT`. True when it was refused.
  */
-export function limitingQueuedTurns(
-  processor: Processor<TurnJobData>,
-  services: Pick<JobServices, "line" | "quotas" | "permissions" | "delivery" | "sent" | "logger">,
-): Processor<TurnJobData> {
-  return async (job, token, signal) => {
-    const max = services.quotas.settings.queuedPerThread;
-    if (max > 0 && job.data.ackMessageId === undefined && (await overLimit(job, max, services))) {
-      return "refused-queue-full";
-    }
-    return processor(job, token, signal);
-  };
-}
-
-async function overLimit(
-  job: Job<TurnJobData>,
-  max: number,
-  services: Pick<JobServices, "line" | "quotas" | "permissions" | "delivery" | "sent" | "logger">,
+export async function refusedByQueuedLimit(
+  message: WaitingMessage,
+  parts: QueuedLimitParts,
 ): Promise<boolean> {
-  const { refKey, userId, admin, inboundId, lang } = job.data;
-  const entry = { queue: job.queueName, jobId: job.id! };
+  const max = parts.quotas.settings.queuedPerThread;
+  if (max <= 0) return false;
+  const { refKey, userId, admin, inboundId, lang, entry } = message;
   // Position 0 runs; 1…max wait; beyond that the line is full.
-  if ((await services.line.position(refKey, entry)) <= max) return false;
+  if ((await parts.line.position(refKey, entry)) <= max) return false;
   const ref = parseRefKey(refKey);
   if (
-    services.quotas.settings.adminsExempt &&
-    (await services.permissions.isAdmin(ref, { id: userId ?? "unknown", admin }))
+    parts.quotas.settings.adminsExempt &&
+    (await parts.permissions.isAdmin(ref, { id: userId ?? "unknown", admin }))
   )
     return false;
-  if (!(await services.line.withdraw(refKey, entry))) return false;
-  services.logger.info({ thread: refKey, trace: inboundId, max }, "turn-refused-queue-full");
-  services.quotas.refused({ ref, userId: userId ?? "unknown" }, "queued");
-  await services.delivery.post(ref, {
+  if (!(await parts.line.withdraw(refKey, entry))) return false;
+  parts.logger.info({ thread: refKey, trace: inboundId, max }, "turn-refused-queue-full");
+  parts.quotas.refused({ ref, userId: userId ?? "unknown" }, "queued");
+  await parts.delivery.post(ref, {
     text: quotaRefusalText(lang, { limit: "queued", max, resetMs: 0 }),
     tone: "error",
   });
-  await services.sent.markAnswered(inboundId);
+  await parts.sent.markAnswered(inboundId);
   return true;
 }

@@ -16,7 +16,7 @@ export class ProgressMessage {
   private finishing = false;
 
   constructor(
-    private readonly delivery: Delivery,
+    private readonly delivery: Pick<Delivery, "editOrPost">,
     private readonly ref: ConversationRef,
     private messageId: string | undefined,
     private readonly throttleMs: number,

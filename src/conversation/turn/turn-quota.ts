@@ -1,8 +1,15 @@
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { isLongGeneration } from "../../core/conversation/tool-labels.js";
-import type { TurnJobData } from "../../jobs/payloads.js";
-import type { JobServices } from "../../jobs/services.js";
-import type { QuotaSubject, QuotaTake } from "../../store/quotas.js";
+import type { QuotaSubject, Quotas, QuotaTake } from "../../store/quotas.js";
+import type { Usage } from "../../store/usage.js";
+import type { Permissions } from "../policies/permissions.js";
+
+/** What a turn's quotas use. */
+export interface QuotaParts {
+  quotas: Pick<Quotas, "settings" | "full" | "take" | "takeRunning" | "count">;
+  permissions: Pick<Permissions, "isAdmin">;
+  usage: Pick<Usage, "record">;
+}
 
 /** Where a failed bookkeeping step is reported (the turn's log). */
 type WarnLog = { warn(fields: Record<string, unknown>, message: string): void };
@@ -22,9 +29,9 @@ export class TurnQuota {
   private turnCounted = false;
 
   constructor(
-    private readonly services: Pick<JobServices, "quotas" | "permissions" | "usage">,
+    private readonly services: QuotaParts,
     private readonly ref: ConversationRef,
-    private readonly data: Pick<TurnJobData, "userId" | "admin">,
+    private readonly data: { userId?: string | undefined; admin?: boolean | undefined },
   ) {
     this.subject = { ref, userId: data.userId ?? "unknown" };
   }

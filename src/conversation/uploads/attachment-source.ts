@@ -9,6 +9,7 @@ import {
   NemoFileTooLargeError,
 } from "../../core/nemo/errors.js";
 import type { Platform } from "../../core/nemo/types.js";
+import { anyErrorCode } from "./error-fields.js";
 
 /** The platforms' own file hosts; anything else must be listed in `DOWNLOAD_HOSTS`. */
 export const PLATFORM_FILE_HOSTS = ["cdn.discordapp.com", "media.discordapp.net", "files.slack.com"];
@@ -175,7 +176,7 @@ async function* capped(
 }
 
 function describe(error: unknown): string {
-  const code = (error as { code?: unknown })?.code;
+  const code = anyErrorCode(error);
   if (typeof code === "string") return code;
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,0 +1,72 @@
+import { failureFields } from "../../core/conversation/failure-code.js";
+import { buttons } from "../../core/conversation/replies.js";
+import { likelyGenerates } from "../../core/conversation/router.js";
+import { text } from "../../core/conversation/texts.js";
+import type { GuardVerdict } from "../policies/credits-guard.js";
+import type { TurnDeps } from "./turn-deps.js";
+import { nemoCode, type TurnRun } from "./turn-run.js";
+
+type CreditsParts = Pick<TurnDeps, "guard" | "sent" | "client" | "delivery">;
+
+/**
+ * The credits guard, before anything is sent: a likely generation (a hint in the text, or a thread's
+ * first message) under the threshold is held for Continue / Cancel (its prompt is kept for Continue);
+ * under the estimate the message is refused with where credits come from. A failed balance read
+ * holds nothing back. Resolves true when the message is held.
+ */
+export async function heldByCreditsGuard(
+  parts: CreditsParts,
+  run: TurnRun,
+  firstMessage: boolean,
+): Promise<boolean> {
+  const { message } = run;
+  let verdict: GuardVerdict;
+  try {
+    verdict = await parts.guard.check(run.ctx, run.calls?.account?.id ?? "bot", {
+      likelyGenerates: likelyGenerates(message.text) || firstMessage,
+      confirmed: message.confirmed === true,
+    });
+  } catch (error) {
+    // An unreachable backend is the turn's to wait for (nothing was sent); any other failure of the
+    // balance read holds nothing back.
+    if (nemoCode(error) === "NEMO_UNAVAILABLE") throw error;
+    run.log.warn({ ...failureFields(error) }, "credits-guard-unavailable");
+    return false;
+  }
+  if (verdict.kind === "go") {
+    if (verdict.lowWarning) {
+      run.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");
+      await parts.delivery.post(run.ref, {
+        text: text(run.lang, "credits_low", { balance: verdict.lowWarning.balance }),
+      });
+    }
+    return false;
+  }
+  await hold(parts, run, verdict);
+  return true;
+}
+
+async function hold(
+  parts: CreditsParts,
+  run: TurnRun,
+  verdict: Exclude<GuardVerdict, { kind: "go" }>,
+): Promise<void> {
+  const { lang, inboundId } = run.message;
+  const amounts = { balance: verdict.balance, cost: verdict.cost };
+  run.log.info({ verdict: verdict.kind, ...amounts }, "credits-guard-held");
+  if (verdict.kind === "confirm") {
+    await run.progress.finish({
+      text: text(lang, "credits_guard_confirm", amounts),
+      actions: buttons(lang, ["continue", "drop"], inboundId),
+    });
+    await parts.sent.markAnswered(inboundId, { retryOffered: true });
+    return;
+  }
+  const shared = !run.calls?.account && parts.client.isAnonymous;
+  await run.progress.finish({
+    text: text(lang, shared ? "credits_guard_refused_shared" : "credits_guard_refused", amounts),
+    tone: "error",
+    ...(shared ? {} : { links: [{ label: text(lang, "link_billing"), url: parts.client.billingUrl }] }),
+  });
+  await parts.sent.markAnswered(inboundId);
+}

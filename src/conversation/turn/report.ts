@@ -1,0 +1,112 @@
+import { failureFields } from "../../core/conversation/failure-code.js";
+import { translateBackendText } from "../../core/conversation/gui-translation.js";
+import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/conversation/replies.js";
+import { type TextKey, text } from "../../core/conversation/texts.js";
+import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
+import type { NemoState } from "../../core/nemo/types.js";
+import type { TurnDeps } from "./turn-deps.js";
+import { DONE, type TurnOutcome, type TurnRun } from "./turn-run.js";
+import type { StreamOutcome } from "./turn-stream.js";
+
+/** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
+type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars">;
+
+/** What the user reads when a state comparison ends a turn. */
+export interface ChangeWords {
+  changed: string;
+  unchanged: string;
+  /** Offer Retry when nothing changed. */
+  retry: boolean;
+}
+
+export function changeWords(run: TurnRun, changed: TextKey, unchanged: TextKey, retry: boolean): ChangeWords {
+  return { changed: text(run.lang, changed), unchanged: text(run.lang, unchanged), retry };
+}
+
+/** The backend's answer (whole, or what arrived before the stream was lost: then `note` says so). */
+export async function deliverAnswer(
+  parts: ReportParts,
+  run: TurnRun,
+  answer: StreamOutcome,
+  note?: TextKey,
+): Promise<TurnOutcome> {
+  const { lang, inboundId } = run.message;
+  const translated = translateBackendText(answer.text.trim(), lang);
+  const prefix =
+    answer.rawVideoReported && answer.postProduction ? `${text(lang, "post_production_done")}\n\n` : "";
+  const notes = [
+    answer.cut ? text(lang, "answer_too_long", { max: parts.maxAnswerChars }) : "",
+    note ? text(lang, note) : "",
+  ].filter(Boolean);
+  const final = {
+    text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
+    actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+  };
+  if (!(await run.endLive(final))) await run.progress.finish(final);
+  await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });
+  await parts.sessions.touch(run.ref);
+  return DONE;
+}
+
+/** Reports what changed, after what the stream said before it was lost (`keptText`, marked cut off). */
+export async function reportChange(
+  parts: ReportParts,
+  run: TurnRun,
+  change: { before: StateBaseline | null; after: NemoState },
+  words: ChangeWords,
+  keptText?: string,
+): Promise<void> {
+  const { lang, inboundId } = run.message;
+  const described = describeStateChange(change.before, change.after, lang);
+  if (described.changed) {
+    await run.progress.finish({
+      text: [
+        ...keptLines(run, keptText),
+        [words.changed, ...described.lines.map((line) => `• ${line}`)].join("\n"),
+      ].join("\n\n"),
+      actions: buttons(lang, ANSWER_ACTIONS),
+    });
+    await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: keptText !== undefined });
+  } else {
+    await finishUnchanged(parts, run, words, keptText);
+  }
+  await parts.sessions.touch(run.ref, stateFingerprint(change.after));
+}
+
+export async function finishUnchanged(
+  parts: Pick<TurnDeps, "sent">,
+  run: TurnRun,
+  words: ChangeWords,
+  keptText?: string,
+): Promise<void> {
+  const { lang, inboundId } = run.message;
+  await run.progress.finish({
+    text: [...keptLines(run, keptText), words.unchanged].join("\n\n"),
+    actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
+  });
+  await parts.sent.markAnswered(inboundId, {
+    retryOffered: words.retry,
+    known: run.known,
+    clearPartial: keptText !== undefined,
+  });
+}
+
+/** The turn failed: the user reads why, with Retry when sending again may work and nothing was sent. */
+export async function reportFailure(
+  parts: Pick<TurnDeps, "sent">,
+  run: TurnRun,
+  error: unknown,
+): Promise<TurnOutcome> {
+  const { lang, inboundId } = run.message;
+  run.log.warn({ ...failureFields(error), err: String(error) }, "turn-failed");
+  const retryArg = isRetryable(error) && !run.mayHaveBeenSent ? inboundId : undefined;
+  await run.progress.finish(errorReply(error, lang, retryArg));
+  await parts.sent.markAnswered(inboundId, { retryOffered: retryArg !== undefined, known: run.known });
+  return DONE;
+}
+
+function keptLines(run: TurnRun, keptText: string | undefined): string[] {
+  const said = keptText?.trim();
+  if (!said) return [];
+  return [translateBackendText(said, run.lang).text, text(run.lang, "answer_cut_off")];
+}

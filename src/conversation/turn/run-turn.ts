@@ -1,0 +1,56 @@
+import { threadCalls } from "../thread-account.js";
+import { admit } from "./admit.js";
+import { waitForBackend } from "./backend-wait.js";
+import { recover } from "./recover.js";
+import { reportFailure } from "./report.js";
+import { streamTurn } from "./stream.js";
+import type { TurnDeps } from "./turn-deps.js";
+import { DONE, nemoCode, type TurnInput, type TurnOutcome, TurnRun } from "./turn-run.js";
+
+/**
+ * One turn: one `/run_sse` per member message, never twice. Admit (account, backend wait, credits
+ * guard, quotas) → stream → recover (when the message may have been sent already) → report.
+ */
+export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOutcome> {
+  const run = new TurnRun(input, {
+    delivery: deps.delivery,
+    editThrottleMs: deps.timings.editThrottleMs,
+    logger: deps.logger,
+  });
+  const outcome = await attempt(deps, run);
+  // This thread waited through an outage: a later outage tells it again.
+  if (outcome.kind === "done" && input.record.backendWaitSince !== undefined)
+    await deps.waitNotice.reset(input.message.refKey);
+  return outcome;
+}
+
+async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
+  const { userId, inboundId } = run.message;
+  try {
+    // The thread's account (a linked user's own, or the bot's) for every call of this turn.
+    run.calls = await threadCalls(deps, run.ref, { userId, signal: run.signal });
+    const sent = await deps.sent.read(inboundId);
+    if (sent) {
+      run.mayHaveBeenSent = true;
+      run.known = sent;
+      // Answered already (its work was retaken after the answer was posted): nothing left to do.
+      if (sent.answered) return DONE;
+      return await recover(deps, run, sent);
+    }
+    // The backend is known to be unreachable: wait without trying (the message keeps its place).
+    if (await deps.breaker.check()) return await waitForBackend(deps, run, undefined);
+    const admitted = await admit(deps, run);
+    if ("kind" in admitted) return admitted;
+    return await streamTurn(deps, run, admitted);
+  } catch (error) {
+    if (run.signal?.aborted) {
+      // Shutting down: leave the work for another worker; the sent marker turns it into a recovery.
+      run.progress.cancel();
+      throw error;
+    }
+    // Nothing was sent and the backend could not be reached: wait for it rather than dead-end.
+    if (!run.mayHaveBeenSent && nemoCode(error) === "NEMO_UNAVAILABLE")
+      return await waitForBackend(deps, run, error);
+    return reportFailure(deps, run, error);
+  }
+}

@@ -1,0 +1,42 @@
+import type { Timings } from "../../config/timings.js";
+import type { SessionManager } from "../../core/conversation/session-manager.js";
+import type { Logger } from "../../core/logger.js";
+import type { NemoClient } from "../../core/nemo/client.js";
+import type { AccountStore } from "../../store/account-store.js";
+import type { BackendBreaker } from "../../store/backend-breaker.js";
+import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
+import type { PartialAnswers } from "../../store/partial-answers.js";
+import type { SentMarker } from "../../store/sent-marker.js";
+import type { Delivery } from "../outbox.js";
+import type { CreditsGuard } from "../policies/credits-guard.js";
+import type { QuotaParts } from "./turn-quota.js";
+
+/** Every collaborator of a turn; each stage takes the few it uses (a `Pick` of these). */
+export interface TurnDeps extends QuotaParts {
+  client: Pick<NemoClient, "state" | "sendMessage" | "isAnonymous" | "billingUrl">;
+  sessions: Pick<SessionManager, "find" | "ensure" | "create" | "touch">;
+  accounts: Pick<AccountStore, "token">;
+  sent: Pick<SentMarker, "read" | "claim" | "release" | "markAnswered">;
+  /** Each streaming turn's text so far, durable for a takeover. */
+  partials: Pick<PartialAnswers, "save" | "read">;
+  delivery: Pick<Delivery, "post" | "editOrPost" | "liveTurn">;
+  /** Whether the backend is reachable, shared by every process. */
+  breaker: Pick<BackendBreaker, "check" | "waitsTotal">;
+  waitNotice: Pick<BackendWaitNotice, "firstTime" | "reset">;
+  guard: Pick<CreditsGuard, "check">;
+  timings: Pick<
+    Timings,
+    | "editThrottleMs"
+    | "stillWorkingMs"
+    | "streamHardCapMs"
+    | "heartbeatTimeoutMs"
+    | "refusalCheckDelayMs"
+    | "recoveryDelaysMs"
+    | "backendWaitFirstMs"
+    | "backendWaitMaxDelayMs"
+    | "backendMaxWaitMs"
+  >;
+  /** An answer longer than this many characters is cut with a note. */
+  maxAnswerChars: number;
+  logger: Logger;
+}

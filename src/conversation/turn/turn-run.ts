@@ -1,0 +1,146 @@
+import { type ConversationRef, parseRefKey } from "../../core/conversation/conversation-ref.js";
+import type { Lang } from "../../core/conversation/language.js";
+import type { LiveTurn } from "../../core/conversation/messenger.js";
+import type { Reply } from "../../core/conversation/reply.js";
+import type { Logger } from "../../core/logger.js";
+import type { CallContext } from "../../core/nemo/client.js";
+import { isNemoError, type NemoErrorCode } from "../../core/nemo/errors.js";
+import type { SentRecord } from "../../store/sent-marker.js";
+import type { WorkRecord } from "../../store/work-records.js";
+import type { Delivery } from "../outbox.js";
+import type { ThreadCalls } from "../thread-account.js";
+import { ProgressMessage } from "./progress-message.js";
+
+/** One member message to send to `/run_sse` (exactly once), as the intake queued it. */
+export interface TurnMessage {
+  /** The inbound event this turn answers (its sent marker, kept prompt and partial answer go by it). */
+  inboundId: string;
+  refKey: string;
+  userId?: string | undefined;
+  /** The platform said the sender is an admin (quotas may exempt them). */
+  admin?: boolean | undefined;
+  /** Language of the user-facing texts. */
+  lang: Lang;
+  /** Backend session language, used when the thread gets a session. */
+  language: string;
+  text: string;
+  /** The sender pressed Continue on the credits guard's question: not asked again. */
+  confirmed?: boolean | undefined;
+}
+
+/** What earlier runs of a turn recorded for this one (see `WorkRecord`). */
+export type TurnRecord = Pick<
+  WorkRecord,
+  "ackMessageId" | "recoveryAttempt" | "refusedStatus" | "backendWaitSince" | "backendWaitAttempt"
+>;
+
+export interface TurnInput {
+  message: TurnMessage;
+  record: TurnRecord;
+  /** The id of the work carrying the turn, in every log line. */
+  workId: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * "waiting": the turn waits `delayMs` (recovery poll, refusal check, backend wait) keeping its place in
+ * its thread's line; its next run reads `record`.
+ */
+export type TurnOutcome = { kind: "done" } | { kind: "waiting"; delayMs: number; record: TurnRecord };
+
+export const DONE: TurnOutcome = { kind: "done" };
+
+type Fields = Record<string, unknown>;
+
+/** Log lines carrying the turn's bindings. */
+export interface TurnLog {
+  info(fields: Fields | string, message?: string): void;
+  warn(fields: Fields | string, message?: string): void;
+}
+
+/** One run of a turn: what its stages share and learn as it goes. */
+export class TurnRun {
+  readonly ref: ConversationRef;
+  readonly progress: ProgressMessage;
+  readonly log: TurnLog;
+  /** Set once the message may have reached the backend: from then on, never offer to send it again. */
+  mayHaveBeenSent = false;
+  /** The thread's account (a linked user's own, or the bot's) for every call of this turn. */
+  calls: ThreadCalls | undefined;
+  /** The sent marker as claimed or read here (marking it answered then needs no read). */
+  known: Pick<SentRecord, "sessionId" | "at"> | undefined;
+  /** The platform's live surface while the stream runs (Slack's AI-app container), if any. */
+  live: LiveTurn | undefined;
+
+  constructor(
+    readonly input: TurnInput,
+    parts: { delivery: Pick<Delivery, "editOrPost">; editThrottleMs: number; logger: Logger },
+  ) {
+    const { message, record } = input;
+    this.ref = parseRefKey(message.refKey);
+    this.progress = new ProgressMessage(parts.delivery, this.ref, record.ackMessageId, parts.editThrottleMs);
+    // No pino child per turn: thousands of open streams keep no logger each.
+    this.log = lazyChild(parts.logger, () => ({
+      thread: message.refKey,
+      job: input.workId,
+      trace: message.inboundId,
+    }));
+  }
+
+  get message(): TurnMessage {
+    return this.input.message;
+  }
+
+  get lang(): Lang {
+    return this.input.message.lang;
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.input.signal;
+  }
+
+  get ctx(): CallContext {
+    return this.calls?.ctx ?? { platform: this.ref.platform, signal: this.signal };
+  }
+
+  /**
+   * Ends the live surface (its status cleared); with `final`, resolves true when the surface streamed
+   * the answer and now shows it in place of the progress message.
+   */
+  async endLive(final: Reply | undefined): Promise<boolean> {
+    const live = this.live;
+    this.live = undefined;
+    if (!live) return false;
+    if (final) await this.progress.settle();
+    try {
+      return await live.finish(final, this.progress.id);
+    } catch (error) {
+      this.log.info({ err: String(error) }, "live-turn-finish-failed");
+      return false;
+    }
+  }
+
+  /** The turn waits `delayMs`, then runs again with `patch` in its record (and the progress message's id). */
+  waitFor(delayMs: number, patch: TurnRecord): TurnOutcome {
+    return { kind: "waiting", delayMs, record: { ...patch, ackMessageId: this.progress.id } };
+  }
+}
+
+/** The backend error code of `error`, if it is one of the backend's. */
+export function nemoCode(error: unknown): NemoErrorCode | undefined {
+  return isNemoError(error) ? error.code : undefined;
+}
+
+/**
+ * Log lines carrying the turn's bindings, without a pino child per turn (an open stream keeps only the
+ * closure; the bindings are built when a line is written).
+ */
+function lazyChild(logger: Logger, bindings: () => Fields): TurnLog {
+  const write =
+    (level: "info" | "warn") =>
+    (fields: Fields | string, message?: string): void => {
+      if (typeof fields === "string") logger[level](bindings(), fields);
+      else logger[level]({ ...bindings(), ...fields }, message);
+    };
+  return { info: write("info"), warn: write("warn") };
+}

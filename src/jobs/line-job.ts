@@ -1,0 +1,114 @@
+import { DelayedError, type Job } from "bullmq";
+import {
+  type AcknowledgementParts,
+  acknowledge,
+  senderLanguage,
+} from "../conversation/line-acknowledgement.js";
+import { parseRefKey } from "../core/conversation/conversation-ref.js";
+import { text } from "../core/conversation/texts.js";
+import type { Logger } from "../core/logger.js";
+import type { ThreadLine } from "../store/thread-line.js";
+import type { WorkRecord, WorkRecords } from "../store/work-records.js";
+import { type LineQueues, leaveLine, seenAtHead, takeTurnInLine } from "./line-gate.js";
+import { QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
+
+type LineJobData = TurnJobData | UploadJobData;
+type Processor<T> = (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<string>;
+
+/** How one run of line work ended: done, or waiting until `at` (epoch ms) with `record` for its next run. */
+export type LineOutcome = { kind: "done" } | { kind: "waiting"; at: number; record: WorkRecord };
+
+/** One run of line work: the job's data with the sender's language completed, and its record so far. */
+export type LineWork<T> = (
+  job: Job<T>,
+  data: T,
+  record: WorkRecord,
+  signal: AbortSignal | undefined,
+) => Promise<LineOutcome>;
+
+export interface LineJobParts extends AcknowledgementParts {
+  line: ThreadLine;
+  records: WorkRecords;
+  queues: LineQueues;
+  lineRecheckMs: number;
+  logger: Logger;
+  /** Before a first acknowledgement: true when the work is refused (it left the line, its sender was told). */
+  refuseFirst?:
+    | ((data: LineJobData, entry: { queue: string; jobId: string }) => Promise<boolean>)
+    | undefined;
+}
+
+/**
+ * Thread work as a BullMQ job: acknowledged when a worker first takes it, run only at the head of its
+ * thread's line, parked as a delayed job while it waits (holding no worker slot), and leaving the line
+ * (waking the next) when done. What a run learns goes into the job's `WorkRecord`, never its data.
+ */
+export function lineJob<T extends LineJobData>(parts: LineJobParts, work: LineWork<T>): Processor<T> {
+  return async (job, token, signal) => {
+    const entry = { queue: job.queueName, jobId: job.id! };
+    let record = await parts.records.read(entry.jobId);
+    if (record.ackMessageId === undefined) {
+      if (await parts.refuseFirst?.(job.data, entry)) return "refused-queue-full";
+      record = await acknowledgeFirst(job, record, parts);
+    }
+    const { refKey } = job.data;
+    const go = await takeTurnInLine(
+      job,
+      token,
+      parts.line,
+      refKey,
+      parts.queues,
+      parts.lineRecheckMs,
+      parts.logger,
+    );
+    if (!go) return "withdrawn";
+    const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
+    const outcome = await work(job, data, record, signal);
+    if (outcome.kind === "waiting") {
+      await parts.records.write(entry.jobId, outcome.record);
+      await job.moveToDelayed(outcome.at, token);
+      throw new DelayedError();
+    }
+    await leaveLine(job, parts.line, refKey, parts.queues, parts.logger);
+    await parts.records.clear(entry.jobId);
+    return "done";
+  };
+}
+
+async function acknowledgeFirst(
+  job: Job<LineJobData>,
+  record: WorkRecord,
+  parts: LineJobParts,
+): Promise<WorkRecord> {
+  const { data } = job;
+  const ack = await acknowledge(
+    {
+      ...data,
+      entry: { queue: job.queueName, jobId: job.id! },
+      cancellable: job.queueName === QUEUE.turn,
+    },
+    parts,
+  );
+  if (!ack) return record; // withdrawn: the work leaves at once
+  if (ack.atHead) seenAtHead.add(job); // the line gate need not look again
+  const learned: WorkRecord = {
+    ackMessageId: ack.ackMessageId,
+    ...(ack.locale ? { locale: ack.locale } : {}),
+  };
+  await parts.records.write(job.id!, learned);
+  return { ...record, ...learned };
+}
+
+/** Line work that will not run again: its thread's line must not stay blocked, and its sender is told. */
+export async function lineJobFailed(
+  job: Job<LineJobData>,
+  parts: Pick<LineJobParts, "line" | "records" | "queues" | "logger"> & {
+    delivery: { post: AcknowledgementParts["delivery"]["post"] };
+  },
+): Promise<void> {
+  const { data } = job;
+  const { locale } = await parts.records.read(job.id!);
+  const lang = locale ? senderLanguage(locale).lang : data.lang;
+  await leaveLine(job, parts.line, data.refKey, parts.queues, parts.logger);
+  await parts.delivery.post(parseRefKey(data.refKey), { text: text(lang, "internal_error"), tone: "error" });
+}

@@ -1,0 +1,45 @@
+import type { Job } from "bullmq";
+import { refusedByQueuedLimit } from "../conversation/policies/queued-limit.js";
+import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
+import { UserLocales } from "../conversation/user-locales.js";
+import type { Messengers } from "../core/conversation/messenger.js";
+import { BackendWaitNotice } from "../store/backend-wait-notice.js";
+import { UploadMarker } from "../store/upload-marker.js";
+import { WorkRecords } from "../store/work-records.js";
+import { type LineJobParts, lineJobFailed } from "./line-job.js";
+import type { TurnJobData, UploadJobData } from "./payloads.js";
+import type { JobServices } from "./services.js";
+import { createTurnProcessor } from "./turn-processor.js";
+import { createUploadProcessor } from "./upload-processor.js";
+
+/** The processors of the work that stands in thread lines (turns and uploads), wired from the services. */
+export function lineProcessors(
+  services: JobServices,
+  options: { sources: AttachmentSourceOptions; maxUploadBytes: number; messengers: Messengers },
+) {
+  const { redis, keys } = services;
+  const parts: LineJobParts = {
+    line: services.line,
+    records: new WorkRecords(redis, keys),
+    queues: { turn: services.queues.turn, upload: services.queues.upload },
+    lineRecheckMs: services.timings.lineRecheckMs,
+    logger: services.logger,
+    delivery: services.delivery,
+    locales: new UserLocales(options.messengers),
+  };
+  const uploads = {
+    ...services,
+    marker: new UploadMarker(redis, keys),
+    sources: options.sources,
+    maxBytes: options.maxUploadBytes,
+  };
+  return {
+    turn: createTurnProcessor(
+      { ...services, waitNotice: new BackendWaitNotice(redis, keys) },
+      { ...parts, refuseFirst: (data, entry) => refusedByQueuedLimit({ ...data, entry }, services) },
+    ),
+    upload: createUploadProcessor(uploads, parts),
+    /** A turn or upload job that will not run again: its line is freed and its sender told. */
+    failed: (job: Job<TurnJobData | UploadJobData>) => lineJobFailed(job, parts),
+  };
+}
