@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeCustomId, encodeCustomId } from "../src/adapters/discord/buttons.js";
+import { decodeCustomId, encodeCustomId } from "../src/adapters/discord/common/buttons.js";
 import { stripMention } from "../src/adapters/discord/inbound/inbound-message.js";
 import { isPlaceAllowed } from "../src/adapters/discord/inbound/place-policy.js";
 import { threadName } from "../src/adapters/discord/inbound/thread-names.js";

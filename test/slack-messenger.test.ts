@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ephemeralRef, slackRef } from "../src/adapters/slack/common/slack-ref.js";
 import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
-import { ephemeralRef, slackRef } from "../src/adapters/slack/slack-ref.js";
 import type { Messenger } from "../src/core/conversation/messenger.js";
 import { silentLogger } from "../src/core/logger.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";

@@ -1,17 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { actionId, parseAction } from "../src/adapters/slack/action-ids.js";
+import { actionId, parseAction } from "../src/adapters/slack/common/action-ids.js";
 import { slackTextToPlain } from "../src/adapters/slack/inbound/message-text.js";
 import {
   backendTextToMrkdwn,
   escapeMrkdwn,
   mrkdwnLink,
   splitMrkdwn,
-} from "../src/adapters/slack/outbound/mrkdwn.js";
+} from "../src/adapters/slack/render/mrkdwn.js";
 import {
   renderSlackReply,
   SLACK_LIMITS,
   type SlackSectionBlock,
-} from "../src/adapters/slack/outbound/render-blocks.js";
+} from "../src/adapters/slack/render/render-blocks.js";
 
 const sections = (blocks: { type: string }[]) =>
   blocks

@@ -1,11 +1,15 @@
 import type { App } from "@slack/bolt";
 import type { ChatAdapter } from "../../core/conversation/chat-adapter.js";
 import type { Logger } from "../../core/logger.js";
+import type {
+  SlackAdapterConfig,
+  SlackRequestListener,
+  SlackTransport,
+} from "./common/slack-adapter-config.js";
 import { ackAfterQueueing } from "./inbound/ack-after-queueing.js";
 import { createBoltApp, type SingleWorkspace } from "./inbound/bolt-app.js";
 import { chooseTransport, guardedRequestListener, httpReceiver, socketReceiver } from "./setup/receivers.js";
 import { SlackConfigError } from "./setup/slack-config-error.js";
-import type { SlackAdapterConfig, SlackRequestListener, SlackTransport } from "./slack-adapter-config.js";
 import { slackLogger } from "./web-api/bolt-logger.js";
 import { createWebClient } from "./web-api/web-client.js";
 

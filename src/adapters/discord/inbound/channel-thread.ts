@@ -8,9 +8,9 @@ import type { ConversationRef } from "../../../core/conversation/conversation-re
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { text as coreText } from "../../../core/conversation/texts.js";
 import type { Logger } from "../../../core/logger.js";
+import { discordStatus } from "../common/rest-failure.js";
 import { escapeText } from "../outbound/render-discord.js";
 import { MESSAGE_CONTENT_MAX } from "../outbound/split-message.js";
-import { discordStatus } from "../rest-failure.js";
 import type { CommandName } from "../setup/slash-commands.js";
 import { threadRef } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";

@@ -1,6 +1,6 @@
 import type { ButtonInteraction, StringSelectMenuInteraction } from "discord.js";
-import { decodeCustomId } from "../buttons.js";
-import { CHOOSE_CUSTOM_ID } from "../component-ids.js";
+import { decodeCustomId } from "../common/buttons.js";
+import { CHOOSE_CUSTOM_ID } from "../common/component-ids.js";
 import { privateAddress } from "./account-interactions.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";

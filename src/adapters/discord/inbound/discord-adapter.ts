@@ -2,7 +2,7 @@ import { type Client, Events } from "discord.js";
 import type { ChatAdapter } from "../../../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
-import { discordStatus } from "../rest-failure.js";
+import { discordStatus } from "../common/rest-failure.js";
 import type { DiscordShards } from "../setup/sharding.js";
 import { registerSlashCommands } from "../setup/slash-commands.js";
 import { createGatewayClient, logIn } from "./gateway-client.js";

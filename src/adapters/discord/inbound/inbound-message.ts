@@ -9,7 +9,7 @@ import {
 } from "discord.js";
 import pRetry from "p-retry";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
-import { discordErrorCode, discordStatus } from "../rest-failure.js";
+import { discordErrorCode, discordStatus } from "../common/rest-failure.js";
 import { THREAD_PARENTS } from "./channel-thread.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";

@@ -3,7 +3,7 @@ import {
   ComponentType,
   TextInputStyle,
 } from "discord-api-types/v10";
-import { MODAL_BUTTON_IDS } from "../component-ids.js";
+import { MODAL_BUTTON_IDS } from "../common/component-ids.js";
 import { discordText } from "./discord-texts.js";
 
 /** The modals the modal buttons open (custom ids; the thread is where they are). */

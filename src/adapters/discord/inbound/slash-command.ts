@@ -7,7 +7,7 @@ import {
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
-import { discordStatus } from "../rest-failure.js";
+import { discordStatus } from "../common/rest-failure.js";
 import { COMMAND_ACTIONS, type CommandName, isCommandName } from "../setup/slash-commands.js";
 import { handleAccountCommand, loginModal, privateAddress } from "./account-interactions.js";
 import { channelTarget } from "./channel-thread.js";

@@ -5,7 +5,7 @@ import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
-import { discordStatus } from "../rest-failure.js";
+import { discordStatus } from "../common/rest-failure.js";
 import { DiscordRequestError } from "./discord-request-error.js";
 import { postInteractionFollowUp } from "./private-reply.js";
 import { type DiscordMessageBody, type DiscordPart, renderDiscordReply } from "./render-discord.js";

@@ -1,4 +1,4 @@
-import { discordErrorCode, discordStatus } from "../rest-failure.js";
+import { discordErrorCode, discordStatus } from "../common/rest-failure.js";
 
 /**
  * Discord's JSON error codes that mean a message can never be edited again: Unknown Message (deleted),

@@ -13,8 +13,8 @@ import {
   SeparatorSpacingSize,
 } from "discord-api-types/v10";
 import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../../core/conversation/reply.js";
-import { encodeCustomId } from "../buttons.js";
-import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../component-ids.js";
+import { encodeCustomId } from "../common/buttons.js";
+import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../common/component-ids.js";
 import { splitMessage } from "./split-message.js";
 
 /** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */

@@ -2,7 +2,7 @@ import { REST } from "@discordjs/rest";
 import { type APIApplication, type APIUser, ApplicationFlags, Routes } from "discord-api-types/v10";
 import type { CheckResult } from "../../../core/check-result.js";
 import { describeFailure } from "../../../core/network-failure.js";
-import { discordStatus } from "../rest-failure.js";
+import { discordStatus } from "../common/rest-failure.js";
 import { discordInviteUrl } from "./invite-url.js";
 import { shardCheck } from "./sharding.js";
 

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
-import type { SlackMessage } from "../outbound/render-blocks.js";
+import type { SlackMessage } from "../render/render-blocks.js";
 import { slackErrorCode } from "../web-api/api-errors.js";
 
 /** Where and for whom the answer streams. */

@@ -2,7 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import type { LiveTurn, LiveTurnInfo } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
-import { renderSlackReply, type SlackMessage } from "../outbound/render-blocks.js";
+import { renderSlackReply, type SlackMessage } from "../render/render-blocks.js";
 import { slackErrorCode } from "../web-api/api-errors.js";
 import { AnswerStream } from "./answer-stream.js";
 import type { AssistantSupport } from "./assistant-support.js";

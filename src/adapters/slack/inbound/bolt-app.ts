@@ -1,6 +1,6 @@
 import { App, type Receiver, type Logger as SlackLogger } from "@slack/bolt";
 import type { Logger } from "../../../core/logger.js";
-import type { SlackAdapterConfig } from "../slack-adapter-config.js";
+import type { SlackAdapterConfig } from "../common/slack-adapter-config.js";
 import { webClientOptions } from "../web-api/web-client.js";
 import { registerAssistantListeners } from "./assistant-events.js";
 import { registerActionListener } from "./button-actions.js";

@@ -1,9 +1,9 @@
 import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import { type Lang, langFromLocale } from "../../../core/conversation/language.js";
-import { parseAction } from "../action-ids.js";
 import { FEEDBACK_ACTION_ID } from "../assistant/assistant-turn.js";
-import { escapeMrkdwn } from "../outbound/mrkdwn.js";
-import { isDirectMessageChannel, slackRef } from "../slack-ref.js";
+import { parseAction } from "../common/action-ids.js";
+import { isDirectMessageChannel, slackRef } from "../common/slack-ref.js";
+import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { errorText } from "../web-api/api-errors.js";
 import { deliverInbound, type InboundContext, tellUser } from "./context.js";
 import { slackText } from "./slack-texts.js";

@@ -2,7 +2,7 @@ import type { WebClient } from "@slack/web-api";
 import { refKey } from "../../../core/conversation/conversation-ref.js";
 import type { Inbound, InboundHandler } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
-import { isDirectMessageChannel } from "../slack-ref.js";
+import { isDirectMessageChannel } from "../common/slack-ref.js";
 import { errorText } from "../web-api/api-errors.js";
 import type { UserDirectory } from "../web-api/user-directory.js";
 import type { ThreadOwnership } from "./thread-ownership.js";

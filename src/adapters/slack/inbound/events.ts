@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
-import { escapeMrkdwn } from "../outbound/mrkdwn.js";
-import { isDirectMessageChannel, slackRef } from "../slack-ref.js";
+import { isDirectMessageChannel, slackRef } from "../common/slack-ref.js";
+import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { filesToAttachments } from "./attachments.js";
 import { deliverInbound, type InboundContext, tellUser } from "./context.js";
 import { mentionsUser, slackTextToPlain } from "./message-text.js";

@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { View } from "@slack/web-api";
 import type { Lang } from "../../../core/conversation/language.js";
-import { ephemeralRef } from "../slack-ref.js";
+import { ephemeralRef } from "../common/slack-ref.js";
 import { deliverInbound, type InboundContext } from "./context.js";
 import { slackText } from "./slack-texts.js";
 

@@ -11,14 +11,14 @@ import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
 import { AssistantSupport } from "../assistant/assistant-support.js";
 import { SlackLiveTurn } from "../assistant/assistant-turn.js";
-import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../slack-ref.js";
+import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../common/slack-ref.js";
+import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
+import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
 import { UserDirectory } from "../web-api/user-directory.js";
 import { messengerClientOptions, rateLimitRetryAfterS } from "../web-api/web-client.js";
-import { escapeMrkdwn, mrkdwnLink } from "./mrkdwn.js";
-import { renderSlackReply, type SlackMessage } from "./render-blocks.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
-import { formatBytes, openVideo, type SlackVideo, uploadVideo } from "./video-upload.js";
+import { formatBytes, openVideo, uploadVideo } from "./video-upload.js";
 
 /** Settings of {@link createSlackMessenger}. */
 export interface SlackMessengerConfig {

@@ -2,18 +2,8 @@ import type { Readable } from "node:stream";
 import type { WebClient } from "@slack/web-api";
 import { request } from "undici";
 import type { Logger } from "../../../core/logger.js";
-import type { SlackTarget } from "../slack-ref.js";
-
-/** A finished video as a Slack message carries it (JSON: it passes through the outbox). */
-export interface SlackVideo {
-  url: string;
-  fallbackUrl?: string | undefined;
-  sizeBytes?: number | undefined;
-  fileName: string;
-  title?: string | undefined;
-  /** mrkdwn posted with the file (the task link). */
-  comment?: string | undefined;
-}
+import type { SlackTarget } from "../common/slack-ref.js";
+import type { SlackVideo } from "../render/render-blocks.js";
 
 /** An opened video download: its length and its body, not yet read. */
 export interface VideoSource {

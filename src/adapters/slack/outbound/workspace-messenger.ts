@@ -2,7 +2,7 @@ import type { ConversationRef } from "../../../core/conversation/conversation-re
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
-import { renderSlackReply } from "./render-blocks.js";
+import { renderSlackReply } from "../render/render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
 
 /** Where the messenger finds the bot token of a workspace (the installation store, rotating). */

@@ -7,7 +7,7 @@ import {
   type SlackAdapterConfig,
   type SlackRequestListener,
   type SlackTransport,
-} from "../slack-adapter-config.js";
+} from "../common/slack-adapter-config.js";
 import { slackApiUrl, webClientOptions } from "../web-api/web-client.js";
 import { SlackConfigError } from "./slack-config-error.js";
 

@@ -1,5 +1,5 @@
-import { buttonKind, isButtonArg } from "../../core/conversation/button-kinds.js";
-import type { ActionKind } from "../../core/conversation/reply.js";
+import { buttonKind, isButtonArg } from "../../../core/conversation/button-kinds.js";
+import type { ActionKind } from "../../../core/conversation/reply.js";
 
 /** Discord's limit on a component's `custom_id`. */
 export const CUSTOM_ID_MAX = 100;

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InstallationStore } from "@slack/bolt";
-import type { InboundHandler } from "../../core/conversation/inbound.js";
-import type { Logger } from "../../core/logger.js";
+import type { InboundHandler } from "../../../core/conversation/inbound.js";
+import type { Logger } from "../../../core/logger.js";
 
 /** Where Slack sends events, slash commands and interactivity in HTTP mode (one URL for all three). */
 export const SLACK_EVENTS_PATH = "/slack/events";

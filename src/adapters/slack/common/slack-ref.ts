@@ -1,4 +1,4 @@
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 
 /**
  * How the Slack adapter fills a `ConversationRef`: workspace = team id, channel = channel id, and

@@ -1,7 +1,18 @@
 import type { Reply, ReplyAction } from "../../../core/conversation/reply.js";
-import { actionId } from "../action-ids.js";
+import { actionId } from "../common/action-ids.js";
+
+/** A finished video as a Slack message carries it (JSON: it passes through the outbox). */
+export interface SlackVideo {
+  url: string;
+  fallbackUrl?: string | undefined;
+  sizeBytes?: number | undefined;
+  fileName: string;
+  title?: string | undefined;
+  /** mrkdwn posted with the file (the task link). */
+  comment?: string | undefined;
+}
+
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
-import type { SlackVideo } from "./video-upload.js";
 
 /** Slack's Block Kit limits the rendering stays under. */
 export const SLACK_LIMITS = {

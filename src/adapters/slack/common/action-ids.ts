@@ -1,5 +1,5 @@
-import { buttonKind, isButtonArg } from "../../core/conversation/button-kinds.js";
-import type { ActionKind } from "../../core/conversation/reply.js";
+import { buttonKind, isButtonArg } from "../../../core/conversation/button-kinds.js";
+import type { ActionKind } from "../../../core/conversation/reply.js";
 
 const PREFIX = "nemo_";
 
