@@ -1,6 +1,7 @@
 import type { Attachment, Inbound } from "../core/conversation/inbound.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { Intent } from "../core/conversation/router.js";
+import type { ExportRequest } from "../store/export-store.js";
 import type { LineEntry } from "../store/thread-line.js";
 
 /** What every piece of a thread's work carries: the event it answers, the thread, the sender. */
@@ -8,8 +9,9 @@ export interface ThreadWork {
   /** The inbound event this work answers (its id makes the work unique). */
   inboundId: string;
   refKey: string;
+  /** Who sent it, and their locale when the platform said it (else a worker looks it up). */
   userId?: string | undefined;
-  /** The platform said the sender is an admin. */
+  /** The platform said the sender is an admin (quotas may exempt them); else a worker may look it up. */
   admin?: boolean | undefined;
   locale?: string | undefined;
   /** Language of the user-facing texts. */
@@ -21,20 +23,17 @@ export interface ThreadWork {
 /** The work of each kind, as the queues take it. */
 export interface WorkPayloads {
   /** One member message for the backend, in line. */
-  turn: ThreadWork & { text: string; confirmed?: boolean | undefined };
+  turn: ThreadWork & {
+    text: string;
+    /** The sender pressed Continue on the credits guard's question: not asked again. */
+    confirmed?: boolean | undefined;
+  };
   /** Files to upload, in line. */
   upload: ThreadWork & { attachments: Attachment[] };
   /** An event the bot answers itself, run at once. */
   command: { inbound: Inbound; intent: Intent };
   /** An export of the thread's draft (its progress message already posted). */
-  export: {
-    refKey: string;
-    trace: string;
-    lang: Lang;
-    ackMessageId: string | undefined;
-    submission: 1;
-    userId: string;
-  };
+  export: ExportRequest;
 }
 
 export type WorkKind = keyof WorkPayloads;

@@ -13,31 +13,20 @@ const KEPT_FOR_REPLAYS = {
   removeOnFail: { age: 7 * DAY_SECONDS },
 } as const;
 
-const LINE_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: "exponential", delay: 5_000 },
-  ...KEPT_FOR_REPLAYS,
-} as const;
+/** Tried `attempts` times, with exponential back-off from `firstDelayMs`. */
+function retried(attempts: number, firstDelayMs: number, retention: JobsOptions): JobsOptions {
+  return { attempts, backoff: { type: "exponential", delay: firstDelayMs }, ...retention };
+}
 
-const COMMAND_JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: "exponential", delay: 1_000 },
-  ...KEPT_FOR_REPLAYS,
-} as const;
-
-const EXPORT_JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: "exponential", delay: 5_000 },
-  ...JOB_RETENTION,
-} as const;
+const LINE_JOB_OPTIONS = retried(3, 5_000, KEPT_FOR_REPLAYS);
 
 const QUEUE_OF = { turn: "turn", upload: "upload", command: "command", export: "render" } as const;
 
 const OPTIONS_OF: Record<WorkKind, JobsOptions> = {
   turn: LINE_JOB_OPTIONS,
   upload: LINE_JOB_OPTIONS,
-  command: COMMAND_JOB_OPTIONS,
-  export: EXPORT_JOB_OPTIONS,
+  command: retried(5, 1_000, KEPT_FOR_REPLAYS),
+  export: retried(3, 5_000, JOB_RETENTION),
 };
 
 type WorkQueues = Pick<Queues, (typeof QUEUE_OF)[WorkKind]>;

@@ -1,13 +1,7 @@
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** Whether a thread was told that the backend is unreachable and its message waits (once per outage). */
-export class BackendWaitNotice {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class BackendWaitNotice extends RedisStore {
   /** True the first time for this thread within `forMs` (the caller tells the thread then). */
   async firstTime(refKey: string, forMs: number): Promise<boolean> {
     return (await this.redis.set(this.keys.backendWaitTold(refKey), "1", "PX", forMs, "NX")) === "OK";

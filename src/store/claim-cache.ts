@@ -1,14 +1,9 @@
 import type { CachedClaim, ClaimTokenCache } from "../core/nemo/claim-links.js";
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** Claim tokens per session in RedisClient, each expiring a day before the backend's token does. */
-export class RedisClaimCache implements ClaimTokenCache {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class RedisClaimCache extends RedisStore implements ClaimTokenCache {
   async get(sessionId: string): Promise<CachedClaim | undefined> {
     const raw = await this.redis.get(this.keys.claim(sessionId));
     if (!raw) return undefined;

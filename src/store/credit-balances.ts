@@ -1,17 +1,12 @@
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** Per account (`bot` = the bot's): its balance as last read, briefly, and whether it was warned of a low one. */
-export class CreditBalances {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class CreditBalances extends RedisStore {
   /** The balance kept by `keep`, while it lasts. */
   async cached(accountKey: string): Promise<number | undefined> {
-    const cached = await this.redis.get(this.keys.balance(accountKey));
-    return cached === null ? undefined : Number(cached);
+    const cached = await this.text(this.keys.balance(accountKey));
+    return cached === undefined ? undefined : Number(cached);
   }
 
   /** Keeps a balance just read for `forMs` (at most `KEY_TTL_SECONDS.balance`). */
@@ -22,8 +17,7 @@ export class CreditBalances {
 
   /** True the first time since the balance was last above the threshold (the warning is given then). */
   async warnOnce(accountKey: string): Promise<boolean> {
-    const key = this.keys.lowBalanceWarned(accountKey);
-    return (await this.redis.set(key, "1", "EX", KEY_TTL_SECONDS.lowBalanceWarned, "NX")) === "OK";
+    return this.setFirst(this.keys.lowBalanceWarned(accountKey), "1", KEY_TTL_SECONDS.lowBalanceWarned);
   }
 
   /** The balance is back above the threshold: a later drop warns again. */

@@ -1,6 +1,6 @@
 import type { Lang } from "../core/conversation/language.js";
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** What asking for an export says (the `render` job's data); a waiting export's record starts with it. */
 export interface ExportRequest {
@@ -93,12 +93,7 @@ return 1`;
  * Exports waiting at the backend: a record per export and one sorted set of them by next poll time
  * (`{nemo}:renders:due`), claimed in batches by the export pollers of every worker process.
  */
-export class ExportStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class ExportStore extends RedisStore {
   /** Records a new export, due now; false when it exists already. */
   async create(id: string, request: ExportRequest, interval: number): Promise<boolean> {
     // Only the request's fields: a job queued by an older version may carry more.

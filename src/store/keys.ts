@@ -35,6 +35,10 @@ export const KEY_TTL_SECONDS = {
   owner: 30 * DAY,
   /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
   usage: 8 * DAY,
+  /** The text a stream delivered so far (deleted once delivered). */
+  partial: DAY,
+  /** The thread a command in a channel opened. */
+  openedThread: DAY,
   /** A waiting export's record (it is deleted when the export ends; the render timeout is far shorter). */
   render: DAY,
   /** What workers learned about a turn or upload job (work-records.ts); deleted when the job is done. */

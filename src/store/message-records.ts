@@ -1,6 +1,5 @@
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** How long a message's record is kept after its last write (later edits of older messages are rare). */
 const RECORD_TTL_S = 24 * 3600;
@@ -19,12 +18,7 @@ export interface MessageRecord {
  * the queued edit never overwrites newer content. Messages with neither have no record. A post the
  * outbox delivers has a record of its own while under way: the parts posted so far.
  */
-export class MessageRecords {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class MessageRecords extends RedisStore {
   /** The message's later parts and, once an edit of it was queued, its revision. */
   async read(ref: ConversationRef, messageId: string): Promise<MessageRecord> {
     const { tail, rev } = await this.redis.hgetall(this.key(ref, messageId));

@@ -1,5 +1,5 @@
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** What a turn's stream has said so far, kept in Redis as it arrives so a takeover loses none of it. */
 export interface PartialAnswer {
@@ -15,21 +15,14 @@ export interface PartialAnswer {
   postProduction: boolean;
 }
 
-const DAY_SECONDS = 24 * 3600;
-
 /** `{prefix}:partial:<inboundId>`: written at the progress-edit cadence, deleted once delivered. */
-export class PartialAnswers {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class PartialAnswers extends RedisStore {
   async save(inboundId: string, answer: PartialAnswer): Promise<void> {
-    await this.redis.set(this.keys.partial(inboundId), JSON.stringify(answer), "EX", DAY_SECONDS);
+    await this.redis.set(this.keys.partial(inboundId), JSON.stringify(answer), "EX", KEY_TTL_SECONDS.partial);
   }
 
   async read(inboundId: string): Promise<PartialAnswer | undefined> {
-    const raw = await this.redis.get(this.keys.partial(inboundId));
+    const raw = await this.text(this.keys.partial(inboundId));
     return raw ? (JSON.parse(raw) as PartialAnswer) : undefined;
   }
 

@@ -1,7 +1,5 @@
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
-
-const WEEK_SECONDS = 7 * 24 * 3600;
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** What Retry needs of a message: its text, and the thread it belongs to (kept by the intake). */
 export interface PromptRecord {
@@ -15,14 +13,9 @@ export interface PromptRecord {
  * The prompts kept for Retry (and for the credits guard's Continue / Cancel), written by the intake's
  * seen step (seen-work.ts) and deleted once the message is answered without a Retry (sent-marker.ts).
  */
-export class PromptRecords {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class PromptRecords extends RedisStore {
   async read(inboundId: string): Promise<PromptRecord | undefined> {
-    const raw = await this.redis.get(this.keys.inbound(inboundId));
+    const raw = await this.text(this.keys.inbound(inboundId));
     return raw ? (JSON.parse(raw) as PromptRecord) : undefined;
   }
 
@@ -31,7 +24,7 @@ export class PromptRecords {
    * sends or drops its message once, however often (or by how many people) it is clicked.
    */
   async claim(inboundId: string, by: string): Promise<boolean> {
-    return (await this.redis.set(this.keys.retried(inboundId), by, "EX", WEEK_SECONDS, "NX")) === "OK";
+    return this.setFirst(this.keys.retried(inboundId), by, KEY_TTL_SECONDS.retried);
   }
 
   async drop(inboundId: string): Promise<void> {

@@ -1,9 +1,9 @@
-import { Counter } from "prom-client";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "../config/quota-limits.js";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
+import { storeCounter } from "./store-counter.js";
 
 /** What the quotas count: backend turns (an hour), generations and exports (a day). */
 export type QuotaKind = "turns" | "generations" | "exports";
@@ -57,12 +57,11 @@ const RUNNING_SLOT_S = 30 * 60;
  */
 export class Quotas {
   /** Prometheus: refusals by platform and limit (no user or place ids as labels). */
-  readonly refusedTotal = new Counter<"platform" | "limit">({
-    name: "nemo_quota_refusals_total",
-    help: "Work refused by a quota, by platform and limit (turns, generations, exports, queued, running)",
-    labelNames: ["platform", "limit"],
-    registers: [],
-  });
+  readonly refusedTotal = storeCounter(
+    "nemo_quota_refusals_total",
+    "Work refused by a quota, by platform and limit (turns, generations, exports, queued, running)",
+    ["platform", "limit"] as const,
+  );
   private readonly counters: Record<QuotaKind, ScopeCounter[]>;
   private readonly running: RateLimiterRedis | undefined;
 

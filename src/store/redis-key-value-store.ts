@@ -1,15 +1,10 @@
 import type { KeyValueStore } from "../core/kv-store.js";
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** The client id and anonymous token, shared by every process of the deployment. */
-export class RedisKeyValueStore implements KeyValueStore {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
+export class RedisKeyValueStore extends RedisStore implements KeyValueStore {
   async get(key: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.kv(key))) ?? undefined;
+    return this.text(this.keys.kv(key));
   }
   async set(key: string, value: string): Promise<void> {
     await this.redis.set(this.keys.kv(key), value);

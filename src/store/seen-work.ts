@@ -1,5 +1,5 @@
-import type { RedisClient } from "../redis/connect.js";
-import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { KEY_TTL_SECONDS } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 import type { LineEntry } from "./thread-line.js";
 
 // Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
@@ -29,12 +29,7 @@ export interface SeenWorkItem {
 }
 
 /** Which work was already seen: the intake's one Redis step before each job is added. */
-export class SeenWork {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class SeenWork extends RedisStore {
   /** Marks the work seen, joins its line and keeps its prompt, in one step; false for a replay. */
   async first(work: SeenWorkItem): Promise<boolean> {
     const { keys } = this;

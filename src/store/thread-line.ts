@@ -1,5 +1,4 @@
-import type { RedisClient } from "../redis/connect.js";
-import type { Keys } from "./keys.js";
+import { RedisStore } from "./redis-store.js";
 
 /** One piece of work waiting in a thread's line: which queue holds it, and its job id. */
 export interface LineEntry {
@@ -42,12 +41,7 @@ return redis.call('LREM', KEYS[1], 1, ARGV[1])`;
  * thread runs one at a time, in arrival order; threads run in parallel. The line lives in Redis,
  * so it survives restarts and is shared by every worker.
  */
-export class ThreadLine {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly keys: Keys,
-  ) {}
-
+export class ThreadLine extends RedisStore {
   /** Joins the end of the line; resolves to how many entries are ahead. */
   async join(refKey: string, entry: LineEntry): Promise<number> {
     const length = await this.redis.rpush(this.keys.line(refKey), encode(entry));

@@ -1,7 +1,7 @@
-import { Counter } from "prom-client";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { storeCounter } from "./store-counter.js";
 
 /** What usage counts: turns sent to the backend, generations among them, exports started. */
 export const USAGE_KINDS = ["turns", "generations", "exports"] as const;
@@ -31,12 +31,11 @@ const TOP_USERS = 5;
  */
 export class Usage {
   /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
-  readonly recordedTotal = new Counter<"platform" | "kind">({
-    name: "nemo_usage_total",
-    help: "Turns sent, generations started and exports started, by platform and kind",
-    labelNames: ["platform", "kind"],
-    registers: [],
-  });
+  readonly recordedTotal = storeCounter(
+    "nemo_usage_total",
+    "Turns sent, generations started and exports started, by platform and kind",
+    ["platform", "kind"] as const,
+  );
 
   constructor(
     private readonly redis: RedisClient,

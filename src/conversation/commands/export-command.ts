@@ -43,7 +43,6 @@ export function exportCommand(parts: ExportParts): CommandHandler {
         trace,
         lang,
         ackMessageId: ack,
-        submission: 1,
         userId,
       });
     } catch (error) {

@@ -4,7 +4,7 @@ import { errorCode, errorField } from "../error-code.js";
 import { type Logger, silentLogger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../package-info.js";
 import type { NemoClientOptions } from "./client-options.js";
-import { unwrapEnvelope, unwrapRender } from "./envelope.js";
+import { type Unwrapper, unwrapEnvelope, unwrapRender } from "./envelope.js";
 import { NemoBadRequestError, NemoOutOfCreditsError, NemoRefusedError, NemoRequestError } from "./errors.js";
 import { type Attribution, type CallOptions, NemoHttp, type Opened } from "./http.js";
 import { MessageStream } from "./message-stream.js";
@@ -105,7 +105,7 @@ export class NemoClient {
    */
   private unwrap(
     ctx: CallContext | undefined,
-    unwrapper: typeof unwrapEnvelope,
+    unwrapper: Unwrapper,
     status: number,
     json: unknown,
   ): Record<string, unknown> {
@@ -349,7 +349,7 @@ export class NemoClient {
   private async envelope(
     ctx: CallContext,
     call: Omit<CallOptions, "platform" | "signal">,
-    unwrapper: typeof unwrapEnvelope = unwrapEnvelope,
+    unwrapper: Unwrapper = unwrapEnvelope,
   ): Promise<Record<string, unknown>> {
     const opened = await this.http.open({ ...call, ...callOf(ctx) });
     if (opened.kind !== "json") throw new NemoRequestError(`${call.path}: unexpected event stream`);

@@ -22,31 +22,30 @@ interface Envelope {
 }
 
 /**
- * Unwraps `{"code":0,"data":…}`; any other code (or status) becomes its typed error. `bindBase` is the
- * web app that registration links point to; undefined for a registered (operator) account, which tops
- * up instead of registering.
+ * Turns an answer's status and JSON into its data, or throws its typed error. `bindBase` is the web app
+ * that registration links point to; undefined for a registered (operator) account, which tops up
+ * instead of registering.
  */
-export function unwrapEnvelope(
+export type Unwrapper = (
   status: number,
   json: unknown,
   bindBase: string | undefined,
-): Record<string, unknown> {
+) => Record<string, unknown>;
+
+/** Unwraps `{"code":0,"data":…}`; any other code (or status) becomes its typed error. */
+export const unwrapEnvelope: Unwrapper = (status, json, bindBase) => {
   const envelope = (json ?? {}) as Envelope;
   if (codeOf(envelope) === 0 && status < 400) return isRecord(envelope.data) ? envelope.data : {};
   throw errorFor(status, envelope, bindBase);
-}
+};
 
 /** Unwraps the render endpoints' `{"success":true,…}` / `{"success":false,"error":…}` form. */
-export function unwrapRender(
-  status: number,
-  json: unknown,
-  bindBase: string | undefined,
-): Record<string, unknown> {
+export const unwrapRender: Unwrapper = (status, json, bindBase) => {
   const envelope = (json ?? {}) as Envelope;
   const succeeded = envelope.success === true || (envelope.success === undefined && envelope.code === 0);
   if (status < 400 && succeeded) return envelope as Record<string, unknown>;
   throw errorFor(status, envelope, bindBase);
-}
+};
 
 function codeOf(envelope: Envelope): number | undefined {
   return typeof envelope.code === "number" ? envelope.code : undefined;
