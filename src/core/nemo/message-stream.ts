@@ -1,4 +1,4 @@
-import { createParser } from "eventsource-parser";
+import { createParser, type EventSourceParser } from "eventsource-parser";
 import type { Logger } from "../logger.js";
 import {
   NemoAbortedError,
@@ -80,26 +80,8 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
       }
       body = opened.body;
       const pending: NemoEvent[] = [];
-      const normalizer = new SseEventNormalizer();
-      const maxEvent = this.options.maxEventBytes;
-      let overflowed = false;
-      const parser = createParser({
-        maxBufferSize: maxEvent,
-        onError: (error) => {
-          if (error.type === "max-buffer-size-exceeded") overflowed = true;
-        },
-        onEvent: (message) => {
-          if (message.data.length > maxEvent) return this.skipOversized();
-          const events = normalizer.normalize(message.data);
-          if (events === undefined) {
-            this.stats.malformed++;
-            this.logger.warn({ sample: message.data.slice(0, 120) }, "sse-malformed-event");
-            return;
-          }
-          pending.push(...events);
-        },
-        onComment: () => pending.push({ kind: "heartbeat" }),
-      });
+      const overflow = { hit: false };
+      const parser = this.eventParser(pending, overflow);
       const decoder = new TextDecoder();
       const skipper = new EventSkipper();
       for await (const chunk of body) {
@@ -109,9 +91,9 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
           if (skipper.active) continue;
         }
         parser.feed(textChunk);
-        if (overflowed) {
+        if (overflow.hit) {
           // The parser dropped what it held; the rest of that event is discarded up to its blank line.
-          overflowed = false;
+          overflow.hit = false;
           parser.reset({ consume: false });
           skipper.start(textChunk);
           this.skipOversized();
@@ -135,6 +117,29 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
       this.options.signal?.removeEventListener("abort", onCallerAbort);
       body?.destroy();
     }
+  }
+
+  /** Parses SSE into `pending` events; `overflow.hit` is set when an event outgrew the buffer. */
+  private eventParser(pending: NemoEvent[], overflow: { hit: boolean }): EventSourceParser {
+    const normalizer = new SseEventNormalizer();
+    const maxEvent = this.options.maxEventBytes;
+    return createParser({
+      maxBufferSize: maxEvent,
+      onError: (error) => {
+        if (error.type === "max-buffer-size-exceeded") overflow.hit = true;
+      },
+      onEvent: (message) => {
+        if (message.data.length > maxEvent) return this.skipOversized();
+        const events = normalizer.normalize(message.data);
+        if (events === undefined) {
+          this.stats.malformed++;
+          this.logger.warn({ sample: message.data.slice(0, 120) }, "sse-malformed-event");
+          return;
+        }
+        pending.push(...events);
+      },
+      onComment: () => pending.push({ kind: "heartbeat" }),
+    });
   }
 
   private skipOversized(): void {
