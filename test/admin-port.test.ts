@@ -100,7 +100,7 @@ describe("the admin port", () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queues = createQueues(connection, new Keys(prefix));
     for (const n of [1, 2, 3]) {
-      await queues.render.add("render", { refKey: `k${n}`, lang: "en" }, { delay: 3_600_000 });
+      await queues.export.add("export", { refKey: `k${n}`, lang: "en" }, { delay: 3_600_000 });
     }
     const bot = await startCli("worker", {
       NEMO_API_URL: sim.url,
@@ -127,9 +127,9 @@ describe("the admin port", () => {
       const metrics = await fetch(`${base}/metrics`, { headers: auth });
       expect(metrics.status).toBe(200);
       const text = await metrics.text();
-      expect(text).toMatch(/nemo_queue_jobs\{queue="render",state="delayed"\} 3\n/);
+      expect(text).toMatch(/nemo_queue_jobs\{queue="export",state="delayed"\} 3\n/);
       expect(text).toMatch(/nemo_queue_jobs\{queue="turn",state="waiting"\} 0\n/);
-      expect(text).toMatch(/nemo_queue_oldest_job_age_seconds\{queue="render",state="delayed"\} [\d.]+/);
+      expect(text).toMatch(/nemo_queue_oldest_job_age_seconds\{queue="export",state="delayed"\} [\d.]+/);
       expect(text).toMatch(/nemo_process_resident_memory_bytes \d+/);
       expect(text).toMatch(/nemo_credits_available\{account="anonymous"\} \d+/);
 
@@ -147,7 +147,7 @@ describe("the admin port", () => {
       const api = await fetch(`${base}/queues/api/queues`, { headers: auth });
       expect(api.status).toBe(200);
       const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
-      expect(names.sort()).toEqual(["command", "deliver", "render", "turn", "upload"]);
+      expect(names.sort()).toEqual(["command", "deliver", "export", "turn", "upload"]);
       // Browsers: Basic with the token as password.
       const basic = `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}`;
       expect((await fetch(`${base}/queues/api/queues`, { headers: { authorization: basic } })).status).toBe(

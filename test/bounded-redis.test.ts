@@ -22,7 +22,7 @@ const HIGH = "user=100000,channel=100000,workspace=100000,global=100000";
 beforeAll(async () => {
   bot = await startBot(redis.url, {
     sim: { credits: 1_000_000 },
-    concurrency: { turn: 20, upload: 4, render: 10 },
+    concurrency: { turn: 20, upload: 4, export: 10 },
     // One member sends everything: quotas count (their keys must stay bounded too) but never refuse.
     env: {
       QUOTA_TURNS_PER_HOUR: HIGH,
@@ -60,7 +60,7 @@ async function keysOf(prefix: string): Promise<KeyInfo[]> {
   return infos;
 }
 
-const QUEUES = ["turn", "upload", "render", "deliver", "command"];
+const QUEUES = ["turn", "upload", "export", "deliver", "command"];
 const QUEUE_STRUCTURE = new Set([
   "meta",
   "id",
@@ -101,7 +101,7 @@ const BOUND: Record<string, number | null> = {
   "upload-files": KEY_TTL_SECONDS.upload,
   retried: KEY_TTL_SECONDS.retried,
   history: KEY_TTL_SECONDS.history,
-  exporting: KEY_TTL_SECONDS.render,
+  exporting: KEY_TTL_SECONDS.exporting,
   work: KEY_TTL_SECONDS.work,
   renders: null,
   "missing-head": DAY,

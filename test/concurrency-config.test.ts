@@ -29,7 +29,7 @@ describe("concurrency configuration", () => {
     const config = loadConfig(base);
     expect(config.TURN_CONCURRENCY).toBe(2_000);
     expect(config.NEMO_MAX_CONNECTIONS).toBeGreaterThan(
-      config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY,
+      config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.EXPORT_CONCURRENCY,
     );
     expect(loadConfig({ ...base, TURN_CONCURRENCY: "100" }).NEMO_MAX_CONNECTIONS).toBeLessThan(
       config.NEMO_MAX_CONNECTIONS,
@@ -38,7 +38,7 @@ describe("concurrency configuration", () => {
 
   it("refuses fewer connections than running jobs, and malformed values, with clear messages", () => {
     expect(problems({ ...base, NEMO_MAX_CONNECTIONS: "256" }).join("\n")).toMatch(
-      /NEMO_MAX_CONNECTIONS: must be at least TURN_CONCURRENCY \+ UPLOAD_CONCURRENCY \+ RENDER_CONCURRENCY \(2066\)/,
+      /NEMO_MAX_CONNECTIONS: must be at least TURN_CONCURRENCY \+ UPLOAD_CONCURRENCY \+ EXPORT_CONCURRENCY \(2066\)/,
     );
     expect(problems({ ...base, TURN_CONCURRENCY: "0" }).join("\n")).toMatch(/TURN_CONCURRENCY/);
     expect(problems({ ...base, TURN_LOCK_MS: "1000" }).join("\n")).toMatch(/TURN_LOCK_MS/);
@@ -57,7 +57,7 @@ describe("concurrency configuration", () => {
       REDIS_URL: redis.url,
       TURN_CONCURRENCY: "123",
       UPLOAD_CONCURRENCY: "7",
-      RENDER_CONCURRENCY: "9",
+      EXPORT_CONCURRENCY: "9",
       DELIVER_CONCURRENCY: "11",
       TURN_LOCK_MS: "20000",
       STALLED_CHECK_MS: "4000",
@@ -75,13 +75,30 @@ describe("concurrency configuration", () => {
       const byQueue = Object.fromEntries(running.workers.map((worker) => [worker.name, worker.opts]));
       expect(byQueue[QUEUE.turn]?.concurrency).toBe(123);
       expect(byQueue[QUEUE.upload]?.concurrency).toBe(7);
-      expect(byQueue[QUEUE.render]?.concurrency).toBe(9);
+      expect(byQueue[QUEUE.export]?.concurrency).toBe(9);
       expect(byQueue[QUEUE.deliver]?.concurrency).toBe(11);
       expect(byQueue[QUEUE.turn]?.lockDuration).toBe(20_000);
       expect(byQueue[QUEUE.turn]?.stalledInterval).toBe(4_000);
       expect(runtime.services.timings.recoveryDelaysMs[0]).toBe(1_500);
     } finally {
       await runtime.close();
+    }
+  });
+
+  it("reads a renamed variable under its old name (RENDER_CONCURRENCY), and doctor says to rename it", async () => {
+    expect(loadConfig({ ...base, RENDER_CONCURRENCY: "7" }).EXPORT_CONCURRENCY).toBe(7);
+    expect(loadConfig({ ...base, RENDER_CONCURRENCY: "7", EXPORT_CONCURRENCY: "8" }).EXPORT_CONCURRENCY).toBe(8);
+    const sim = await startSimulator();
+    try {
+      let output = "";
+      const env = { NEMO_API_URL: sim.url, DATA_DIR: await mkdtemp(join(tmpdir(), "doctor-")) };
+      await runDoctor({ ...env, RENDER_CONCURRENCY: "7" }, (text) => {
+        output += text;
+      });
+      expect(output).toMatch(/! configuration\s+RENDER_CONCURRENCY is now called EXPORT_CONCURRENCY/);
+      expect(output).toMatch(/exports 7,/);
+    } finally {
+      await sim.close();
     }
   });
 

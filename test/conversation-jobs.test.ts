@@ -177,8 +177,8 @@ describe("outbox and capacity", () => {
   it("lets a turn complete while 50 renders wait, with worker concurrency 1", async () => {
     bot = await startBot(redis.url, {
       sim: { renderSteps: 100_000, generationMs: 1, editMs: 1, credits: 10_000 },
-      concurrency: { turn: 1, render: 1, upload: 1, deliver: 1 },
-      timings: { renderPollMs: 200 },
+      concurrency: { turn: 1, export: 1, upload: 1, deliver: 1 },
+      timings: { exportPollMs: 200 },
       // One member exports 50 times in one channel: beyond the default daily export quotas.
       env: { QUOTA_EXPORTS_PER_DAY: "user=0,channel=0,workspace=0,global=0" },
     });
@@ -248,7 +248,7 @@ describe("progress, recovery and exports", () => {
   });
 
   it("joins a second export request to the running one, and cancels it at the backend", async () => {
-    bot = await startBot(redis.url, { sim: { renderSteps: 100_000 }, timings: { renderPollMs: 50 } });
+    bot = await startBot(redis.url, { sim: { renderSteps: 100_000 }, timings: { exportPollMs: 50 } });
     await bot.say("E", "generate a video of a forest");
     await bot.messenger.waitFor(() =>
       bot!.messenger.transcript(bot!.ref("E")).includes("Music and title added"),

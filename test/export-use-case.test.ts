@@ -4,11 +4,11 @@ import { Exports } from "../src/conversation/exports/exports.js";
 import type { Reply } from "../src/core/conversation/reply.js";
 import { silentLogger } from "../src/core/logger.js";
 import { NemoUnavailableError } from "../src/core/nemo/errors.js";
-import type { RenderStatus } from "../src/core/nemo/types.js";
+import type { ExportStatus } from "../src/core/nemo/types.js";
 import type { PendingExport } from "../src/store/export-store.js";
 
 /** The export use case over fakes: no Redis, no queue, no timer; what it decides is what it writes. */
-const TIMINGS = { renderPollMs: 1_000, renderPollMaxMs: 8_000, renderTimeoutMs: 3_600_000 };
+const TIMINGS = { exportPollMs: 1_000, exportPollMaxMs: 8_000, exportTimeoutMs: 3_600_000 };
 const REF_KEY = "discord:g1:c1:t1";
 const SESSION = {
   sessionId: "s1",
@@ -20,7 +20,7 @@ const SESSION = {
 };
 const READY_DRAFT = { t: [{ tt: 0, sg: [{ id: "seg1" }] }] };
 
-function rig(answers: (RenderStatus | Error)[]) {
+function rig(answers: (ExportStatus | Error)[]) {
   const updates: { patch: Partial<PendingExport>; dueAt: number | undefined }[] = [];
   const finals: { messageId: string | undefined; reply: Reply; id: string }[] = [];
   const finished: string[] = [];
@@ -29,17 +29,17 @@ function rig(answers: (RenderStatus | Error)[]) {
   const deps: ExportDeps = {
     client: {
       state: async () => ({ draft: READY_DRAFT, videoInfos: [], canvasConfig: null, generatedMedia: [] }),
-      startRender: async (_ctx, _session, _draft, id) => {
+      startExport: async (_ctx, _session, _draft, id) => {
         started.push(id!);
         return id!;
       },
-      renderStatus: async () => {
+      exportStatus: async () => {
         const answer = answers.shift();
         if (!answer) throw new Error("no more answers");
         if (answer instanceof Error) throw answer;
         return answer;
       },
-      cancelRender: async () => undefined,
+      cancelExport: async () => undefined,
       downloadUrl: (id) => `https://backend.test/download/${id}`,
     },
     sessions: { find: async () => SESSION },
@@ -82,7 +82,7 @@ function waiting(overrides: Partial<PendingExport> = {}): PendingExport {
 }
 
 const signal = new AbortController().signal;
-const status = (phase: RenderStatus["status"], progress: number, more: Partial<RenderStatus> = {}) => ({
+const status = (phase: ExportStatus["status"], progress: number, more: Partial<ExportStatus> = {}) => ({
   id: "r1",
   status: phase,
   progress,
@@ -92,11 +92,11 @@ const status = (phase: RenderStatus["status"], progress: number, more: Partial<R
 describe("exports (the use case, over fakes)", () => {
   it("submits a new export once, recording its id before it leaves", async () => {
     const { exports, updates, started } = rig([]);
-    const record = waiting({ renderId: undefined, lastProgress: 0, interval: TIMINGS.renderPollMaxMs });
+    const record = waiting({ renderId: undefined, lastProgress: 0, interval: TIMINGS.exportPollMaxMs });
     expect(await exports.poll(record, signal)).toBe("submitted");
     expect(started).toHaveLength(1);
     expect(updates[0]!.patch).toEqual({ submitting: started[0] });
-    expect(updates[1]!.patch).toMatchObject({ renderId: started[0], interval: TIMINGS.renderPollMs });
+    expect(updates[1]!.patch).toMatchObject({ renderId: started[0], interval: TIMINGS.exportPollMs });
   });
 
   it("polls sooner while progress moves and later while it stalls, within the bounds", async () => {
@@ -127,7 +127,7 @@ describe("exports (the use case, over fakes)", () => {
     expect(started).toHaveLength(1);
     expect(record.submission).toBe(2);
     expect(await exports.poll(record, signal)).toBe("failed");
-    expect(finals.map((final) => final.id)).toEqual(["render-final-render-1"]);
+    expect(finals.map((final) => final.id)).toEqual(["export-final-render-1"]);
     expect(finals[0]!.reply.tone).toBe("error");
     expect(finished).toEqual(["render-1"]);
   });

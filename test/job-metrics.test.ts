@@ -219,7 +219,7 @@ describe("scrape-time metrics", () => {
       expect(
         await sample(freshRegistry, "nemo_queue_oldest_job_age_seconds", waiting),
       ).toBeGreaterThanOrEqual(0);
-      expect(await sample(freshRegistry, "nemo_queue_jobs", { queue: "render", state: "waiting" })).toBe(0);
+      expect(await sample(freshRegistry, "nemo_queue_jobs", { queue: "export", state: "waiting" })).toBe(0);
     } finally {
       await closeQueues(queues);
       connection.disconnect();

@@ -26,7 +26,7 @@ function bytes(text: string): () => Iterable<Uint8Array> {
 async function waitForRender(client: NemoClient, id: string) {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const status = await client.renderStatus(ctx, id);
+    const status = await client.exportStatus(ctx, id);
     if (status.status === "completed" || status.status === "failed" || Date.now() > deadline) return status;
   }
 }
@@ -211,9 +211,9 @@ describe("calls", () => {
       const { sessionId } = await client.createSession(ctx, "en");
       await collect(client.sendMessage(ctx, sessionId, "generate a video of a sunset"));
       const { draft } = await client.state(ctx, sessionId);
-      const id = await client.startRender(ctx, sessionId, draft!);
+      const id = await client.startExport(ctx, sessionId, draft!);
       expect(id).toMatch(/^render_/);
-      const first = await client.renderStatus(ctx, id);
+      const first = await client.exportStatus(ctx, id);
       expect(["pending", "processing"]).toContain(first.status);
       const done = await waitForRender(client, id);
       expect(done).toMatchObject({ status: "completed", progress: 100 });
@@ -230,14 +230,14 @@ describe("calls", () => {
     await collect(client.sendMessage(ctx, sessionId, "generate a video of rain"));
     const { draft } = await client.state(ctx, sessionId);
     sim.inject("render-start", { kind: "render-fail", error: "encoder crashed" });
-    const failing = await client.startRender(ctx, sessionId, draft!);
+    const failing = await client.startExport(ctx, sessionId, draft!);
     const failed = await waitForRender(client, failing);
     expect(failed.status).toBe("failed");
     expect(failed.error).toContain("encoder crashed");
-    const running = await client.startRender(ctx, sessionId, draft!);
+    const running = await client.startExport(ctx, sessionId, draft!);
     expect(running).not.toBe(failing);
-    await client.cancelRender(ctx, running);
-    expect((await client.renderStatus(ctx, running)).status).toBe("failed");
+    await client.cancelExport(ctx, running);
+    expect((await client.exportStatus(ctx, running)).status).toBe("failed");
   });
 
   it("serves the download fallback for a finished render", async () => {
@@ -245,7 +245,7 @@ describe("calls", () => {
     const { sessionId } = await client.createSession(ctx, "en");
     await collect(client.sendMessage(ctx, sessionId, "generate a video of snow"));
     const { draft } = await client.state(ctx, sessionId);
-    const id = await client.startRender(ctx, sessionId, draft!);
+    const id = await client.startExport(ctx, sessionId, draft!);
     await waitForRender(client, id);
     const url = client.downloadUrl(id);
     expect(url).toContain(`/api/render/proxy/${id}/download`);
@@ -265,7 +265,7 @@ describe("calls", () => {
     const { sessionId } = await client.createSession(ctx, "en");
     await collect(client.sendMessage(ctx, sessionId, "generate a video"));
     const { draft } = await client.state(ctx, sessionId);
-    const error = await rejection(client.startRender(ctx, sessionId, draft!));
+    const error = await rejection(client.startExport(ctx, sessionId, draft!));
     expect(error.code).toBe("NEMO_EXPORT_BLOCKED");
     expect((error as { status?: number }).status).toBe(402);
   });
@@ -334,9 +334,9 @@ describe("attribution", () => {
       await client.upload(at, sessionId, { urls: ["https://cdn.example/x.png"] });
       await client.credits(at);
       const { draft } = await client.state(at, sessionId);
-      const id = await client.startRender(at, sessionId, draft!);
-      await client.renderStatus(at, id);
-      await client.cancelRender(at, id);
+      const id = await client.startExport(at, sessionId, draft!);
+      await client.exportStatus(at, id);
+      await client.cancelExport(at, id);
     }
     const api = sim.requests.filter((request) => !request.path.startsWith("/files/"));
     expect(api.length).toBeGreaterThan(20);

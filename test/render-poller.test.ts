@@ -62,7 +62,7 @@ describe("waiting exports", () => {
     const bot: BotFixture = await startBot(redis.url, {
       env: UNLIMITED_EXPORTS,
       sim: { renderSteps: 1_000_000_000, generationMs: 1, editMs: 1, credits: 1_000_000 },
-      timings: { renderPollMs: 1_000, renderPollMaxMs: 4_000, renderTimeoutMs: 3_600_000 },
+      timings: { exportPollMs: 1_000, exportPollMaxMs: 4_000, exportTimeoutMs: 3_600_000 },
     });
     cleanups.push(() => bot.dispose());
     const admin = new Redis(redis.url);
@@ -71,7 +71,7 @@ describe("waiting exports", () => {
     await shareDraft(bot.runtime.services, bot.prefix, bot.ref("first"), threads.map(bot.ref));
     for (let index = 0; index < renders; index += 200)
       await Promise.all(threads.slice(index, index + 200).map((thread) => bot.click(thread, "export")));
-    const due = new Keys(bot.prefix).rendersDue();
+    const due = new Keys(bot.prefix).exportsDue();
     const polled = () => bot.sim.requests.filter((request) => isRenderPoll(request.path)).length;
     await until(
       () => {
@@ -111,7 +111,7 @@ describe("waiting exports", () => {
     );
     // Generous: a claim (ZRANGEBYSCORE, HGETALL, ZADD per render) plus BullMQ's idle work.
     expect(total / polls).toBeLessThan(6);
-    const queue = bot.runtime.services.queues.render;
+    const queue = bot.runtime.services.queues.export;
     expect(await queue.getActiveCount()).toBe(0);
     expect(await queue.getDelayedCount()).toBe(0);
     expect(await admin.zcard(due)).toBe(renders);

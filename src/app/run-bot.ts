@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type ConsoleAdapter, ConsoleMessenger, createConsoleAdapter } from "../adapters/console/index.js";
 import type { Config } from "../config/config.js";
+import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { InboundHandler } from "../core/conversation/inbound.js";
@@ -53,6 +54,7 @@ export async function runBot(options: RunBotOptions): Promise<void> {
     role !== "worker" && platforms.length === 0 && (options.forceConsole === true || input.isTTY === true);
   const logFile = withConsole ? join(config.DATA_DIR, "bot.log") : undefined;
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
+  for (const renamed of renamedVariablesIn(process.env)) logger.warn(renamed, "config-variable-renamed");
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
   const parts: ProcessParts = { adapters: [] };
   // Slack installations (distribution mode) live in Redis, which is up once the runtime is.

@@ -49,7 +49,7 @@ export async function runDemo({ resume, lifecycle }: DemoOptions): Promise<void>
       role: "all",
       forceConsole: true,
       lifecycle,
-      timings: { renderPollMs: 1_000, renderPollMaxMs: 5_000, editThrottleMs: 300 },
+      timings: { exportPollMs: 1_000, exportPollMaxMs: 5_000, editThrottleMs: 300 },
     });
   } finally {
     await sim.close();

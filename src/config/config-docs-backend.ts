@@ -64,7 +64,7 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
     section: "NemoVideo backend",
     meaning:
       "Pooled HTTP connections to the backend per process. Every running stream, upload and export poll " +
-      "holds one, so it must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + RENDER_CONCURRENCY. " +
+      "holds one, so it must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + EXPORT_CONCURRENCY. " +
       "Unset: that sum plus 64 (2130 with the defaults).",
     example: "2130",
   },

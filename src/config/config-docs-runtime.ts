@@ -71,7 +71,7 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
     meaning: "Uploads relayed to the backend at once by one worker process.",
     example: "16",
   },
-  RENDER_CONCURRENCY: {
+  EXPORT_CONCURRENCY: {
     section: "Workers, timings and limits",
     meaning:
       "Export submissions and status polls run at once by one worker process (waiting exports hold no slot).",

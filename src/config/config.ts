@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { NemoClientOptions } from "../core/nemo/client-options.js";
 import { isRedisUrl, withClusterNodes } from "../redis/redis-target.js";
 import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./quota-limits.js";
+import { withRenamedVariables } from "./renamed-variables.js";
 
 const optionalText = z
   .string()
@@ -60,7 +61,7 @@ const schema = z.object({
   NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).optional(),
   TURN_CONCURRENCY: z.coerce.number().int().min(1).max(50_000).default(2_000), // messages streamed at once per worker process (I/O-bound)
   UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16), // uploads relayed at once per worker process
-  RENDER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // export submissions/polls at once per worker process
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // export submissions/polls at once per worker process
   DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // outbox posts/edits at once per worker process
   TURN_LOCK_MS: z.coerce.number().int().min(5_000).max(600_000).default(15_000), // a dead worker's job is retaken after this (renewed every half)
   STALLED_CHECK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000), // how often workers look for jobs whose lock expired
@@ -208,12 +209,12 @@ const CONNECTION_HEADROOM = 64;
 /** Relations between variables, and defaults derived from others. */
 const validated = schema
   .superRefine((config, context) => {
-    const needed = config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY;
+    const needed = config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.EXPORT_CONCURRENCY;
     if (config.NEMO_MAX_CONNECTIONS !== undefined && config.NEMO_MAX_CONNECTIONS < needed) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
         path: ["NEMO_MAX_CONNECTIONS"],
-        message: `must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + RENDER_CONCURRENCY (${needed}): each running stream, upload and export poll holds a connection (unset: ${needed + CONNECTION_HEADROOM})`,
+        message: `must be at least TURN_CONCURRENCY + UPLOAD_CONCURRENCY + EXPORT_CONCURRENCY (${needed}): each running stream, upload and export poll holds a connection (unset: ${needed + CONNECTION_HEADROOM})`,
       });
     }
     if (config.STALLED_CHECK_MS > config.TURN_LOCK_MS) {
@@ -231,7 +232,7 @@ const validated = schema
     REDIS_URL: withClusterNodes(config.REDIS_URL, config.REDIS_CLUSTER_NODES),
     NEMO_MAX_CONNECTIONS:
       config.NEMO_MAX_CONNECTIONS ??
-      config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.RENDER_CONCURRENCY + CONNECTION_HEADROOM,
+      config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.EXPORT_CONCURRENCY + CONNECTION_HEADROOM,
   }));
 
 export type Config = z.infer<typeof validated>;
@@ -249,7 +250,7 @@ export class ConfigError extends Error {
 /** Reads `.env` when present (without overriding the real environment), then validates. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  const parsed = validated.safeParse(env);
+  const parsed = validated.safeParse(withRenamedVariables(env));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
@@ -276,7 +277,7 @@ export function workerConcurrency(config: Config) {
   return {
     turn: config.TURN_CONCURRENCY,
     upload: config.UPLOAD_CONCURRENCY,
-    render: config.RENDER_CONCURRENCY,
+    export: config.EXPORT_CONCURRENCY,
     deliver: config.DELIVER_CONCURRENCY,
   };
 }
@@ -284,7 +285,7 @@ export function workerConcurrency(config: Config) {
 /** One line for `doctor`: the concurrency settings and the backend connection pool. */
 export function describeConcurrency(config: Config): string {
   const c = workerConcurrency(config);
-  return `turns ${c.turn}, uploads ${c.upload}, exports ${c.render}, deliveries ${c.deliver} per worker; ${config.NEMO_MAX_CONNECTIONS} backend connections`;
+  return `turns ${c.turn}, uploads ${c.upload}, exports ${c.export}, deliveries ${c.deliver} per worker; ${config.NEMO_MAX_CONNECTIONS} backend connections`;
 }
 
 /** Quota settings from configuration (quotas.ts). */

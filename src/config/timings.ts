@@ -16,11 +16,11 @@ export interface Timings {
   /** …for at most this long in all; then it fails with Retry. */
   backendMaxWaitMs: number;
   /** Render status poll interval while progress moves (the first poll too); doubles while it stalls… */
-  renderPollMs: number;
+  exportPollMs: number;
   /** …up to this (the public skill polls every 30 s). Also how long a poller's claim on an unsubmitted render lasts. */
-  renderPollMaxMs: number;
+  exportPollMaxMs: number;
   /** Give up on a render after this long. */
-  renderTimeoutMs: number;
+  exportTimeoutMs: number;
   /** A job waiting in its thread's line re-checks at least this often (safety net; it is woken sooner). */
   lineRecheckMs: number;
   /** BullMQ lock: renewed every half of it while a job runs; a dead worker's job is retaken after it. */
@@ -44,9 +44,9 @@ export const PRODUCTION_TIMINGS: Timings = {
   backendWaitFirstMs: 5_000,
   backendWaitMaxDelayMs: 60_000,
   backendMaxWaitMs: 30 * 60_000,
-  renderPollMs: 3_000,
-  renderPollMaxMs: 30_000,
-  renderTimeoutMs: 5 * 60_000,
+  exportPollMs: 3_000,
+  exportPollMaxMs: 30_000,
+  exportTimeoutMs: 5 * 60_000,
   lineRecheckMs: 30_000,
   // A 15-minute stream keeps its lock by renewal (every half lock); a short lock means a dead worker's job
   // is retaken fast: lock 15 s + stalled check 5 s + first recovery poll 2 s ≈ 20 s. An event loop that

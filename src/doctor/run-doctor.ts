@@ -7,6 +7,7 @@ import {
   loadConfig,
   nemoClientSettings,
 } from "../config/config.js";
+import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
@@ -84,6 +85,13 @@ export async function runDoctor(
       ]);
       results = [
         { name: "configuration", status: "ok", detail: "valid" },
+        ...renamedVariablesIn(env).map(
+          ({ name, replacement }): CheckResult => ({
+            name: "configuration",
+            status: "warn",
+            detail: `${name} is now called ${replacement} (the old name still works; rename it)`,
+          }),
+        ),
         { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
         { name: "quotas", status: "ok", detail: describeQuotas(config) },
         ...nemo,

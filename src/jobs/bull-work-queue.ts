@@ -20,7 +20,7 @@ function retried(attempts: number, firstDelayMs: number, retention: JobsOptions)
 
 const LINE_JOB_OPTIONS = retried(3, 5_000, KEPT_FOR_REPLAYS);
 
-const QUEUE_OF = { turn: "turn", upload: "upload", command: "command", export: "render" } as const;
+const QUEUE_OF = { turn: "turn", upload: "upload", command: "command", export: "export" } as const;
 
 const OPTIONS_OF: Record<WorkKind, JobsOptions> = {
   turn: LINE_JOB_OPTIONS,

@@ -5,7 +5,7 @@ import type { WorkPayloads } from "../conversation/work-queue.js";
 export const QUEUE = {
   turn: "turn",
   upload: "upload",
-  render: "render",
+  export: "export",
   deliver: "deliver",
   command: "command",
 } as const;
@@ -32,7 +32,7 @@ export type CommandJobData = WorkPayloads["command"];
 export interface JobData {
   turn: TurnJobData;
   upload: UploadJobData;
-  render: ExportJobData;
+  export: ExportJobData;
   deliver: DeliverJobData;
   command: CommandJobData;
 }

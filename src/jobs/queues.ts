@@ -4,7 +4,7 @@ import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
 import { type JobData, QUEUE } from "./payloads.js";
 
-/** One queue per kind of work, by queue (`render` holds exports). */
+/** One queue per kind of work, by queue. */
 export type Queues = { [Name in keyof JobData]: Queue<JobData[Name]> };
 
 /** Finished jobs BullMQ keeps (for the queue board and debugging), by age and by count. */
@@ -27,7 +27,7 @@ export function createQueues(connection: RedisClient, keys: Keys): Queues {
   return {
     turn: new Queue<JobData["turn"]>(QUEUE.turn, options),
     upload: new Queue<JobData["upload"]>(QUEUE.upload, options),
-    render: new Queue<JobData["render"]>(QUEUE.render, options),
+    export: new Queue<JobData["export"]>(QUEUE.export, options),
     deliver: new Queue<JobData["deliver"]>(QUEUE.deliver, options),
     command: new Queue<JobData["command"]>(QUEUE.command, options),
   };

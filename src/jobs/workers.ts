@@ -11,6 +11,7 @@ import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { ExportPoller } from "./export-poller.js";
 import { createExportProcessor } from "./export-processor.js";
+import { adoptLegacyExportJobs } from "./legacy-export-queue.js";
 import { lineProcessors } from "./line-processors.js";
 import { type ExportJobData, type JobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
@@ -21,7 +22,7 @@ export type WorkerConcurrency = { [Name in keyof JobData]: number };
 export const DEFAULT_CONCURRENCY: WorkerConcurrency = {
   turn: 2_000,
   upload: 16,
-  render: 50,
+  export: 50,
   deliver: 50,
   command: 50,
 };
@@ -54,15 +55,15 @@ export function startWorkers(
   // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
   const exports = exportsOf(services);
   const poller = new ExportPoller(exports, {
-    concurrency: concurrency.render,
-    intervalMs: services.timings.renderPollMs,
+    concurrency: concurrency.export,
+    intervalMs: services.timings.exportPollMs,
     logger: services.logger,
   });
   const workers: Worker[] = [
     start("turn", lines.turn),
     start("upload", lines.upload),
     start(
-      "render",
+      "export",
       createExportProcessor(exports, () => poller.wake()),
     ),
     start("deliver", createDeliverProcessor(services.delivery)),
@@ -70,8 +71,29 @@ export function startWorkers(
   ];
   const onFinalFailure = finalFailureHandler(exports, lines.failed);
   for (const worker of workers) watchWorker(worker, services, onFinalFailure);
+  const adopting = adoptLegacyExports(services, connection);
   poller.start();
-  return { workers, close: () => closeWorkers(workers, poller, services) };
+  return {
+    workers,
+    close: async () => {
+      await adopting;
+      await closeWorkers(workers, poller, services);
+    },
+  };
+}
+
+/** Exports an older version left waiting (its queue and due set had other names) are taken over. */
+async function adoptLegacyExports(
+  services: Pick<JobServices, "redis" | "keys" | "queues" | "logger">,
+  connection: RedisClient,
+): Promise<void> {
+  const { redis, keys, queues, logger } = services;
+  try {
+    await new ExportStore(redis, keys).adoptLegacyDue();
+    await adoptLegacyExportJobs(connection, keys, queues.export, logger);
+  } catch (error) {
+    logger.warn({ err: String(error) }, "legacy-export-adoption-failed");
+  }
 }
 
 function workerOptions(
@@ -107,7 +129,7 @@ function finalFailureHandler(
   lineJobFailed: (job: Job<TurnJobData | UploadJobData>) => Promise<void>,
 ): FinalFailure {
   return async (queue, job) => {
-    if (queue === QUEUE.render) await exports.abandon(job.data as ExportJobData, job.id!);
+    if (queue === QUEUE.export) await exports.abandon(job.data as ExportJobData, job.id!);
     // A thread's line must never stay blocked by work that will not run again.
     else if (queue === QUEUE.turn || queue === QUEUE.upload) await lineJobFailed(job as Job<TurnJobData>);
   };

@@ -1,10 +1,10 @@
-import type { RenderPhase } from "../core/nemo/types.js";
+import type { ExportPhase } from "../core/nemo/types.js";
 
 export interface Render {
   id: string;
   sessionId: string;
   userId: string;
-  status: RenderPhase;
+  status: ExportPhase;
   progress: number;
   polls: number;
   /** Set by a render-fail fault: the error of the last poll. */

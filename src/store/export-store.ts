@@ -94,6 +94,15 @@ return 1`;
  * (`{nemo}:renders:due`), claimed in batches by the export pollers of every worker process.
  */
 export class ExportStore extends RedisStore {
+  /**
+   * Takes over the waiting exports of a version that kept them under the old key name (`renders:due`):
+   * one atomic step, so processes starting together move each member once (the earlier due time wins).
+   */
+  async adoptLegacyDue(): Promise<void> {
+    const [current, legacy] = [this.keys.exportsDue(), this.keys.legacyExportsDue()];
+    await this.redis.multi().zunionstore(current, 2, current, legacy, "AGGREGATE", "MIN").del(legacy).exec();
+  }
+
   /** Records a new export, due now; false when it exists already. */
   async create(id: string, request: ExportRequest, interval: number): Promise<boolean> {
     // Only the request's fields: a job queued by an older version may carry more.
@@ -113,10 +122,10 @@ export class ExportStore extends RedisStore {
     const created = await this.redis.eval(
       CREATE,
       2,
-      this.keys.rendersDue(),
-      this.keys.render(id),
+      this.keys.exportsDue(),
+      this.keys.exporting(id),
       String(Date.now()),
-      String(KEY_TTL_SECONDS.render),
+      String(KEY_TTL_SECONDS.exporting),
       // "id" first: ARGV[4] is the member added to the due set.
       ...fields,
     );
@@ -124,7 +133,7 @@ export class ExportStore extends RedisStore {
   }
 
   async get(id: string): Promise<PendingExport | undefined> {
-    const hash = await this.redis.hgetall(this.keys.render(id));
+    const hash = await this.redis.hgetall(this.keys.exporting(id));
     return hash.refKey ? decode(hash) : undefined;
   }
 
@@ -132,12 +141,12 @@ export class ExportStore extends RedisStore {
     const [flat, first] = (await this.redis.eval(
       CLAIM,
       1,
-      this.keys.rendersDue(),
+      this.keys.exportsDue(),
       String(Date.now()),
       String(options.limit),
       String(options.minIntervalMs),
       String(options.maxIntervalMs),
-      this.keys.render(""),
+      this.keys.exporting(""),
     )) as [(string | string[])[], string | null];
     const records: PendingExport[] = [];
     for (let index = 0; index < flat.length; index += 2) {
@@ -153,17 +162,17 @@ export class ExportStore extends RedisStore {
   async update(id: string, patch: Partial<PendingExport>, dueAt?: number): Promise<void> {
     const fields = encode(patch);
     if (dueAt === undefined) {
-      if (fields.length > 0) await this.redis.hset(this.keys.render(id), ...fields);
+      if (fields.length > 0) await this.redis.hset(this.keys.exporting(id), ...fields);
       return;
     }
     const steps = this.redis.multi();
-    if (fields.length > 0) steps.hset(this.keys.render(id), ...fields);
-    await steps.zadd(this.keys.rendersDue(), dueAt, id).exec();
+    if (fields.length > 0) steps.hset(this.keys.exporting(id), ...fields);
+    await steps.zadd(this.keys.exportsDue(), dueAt, id).exec();
   }
 
   /** Polls it soon (a cancellation), when it is still waiting. */
   async dueNow(id: string): Promise<void> {
-    await this.redis.zadd(this.keys.rendersDue(), "XX", Date.now(), id);
+    await this.redis.zadd(this.keys.exportsDue(), "XX", Date.now(), id);
   }
 
   /** Releases the thread's export lock when this export holds it (an export that never got a record). */
@@ -175,8 +184,8 @@ export class ExportStore extends RedisStore {
     await this.redis.eval(
       FINISH,
       3,
-      this.keys.rendersDue(),
-      this.keys.render(record.id),
+      this.keys.exportsDue(),
+      this.keys.exporting(record.id),
       this.keys.exportLock(record.refKey),
       record.id,
     );

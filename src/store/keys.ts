@@ -40,7 +40,7 @@ export const KEY_TTL_SECONDS = {
   /** The thread a command in a channel opened. */
   openedThread: DAY,
   /** A waiting export's record (it is deleted when the export ends; the render timeout is far shorter). */
-  render: DAY,
+  exporting: DAY,
   /** What workers learned about a turn or upload job (work-records.ts); deleted when the job is done. */
   work: 7 * DAY,
 } as const;
@@ -94,12 +94,16 @@ export class Keys {
   history(platform: string, userId: string): string {
     return `${this.bull}:history:${platform}:${userId}`;
   }
-  /** Hash: a waiting export, by its job id (render-store.ts; not `render:`, BullMQ's job hashes). */
-  render(jobId: string): string {
+  /** Hash: a waiting export, by its job id (export-store.ts; not `export:<thread>`, the thread's export lock). */
+  exporting(jobId: string): string {
     return `${this.bull}:exporting:${jobId}`;
   }
   /** Sorted set: waiting exports' job ids by next poll time (epoch ms); durable, members leave when done. */
-  rendersDue(): string {
+  exportsDue(): string {
+    return `${this.bull}:exports:due`;
+  }
+  /** The sorted set of waiting exports as versions before 0.2 named it (adopted at start, see export-store.ts). */
+  legacyExportsDue(): string {
     return `${this.bull}:renders:due`;
   }
   /** String: when a line head was first seen without a job (to drop it only if it stays missing). */

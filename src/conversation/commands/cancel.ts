@@ -11,7 +11,7 @@ import type { ThreadCallParts } from "./command-parts.js";
 export interface CancelParts extends ThreadCallParts, CancelWaitingParts {
   locks: Pick<ExportLocks, "holder">;
   exportStore: Pick<ExportStore, "get" | "update" | "dueNow">;
-  client: Pick<NemoClient, "cancelRender">;
+  client: Pick<NemoClient, "cancelExport">;
   permissions: Pick<Permissions, "mayManage">;
 }
 
@@ -32,7 +32,7 @@ async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | u
   const { locks, exportStore, client } = parts;
   const { inbound, answer } = ask;
   const key = refKey(inbound.ref);
-  // The export's own Cancel button (`render:<job id>`), or a bare "cancel" while the thread exports.
+  // The export's own Cancel button (`export:<job id>`), or a bare "cancel" while the thread exports.
   const exportJobId = arg ? exportOfButton(arg) : await locks.holder(key);
   if (exportJobId === undefined) return false;
   const waiting = await exportStore.get(exportJobId);
@@ -49,13 +49,17 @@ async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | u
   }
   if (!waiting?.renderId) return false;
   await exportStore.update(waiting.id, { cancelled: true });
-  await client.cancelRender((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
+  await client.cancelExport((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
   // Poll now: the poller reports the cancellation in the export's own progress message.
   await exportStore.dueNow(waiting.id);
   return true;
 }
 
-/** The job id a Cancel button of an export names (`render:<job id>`); undefined for any other argument. */
+/**
+ * The job id a Cancel button of an export names (`export:<job id>`, or `render:<job id>` on buttons posted
+ * before the rename); undefined for any other argument.
+ */
 function exportOfButton(arg: string): string | undefined {
-  return arg.startsWith("render:") ? arg.slice("render:".length) : undefined;
+  const prefix = ["export:", "render:"].find((candidate) => arg.startsWith(candidate));
+  return prefix ? arg.slice(prefix.length) : undefined;
 }

@@ -10,7 +10,7 @@ import type { Delivery } from "../outbox.js";
 
 /** What the export use case works with. */
 export interface ExportDeps {
-  client: Pick<NemoClient, "state" | "startRender" | "renderStatus" | "cancelRender" | "downloadUrl">;
+  client: Pick<NemoClient, "state" | "startExport" | "exportStatus" | "cancelExport" | "downloadUrl">;
   sessions: Pick<SessionManager, "find">;
   /** The thread's call context: an export of a user's own project runs with their token. */
   calls(ref: ConversationRef, signal: AbortSignal): Promise<CallContext>;
@@ -20,6 +20,6 @@ export interface ExportDeps {
   store: Pick<ExportStore, "create" | "claim" | "update" | "finish" | "release">;
   /** Adds a finished video to the history of the user who asked for it. */
   remember(platform: string, userId: string, entry: ExportRecord): Promise<void>;
-  timings: Pick<Timings, "renderPollMs" | "renderPollMaxMs" | "renderTimeoutMs">;
+  timings: Pick<Timings, "exportPollMs" | "exportPollMaxMs" | "exportTimeoutMs">;
   logger: Logger;
 }

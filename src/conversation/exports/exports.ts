@@ -23,7 +23,7 @@ export class Exports {
       await deps.store.release({ id, refKey: request.refKey });
       return "no-session";
     }
-    await deps.store.create(id, request, deps.timings.renderPollMs);
+    await deps.store.create(id, request, deps.timings.exportPollMs);
     return "handed-to-poller";
   }
 
@@ -41,8 +41,8 @@ export class Exports {
     const { timings } = this.deps;
     return this.deps.store.claim({
       limit,
-      minIntervalMs: timings.renderPollMs,
-      maxIntervalMs: timings.renderPollMaxMs,
+      minIntervalMs: timings.exportPollMs,
+      maxIntervalMs: timings.exportPollMaxMs,
     });
   }
 

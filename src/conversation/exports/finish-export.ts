@@ -30,7 +30,7 @@ export async function finishExport(
 ): Promise<void> {
   const ref = parseRefKey(record.refKey);
   // The id keeps the name it had as a `render` job: an export finished across an upgrade stays one message.
-  await deps.delivery.deliverLater(ref, record.ackMessageId, reply, `render-final-${record.id}`);
+  await deps.delivery.deliverLater(ref, record.ackMessageId, reply, `export-final-${record.id}`);
   await deps.store.finish(record);
 }
 

@@ -16,7 +16,7 @@ import { submitExport } from "./submit-export.js";
  * One turn of the poller for one export: submits it to the backend (the backend's render id is recorded
  * before it leaves, so a poller killed meanwhile leaves no second render behind), or reads its status
  * and reports. The poll
- * interval shrinks to `renderPollMs` while progress moves and doubles up to `renderPollMaxMs` while it
+ * interval shrinks to `exportPollMs` while progress moves and doubles up to `exportPollMaxMs` while it
  * stalls; a stalled poll writes nothing (its claim already moved it to its next poll time). The final
  * message goes through the outbox once (`finishExport`). A failed render is retried once with a new id.
  */
@@ -62,7 +62,7 @@ class ExportPoll {
   }
 
   private async check(renderId: string): Promise<string> {
-    const status = await this.deps.client.renderStatus(this.ctx, renderId);
+    const status = await this.deps.client.exportStatus(this.ctx, renderId);
     if (status.status === "completed" && status.outputUrl) return this.completed(renderId, status.outputUrl);
     if (status.status === "failed") return this.failed(status.error);
     if (this.timedOut()) return this.timeOut();
@@ -93,7 +93,7 @@ class ExportPoll {
         tone: "error",
         actions: buttons(lang, ["export"]),
       });
-    this.log.warn({ render: record.renderId, error }, "render-failed-retrying");
+    this.log.warn({ render: record.renderId, error }, "export-failed-retrying");
     await this.deps.delivery.editOrPost(
       this.ref,
       record.ackMessageId,
@@ -105,11 +105,11 @@ class ExportPoll {
     return pollExport(this.deps, record, this.signal);
   }
 
-  /** Progress moved: shown, and the next poll comes sooner (down to `renderPollMs`). */
+  /** Progress moved: shown, and the next poll comes sooner (down to `exportPollMs`). */
   private async moved(progress: number): Promise<string> {
     const { record } = this;
     const patch = await this.show(progress);
-    const interval = Math.max(this.deps.timings.renderPollMs, Math.floor(record.interval / 2));
+    const interval = Math.max(this.deps.timings.exportPollMs, Math.floor(record.interval / 2));
     await this.deps.store.update(
       record.id,
       { ...patch, lastProgress: progress, interval },
@@ -122,7 +122,7 @@ class ExportPoll {
   private async stalled(): Promise<string> {
     const { timings } = this.deps;
     const { record } = this;
-    const interval = Math.min(timings.renderPollMaxMs, Math.max(timings.renderPollMs, record.interval * 2));
+    const interval = Math.min(timings.exportPollMaxMs, Math.max(timings.exportPollMs, record.interval * 2));
     if (interval !== record.interval) await this.deps.store.update(record.id, { interval });
     return "waiting";
   }
@@ -133,22 +133,22 @@ class ExportPoll {
     const code = errorCode(error);
     const transient = code === "NEMO_UNAVAILABLE" || code === "NEMO_RATE_LIMITED";
     if (this.record.renderId && transient && !this.timedOut()) {
-      this.log.warn({ code, render: this.record.renderId }, "render-poll-failed-retrying");
+      this.log.warn({ code, render: this.record.renderId }, "export-poll-failed-retrying");
       return this.stalled();
     }
     if (this.record.renderId && transient) return this.timeOut();
-    this.log.warn({ ...failureFields(error), err: String(error) }, "render-error");
+    this.log.warn({ ...failureFields(error), err: String(error) }, "export-error");
     return this.finish("error", errorReply(error, this.record.lang));
   }
 
   private timedOut(): boolean {
     const { record } = this;
-    return Date.now() - (record.submittedAt ?? Date.now()) > this.deps.timings.renderTimeoutMs;
+    return Date.now() - (record.submittedAt ?? Date.now()) > this.deps.timings.exportTimeoutMs;
   }
 
   private async timeOut(): Promise<string> {
     const { lang, renderId } = this.record;
-    await this.deps.client.cancelRender(this.ctx, renderId!).catch(() => undefined);
+    await this.deps.client.cancelExport(this.ctx, renderId!).catch(() => undefined);
     return this.finish("timed-out", {
       text: text(lang, "export_timed_out"),
       actions: buttons(lang, ["export"]),
@@ -165,7 +165,7 @@ class ExportPoll {
       {
         progress: exportProgressText(record.lang, progress, elapsedMs),
         // The Cancel button's argument as the cancel command reads it (buttons already posted carry it too).
-        actions: buttons(record.lang, ["cancel"], `render:${record.id}`),
+        actions: buttons(record.lang, ["cancel"], `export:${record.id}`),
       },
       { durable: false },
     );
@@ -174,7 +174,7 @@ class ExportPoll {
 
   private async finish(outcome: string, reply: Reply): Promise<string> {
     await finishExport(this.deps, this.record, reply);
-    this.log.info({ outcome, render: this.record.renderId }, "render-finished");
+    this.log.info({ outcome, render: this.record.renderId }, "export-finished");
     return outcome;
   }
 }

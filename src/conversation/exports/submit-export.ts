@@ -1,6 +1,6 @@
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
 import { errorCode } from "../../core/error-code.js";
-import { type CallContext, newRenderId } from "../../core/nemo/client.js";
+import { type CallContext, newExportId } from "../../core/nemo/client.js";
 import { isExportReady } from "../../core/nemo/timeline-summary.js";
 import type { Draft } from "../../core/nemo/types.js";
 import type { PendingExport } from "../../store/export-store.js";
@@ -23,11 +23,11 @@ export async function submitExport(
     if (!session) return "no-session";
     const { draft } = await deps.client.state(ctx, session.sessionId);
     if (!draft || !isExportReady(draft)) return "no-draft";
-    renderId ??= newRenderId();
+    renderId ??= newExportId();
     if (!interrupted) await deps.store.update(record.id, { submitting: renderId });
-    await startRender(deps, ctx, session.sessionId, draft, renderId);
+    await startExport(deps, ctx, session.sessionId, draft, renderId);
   }
-  const interval = deps.timings.renderPollMs;
+  const interval = deps.timings.exportPollMs;
   Object.assign(record, { renderId, submittedAt: Date.now(), lastProgress: 0, interval });
   await deps.store.update(
     record.id,
@@ -40,7 +40,7 @@ export async function submitExport(
 /** Whether a render with this id exists at the backend (an earlier, interrupted submission arrived). */
 async function isPlaced(deps: Pick<ExportDeps, "client">, ctx: CallContext, renderId: string) {
   try {
-    await deps.client.renderStatus(ctx, renderId);
+    await deps.client.exportStatus(ctx, renderId);
     return true;
   } catch (error) {
     const code = errorCode(error);
@@ -50,7 +50,7 @@ async function isPlaced(deps: Pick<ExportDeps, "client">, ctx: CallContext, rend
 }
 
 /** Submits; a "duplicate id" answer means an earlier submission of this id arrived after all. */
-async function startRender(
+async function startExport(
   deps: Pick<ExportDeps, "client">,
   ctx: CallContext,
   sessionId: string,
@@ -58,7 +58,7 @@ async function startRender(
   renderId: string,
 ): Promise<void> {
   try {
-    await deps.client.startRender(ctx, sessionId, draft, renderId);
+    await deps.client.startExport(ctx, sessionId, draft, renderId);
   } catch (error) {
     if (!/duplicate/i.test(errorMessage(error))) throw error;
   }

@@ -16,7 +16,7 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "drop",
 ];
 
-/** A button argument is an opaque id: message / interaction ids, `render:<job id>`, `<id>:caption`, … */
+/** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */
 const BUTTON_ARG = /^[\w.:-]+$/;
 
 /** The button kind called `name`, or undefined when no button carries it. */

@@ -9,14 +9,14 @@ import { NemoBadRequestError, NemoOutOfCreditsError, NemoRefusedError, NemoReque
 import { type Attribution, type CallOptions, NemoHttp, type Opened } from "./http.js";
 import { MessageStream } from "./message-stream.js";
 import { type MultipartFile, multipartBody } from "./multipart.js";
-import { normalizeRenderStatus, normalizeState, normalizeUploadedFiles } from "./normalize.js";
+import { normalizeExportStatus, normalizeState, normalizeUploadedFiles } from "./normalize.js";
 import { TokenProvider } from "./token-provider.js";
 import type {
   Credits,
   Draft,
+  ExportStatus,
   NemoState,
   Platform,
-  RenderStatus,
   SessionInfo,
   UploadedFile,
 } from "./types.js";
@@ -260,7 +260,7 @@ export class NemoClient {
   }
 
   /** `POST /api/render/proxy/lambda` with a unique id; returns the id. */
-  async startRender(ctx: CallContext, sessionId: string, draft: Draft, id = newRenderId()): Promise<string> {
+  async startExport(ctx: CallContext, sessionId: string, draft: Draft, id = newExportId()): Promise<string> {
     let attempt = 0;
     try {
       await this.envelope(
@@ -283,7 +283,7 @@ export class NemoClient {
   }
 
   /** `GET /api/render/proxy/lambda/<id>`, both response forms normalised. */
-  async renderStatus(ctx: CallContext, id: string): Promise<RenderStatus> {
+  async exportStatus(ctx: CallContext, id: string): Promise<ExportStatus> {
     const body = await this.envelope(
       ctx,
       {
@@ -293,11 +293,11 @@ export class NemoClient {
       },
       unwrapRender,
     );
-    return normalizeRenderStatus(id, body);
+    return normalizeExportStatus(id, body);
   }
 
   /** `POST /api/render/proxy/lambda/<id>/cancel`. */
-  async cancelRender(ctx: CallContext, id: string): Promise<void> {
+  async cancelExport(ctx: CallContext, id: string): Promise<void> {
     await this.envelope(
       ctx,
       {
@@ -358,7 +358,7 @@ export class NemoClient {
 }
 
 /** A fresh, unique render id (`render_<time>_<random>`). */
-export function newRenderId(): string {
+export function newExportId(): string {
   return `render_${Date.now()}_${randomUUID().slice(0, 8)}`;
 }
 

@@ -1,5 +1,5 @@
 import { isRecord } from "./envelope.js";
-import type { Draft, NemoState, RenderPhase, RenderStatus, UploadedFile } from "./types.js";
+import type { Draft, ExportPhase, ExportStatus, NemoState, UploadedFile } from "./types.js";
 
 /** `data.state` of the state endpoint, with both snake_case and camelCase keys accepted. */
 export function normalizeState(raw: unknown): NemoState {
@@ -30,13 +30,13 @@ export function normalizeUploadedFiles(raw: unknown): UploadedFile[] {
   });
 }
 
-const PHASES: readonly RenderPhase[] = ["pending", "processing", "completed", "failed"];
+const PHASES: readonly ExportPhase[] = ["pending", "processing", "completed", "failed"];
 
 /**
  * Both poll forms: top-level `status` + `output.url`, or `data.status` + `data.outputUrl`.
  * Unknown statuses are mapped conservatively (`queued` → pending, `success`/`done` → completed).
  */
-export function normalizeRenderStatus(id: string, body: Record<string, unknown>): RenderStatus {
+export function normalizeExportStatus(id: string, body: Record<string, unknown>): ExportStatus {
   const data = isRecord(body.data) ? body.data : {};
   const pick = (key: string): unknown => body[key] ?? data[key];
   const status = phase(pick("status"));
@@ -46,15 +46,15 @@ export function normalizeRenderStatus(id: string, body: Record<string, unknown>)
     stringOrUndefined(pick("outputUrl") ?? pick("output_url") ?? pick("url"));
   const progress = numberOrUndefined(pick("progress")) ?? (status === "completed" ? 100 : 0);
   const error = stringOrUndefined(pick("error") ?? pick("message"));
-  const result: RenderStatus = { id, status, progress: Math.max(0, Math.min(100, progress)) };
+  const result: ExportStatus = { id, status, progress: Math.max(0, Math.min(100, progress)) };
   if (outputUrl) result.outputUrl = outputUrl;
   if (error && status === "failed") result.error = error;
   return result;
 }
 
-function phase(value: unknown): RenderPhase {
+function phase(value: unknown): ExportPhase {
   const text = String(value ?? "pending").toLowerCase();
-  if ((PHASES as readonly string[]).includes(text)) return text as RenderPhase;
+  if ((PHASES as readonly string[]).includes(text)) return text as ExportPhase;
   if (["success", "succeeded", "done", "finished", "complete"].includes(text)) return "completed";
   if (["error", "cancelled", "canceled", "failure"].includes(text)) return "failed";
   if (["running", "rendering", "in_progress"].includes(text)) return "processing";

@@ -73,12 +73,12 @@ export interface UploadedFile {
   height?: number;
 }
 
-export type RenderPhase = "pending" | "processing" | "completed" | "failed";
+export type ExportPhase = "pending" | "processing" | "completed" | "failed";
 
 /** Both render-status response forms, normalised. */
-export interface RenderStatus {
+export interface ExportStatus {
   id: string;
-  status: RenderPhase;
+  status: ExportPhase;
   /** 0–100. */
   progress: number;
   outputUrl?: string;
