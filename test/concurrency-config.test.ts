@@ -87,7 +87,9 @@ describe("concurrency configuration", () => {
 
   it("reads a renamed variable under its old name (RENDER_CONCURRENCY), and doctor says to rename it", async () => {
     expect(loadConfig({ ...base, RENDER_CONCURRENCY: "7" }).EXPORT_CONCURRENCY).toBe(7);
-    expect(loadConfig({ ...base, RENDER_CONCURRENCY: "7", EXPORT_CONCURRENCY: "8" }).EXPORT_CONCURRENCY).toBe(8);
+    expect(loadConfig({ ...base, RENDER_CONCURRENCY: "7", EXPORT_CONCURRENCY: "8" }).EXPORT_CONCURRENCY).toBe(
+      8,
+    );
     const sim = await startSimulator();
     try {
       let output = "";

@@ -9,7 +9,7 @@ import { parseConsoleLine } from "../src/adapters/console/parse-console-line.js"
 import { renderConsoleReply } from "../src/adapters/console/render-console.js";
 import { terminalRows } from "../src/adapters/console/terminal-rows.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
-import type { Inbound, InboundHandler } from "../src/core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../src/core/conversation/inbound.js";
 import type { Reply } from "../src/core/conversation/reply.js";
 import { eventually } from "./helpers/eventually.js";
 
@@ -45,7 +45,7 @@ function recordingOutput(): { stream: Writable; text: () => string } {
 }
 
 /** A handler that records what it is handed; `handle` may be replaced per test. */
-function recorder(): InboundHandler & { inbounds: Inbound[] } {
+function recorder(): IntakePort & { inbounds: Inbound[] } {
   const inbounds: Inbound[] = [];
   return {
     inbounds,
@@ -55,7 +55,7 @@ function recorder(): InboundHandler & { inbounds: Inbound[] } {
   };
 }
 
-function setup(handler: InboundHandler = recorder()) {
+function setup(handler: IntakePort = recorder()) {
   const input = new PassThrough();
   const output = recordingOutput();
   const messenger = new ConsoleMessenger({ output: output.stream, isTTY: false });
@@ -327,7 +327,7 @@ describe("createConsoleAdapter", () => {
   it("hands the next line over without waiting for the previous hand-off", async () => {
     const inbounds: Inbound[] = [];
     let release = () => {};
-    const handler: InboundHandler = {
+    const handler: IntakePort = {
       handle(inbound) {
         inbounds.push(inbound);
         return inbounds.length === 1
@@ -347,7 +347,7 @@ describe("createConsoleAdapter", () => {
 
   it("prints a rejected hand-off and keeps going", async () => {
     const texts: string[] = [];
-    const handler: InboundHandler = {
+    const handler: IntakePort = {
       async handle(inbound) {
         texts.push(inbound.text);
         if (inbound.text === "bad") throw new Error("queue down");

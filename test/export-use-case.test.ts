@@ -45,7 +45,7 @@ function rig(answers: (ExportStatus | Error)[]) {
     sessions: { find: async () => SESSION },
     calls: async (ref, signal) => ({ platform: ref.platform, signal }),
     claims: { link: async () => "https://nemo.test/project" },
-    delivery: {
+    outbox: {
       post: async () => "m2",
       editOrPost: async (_ref, messageId) => messageId ?? "m2",
       deliverLater: async (_ref, messageId, reply, id) => void finals.push({ messageId, reply, id }),

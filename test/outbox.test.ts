@@ -5,7 +5,7 @@ import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import { renderDiscordReply } from "../src/adapters/discord/outbound/render-discord.js";
 import { slackRef } from "../src/adapters/slack/common/slack-ref.js";
 import { createSlackMessenger } from "../src/adapters/slack/index.js";
-import { Delivery } from "../src/conversation/outbox.js";
+import { Outbox } from "../src/conversation/outbox.js";
 import { ProgressMessage } from "../src/conversation/turn/progress-message.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Reply } from "../src/core/conversation/reply.js";
@@ -28,16 +28,16 @@ const DISCORD_MAX_WAIT_MS = 2_000;
 let redis: Redis;
 let discord: FakeDiscord;
 let slack: FakeSlackApi;
-let outbox: Queue<DeliverJobData>;
+let deliverQueue: Queue<DeliverJobData>;
 let worker: Worker<DeliverJobData>;
 let workerConnection: Redis;
-let delivery: Delivery;
+let outbox: Outbox;
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const keys = new Keys(`outbox${process.pid}`);
   [discord, slack] = await Promise.all([FakeDiscord.start(), FakeSlackApi.start({ botToken: SLACK_TOKEN })]);
-  outbox = new Queue<DeliverJobData>(QUEUE.deliver, { connection: redis, prefix: keys.bull });
+  deliverQueue = new Queue<DeliverJobData>(QUEUE.deliver, { connection: redis, prefix: keys.bull });
   const messengers = {
     discord: createDiscordMessenger({
       token: discord.token,
@@ -47,21 +47,21 @@ beforeAll(async () => {
     }),
     slack: createSlackMessenger({ botToken: SLACK_TOKEN, apiUrl: slack.apiUrl, logger: silentLogger() }),
   };
-  delivery = new Delivery(
+  outbox = new Outbox(
     messengers,
-    outboxQueue(outbox, { deliverAttempts: 5, deliverBackoffMs: 50 }),
+    outboxQueue(deliverQueue, { deliverAttempts: 5, deliverBackoffMs: 50 }),
     silentLogger(),
     new MessageRecords(redis, keys),
   );
   workerConnection = redis.duplicate();
-  worker = new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(delivery), {
+  worker = new Worker<DeliverJobData>(QUEUE.deliver, createDeliverProcessor(outbox), {
     connection: workerConnection,
     prefix: keys.bull,
   });
 });
 afterAll(async () => {
   await worker?.close();
-  await outbox?.close();
+  await deliverQueue?.close();
   await Promise.all([discord?.close(), slack?.close()]);
   workerConnection?.disconnect();
   redis?.disconnect();
@@ -71,7 +71,7 @@ afterAll(async () => {
 async function outboxDone(completed: number): Promise<void> {
   await vi.waitFor(
     async () => {
-      const counts = await outbox.getJobCounts("waiting", "delayed", "active", "completed", "failed");
+      const counts = await deliverQueue.getJobCounts("waiting", "delayed", "active", "completed", "failed");
       expect(counts).toMatchObject({ waiting: 0, delayed: 0, active: 0, failed: 0 });
       expect(counts.completed).toBeGreaterThanOrEqual(completed);
     },
@@ -81,13 +81,13 @@ async function outboxDone(completed: number): Promise<void> {
 
 /** Posts now (the test needs the message to exist); resolves to its id. */
 async function posted(ref: ConversationRef, reply: Reply): Promise<string> {
-  const id = await delivery.post(ref, reply);
+  const id = await outbox.post(ref, reply);
   if (!id) throw new Error("the post was queued, not delivered");
   return id;
 }
 
 async function clearOutbox(): Promise<void> {
-  await outbox.clean(0, 1_000, "completed");
+  await deliverQueue.clean(0, 1_000, "completed");
 }
 
 describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
@@ -156,7 +156,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     // The 2nd POST fails with 500 (and @discordjs/rest's own 2 retries of it too).
     discord.failNext("POST", messagesPath(), 500, { after: 1, times: 3 });
 
-    const id = await delivery.post(ref, reply);
+    const id = await outbox.post(ref, reply);
 
     expect(id).toBe(discord.botMessagesIn(ref.thread)[before]!.id);
     await outboxDone(1);
@@ -176,12 +176,12 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     discord.failNext("POST", messagesPath(), 500, { after: 1, times: 3 });
     discord.failNext("POST", messagesPath(), 500, { after: 5, times: 3 });
 
-    const id = await delivery.post(ref, reply);
+    const id = await outbox.post(ref, reply);
 
     await outboxDone(1);
     expect(shown().slice(before)).toEqual(expected);
     expect(accepted() - acceptedBefore).toBe(3);
-    const [job] = await outbox.getCompleted();
+    const [job] = await deliverQueue.getCompleted();
     expect(job!.attemptsMade).toBe(2);
     expect(job!.data.partIds).toEqual([id]);
   });
@@ -189,10 +189,10 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
   it("edits every part of a message that grew past one part in place, the second time too", async () => {
     const id = await posted(ref, { progress: "⏳ Working…" });
     const before = shown().length;
-    await delivery.editOrPost(ref, id, threeParts("B"));
+    await outbox.editOrPost(ref, id, threeParts("B"));
     expect(shown().length - before).toBe(2);
-    await delivery.editOrPost(ref, id, threeParts("C"));
-    await delivery.editOrPost(ref, id, threeParts("D"));
+    await outbox.editOrPost(ref, id, threeParts("C"));
+    await outbox.editOrPost(ref, id, threeParts("D"));
 
     expect(shown().length - before).toBe(2);
     expect(shown().slice(before - 1)).toEqual(
@@ -208,7 +208,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     discord.rateLimitNext("PATCH", messagePath(id), 1);
 
     fakeClock();
-    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    const progress = new ProgressMessage(outbox, ref, id, 1_000);
     const finishing = settling(progress.finish({ text: "final after 429" }));
     await advanceUntil(finishing.settled);
     expect(await finishing.promise).toBe(id);
@@ -226,9 +226,9 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     const before = shown().length;
     discord.rateLimitNext("PATCH", messagePath(id), 3);
 
-    expect(await delivery.editOrPost(ref, id, { text: "final after a long limit" })).toBe(id);
+    expect(await outbox.editOrPost(ref, id, { text: "final after a long limit" })).toBe(id);
     // Queued to run once Discord's Retry-After has passed, not before.
-    const [queued] = await outbox.getDelayed();
+    const [queued] = await deliverQueue.getDelayed();
     expect(queued?.opts.delay).toBeGreaterThanOrEqual(3_000);
     await outboxDone(1);
 
@@ -240,10 +240,10 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
   it("never lets a queued edit overwrite newer content", async () => {
     const id = await posted(ref, { progress: "⏳ On it…" });
     discord.rateLimitNext("PATCH", messagePath(id), 3);
-    await delivery.editOrPost(ref, id, { progress: "older" });
-    expect(await outbox.getDelayedCount()).toBe(1);
+    await outbox.editOrPost(ref, id, { progress: "older" });
+    expect(await deliverQueue.getDelayedCount()).toBe(1);
     // Still inside the limit: queued too, after the older edit.
-    await delivery.editOrPost(ref, id, { text: "newer" });
+    await outbox.editOrPost(ref, id, { text: "newer" });
     await outboxDone(2);
     // The older edit never reached Discord.
     expect(latest(discord.messages.get(id)!).content).toBe("newer");
@@ -253,7 +253,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
   it("paces edits of one message at least the throttle apart, the final one too, and coalesces progress", async () => {
     const id = await posted(ref, { progress: "⏳ step 0" });
     fakeClock();
-    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    const progress = new ProgressMessage(outbox, ref, id, 1_000);
     for (let step = 1; step <= 5; step++) progress.update({ progress: `⏳ step ${step}` });
     await advanceUntil(() => requests("PATCH", messagePath(id)).some((request) => request.status === 200));
     for (let step = 6; step <= 9; step++) progress.update({ progress: `⏳ step ${step}` });
@@ -272,7 +272,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
   it("posts the content anew only when the message can never be edited again (deleted)", async () => {
     const id = await posted(ref, { progress: "⏳ On it…" });
     discord.messages.get(id)!.deleted = true;
-    const next = await delivery.editOrPost(ref, id, { text: "answer after the delete" });
+    const next = await outbox.editOrPost(ref, id, { text: "answer after the delete" });
     expect(next).not.toBe(id);
     expect(latest(discord.messages.get(next!)!).content).toBe("answer after the delete");
   });
@@ -306,14 +306,14 @@ describe("outbox on Slack (real @slack/web-api against the fake; its clock compr
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const posts = calls("chat.postMessage");
     slack.rateLimit("chat.postMessage", 30);
-    const posting = delivery.post(ref, { progress: "⏳ On it…" });
+    const posting = outbox.post(ref, { progress: "⏳ On it…" });
     const postWait = await fastForward(() => calls("chat.postMessage") === posts + 2, "post again");
     const id = await posting;
     if (!id) throw new Error("the post was queued, not delivered");
 
     const updates = calls("chat.update");
     slack.rateLimit("chat.update", 30);
-    const progress = new ProgressMessage(delivery, ref, id, 1_000);
+    const progress = new ProgressMessage(outbox, ref, id, 1_000);
     const finishing = progress.finish({ text: "final answer after two rate limits" });
     const updateWait = await fastForward(() => calls("chat.update") === updates + 2, "update again");
     expect(await finishing).toBe(id);
@@ -326,7 +326,7 @@ describe("outbox on Slack (real @slack/web-api against the fake; its clock compr
     const thread = slack.thread(ref.channel, "1700000000.000900");
     expect(thread).toHaveLength(1);
     expect(thread[0]!.text).toBe("final answer after two rate limits");
-    expect(await outbox.getJobCounts("waiting", "delayed", "active")).toMatchObject({
+    expect(await deliverQueue.getJobCounts("waiting", "delayed", "active")).toMatchObject({
       waiting: 0,
       delayed: 0,
       active: 0,

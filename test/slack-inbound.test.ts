@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSlackAdapter } from "../src/adapters/slack/slack-adapter.js";
-import type { Inbound, InboundHandler } from "../src/core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../src/core/conversation/inbound.js";
 import { silentLogger } from "../src/core/logger.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import {
@@ -15,7 +15,7 @@ import { sendSigned } from "./fakes/slack/signed-request.js";
 import { BOT_TOKEN, BOT_USER, SIGNING_SECRET, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 
 /** Records inbounds instead of running the core. */
-const recording: InboundHandler = { handle: async () => undefined };
+const recording: IntakePort = { handle: async () => undefined };
 
 let bot: SlackBot | undefined;
 afterEach(async () => {

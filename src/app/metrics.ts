@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { Inbound, InboundHandler } from "../core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../core/conversation/inbound.js";
 import type { JobMetrics, PlatformErrorKind } from "../jobs/job-metrics.js";
 
 /** Seconds: from a quick credits reply to a 30-minute export. */
@@ -87,7 +87,7 @@ export class Metrics implements JobMetrics {
   }
 
   /** Wraps the intake so every inbound event is counted. */
-  counting(handler: InboundHandler): InboundHandler {
+  counting(handler: IntakePort): IntakePort {
     return {
       handle: (inbound: Inbound) => {
         this.inbound.inc({ platform: inbound.ref.platform });

@@ -1,6 +1,6 @@
 import type { Config } from "../config/config.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
-import type { InboundHandler } from "../core/conversation/inbound.js";
+import type { IntakePort } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { RedisClient } from "../redis/connect.js";
@@ -183,7 +183,7 @@ export async function platformMessengers(
 /** The inbound side of every configured platform; Slack's HTTP mode is mounted on the app's server. */
 export async function platformAdapters(
   config: Config,
-  handler: InboundHandler,
+  handler: IntakePort,
   logger: Logger,
   http: HttpServer | undefined,
   redis?: RedisAccess,

@@ -4,7 +4,7 @@ import type { Config } from "../config/config.js";
 import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
-import type { InboundHandler } from "../core/conversation/inbound.js";
+import type { IntakePort } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { HttpServer } from "./http-server.js";
@@ -135,7 +135,7 @@ async function startParts(
     platforms: ChatPlatform[];
     withConsole: boolean;
   },
-): Promise<InboundHandler> {
+): Promise<IntakePort> {
   const { config, role, lifecycle, logger } = options;
   const runtime = await Runtime.create({
     config,

@@ -4,7 +4,7 @@ import type { Dispatcher } from "undici";
 import { type Config, nemoClientSettings, quotaSettings, workerConcurrency } from "../config/config.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/timings.js";
 import { Intake } from "../conversation/intake.js";
-import { Delivery } from "../conversation/outbox.js";
+import { Outbox } from "../conversation/outbox.js";
 import { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import { Permissions } from "../conversation/policies/permissions.js";
 import { QueueOnce } from "../conversation/queue-once.js";
@@ -61,7 +61,7 @@ export interface RuntimeOptions {
 
 /** Everything one process of the bot needs, wired from configuration. */
 export class Runtime {
-  /** The inbound path every adapter hands events to. */
+  /** The intake every adapter hands events to. */
   readonly intake: Intake;
   /** The intake's once-only queueing, through which workers queue follow-up work too. */
   private readonly queueOnce: QueueOnce;
@@ -164,7 +164,7 @@ export class Runtime {
     this.intakeRedis.disconnect();
   }
 
-  /** The inbound path's own connection (bounded waits; see `create`). */
+  /** The intake's own connection (bounded waits; see `create`). */
   private get intakeRedis(): RedisClient {
     return this.intakeQueues.turn.opts.connection as RedisClient;
   }
@@ -172,7 +172,7 @@ export class Runtime {
 
 /**
  * The embedded Redis when no `REDIS_URL` is set, the process's main connection (waited for at start)
- * and the inbound path's own connection with bounded waits.
+ * and the intake's own connection with bounded waits.
  */
 async function connectRuntimeRedis(
   config: Config,
@@ -195,7 +195,7 @@ async function connectRuntimeRedis(
     await embedded?.stop();
     throw error;
   });
-  // The inbound path waits a bounded time instead: an event that cannot be queued within Slack's
+  // The intake waits a bounded time instead: an event that cannot be queued within Slack's
   // 3-second window is refused, and the platform sends it again, rather than hanging past it.
   const intakeRedis = connect({ maxRetriesPerRequest: 1, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS });
   intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
@@ -228,7 +228,7 @@ function createJobServices(parts: ServiceParts): JobServices {
     line: new ThreadLine(redis, keys),
     sent: new SentMarker(redis, keys),
     queues,
-    delivery: new Delivery(
+    outbox: new Outbox(
       messengers,
       outboxQueue(queues.deliver, timings),
       logger.child({ part: "delivery" }),

@@ -203,7 +203,7 @@ function distributionProblems(config: z.infer<typeof schema>): { path: string; m
   return problems;
 }
 
-/** Backend connections beyond one per running job: the gateway's own calls (credits, status, …). */
+/** Backend connections beyond one per running job: commands' own calls (credits, status, …). */
 const CONNECTION_HEADROOM = 64;
 
 /** Relations between variables, and defaults derived from others. */

@@ -1,5 +1,5 @@
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
-import type { Inbound, InboundHandler } from "../core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../core/conversation/inbound.js";
 import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
@@ -16,14 +16,14 @@ export interface IntakeParts {
 }
 
 /**
- * The inbound path, every adapter's one entry point. It does Redis work only — route (no I/O), then
+ * The intake, every adapter's one entry point. It does Redis work only — route (no I/O), then
  * deduplicate and queue each piece of work in one idempotent step — so a platform is acknowledged only
  * for what is durably queued, and a replay of the same event (Slack retry, Discord RESUME) queues
  * nothing twice. Everything the user sees (the queued note, answers to commands, a Slack `/nemo`
  * parent message) is posted afterwards by workers. Throws when the work could not be queued: the
  * adapter then answers the platform with an error, so the platform sends the event again.
  */
-export class Intake implements InboundHandler {
+export class Intake implements IntakePort {
   constructor(private readonly parts: IntakeParts) {}
 
   async handle(inbound: Inbound): Promise<void> {

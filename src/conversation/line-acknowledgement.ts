@@ -4,7 +4,7 @@ import { buttons } from "../core/conversation/replies.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { queuedText, text } from "../core/conversation/texts.js";
 import type { LineEntry, ThreadLine } from "../store/thread-line.js";
-import type { Delivery } from "./outbox.js";
+import type { Outbox } from "./outbox.js";
 import type { UserLocales } from "./user-locales.js";
 
 /** Thread work (a turn or an upload) as a worker first takes it. */
@@ -31,12 +31,12 @@ export interface Acknowledgement {
 
 export interface AcknowledgementParts {
   line: Pick<ThreadLine, "position">;
-  delivery: Pick<Delivery, "post">;
+  outbox: Pick<Outbox, "post">;
   locales: Pick<UserLocales, "complete">;
 }
 
 /**
- * Acknowledges thread work when a worker first takes it (the inbound path posts nothing): the
+ * Acknowledges thread work when a worker first takes it (the intake posts nothing): the
  * sender's language is completed, then "⏳ On it…" when the work runs at once, or its place in the
  * thread's line (with Cancel for a waiting message). Undefined when the work left the line meanwhile.
  */
@@ -59,7 +59,7 @@ export async function acknowledge(
           progress: queuedText(lang, ahead),
           ...(work.cancellable ? { actions: buttons(lang, ["cancel"], work.inboundId) } : {}),
         };
-  const ackMessageId = await parts.delivery.post(ref, note, { durable: false });
+  const ackMessageId = await parts.outbox.post(ref, note, { durable: false });
   return { ackMessageId, locale: found, atHead: ahead === 0 };
 }
 

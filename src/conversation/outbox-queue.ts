@@ -18,5 +18,5 @@ export interface OutboxQueue {
    * Queues a delivery, tried first after `delayMs`; a delivery with the `id` of one queued before is
    * not queued again.
    */
-  add(delivery: OutboxDelivery, options: { delayMs?: number; id?: string }): Promise<void>;
+  add(outbox: OutboxDelivery, options: { delayMs?: number; id?: string }): Promise<void>;
 }

@@ -17,17 +17,17 @@ import type { OutboxDelivery, OutboxQueue } from "./outbox-queue.js";
  * old: `MESSAGE_GONE`) makes its content a new message. A delivery the outbox runs keeps the parts it
  * posted in {@link MessageRecords} too, so a retry resumes after them.
  */
-export class Delivery {
+export class Outbox {
   constructor(
     private readonly messengers: Messengers,
-    private readonly outbox: OutboxQueue,
+    private readonly queue: OutboxQueue,
     private readonly logger: Logger,
     private readonly records: MessageRecords,
   ) {}
 
   /**
    * Posts now, or (durable, the default) queues what is still due for retry; resolves to the id of the
-   * message (its first part) once that was posted. Non-durable posts (progress lines, soon outdated)
+   * message (its first part) once that was posted. Non-durable posts (progress messages, soon outdated)
    * are dropped on failure instead.
    */
   async post(
@@ -64,7 +64,7 @@ export class Delivery {
    * Edits the message when there is one, else posts a new one. When the message can never be edited
    * again, the reply is posted as a new message. Any other failed edit (a rate limit longer than the
    * messenger waits, an outage) leaves the message as it is: a durable edit (the default) is retried by
-   * the outbox, a non-durable one (a progress line) is skipped. Resolves to the message's id.
+   * the outbox, a non-durable one (a progress message) is skipped. Resolves to the message's id.
    */
   async editOrPost(
     ref: ConversationRef,
@@ -107,7 +107,7 @@ export class Delivery {
     const delivery: OutboxDelivery = messageId
       ? { refKey: refKey(ref), op: "edit", messageId, reply }
       : { refKey: refKey(ref), op: "post", reply };
-    await this.outbox.add(delivery, { id });
+    await this.queue.add(delivery, { id });
   }
 
   /**
@@ -180,7 +180,7 @@ export class Delivery {
     progressLine = false,
   ): Promise<void> {
     const messenger = this.messenger(ref);
-    // A progress line that fits one message edits the first part only and skips the record (one Redis
+    // A progress message that fits one message edits the first part only and skips the record (one Redis
     // read per edit): at worst an older edit waiting in the outbox overwrites it until the next edit;
     // the final content (durable) always reads the record and raises the revision.
     if (progressLine && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
@@ -226,7 +226,7 @@ export class Delivery {
 
   private async enqueue(data: OutboxDelivery, cause: unknown): Promise<void> {
     // A rate limit says how long to wait; nothing is tried before.
-    await this.outbox.add(data, { delayMs: rateLimitWaitMs(cause) ?? 0 });
+    await this.queue.add(data, { delayMs: rateLimitWaitMs(cause) ?? 0 });
   }
 
   /** The platform's live surface for a turn in `ref`, where it has one (see `Messenger.liveTurn`). */

@@ -2,7 +2,7 @@ import type { Inbound } from "../core/conversation/inbound.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import type { Reply } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
-import type { Delivery } from "./outbox.js";
+import type { Outbox } from "./outbox.js";
 
 /**
  * A note for the sender only, where the platform allows: the private address their command or click
@@ -10,7 +10,7 @@ import type { Delivery } from "./outbox.js";
  * thread (Slack), else a normal post in the thread (console, or when the private note failed).
  */
 export async function tellSender(
-  parts: { messengers: Messengers; delivery: Pick<Delivery, "post">; logger: Logger },
+  parts: { messengers: Messengers; outbox: Pick<Outbox, "post">; logger: Logger },
   inbound: Pick<Inbound, "ref" | "user" | "privateReplyTo">,
   reply: Reply,
 ): Promise<void> {
@@ -23,5 +23,5 @@ export async function tellSender(
   } catch (error) {
     parts.logger.info({ err: String(error) }, "private-note-failed");
   }
-  await parts.delivery.post(inbound.ref, reply);
+  await parts.outbox.post(inbound.ref, reply);
 }

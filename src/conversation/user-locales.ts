@@ -3,7 +3,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 
 /**
  * Fills in the sender's locale and name of an event whose platform does not carry them (Slack events):
- * looked up by the worker through the platform's messenger (which caches), never on the inbound path.
+ * looked up by the worker through the platform's messenger (which caches), never in the intake.
  */
 export class UserLocales {
   constructor(private readonly messengers: Messengers) {}

@@ -28,7 +28,7 @@ type CommandServices = Pick<
   | "sessions"
   | "line"
   | "queues"
-  | "delivery"
+  | "outbox"
   | "logger"
   | "sent"
   | "permissions"

@@ -1,6 +1,6 @@
 import { DelayedError, type Job, type Queue } from "bullmq";
 import type { Timings } from "../config/timings.js";
-import type { Delivery } from "../conversation/outbox.js";
+import type { Outbox } from "../conversation/outbox.js";
 import type { OutboxQueue } from "../conversation/outbox-queue.js";
 import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { rateLimitWaitMs } from "../core/conversation/delivery-error.js";
@@ -12,8 +12,8 @@ export function outboxQueue(
   timings: Pick<Timings, "deliverAttempts" | "deliverBackoffMs">,
 ): OutboxQueue {
   return {
-    async add(delivery, options) {
-      await queue.add("deliver", delivery, {
+    async add(outbox, options) {
+      await queue.add("deliver", outbox, {
         ...(options.id === undefined ? {} : { jobId: options.id }),
         attempts: timings.deliverAttempts,
         backoff: { type: "exponential", delay: timings.deliverBackoffMs },
@@ -30,10 +30,10 @@ export function outboxQueue(
  * attempt); a rate-limited delivery waits (as a delayed job, holding no worker) as long as the platform
  * asked, without using up an attempt.
  */
-export function createDeliverProcessor(delivery: Pick<Delivery, "deliver">) {
+export function createDeliverProcessor(outbox: Pick<Outbox, "deliver">) {
   return async (job: Job<DeliverJobData>, token?: string): Promise<void> => {
     try {
-      await delivery.deliver(job.data, parseRefKey(job.data.refKey), job.id!);
+      await outbox.deliver(job.data, parseRefKey(job.data.refKey), job.id!);
     } catch (error) {
       const wait = rateLimitWaitMs(error);
       if (wait === undefined || token === undefined) throw error;

@@ -103,12 +103,12 @@ async function acknowledgeFirst(
 export async function lineJobFailed(
   job: Job<LineJobData>,
   parts: Pick<LineJobParts, "line" | "records" | "queues" | "logger"> & {
-    delivery: { post: AcknowledgementParts["delivery"]["post"] };
+    outbox: { post: AcknowledgementParts["outbox"]["post"] };
   },
 ): Promise<void> {
   const { data } = job;
   const { locale } = await parts.records.read(job.id!);
   const lang = locale ? senderLanguage(locale).lang : data.lang;
   await leaveLine(job, parts.line, data.refKey, parts.queues, parts.logger);
-  await parts.delivery.post(parseRefKey(data.refKey), { text: text(lang, "internal_error"), tone: "error" });
+  await parts.outbox.post(parseRefKey(data.refKey), { text: text(lang, "internal_error"), tone: "error" });
 }

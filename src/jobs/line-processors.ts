@@ -24,7 +24,7 @@ export function lineProcessors(
     queues: { turn: services.queues.turn, upload: services.queues.upload },
     lineRecheckMs: services.timings.lineRecheckMs,
     logger: services.logger,
-    delivery: services.delivery,
+    outbox: services.outbox,
     locales: new UserLocales(options.messengers),
   };
   const uploads = {

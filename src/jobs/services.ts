@@ -1,5 +1,5 @@
 import type { Timings } from "../config/timings.js";
-import type { Delivery } from "../conversation/outbox.js";
+import type { Outbox } from "../conversation/outbox.js";
 import type { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import type { Permissions } from "../conversation/policies/permissions.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
@@ -26,7 +26,7 @@ export interface JobServices {
   line: ThreadLine;
   sent: SentMarker;
   queues: Queues;
-  delivery: Delivery;
+  outbox: Outbox;
   timings: Timings;
   logger: Logger;
   /** Whether the backend is reachable, shared by every process (health reports read `isOpen()`). */

@@ -66,7 +66,7 @@ export function startWorkers(
       "export",
       createExportProcessor(exports, () => poller.wake()),
     ),
-    start("deliver", createDeliverProcessor(services.delivery)),
+    start("deliver", createDeliverProcessor(services.outbox)),
     start("command", createCommandProcessor(services, options)),
   ];
   const onFinalFailure = finalFailureHandler(exports, lines.failed);

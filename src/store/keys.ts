@@ -9,7 +9,7 @@ const DAY = 24 * 3600;
 export const KEY_TTL_SECONDS = {
   /** Thread's session record; renewed on use. */
   conversation: 30 * DAY,
-  /** Platform event ids taken in (gateway). */
+  /** Platform event ids taken in (intake). */
   seen: DAY,
   /** Prompt kept for Retry; deleted once answered without Retry (sent-marker.ts). */
   inbound: 7 * DAY,

@@ -25,7 +25,7 @@ export interface SentMarkerTtls {
 
 /**
  * The "never twice" marker of each message, in Redis so every worker sees it. Also trims the message's
- * prompt record (`keys.inbound`, written by the gateway for Retry) once the message is answered.
+ * prompt record (`keys.inbound`, written by the intake for Retry) once the message is answered.
  */
 export class SentMarker {
   private readonly ttl: SentMarkerTtls;

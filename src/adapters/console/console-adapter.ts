@@ -1,5 +1,5 @@
 import { createInterface, type Interface } from "node:readline";
-import type { InboundHandler } from "../../core/conversation/inbound.js";
+import type { IntakePort } from "../../core/conversation/inbound.js";
 import { createConsoleSender } from "./console-inbound.js";
 import type { ConsoleMessenger } from "./console-messenger.js";
 import { COMMAND_LIST, parseConsoleLine } from "./parse-console-line.js";
@@ -9,7 +9,7 @@ export interface ConsoleAdapterConfig {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
   /** Receives every inbound message; the core behind it orders work per thread. */
-  handler: InboundHandler;
+  handler: IntakePort;
   /** The messenger the core replies through; the adapter prints its local lines through it too. */
   messenger: ConsoleMessenger;
   /** BCP 47 locale of the user; defaults to the system's. */

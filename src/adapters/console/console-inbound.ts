@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
-import type { Attachment, Inbound, InboundHandler } from "../../core/conversation/inbound.js";
+import type { Attachment, Inbound, IntakePort } from "../../core/conversation/inbound.js";
 import type { ConsoleMessenger } from "./console-messenger.js";
 
 /** The conversation of a console thread. */
@@ -18,7 +18,7 @@ export interface ConsoleSender {
 }
 
 export function createConsoleSender(options: {
-  handler: InboundHandler;
+  handler: IntakePort;
   messenger: ConsoleMessenger;
   user: Inbound["user"];
   locale: string;

@@ -1,7 +1,7 @@
 import type { Reply } from "../../core/conversation/reply.js";
 
 /**
- * Plain-text rendering of a neutral reply for a terminal: progress line, text, video, links, then the
+ * Plain-text rendering of a neutral reply for a terminal: progress message, text, video, links, then the
  * actions as numbered choices. `choices[i]` is the number shown for `reply.actions[i]` (the messenger
  * assigns them so they stay unique within the session); a missing number falls back to `i + 1`.
  */

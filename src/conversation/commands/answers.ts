@@ -6,12 +6,12 @@ import type { Reply } from "../../core/conversation/reply.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import { tellSender } from "../sender-note.js";
 
 /** Where a command's answers go: the thread (through the outbox), or the sender only. */
 export interface AnswerParts {
-  delivery: Pick<Delivery, "post">;
+  outbox: Pick<Outbox, "post">;
   messengers: Messengers;
   logger: Logger;
 }
@@ -26,7 +26,7 @@ export class Answers {
 
   /** Posts in the thread; resolves to the posted message's id. */
   post(reply: Reply): Promise<string | undefined> {
-    return this.parts.delivery.post(this.inbound.ref, reply);
+    return this.parts.outbox.post(this.inbound.ref, reply);
   }
 
   /** Posts one text in the thread. */

@@ -2,7 +2,7 @@ import { refKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
 import type { WorkRecords } from "../../store/work-records.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import type { Permissions } from "../policies/permissions.js";
 import type { QueuedJobs, WorkQueue } from "../work-queue.js";
 import type { Answers, CommandAsk } from "./answers.js";
@@ -11,7 +11,7 @@ export interface CancelWaitingParts {
   line: Pick<ThreadLine, "entries" | "withdraw">;
   queue: Pick<WorkQueue, "entryFor">;
   jobs: QueuedJobs;
-  delivery: Pick<Delivery, "edit">;
+  outbox: Pick<Outbox, "edit">;
   permissions: Pick<Permissions, "mayManage">;
   /** What the worker that took a message recorded: the queued note it posted, edited on cancel. */
   records: Pick<WorkRecords, "read">;
@@ -42,7 +42,7 @@ export async function cancelOne(
   await job?.remove();
   const reply = { text: text(lang, "cancel_done") };
   const { ackMessageId } = await parts.records.read(target.jobId);
-  if (ackMessageId && (await parts.delivery.edit(inbound.ref, ackMessageId, reply))) return;
+  if (ackMessageId && (await parts.outbox.edit(inbound.ref, ackMessageId, reply))) return;
   await answer.post(reply);
 }
 
@@ -83,7 +83,7 @@ async function withdrawAll(
     cancelled += 1;
     await job?.remove();
     const { ackMessageId } = await parts.records.read(entry.jobId);
-    if (ackMessageId) await parts.delivery.edit(ref, ackMessageId, { text: text(lang, "cancel_done") });
+    if (ackMessageId) await parts.outbox.edit(ref, ackMessageId, { text: text(lang, "cancel_done") });
   }
   return cancelled;
 }

@@ -6,7 +6,7 @@ import type { ClaimLinks } from "../../core/nemo/claim-links.js";
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
 import type { ExportRecord } from "../../store/export-history.js";
 import type { ExportStore } from "../../store/export-store.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 
 /** What the export use case works with. */
 export interface ExportDeps {
@@ -16,7 +16,7 @@ export interface ExportDeps {
   calls(ref: ConversationRef, signal: AbortSignal): Promise<CallContext>;
   /** "Open in NemoVideo" beside the finished video. */
   claims: Pick<ClaimLinks, "link">;
-  delivery: Pick<Delivery, "post" | "editOrPost" | "deliverLater">;
+  outbox: Pick<Outbox, "post" | "editOrPost" | "deliverLater">;
   store: Pick<ExportStore, "create" | "claim" | "update" | "finish" | "release">;
   /** Adds a finished video to the history of the user who asked for it. */
   remember(platform: string, userId: string, entry: ExportRecord): Promise<void>;

@@ -17,7 +17,7 @@ export class Exports {
     const { deps } = this;
     const ref = parseRefKey(request.refKey);
     if (!(await deps.sessions.find(ref))) {
-      await deps.delivery.editOrPost(ref, request.ackMessageId, {
+      await deps.outbox.editOrPost(ref, request.ackMessageId, {
         text: text(request.lang, "export_no_draft"),
       });
       await deps.store.release({ id, refKey: request.refKey });
@@ -30,7 +30,7 @@ export class Exports {
   /** The hand-over failed for good: the thread may export again, and the user is told. */
   async abandon(request: ExportRequest, id: string): Promise<void> {
     await this.deps.store.release({ id, refKey: request.refKey });
-    await this.deps.delivery.post(parseRefKey(request.refKey), {
+    await this.deps.outbox.post(parseRefKey(request.refKey), {
       text: text(request.lang, "export_failed"),
       tone: "error",
     });

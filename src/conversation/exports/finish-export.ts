@@ -24,13 +24,13 @@ interface CompletedReply extends Reply {
  * one step.
  */
 export async function finishExport(
-  deps: Pick<ExportDeps, "delivery" | "store">,
+  deps: Pick<ExportDeps, "outbox" | "store">,
   record: PendingExport,
   reply: Reply,
 ): Promise<void> {
   const ref = parseRefKey(record.refKey);
   // The id keeps the name it had as a `render` job: an export finished across an upgrade stays one message.
-  await deps.delivery.deliverLater(ref, record.ackMessageId, reply, `export-final-${record.id}`);
+  await deps.outbox.deliverLater(ref, record.ackMessageId, reply, `export-final-${record.id}`);
   await deps.store.finish(record);
 }
 

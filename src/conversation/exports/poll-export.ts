@@ -94,7 +94,7 @@ class ExportPoll {
         actions: buttons(lang, ["export"]),
       });
     this.log.warn({ render: record.renderId, error }, "export-failed-retrying");
-    await this.deps.delivery.editOrPost(
+    await this.deps.outbox.editOrPost(
       this.ref,
       record.ackMessageId,
       { progress: text(lang, "export_failed_retrying") },
@@ -155,11 +155,11 @@ class ExportPoll {
     });
   }
 
-  /** The export's progress line; a patch with its new message id when it had to be posted anew. */
+  /** The export's progress message; a patch with its new message id when it had to be posted anew. */
   private async show(progress: number): Promise<Partial<PendingExport>> {
     const { record } = this;
     const elapsedMs = Date.now() - (record.submittedAt ?? Date.now());
-    const ack = await this.deps.delivery.editOrPost(
+    const ack = await this.deps.outbox.editOrPost(
       this.ref,
       record.ackMessageId,
       {

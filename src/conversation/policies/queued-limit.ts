@@ -4,7 +4,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Quotas } from "../../store/quotas.js";
 import type { SentMarker } from "../../store/sent-marker.js";
 import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import type { Permissions } from "./permissions.js";
 import { quotaRefusalText } from "./quota-replies.js";
 
@@ -22,7 +22,7 @@ export interface QueuedLimitParts {
   line: Pick<ThreadLine, "position" | "withdraw">;
   quotas: Pick<Quotas, "settings" | "refused">;
   permissions: Pick<Permissions, "isAdmin">;
-  delivery: Pick<Delivery, "post">;
+  outbox: Pick<Outbox, "post">;
   sent: Pick<SentMarker, "markAnswered">;
   logger: Logger;
 }
@@ -50,7 +50,7 @@ export async function refusedByQueuedLimit(
   if (!(await parts.line.withdraw(refKey, entry))) return false;
   parts.logger.info({ thread: refKey, trace: inboundId, max }, "turn-refused-queue-full");
   parts.quotas.refused({ ref, userId: userId ?? "unknown" }, "queued");
-  await parts.delivery.post(ref, {
+  await parts.outbox.post(ref, {
     text: quotaRefusalText(lang, { limit: "queued", max, resetMs: 0 }),
     tone: "error",
   });

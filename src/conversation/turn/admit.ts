@@ -13,7 +13,7 @@ export const EMPTY_STATE: NemoState = { draft: null, videoInfos: [], canvasConfi
 
 type AdmitParts = Pick<
   TurnDeps,
-  "sessions" | "client" | "guard" | "sent" | "delivery" | "quotas" | "permissions" | "usage"
+  "sessions" | "client" | "guard" | "sent" | "outbox" | "quotas" | "permissions" | "usage"
 >;
 
 /** Quota points held for one send; given back at most once (the backend refused it, or it never left). */
@@ -66,12 +66,12 @@ export async function admit(parts: AdmitParts, run: TurnRun): Promise<Admitted |
 
 /** The backend lost the thread's session: a new one, and the thread is told. */
 export async function restartSession(
-  parts: Pick<TurnDeps, "sessions" | "delivery">,
+  parts: Pick<TurnDeps, "sessions" | "outbox">,
   run: TurnRun,
 ): Promise<ConversationRecord> {
   run.log.warn("turn-session-restarted");
   const record = await parts.sessions.create(run.ref, run.message.language, run.signal, run.calls?.account);
-  await parts.delivery.post(run.ref, { text: text(run.lang, "session_restarted") });
+  await parts.outbox.post(run.ref, { text: text(run.lang, "session_restarted") });
   return record;
 }
 

@@ -6,7 +6,7 @@ import type { GuardVerdict } from "../policies/credits-guard.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { nemoCode, type TurnRun } from "./turn-run.js";
 
-type CreditsParts = Pick<TurnDeps, "guard" | "sent" | "client" | "delivery">;
+type CreditsParts = Pick<TurnDeps, "guard" | "sent" | "client" | "outbox">;
 
 /**
  * The credits guard, before anything is sent: a likely generation (a hint in the text, or a thread's
@@ -36,7 +36,7 @@ export async function heldByCreditsGuard(
   if (verdict.kind === "go") {
     if (verdict.lowWarning) {
       run.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");
-      await parts.delivery.post(run.ref, {
+      await parts.outbox.post(run.ref, {
         text: text(run.lang, "credits_low", { balance: verdict.lowWarning.balance }),
       });
     }

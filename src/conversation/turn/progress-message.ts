@@ -1,6 +1,6 @@
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Reply } from "../../core/conversation/reply.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 
 /**
  * One message edited in place as work progresses, at most one edit per `throttleMs` (the latest
@@ -16,7 +16,7 @@ export class ProgressMessage {
   private finishing = false;
 
   constructor(
-    private readonly delivery: Pick<Delivery, "editOrPost">,
+    private readonly outbox: Pick<Outbox, "editOrPost">,
     private readonly ref: ConversationRef,
     private messageId: string | undefined,
     private readonly throttleMs: number,
@@ -75,7 +75,7 @@ export class ProgressMessage {
     this.pending = undefined;
   }
 
-  /** Only the final content is durable (outbox); a progress line that cannot be shown is skipped. */
+  /** Only the final content is durable (outbox); a progress message that cannot be shown is skipped. */
   private async write(durable = false): Promise<void> {
     // Platforms rate-limit edits of one message (Slack about one a second): every edit, the final one
     // too, starts at least `throttleMs` after the previous one ended. Updates meanwhile coalesce.
@@ -85,7 +85,7 @@ export class ProgressMessage {
     this.pending = undefined;
     if (!reply) return;
     try {
-      this.messageId = await this.delivery.editOrPost(this.ref, this.messageId, reply, { durable });
+      this.messageId = await this.outbox.editOrPost(this.ref, this.messageId, reply, { durable });
     } finally {
       this.lastEdit = Date.now();
     }

@@ -13,7 +13,7 @@ import { DONE, nemoCode, type TurnInput, type TurnOutcome, TurnRun } from "./tur
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOutcome> {
   const run = new TurnRun(input, {
-    delivery: deps.delivery,
+    outbox: deps.outbox,
     editThrottleMs: deps.timings.editThrottleMs,
     logger: deps.logger,
   });

@@ -29,7 +29,7 @@ const LOST_STREAM = new Set<NemoErrorCode>([
 
 type StreamParts = Pick<
   TurnDeps,
-  "client" | "sessions" | "sent" | "partials" | "delivery" | "timings" | "maxAnswerChars"
+  "client" | "sessions" | "sent" | "partials" | "outbox" | "timings" | "maxAnswerChars"
 >;
 
 /** What one send works with: the session, the state before it, and the admitted turn's quotas. */
@@ -77,7 +77,7 @@ async function claimAndSend(parts: StreamParts, run: TurnRun, send: Send): Promi
     hardCapMs: parts.timings.streamHardCapMs,
     heartbeatTimeoutMs: parts.timings.heartbeatTimeoutMs,
   });
-  run.live = parts.delivery.liveTurn(run.ref, {
+  run.live = parts.outbox.liveTurn(run.ref, {
     prompt: message.text,
     firstInThread: send.admitted.firstInThread,
     userId: message.userId,

@@ -7,7 +7,7 @@ import type { BackendBreaker } from "../../store/backend-breaker.js";
 import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
 import type { PartialAnswers } from "../../store/partial-answers.js";
 import type { SentMarker } from "../../store/sent-marker.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import type { CreditsGuard } from "../policies/credits-guard.js";
 import type { QuotaParts } from "./turn-quota.js";
 
@@ -19,7 +19,7 @@ export interface TurnDeps extends QuotaParts {
   sent: Pick<SentMarker, "read" | "claim" | "release" | "markAnswered">;
   /** Each streaming turn's text so far, durable for a takeover. */
   partials: Pick<PartialAnswers, "save" | "read">;
-  delivery: Pick<Delivery, "post" | "editOrPost" | "liveTurn">;
+  outbox: Pick<Outbox, "post" | "editOrPost" | "liveTurn">;
   /** Whether the backend is reachable, shared by every process. */
   breaker: Pick<BackendBreaker, "check" | "waitsTotal">;
   waitNotice: Pick<BackendWaitNotice, "firstTime" | "reset">;

@@ -7,7 +7,7 @@ import type { CallContext } from "../../core/nemo/client.js";
 import { isNemoError, type NemoErrorCode } from "../../core/nemo/errors.js";
 import type { SentRecord } from "../../store/sent-marker.js";
 import type { WorkRecord } from "../../store/work-records.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import type { ThreadCalls } from "../thread-account.js";
 import { ProgressMessage } from "./progress-message.js";
 
@@ -74,11 +74,11 @@ export class TurnRun {
 
   constructor(
     readonly input: TurnInput,
-    parts: { delivery: Pick<Delivery, "editOrPost">; editThrottleMs: number; logger: Logger },
+    parts: { outbox: Pick<Outbox, "editOrPost">; editThrottleMs: number; logger: Logger },
   ) {
     const { message, record } = input;
     this.ref = parseRefKey(message.refKey);
-    this.progress = new ProgressMessage(parts.delivery, this.ref, record.ackMessageId, parts.editThrottleMs);
+    this.progress = new ProgressMessage(parts.outbox, this.ref, record.ackMessageId, parts.editThrottleMs);
     // No pino child per turn: thousands of open streams keep no logger each.
     this.log = lazyChild(parts.logger, () => ({
       thread: message.refKey,

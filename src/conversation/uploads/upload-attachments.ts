@@ -12,7 +12,7 @@ import type { UploadedFile } from "../../core/nemo/types.js";
 import { assertUploadable } from "../../core/nemo/upload-rules.js";
 import type { AccountStore } from "../../store/account-store.js";
 import type { UploadMarker } from "../../store/upload-marker.js";
-import type { Delivery } from "../outbox.js";
+import type { Outbox } from "../outbox.js";
 import { threadCalls } from "../thread-account.js";
 import { ProgressMessage } from "../turn/progress-message.js";
 import { type AttachmentSourceOptions, attachmentRead } from "./attachment-source.js";
@@ -42,7 +42,7 @@ export interface UploadParts {
   sessions: Pick<SessionManager, "find" | "ensure" | "create">;
   accounts: Pick<AccountStore, "token">;
   client: Pick<NemoClient, "state" | "upload">;
-  delivery: Pick<Delivery, "post" | "editOrPost">;
+  outbox: Pick<Outbox, "post" | "editOrPost">;
   timings: Pick<Timings, "editThrottleMs" | "recoveryDelaysMs">;
   logger: Logger;
   sources: AttachmentSourceOptions;
@@ -70,12 +70,7 @@ export async function uploadAttachments(
   // Its final message was posted already (the work was retaken after that): nothing is sent or said again.
   if (await parts.marker.isDone(request.inboundId)) return { kind: "done" };
   const ref = parseRefKey(request.refKey);
-  const progress = new ProgressMessage(
-    parts.delivery,
-    ref,
-    request.ackMessageId,
-    parts.timings.editThrottleMs,
-  );
+  const progress = new ProgressMessage(parts.outbox, ref, request.ackMessageId, parts.timings.editThrottleMs);
   const log = parts.logger.child({ thread: request.refKey, job: request.workId, trace: request.inboundId });
   try {
     const calls = await threadCalls(parts, ref, { userId: request.userId, signal });
@@ -137,7 +132,7 @@ async function addAll(
             }),
       restartSession: async () => {
         record = await parts.sessions.create(ref, request.language, signal);
-        await parts.delivery.post(ref, { text: text(request.lang, "session_restarted") });
+        await parts.outbox.post(ref, { text: text(request.lang, "session_restarted") });
         return record.sessionId;
       },
       log: run.log,

@@ -42,8 +42,8 @@ export interface Inbound {
   action?: { kind: ActionKind; arg?: string | undefined } | undefined;
 }
 
-/** What adapters hand every inbound event to (the gateway); adapters know nothing behind it. */
-export interface InboundHandler {
+/** The intake as adapters see it: they hand it every inbound event and know nothing behind it. */
+export interface IntakePort {
   /**
    * Takes the event in durably (Redis only, no platform call), so the adapter may acknowledge it once
    * this resolves; replays of the same event are no-ops. Rejects when the event could not be queued:

@@ -40,7 +40,7 @@ export interface Messenger {
   readonly parts?: PartMessenger | undefined;
   /**
    * The platform's own surface for a running turn, where the conversation has one (Slack's AI-app
-   * container: a status line and a streamed answer); undefined elsewhere. Detected, not configured:
+   * container: a status and a streamed answer); undefined elsewhere. Detected, not configured:
    * a surface the platform refuses turns itself off, and the edited progress message carries on.
    */
   liveTurn?(ref: ConversationRef, turn: LiveTurnInfo): LiveTurn | undefined;

@@ -33,7 +33,7 @@ export interface ReplyLink {
 export interface Reply {
   /** Main text (backend text already GUI-translated; adapters escape it for their markup). */
   text?: string | undefined;
-  /** One progress line, e.g. "🎬 Generating video — usually 2–5 min". */
+  /** One progress message, e.g. "🎬 Generating video — usually 2–5 min". */
   progress?: string | undefined;
   actions?: ReplyAction[] | undefined;
   links?: ReplyLink[] | undefined;

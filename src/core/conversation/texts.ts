@@ -22,7 +22,7 @@ export function text(lang: Lang, key: TextKey, params?: Record<string, string | 
   );
 }
 
-/** The queue line for a message with `ahead` messages before it in its thread (singular/plural handled). */
+/** The queued note of a message with `ahead` messages before it in its thread (singular/plural handled). */
 export function queuedText(lang: Lang, ahead: number): string {
   if (ahead <= 0) return text(lang, "queued_next");
   if (ahead === 1) return text(lang, "queued_one");

@@ -47,7 +47,7 @@ function labelKey(name: string): TextKey {
 }
 
 /**
- * A friendly progress line for a backend tool call, e.g. `generate_video` →
+ * A friendly progress message for a backend tool call, e.g. `generate_video` →
  * "🎬 Generating video — usually 2–5 min", `add_music` → "🎵 Adding music…", unknown → "⚙️ Working…".
  * Words are matched whole (`execute` is not "cut"), so the label never claims more than the name says.
  */

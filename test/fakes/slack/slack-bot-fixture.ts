@@ -5,7 +5,7 @@ import { createSlackMessenger } from "../../../src/adapters/slack/outbound/slack
 import { createSlackAdapter, type SlackAdapterSetup } from "../../../src/adapters/slack/slack-adapter.js";
 import { Runtime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config/config.js";
-import type { Inbound, InboundHandler } from "../../../src/core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../../../src/core/conversation/inbound.js";
 import { silentLogger } from "../../../src/core/logger.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
@@ -21,7 +21,7 @@ export const BOT_USER = "UBOT";
 
 export interface SlackBotOptions {
   /** Handler behind the adapter; default: the full runtime (Redis, BullMQ workers, simulator). */
-  handler?: InboundHandler;
+  handler?: IntakePort;
   /** Needed for the full runtime. */
   redisUrl?: string;
   allowedChannels?: string[];
@@ -96,7 +96,7 @@ export class SlackBot {
     }
     const target = inner;
     let bot: SlackBot | undefined;
-    const handler: InboundHandler = {
+    const handler: IntakePort = {
       async handle(inbound) {
         try {
           await target.handle(inbound);

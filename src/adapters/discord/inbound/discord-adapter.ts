@@ -1,6 +1,6 @@
 import { type Client, Events } from "discord.js";
 import type { ChatAdapter } from "../../../core/conversation/chat-adapter.js";
-import type { InboundHandler } from "../../../core/conversation/inbound.js";
+import type { IntakePort } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
 import { discordStatus } from "../common/rest-failure.js";
 import type { DiscordShards } from "../setup/sharding.js";
@@ -32,7 +32,7 @@ export interface DiscordAdapterConfig {
   /** Role ids whose members are bot admins (`DISCORD_ADMIN_ROLES`); Manage Server makes one anyway. */
   adminRoles?: string[] | undefined;
   /** Receives every accepted event (the intake). */
-  handler: InboundHandler;
+  handler: IntakePort;
   logger: Logger;
 }
 

@@ -72,7 +72,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
 
 /**
  * Renders a neutral reply as one or more Components V2 messages, in order. Each is a Container (accent
- * colour by tone) of TextDisplays: the progress line and the text (markdown-escaped, URLs kept
+ * colour by tone) of TextDisplays: the progress message and the text (markdown-escaped, URLs kept
  * clickable), split across messages at paragraph or sentence boundaries. The last message also shows
  * the video (a MediaGallery under a Separator, then a line with the link and its size, and the links
  * such as the task link) and the buttons: one ActionRow of at most five, or one select menu when

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { InstallationStore } from "@slack/bolt";
-import type { InboundHandler } from "../../../core/conversation/inbound.js";
+import type { IntakePort } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
 
 /** Where Slack sends events, slash commands and interactivity in HTTP mode (one URL for all three). */
@@ -47,7 +47,7 @@ export interface SlackAdapterConfig {
   /** Whether DMs to the bot are conversations (default true); `allowedChannels` does not cover DMs. */
   allowDirectMessages?: boolean | undefined;
   /** The core's entry point (the `Intake`). */
-  handler: InboundHandler;
+  handler: IntakePort;
   logger: Logger;
   /** Called for each 👍/👎 on a streamed answer (the app counts them in its metrics). */
   onFeedback?: ((rating: "good" | "bad") => void) | undefined;

@@ -1,6 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import { refKey } from "../../../core/conversation/conversation-ref.js";
-import type { Inbound, InboundHandler } from "../../../core/conversation/inbound.js";
+import type { Inbound, IntakePort } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
 import { isDirectMessageChannel } from "../common/slack-ref.js";
 import { errorText } from "../web-api/api-errors.js";
@@ -9,7 +9,7 @@ import type { ThreadOwnership } from "./thread-ownership.js";
 
 /** What the inbound listeners share: the core's entry point and the adapter's Slack helpers. */
 export interface InboundContext {
-  handler: InboundHandler;
+  handler: IntakePort;
   logger: Logger;
   /** The bot-token Web API client (Bolt's `app.client`). */
   client: WebClient;
