@@ -19,6 +19,8 @@ export async function adoptLegacyExportJobs(
   target: Queues["export"],
   logger: Logger,
 ): Promise<void> {
+  // Opening a queue writes its meta key: a deployment that never had the old queue gets none.
+  if ((await connection.exists(`${keys.bull}:${LEGACY_NAME}:meta`)) === 0) return;
   const legacy = new Queue<ExportJobData>(LEGACY_NAME, { connection, prefix: keys.bull });
   try {
     const jobs = await legacy.getJobs(["waiting", "delayed", "prioritized", "paused"]);
