@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { discordShards } from "../src/adapters/discord/setup/sharding.js";
-import { platformSetup } from "../src/app/platforms.js";
 import { type ConfigError, loadConfig } from "../src/config/config.js";
+import { platformSetup } from "../src/config/platform-setup.js";
 
 const OAUTH = {
   SLACK_CLIENT_ID: "1111.2222",

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { type ConsoleAdapter, ConsoleMessenger, createConsoleAdapter } from "../adapters/console/index.js";
 import type { Config } from "../config/config.js";
+import { type ChatPlatform, configuredPlatforms } from "../config/platform-setup.js";
 import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { Timings } from "../config/timings.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
@@ -9,13 +10,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import { createLogger, type Logger } from "../core/logger.js";
 import { HttpServer } from "./http-server.js";
 import { type Observability, startObservability } from "./observability.js";
-import {
-  type ChatPlatform,
-  configuredPlatforms,
-  platformAdapters,
-  platformMessengers,
-  type RedisAccess,
-} from "./platforms.js";
+import { platformAdapters, platformMessengers, type RedisAccess } from "./platforms.js";
 import type { ProcessLifecycle } from "./process-lifecycle.js";
 import { Runtime } from "./runtime.js";
 import { announceStartup } from "./startup-banner.js";

@@ -1,10 +1,10 @@
 import { join, resolve } from "node:path";
 import type { Config } from "../config/config.js";
+import { platformSetup } from "../config/platform-setup.js";
 import { failureCode } from "../core/conversation/failure-code.js";
 import type { Logger } from "../core/logger.js";
 import { isRealNemoVideo, probeBackend } from "../core/nemo/backend-probe.js";
 import { maskRedisUrl } from "../redis/redis-target.js";
-import { platformSetup } from "./platforms.js";
 
 /** What one process of the bot runs, as `runBot` decided it. */
 export interface StartupFacts {

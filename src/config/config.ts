@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { z } from "zod";
 import type { NemoClientOptions } from "../core/nemo/client-options.js";
 import { isRedisUrl, withClusterNodes } from "../redis/redis-target.js";
+import { DEFAULT_CONCURRENCY } from "./concurrency-defaults.js";
 import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./quota-limits.js";
 import { withRenamedVariables } from "./renamed-variables.js";
 
@@ -59,10 +60,10 @@ const schema = z.object({
   CREDITS_EDIT_COST: z.coerce.number().int().min(1).max(100_000).default(50), // estimated credits of one editing session
   /** Pooled connections to the backend per process; each running stream holds one. Default: turns + uploads + renders + 64. */
   NEMO_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).optional(),
-  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(50_000).default(2_000), // messages streamed at once per worker process (I/O-bound)
-  UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16), // uploads relayed at once per worker process
-  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // export submissions/polls at once per worker process
-  DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(50), // outbox posts/edits at once per worker process
+  TURN_CONCURRENCY: z.coerce.number().int().min(1).max(50_000).default(DEFAULT_CONCURRENCY.turn), // messages streamed at once per worker process (I/O-bound)
+  UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CONCURRENCY.upload), // uploads relayed at once per worker process
+  EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY.export), // export submissions/polls at once per worker process
+  DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY.deliver), // outbox posts/edits at once per worker process
   TURN_LOCK_MS: z.coerce.number().int().min(5_000).max(600_000).default(15_000), // a dead worker's job is retaken after this (renewed every half)
   STALLED_CHECK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000), // how often workers look for jobs whose lock expired
   RECOVERY_FIRST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2_000), // first state poll after a lost stream or a takeover
@@ -270,22 +271,6 @@ export function nemoClientSettings(config: Config) {
     streamHeadersTimeoutMs: config.NEMO_STREAM_HEADERS_TIMEOUT_MS,
     maxEventBytes: config.SSE_MAX_EVENT_BYTES,
   } satisfies Partial<NemoClientOptions>;
-}
-
-/** Jobs each worker process runs at once, by queue. */
-export function workerConcurrency(config: Config) {
-  return {
-    turn: config.TURN_CONCURRENCY,
-    upload: config.UPLOAD_CONCURRENCY,
-    export: config.EXPORT_CONCURRENCY,
-    deliver: config.DELIVER_CONCURRENCY,
-  };
-}
-
-/** One line for `doctor`: the concurrency settings and the backend connection pool. */
-export function describeConcurrency(config: Config): string {
-  const c = workerConcurrency(config);
-  return `turns ${c.turn}, uploads ${c.upload}, exports ${c.export}, deliveries ${c.deliver} per worker; ${config.NEMO_MAX_CONNECTIONS} backend connections`;
 }
 
 /** Quota settings from configuration (quotas.ts). */

@@ -1,12 +1,7 @@
 import { join } from "node:path";
-import { type PlatformSetup, platformSetup } from "../app/platforms.js";
-import {
-  ConfigError,
-  describeConcurrency,
-  describeQuotas,
-  loadConfig,
-  nemoClientSettings,
-} from "../config/config.js";
+import { describeConcurrency } from "../config/concurrency.js";
+import { ConfigError, describeQuotas, loadConfig, nemoClientSettings } from "../config/config.js";
+import { type PlatformSetup, platformSetup } from "../config/platform-setup.js";
 import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";

@@ -1,4 +1,5 @@
 import { type Job, type Processor, Worker, type WorkerOptions } from "bullmq";
+import { DEFAULT_CONCURRENCY, type WorkerConcurrency } from "../config/concurrency-defaults.js";
 import { Exports } from "../conversation/exports/exports.js";
 import { threadCalls } from "../conversation/thread-account.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
@@ -15,17 +16,6 @@ import { adoptLegacyExportJobs } from "./legacy-export-queue.js";
 import { lineProcessors } from "./line-processors.js";
 import { type ExportJobData, type JobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
-
-export type WorkerConcurrency = { [Name in keyof JobData]: number };
-
-/** Defaults sized for I/O-bound work (config.ts: `TURN_CONCURRENCY`, … override them). */
-export const DEFAULT_CONCURRENCY: WorkerConcurrency = {
-  turn: 2_000,
-  upload: 16,
-  export: 50,
-  deliver: 50,
-  command: 50,
-};
 
 export interface RunningWorkers {
   workers: Worker[];

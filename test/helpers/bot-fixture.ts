@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Runtime } from "../../src/app/runtime.js";
+import type { WorkerConcurrency } from "../../src/config/concurrency-defaults.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { Timings } from "../../src/config/timings.js";
 import type { ConversationRef } from "../../src/core/conversation/conversation-ref.js";
 import type { Attachment, Inbound } from "../../src/core/conversation/inbound.js";
 import type { ActionKind } from "../../src/core/conversation/reply.js";
 import { silentLogger } from "../../src/core/logger.js";
-import type { WorkerConcurrency } from "../../src/jobs/workers.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../src/simulator/index.js";
 import { RecordingMessenger } from "./recording-messenger.js";
 

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Dispatcher, request } from "undici";
 import type { Attachment } from "../../core/conversation/inbound.js";
+import { errorCode } from "../../core/error-code.js";
 import {
   NemoAbortedError,
   NemoDownloadFailedError,
@@ -9,7 +10,6 @@ import {
   NemoFileTooLargeError,
 } from "../../core/nemo/errors.js";
 import type { Platform } from "../../core/nemo/types.js";
-import { anyErrorCode } from "./error-fields.js";
 
 /** The platforms' own file hosts; anything else must be listed in `DOWNLOAD_HOSTS`. */
 export const PLATFORM_FILE_HOSTS = ["cdn.discordapp.com", "media.discordapp.net", "files.slack.com"];
@@ -176,7 +176,7 @@ async function* capped(
 }
 
 function describe(error: unknown): string {
-  const code = anyErrorCode(error);
+  const code = errorCode(error);
   if (typeof code === "string") return code;
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,8 +1,8 @@
+import { errorCode, errorField } from "../../core/error-code.js";
 import type { Logger } from "../../core/logger.js";
 import type { NemoState, UploadedFile, VideoInfo } from "../../core/nemo/types.js";
 import { acceptedExtension } from "../../core/nemo/upload-rules.js";
 import type { UploadMarker } from "../../store/upload-marker.js";
-import { anyErrorCode, requestMayHaveReached } from "./error-fields.js";
 
 /** Audio never shows in `video_infos`: its arrival cannot be checked there. */
 const AUDIO_EXTENSIONS = new Set(["mp3", "wav", "m4a", "aac"]);
@@ -59,7 +59,7 @@ async function send(file: FileToUpload, sessionId: string, mayRestart: boolean):
   try {
     knownBefore = matching((await file.state(sessionId)).videoInfos, file.names).length;
   } catch (error) {
-    if (!mayRestart || anyErrorCode(error) !== "NEMO_SESSION_NOT_FOUND") throw error;
+    if (!mayRestart || errorCode(error) !== "NEMO_SESSION_NOT_FOUND") throw error;
     return send(file, await file.restartSession(), false);
   }
   await file.marker.write(file.inboundId, file.index, {
@@ -75,7 +75,7 @@ async function send(file: FileToUpload, sessionId: string, mayRestart: boolean):
     if (!mayHaveReachedBackend(error)) {
       await file.marker.forget(file.inboundId, file.index);
       // 1002: the project is gone; start a new one for the thread (NEMO-API.md).
-      if (mayRestart && anyErrorCode(error) === "NEMO_SESSION_NOT_FOUND") {
+      if (mayRestart && errorCode(error) === "NEMO_SESSION_NOT_FOUND") {
         return send(file, await file.restartSession(), false);
       }
       throw error;
@@ -112,7 +112,7 @@ async function findArrival(
   try {
     state = await file.state(sessionId);
   } catch (error) {
-    if (anyErrorCode(error) === "NEMO_SESSION_NOT_FOUND") return null;
+    if (errorCode(error) === "NEMO_SESSION_NOT_FOUND") return null;
     throw error;
   }
   const found = matching(state.videoInfos, file.names);
@@ -136,7 +136,7 @@ function matching(infos: VideoInfo[], names: string[]): VideoInfo[] {
 
 /** False when the backend provably did not take the upload (a refusal, or it was never reached). */
 function mayHaveReachedBackend(error: unknown): boolean {
-  const code = anyErrorCode(error);
-  if (code === "NEMO_UNAVAILABLE") return requestMayHaveReached(error) !== false;
+  const code = errorCode(error);
+  if (code === "NEMO_UNAVAILABLE") return errorField(error, "requestMayHaveReached") !== false;
   return code === "NEMO_STREAM_DROPPED" || code === "NEMO_ABORTED" || typeof code !== "string";
 }
