@@ -3,7 +3,13 @@ import type { RedisOptions } from "ioredis";
 import type { Dispatcher } from "undici";
 import { workerConcurrency } from "../config/concurrency.js";
 import type { WorkerConcurrency } from "../config/concurrency-defaults.js";
-import { type Config, nemoClientSettings, quotaSettings } from "../config/config.js";
+import {
+  breakerSettings,
+  type Config,
+  maxUploadBytes,
+  nemoClientSettings,
+  quotaSettings,
+} from "../config/config.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/timings.js";
 import { Intake } from "../conversation/intake.js";
 import { Outbox } from "../conversation/outbox.js";
@@ -83,7 +89,7 @@ export class Runtime {
       queue: new BullWorkQueue(intakeQueues),
       owners: new ThreadOwners(redis, services.keys),
       logger: services.logger,
-      maxUploadBytes: config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+      maxUploadBytes: maxUploadBytes(config),
     });
     this.intake = new Intake({
       queue: this.queueOnce,
@@ -113,7 +119,7 @@ export class Runtime {
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
     this.workers = startWorkers(this.services, this.services.redis, {
       concurrency: { ...workerConcurrency(this.config), ...concurrency },
-      maxUploadBytes: this.config.NEMO_MAX_UPLOAD_MB * 1024 * 1024,
+      maxUploadBytes: maxUploadBytes(this.config),
       followUps: this.queueOnce,
       messengers: this.messengers,
       sources: {
@@ -214,12 +220,7 @@ interface ServiceParts extends RuntimeOptions {
 /** The backend client (behind the shared circuit breaker), and the stores, policies and outbox on Redis. */
 function createJobServices(parts: ServiceParts): JobServices {
   const { config, logger, redis, keys, timings, messengers } = parts;
-  const breaker = new BackendBreaker(redis, keys, {
-    threshold: config.NEMO_BREAKER_THRESHOLD,
-    cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
-    windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
-    refreshMs: 1_000,
-  });
+  const breaker = new BackendBreaker(redis, keys, breakerSettings(config));
   const client = createNemoClient(parts, breaker);
   const queues = createQueues(redis, keys);
   return {

@@ -297,3 +297,18 @@ export function maskSecret(value: string | undefined): string {
   const prefix = /^[a-z]+_/i.exec(value)?.[0] ?? "";
   return `set (${prefix}…, ${value.length} chars)`;
 }
+
+/** The backend circuit breaker's settings: failures are counted over at least 5 minutes (4 cool-downs). */
+export function breakerSettings(config: Config) {
+  return {
+    threshold: config.NEMO_BREAKER_THRESHOLD,
+    cooldownMs: config.NEMO_BREAKER_COOLDOWN_MS,
+    windowMs: Math.max(5 * 60_000, 4 * config.NEMO_BREAKER_COOLDOWN_MS),
+    refreshMs: 1_000,
+  };
+}
+
+/** The largest file the bot relays to the backend (`NEMO_MAX_UPLOAD_MB`, in MiB). */
+export function maxUploadBytes(config: Config): number {
+  return config.NEMO_MAX_UPLOAD_MB * 1024 * 1024;
+}
