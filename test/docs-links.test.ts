@@ -31,6 +31,11 @@ describe.each(pages)("%s", (page) => {
     expect(text).not.toMatch(/\.\.\/shared/);
   });
 
+  it("names only source files and folders that exist", () => {
+    const paths = [...text.matchAll(/`((?:src|test|bench|deploy|scripts)\/[^`\s*<…]+)`/g)].map((match) => match[1]!);
+    for (const path of paths) expect(existsSync(join(root, path.replace(/[,.:;]$/, ""))), path).toBe(true);
+  });
+
   it("links only to files and headings that exist", () => {
     const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!);
     for (const link of links.filter((target) => !/^[a-z]+:/i.test(target))) {
