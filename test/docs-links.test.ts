@@ -32,7 +32,9 @@ describe.each(pages)("%s", (page) => {
   });
 
   it("names only source files and folders that exist", () => {
-    const paths = [...text.matchAll(/`((?:src|test|bench|deploy|scripts)\/[^`\s*<…]+)`/g)].map((match) => match[1]!);
+    const paths = [...text.matchAll(/`((?:src|test|bench|deploy|scripts)\/[^`\s*<…]+)`/g)].map(
+      (match) => match[1]!,
+    );
     for (const path of paths) expect(existsSync(join(root, path.replace(/[,.:;]$/, ""))), path).toBe(true);
   });
 

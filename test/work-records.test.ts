@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
-import { WorkRecords } from "../src/store/work-records.js";
+import { legacyWorkRecord, WorkRecords } from "../src/store/work-records.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -32,6 +32,12 @@ const INTAKE_FIELDS = [
 ];
 
 describe("WorkRecords", () => {
+  it("reads what a job queued by an older version kept in its own data", () => {
+    const data = { refKey: "k", text: "hi", ackMessageId: "m1", recoveryAttempt: 2, backendWaitSince: "x" };
+    expect(legacyWorkRecord(data)).toEqual({ ackMessageId: "m1", recoveryAttempt: 2 });
+    expect(legacyWorkRecord({ refKey: "k", text: "hi" })).toEqual({});
+  });
+
   it("reads back what was written, numbers as numbers; an undefined field is removed; the key expires", async () => {
     const keys = new Keys(`wr${randomUUID().slice(0, 8)}`);
     const records = new WorkRecords(redis, keys);

@@ -43,7 +43,10 @@ export function configDocsProblems(): string[] {
     );
   const stale = Object.keys(CONFIG_DOCS)
     .filter((name) => !names.includes(name))
-    .map((name) => `${name} has an entry in src/config/config-docs-*.ts but is not in the schema (src/config/config.ts)`);
+    .map(
+      (name) =>
+        `${name} has an entry in src/config/config-docs-*.ts but is not in the schema (src/config/config.ts)`,
+    );
   return [...missing, ...stale];
 }
 

@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { describeConcurrency } from "../config/concurrency.js";
-import { ConfigError, describeQuotas, loadConfig, nemoClientSettings } from "../config/config.js";
+import {
+  type Config,
+  ConfigError,
+  describeQuotas,
+  loadConfig,
+  nemoClientSettings,
+} from "../config/config.js";
 import { type PlatformSetup, platformSetup } from "../config/platform-setup.js";
 import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
@@ -20,6 +26,22 @@ import { formatReport } from "./report.js";
  */
 function setupLine(setup: PlatformSetup): CheckResult {
   return { name: setup.platform, status: setup.state === "off" ? "skip" : "fail", detail: setup.explanation };
+}
+
+/** The configuration's own lines: valid, renamed variables still in use, concurrency and quotas. */
+function configurationLines(config: Config, env: NodeJS.ProcessEnv): CheckResult[] {
+  return [
+    { name: "configuration", status: "ok", detail: "valid" },
+    ...renamedVariablesIn(env).map(
+      ({ name, replacement }): CheckResult => ({
+        name: "configuration",
+        status: "warn",
+        detail: `${name} is now called ${replacement} (the old name still works; rename it)`,
+      }),
+    ),
+    { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
+    { name: "quotas", status: "ok", detail: describeQuotas(config) },
+  ];
 }
 
 /** `nemo-video-bot doctor`: prints the report and returns its exit code ({@link DOCTOR_EXIT}). */
@@ -78,22 +100,7 @@ export async function runDoctor(
               )
           : [setupLine(slackSetup)],
       ]);
-      results = [
-        { name: "configuration", status: "ok", detail: "valid" },
-        ...renamedVariablesIn(env).map(
-          ({ name, replacement }): CheckResult => ({
-            name: "configuration",
-            status: "warn",
-            detail: `${name} is now called ${replacement} (the old name still works; rename it)`,
-          }),
-        ),
-        { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
-        { name: "quotas", status: "ok", detail: describeQuotas(config) },
-        ...nemo,
-        redisResult,
-        ...discord,
-        ...slack,
-      ];
+      results = [...configurationLines(config, env), ...nemo, redisResult, ...discord, ...slack];
     } finally {
       await client.close();
       redis?.disconnect();

@@ -8,7 +8,7 @@ import { parseRefKey } from "../core/conversation/conversation-ref.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
 import type { ThreadLine } from "../store/thread-line.js";
-import type { WorkRecord, WorkRecords } from "../store/work-records.js";
+import { legacyWorkRecord, type WorkRecord, type WorkRecords } from "../store/work-records.js";
 import { type LineQueues, leaveLine, seenAtHead, takeTurnInLine } from "./line-gate.js";
 import { QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 
@@ -46,7 +46,7 @@ export interface LineJobParts extends AcknowledgementParts {
 export function lineJob<T extends LineJobData>(parts: LineJobParts, work: LineWork<T>): Processor<T> {
   return async (job, token, signal) => {
     const entry = { queue: job.queueName, jobId: job.id! };
-    let record = await parts.records.read(entry.jobId);
+    let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
     if (record.ackMessageId === undefined) {
       if (await parts.refuseFirst?.(job.data, entry)) return "refused-queue-full";
       record = await acknowledgeFirst(job, record, parts);

@@ -55,3 +55,15 @@ export class WorkRecords {
     await this.redis.del(this.keys.work(jobId));
   }
 }
+
+/**
+ * What a job queued by a version before 0.2 carries in its own data (workers wrote these fields there),
+ * so such a job resumes where it was: its acknowledgement is edited, not posted again.
+ */
+export function legacyWorkRecord(data: object): WorkRecord {
+  const fields = data as Record<string, unknown>;
+  const record: WorkRecord = {};
+  if (typeof fields.ackMessageId === "string") record.ackMessageId = fields.ackMessageId;
+  for (const field of NUMBERS) if (typeof fields[field] === "number") record[field] = fields[field];
+  return record;
+}
