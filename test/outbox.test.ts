@@ -90,6 +90,15 @@ async function clearOutbox(): Promise<void> {
   await deliverQueue.clean(0, 1_000, "completed");
 }
 
+/** Tracks a promise, so the fake clock can run until it settles. */
+function settling<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
+  let settled = false;
+  const tracked = promise.finally(() => {
+    settled = true;
+  });
+  return { promise: tracked, settled: () => settled };
+}
+
 describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
   let ref: ConversationRef;
   const messagesPath = () => new RegExp(`^/channels/${ref.thread}/messages$`);
@@ -126,15 +135,6 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
       for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     }
     expect(done()).toBe(true);
-  }
-
-  /** Tracks a promise, so the fake clock can run until it settles. */
-  function settling<T>(promise: Promise<T>): { promise: Promise<T>; settled: () => boolean } {
-    let settled = false;
-    const tracked = promise.finally(() => {
-      settled = true;
-    });
-    return { promise: tracked, settled: () => settled };
   }
 
   const threeParts = (tag: string): Reply => ({
@@ -287,18 +287,19 @@ describe("outbox on Slack (real @slack/web-api against the fake; its clock compr
   });
 
   /**
-   * Moves the (fake) clock on one second at a time, letting I/O run in between, until `done` (or a
-   * minute, then waits for the I/O still under way); resolves to the fake seconds that passed. Only
-   * `setTimeout` is faked, so sockets and Redis run as usual.
+   * Moves the (fake) clock on one second at a time, letting I/O run in between, until `done`; resolves to
+   * the fake seconds that passed. Only `setTimeout` is faked, so sockets and Redis run as usual. Bounded
+   * by a real deadline, never by fake time: a response still in flight may arm its timer late.
    */
   async function fastForward(done: () => boolean, what: string): Promise<number> {
+    const deadline = performance.now() + 20_000;
     let seconds = 0;
-    while (!done() && seconds < 60) {
+    while (!done()) {
+      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (${seconds} fake s)`);
       await vi.advanceTimersByTimeAsync(1_000);
       seconds++;
       for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
     }
-    if (!done()) await slack.waitFor(done, 10_000, what);
     return seconds;
   }
 
@@ -306,17 +307,19 @@ describe("outbox on Slack (real @slack/web-api against the fake; its clock compr
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const posts = calls("chat.postMessage");
     slack.rateLimit("chat.postMessage", 30);
-    const posting = outbox.post(ref, { progress: "⏳ On it…" });
+    const posting = settling(outbox.post(ref, { progress: "⏳ On it…" }));
     const postWait = await fastForward(() => calls("chat.postMessage") === posts + 2, "post again");
-    const id = await posting;
+    await fastForward(posting.settled, "the post's answer");
+    const id = await posting.promise;
     if (!id) throw new Error("the post was queued, not delivered");
 
     const updates = calls("chat.update");
     slack.rateLimit("chat.update", 30);
     const progress = new ProgressMessage(outbox, ref, id, 1_000);
-    const finishing = progress.finish({ text: "final answer after two rate limits" });
+    const finishing = settling(progress.finish({ text: "final answer after two rate limits" }));
     const updateWait = await fastForward(() => calls("chat.update") === updates + 2, "update again");
-    expect(await finishing).toBe(id);
+    await fastForward(finishing.settled, "the update's answer");
+    expect(await finishing.promise).toBe(id);
 
     // Each call was sent again only once Slack's 30 s had passed, and only once.
     expect(postWait).toBeGreaterThanOrEqual(29);
