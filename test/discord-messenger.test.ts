@@ -6,6 +6,7 @@ import { silentLogger } from "../src/core/logger.js";
 import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v2.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
+import { runFakeClockUntil } from "./helpers/fake-clock.js";
 
 let fake: FakeDiscord;
 let messenger: Messenger;
@@ -104,10 +105,7 @@ describe("Discord messenger (REST only)", () => {
       const posting = messenger.post(ref, { text: "after the limit" }).finally(() => {
         settled = true;
       });
-      for (let elapsed = 0; !settled && elapsed < 60_000; elapsed += 20) {
-        await vi.advanceTimersByTimeAsync(20);
-        for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
-      }
+      await runFakeClockUntil(() => settled, "the post after the rate limit", 20);
       id = await posting;
     } finally {
       vi.useRealTimers();

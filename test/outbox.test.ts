@@ -18,6 +18,7 @@ import { shownText } from "./fakes/discord/components-v2.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
+import { runFakeClockUntil } from "./helpers/fake-clock.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redisServer = useRedisServer();
@@ -128,14 +129,7 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
    */
   const fakeClock = () => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
 
-  /** Moves the fake clock on in small steps, letting I/O run in between, until `done` (a fake minute at most). */
-  async function advanceUntil(done: () => boolean): Promise<void> {
-    for (let elapsed = 0; !done() && elapsed < 60_000; elapsed += 50) {
-      await vi.advanceTimersByTimeAsync(50);
-      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
-    }
-    expect(done()).toBe(true);
-  }
+  const advanceUntil = (done: () => boolean) => runFakeClockUntil(done, "the outbox");
 
   const threeParts = (tag: string): Reply => ({
     text: Array.from(
@@ -286,22 +280,9 @@ describe("outbox on Slack (real @slack/web-api against the fake; its clock compr
     vi.useRealTimers();
   });
 
-  /**
-   * Moves the (fake) clock on one second at a time, letting I/O run in between, until `done`; resolves to
-   * the fake seconds that passed. Only `setTimeout` is faked, so sockets and Redis run as usual. Bounded
-   * by a real deadline, never by fake time: a response still in flight may arm its timer late.
-   */
-  async function fastForward(done: () => boolean, what: string): Promise<number> {
-    const deadline = performance.now() + 20_000;
-    let seconds = 0;
-    while (!done()) {
-      if (performance.now() > deadline) throw new Error(`timed out waiting for ${what} (${seconds} fake s)`);
-      await vi.advanceTimersByTimeAsync(1_000);
-      seconds++;
-      for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setImmediate(resolve));
-    }
-    return seconds;
-  }
+  /** Runs the fake clock on a second at a time until `done`; resolves to the fake seconds that passed. */
+  const fastForward = async (done: () => boolean, what: string) =>
+    (await runFakeClockUntil(done, what, 1_000)) / 1_000;
 
   it("waits out Retry-After: 30 on chat.postMessage and chat.update: one message, the final text arrives", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
