@@ -49,3 +49,21 @@ describe.each(pages)("%s", (page) => {
     }
   });
 });
+
+describe("source comments", () => {
+  it("cite only documents that are in the repository", async () => {
+    const { readdir } = await import("node:fs/promises");
+    const all = await readdir(root, { recursive: true, withFileTypes: true });
+    const files = all.filter((e) => e.isFile() && !e.parentPath.includes("node_modules"));
+    const documents = new Set(files.filter((e) => e.name.endsWith(".md")).map((e) => e.name));
+    const sources = files.filter(
+      (e) => /\.ts$/.test(e.name) && /[/\\](src|test|bench)([/\\]|$)/.test(e.parentPath),
+    );
+    const cited = sources.flatMap((e) =>
+      [...readFileSync(join(e.parentPath, e.name), "utf8").matchAll(/\b([\w-]+\.md)\b/g)].map(
+        (m) => `${e.name}: ${m[1]}`,
+      ),
+    );
+    expect(cited.filter((entry) => !documents.has(entry.split(": ")[1]!))).toEqual([]);
+  });
+});

@@ -16,7 +16,7 @@ const EXAMPLE: Draft = {
 };
 
 describe("summarizeTimeline", () => {
-  it("produces the NEMO-API.md example exactly", () => {
+  it("produces the backend protocol's example exactly", () => {
     expect(summarizeTimeline(EXAMPLE)).toBe(
       'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)',
     );

@@ -43,7 +43,7 @@ const flag = (fallback: boolean) =>
     .default(fallback ? "true" : "false")
     .transform((value) => value === "true" || value === "1" || value === "yes");
 
-/** Every environment variable the bot reads (DESIGN.md, "Contracts"), validated in one place. */
+/** Every environment variable the bot reads (docs/configuration.md), validated in one place. */
 const schema = z.object({
   NEMO_API_URL: z
     .string()

@@ -16,7 +16,7 @@ function page(title: string, body: string): string {
 /** `GET /workspace/claim?ct=<claim token>`: the web app's project page, as far as a simulator can tell. */
 export function handleClaimPage(ctx: SimContext, res: ServerResponse, query: URLSearchParams): void {
   if (!query.has("ct") && query.has("task")) {
-    // The web app no longer opens `?task=…&session=…` links (NEMO-API.md, "Links").
+    // The web app no longer opens `?task=…&session=…` links (docs/backend-protocol.md, "Accounts, tokens and links").
     sendHtml(
       res,
       410,

@@ -74,7 +74,7 @@ async function send(file: FileToUpload, sessionId: string, mayRestart: boolean):
   } catch (error) {
     if (!mayHaveReachedBackend(error)) {
       await file.marker.forget(file.inboundId, file.index);
-      // 1002: the project is gone; start a new one for the thread (NEMO-API.md).
+      // 1002: the project is gone; start a new one for the thread (docs/backend-protocol.md).
       if (mayRestart && errorCode(error) === "NEMO_SESSION_NOT_FOUND") {
         return send(file, await file.restartSession(), false);
       }

@@ -27,7 +27,7 @@ export type Intent =
 type CommandKind = Exclude<Intent["kind"], "turn">;
 
 /*
- * How text is routed (NEMO-API.md, "Routing what the user says").
+ * How text is routed (docs/backend-protocol.md, "Said to the bot, not to the backend").
  *
  * 1. `/name [arg]` (slash commands that adapters pass as text) → that command, whatever follows.
  * 2. Otherwise the text is a bot command only when it is a *short command phrase*:
@@ -220,7 +220,7 @@ function commandIntent(kind: CommandKind, arg?: string): Intent {
 
 /**
  * Something that looks like a NemoVideo API token (`nmv_…`, e.g. `nmv_usr_…`): such a message is never
- * forwarded to the backend, kept, or echoed (NEMO-API.md, "Accounts and tokens").
+ * forwarded to the backend, kept, or echoed (docs/backend-protocol.md, "Accounts, tokens and links").
  */
 export const TOKEN_PATTERN = /nmv_[A-Za-z0-9_-]{6,}/i;
 

@@ -39,7 +39,7 @@ export interface UploadSource extends Omit<MultipartFile, "contentType"> {
   contentType?: string | undefined;
 }
 
-/** The typed NemoVideo client: every endpoint of NEMO-API.md, normalised. */
+/** The typed NemoVideo client: every endpoint of docs/backend-protocol.md, normalised. */
 export class NemoClient {
   readonly tokens: TokenProvider;
   readonly attribution: Attribution;

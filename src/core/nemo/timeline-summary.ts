@@ -75,7 +75,7 @@ export function words(lang: SummaryLang): (typeof WORDS)[SummaryLang] {
 }
 
 /**
- * One-line, human summary of a draft, in the form of NEMO-API.md:
+ * One-line, human summary of a draft, in the form of docs/backend-protocol.md ("The draft"):
  * `Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) 3. Title: "Urban Dreams" (0-3s)`.
  *
  * A track with several segments lists them separated by commas (`Video: a (0-5s), b (5-10s)`),

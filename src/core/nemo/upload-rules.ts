@@ -1,6 +1,6 @@
 import { NemoFileTooLargeError, NemoUnsupportedFileError } from "./errors.js";
 
-/** File types the backend accepts (NEMO-API.md, upload). */
+/** File types the backend accepts (docs/backend-protocol.md, "Endpoints"). */
 export const ACCEPTED_EXTENSIONS = [
   "mp4",
   "mov",
