@@ -430,5 +430,21 @@ describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake S
     expect(responded("bad-button")).toMatchObject({ response_type: "ephemeral", replace_original: false });
     expect(responded("bad-button")!.text).toContain("That button doesn't work");
     expect(bot.handled.some((inbound) => inbound.id === "act-1700007001.000001-U1")).toBe(false);
+
+    // A click without a container or a message (Bolt's types say the container is always there) is
+    // refused, never a listener error that Slack would retry.
+    const handledBefore = bot.handled.length;
+    const malformed = await bot.sendForm(
+      new URLSearchParams({
+        payload: JSON.stringify({
+          type: "block_actions",
+          team: { id: TEAM },
+          user: { id: "U1" },
+          actions: [{ type: "button", action_id: "nemo_export", value: "x", action_ts: "1700007002.000001" }],
+        }),
+      }).toString(),
+    );
+    expect(malformed.status).toBe(200);
+    expect(bot.handled.length).toBe(handledBefore);
   });
 });

@@ -80,17 +80,19 @@ interface Click {
  * are untyped in Bolt, hence {@link nonEmpty}.
  */
 function readClick(body: BlockAction): Click {
-  const action = body.actions[0];
+  // Bolt types `actions`, `container` and `user` as always there; a malformed payload may lack them, and
+  // it must read as a refused click, not throw in the listener.
+  const action = body.actions?.[0];
   const value = action?.type === "button" || action?.type === "feedback_buttons" ? action.value : undefined;
-  const container: Record<string, unknown> = body.container;
+  const container: Record<string, unknown> = body.container ?? {};
   return {
     actionId: action?.action_id || undefined,
     value: value || undefined,
     actionTs: action?.action_ts || undefined,
     triggerId: body.trigger_id || undefined,
-    user: body.user.id || undefined,
-    userName: body.user.name || undefined,
-    team: body.team?.id || body.user.team_id || undefined,
+    user: body.user?.id || undefined,
+    userName: body.user?.name || undefined,
+    team: body.team?.id || body.user?.team_id || undefined,
     channel: body.channel?.id || nonEmpty(container.channel_id),
     messageTs: body.message?.ts || nonEmpty(container.message_ts),
     threadTs: nonEmpty(body.message?.thread_ts) ?? nonEmpty(container.thread_ts),

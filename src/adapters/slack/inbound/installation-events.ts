@@ -21,7 +21,7 @@ export function registerInstallationEvents(app: App, installations: Installation
   app.event("app_uninstalled", async ({ context }) => forget("app_uninstalled", context));
   app.event("tokens_revoked", async ({ event, context }) => {
     // Only the bot's token matters to the bot; a revoked user token is none of its business.
-    if ((event.tokens.bot ?? []).length > 0) await forget("tokens_revoked", context);
+    if ((event.tokens?.bot ?? []).length > 0) await forget("tokens_revoked", context);
     else logger.debug({ workspace: context.teamId || undefined }, "slack-user-tokens-revoked");
   });
 }
