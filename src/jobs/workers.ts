@@ -16,6 +16,7 @@ import { adoptLegacyExportJobs } from "./legacy-export-queue.js";
 import { lineProcessors } from "./line-processors.js";
 import { type ExportJobData, type JobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
 import type { JobServices } from "./services.js";
+import { watchForWedgedWorkers } from "./wedged-worker-watch.js";
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -49,23 +50,40 @@ export function startWorkers(
     intervalMs: services.timings.exportPollMs,
     logger: services.logger,
   });
-  const workers: Worker[] = [
-    start("turn", lines.turn),
-    start("upload", lines.upload),
-    start(
-      "export",
-      createExportProcessor(exports, () => poller.wake()),
-    ),
-    start("deliver", createDeliverProcessor(services.outbox)),
-    start("command", createCommandProcessor(services, options)),
-  ];
+  const processors: { [Name in keyof JobData]: Processor<JobData[Name]> } = {
+    turn: lines.turn,
+    upload: lines.upload,
+    export: createExportProcessor(exports, () => poller.wake()),
+    deliver: createDeliverProcessor(services.outbox),
+    command: createCommandProcessor(services, options),
+  };
+  const names = Object.keys(processors) as (keyof JobData)[];
+  const workers: Worker[] = names.map((name) => start(name, processors[name] as Processor));
   const onFinalFailure = finalFailureHandler(exports, lines.failed);
   for (const worker of workers) watchWorker(worker, services, onFinalFailure);
+  const stopWatching = watchForWedgedWorkers(
+    names.map((name, index) => ({
+      current: workers[index]!,
+      queue: services.queues[name],
+      concurrency: concurrency[name],
+      renew: () => start(name, processors[name] as Processor),
+    })),
+    {
+      checkMs: services.timings.stalledIntervalMs,
+      stuckAfterMs: 5 * services.timings.stalledIntervalMs,
+      logger: services.logger,
+      onRenewed: (worker) => {
+        workers[workers.findIndex((old) => old.name === worker.name)] = worker;
+        watchWorker(worker, services, onFinalFailure);
+      },
+    },
+  );
   const adopting = adoptLegacyExports(services, connection);
   poller.start();
   return {
     workers,
     close: async () => {
+      stopWatching();
       await adopting;
       await closeWorkers(workers, poller, services);
     },
