@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
@@ -52,7 +53,6 @@ describe.each(pages)("%s", (page) => {
 
 describe("source comments", () => {
   it("cite only documents that are in the repository", async () => {
-    const { readdir } = await import("node:fs/promises");
     const all = await readdir(root, { recursive: true, withFileTypes: true });
     const files = all.filter((e) => e.isFile() && !e.parentPath.includes("node_modules"));
     const documents = new Set(files.filter((e) => e.name.endsWith(".md")).map((e) => e.name));

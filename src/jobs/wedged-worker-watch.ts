@@ -57,12 +57,14 @@ function track(
 async function check(
   entry: WatchedWorker,
   tracked: Tracked,
-  options: { stuckAfterMs: number; logger: Logger; onRenewed: (worker: Worker) => void },
+  options: { checkMs: number; stuckAfterMs: number; logger: Logger; onRenewed: (worker: Worker) => void },
 ): Promise<void> {
   const { current } = entry;
   const now = Date.now();
   const busy = current.closing !== undefined || current.isPaused() || tracked.running >= entry.concurrency;
-  if (busy || (await entry.queue.getWaitingCount()) === 0) {
+  // A worker that started a job since the last check is alive: no Redis read for it.
+  const startedLately = now - tracked.lastStarted < options.checkMs;
+  if (busy || startedLately || (await entry.queue.getWaitingCount()) === 0) {
     tracked.waitingSince = undefined;
     return;
   }
