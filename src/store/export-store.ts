@@ -100,6 +100,8 @@ export class ExportStore extends RedisStore {
    */
   async adoptLegacyDue(): Promise<void> {
     const [current, legacy] = [this.keys.exportsDue(), this.keys.legacyExportsDue()];
+    // Nothing to adopt (every start after the first): no rewrite of the due set.
+    if ((await this.redis.exists(legacy)) === 0) return;
     await this.redis.multi().zunionstore(current, 2, current, legacy, "AGGREGATE", "MIN").del(legacy).exec();
   }
 
