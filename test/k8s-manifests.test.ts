@@ -1,28 +1,69 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
+import { TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
+import { ServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { Metrics } from "../src/app/metrics.js";
 import { registerQueueMetrics } from "../src/app/queue-metrics.js";
 import { configSchema } from "../src/config/config.js";
 
 const DIR = "deploy/k8s";
 
-/** Offline schema validation with the Kubernetes (and KEDA) JSON schemas the kubernetes-models packages ship. */
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+type Model = new (data: never) => { validate(): void };
+
+/**
+ * Offline schema validation with the JSON schemas the kubernetes-models packages ship: Kubernetes, and the
+ * CRDs of KEDA and prometheus-operator.
+ */
+const MODELS: Record<string, Model> = {
   "apps/v1/Deployment": Deployment,
   "v1/Service": Service,
   "v1/ConfigMap": ConfigMap,
   "v1/Secret": Secret,
   "v1/Namespace": Namespace,
   "keda.sh/v1alpha1/ScaledObject": ScaledObject,
+  "keda.sh/v1alpha1/TriggerAuthentication": TriggerAuthentication,
+  "monitoring.coreos.com/v1/ServiceMonitor": ServiceMonitor,
 };
+
+/** A value no typed schema accepts (not a string, number, boolean, array, object or null). */
+const NOT_JSON = () => undefined;
+
+/**
+ * The fields of `resource` its schema says nothing about. The shipped schemas allow unknown properties,
+ * so each field in turn is replaced by a value no type accepts: a field the schema knows then fails
+ * validation; one it does not know (a typo, a field of another version) still passes, and is reported.
+ */
+function unknownFields(model: Model, resource: unknown): string[] {
+  const found: string[] = [];
+  const visit = (node: unknown, path: string[]) => {
+    if (node === null || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      const at = [...path, key];
+      const probe = structuredClone(resource) as Record<string, unknown>;
+      let parent: Record<string, unknown> = probe;
+      for (const step of path) parent = parent[step] as Record<string, unknown>;
+      parent[key] = NOT_JSON;
+      let accepted = true;
+      try {
+        new model(probe as never).validate();
+      } catch {
+        accepted = false;
+      }
+      if (accepted) found.push(at.join("."));
+      else visit(value, at);
+    }
+  };
+  visit(resource, []);
+  return found;
+}
 
 interface Resource {
   apiVersion: string;
@@ -70,6 +111,22 @@ describe("deploy/k8s: the Kubernetes example", () => {
     }
   });
 
+  it("no resource has a field its schema does not know (typos, fields of other versions)", () => {
+    for (const resource of resources) {
+      const model = MODELS[`${resource.apiVersion}/${resource.kind}`]!;
+      expect(unknownFields(model, resource), `${resource.kind} ${resource.metadata.name}`).toEqual([]);
+    }
+  });
+
+  it("the unknown-field check can fail: a misspelt field is named, in a core kind and in a CRD", () => {
+    const monitor = structuredClone(byKind("ServiceMonitor", "nemo-video-bot"));
+    monitor.spec.endpoints[0].bearerTokenSecrett = { name: "nemo-video-bot-secrets", key: "ADMIN_TOKEN" };
+    expect(unknownFields(ServiceMonitor, monitor)).toEqual(["spec.endpoints.0.bearerTokenSecrett"]);
+    const worker = structuredClone(byKind("Deployment", "nemo-worker"));
+    worker.spec.template.spec.terminationGracePeriod = 45;
+    expect(unknownFields(Deployment, worker)).toEqual(["spec.template.spec.terminationGracePeriod"]);
+  });
+
   it("the schema check can fail: a broken Deployment is refused", () => {
     const broken = structuredClone(byKind("Deployment", "nemo-worker"));
     broken.spec.template.spec.containers[0].ports[0].containerPort = "admin";
@@ -96,16 +153,78 @@ describe("deploy/k8s: the Kubernetes example", () => {
     expect(config.PORT).toBe("3000");
   });
 
-  it("the scaling rule targets the workers on the waiting-job metric the bot exports", async () => {
+  it("Prometheus scrapes every pod's admin port with ADMIN_TOKEN from the Secret, under the job the alerts use", async () => {
+    const monitor = byKind("ServiceMonitor", "nemo-video-bot");
+    const service = resources.find(
+      (r) =>
+        r.kind === "Service" &&
+        Object.entries(monitor.spec.selector.matchLabels).every(
+          ([key, value]) => (r.metadata as { labels?: Record<string, string> }).labels?.[key] === value,
+        ),
+    );
+    expect(service?.metadata.name).toBe("nemo-video-bot-metrics");
+    const endpoint = monitor.spec.endpoints[0];
+    const port = service!.spec.ports.find((p: { name: string }) => p.name === endpoint.port);
+    expect(endpoint.path).toBe("/metrics");
+    expect(endpoint.authorization).toEqual({
+      type: "Bearer",
+      credentials: { name: "nemo-video-bot-secrets", key: "ADMIN_TOKEN" },
+    });
+    expect("ADMIN_TOKEN" in byKind("Secret", "nemo-video-bot-secrets").stringData!).toBe(true);
+    for (const name of ["nemo-gateway", "nemo-worker"]) {
+      const pod = byKind("Deployment", name).spec.template;
+      // The metrics Service selects this pod and reaches its admin port by name.
+      for (const [key, value] of Object.entries(service!.spec.selector))
+        expect(pod.metadata.labels[key], name).toBe(value);
+      expect(pod.spec.containers[0].ports, name).toContainEqual({
+        name: port.targetPort,
+        containerPort: 9464,
+      });
+      // Annotation scraping sends no token: it would only produce failing targets.
+      expect(
+        Object.keys(pod.metadata.annotations ?? {}).filter((k) => k.startsWith("prometheus.io/")),
+        name,
+      ).toEqual([]);
+    }
+    // prometheus-operator names the job after the Service's `jobLabel` label (or the Service's name).
+    const job = monitor.spec.jobLabel
+      ? (service!.metadata as { labels: Record<string, string> }).labels[monitor.spec.jobLabel]
+      : service!.metadata.name;
+    expect(job).toBe("nemo-video-bot");
+    const alerts = parse(await readFile("deploy/prometheus/alerts.yml", "utf8")) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const down = alerts.groups.flatMap((g) => g.rules).find((r) => r.alert === "NemoProcessDown")!;
+    const matcher = /up\{job=~"([^"]+)"\}/.exec(down.expr);
+    expect(matcher, down.expr).not.toBeNull();
+    expect(new RegExp(`^(?:${matcher![1]})$`).test(job)).toBe(true);
+    // The plain Prometheus example (compose, VMs) uses the same job name.
+    expect(await readFile("deploy/README.md", "utf8")).toContain(`job_name: ${job}`);
+  });
+
+  it("KEDA queries the waiting jobs of that job, with a bearer token from a Secret (TriggerAuthentication)", async () => {
     const scaled = byKind("ScaledObject", "nemo-worker");
     expect(scaled.spec.scaleTargetRef.name).toBe("nemo-worker");
     const trigger = scaled.spec.triggers[0];
     expect(trigger.type).toBe("prometheus");
-    expect(trigger.metadata.query).toContain('nemo_queue_jobs{state="waiting"}');
+    expect(trigger.metadata.query).toContain('nemo_queue_jobs{state="waiting", job="nemo-video-bot"}');
+    expect(trigger.metadata.authModes).toBe("bearer");
+    const auth = byKind("TriggerAuthentication", trigger.authenticationRef.name);
+    const bearer = auth.spec.secretTargetRef.find(
+      (ref: { parameter: string }) => ref.parameter === "bearerToken",
+    );
+    expect(bearer).toBeDefined();
+    expect(bearer.key in byKind("Secret", bearer.name).stringData!).toBe(true);
     const metrics = new Metrics();
     registerQueueMetrics(metrics.registry, []);
     const names = (await metrics.registry.getMetricsAsJSON()).map((metric) => metric.name);
     expect(names).toContain("nemo_queue_jobs");
+  });
+
+  it("the example ADMIN_TOKEN is a placeholder and says how to make a real one", async () => {
+    const secret = byKind("Secret", "nemo-video-bot-secrets").stringData!;
+    expect(secret.ADMIN_TOKEN).toBe("CHANGE-ME");
+    expect(await readFile(join(DIR, "secret.yaml"), "utf8")).toContain("openssl rand -hex 32");
   });
 
   it("the environment names only variables the bot reads, including Slack distribution and sharding", () => {
