@@ -68,7 +68,7 @@ function unknownFields(model: Model, resource: unknown): string[] {
 interface Resource {
   apiVersion: string;
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   // biome-ignore lint/suspicious/noExplicitAny: manifests are read as plain data
   spec?: any;
   data?: Record<string, string>;
@@ -159,7 +159,7 @@ describe("deploy/k8s: the Kubernetes example", () => {
       (r) =>
         r.kind === "Service" &&
         Object.entries(monitor.spec.selector.matchLabels).every(
-          ([key, value]) => (r.metadata as { labels?: Record<string, string> }).labels?.[key] === value,
+          ([key, value]) => r.metadata.labels?.[key] === value,
         ),
     );
     expect(service?.metadata.name).toBe("nemo-video-bot-metrics");
@@ -188,8 +188,10 @@ describe("deploy/k8s: the Kubernetes example", () => {
     }
     // prometheus-operator names the job after the Service's `jobLabel` label (or the Service's name).
     const job = monitor.spec.jobLabel
-      ? (service!.metadata as { labels: Record<string, string> }).labels[monitor.spec.jobLabel]
+      ? service!.metadata.labels?.[monitor.spec.jobLabel]
       : service!.metadata.name;
+    if (job === undefined)
+      throw new Error("the ServiceMonitor's jobLabel is not a label of the metrics Service");
     expect(job).toBe("nemo-video-bot");
     const alerts = parse(await readFile("deploy/prometheus/alerts.yml", "utf8")) as {
       groups: { rules: { alert: string; expr: string }[] }[];
