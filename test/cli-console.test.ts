@@ -46,6 +46,17 @@ describe("nemo-video-bot start (console chat)", () => {
       await seen("Music and title added");
       child.stdin.write("status\n");
       await seen("Timeline (3 tracks)");
+      // The commands Discord and Slack have, answered by the same use cases.
+      child.stdin.write("/whoami\n");
+      await seen("This thread uses the bot's NemoVideo account.");
+      child.stdin.write("/history\n");
+      await seen("You haven't exported any videos in the last 30 days.");
+      child.stdin.write("/usage\n");
+      await seen("Your use — last 24 h: 1 message, 1 video generation, 0 exports.");
+      child.stdin.write("/login\n");
+      await seen("Linking your own NemoVideo account is not enabled on this bot");
+      expect(output).not.toContain("Unknown command");
+      expect(output).not.toMatch(/\b1 (messages|video generations|exports)\b/);
       child.stdin.write("/quit\n");
       expect(await exited).toBe(0);
     } finally {

@@ -8,6 +8,7 @@ import { ConsoleMessenger, createConsoleAdapter } from "../src/adapters/console/
 import { parseConsoleLine } from "../src/adapters/console/parse-console-line.js";
 import { renderConsoleReply } from "../src/adapters/console/render-console.js";
 import { terminalRows } from "../src/adapters/console/terminal-rows.js";
+import { COMMAND_ACTIONS } from "../src/adapters/discord/setup/slash-commands.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import type { Inbound, IntakePort } from "../src/core/conversation/inbound.js";
 import type { Reply } from "../src/core/conversation/reply.js";
@@ -386,6 +387,40 @@ describe("createConsoleAdapter", () => {
     await done;
     expect(handler.inbounds.map((i) => i.text)).toEqual(["hi"]);
     expect(messenger.onPrinted).toBeUndefined();
+  });
+
+  it("has every command Discord has, each for the same action (history, whoami, login, logout, usage…)", () => {
+    for (const [name, action] of Object.entries(COMMAND_ACTIONS)) {
+      if (action === "prompt") continue; // /video PROMPT: in the console, the prompt is simply typed
+      const line = parseConsoleLine(`/${name}`);
+      expect(line.type === "login" ? "login" : line.type === "action" ? line.kind : line, `/${name}`).toBe(
+        action,
+      );
+    }
+  });
+
+  it("hands /history, /whoami, /usage and /logout over as the platforms' actions", async () => {
+    const handler = recorder();
+    const { run, output } = setup(handler);
+    await run("/history", "/whoami", "/usage", "/logout");
+    expect(handler.inbounds.map((i) => [i.action?.kind, i.text])).toEqual([
+      ["history", ""],
+      ["account", ""],
+      ["usage", ""],
+      ["logout", ""],
+    ]);
+    expect(output.text()).not.toContain("Unknown command");
+    expect(output.text()).toMatch(/Commands: .*\/history.*\/usage.*\/login TOKEN.*\/logout.*\/whoami/);
+  });
+
+  it("/login TOKEN hands the token over as the login's argument, never as message text", async () => {
+    const handler = recorder();
+    const { run } = setup(handler);
+    await run("/login nmv_usr_abcdef123456", "/login");
+    expect(handler.inbounds.map((i) => [i.action, i.text])).toEqual([
+      [{ kind: "login", arg: "nmv_usr_abcdef123456" }, ""],
+      [{ kind: "login", arg: undefined }, ""],
+    ]);
   });
 
   it("hints at unknown commands", async () => {

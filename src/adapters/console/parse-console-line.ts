@@ -6,6 +6,8 @@ export type ConsoleLine =
   | { type: "text"; text: string }
   | { type: "choice"; n: number }
   | { type: "action"; kind: ActionKind; text: string }
+  /** `/login TOKEN`: the token goes as the action's argument (sealed by the intake), never as text. */
+  | { type: "login"; token: string }
   | { type: "attach"; path: string; text: string }
   | { type: "thread"; name: string | undefined }
   | { type: "threads" }
@@ -14,8 +16,8 @@ export type ConsoleLine =
   | { type: "invalid"; message: string };
 
 /**
- * Slash commands that name a core action. `/status` has no action of its own: the timeline summary is
- * the project's status.
+ * Slash commands that name a core action, the same as on Discord and Slack. `/status` has no action of its
+ * own: the timeline summary is the project's status; `/whoami` is the account action.
  */
 export const ACTION_COMMANDS: Readonly<Record<string, ActionKind>> = {
   new: "new",
@@ -27,6 +29,10 @@ export const ACTION_COMMANDS: Readonly<Record<string, ActionKind>> = {
   retry: "retry",
   help: "help",
   usage: "usage",
+  history: "history",
+  whoami: "account",
+  account: "account",
+  logout: "logout",
 };
 
 /** Parses one input line: a bare number picks a choice, `/…` is a command, anything else is text. */
@@ -51,6 +57,8 @@ export function parseConsoleLine(line: string): ConsoleLine {
       return { type: "quit" };
     case "attach":
       return parseAttach(rest);
+    case "login":
+      return { type: "login", token: rest };
     default:
       return { type: "invalid", message: `Unknown command /${name}. Commands: ${COMMAND_LIST}` };
   }
@@ -58,7 +66,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
 
 /** The commands, for the banner and hints. */
 export const COMMAND_LIST =
-  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /usage, /help, /quit";
+  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /help, /quit";
 
 /** `PATH [text]`, where a path with spaces is written in quotes: `/attach "my clip.mp4" trim it`. */
 function parseAttach(rest: string): ConsoleLine {

@@ -25,6 +25,8 @@ export async function runConsoleLine(
       return sender.send(here, { text: line.text });
     case "action":
       return sender.send(here, { text: line.text, action: { kind: line.kind } });
+    case "login":
+      return sender.send(here, { text: "", action: { kind: "login", arg: line.token || undefined } });
     case "choice": {
       const choice = messenger.choice(line.n);
       if (!choice)

@@ -51,6 +51,7 @@ async function accountReply(
       return { text: text(lang, "token_pasted", { command: loginCommand(inbound) }), tone: "error" };
     case "login": {
       if (!accounts.enabled) return { text: text(lang, "accounts_off") };
+      if (!intent.arg && inbound.ref.platform === "console") return { text: text(lang, "login_console") };
       if (!intent.arg) return { text: text(lang, "login_use_form", { command: loginCommand(inbound) }) };
       const token = accounts.openFor(`login:${inbound.id}`, intent.arg);
       if (!token) return { text: text(lang, "login_rejected"), tone: "error" };

@@ -1,6 +1,6 @@
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Lang } from "../../core/conversation/language.js";
-import { text } from "../../core/conversation/texts.js";
+import { countText, text } from "../../core/conversation/texts.js";
 import type { Quotas } from "../../store/quotas.js";
 import type { PlaceUsage, Usage } from "../../store/usage.js";
 import type { Permissions } from "../policies/permissions.js";
@@ -38,10 +38,12 @@ async function ownUse(parts: UsageParts, ref: ConversationRef, userId: string, l
     parts.usage.ofUser(ref, userId, WEEK_HOURS),
   ]);
   return text(lang, "usage_mine", {
-    ...day,
-    turns7: week.turns,
-    generations7: week.generations,
-    exports7: week.exports,
+    turns: countText(lang, "turns", day.turns),
+    generations: countText(lang, "generations", day.generations),
+    exports: countText(lang, "exports", day.exports),
+    turns7: countText(lang, "turns", week.turns),
+    generations7: countText(lang, "generations", week.generations),
+    exports7: countText(lang, "exports", week.exports),
   });
 }
 
@@ -77,7 +79,11 @@ async function placeUse(parts: UsageParts, ref: ConversationRef, lang: Lang): Pr
       : text(lang, "usage_top", {
           list: placeWeek.top
             .map((entry) =>
-              text(lang, "usage_top_entry", { ...entry, user: mention(ref.platform, entry.userId) }),
+              text(lang, "usage_top_entry", {
+                user: mention(ref.platform, entry.userId),
+                turns: countText(lang, "turns", entry.turns),
+                generations: countText(lang, "generations", entry.generations),
+              }),
             )
             .join(", "),
         });
@@ -96,9 +102,9 @@ function periodLine(
 ): string {
   const { turns, generations, exports, credits } = counts;
   return text(lang, "usage_place_period", {
-    turns,
-    generations,
-    exports,
+    turns: countText(lang, "turns", turns),
+    generations: countText(lang, "generations", generations),
+    exports: countText(lang, "exports", exports),
     credits,
     period: text(lang, period),
   });

@@ -71,6 +71,8 @@ export const EN = {
   accounts_off:
     "Linking your own NemoVideo account is not enabled on this bot (its operator has not set SECRETS_KEY).",
   login_use_form: "Use {command}: it opens a private form for your API token. Never paste a token in a chat.",
+  login_console:
+    "Type /login followed by your NemoVideo API token (web app: Settings → API Tokens). In this terminal only you see it.",
   login_done:
     "✅ Your NemoVideo account {masked} is linked ({available} credits available). Threads you start from now on use it.",
   login_rejected:
@@ -156,19 +158,24 @@ export const EN = {
   quota_reset_minutes: "{minutes} min",
   quota_reset_hours: "{hours} h {minutes} min",
   usage_mine:
-    "Your use — last 24 h: {turns} messages, {generations} video generations, {exports} exports. Last 7 days: {turns7} messages, {generations7} video generations, {exports7} exports.",
+    "Your use — last 24 h: {turns}, {generations}, {exports}. Last 7 days: {turns7}, {generations7}, {exports7}.",
+  count_turns_one: "1 message",
+  count_turns_many: "{n} messages",
+  count_generations_one: "1 video generation",
+  count_generations_many: "{n} video generations",
+  count_exports_one: "1 export",
+  count_exports_many: "{n} exports",
   usage_limits:
     "Your limits now: {turns} messages this hour, {generations} video generations today, {exports} exports today.",
   usage_limit_value: "{used} of {max}",
   usage_unlimited: "no limit",
   usage_admin_exempt: "As an admin you are not limited by the quotas.",
   usage_place_header: "Use in this server or workspace:",
-  usage_place_period:
-    "{period}: {turns} messages, {generations} video generations, {exports} exports, ~{credits} credits (estimate).",
+  usage_place_period: "{period}: {turns}, {generations}, {exports}, ~{credits} credits (estimate).",
   usage_period_day: "Last 24 h",
   usage_period_week: "Last 7 days",
   usage_top: "Most active (7 days): {list}",
-  usage_top_entry: "{user} ({turns} messages, {generations} generations)",
+  usage_top_entry: "{user} ({turns}, {generations})",
   usage_nobody: "No use yet.",
 
   // Buttons and links

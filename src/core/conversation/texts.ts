@@ -22,6 +22,11 @@ export function text(lang: Lang, key: TextKey, params?: Record<string, string | 
   );
 }
 
+/** "1 message", "2 messages" (and 1 条消息): a count of turns, video generations or exports, in words. */
+export function countText(lang: Lang, kind: "turns" | "generations" | "exports", n: number): string {
+  return n === 1 ? text(lang, `count_${kind}_one`) : text(lang, `count_${kind}_many`, { n });
+}
+
 /** The queued note of a message with `ahead` messages before it in its thread (singular/plural handled). */
 export function queuedText(lang: Lang, ahead: number): string {
   if (ahead <= 0) return text(lang, "queued_next");
