@@ -8,7 +8,8 @@
 #   docker run --env-file .env IMAGE                        start --role all (adapters + workers)
 #   docker run --env-file .env IMAGE start --role gateway   adapters only (HTTP on PORT, default 3000)
 #   docker run --env-file .env IMAGE start --role worker    workers only
-#   docker run --env-file .env IMAGE doctor                 readiness report, exit 1 when not ready
+#   docker run --env-file .env IMAGE doctor                 readiness report: exit 0 ready to chat, 1 a check
+#                                                           failed, 3 backend ready but no chat platform
 # The production image has no redis-server: set REDIS_URL (docker-compose.yml does). Configuration is
 # environment variables: docs/configuration.md. Operations: docs/operations.md.
 

@@ -20,7 +20,7 @@ import { observeWorkers } from "./worker-metrics.js";
 export type Role = "all" | "gateway" | "worker";
 
 /** What a graceful stop may take beyond the workers' grace (queues, connections, the embedded Redis). */
-const STOP_MARGIN_MS = 10_000;
+export const STOP_MARGIN_MS = 10_000;
 
 export interface RunBotOptions {
   config: Config;
