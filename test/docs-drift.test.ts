@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { COMMAND_LIST } from "../src/adapters/console/parse-console-line.js";
+import { SLASH_COMMANDS } from "../src/adapters/discord/index.js";
 import { STOP_MARGIN_MS } from "../src/app/run-bot.js";
 import { describeConcurrency, workerConcurrency } from "../src/config/concurrency.js";
 import { loadConfig } from "../src/config/config.js";
@@ -111,5 +112,60 @@ describe("docs say the numbers the code uses", () => {
     for (const command of COMMAND_LIST.split(", ").map((entry) => entry.split(" ")[0]!)) {
       expect(section, command).toMatch(new RegExp(`\\| [^|\\n]*\`${command.replace("/", "\\/")}[\\s\`]`));
     }
+  });
+});
+
+/** A README section: from its heading to the next `## `. */
+async function section(heading: string): Promise<string> {
+  const readme = await read("README.md");
+  const start = readme.indexOf(`## ${heading}\n`);
+  expect(start, heading).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf("\n## ", start + 3);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** The text of each numbered step (`1. …`) of a section, in order; the numbers must run 1, 2, 3… */
+function steps(text: string): string[] {
+  const found = [...text.matchAll(/^(\d+)\. ([\s\S]*?)(?=^\d+\. |^\S|\n\n)/gm)];
+  expect(found.map((match) => Number(match[1]))).toEqual(found.map((_, i) => i + 1));
+  return found.map((match) => match[2]!.replace(/\s+/g, " "));
+}
+
+describe("README takes an operator from nothing to an answer, step by step", () => {
+  it("Slack: manifest placeholders (as many as the manifest has), secrets into .env, reachable first, invite, doctor, start", async () => {
+    const slack = steps(await section("Slack"));
+    expect(slack.length).toBeGreaterThanOrEqual(7);
+    const manifest = await read("slack/manifest.yml");
+    const placeholders = manifest
+      .split("\n")
+      .filter((line) => !line.trimStart().startsWith("#") && line.includes("YOUR-HOST")).length;
+    const words = ["one", "two", "three", "four", "five"];
+    const order = (needle: RegExp) => slack.findIndex((step) => needle.test(step));
+    expect(slack.find((step) => step.includes("slack/manifest.yml"))).toContain(
+      `\`YOUR-HOST\` with your public host in **${words[placeholders - 1]} places**`,
+    );
+    expect(order(/api\.slack\.com\/apps/)).toBeGreaterThan(order(/YOUR-HOST/));
+    expect(slack[order(/\.env/)]).toMatch(/Signing Secret.*SLACK_SIGNING_SECRET/);
+    expect(slack[order(/\.env/)]).toContain("SLACK_BOT_TOKEN");
+    expect(order(/npm run doctor/)).toBeGreaterThan(order(/\.env/));
+    expect(slack[order(/npm start/)]).toMatch(/before\*\* Slack verifies the Request URL/);
+    expect(order(/\/invite @/)).toBeGreaterThan(order(/npm start/));
+    expect(order(/Talk/)).toBe(slack.length - 1);
+  });
+
+  it("Discord: portal, token into .env, Message Content, doctor, invite, start, talk", async () => {
+    const text = await section("Discord");
+    const discord = steps(text);
+    expect(discord.length).toBeGreaterThanOrEqual(6);
+    const order = (needle: RegExp) => discord.findIndex((step) => needle.test(step));
+    expect(order(/discord\.com\/developers/)).toBe(0);
+    expect(discord[order(/\.env/)]).toContain("DISCORD_TOKEN");
+    expect(discord[order(/Message Content/)]).toContain("DISCORD_MESSAGE_CONTENT=false");
+    expect(order(/npm run doctor/)).toBeGreaterThan(order(/\.env/));
+    expect(order(/Invite the bot/)).toBeGreaterThan(order(/npm run doctor/));
+    expect(order(/npm start/)).toBeGreaterThan(order(/Invite the bot/));
+    expect(order(/Talk/)).toBe(discord.length - 1);
+    // Every slash command the bot registers is named.
+    for (const command of SLASH_COMMANDS) expect(text, command.name).toContain(`\`/${command.name}\``);
   });
 });
