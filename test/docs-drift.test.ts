@@ -169,3 +169,28 @@ describe("README takes an operator from nothing to an answer, step by step", () 
     for (const command of SLASH_COMMANDS) expect(text, command.name).toContain(`\`/${command.name}\``);
   });
 });
+
+describe("the deployment diagram", () => {
+  it("architecture and operations draw the processes and what they talk to", async () => {
+    for (const path of ["docs/architecture.md", "docs/operations.md"]) {
+      const blocks = [...(await read(path)).matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1]!);
+      const deployment = blocks.find((block) => block.includes("--role worker"));
+      expect(deployment, path).toBeDefined();
+      for (const part of [
+        "--role gateway",
+        "--role worker",
+        "Redis",
+        "Prometheus",
+        "KEDA",
+        "Slack",
+        "Discord",
+        "NemoVideo",
+      ])
+        expect(deployment, `${path}: ${part}`).toContain(part);
+      expect(deployment).toMatch(
+        /prometheus -- "scrape \/metrics on ADMIN_PORT, Bearer ADMIN_TOKEN" --> gateway/,
+      );
+      expect(deployment).toMatch(/keda -- "scale replicas" --> workers/);
+    }
+  });
+});
