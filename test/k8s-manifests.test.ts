@@ -133,10 +133,12 @@ describe("deploy/k8s: the Kubernetes example", () => {
     expect(() => new Deployment(broken as never).validate()).toThrow(/containerPort/);
   });
 
-  it("gateway: public port with readiness on /healthz, liveness, a Service; worker: readiness on the admin /healthz", () => {
+  it("gateway: public port and a Service, probes on the admin port (bound by every role); worker: readiness on the admin /healthz", () => {
     const gateway = byKind("Deployment", "nemo-gateway").spec.template.spec.containers[0];
     expect(gateway.args).toEqual(["start", "--role", "gateway"]);
-    expect(gateway.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
+    expect(gateway.readinessProbe.httpGet).toEqual({ path: "/healthz", port: "admin" });
+    expect(gateway.startupProbe.httpGet).toEqual({ path: "/healthz", port: "admin" });
+    expect(gateway.livenessProbe.tcpSocket).toEqual({ port: "admin" });
     expect(gateway.livenessProbe).toBeDefined();
     expect(gateway.ports).toContainEqual({ name: "http", containerPort: 3000 });
     const service = byKind("Service", "nemo-gateway");
