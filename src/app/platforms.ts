@@ -66,6 +66,7 @@ export async function platformMessengers(
       tokens: installationTokens(slackInstallationsOf(config, redis, logger)),
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
       logger: logger.child({ platform: "slack" }),
     });
   } else if (config.SLACK_BOT_TOKEN) {

@@ -110,7 +110,10 @@ export class FakeSlackApi {
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
-  private readonly files = new Map<string, { file: Record<string, unknown>; content: Buffer }>();
+  private readonly files = new Map<
+    string,
+    { file: Record<string, unknown>; content: Buffer; team: string }
+  >();
   private readonly failures = new Map<string, { error: string; times: number }>();
   private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
   private readonly changes = new EventEmitter();
@@ -187,9 +190,18 @@ export class FakeSlackApi {
     return this.tokens.get(authorization?.replace(/^Bearer /, "") ?? "");
   }
 
-  /** Stores a file and returns its Slack file object (with `url_private_download` on this fake). */
-  addFile(id: string, name: string, mimetype: string, content: Buffer): Record<string, unknown> {
-    const url = `${this.filesUrl}/files-pri/${this.teamId}-${id}/download/${encodeURIComponent(name)}`;
+  /**
+   * Stores a file of `team` (default the fake's own) and returns its Slack file object (with
+   * `url_private_download` on this fake). Only a bot token of that team downloads it.
+   */
+  addFile(
+    id: string,
+    name: string,
+    mimetype: string,
+    content: Buffer,
+    team = this.teamId,
+  ): Record<string, unknown> {
+    const url = `${this.filesUrl}/files-pri/${team}-${id}/download/${encodeURIComponent(name)}`;
     const file = {
       id,
       name,
@@ -202,7 +214,7 @@ export class FakeSlackApi {
       url_private: url.replace("/download/", "/"),
       url_private_download: url,
     };
-    this.files.set(id, { file, content });
+    this.files.set(id, { file, content, team });
     return file;
   }
 
@@ -304,8 +316,12 @@ export class FakeSlackApi {
     this.downloads.push({ path, authorization });
     const id = /^\/files-pri\/[^-]+-([^/]+)\//.exec(path)?.[1];
     const stored = id ? this.files.get(id) : undefined;
-    if (authorization !== `Bearer ${this.options.botToken}`) {
-      // Slack answers an unauthenticated download with its sign-in page.
+    const team = stored?.team ?? this.teamId;
+    const ownToken =
+      (team === this.teamId && authorization === `Bearer ${this.options.botToken}`) ||
+      this.workspaceOf(authorization)?.teamId === team;
+    if (!ownToken) {
+      // Slack answers a download without a token of the file's workspace with its sign-in page.
       res.writeHead(302, { location: "https://slack.com/signin" }).end();
       return;
     }
