@@ -6,6 +6,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
+import { SlackTokenRefresh } from "../store/slack-token-refresh.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
 
@@ -30,6 +31,7 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
         secretsKey: config.SECRETS_KEY!,
         apiUrl: config.SLACK_API_URL,
         redis: installationRedis(connection),
+        refreshes: new SlackTokenRefresh(connection, keys),
         prefix: keys.bull,
         logger: logger.child({ platform: "slack" }),
       });

@@ -10,6 +10,7 @@ import { loadConfig } from "../../../src/config/config.js";
 import type { ChatAdapter } from "../../../src/core/conversation/chat-adapter.js";
 import { silentLogger } from "../../../src/core/logger.js";
 import { type Simulator, startSimulator } from "../../../src/simulator/index.js";
+import { SlackTokenRefresh } from "../../../src/store/slack-token-refresh.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
 import { trustingDispatcher } from "../tls/test-tls.js";
 import { FakeSlackApi, type FakeWorkspace } from "./fake-slack-api.js";
@@ -80,6 +81,7 @@ export class DistributedSlackBot {
       secretsKey: SECRETS_KEY,
       apiUrl: fake.apiUrl,
       redis: installationRedis(runtime.services.redis),
+      refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),
       prefix: runtime.services.keys.bull,
       logger: silentLogger(),
     });
