@@ -204,7 +204,7 @@ class SlackMessenger implements Messenger {
     if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
       source?.discard();
       this.logger.info({ size, max: this.maxUploadBytes }, "slack-video-linked");
-      return write(withVideoLine(message, video, size));
+      return write(withVideoLine(message, video, size, this.maxUploadBytes));
     }
     const written = await write(message);
     try {
@@ -261,9 +261,21 @@ class SlackMessenger implements Messenger {
   }
 }
 
-/** The message with a last section linking the video and giving its size (when known). */
-function withVideoLine(message: SlackMessage, video: SlackVideo, size: number | undefined): SlackMessage {
-  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${size === undefined ? "" : ` · ${formatBytes(size)}`}`;
+/**
+ * The message with a last section linking the video and giving its size (when known), and the upload
+ * limit it is over: `🎬 <link|file.mp4> · 152.4 MB > 100.0 MB`.
+ */
+function withVideoLine(
+  message: SlackMessage,
+  video: SlackVideo,
+  size: number | undefined,
+  maxBytes: number,
+): SlackMessage {
+  const shown =
+    size === undefined
+      ? ""
+      : ` · ${formatBytes(size)}${size > maxBytes ? ` > ${formatBytes(maxBytes)}` : ""}`;
+  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${shown}`;
   const blocks = [...message.blocks];
   const actionsAt = blocks.findIndex((block) => block.type === "actions");
   const section = { type: "section" as const, text: { type: "mrkdwn" as const, text: line } };
