@@ -117,6 +117,19 @@ describe("Slack token refresh", () => {
     expect(forBolt.bot?.expiresAt).toBeUndefined();
   });
 
+  it("holds the lock longer than the refresh call may take, and releases it when done", async () => {
+    const workspace = { teamId: "TSLOW", botUserId: "UBOTS", expiresIn: 60 };
+    await installed(workspace, Math.floor(Date.now() / 1000) + 60);
+    const release = fake.holdNext("oauth.v2.access");
+    const finding = processStore().find(workspace.teamId);
+    await fake.waitFor(() => refreshCalls("TSLOW").length === 1, 10_000, "the refresh call");
+    // The call times out after 10 s; the lock lasts 30 s, so it cannot run out under a refresh.
+    expect(await redis.pttl(keys.slackRefreshLock(workspace.teamId))).toBeGreaterThan(20_000);
+    release();
+    expect((await finding)?.bot?.token).toMatch(/^xoxe\.xoxb-TSLOW-/);
+    expect(await redis.exists(keys.slackRefreshLock(workspace.teamId))).toBe(0);
+  });
+
   it("the refresh lock is deleted only by the owner that holds it", async () => {
     const refreshes = new SlackTokenRefresh(redis, keys);
     expect(await refreshes.lock("TLOCK", "owner-a", 30_000)).toBe(true);

@@ -116,6 +116,8 @@ export class FakeSlackApi {
   >();
   private readonly failures = new Map<string, { error: string; times: number }>();
   private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
+  /** Methods whose next call is held (recorded, unanswered) until released. */
+  private readonly held = new Map<string, Promise<void>>();
   private readonly changes = new EventEmitter();
   private tsCounter = 0;
   /** Codes an install can exchange (`grantCode`), and the bot tokens and refresh tokens issued. */
@@ -173,6 +175,13 @@ export class FakeSlackApi {
   /** The next `times` calls of `method` get HTTP 429 with `Retry-After: retryAfter` (seconds). */
   rateLimit(method: string, retryAfter: number, times = 1): void {
     this.rateLimits.set(method, { retryAfter, times });
+  }
+
+  /** The next call of `method` is recorded but answered only once the returned function is called. */
+  holdNext(method: string): () => void {
+    let release!: () => void;
+    this.held.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
   }
 
   /** Lets `code` be exchanged once for an installation of `workspace` (what Slack's consent page does). */
@@ -265,6 +274,12 @@ export class FakeSlackApi {
         const params = parseParams(body, req.headers["content-type"]);
         const method = path.slice("/api/".length);
         this.calls.push({ method, params, authorization, contentType: req.headers["content-type"] });
+        const hold = this.held.get(method);
+        if (hold) {
+          this.held.delete(method);
+          this.changes.emit("change");
+          await hold;
+        }
         const limited = this.rateLimits.get(method);
         if (limited && limited.times > 0) {
           limited.times--;
