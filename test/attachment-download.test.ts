@@ -44,7 +44,7 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
 const MB = 1024 * 1024;
 const base = (overrides: Partial<AttachmentSourceOptions> = {}): AttachmentSourceOptions => ({
   extraHosts: ["127.0.0.1"],
-  botAuthorization: { slack: "Bearer xoxb-test-secret" },
+  botAuthorization: async ({ platform }) => (platform === "slack" ? "Bearer xoxb-test-secret" : undefined),
   allowLocalFiles: false,
   timeouts: { headersMs: 5_000, idleMs: 5_000, totalMs: 20_000 },
   dispatcher: trustingAgent,
@@ -66,7 +66,7 @@ async function readAll(
   context: { maxBytes: number; signal?: AbortSignal },
 ): Promise<{ bytes?: number; error?: { code?: string; message: string } }> {
   try {
-    const read = attachmentRead(attachment, "slack", options, context);
+    const read = attachmentRead(attachment, { platform: "slack", workspace: "T1" }, options, context);
     if (read.kind !== "stream") throw new Error(`expected a stream, got ${read.kind}`);
     let bytes = 0;
     for await (const chunk of read.open()) bytes += chunk.byteLength;
@@ -143,6 +143,44 @@ describe("attachment downloads", () => {
     );
     expect(result).toEqual({ bytes: 1_000 });
     expect(lastFor("/private/a.mp4")?.authorization).toBe("Bearer xoxb-test-secret");
+  });
+
+  it("asks for the token of the workspace the file belongs to, and refuses when it has none", async () => {
+    const asked: string[] = [];
+    const perWorkspace = base({
+      botAuthorization: async ({ workspace }) => {
+        asked.push(workspace);
+        return workspace === "TALPHA" ? "Bearer xoxb-alpha" : undefined;
+      },
+    });
+    const private1 = file(`${httpsBase}/private/w1.mp4`, { auth: "bot-token", size: 1_000 });
+    const read = attachmentRead(private1, { platform: "slack", workspace: "TALPHA" }, perWorkspace, {
+      maxBytes: MB,
+    });
+    // Nothing is asked before the download starts (the worker resolves it then).
+    expect(asked).toEqual([]);
+    if (read.kind !== "stream") throw new Error("expected a stream");
+    let bytes = 0;
+    for await (const chunk of read.open()) bytes += chunk.byteLength;
+    expect(bytes).toBe(1_000);
+    expect(lastFor("/private/w1.mp4")?.authorization).toBe("Bearer xoxb-alpha");
+
+    const before = received.length;
+    const other = attachmentRead(
+      file(`${httpsBase}/private/w2.mp4`, { auth: "bot-token", size: 1_000 }),
+      { platform: "slack", workspace: "TGONE" },
+      perWorkspace,
+      { maxBytes: MB },
+    );
+    if (other.kind !== "stream") throw new Error("expected a stream");
+    await expect(
+      (async () => {
+        for await (const _ of other.open());
+      })(),
+    ).rejects.toMatchObject({ code: "NEMO_DOWNLOAD_REFUSED" });
+    expect(asked).toEqual(["TALPHA", "TGONE"]);
+    // Refused before any request: no download without the workspace's own token.
+    expect(received.length).toBe(before);
   });
 
   it("sends no Authorization header to an http host in DOWNLOAD_HOSTS", async () => {

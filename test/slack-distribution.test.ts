@@ -17,6 +17,7 @@ import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import { SecretBox } from "../src/core/secret-box.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
+import { SlackTokenRefresh } from "../src/store/slack-token-refresh.js";
 import { FakeSlackApi, type FakeWorkspace } from "./fakes/slack/fake-slack-api.js";
 import { appMention, eventCallbackBody } from "./fakes/slack/payloads.js";
 import { sendSigned } from "./fakes/slack/signed-request.js";
@@ -63,6 +64,7 @@ beforeAll(async () => {
         secretsKey: SECRETS_KEY,
         apiUrl: fake.apiUrl,
         redis: installationRedis(runtime.services.redis),
+        refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),
         prefix: runtime.services.keys.bull,
         logger: silentLogger(),
       }),
@@ -233,6 +235,7 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
       secretsKey: SECRETS_KEY,
       apiUrl: fake.apiUrl,
       redis: installationRedis(runtime.services.redis),
+      refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),
       prefix: runtime.services.keys.bull,
       logger: silentLogger(),
     });

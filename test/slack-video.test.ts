@@ -157,7 +157,7 @@ describe("Slack messenger: video upload limits and sources", () => {
       video: { url: `${sourceUrl}/big.mp4`, fileName: "big.mp4" },
     });
     const message = fake.messages.find((m) => m.ts === id)!;
-    expect(FakeSlackApi.visible(message)).toContain(`<${sourceUrl}/big.mp4|big.mp4> · 52.4 MB`);
+    expect(FakeSlackApi.visible(message)).toContain(`<${sourceUrl}/big.mp4|big.mp4> · 52.4 MB > 1.0 MB`);
     expect(fake.callsOf("files.getUploadURLExternal")).toHaveLength(0);
   });
 

@@ -6,7 +6,6 @@ export function installationRedis(redis: RedisClient): InstallationRedis {
   return {
     get: (key) => redis.get(key),
     set: async (key, value) => void (await redis.set(key, value)),
-    setIfAbsent: async (key, value, ttlMs) => (await redis.set(key, value, "PX", ttlMs, "NX")) === "OK",
     del: async (key) => void (await redis.del(key)),
   };
 }

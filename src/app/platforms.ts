@@ -6,6 +6,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import type { Logger } from "../core/logger.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
+import { SlackTokenRefresh } from "../store/slack-token-refresh.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
 
@@ -30,6 +31,7 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
         secretsKey: config.SECRETS_KEY!,
         apiUrl: config.SLACK_API_URL,
         redis: installationRedis(connection),
+        refreshes: new SlackTokenRefresh(connection, keys),
         prefix: keys.bull,
         logger: logger.child({ platform: "slack" }),
       });
@@ -66,6 +68,7 @@ export async function platformMessengers(
       tokens: installationTokens(slackInstallationsOf(config, redis, logger)),
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
       logger: logger.child({ platform: "slack" }),
     });
   } else if (config.SLACK_BOT_TOKEN) {

@@ -124,9 +124,10 @@ export class Runtime {
       messengers: this.messengers,
       sources: {
         extraHosts: this.config.DOWNLOAD_HOSTS,
-        botAuthorization: this.config.SLACK_BOT_TOKEN
-          ? { slack: `Bearer ${this.config.SLACK_BOT_TOKEN}` }
-          : {},
+        // The token of the workspace the file came from, from that platform's messenger (distribution:
+        // the workspace's installation), never another workspace's.
+        botAuthorization: async ({ platform, workspace }) =>
+          this.messengers[platform]?.fileAuthorization?.(workspace),
         allowLocalFiles: true,
         timeouts: {
           headersMs: this.config.DOWNLOAD_HEADERS_TIMEOUT_MS,

@@ -43,6 +43,10 @@ export const KEY_TTL_SECONDS = {
   exporting: DAY,
   /** What workers learned about a turn or upload job (work-records.ts); deleted when the job is done. */
   work: 7 * DAY,
+  /** A workspace's Slack token refresh lock (longer than the refresh call's timeout); deleted by its holder. */
+  slackRefreshLock: 30,
+  /** A workspace's failed Slack token refreshes and when the next may run; forgotten after a quiet hour. */
+  slackRefreshBackoff: 3600,
 } as const;
 
 /**
@@ -168,6 +172,14 @@ export class Keys {
   /** Prefix of the quota counters (rate-limiter-flexible adds `:<key>`; see quotas.ts). */
   quota(name: string): string {
     return `${this.bull}:rl:${name}`;
+  }
+  /** String: the process refreshing a Slack workspace's rotating bot token (its owner value; see slack-token-refresh.ts). */
+  slackRefreshLock(workspace: string): string {
+    return `${this.bull}:slack:refresh-lock:${workspace}`;
+  }
+  /** Hash: failed Slack token refreshes of a workspace (`failures`, `retryAt` epoch ms); expires. */
+  slackRefreshBackoff(workspace: string): string {
+    return `${this.bull}:slack:refresh-backoff:${workspace}`;
   }
   /** Key/value store of the client id and anonymous token. */
   kv(key: string): string {

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { type Dispatcher, request } from "undici";
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Attachment } from "../../core/conversation/inbound.js";
 import { errorCode } from "../../core/error-code.js";
 import {
@@ -26,11 +27,17 @@ export interface DownloadTimeouts {
   totalMs: number;
 }
 
+/** Whose files an attachment is: the platform and the workspace (Slack team or enterprise) it came from. */
+export type FileOwner = Pick<ConversationRef, "platform" | "workspace">;
+
 export interface AttachmentSourceOptions {
   /** Extra hosts attachments may be fetched from (`DOWNLOAD_HOSTS`). */
   extraHosts: readonly string[];
-  /** The `Authorization` value for attachments that need the platform's bot token. */
-  botAuthorization: Partial<Record<Platform, string>>;
+  /**
+   * The `Authorization` value for attachments that need a bot token: the token of the workspace the file
+   * belongs to (read when the download starts, never carried in job data); undefined when there is none.
+   */
+  botAuthorization: (owner: FileOwner) => Promise<string | undefined>;
   /** Local files are accepted only from the console (the user's own machine). */
   allowLocalFiles: boolean;
   timeouts: DownloadTimeouts;
@@ -56,10 +63,11 @@ export type AttachmentRead =
  */
 export function attachmentRead(
   attachment: Attachment,
-  platform: Platform,
+  owner: FileOwner,
   options: AttachmentSourceOptions,
   context: ReadContext,
 ): AttachmentRead {
+  const { platform } = owner;
   const url = new URL(attachment.url);
   if (url.protocol === "file:") {
     if (!options.allowLocalFiles || platform !== "console")
@@ -85,7 +93,7 @@ export function attachmentRead(
   // Over https, the token goes to the platform's own file host or to a host the operator listed.
   const trusted = extraHosts.includes(host) || host === BOT_TOKEN_HOSTS[platform];
   const authorization =
-    attachment.auth === "bot-token" && trusted ? options.botAuthorization[platform] : undefined;
+    attachment.auth === "bot-token" && trusted ? () => ownerAuthorization(owner, options) : undefined;
   return {
     kind: "stream",
     open: () =>
@@ -93,13 +101,29 @@ export function attachmentRead(
   };
 }
 
+/** The file owner's bot token; refused when it has none (the host would answer with a sign-in page). */
+async function ownerAuthorization(owner: FileOwner, options: AttachmentSourceOptions): Promise<string> {
+  let authorization: string | undefined;
+  try {
+    authorization = await options.botAuthorization(owner);
+  } catch (error) {
+    throw new NemoDownloadFailedError(`the bot token of workspace ${owner.workspace} is unavailable`, {
+      cause: error,
+    });
+  }
+  if (!authorization)
+    throw new NemoDownloadRefusedError(`no bot token for the files of workspace ${owner.workspace}`);
+  return authorization;
+}
+
 async function* download(
   url: string,
-  authorization: string | undefined,
+  authorizationOf: (() => Promise<string>) | undefined,
   options: AttachmentSourceOptions,
   context: ReadContext,
 ): AsyncGenerator<Uint8Array> {
   const { timeouts } = options;
+  const authorization = authorizationOf ? await authorizationOf() : undefined;
   const stop = new AbortController();
   const overall = AbortSignal.timeout(timeouts.totalMs);
   const signal = AbortSignal.any([stop.signal, overall, ...(context.signal ? [context.signal] : [])]);

@@ -105,7 +105,7 @@ async function addAll(
   for (const [index, attachment] of request.attachments.entries()) {
     assertUploadable(attachment, parts.maxBytes);
     run.progress.update({ progress: text(request.lang, "upload_started", { name: attachment.name }) });
-    const read = attachmentRead(attachment, ref.platform, parts.sources, {
+    const read = attachmentRead(attachment, ref, parts.sources, {
       maxBytes: parts.maxBytes,
       signal,
     });

@@ -29,6 +29,12 @@ export interface Messenger {
     ref: ConversationRef,
     userId: string,
   ): Promise<{ locale?: string | undefined; name?: string | undefined; isAdmin?: boolean | undefined }>;
+  /**
+   * The `Authorization` value for the platform's private file URLs of `workspace` (Slack: that
+   * workspace's own bot token, read from its installation when the app is distributed), or undefined
+   * when the bot has none there. Asked by the worker that downloads, so no job carries a token.
+   */
+  fileAuthorization?(workspace: string): Promise<string | undefined>;
   /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
   postEphemeral?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /**

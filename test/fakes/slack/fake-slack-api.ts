@@ -110,9 +110,14 @@ export class FakeSlackApi {
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
-  private readonly files = new Map<string, { file: Record<string, unknown>; content: Buffer }>();
+  private readonly files = new Map<
+    string,
+    { file: Record<string, unknown>; content: Buffer; team: string }
+  >();
   private readonly failures = new Map<string, { error: string; times: number }>();
   private readonly rateLimits = new Map<string, { retryAfter: number; times: number }>();
+  /** Methods whose next call is held (recorded, unanswered) until released. */
+  private readonly held = new Map<string, Promise<void>>();
   private readonly changes = new EventEmitter();
   private tsCounter = 0;
   /** Codes an install can exchange (`grantCode`), and the bot tokens and refresh tokens issued. */
@@ -172,6 +177,13 @@ export class FakeSlackApi {
     this.rateLimits.set(method, { retryAfter, times });
   }
 
+  /** The next call of `method` is recorded but answered only once the returned function is called. */
+  holdNext(method: string): () => void {
+    let release!: () => void;
+    this.held.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => release();
+  }
+
   /** Lets `code` be exchanged once for an installation of `workspace` (what Slack's consent page does). */
   grantCode(code: string, workspace: FakeWorkspace): void {
     this.codes.set(code, workspace);
@@ -187,9 +199,18 @@ export class FakeSlackApi {
     return this.tokens.get(authorization?.replace(/^Bearer /, "") ?? "");
   }
 
-  /** Stores a file and returns its Slack file object (with `url_private_download` on this fake). */
-  addFile(id: string, name: string, mimetype: string, content: Buffer): Record<string, unknown> {
-    const url = `${this.filesUrl}/files-pri/${this.teamId}-${id}/download/${encodeURIComponent(name)}`;
+  /**
+   * Stores a file of `team` (default the fake's own) and returns its Slack file object (with
+   * `url_private_download` on this fake). Only a bot token of that team downloads it.
+   */
+  addFile(
+    id: string,
+    name: string,
+    mimetype: string,
+    content: Buffer,
+    team = this.teamId,
+  ): Record<string, unknown> {
+    const url = `${this.filesUrl}/files-pri/${team}-${id}/download/${encodeURIComponent(name)}`;
     const file = {
       id,
       name,
@@ -202,7 +223,7 @@ export class FakeSlackApi {
       url_private: url.replace("/download/", "/"),
       url_private_download: url,
     };
-    this.files.set(id, { file, content });
+    this.files.set(id, { file, content, team });
     return file;
   }
 
@@ -253,6 +274,12 @@ export class FakeSlackApi {
         const params = parseParams(body, req.headers["content-type"]);
         const method = path.slice("/api/".length);
         this.calls.push({ method, params, authorization, contentType: req.headers["content-type"] });
+        const hold = this.held.get(method);
+        if (hold) {
+          this.held.delete(method);
+          this.changes.emit("change");
+          await hold;
+        }
         const limited = this.rateLimits.get(method);
         if (limited && limited.times > 0) {
           limited.times--;
@@ -304,8 +331,12 @@ export class FakeSlackApi {
     this.downloads.push({ path, authorization });
     const id = /^\/files-pri\/[^-]+-([^/]+)\//.exec(path)?.[1];
     const stored = id ? this.files.get(id) : undefined;
-    if (authorization !== `Bearer ${this.options.botToken}`) {
-      // Slack answers an unauthenticated download with its sign-in page.
+    const team = stored?.team ?? this.teamId;
+    const ownToken =
+      (team === this.teamId && authorization === `Bearer ${this.options.botToken}`) ||
+      this.workspaceOf(authorization)?.teamId === team;
+    if (!ownToken) {
+      // Slack answers a download without a token of the file's workspace with its sign-in page.
       res.writeHead(302, { location: "https://slack.com/signin" }).end();
       return;
     }

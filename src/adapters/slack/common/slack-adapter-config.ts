@@ -22,6 +22,8 @@ export interface SlackDistributionConfig {
   scopes: readonly string[];
   /** Where Slack's consent page is (tests); default Slack's own. */
   authorizationUrl?: string | undefined;
+  /** Workspaces whose Web API client and caches stay in memory (default 200; the least recently active go). */
+  maxWorkspaces?: number | undefined;
 }
 
 /** A node `http` request listener. */

@@ -1,8 +1,10 @@
 import { App, type Receiver, type Logger as SlackLogger } from "@slack/bolt";
 import type { Logger } from "../../../core/logger.js";
+import { WORKSPACE_BOUNDS } from "../common/lru-map.js";
 import type { SlackAdapterConfig } from "../common/slack-adapter-config.js";
 import { webClientOptions } from "../web-api/web-client.js";
 import { registerAssistantListeners } from "./assistant-events.js";
+import { boundBoltClients } from "./bolt-clients.js";
 import { registerActionListener } from "./button-actions.js";
 import { registerCommandListener } from "./commands.js";
 import { channelRule } from "./context.js";
@@ -47,6 +49,8 @@ export function createBoltApp({ config, receiver, single, logger, boltLogger }: 
     clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
     convoStore: false,
   });
+  const maxWorkspaces = config.distribution?.maxWorkspaces ?? WORKSPACE_BOUNDS.workspaces;
+  if (config.distribution) boundBoltClients(app, maxWorkspaces, logger);
   app.error(async (error) => {
     logger.warn({ code: error.code, err: error.message }, "slack-listener-error");
     throw error;
@@ -60,6 +64,7 @@ export function createBoltApp({ config, receiver, single, logger, boltLogger }: 
       onFeedback: config.onFeedback,
     },
     single?.botUserId,
+    single ? undefined : { ...WORKSPACE_BOUNDS, workspaces: maxWorkspaces },
   );
   if (config.distribution) registerInstallationEvents(app, config.distribution.installations, logger);
   registerEventListeners(app, ctx);

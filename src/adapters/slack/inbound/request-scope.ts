@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { LruMap } from "../common/lru-map.js";
 import { installationWorkspace } from "../setup/installation-store.js";
 import { UserDirectory } from "../web-api/user-directory.js";
 import type { InboundContext } from "./context.js";
@@ -15,21 +16,33 @@ interface RequestScope {
   botUserId: string;
 }
 
+/** Bounds of the per-workspace state of a distributed app (see `WORKSPACE_BOUNDS`). */
+interface ScopeBounds {
+  workspaces: number;
+  usersEach: number;
+  threadsEach: number;
+}
+
 /** What {@link inboundContext} takes besides the per-request scope. */
 type ContextSettings = Pick<InboundContext, "handler" | "logger" | "isAllowed" | "onFeedback">;
 
 /**
  * Runs every request inside the scope of the workspace Bolt authorized it for (a global middleware):
  * its token's client, that workspace's caches, its bot user, and its workspace id. Returns the listeners'
- * context, whose Slack helpers are those of the current request's scope.
+ * context, whose Slack helpers are those of the current request's scope. With `bounds` (a distributed
+ * app) only the most recently active workspaces keep a scope, each with smaller caches, so memory does
+ * not grow with the number of installations; a dropped workspace gets a fresh scope on its next request.
  */
 export function scopeRequests(
   app: App,
   settings: ContextSettings,
   singleBotUserId: string | undefined,
+  bounds?: ScopeBounds,
 ): InboundContext {
   const perRequest = new AsyncLocalStorage<RequestScope>();
-  const scopes = new Map<string, RequestScope>();
+  // One bot token: one workspace (a few scopes at most, should an org-wide token report several); the
+  // default caches.
+  const scopes = new LruMap<string, RequestScope>(bounds?.workspaces ?? 4);
   app.use(async ({ context, client, next }) => {
     const workspace = installationWorkspace(context);
     const key = workspace ?? "";
@@ -38,8 +51,8 @@ export function scopeRequests(
       scope = {
         workspace,
         client,
-        users: new UserDirectory(client, settings.logger),
-        threads: new ThreadOwnership(client, settings.logger),
+        users: new UserDirectory(client, settings.logger, bounds ? { maxEntries: bounds.usersEach } : {}),
+        threads: new ThreadOwnership(client, settings.logger, bounds?.threadsEach),
         botUserId: context.botUserId ?? singleBotUserId ?? "",
       };
       scopes.set(key, scope);

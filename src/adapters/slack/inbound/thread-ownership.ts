@@ -4,6 +4,7 @@ import { errorText } from "../web-api/api-errors.js";
 
 const OWNED_TTL_MS = 24 * 3_600_000;
 const NOT_OWNED_TTL_MS = 10 * 60_000;
+/** Threads remembered by default (a single workspace); a distributed app's scopes pass fewer each. */
 const MAX_ENTRIES = 10_000;
 
 /**
@@ -24,6 +25,7 @@ export class ThreadOwnership {
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
+    private readonly maxEntries = MAX_ENTRIES,
   ) {}
 
   /** The bot started (or was mentioned at the start of) this thread. */
@@ -62,7 +64,7 @@ export class ThreadOwnership {
   private set(key: string, owned: boolean, ttlMs: number): void {
     this.known.delete(key);
     this.known.set(key, { owned, expires: Date.now() + ttlMs });
-    while (this.known.size > MAX_ENTRIES) {
+    while (this.known.size > this.maxEntries) {
       const oldest = this.known.keys().next().value;
       if (oldest === undefined) break;
       this.known.delete(oldest);

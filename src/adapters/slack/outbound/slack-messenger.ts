@@ -30,6 +30,8 @@ export interface SlackMessengerConfig {
   maxRateLimitWaitMs?: number | undefined;
   /** `SLACK_MAX_UPLOAD_MB` in bytes: a finished video up to this size is uploaded into the thread. */
   maxUploadBytes?: number | undefined;
+  /** Users whose locale and name are cached (default 5,000). */
+  maxUsers?: number | undefined;
   logger: Logger;
 }
 
@@ -64,7 +66,12 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
     config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
   );
-  return new SlackMessenger(client, config.logger, config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+  return new SlackMessenger(
+    client,
+    config.logger,
+    config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    config.maxUsers,
+  );
 }
 
 class SlackMessenger implements Messenger {
@@ -81,8 +88,14 @@ class SlackMessenger implements Messenger {
     private readonly client: WebClient,
     private readonly logger: Logger,
     private readonly maxUploadBytes: number,
+    maxUsers: number | undefined,
   ) {
-    this.users = new UserDirectory(client, logger);
+    this.users = new UserDirectory(client, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
+  }
+
+  /** The bot token this messenger posts with, for the workspace's private files (files.slack.com). */
+  async fileAuthorization(): Promise<string | undefined> {
+    return this.client.token ? `Bearer ${this.client.token}` : undefined;
   }
 
   /** A `/nemo` conversation: the parent message "🎬 @user: prompt" in the channel; its thread is the conversation. */
@@ -191,7 +204,7 @@ class SlackMessenger implements Messenger {
     if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
       source?.discard();
       this.logger.info({ size, max: this.maxUploadBytes }, "slack-video-linked");
-      return write(withVideoLine(message, video, size));
+      return write(withVideoLine(message, video, size, this.maxUploadBytes));
     }
     const written = await write(message);
     try {
@@ -248,9 +261,21 @@ class SlackMessenger implements Messenger {
   }
 }
 
-/** The message with a last section linking the video and giving its size (when known). */
-function withVideoLine(message: SlackMessage, video: SlackVideo, size: number | undefined): SlackMessage {
-  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${size === undefined ? "" : ` · ${formatBytes(size)}`}`;
+/**
+ * The message with a last section linking the video and giving its size (when known), and the upload
+ * limit it is over: `🎬 <link|file.mp4> · 152.4 MB > 100.0 MB`.
+ */
+function withVideoLine(
+  message: SlackMessage,
+  video: SlackVideo,
+  size: number | undefined,
+  maxBytes: number,
+): SlackMessage {
+  const shown =
+    size === undefined
+      ? ""
+      : ` · ${formatBytes(size)}${size > maxBytes ? ` > ${formatBytes(maxBytes)}` : ""}`;
+  const line = `🎬 ${mrkdwnLink(video.url, video.fileName)}${shown}`;
   const blocks = [...message.blocks];
   const actionsAt = blocks.findIndex((block) => block.type === "actions");
   const section = { type: "section" as const, text: { type: "mrkdwn" as const, text: line } };

@@ -2,6 +2,7 @@ import type { ConversationRef } from "../../../core/conversation/conversation-re
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import { LruMap, WORKSPACE_BOUNDS } from "../common/lru-map.js";
 import { renderSlackReply } from "../render/render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
 
@@ -16,11 +17,12 @@ export interface WorkspaceSlackMessengerConfig {
   tokens: WorkspaceTokens;
   apiUrl?: string | undefined;
   maxRateLimitWaitMs?: number | undefined;
+  /** `SLACK_MAX_UPLOAD_MB` in bytes: the largest finished video uploaded into a thread. */
+  maxUploadBytes?: number | undefined;
+  /** Workspaces whose messenger (client, user cache) is kept; default {@link WORKSPACE_BOUNDS}. */
+  maxWorkspaces?: number | undefined;
   logger: Logger;
 }
-
-/** Token-bound messengers kept at most (one per installed workspace that is active). */
-const MAX_CACHED = 1_000;
 
 /** The id a post gets when nothing was posted because the workspace uninstalled the app. */
 const NOT_POSTED = "uninstalled:";
@@ -29,14 +31,16 @@ const NOT_POSTED = "uninstalled:";
  * The Slack `Messenger` of a distributed app (installed in many workspaces): every call delivers with
  * the bot token of the conversation's workspace (`ref.workspace`), read from the installation store —
  * REST only, so any worker delivers. The work itself is the single-workspace messenger's, one instance
- * per token (a rotated token gets a new one).
+ * per workspace and token (a rotated token replaces it), for the most recently active workspaces only.
  *
  * A workspace that uninstalled the app (or revoked its tokens) has no installation: its queued jobs
  * finish without posting — `post` returns a placeholder id, `edit` does nothing — with one log line
  * each (`slack-workspace-not-installed`), instead of failing and being retried for nothing.
  */
 export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerConfig): Messenger {
-  const byToken = new Map<string, Messenger>();
+  const byWorkspace = new LruMap<string, { token: string; messenger: Messenger }>(
+    config.maxWorkspaces ?? WORKSPACE_BOUNDS.workspaces,
+  );
   const forRef = async (ref: ConversationRef, what: string): Promise<Messenger | undefined> => {
     const token = await config.tokens.botToken(ref.workspace);
     if (!token) {
@@ -46,17 +50,17 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
       );
       return undefined;
     }
-    let messenger = byToken.get(token);
-    if (!messenger) {
-      if (byToken.size >= MAX_CACHED) byToken.delete(byToken.keys().next().value!);
-      messenger = createSlackMessenger({
-        botToken: token,
-        apiUrl: config.apiUrl,
-        maxRateLimitWaitMs: config.maxRateLimitWaitMs,
-        logger: config.logger.child({ workspace: ref.workspace }),
-      });
-      byToken.set(token, messenger);
-    }
+    const kept = byWorkspace.get(ref.workspace);
+    if (kept?.token === token) return kept.messenger;
+    const messenger = createSlackMessenger({
+      botToken: token,
+      apiUrl: config.apiUrl,
+      maxRateLimitWaitMs: config.maxRateLimitWaitMs,
+      maxUploadBytes: config.maxUploadBytes,
+      maxUsers: WORKSPACE_BOUNDS.usersEach,
+      logger: config.logger.child({ workspace: ref.workspace }),
+    });
+    byWorkspace.set(ref.workspace, { token, messenger });
     return messenger;
   };
   const parts: PartMessenger = {
@@ -86,12 +90,16 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     async postPrivately(address, reply) {
       // A command's response_url needs no token: any instance delivers it.
       const any =
-        byToken.values().next().value ?? createSlackMessenger({ botToken: "-", logger: config.logger });
+        byWorkspace.any()?.messenger ?? createSlackMessenger({ botToken: "-", logger: config.logger });
       await any.postPrivately!(address, reply);
     },
     async lookupUser(ref, userId) {
       const messenger = await forRef(ref, "lookupUser");
       return messenger?.lookupUser ? messenger.lookupUser(ref, userId) : {};
+    },
+    async fileAuthorization(workspace) {
+      const token = await config.tokens.botToken(workspace);
+      return token ? `Bearer ${token}` : undefined;
     },
     async postEphemeral(ref, userId, reply) {
       await (await forRef(ref, "postEphemeral"))?.postEphemeral?.(ref, userId, reply);

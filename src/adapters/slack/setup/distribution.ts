@@ -2,7 +2,7 @@ import type { Logger } from "../../../core/logger.js";
 import { SecretBox } from "../../../core/secret-box.js";
 import type { WorkspaceTokens } from "../outbound/workspace-messenger.js";
 import { type InstallationRedis, RedisInstallationStore } from "./installation-store.js";
-import { RotatingInstallationStore } from "./token-rotation.js";
+import { type RefreshCoordinator, RotatingInstallationStore } from "./token-rotation.js";
 
 /** What a distributed Slack app needs from the deployment (`SLACK_CLIENT_*`, `SECRETS_KEY`, Redis). */
 export interface SlackInstallationsConfig {
@@ -11,6 +11,8 @@ export interface SlackInstallationsConfig {
   secretsKey: string;
   apiUrl?: string | undefined;
   redis: InstallationRedis;
+  /** The refresh locks and back-off shared by the deployment's processes. */
+  refreshes: RefreshCoordinator;
   /** The deployment's hash-tagged key prefix (`Keys.bull`). */
   prefix: string;
   logger: Logger;
@@ -19,7 +21,7 @@ export interface SlackInstallationsConfig {
 /** The installation store of a distributed app: sealed in Redis, handing out rotated tokens. */
 export function createSlackInstallations(config: SlackInstallationsConfig): RotatingInstallationStore {
   const store = new RedisInstallationStore(config.redis, config.prefix, new SecretBox(config.secretsKey));
-  return new RotatingInstallationStore(store, config.redis, config);
+  return new RotatingInstallationStore(store, config.refreshes, config);
 }
 
 /** The messenger's view of the store: a workspace's current bot token. */

@@ -2,14 +2,12 @@ import type { Installation, InstallationQuery, InstallationStore } from "@slack/
 import type { SecretBox } from "../../../core/secret-box.js";
 
 /**
- * The few Redis commands the installation store and the token rotation use (the app wires ioredis in,
+ * The few Redis commands the installation store uses (the app wires ioredis in,
  * see `src/app/installation-redis.ts`; adapters import no Redis client).
  */
 export interface InstallationRedis {
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
-  /** `SET key value PX ttlMs NX`: whether it was set (a lock taken). */
-  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   del(key: string): Promise<void>;
 }
 
