@@ -8,6 +8,7 @@ import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
+import { secretBoxOf } from "./secret-box-of.js";
 
 /** The deployment's RedisClient, once it is up (Slack installations live there in distribution mode). */
 export type RedisAccess = () => { redis: RedisClient; keys: Keys };
@@ -28,6 +29,7 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
         clientId: config.SLACK_CLIENT_ID!,
         clientSecret: config.SLACK_CLIENT_SECRET!,
         secretsKey: config.SECRETS_KEY!,
+        box: secretBoxOf(config, logger),
         apiUrl: config.SLACK_API_URL,
         redis: installationRedis(connection),
         prefix: keys.bull,

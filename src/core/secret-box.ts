@@ -22,7 +22,11 @@ export class UnreadableSecretError extends Error {
     readonly kind: string,
     readonly reason: UnreadableReason,
   ) {
-    super(reason === "malformed" ? `not a sealed secret (${kind})` : `sealed ${kind} cannot be opened (${reason})`);
+    super(
+      reason === "malformed"
+        ? `not a sealed secret (${kind})`
+        : `sealed ${kind} cannot be opened (${reason})`,
+    );
     this.name = "UnreadableSecretError";
   }
 }
@@ -44,7 +48,9 @@ function boxKey(secret: string): BoxKey {
   if (secret.length < 32) throw new TypeError("SECRETS_KEY must be at least 32 characters");
   const key = Buffer.from(hkdfSync("sha256", secret, "nemo-video-bot", "secret-box v1", 32));
   // The key id is derived separately: it names the key without telling anything about it.
-  const id = Buffer.from(hkdfSync("sha256", secret, "nemo-video-bot", "secret-box key id", 4)).toString("hex");
+  const id = Buffer.from(hkdfSync("sha256", secret, "nemo-video-bot", "secret-box key id", 4)).toString(
+    "hex",
+  );
   return { id, key };
 }
 

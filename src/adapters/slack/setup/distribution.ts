@@ -9,6 +9,8 @@ export interface SlackInstallationsConfig {
   clientId: string;
   clientSecret: string;
   secretsKey: string;
+  /** The process's box (it also opens values sealed under `SECRETS_KEY_PREVIOUS`); default: one of `secretsKey`. */
+  box?: SecretBox | undefined;
   apiUrl?: string | undefined;
   redis: InstallationRedis;
   /** The deployment's hash-tagged key prefix (`Keys.bull`). */
@@ -18,7 +20,11 @@ export interface SlackInstallationsConfig {
 
 /** The installation store of a distributed app: sealed in Redis, handing out rotated tokens. */
 export function createSlackInstallations(config: SlackInstallationsConfig): RotatingInstallationStore {
-  const store = new RedisInstallationStore(config.redis, config.prefix, new SecretBox(config.secretsKey));
+  const store = new RedisInstallationStore(
+    config.redis,
+    config.prefix,
+    config.box ?? new SecretBox(config.secretsKey),
+  );
   return new RotatingInstallationStore(store, config.redis, config);
 }
 
