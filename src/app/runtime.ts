@@ -40,6 +40,7 @@ import { PartialAnswers } from "../store/partial-answers.js";
 import { Quotas } from "../store/quotas.js";
 import { RedisConversationStore } from "../store/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
+import { ReplyAddresses } from "../store/reply-addresses.js";
 import { SeenWork } from "../store/seen-work.js";
 import { SentMarker } from "../store/sent-marker.js";
 import { ThreadLine } from "../store/thread-line.js";
@@ -88,6 +89,7 @@ export class Runtime {
       seen: new SeenWork(redis, services.keys),
       queue: new BullWorkQueue(intakeQueues),
       owners: new ThreadOwners(redis, services.keys),
+      replies: services.replies,
       logger: services.logger,
       maxUploadBytes: maxUploadBytes(config),
     });
@@ -243,6 +245,7 @@ function createJobServices(parts: ServiceParts): JobServices {
     partials: new PartialAnswers(redis, keys),
     maxAnswerChars: config.MAX_ANSWER_CHARS,
     accounts: new AccountStore(redis, keys, secretBoxOf(config, logger)),
+    replies: new ReplyAddresses(redis, keys, secretBoxOf(config, logger)),
     claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
     guard: new CreditsGuard(new CreditBalances(redis, keys), client, {
       threshold: config.CREDITS_GUARD_THRESHOLD,
@@ -265,7 +268,7 @@ function createNemoClient(parts: ServiceParts, breaker: BackendBreaker): NemoCli
   const { config, logger, redis, keys, timings } = parts;
   return new NemoClient({
     ...nemoClientSettings(config),
-    store: new RedisKeyValueStore(redis, keys),
+    store: new RedisKeyValueStore(redis, keys, secretBoxOf(config, logger)),
     logger: logger.child({ part: "nemo" }),
     streamHardCapMs: timings.streamHardCapMs,
     heartbeatTimeoutMs: timings.heartbeatTimeoutMs,

@@ -12,6 +12,7 @@ import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { SecretBox } from "../core/secret-box.js";
 import { connectRedis } from "../redis/connect.js";
 import { redisTargetFrom } from "../redis/redis-target.js";
 import { Keys } from "../store/keys.js";
@@ -44,6 +45,13 @@ function configurationLines(config: Config, env: NodeJS.ProcessEnv): CheckResult
   ];
 }
 
+/** The bot's key (and previous keys), so the doctor reads the sealed anonymous token as the bot does. */
+function doctorBox(config: Config): SecretBox | undefined {
+  return config.SECRETS_KEY
+    ? new SecretBox(config.SECRETS_KEY, { previous: config.SECRETS_KEY_PREVIOUS })
+    : undefined;
+}
+
 /** `nemo-video-bot doctor`: prints the report and returns its exit code ({@link DOCTOR_EXIT}). */
 export async function runDoctor(
   env: NodeJS.ProcessEnv = process.env,
@@ -63,7 +71,7 @@ export async function runDoctor(
       : undefined;
     redis?.on("error", () => undefined);
     const store = redis
-      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX))
+      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX), doctorBox(config))
       : new JsonFileStore(join(config.DATA_DIR, "nemo-client.json"));
     const client = new NemoClient({
       ...nemoClientSettings(config),

@@ -43,6 +43,8 @@ export const KEY_TTL_SECONDS = {
   exporting: DAY,
   /** What workers learned about a turn or upload job (work-records.ts); deleted when the job is done. */
   work: 7 * DAY,
+  /** A command's private reply address, sealed (reply-addresses.ts): outlives the platform's own validity. */
+  replyAddress: 3600,
 } as const;
 
 /**
@@ -169,7 +171,11 @@ export class Keys {
   quota(name: string): string {
     return `${this.bull}:rl:${name}`;
   }
-  /** Key/value store of the client id and anonymous token. */
+  /** String: a command's private reply address (interaction token, `response_url`), sealed; see reply-addresses.ts. */
+  replyAddress(inboundId: string): string {
+    return `${this.bull}:reply:${inboundId}`;
+  }
+  /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`). */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;
   }
