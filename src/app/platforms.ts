@@ -65,7 +65,10 @@ export async function platformMessengers(
   if (isSlackDistribution(config)) {
     const { createWorkspaceSlackMessenger, installationTokens } = await slack();
     messengers.slack = createWorkspaceSlackMessenger({
-      tokens: installationTokens(slackInstallationsOf(config, redis, logger)),
+      tokens: installationTokens(
+        slackInstallationsOf(config, redis, logger),
+        logger.child({ platform: "slack" }),
+      ),
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
       logger: logger.child({ platform: "slack" }),

@@ -1,3 +1,4 @@
+import { errorCode } from "../../../core/error-code.js";
 import type { Logger } from "../../../core/logger.js";
 import { SecretBox } from "../../../core/secret-box.js";
 import type { WorkspaceTokens } from "../outbound/workspace-messenger.js";
@@ -28,11 +29,24 @@ export function createSlackInstallations(config: SlackInstallationsConfig): Rota
   return new RotatingInstallationStore(store, config.redis, config);
 }
 
-/** The messenger's view of the store: a workspace's current bot token. */
-export function installationTokens(installations: () => Promise<RotatingInstallationStore>): WorkspaceTokens {
+/**
+ * The messenger's view of the store: a workspace's current bot token. An installation no configured key
+ * opens has no usable token: its deliveries end without posting (logged), instead of failing and being
+ * retried for nothing.
+ */
+export function installationTokens(
+  installations: () => Promise<RotatingInstallationStore>,
+  logger?: Logger,
+): WorkspaceTokens {
   return {
     async botToken(workspace) {
-      return (await (await installations()).find(workspace))?.bot?.token;
+      try {
+        return (await (await installations()).find(workspace))?.bot?.token;
+      } catch (error) {
+        if (errorCode(error) !== "SECRET_UNREADABLE") throw error;
+        logger?.error({ workspace, reason: "installation-unreadable" }, "slack-delivery-refused");
+        return undefined;
+      }
     },
   };
 }
