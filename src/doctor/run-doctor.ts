@@ -20,6 +20,7 @@ import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { formatReport } from "./report.js";
+import { sealedRecordsCheck } from "./sealed-records-check.js";
 
 /**
  * A platform that is not ready gets one line with the same explanation as `start` prints (a skip when
@@ -82,9 +83,10 @@ export async function runDoctor(
       timeoutMs: 10_000,
     });
     try {
-      const [nemo, redisResult, discord, slack] = await Promise.all([
+      const [nemo, redisResult, sealed, discord, slack] = await Promise.all([
         nemoChecks(config, client),
         redisCheck(config),
+        sealedRecordsCheck(config, redis),
         config.DISCORD_TOKEN
           ? (await import("../adapters/discord/index.js")).discordDoctorCheck({
               token: config.DISCORD_TOKEN,
@@ -108,7 +110,7 @@ export async function runDoctor(
               )
           : [setupLine(slackSetup)],
       ]);
-      results = [...configurationLines(config, env), ...nemo, redisResult, ...discord, ...slack];
+      results = [...configurationLines(config, env), ...nemo, redisResult, sealed, ...discord, ...slack];
     } finally {
       await client.close();
       redis?.disconnect();

@@ -1,4 +1,5 @@
 import type { Platform } from "../core/nemo/types.js";
+import { accountOwner } from "../core/sealed-kinds.js";
 import { type SecretBox, UnreadableSecretError } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
@@ -24,9 +25,6 @@ export interface AccountInfo {
   /** False when no configured key opens its token any more (the key changed): its owner logs in again. */
   readable: boolean;
 }
-
-/** The kind of a linked account's sealed token in reports (`secret-unreadable`, `secrets reseal`, doctor). */
-export const ACCOUNT_KIND = "account";
 
 /**
  * Users' own NemoVideo tokens, sealed with AES-256-GCM (`SECRETS_KEY`) before they reach Redis: a
@@ -61,7 +59,7 @@ export class AccountStore {
       .multi()
       .del(key)
       .hset(key, {
-        sealed: this.box.seal(token, accountId),
+        sealed: this.box.seal(token, accountOwner(accountId)),
         masked: info.masked,
         savedAt: String(info.savedAt),
       })
@@ -78,16 +76,17 @@ export class AccountStore {
   async token(accountId: string): Promise<string | undefined> {
     const sealed = await this.redis.hget(this.keys.account(accountId), "sealed");
     if (!sealed) return undefined;
-    if (!this.box) throw new UnreadableSecretError(ACCOUNT_KIND, "unknown-key");
+    if (!this.box) throw new UnreadableSecretError("account", "unknown-key");
     await this.redis.expire(this.keys.account(accountId), ACCOUNT_TTL_SECONDS);
-    return this.box.decrypt(sealed, accountId, ACCOUNT_KIND);
+    return this.box.decrypt(sealed, accountOwner(accountId), "account");
   }
 
   /** What may be shown about the account, and whether its token can still be opened. */
   async info(accountId: string): Promise<AccountInfo | undefined> {
     const hash = await this.redis.hgetall(this.keys.account(accountId));
     if (!hash.masked) return undefined;
-    const readable = !!hash.sealed && this.box?.open(hash.sealed, accountId, ACCOUNT_KIND) !== undefined;
+    const readable =
+      !!hash.sealed && this.box?.open(hash.sealed, accountOwner(accountId), "account") !== undefined;
     return { masked: hash.masked, savedAt: Number(hash.savedAt ?? 0), readable };
   }
 

@@ -175,6 +175,14 @@ export class Keys {
   replyAddress(inboundId: string): string {
     return `${this.bull}:reply:${inboundId}`;
   }
+  /**
+   * String: a Slack workspace's installation, sealed; written by the adapter's installation store
+   * (`adapters/slack/setup/installation-store.ts`, which cannot import this class) under the same name.
+   * Durable by design (deleted on uninstall).
+   */
+  slackInstallation(workspace: string): string {
+    return `${this.bull}:slack:installation:${workspace}`;
+  }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`). */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;

@@ -1,4 +1,5 @@
 import type { KeyValueStore } from "../core/kv-store.js";
+import { kvOwner } from "../core/sealed-kinds.js";
 import { SecretBox } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
@@ -6,14 +7,6 @@ import { RedisStore } from "./redis-store.js";
 
 /** The values of the store that are secret, sealed when a `SECRETS_KEY` is set: the shared account's token. */
 export const SEALED_KV_KEYS: readonly string[] = ["nemo:anonymous-token"];
-
-/** The kind of a sealed key/value entry in reports (`secret-unreadable`, `secrets reseal`, doctor). */
-export const KV_KIND = "anonymous-token";
-
-/** What a sealed key/value entry is bound to (AES-GCM associated data): its key, i.e. the shared account's token. */
-export function kvOwner(key: string): string {
-  return `kv:${key}`;
-}
 
 /**
  * The client id and anonymous token, shared by every process of the deployment. With a `SECRETS_KEY`
@@ -33,7 +26,7 @@ export class RedisKeyValueStore extends RedisStore implements KeyValueStore {
   async get(key: string): Promise<string | undefined> {
     const value = await this.text(this.keys.kv(key));
     if (value === undefined || !SEALED_KV_KEYS.includes(key) || !SecretBox.isSealed(value)) return value;
-    return this.box?.open(value, kvOwner(key), KV_KIND);
+    return this.box?.open(value, kvOwner(key), "anonymous-token");
   }
   async set(key: string, value: string): Promise<void> {
     await this.redis.set(this.keys.kv(key), this.sealed(key, value));

@@ -1,15 +1,8 @@
+import { replyOwner } from "../core/sealed-kinds.js";
 import type { SecretBox } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import { RedisStore } from "./redis-store.js";
-
-/** The kind of a sealed reply address in reports (`secret-unreadable`, `secrets reseal`, doctor). */
-export const REPLY_KIND = "reply-address";
-
-/** What a reply address is bound to (AES-GCM associated data): the event, i.e. the job, it came with. */
-export function replyOwner(inboundId: string): string {
-  return `${REPLY_KIND}:${inboundId}`;
-}
 
 /**
  * The private reply address of a command (Discord's interaction token, Slack's `response_url`): a
@@ -36,6 +29,6 @@ export class ReplyAddresses extends RedisStore {
   async read(inboundId: string): Promise<string | undefined> {
     const value = await this.text(this.keys.replyAddress(inboundId));
     if (value === undefined || !this.box) return value;
-    return this.box.open(value, replyOwner(inboundId), REPLY_KIND);
+    return this.box.open(value, replyOwner(inboundId), "reply-address");
   }
 }

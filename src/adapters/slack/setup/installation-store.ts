@@ -1,13 +1,9 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
+import { installationOwner, type SealedKind } from "../../../core/sealed-kinds.js";
 import { type SecretBox, UnreadableSecretError } from "../../../core/secret-box.js";
 
 /** The kind of a sealed installation in reports (`secret-unreadable`, `secrets reseal`, doctor). */
-const KIND = "slack-installation";
-
-/** What an installation is bound to (AES-GCM associated data): its workspace. */
-function installationOwner(workspace: string): string {
-  return `${KIND}:${workspace}`;
-}
+const KIND: SealedKind = "slack-installation";
 
 /**
  * The few Redis commands the installation store and the token rotation use (the app wires ioredis in,
