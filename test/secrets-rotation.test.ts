@@ -247,6 +247,18 @@ describe("rotating SECRETS_KEY (installations, linked accounts, anonymous token,
     expect(bot.logs.filter((line) => line.msg === "secret-unreadable").map((line) => line.kind)).toEqual([
       "slack-installation",
     ]);
+    // A delivery to that workspace ends cleanly, with a log line, instead of failing and being retried.
+    const ref = {
+      platform: "slack" as const,
+      workspace: T1.teamId,
+      channel: "CTONE",
+      thread: "1700000001.000100",
+    };
+    await bot.runtime.services.outbox.post(ref, { text: "a late answer" });
+    expect(bot.logs.find((line) => line.msg === "slack-delivery-refused")).toMatchObject({
+      workspace: T1.teamId,
+      reason: "installation-unreadable",
+    });
     const doctor = await sealedRecordsCheck(loadConfig(envWith({ SECRETS_KEY: KEY_C })), client);
     expect(doctor.status).toBe("fail");
     expect(doctor.detail).toMatch(/slack-installation 2/);
