@@ -12,6 +12,7 @@ import { Keys } from "../src/store/keys.js";
 import { RedisKeyValueStore } from "../src/store/redis-key-value-store.js";
 import { ReplyAddresses } from "../src/store/reply-addresses.js";
 import { SealedRecords } from "../src/store/sealed-records.js";
+import { CliProcess } from "./helpers/cli-process.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -129,4 +130,41 @@ describe("upgrading from values of the first format and from the clear", () => {
     const report = await new SealedRecords(client, keys, new SecretBox(KEY)).survey();
     expect(report["anonymous-token"]).toEqual({ current: 0, old: 0, unreadable: 1 });
   });
+});
+
+describe("nemo-video-bot secrets (the real CLI)", () => {
+  it("`secrets status` counts, `secrets reseal` re-seals and prints counts per kind", async () => {
+    const keys = freshKeys();
+    const accounts = new AccountStore(client, keys, new SecretBox(OLD));
+    await accounts.save("discord:U1", "nmv_usr_cli_member_secret");
+    const env = {
+      REDIS_URL: redis.url,
+      KEY_PREFIX: keys.prefix,
+      SECRETS_KEY: KEY,
+      SECRETS_KEY_PREVIOUS: OLD,
+    };
+    const run = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+      const cli = new CliProcess(args, { ...env, ...extra });
+      const { code } = await cli.exited;
+      return { code, out: cli.stdout + cli.stderr };
+    };
+    const status = await run(["secrets", "status"]);
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(/account\s+under an old key 1, already current 0, unreadable 0/);
+    const reseal = await run(["secrets", "reseal"]);
+    expect(reseal.code).toBe(0);
+    expect(reseal.out).toMatch(/account\s+resealed 1, already current 0, unreadable 0/);
+    expect(await new AccountStore(client, keys, new SecretBox(KEY)).token("discord:U1")).toBe(
+      "nmv_usr_cli_member_secret",
+    );
+    // With a key that opens nothing: counted unreadable, exit 1; nothing is overwritten.
+    const other = randomBytes(32).toString("hex");
+    const refused = await run(["secrets", "reseal"], { SECRETS_KEY: other, SECRETS_KEY_PREVIOUS: "" });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/account\s+resealed 0, already current 0, unreadable 1/);
+    expect(await new AccountStore(client, keys, new SecretBox(KEY)).token("discord:U1")).toBe(
+      "nmv_usr_cli_member_secret",
+    );
+    expect((await run(["secrets"])).code).toBe(2);
+  }, 60_000);
 });
