@@ -21,6 +21,9 @@ Commands:
   doctor    Check configuration, the backend, the token, credits, Redis and the chat platforms.
             Exit 0 ready to chat, 1 a check failed, 3 backend ready but no chat platform
             (docs/troubleshooting-codes.md).
+  secrets reseal|status
+            Re-seal every secret kept in Redis under the current SECRETS_KEY after a key
+            rotation, and print counts per kind (status: count only; docs/operations.md).
   config [--check]
             Write docs/configuration.md and .env.example from the configuration schema
             (--check: exit 1 when the committed files differ).
@@ -44,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./doctor/run-doctor.js")).runDoctor();
     case "simulator":
       return runSimulator(rest);
+    case "secrets":
+      return (await import("./app/secrets-command.js")).runSecretsCommand(rest);
     case "config":
       return (await import("./config/config-command.js")).runConfigCommand(rest);
     case "help":

@@ -103,6 +103,7 @@ const BOUND: Record<string, number | null> = {
   history: KEY_TTL_SECONDS.history,
   exporting: KEY_TTL_SECONDS.exporting,
   work: KEY_TTL_SECONDS.work,
+  reply: KEY_TTL_SECONDS.replyAddress,
   renders: null,
   "missing-head": DAY,
   opened: DAY,

@@ -178,7 +178,7 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     const sealed = await runtime.services.redis.get(
       `${runtime.services.keys.bull}:slack:installation:TALPHA`,
     );
-    expect(sealed).toMatch(/^v1:/);
+    expect(sealed).toMatch(/^v2:/);
     expect(sealed).not.toContain(alphaToken);
     expect(sealed).not.toContain("UBOTA");
 

@@ -9,6 +9,7 @@ import type { Keys } from "../store/keys.js";
 import { SlackTokenRefresh } from "../store/slack-token-refresh.js";
 import type { HttpServer } from "./http-server.js";
 import { installationRedis } from "./installation-redis.js";
+import { secretBoxOf } from "./secret-box-of.js";
 
 /** The deployment's RedisClient, once it is up (Slack installations live there in distribution mode). */
 export type RedisAccess = () => { redis: RedisClient; keys: Keys };
@@ -29,6 +30,7 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
         clientId: config.SLACK_CLIENT_ID!,
         clientSecret: config.SLACK_CLIENT_SECRET!,
         secretsKey: config.SECRETS_KEY!,
+        box: secretBoxOf(config, logger),
         apiUrl: config.SLACK_API_URL,
         redis: installationRedis(connection),
         refreshes: new SlackTokenRefresh(connection, keys),
@@ -65,7 +67,10 @@ export async function platformMessengers(
   if (isSlackDistribution(config)) {
     const { createWorkspaceSlackMessenger, installationTokens } = await slack();
     messengers.slack = createWorkspaceSlackMessenger({
-      tokens: installationTokens(slackInstallationsOf(config, redis, logger)),
+      tokens: installationTokens(
+        slackInstallationsOf(config, redis, logger),
+        logger.child({ platform: "slack" }),
+      ),
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
       maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,

@@ -21,7 +21,6 @@ import { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import { ClaimLinks } from "../core/nemo/claim-links.js";
 import { NemoClient } from "../core/nemo/client.js";
-import { SecretBox } from "../core/secret-box.js";
 import { BullWorkQueue } from "../jobs/bull-work-queue.js";
 import { outboxQueue } from "../jobs/deliver-jobs.js";
 import { closeQueues, createQueues, type Queues } from "../jobs/queues.js";
@@ -41,11 +40,13 @@ import { PartialAnswers } from "../store/partial-answers.js";
 import { Quotas } from "../store/quotas.js";
 import { RedisConversationStore } from "../store/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
+import { ReplyAddresses } from "../store/reply-addresses.js";
 import { SeenWork } from "../store/seen-work.js";
 import { SentMarker } from "../store/sent-marker.js";
 import { ThreadLine } from "../store/thread-line.js";
 import { ThreadOwners } from "../store/thread-owners.js";
 import { Usage } from "../store/usage.js";
+import { secretBoxOf } from "./secret-box-of.js";
 
 /** How long the bot waits for Redis at start before it gives up with a clear error. */
 const REDIS_START_TIMEOUT_MS = 15_000;
@@ -88,6 +89,7 @@ export class Runtime {
       seen: new SeenWork(redis, services.keys),
       queue: new BullWorkQueue(intakeQueues),
       owners: new ThreadOwners(redis, services.keys),
+      replies: services.replies,
       logger: services.logger,
       maxUploadBytes: maxUploadBytes(config),
     });
@@ -243,11 +245,8 @@ function createJobServices(parts: ServiceParts): JobServices {
     breaker,
     partials: new PartialAnswers(redis, keys),
     maxAnswerChars: config.MAX_ANSWER_CHARS,
-    accounts: new AccountStore(
-      redis,
-      keys,
-      config.SECRETS_KEY ? new SecretBox(config.SECRETS_KEY) : undefined,
-    ),
+    accounts: new AccountStore(redis, keys, secretBoxOf(config, logger)),
+    replies: new ReplyAddresses(redis, keys, secretBoxOf(config, logger)),
     claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
     guard: new CreditsGuard(new CreditBalances(redis, keys), client, {
       threshold: config.CREDITS_GUARD_THRESHOLD,
@@ -270,7 +269,7 @@ function createNemoClient(parts: ServiceParts, breaker: BackendBreaker): NemoCli
   const { config, logger, redis, keys, timings } = parts;
   return new NemoClient({
     ...nemoClientSettings(config),
-    store: new RedisKeyValueStore(redis, keys),
+    store: new RedisKeyValueStore(redis, keys, secretBoxOf(config, logger)),
     logger: logger.child({ part: "nemo" }),
     streamHardCapMs: timings.streamHardCapMs,
     heartbeatTimeoutMs: timings.heartbeatTimeoutMs,

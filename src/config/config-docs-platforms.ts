@@ -118,9 +118,19 @@ export const PLATFORM_DOCS: Readonly<Record<string, VariableDoc>> = {
   SECRETS_KEY: {
     section: "Slack",
     meaning:
-      "Key material (at least 32 characters, e.g. `openssl rand -base64 32`) for AES-256-GCM encryption of tokens stored in Redis " +
-      "(Slack installations, users' own NemoVideo tokens linked with `/login`). Unset: `/login` is off and says so. Every process of a " +
-      "deployment needs the same value; changing it makes stored installations and linked accounts unreadable.",
+      "Key material (at least 32 characters, e.g. `openssl rand -base64 32`) for AES-256-GCM encryption of every secret kept in Redis " +
+      "(Slack installations, users' own NemoVideo tokens linked with `/login`, the shared account's anonymous token, the private reply " +
+      "addresses of commands). Unset: `/login` is off and says so. Every process of a " +
+      "deployment needs the same value. Every sealed value names its key: to rotate, move the old value to `SECRETS_KEY_PREVIOUS`, " +
+      "then run `secrets reseal` (docs/operations.md, Rotating secrets).",
+    example: "…",
+    secret: true,
+  },
+  SECRETS_KEY_PREVIOUS: {
+    section: "Slack",
+    meaning:
+      "Comma-separated older `SECRETS_KEY` values, used only to open values sealed under them while a key is rotated (nothing is " +
+      "sealed with them). Remove them once `secrets reseal` reports nothing left under an old key. Unset: only `SECRETS_KEY` opens values.",
     example: "…",
     secret: true,
   },

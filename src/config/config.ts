@@ -128,7 +128,10 @@ const schema = z.object({
   SLACK_STATE_SECRET: optionalText, // signs the OAuth state of /slack/install
   SECRETS_KEY: optionalText.pipe(
     z.string().min(32, { message: "must be at least 32 characters" }).optional(),
-  ), // AES-256-GCM key material for tokens stored at rest (Slack installations, users' linked tokens); unset: /login is off
+  ), // AES-256-GCM key material for every secret stored in Redis (Slack installations, linked tokens, the anonymous token, reply addresses); unset: /login is off
+  SECRETS_KEY_PREVIOUS: list.pipe(
+    z.array(z.string().min(32, { message: "each key must be at least 32 characters" })),
+  ), // older SECRETS_KEY values (comma-separated), only to open values sealed under them (key rotation)
   DISCORD_ADMIN_ROLES: list, // role ids whose members are bot admins (besides Manage Server)
   SLACK_ADMIN_USERS: list, // user ids that are bot admins (besides workspace admins/owners)
   QUOTA_TURNS_PER_HOUR: scopedLimits(DEFAULT_QUOTAS.turnsPerHour), // backend turns per user/channel/workspace/global (0 = unlimited)

@@ -5,6 +5,7 @@ import type { Intent } from "../core/conversation/router.js";
 import type { Logger } from "../core/logger.js";
 import { uploadableAttachments } from "../core/nemo/upload-rules.js";
 import type { PromptRecord } from "../store/prompt-records.js";
+import type { ReplyAddresses } from "../store/reply-addresses.js";
 import type { SeenWork } from "../store/seen-work.js";
 import type { ThreadOwners } from "../store/thread-owners.js";
 import type { FollowUps, ThreadWork, WorkKind, WorkPayloads, WorkQueue } from "./work-queue.js";
@@ -14,6 +15,8 @@ export interface QueueOnceParts {
   seen: Pick<SeenWork, "first" | "forget">;
   queue: WorkQueue;
   owners: Pick<ThreadOwners, "claim">;
+  /** Where commands' private reply addresses are kept, sealed (never in job data). */
+  replies: Pick<ReplyAddresses, "keep">;
   logger: Logger;
   maxUploadBytes: number;
 }
@@ -50,9 +53,15 @@ export class QueueOnce implements FollowUps {
     await this.once("turn", inbound.id, data, data.refKey, prompt);
   }
 
-  /** Work answered by the bot itself (credits, status, export, cancel…), run by a worker at once. */
+  /**
+   * Work answered by the bot itself (credits, status, export, cancel…), run by a worker at once. Its
+   * private reply address (a credential) is kept sealed under the event's id, not in the job's data.
+   */
   async command(inbound: Inbound, intent: Intent): Promise<void> {
-    await this.once("command", inbound.id, { inbound, intent });
+    const { privateReplyTo, ...rest } = inbound;
+    if (!privateReplyTo) return this.once("command", inbound.id, { inbound, intent });
+    await this.parts.replies.keep(inbound.id, privateReplyTo);
+    await this.once("command", inbound.id, { inbound: rest, intent, replyKept: true });
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
+import { errorCode } from "../core/error-code.js";
 import type { CallContext } from "../core/nemo/client.js";
 import { NemoAuthError } from "../core/nemo/errors.js";
 import { type AccountStore, accountIdOf } from "../store/account-store.js";
@@ -20,7 +21,9 @@ export interface ThreadCalls {
  * Which account a thread's backend calls use. A thread keeps the account that created its session,
  * whoever talks in it; a thread without a session yet takes its starter's linked account (`userId`),
  * if they linked one, else the bot's. A session made with an account that has since been unlinked
- * stops with `NEMO_AUTH` (`userToken`): its owner logs in again, or starts a new thread.
+ * stops with `NEMO_AUTH` (`userToken`): its owner logs in again, or starts a new thread. A linked
+ * account whose token no configured key opens any more stops the same way (`accountUnreadable`), never
+ * running silently on the bot's account instead.
  */
 export async function threadCalls(
   parts: { sessions: Pick<SessionManager, "find">; accounts: Pick<AccountStore, "token"> },
@@ -30,19 +33,31 @@ export async function threadCalls(
   const record = await parts.sessions.find(ref);
   let account: ThreadAccount | undefined;
   if (record?.account) {
-    const token = await parts.accounts.token(record.account);
-    if (!token) {
-      const gone = new NemoAuthError("the account of this thread's session is no longer linked", false);
-      gone.userToken = true;
-      throw gone;
-    }
+    const token = await linkedToken(parts.accounts, record.account);
+    if (!token) throw userTokenError("the account of this thread's session is no longer linked", false);
     account = { id: record.account, token };
   } else if (!record && options.userId) {
     const id = accountIdOf(ref.platform, options.userId);
-    const token = await parts.accounts.token(id);
+    const token = await linkedToken(parts.accounts, id);
     if (token) account = { id, token };
   }
   const ctx: CallContext = { platform: ref.platform, signal: options.signal };
   if (account) ctx.token = account.token;
   return { ctx, account };
+}
+
+async function linkedToken(accounts: Pick<AccountStore, "token">, id: string): Promise<string | undefined> {
+  try {
+    return await accounts.token(id);
+  } catch (error) {
+    if (errorCode(error) !== "SECRET_UNREADABLE") throw error;
+    throw userTokenError("the linked account's token can no longer be opened (SECRETS_KEY changed)", true);
+  }
+}
+
+function userTokenError(message: string, unreadable: boolean): NemoAuthError {
+  const error = new NemoAuthError(message, false);
+  error.userToken = true;
+  error.accountUnreadable = unreadable;
+  return error;
 }

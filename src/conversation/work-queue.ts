@@ -30,8 +30,11 @@ export interface WorkPayloads {
   };
   /** Files to upload, in line. */
   upload: ThreadWork & { attachments: Attachment[] };
-  /** An event the bot answers itself, run at once. */
-  command: { inbound: Inbound; intent: Intent };
+  /**
+   * An event the bot answers itself, run at once. Its private reply address is never in here: with
+   * `replyKept` the intake kept it (sealed) under the event's id, see `ReplyAddresses`.
+   */
+  command: { inbound: Inbound; intent: Intent; replyKept?: boolean | undefined };
   /** An export of the thread's draft (its progress message already posted). */
   export: ExportRequest;
 }

@@ -12,6 +12,7 @@ import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
+import { SecretBox } from "../core/secret-box.js";
 import { connectRedis } from "../redis/connect.js";
 import { redisTargetFrom } from "../redis/redis-target.js";
 import { Keys } from "../store/keys.js";
@@ -19,6 +20,7 @@ import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
 import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { formatReport } from "./report.js";
+import { sealedRecordsCheck } from "./sealed-records-check.js";
 
 /**
  * A platform that is not ready gets one line with the same explanation as `start` prints (a skip when
@@ -44,6 +46,13 @@ function configurationLines(config: Config, env: NodeJS.ProcessEnv): CheckResult
   ];
 }
 
+/** The bot's key (and previous keys), so the doctor reads the sealed anonymous token as the bot does. */
+function doctorBox(config: Config): SecretBox | undefined {
+  return config.SECRETS_KEY
+    ? new SecretBox(config.SECRETS_KEY, { previous: config.SECRETS_KEY_PREVIOUS })
+    : undefined;
+}
+
 /** `nemo-video-bot doctor`: prints the report and returns its exit code ({@link DOCTOR_EXIT}). */
 export async function runDoctor(
   env: NodeJS.ProcessEnv = process.env,
@@ -63,7 +72,7 @@ export async function runDoctor(
       : undefined;
     redis?.on("error", () => undefined);
     const store = redis
-      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX))
+      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX), doctorBox(config))
       : new JsonFileStore(join(config.DATA_DIR, "nemo-client.json"));
     const client = new NemoClient({
       ...nemoClientSettings(config),
@@ -74,9 +83,10 @@ export async function runDoctor(
       timeoutMs: 10_000,
     });
     try {
-      const [nemo, redisResult, discord, slack] = await Promise.all([
+      const [nemo, redisResult, sealed, discord, slack] = await Promise.all([
         nemoChecks(config, client),
         redisCheck(config),
+        sealedRecordsCheck(config, redis),
         config.DISCORD_TOKEN
           ? (await import("../adapters/discord/index.js")).discordDoctorCheck({
               token: config.DISCORD_TOKEN,
@@ -100,7 +110,7 @@ export async function runDoctor(
               )
           : [setupLine(slackSetup)],
       ]);
-      results = [...configurationLines(config, env), ...nemo, redisResult, ...discord, ...slack];
+      results = [...configurationLines(config, env), ...nemo, redisResult, sealed, ...discord, ...slack];
     } finally {
       await client.close();
       redis?.disconnect();

@@ -35,6 +35,7 @@ type CommandServices = Pick<
   | "quotas"
   | "usage"
   | "accounts"
+  | "replies"
 >;
 
 interface CommandOptions {
@@ -71,6 +72,7 @@ export function createCommandProcessor(services: CommandServices, options: Comma
   const commands = new Commands(parts);
   return async (job: Job<CommandJobData>): Promise<string> => {
     let { inbound } = job.data;
+    if (job.data.replyKept) inbound = { ...inbound, privateReplyTo: await services.replies.read(inbound.id) };
     if (!inbound.locale) inbound = await locales.complete(inbound);
     if (inbound.newThread) {
       const opened = await openThread(parts, inbound).catch(async (error: unknown) => {

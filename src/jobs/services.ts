@@ -12,6 +12,7 @@ import type { BackendBreaker } from "../store/backend-breaker.js";
 import type { Keys } from "../store/keys.js";
 import type { PartialAnswers } from "../store/partial-answers.js";
 import type { Quotas } from "../store/quotas.js";
+import type { ReplyAddresses } from "../store/reply-addresses.js";
 import type { SentMarker } from "../store/sent-marker.js";
 import type { ThreadLine } from "../store/thread-line.js";
 import type { Usage } from "../store/usage.js";
@@ -37,6 +38,8 @@ export interface JobServices {
   maxAnswerChars: number;
   /** Users' linked NemoVideo accounts (off without `SECRETS_KEY`). */
   accounts: AccountStore;
+  /** Commands' private reply addresses, sealed, by event id (never in job data). */
+  replies: ReplyAddresses;
   /** "Open in NemoVideo" links (claim tokens, cached per session). */
   claims: ClaimLinks;
   /** Balance checks before likely generations. */

@@ -1,5 +1,6 @@
 import type { Platform } from "../core/nemo/types.js";
-import type { SecretBox } from "../core/secret-box.js";
+import { accountOwner } from "../core/sealed-kinds.js";
+import { type SecretBox, UnreadableSecretError } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 
@@ -21,6 +22,8 @@ export function maskToken(token: string): string {
 export interface AccountInfo {
   masked: string;
   savedAt: number;
+  /** False when no configured key opens its token any more (the key changed): its owner logs in again. */
+  readable: boolean;
 }
 
 /**
@@ -51,12 +54,12 @@ export class AccountStore {
   async save(accountId: string, token: string): Promise<AccountInfo> {
     if (!this.box) throw new Error("accounts are off: SECRETS_KEY is not set");
     const key = this.keys.account(accountId);
-    const info = { masked: maskToken(token), savedAt: Date.now() };
+    const info = { masked: maskToken(token), savedAt: Date.now(), readable: true };
     await this.redis
       .multi()
       .del(key)
       .hset(key, {
-        sealed: this.box.seal(token, accountId),
+        sealed: this.box.seal(token, accountOwner(accountId)),
         masked: info.masked,
         savedAt: String(info.savedAt),
       })
@@ -65,19 +68,26 @@ export class AccountStore {
     return info;
   }
 
-  /** The account's token, or undefined when it is not linked (or cannot be opened with this key). */
+  /**
+   * The account's token, or undefined when it is not linked. Throws `SECRET_UNREADABLE`
+   * ({@link UnreadableSecretError}) when it is linked but no configured key opens it (or there is no
+   * key any more): the thread must not silently run on the shared account instead.
+   */
   async token(accountId: string): Promise<string | undefined> {
-    if (!this.box) return undefined;
     const sealed = await this.redis.hget(this.keys.account(accountId), "sealed");
     if (!sealed) return undefined;
+    if (!this.box) throw new UnreadableSecretError("account", "unknown-key");
     await this.redis.expire(this.keys.account(accountId), ACCOUNT_TTL_SECONDS);
-    return this.box.open(sealed, accountId);
+    return this.box.decrypt(sealed, accountOwner(accountId), "account");
   }
 
+  /** What may be shown about the account, and whether its token can still be opened. */
   async info(accountId: string): Promise<AccountInfo | undefined> {
     const hash = await this.redis.hgetall(this.keys.account(accountId));
     if (!hash.masked) return undefined;
-    return { masked: hash.masked, savedAt: Number(hash.savedAt ?? 0) };
+    const readable =
+      !!hash.sealed && this.box?.open(hash.sealed, accountOwner(accountId), "account") !== undefined;
+    return { masked: hash.masked, savedAt: Number(hash.savedAt ?? 0), readable };
   }
 
   /** Unlinks the account; true when there was one. */

@@ -47,6 +47,8 @@ export const KEY_TTL_SECONDS = {
   slackRefreshLock: 30,
   /** A workspace's failed Slack token refreshes and when the next may run; forgotten after a quiet hour. */
   slackRefreshBackoff: 3600,
+  /** A command's private reply address, sealed (reply-addresses.ts): outlives the platform's own validity. */
+  replyAddress: 3600,
 } as const;
 
 /**
@@ -181,7 +183,19 @@ export class Keys {
   slackRefreshBackoff(workspace: string): string {
     return `${this.bull}:slack:refresh-backoff:${workspace}`;
   }
-  /** Key/value store of the client id and anonymous token. */
+  /** String: a command's private reply address (interaction token, `response_url`), sealed; see reply-addresses.ts. */
+  replyAddress(inboundId: string): string {
+    return `${this.bull}:reply:${inboundId}`;
+  }
+  /**
+   * String: a Slack workspace's installation, sealed; written by the adapter's installation store
+   * (`adapters/slack/setup/installation-store.ts`, which cannot import this class) under the same name.
+   * Durable by design (deleted on uninstall).
+   */
+  slackInstallation(workspace: string): string {
+    return `${this.bull}:slack:installation:${workspace}`;
+  }
+  /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`). */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;
   }

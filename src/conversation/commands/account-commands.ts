@@ -85,9 +85,11 @@ async function accountReply(
       const mine = accounts.enabled ? await accounts.info(own) : undefined;
       const yours = !accounts.enabled
         ? text(lang, "accounts_off")
-        : mine
-          ? text(lang, "account_yours", { masked: mine.masked })
-          : text(lang, "account_yours_none", { command: loginCommand(inbound) });
+        : !mine
+          ? text(lang, "account_yours_none", { command: loginCommand(inbound) })
+          : mine.readable
+            ? text(lang, "account_yours", { masked: mine.masked })
+            : text(lang, "account_yours_unreadable", { masked: mine.masked, command: loginCommand(inbound) });
       return { text: `${thread}\n${yours}` };
     }
   }

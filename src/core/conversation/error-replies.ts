@@ -52,6 +52,7 @@ function httpUrl(value: unknown): string | undefined {
 function keyFor(code: string, fields: Fields): TextKey {
   switch (code) {
     case "NEMO_AUTH":
+      if (fields.accountUnreadable === true) return "error_account_unreadable";
       if (fields.userToken === true) return "error_auth_user";
       return fields.operatorToken === true ? "error_auth_operator" : "error_auth";
     case "NEMO_SESSION_NOT_FOUND":

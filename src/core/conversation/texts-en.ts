@@ -85,6 +85,8 @@ export const EN = {
   account_thread_bot: "This thread uses the bot's NemoVideo account.",
   account_yours: "Your linked account: {masked}.",
   account_yours_none: "You have no linked account ({command} links one).",
+  account_yours_unreadable:
+    "Your linked account ({masked}) can no longer be read by the bot (its encryption key changed). Use {command} to link it again, or /logout to use the bot's account.",
   status_header: "Current project:",
   status_no_project: "There's no project in this thread yet — describe a video to get started.",
   status_export_hint: "Tap Export when you're ready to download it.",
@@ -213,6 +215,8 @@ export const EN = {
   error_out_of_credits_shared: "The bot's credits have run out; ask an admin of this server/workspace.",
   error_auth_user:
     "The NemoVideo account this thread uses was unlinked or its token revoked. Its owner can log in again, or start a new thread.",
+  error_account_unreadable:
+    "The linked NemoVideo account this thread uses can no longer be read by the bot (its encryption key changed). Its owner can log in again, or log out to use the bot's account.",
   error_unsupported_file: "I can't use that type of file. Accepted types: {accepted}.",
   error_file_too_large: "That file is too large. Try trimming or compressing it, then send it again.",
   error_file_too_large_limit:

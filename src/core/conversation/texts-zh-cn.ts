@@ -69,6 +69,8 @@ export const ZH_CN: Record<TextKey, string> = {
   account_thread_bot: "本话题使用的是机器人的 NemoVideo 账户。",
   account_yours: "你关联的账户：{masked}。",
   account_yours_none: "你没有关联的账户（使用 {command} 关联）。",
+  account_yours_unreadable:
+    "机器人已无法读取你关联的账户（{masked}）（其加密密钥已更换）。请使用 {command} 重新关联，或使用 /logout 改用机器人的账户。",
   status_header: "当前项目：",
   status_no_project: "本话题还没有项目 — 描述一个视频即可开始。",
   status_export_hint: "准备好下载时，点击“导出”。",
@@ -183,6 +185,8 @@ export const ZH_CN: Record<TextKey, string> = {
   error_out_of_credits_shared: "机器人的积分已用完；请联系本服务器/工作区的管理员。",
   error_auth_user:
     "本话题使用的 NemoVideo 账户已取消关联或其令牌已被撤销。账户所有者可以重新登录，或新开一个话题。",
+  error_account_unreadable:
+    "机器人已无法读取本话题使用的关联 NemoVideo 账户（其加密密钥已更换）。账户所有者可以重新登录，或退出登录以使用机器人的账户。",
   error_unsupported_file: "我无法使用这种类型的文件。支持的类型：{accepted}。",
   error_file_too_large: "文件太大了。请先剪短或压缩后再发送。",
   error_file_too_large_limit: "文件太大了（上限为 {maxMb} MB）。请先剪短或压缩后再发送。",

@@ -66,6 +66,8 @@ function codedError(code: NemoErrorCode, retryable = false) {
 export class NemoAuthError extends NemoError {
   /** A user's own linked token was rejected (revoked): they log in again; nothing to refresh. */
   userToken = false;
+  /** A user's linked token can no longer be opened (the bot's `SECRETS_KEY` changed): they log in again. */
+  accountUnreadable = false;
   constructor(
     message: string,
     readonly operatorToken: boolean,

@@ -1,4 +1,5 @@
-import { App, type Receiver, type Logger as SlackLogger } from "@slack/bolt";
+import { App, type CodedError, type Receiver, type Logger as SlackLogger } from "@slack/bolt";
+import { errorCode, errorField } from "../../../core/error-code.js";
 import type { Logger } from "../../../core/logger.js";
 import { WORKSPACE_BOUNDS } from "../common/lru-map.js";
 import type { SlackAdapterConfig } from "../common/slack-adapter-config.js";
@@ -20,6 +21,25 @@ export interface SingleWorkspace {
   team: string | undefined;
 }
 
+/**
+ * The workspace's installation exists but no configured key opens it (`SECRET_UNREADABLE` under Bolt's
+ * authorization errors): nothing can be done with its events until the key is fixed.
+ */
+function unreadableInstallation(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    if (errorCode(current) === "SECRET_UNREADABLE") return true;
+    current = errorField(current, "original") ?? errorField(current, "cause");
+  }
+  return false;
+}
+
+/** The workspace an event, command or click came from, for the log line. */
+function workspaceOf(body: unknown): unknown {
+  const team = errorField(body, "team");
+  return errorField(body, "team_id") ?? errorField(team, "id") ?? errorField(body, "enterprise_id");
+}
+
 /** What {@link createBoltApp} needs. */
 export interface BoltAppOptions {
   config: SlackAdapterConfig;
@@ -33,7 +53,8 @@ export interface BoltAppOptions {
 /**
  * Bolt's `App` with every inbound listener: events, the slash command, button clicks, the login modal,
  * the AI-app container's events and, for a distributed app, uninstalls. A listener's failure is
- * rethrown, so the HTTP receiver answers 500 and Slack sends the event again (deduplicated).
+ * rethrown, so the HTTP receiver answers 500 and Slack sends the event again (deduplicated) — except
+ * for a workspace whose installation no configured key opens: refused with a log line, answered 200.
  */
 export function createBoltApp({ config, receiver, single, logger, boltLogger }: BoltAppOptions): App {
   const app = new App({
@@ -46,12 +67,21 @@ export function createBoltApp({ config, receiver, single, logger, boltLogger }: 
       : {}),
     receiver,
     logger: boltLogger,
+    extendedErrorHandler: true,
     clientOptions: webClientOptions({ apiUrl: config.apiUrl, logger }),
     convoStore: false,
   });
   const maxWorkspaces = config.distribution?.maxWorkspaces ?? WORKSPACE_BOUNDS.workspaces;
   if (config.distribution) boundBoltClients(app, maxWorkspaces, logger);
-  app.error(async (error) => {
+  app.error(async ({ error, body }: { error: CodedError; body: unknown }) => {
+    if (unreadableInstallation(error)) {
+      // Answered 200: failing it would make Slack retry it, and eventually turn event delivery off.
+      logger.error(
+        { workspace: workspaceOf(body), reason: "installation-unreadable" },
+        "slack-event-refused",
+      );
+      return;
+    }
     logger.warn({ code: error.code, err: error.message }, "slack-listener-error");
     throw error;
   });

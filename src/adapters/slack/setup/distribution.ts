@@ -1,3 +1,4 @@
+import { errorCode } from "../../../core/error-code.js";
 import type { Logger } from "../../../core/logger.js";
 import { SecretBox } from "../../../core/secret-box.js";
 import type { WorkspaceTokens } from "../outbound/workspace-messenger.js";
@@ -9,6 +10,8 @@ export interface SlackInstallationsConfig {
   clientId: string;
   clientSecret: string;
   secretsKey: string;
+  /** The process's box (it also opens values sealed under `SECRETS_KEY_PREVIOUS`); default: one of `secretsKey`. */
+  box?: SecretBox | undefined;
   apiUrl?: string | undefined;
   redis: InstallationRedis;
   /** The refresh locks and back-off shared by the deployment's processes. */
@@ -20,15 +23,32 @@ export interface SlackInstallationsConfig {
 
 /** The installation store of a distributed app: sealed in Redis, handing out rotated tokens. */
 export function createSlackInstallations(config: SlackInstallationsConfig): RotatingInstallationStore {
-  const store = new RedisInstallationStore(config.redis, config.prefix, new SecretBox(config.secretsKey));
+  const store = new RedisInstallationStore(
+    config.redis,
+    config.prefix,
+    config.box ?? new SecretBox(config.secretsKey),
+  );
   return new RotatingInstallationStore(store, config.refreshes, config);
 }
 
-/** The messenger's view of the store: a workspace's current bot token. */
-export function installationTokens(installations: () => Promise<RotatingInstallationStore>): WorkspaceTokens {
+/**
+ * The messenger's view of the store: a workspace's current bot token. An installation no configured key
+ * opens has no usable token: its deliveries end without posting (logged), instead of failing and being
+ * retried for nothing.
+ */
+export function installationTokens(
+  installations: () => Promise<RotatingInstallationStore>,
+  logger?: Logger,
+): WorkspaceTokens {
   return {
     async botToken(workspace) {
-      return (await (await installations()).find(workspace))?.bot?.token;
+      try {
+        return (await (await installations()).find(workspace))?.bot?.token;
+      } catch (error) {
+        if (errorCode(error) !== "SECRET_UNREADABLE") throw error;
+        logger?.error({ workspace, reason: "installation-unreadable" }, "slack-delivery-refused");
+        return undefined;
+      }
     },
   };
 }

@@ -1,5 +1,9 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
-import type { SecretBox } from "../../../core/secret-box.js";
+import { installationOwner, type SealedKind } from "../../../core/sealed-kinds.js";
+import { type SecretBox, UnreadableSecretError } from "../../../core/secret-box.js";
+
+/** The kind of a sealed installation in reports (`secret-unreadable`, `secrets reseal`, doctor). */
+const KIND: SealedKind = "slack-installation";
 
 /**
  * The few Redis commands the installation store uses (the app wires ioredis in,
@@ -47,8 +51,10 @@ export class InstallationNotFoundError extends Error {
 /**
  * Bolt's `InstallationStore` on Redis: one string per workspace, `{prefix}:slack:installation:<id>`,
  * holding the whole installation (bot token, bot user id, team/enterprise ids, refresh token and expiry)
- * as JSON sealed with AES-256-GCM ({@link SecretBox}, `SECRETS_KEY`) — Redis (and its AOF/RDB files)
- * never hold a token in the clear. Durable by design: deleted on `app_uninstalled` / `tokens_revoked`.
+ * as JSON sealed with AES-256-GCM ({@link SecretBox}, `SECRETS_KEY`) and bound to its workspace (a value
+ * copied under another workspace's key does not open) — Redis (and its AOF/RDB files) never hold a token
+ * in the clear. A value no configured key opens throws `SECRET_UNREADABLE` (the adapter refuses that
+ * workspace's events with a 200 and a log line instead of failing them). Durable by design: deleted on `app_uninstalled` / `tokens_revoked`.
  */
 export class RedisInstallationStore implements InstallationStore {
   constructor(
@@ -66,7 +72,25 @@ export class RedisInstallationStore implements InstallationStore {
   async storeInstallation(installation: SlackInstallation): Promise<void> {
     const workspace = workspaceOf(installation);
     if (!workspace) throw new TypeError("installation without a team or enterprise id");
-    await this.redis.set(this.key(workspace), this.box.encrypt(JSON.stringify(installation)));
+    await this.redis.set(this.key(workspace), this.seal(workspace, installation));
+  }
+
+  /** The installation sealed for its workspace: it opens under that workspace's key only. */
+  seal(workspace: string, installation: SlackInstallation): string {
+    return this.box.encrypt(JSON.stringify(installation), installationOwner(workspace));
+  }
+
+  /**
+   * The installation a stored value holds for `workspace`; throws `SECRET_UNREADABLE` when no configured
+   * key opens it for this workspace. A value of the first format (sealed without its owner) opens only
+   * when the installation inside is this workspace's.
+   */
+  open(workspace: string, sealed: string): SlackInstallation {
+    if (!sealed.startsWith("v1:"))
+      return JSON.parse(this.box.decrypt(sealed, installationOwner(workspace), KIND)) as SlackInstallation;
+    const installation = JSON.parse(this.box.decrypt(sealed, "", KIND)) as SlackInstallation;
+    if (workspaceOf(installation) !== workspace) throw new UnreadableSecretError(KIND, "rejected");
+    return installation;
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<SlackInstallation> {
@@ -79,7 +103,7 @@ export class RedisInstallationStore implements InstallationStore {
   async find(workspace: string | undefined): Promise<SlackInstallation | undefined> {
     if (!workspace) return undefined;
     const sealed = await this.redis.get(this.key(workspace));
-    return sealed ? (JSON.parse(this.box.decrypt(sealed)) as SlackInstallation) : undefined;
+    return sealed ? this.open(workspace, sealed) : undefined;
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {

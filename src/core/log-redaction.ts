@@ -1,0 +1,73 @@
+/** What replaces a secret in a log line. */
+export const REDACTED = "[redacted]";
+
+/** Field names whose values never reach a log line, at any depth (compared without case, `_` or `-`). */
+const SECRET_FIELDS = new Set(
+  ["authorization", "cookie", "setCookie", "responseUrl", "privateReplyTo", "sealed", "clientId"].map(
+    (name) => name.toLowerCase(),
+  ),
+);
+
+/**
+ * Secrets recognised by their shape wherever they appear in a string: NemoVideo tokens (`nmv_`), claim
+ * tokens (`clm_`), Slack tokens (`xoxb-`, `xoxp-`, `xoxe-`, `xapp-` …), bearer credentials, Slack
+ * `response_url`s, Discord interaction addresses and webhook tokens.
+ */
+const SECRET_SHAPES: readonly [RegExp, string][] = [
+  [/\b(nmv|clm)_[\w-]+/g, `$1_${REDACTED}`],
+  [/\bx(ox[a-z]|app)-[\w-]+/gi, `x$1-${REDACTED}`],
+  [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, `$1 ${REDACTED}`],
+  [
+    /https?:\/\/[\w.-]*slack\.com\/(commands|actions|workflows)\/[^\s"']*/g,
+    `https://hooks.slack.com/$1/${REDACTED}`,
+  ],
+  [/\binteraction:(\d+):[\w.-]+/g, `interaction:$1:${REDACTED}`],
+  [/\/webhooks\/(\d+)\/[\w.-]+/g, `/webhooks/$1/${REDACTED}`],
+];
+
+const MAX_DEPTH = 8;
+
+/** A field named like a secret: listed, or `…secret…`, `…password…`, `…token` (`SLACK_STATE_SECRET`, `NEMO_TOKEN`). */
+function isSecretField(name: string): boolean {
+  const plain = name.replace(/[-_]/g, "").toLowerCase();
+  return SECRET_FIELDS.has(plain) || /secret|password/.test(plain) || plain.endsWith("token");
+}
+
+/** Flags and counts under a secret's name (`userToken: true`) say nothing secret. */
+function holdsSecret(value: unknown): boolean {
+  return value !== undefined && value !== null && typeof value !== "boolean" && typeof value !== "number";
+}
+
+/** `text` with every secret of a known shape replaced. */
+export function redactText(text: string): string {
+  let result = text;
+  for (const [shape, replacement] of SECRET_SHAPES) result = result.replace(shape, replacement);
+  return result;
+}
+
+/**
+ * `value` with secrets removed at any depth: fields named like a secret (`token`, `authorization`,
+ * `response_url`, `client_secret` …) censored, strings holding a secret of a known shape rewritten.
+ * Returns the same object when nothing had to change (no copy on the common path).
+ */
+export function redactSecrets<T>(value: T, depth = 0): T {
+  if (typeof value === "string") return redactText(value) as T;
+  if (typeof value !== "object" || value === null || depth >= MAX_DEPTH) return value;
+  if (value instanceof Error) {
+    const message = redactText(value.message);
+    if (message === value.message) return value;
+    return { type: value.name, message, ...(value.stack ? { stack: redactText(value.stack) } : {}) } as T;
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item) => redactSecrets(item, depth + 1));
+    return (items.some((item, i) => item !== value[i]) ? items : value) as T;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, field] of Object.entries(value)) {
+    const redacted = isSecretField(name) && holdsSecret(field) ? REDACTED : redactSecrets(field, depth + 1);
+    if (redacted === field) continue;
+    copy ??= { ...(value as Record<string, unknown>) };
+    copy[name] = redacted;
+  }
+  return (copy ?? value) as T;
+}
