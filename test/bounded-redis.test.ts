@@ -109,7 +109,7 @@ const BOUND: Record<string, number | null> = {
   partial: DAY,
   msg: DAY,
   "backend-wait-told": 30 * 60,
-  claim: KEY_TTL_SECONDS.claim,
+  exported: KEY_TTL_SECONDS.exported,
   balance: KEY_TTL_SECONDS.balance,
   account: KEY_TTL_SECONDS.account,
   "low-balance": KEY_TTL_SECONDS.lowBalanceWarned,

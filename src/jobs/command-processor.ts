@@ -35,6 +35,7 @@ type CommandServices = Pick<
   | "quotas"
   | "usage"
   | "accounts"
+  | "projectLinks"
 >;
 
 interface CommandOptions {

@@ -29,6 +29,11 @@ export interface Messenger {
     ref: ConversationRef,
     userId: string,
   ): Promise<{ locale?: string | undefined; name?: string | undefined; isAdmin?: boolean | undefined }>;
+  /**
+   * A message to `userId` alone, outside any command or click: Discord posts it in their DM with the
+   * bot. (Slack's way is {@link postEphemeral}.) Rejects when the user cannot be reached.
+   */
+  postDirect?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
   postEphemeral?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /**
