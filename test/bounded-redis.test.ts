@@ -263,12 +263,13 @@ describe("Redis stays bounded", () => {
         `  per sent marker before its answer: ${snapshotBytes} B (the whole state would be ${wholeBytes} B)`,
       ].join("\n"),
     );
-    // Back to the baseline, apart from the 30-day conversation records, thread owners and export histories
-    // (one capped list per user), the 8-day usage buckets, the client id/token and the finished jobs
+    // Back to the baseline, apart from the 30-day conversation records, thread owners, export histories
+    // (one capped list per user) and finished exports' references (one small string each), the 8-day usage buckets, the client id/token and the finished jobs
     // BullMQ keeps by age and count.
     const leftover = rest.filter(
       (info) =>
-        !["conv", "owner", "usage", "kv", "history"].includes(info.kind) && !info.kind.startsWith("bull:"),
+        !["conv", "owner", "usage", "kv", "history", "exported"].includes(info.kind) &&
+        !info.kind.startsWith("bull:"),
     );
     expect(leftover.map((info) => info.key)).toEqual([]);
     // What remains of BullMQ is its per-queue structure (a fixed set of keys) and the retained jobs.

@@ -25,7 +25,7 @@ const record = (n: number) => ({
   durationMs: 10_000,
   url: `https://cdn.example/render_${n}.mp4`,
   fileName: `render_${n}.mp4`,
-  projectUrl: `https://web.example/p/${n}`,
+  exportId: `export-${n}`,
 });
 
 describe("export history", () => {
@@ -41,17 +41,34 @@ describe("export history", () => {
   });
 
   it("lists thread, date, title, duration and link, with a link reopening each project", () => {
-    const reply = historyReply("en", [record(1), record(2)]);
+    const reopen = new Map([
+      ["export-1", "https://web.example/p/1"],
+      ["export-2", "https://web.example/p/2"],
+    ]);
+    const reply = historyReply("en", [record(1), record(2), record(3)], reopen);
     expect(reply.text).toBe(
       "🗂️ Your last exports:\n" +
         "2026-11-29 12:01 · render_1.mp4 · 10 s — https://cdn.example/render_1.mp4\n" +
-        "2026-11-29 12:02 · render_2.mp4 · 10 s — https://cdn.example/render_2.mp4",
+        "2026-11-29 12:02 · render_2.mp4 · 10 s — https://cdn.example/render_2.mp4\n" +
+        "2026-11-29 12:03 · render_3.mp4 · 10 s — https://cdn.example/render_3.mp4",
     );
     expect(reply.links).toEqual([
       { label: "Reopen render_1.mp4", url: "https://web.example/p/1" },
       { label: "Reopen render_2.mp4", url: "https://web.example/p/2" },
     ]);
     expect(historyReply("zh-CN", []).text).toBe("最近 30 天内你没有导出过视频。");
+  });
+
+  it("never hands out a link an older version kept in the history (projectUrl)", async () => {
+    const old = {
+      ...record(7),
+      exportId: undefined,
+      projectUrl: "https://web.example/workspace/claim?ct=clm_old",
+    };
+    await redis.lpush(keys.history("slack", "U9"), JSON.stringify(old));
+    const [listed] = await listExports(redis, keys, "slack", "U9");
+    expect(listed).not.toHaveProperty("projectUrl");
+    expect(historyReply("en", [listed!]).links).toEqual([]);
   });
 
   it("/history is the history command (console and Discord's command)", () => {
