@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { routeInbound } from "../src/core/conversation/router.js";
 import { HISTORY_LENGTH, historyReply, listExports, recordExport } from "../src/store/export-history.js";
 import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
+import { LegacyClaimTokens } from "../src/store/legacy-claim-tokens.js";
 import { TestRedisServer } from "./helpers/redis-server.js";
 
 let server: TestRedisServer;
@@ -69,6 +70,43 @@ describe("export history", () => {
     const [listed] = await listExports(redis, keys, "slack", "U9");
     expect(listed).not.toHaveProperty("projectUrl");
     expect(historyReply("en", [listed!]).links).toEqual([]);
+  });
+
+  it("deletes the claim tokens an older version kept (its cache, its histories' links), once", async () => {
+    const legacy = new Keys(`legacy${process.pid}`);
+    const cache = `${legacy.bull}:claim:sess-1`;
+    await redis.set(cache, JSON.stringify({ claimToken: "clm_cached", expiresAt: 1 }), "EX", 3600);
+    const history = legacy.history("discord", "U1");
+    const old = {
+      ...record(1),
+      exportId: undefined,
+      projectUrl: "https://web.example/workspace/claim?ct=clm_one",
+    };
+    const first = {
+      projectUrl: "https://web.example/workspace/claim?ct=clm_two",
+      title: "render_2.mp4",
+      at: 2,
+    };
+    await redis.rpush(history, JSON.stringify(record(3)), JSON.stringify(old), JSON.stringify(first));
+    await redis.expire(history, 3600);
+    const other = `${keys.bull}:claim:sess-1`;
+    await redis.set(other, "clm_other_deployment");
+
+    expect(await new LegacyClaimTokens(redis, legacy).forget()).toEqual({ caches: 1, entries: 2 });
+    expect(await redis.exists(cache)).toBe(0);
+    const left = await redis.lrange(history, 0, -1);
+    expect(left.join("\n")).not.toMatch(/clm_|projectUrl/);
+    expect(left.map((entry) => JSON.parse(entry) as unknown)).toEqual([
+      record(3),
+      { ...record(1), exportId: undefined },
+      { title: "render_2.mp4", at: 2 },
+    ]);
+    expect(await redis.ttl(history)).toBeGreaterThan(0);
+    // Another deployment's keys are not its own; a second start scans nothing.
+    expect(await redis.get(other)).toBe("clm_other_deployment");
+    await redis.set(cache, "clm_late");
+    expect(await new LegacyClaimTokens(redis, legacy).forget()).toBeUndefined();
+    expect(await redis.get(cache)).toBe("clm_late");
   });
 
   it("/history is the history command (console and Discord's command)", () => {
