@@ -45,10 +45,6 @@ interface PublicPart {
 export class ProjectLinks {
   constructor(private readonly parts: ProjectLinkParts) {}
 
-  get mode(): ClaimLinkMode {
-    return this.parts.mode;
-  }
-
   /**
    * What the finished video's message shows of its project, and the reference kept for later links
    * (undefined without a session). `ctx` is the thread's call context (the account that owns the session).
