@@ -63,6 +63,18 @@ describe("Slack: claim links are private by default (CLAIM_LINKS=private)", () =
     expect(inThread()).not.toContain("ct=clm_");
   });
 
+  it("falls back to the app's DM when the ephemeral note cannot reach the owner", async () => {
+    bot.fake.fail("chat.postEphemeral", "user_not_in_channel");
+    const { threadTs } = await slackExportedThread(bot, "C302", "U1", "generate a video of a lantern");
+    const direct = () =>
+      bot.fake
+        .callsOf("chat.postMessage")
+        .filter((call) => call.params.channel === "U1")
+        .map((c) => shownIn(c.params));
+    await bot.fake.waitFor(() => direct().some((t) => claimTokenIn(t)), 10_000, "the owner's DM");
+    expect(JSON.stringify(bot.fake.thread("C302", threadTs))).not.toContain("ct=clm_");
+  });
+
   it("/nemo history answers privately with fresh links; no Redis key holds a claim token", async () => {
     await slackExportedThread(bot, "C301", "U1", "generate a video of a quiet library");
     await slackCommand(bot, "C301", "U1", "history", "t-history");

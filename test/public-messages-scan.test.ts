@@ -82,8 +82,8 @@ function slackSeen(bot: SlackBot): Seen[] {
   ];
   for (const call of bot.fake.calls) {
     const channel = String(call.params.channel ?? call.params.channel_id ?? "");
-    // The app's DM with one user (D…) is theirs alone.
-    const isPublic = !channel.startsWith("D");
+    // The app's DM with one user (D…, or posted to the user id U…/W…) is theirs alone.
+    const isPublic = !/^[DUW]/.test(channel);
     if (shown.includes(call.method)) {
       seen.push({
         where: channel,

@@ -22,7 +22,8 @@ export interface PrivateDeliveryParts {
  * Hands `reply` to one user only, for what nobody else may see (a claim link, a history with links):
  * the private address of their command or click (Discord's ephemeral follow-up, Slack's
  * `response_url`), else a note only they see in the thread (Slack `chat.postEphemeral`), else a
- * direct message (Discord: their DM with the bot). A platform with no private way at all (the console: one
+ * direct message (their DM with the bot or app: Discord's only way outside an interaction, Slack's
+ * when the ephemeral note fails, e.g. the user left the channel). A platform with no private way at all (the console: one
  * user at a terminal) shows it in the thread. Never falls back to a public post: resolves false when
  * it could not be delivered privately.
  */

@@ -30,8 +30,8 @@ export interface Messenger {
     userId: string,
   ): Promise<{ locale?: string | undefined; name?: string | undefined; isAdmin?: boolean | undefined }>;
   /**
-   * A message to `userId` alone, outside any command or click: Discord posts it in their DM with the
-   * bot. (Slack's way is {@link postEphemeral}.) Rejects when the user cannot be reached.
+   * A message to `userId` alone, outside any command or click: in their DM with the bot (Discord, over
+   * REST) or the app (Slack, its Messages tab). Rejects when the user cannot be reached.
    */
   postDirect?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
