@@ -17,7 +17,7 @@ export interface ExportRecord {
   fileName: string;
   /**
    * The export's job id: its reference (`ExportReferences`) issues a fresh "Open in NemoVideo" link on
-   * demand. The history never holds a link (versions before 0.3 kept one as `projectUrl`: not read).
+   * demand. The history never holds a link (older versions kept one as `projectUrl`: not read).
    */
   exportId?: string | undefined;
 }

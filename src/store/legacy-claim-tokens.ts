@@ -21,7 +21,7 @@ return changed
 `;
 
 /**
- * Versions before 0.3 kept claim tokens in the clear: a per-session cache (`claim:<session>`, up to 6
+ * Older versions kept claim tokens in the clear: a per-session cache (`claim:<session>`, up to 6
  * days) and each history entry's `projectUrl` (up to 30 days). Whoever reads them can take the
  * projects, so the first worker of this version deletes them, once per deployment.
  */
