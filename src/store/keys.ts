@@ -172,7 +172,7 @@ export class Keys {
   quota(name: string): string {
     return `${this.bull}:rl:${name}`;
   }
-  /** Key/value store of the client id and anonymous token. */
+  /** Key/value store of the client id and anonymous token (and one-time markers, e.g. `legacy-claim-tokens-forgotten`). */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;
   }
