@@ -13,9 +13,9 @@ afterEach(async () => {
 });
 
 /** Every key and value under the bot's prefix, as one string (hashes, lists, strings, sets, streams). */
-async function dumpRedis(fixture: BotFixture): Promise<string> {
+async function dumpRedis(fixture: BotFixture, keep: (key: string) => boolean = () => true): Promise<string> {
   const client = fixture.runtime.services.redis;
-  const keys = await client.keys(`{${fixture.prefix}}:*`);
+  const keys = (await client.keys(`{${fixture.prefix}}:*`)).filter(keep);
   const parts: string[] = [];
   for (const key of keys) {
     const type = await client.type(key);
@@ -58,8 +58,8 @@ describe("a token pasted in a chat", () => {
 });
 
 describe("Open in NemoVideo", () => {
-  it("is a claim link (ct=clm_…), fetched once per session and reused", async () => {
-    bot = await startBot(redis.url);
+  it("is a fresh claim link (ct=clm_…) each time, kept nowhere in Redis; CLAIM_LINKS=public posts it with the video", async () => {
+    bot = await startBot(redis.url, { env: { CLAIM_LINKS: "public" } });
     const ref = bot.ref("c1");
     await bot.say("c1", "generate a video of a lighthouse");
     await bot.messenger.waitFor(
@@ -79,10 +79,15 @@ describe("Open in NemoVideo", () => {
     const [first] = await links(1);
     const [second] = await links(2);
     expect(first!.url).toMatch(/^https:\/\/web\.example\/workspace\/claim\?ct=clm_[\w-]+$/);
-    expect(second!.url).toBe(first!.url);
-    expect(bot.sim.requests.filter((r) => r.path === "/api/auth/claim-token")).toHaveLength(1);
+    expect(second!.url).toMatch(/ct=clm_/);
+    expect(second!.url).not.toBe(first!.url);
+    expect(bot.sim.requests.filter((r) => r.path === "/api/auth/claim-token")).toHaveLength(2);
     const ct = new URL(first!.url).searchParams.get("ct")!;
     expect(bot.sim.claim(ct)?.sessionId).toBe(bot.sim.sessions()[0]);
+    // Public mode gives no private copy; and the bot keeps no claim token in its own keys (the public
+    // message itself waits in the outbox's delivery job, like any message posted in the thread).
+    expect(bot.messenger.directReplies).toEqual([]);
+    expect(await dumpRedis(bot, (key) => !key.includes(":deliver:"))).not.toMatch(/clm_/);
     expect(everything(bot)).not.toMatch(/nmv_/);
   });
 });

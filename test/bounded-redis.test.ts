@@ -110,7 +110,7 @@ const BOUND: Record<string, number | null> = {
   partial: DAY,
   msg: DAY,
   "backend-wait-told": 30 * 60,
-  claim: KEY_TTL_SECONDS.claim,
+  exported: KEY_TTL_SECONDS.exported,
   balance: KEY_TTL_SECONDS.balance,
   account: KEY_TTL_SECONDS.account,
   "low-balance": KEY_TTL_SECONDS.lowBalanceWarned,
@@ -212,7 +212,8 @@ describe("Redis stays bounded", () => {
     // Answered prompts are deleted (none of these replies offered Retry); no export lock, line or upload left open.
     expect(count("inbound")).toBe(0);
     expect(count("export")).toBe(0);
-    expect(count("kv")).toBeLessThanOrEqual(2);
+    // The client id, the anonymous token, and the marker that older versions' claim tokens are gone.
+    expect(count("kv")).toBeLessThanOrEqual(3);
     expect(count("conv")).toBe(THREADS);
     expect(count("upload-files")).toBe(THREADS);
     // Answered sent markers keep no baseline: a few dozen bytes of JSON each.
@@ -264,12 +265,13 @@ describe("Redis stays bounded", () => {
         `  per sent marker before its answer: ${snapshotBytes} B (the whole state would be ${wholeBytes} B)`,
       ].join("\n"),
     );
-    // Back to the baseline, apart from the 30-day conversation records, thread owners and export histories
-    // (one capped list per user), the 8-day usage buckets, the client id/token and the finished jobs
+    // Back to the baseline, apart from the 30-day conversation records, thread owners, export histories
+    // (one capped list per user) and finished exports' references (one small string each), the 8-day usage buckets, the client id/token and the finished jobs
     // BullMQ keeps by age and count.
     const leftover = rest.filter(
       (info) =>
-        !["conv", "owner", "usage", "kv", "history"].includes(info.kind) && !info.kind.startsWith("bull:"),
+        !["conv", "owner", "usage", "kv", "history", "exported"].includes(info.kind) &&
+        !info.kind.startsWith("bull:"),
     );
     expect(leftover.map((info) => info.key)).toEqual([]);
     // What remains of BullMQ is its per-queue structure (a fixed set of keys) and the retained jobs.

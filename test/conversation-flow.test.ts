@@ -38,7 +38,13 @@ describe("a conversation end to end", () => {
     await messenger.waitFor(has("/files/render_"), 15_000, "video link");
     const done = messenger.thread(ref).find((reply) => reply.video)!;
     expect(done.video!.url).toMatch(/\/files\/render_.*\.mp4$/);
-    const task = done.links?.find((link) => link.url.includes("/workspace/claim"));
+    // The claim link is the owner's alone: in the thread only the button that hands it over privately.
+    expect(done.links ?? []).toEqual([]);
+    expect(done.actions?.map((action) => action.kind)).toContain("project_link");
+    await messenger.waitFor(() => messenger.directReplies.length > 0, 15_000, "the owner's private link");
+    const task = messenger.directReplies[0]!.reply.links?.find((link) =>
+      link.url.includes("/workspace/claim"),
+    );
     const claim = new URL(task!.url).searchParams.get("ct");
     expect(claim).toMatch(/^clm_/);
     expect(bot.sim.claim(claim!)?.sessionId).toBe(bot.sim.sessions()[0]);

@@ -62,7 +62,11 @@ describe("Discord conversations end to end (real discord.js, fake Discord, simul
     expect(galleryUrls(latest(video).components)).toEqual([`attachment://${video.uploads[0]!.filename}`]);
     const shown = latest(video).content;
     expect(shown).toMatch(/▶️ http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4 · \d+ KB/);
-    expect(shown).toMatch(/\[Open in NemoVideo\]\(https:\/\/web\.example\/workspace\/claim\?ct=clm_/);
+    // The claim link is private to the owner (Alice): her DM has it, the thread only the button.
+    expect(shown).not.toMatch(/ct=clm_/);
+    expect(customIds(video).some((id) => id.startsWith("nemo:project_link:"))).toBe(true);
+    const dm = fake.dmWith(fake.alice);
+    await fake.waitFor(() => bot.transcript(dm.id).includes("ct=clm_"), 10_000, "the owner's DM");
     expect(shown).not.toMatch(/nmv_|token/);
     expect(customIds(video)).toEqual(expect.arrayContaining(["nemo:export", "nemo:modal:edit"]));
     expect(bot.sentMessages()).toEqual(["generate a video of a city timelapse at night"]);

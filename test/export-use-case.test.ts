@@ -44,7 +44,13 @@ function rig(answers: (ExportStatus | Error)[]) {
     },
     sessions: { find: async () => SESSION },
     calls: async (ref, signal) => ({ platform: ref.platform, signal }),
-    claims: { link: async () => "https://nemo.test/project" },
+    projectLinks: {
+      forFinished: async () => ({
+        links: [{ label: "Open in NemoVideo", url: "https://nemo.test/project" }],
+        actions: [],
+      }),
+      handOver: async () => undefined,
+    },
     outbox: {
       post: async () => "m2",
       editOrPost: async (_ref, messageId) => messageId ?? "m2",

@@ -11,12 +11,6 @@ import { useRedisServer } from "./helpers/redis-server.js";
 const redis = useRedisServer();
 const SECRETS_KEY = randomBytes(32).toString("hex");
 
-/**
- * Keys of stores another change reworks (claim tokens: the claim cache and export history keep `clm_`
- * tokens until that change lands). TODO at merge with the claim-links change: empty this list.
- */
-const CLAIM_KEYS_REWORKED_ELSEWHERE = [":claim:", ":history:"];
-
 describe("no secret in the clear in Redis after a full Discord scenario", () => {
   let bot: DiscordHarness;
   /** Every key and value in Redis after the scenario, and the secrets it used. */
@@ -37,14 +31,9 @@ describe("no secret in the clear in Redis after a full Discord scenario", () => 
     expect(dump).toContain("replyKept");
   });
 
-  // Known, and caught: the export result's claim link (`ct=clm_…`) rides in the deliver job's data and
-  // the claim cache / export history keep `clm_` tokens. The claim-links change removes them.
-  // TODO at merge with that change: `it.fails` → `it`, and empty CLAIM_KEYS_REWORKED_ELSEWHERE.
-  it.fails("holds no claim token (clm_…) in the clear", () => {
-    const lines = dump.split("\n");
-    const elsewhere = (key: string) => CLAIM_KEYS_REWORKED_ELSEWHERE.some((part) => key.includes(part));
-    const claims = lines.filter((line, i) => /clm_[\w-]{6,}/.test(line) && !elsewhere(lines[i - 1] ?? ""));
-    expect(claims).toEqual([]);
+  // Claim links are handed to the owner privately and never kept: no history entry, cache or job holds one.
+  it("holds no claim token (clm_…) in the clear", () => {
+    expect(dump.split("\n").filter((line) => /clm_[\w-]{6,}/.test(line))).toEqual([]);
   });
 });
 

@@ -62,8 +62,10 @@ describe("Slack: an exported video plays in the thread", () => {
       length: SAMPLE_MP4.length,
       received: SAMPLE_MP4.length,
       sha256: sha256(SAMPLE_MP4),
-      completed: { channel: "C700", threadTs: ts, comment: expect.stringContaining("Open in NemoVideo") },
+      completed: { channel: "C700", threadTs: ts },
     });
+    // The file carries no comment: never a claim link on it (the link goes to the owner privately).
+    expect(upload!.completed?.comment).toBeUndefined();
     // The result replaced the export's progress message (with the thread's buttons); the file follows it.
     const thread = bot.fake.thread("C700", ts);
     const result = thread.find((m) => m.text.includes("✅ Your video is ready"))!;
@@ -72,6 +74,12 @@ describe("Slack: an exported video plays in the thread", () => {
     );
     expect(hasExportButton(result)).toBe(true);
     expect(thread.at(-1)?.files?.[0]?.id).toBe(upload!.fileId);
+    // The claim link went to the thread's owner only (an ephemeral note in the thread), not into it.
+    await bot.fake.waitFor(() => bot.fake.callsOf("chat.postEphemeral").length > 0, 10_000, "private link");
+    const note = bot.fake.callsOf("chat.postEphemeral")[0]!.params as Record<string, unknown>;
+    expect(note).toMatchObject({ channel: "C700", user: "U1", thread_ts: ts });
+    expect(FakeSlackApi.visible(note as never)).toMatch(/workspace\/claim\?ct=clm_/);
+    expect(JSON.stringify(thread)).not.toMatch(/ct=clm_/);
     const sequence = bot.fake.calls
       .filter(
         (call) =>
@@ -93,11 +101,14 @@ describe("Slack: an exported video plays in the thread", () => {
         responseUrl: bot.responseUrl("hist"),
       }),
     );
-    await bot.fake.waitFor(() => bot.fake.callsOf("chat.postEphemeral").length > 0, 10_000, "history");
-    const shown = FakeSlackApi.visible(bot.fake.callsOf("chat.postEphemeral")[0]!.params as never);
+    const answered = () => bot.fake.responses.find((r) => r.path === "/respond/hist");
+    await bot.fake.waitFor(() => answered() !== undefined, 10_000, "history");
+    const shown = FakeSlackApi.visible(answered()!.body as never);
+    expect(answered()!.body).toMatchObject({ response_type: "ephemeral" });
     expect(shown).toContain("Your last exports");
     expect(shown).toContain(upload!.filename);
-    expect(shown).toMatch(/Reopen render_/);
+    expect(shown).toMatch(/Reopen render_[^|]*\|?/);
+    expect(shown).toMatch(/workspace\/claim\?ct=clm_/);
   });
 });
 

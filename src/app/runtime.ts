@@ -11,8 +11,10 @@ import {
   quotaSettings,
 } from "../config/config.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/timings.js";
+import { ProjectLinks } from "../conversation/exports/project-links.js";
 import { Intake } from "../conversation/intake.js";
 import { Outbox } from "../conversation/outbox.js";
+import { OwnerClaimLinkPermission } from "../conversation/policies/claim-link-permission.js";
 import { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import { Permissions } from "../conversation/policies/permissions.js";
 import { QueueOnce } from "../conversation/queue-once.js";
@@ -32,8 +34,8 @@ import { describeRedisTarget, redisTargetFrom } from "../redis/redis-target.js";
 import { waitUntilReady } from "../redis/wait-until-ready.js";
 import { AccountStore } from "../store/account-store.js";
 import { BackendBreaker } from "../store/backend-breaker.js";
-import { RedisClaimCache } from "../store/claim-cache.js";
 import { CreditBalances } from "../store/credit-balances.js";
+import { ExportReferences } from "../store/export-references.js";
 import { Keys } from "../store/keys.js";
 import { MessageRecords } from "../store/message-records.js";
 import { PartialAnswers } from "../store/partial-answers.js";
@@ -226,7 +228,7 @@ function createJobServices(parts: ServiceParts): JobServices {
   const breaker = new BackendBreaker(redis, keys, breakerSettings(config));
   const client = createNemoClient(parts, breaker);
   const queues = createQueues(redis, keys);
-  return {
+  const services: Omit<JobServices, "projectLinks"> = {
     redis,
     keys,
     client,
@@ -247,7 +249,6 @@ function createJobServices(parts: ServiceParts): JobServices {
     maxAnswerChars: config.MAX_ANSWER_CHARS,
     accounts: new AccountStore(redis, keys, secretBoxOf(config, logger)),
     replies: new ReplyAddresses(redis, keys, secretBoxOf(config, logger)),
-    claims: new ClaimLinks(client, new RedisClaimCache(redis, keys)),
     guard: new CreditsGuard(new CreditBalances(redis, keys), client, {
       threshold: config.CREDITS_GUARD_THRESHOLD,
       generationCost: config.CREDITS_GENERATION_COST,
@@ -262,6 +263,26 @@ function createJobServices(parts: ServiceParts): JobServices {
     quotas: new Quotas(redis, keys, quotaSettings(config)),
     usage: new Usage(redis, keys),
   };
+  return { ...services, projectLinks: projectLinksOf(config, services, messengers) };
+}
+
+/** "Open in NemoVideo" of finished exports, private to the thread's owner unless `CLAIM_LINKS=public`. */
+function projectLinksOf(
+  config: Config,
+  services: Pick<JobServices, "redis" | "keys" | "client" | "accounts" | "outbox" | "logger">,
+  messengers: Messengers,
+): ProjectLinks {
+  const { redis, keys } = services;
+  return new ProjectLinks({
+    mode: config.CLAIM_LINKS,
+    claims: new ClaimLinks(services.client),
+    references: new ExportReferences(redis, keys),
+    permission: new OwnerClaimLinkPermission(new ThreadOwners(redis, keys)),
+    accounts: services.accounts,
+    messengers,
+    outbox: services.outbox,
+    logger: services.logger.child({ part: "project-links" }),
+  });
 }
 
 /** The NemoVideo client: its settings, tokens kept in Redis, stream limits from the timings. */

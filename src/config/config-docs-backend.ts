@@ -12,6 +12,14 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
     meaning: "NemoVideo web app, the base of the “Open in NemoVideo” links posted with exported videos.",
     example: "https://nemovideo.com",
   },
+  CLAIM_LINKS: {
+    section: "NemoVideo backend",
+    meaning:
+      "Who gets the “Open in NemoVideo” link of a finished export (a claim link: whoever opens it can take the project). " +
+      "`private`: only the thread's owner, privately (an ephemeral note or a DM), and again on “Get my NemoVideo link” or `/history`; " +
+      "`public`: posted with the video for everyone in the thread.",
+    example: "public",
+  },
   NEMO_TOKEN: {
     section: "NemoVideo backend",
     meaning:

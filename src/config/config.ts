@@ -54,6 +54,7 @@ const schema = z.object({
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
+  CLAIM_LINKS: z.enum(["private", "public"]).default("private"), // who sees "Open in NemoVideo" links: the thread's owner only, or everyone in the thread
   NEMO_BILLING_URL: optionalUrl, // where a registered account buys credits; unset: <NEMO_WEB_URL>/billing
   CREDITS_GUARD_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000).default(100), // below this balance a likely generation asks Continue/Cancel first; 0 = guard off
   CREDITS_GENERATION_COST: z.coerce.number().int().min(1).max(100_000).default(100), // estimated credits of one generated clip

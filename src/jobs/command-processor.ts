@@ -36,6 +36,7 @@ type CommandServices = Pick<
   | "usage"
   | "accounts"
   | "replies"
+  | "projectLinks"
 >;
 
 interface CommandOptions {

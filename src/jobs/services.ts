@@ -1,10 +1,10 @@
 import type { Timings } from "../config/timings.js";
+import type { ProjectLinks } from "../conversation/exports/project-links.js";
 import type { Outbox } from "../conversation/outbox.js";
 import type { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import type { Permissions } from "../conversation/policies/permissions.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
-import type { ClaimLinks } from "../core/nemo/claim-links.js";
 import type { NemoClient } from "../core/nemo/client.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { AccountStore } from "../store/account-store.js";
@@ -40,8 +40,8 @@ export interface JobServices {
   accounts: AccountStore;
   /** Commands' private reply addresses, sealed, by event id (never in job data). */
   replies: ReplyAddresses;
-  /** "Open in NemoVideo" links (claim tokens, cached per session). */
-  claims: ClaimLinks;
+  /** "Open in NemoVideo" of finished exports: fresh claim links, private to the owner unless `CLAIM_LINKS=public`. */
+  projectLinks: ProjectLinks;
   /** Balance checks before likely generations. */
   guard: CreditsGuard;
   /** Thread owners and admins (who may start anew, cancel others' work, retry). */

@@ -8,6 +8,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import type { RedisClient } from "../redis/connect.js";
 import { recordExport } from "../store/export-history.js";
 import { ExportStore } from "../store/export-store.js";
+import { LegacyClaimTokens } from "../store/legacy-claim-tokens.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { ExportPoller } from "./export-poller.js";
@@ -90,7 +91,10 @@ export function startWorkers(
   };
 }
 
-/** Exports an older version left waiting (its queue and due set had other names) are taken over. */
+/**
+ * Exports an older version left waiting (its queue and due set had other names) are taken over, and the
+ * claim tokens it kept in the clear are deleted.
+ */
 async function adoptLegacyExports(
   services: Pick<JobServices, "redis" | "keys" | "queues" | "logger">,
   connection: RedisClient,
@@ -101,6 +105,12 @@ async function adoptLegacyExports(
     await adoptLegacyExportJobs(connection, keys, queues.export, logger);
   } catch (error) {
     logger.warn({ err: String(error) }, "legacy-export-adoption-failed");
+  }
+  try {
+    const forgotten = await new LegacyClaimTokens(redis, keys).forget();
+    if (forgotten) logger.info(forgotten, "legacy-claim-tokens-forgotten");
+  } catch (error) {
+    logger.warn({ err: String(error) }, "legacy-claim-tokens-failed");
   }
 }
 

@@ -15,8 +15,11 @@ export interface ExportRecord {
   durationMs?: number | undefined;
   url: string;
   fileName: string;
-  /** The project in NemoVideo (the task link): reopens it. */
-  projectUrl?: string | undefined;
+  /**
+   * The export's job id: its reference (`ExportReferences`) issues a fresh "Open in NemoVideo" link on
+   * demand. The history never holds a link (older versions kept one as `projectUrl`: not read).
+   */
+  exportId?: string | undefined;
 }
 
 /** Exports kept per user (newest first). */
@@ -50,15 +53,23 @@ export async function listExports(
   const raw = await redis.lrange(keys.history(platform, userId), 0, limit - 1);
   return raw.flatMap((entry) => {
     try {
-      return [JSON.parse(entry) as ExportRecord];
+      const { projectUrl: _old, ...record } = JSON.parse(entry) as ExportRecord & { projectUrl?: unknown };
+      return [record];
     } catch {
       return [];
     }
   });
 }
 
-/** The history as a reply: one line per export (date, title, duration, link) and a link reopening each project. */
-export function historyReply(lang: Lang, records: readonly ExportRecord[]): Reply {
+/**
+ * The history as a reply: one line per export (date, title, duration, video link), and the links
+ * reopening projects (`reopen`, by export id: fresh claim links, for the member's eyes only).
+ */
+export function historyReply(
+  lang: Lang,
+  records: readonly ExportRecord[],
+  reopen: ReadonlyMap<string, string> = new Map(),
+): Reply {
   if (records.length === 0) return { text: text(lang, "history_empty") };
   const lines = records.map((record) =>
     text(lang, "history_entry", {
@@ -70,12 +81,9 @@ export function historyReply(lang: Lang, records: readonly ExportRecord[]): Repl
   );
   return {
     text: `${text(lang, "history_header")}\n${lines.join("\n")}`,
-    links: records
-      .filter((record) => record.projectUrl)
-      .slice(0, 5)
-      .map((record) => ({
-        label: text(lang, "history_reopen", { title: record.title }),
-        url: record.projectUrl!,
-      })),
+    links: records.flatMap((record) => {
+      const url = record.exportId ? reopen.get(record.exportId) : undefined;
+      return url ? [{ label: text(lang, "history_reopen", { title: record.title }), url }] : [];
+    }),
   };
 }

@@ -25,8 +25,8 @@ export const KEY_TTL_SECONDS = {
   account: 180 * DAY,
   /** The low-balance warning flag of an account. */
   lowBalanceWarned: 30 * DAY,
-  /** A session's cached claim token (refreshed a day before the backend's 7 days run out). */
-  claim: 6 * DAY,
+  /** A finished export's reference (thread, session, who asked), for "Get my NemoVideo link"; like the history. */
+  exported: 30 * DAY,
   /** An account's cached balance (the credits guard reads it at most every 60 s). */
   balance: 60,
   /** A user's last exports (history.ts); renewed by each export. */
@@ -151,9 +151,12 @@ export class Keys {
   account(accountId: string): string {
     return `${this.bull}:account:${accountId}`;
   }
-  /** String: a session's cached claim token ("Open in NemoVideo"), until near its expiry. */
-  claim(sessionId: string): string {
-    return `${this.bull}:claim:${sessionId}`;
+  /**
+   * String: a finished export's reference (thread, session and task, who asked for it), from which a
+   * fresh claim link is issued on demand; never a claim token. Expires with the history.
+   */
+  exported(exportId: string): string {
+    return `${this.bull}:exported:${exportId}`;
   }
   /** String: an account's balance, cached briefly for the credits guard (`bot` = the bot's account). */
   balance(accountId: string): string {
@@ -195,7 +198,7 @@ export class Keys {
   slackInstallation(workspace: string): string {
     return `${this.bull}:slack:installation:${workspace}`;
   }
-  /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`). */
+  /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {
     return `${this.bull}:kv:${key}`;
   }

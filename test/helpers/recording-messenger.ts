@@ -40,6 +40,14 @@ export class RecordingMessenger implements Messenger {
     this.changes.emit("change");
   }
 
+  /** Replies sent to one user alone (a DM), in order. */
+  readonly directReplies: { thread: string; userId: string; reply: Reply }[] = [];
+
+  async postDirect(ref: ConversationRef, userId: string, reply: Reply): Promise<void> {
+    this.directReplies.push({ thread: refKey(ref), userId, reply });
+    this.changes.emit("change");
+  }
+
   async edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<void> {
     this.maybeFail();
     const message = this.messages.find(

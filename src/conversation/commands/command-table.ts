@@ -15,6 +15,7 @@ import { type GuardAnswerParts, guardAnswerCommand } from "./guard-answer.js";
 import { helpCommand } from "./help.js";
 import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
+import { type ProjectLinkParts, projectLinkCommand } from "./project-link.js";
 import { type RetryParts, retryCommand } from "./retry.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
@@ -29,6 +30,7 @@ export type CommandParts = AnswerParts &
   GuardAnswerParts &
   HistoryParts &
   NewProjectParts &
+  ProjectLinkParts &
   RetryParts &
   StatusParts &
   UsageParts & { followUps: FollowUps; maxUploadBytes: number };
@@ -52,6 +54,7 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     retry: retryCommand(parts),
     export: exportCommand(parts),
     history: historyCommand(parts),
+    project_link: projectLinkCommand(parts),
     usage: usageCommand(parts),
     upload: uploadRefusalsCommand(parts),
     turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),

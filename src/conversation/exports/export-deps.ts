@@ -2,11 +2,11 @@ import type { Timings } from "../../config/timings.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { SessionManager } from "../../core/conversation/session-manager.js";
 import type { Logger } from "../../core/logger.js";
-import type { ClaimLinks } from "../../core/nemo/claim-links.js";
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
 import type { ExportRecord } from "../../store/export-history.js";
 import type { ExportStore } from "../../store/export-store.js";
 import type { Outbox } from "../outbox.js";
+import type { ProjectLinks } from "./project-links.js";
 
 /** What the export use case works with. */
 export interface ExportDeps {
@@ -14,8 +14,8 @@ export interface ExportDeps {
   sessions: Pick<SessionManager, "find">;
   /** The thread's call context: an export of a user's own project runs with their token. */
   calls(ref: ConversationRef, signal: AbortSignal): Promise<CallContext>;
-  /** "Open in NemoVideo" beside the finished video. */
-  claims: Pick<ClaimLinks, "link">;
+  /** "Open in NemoVideo" of the finished video: beside it (public), or privately to the owner. */
+  projectLinks: Pick<ProjectLinks, "forFinished" | "handOver">;
   outbox: Pick<Outbox, "post" | "editOrPost" | "deliverLater">;
   store: Pick<ExportStore, "create" | "claim" | "update" | "finish" | "release">;
   /** Adds a finished video to the history of the user who asked for it. */

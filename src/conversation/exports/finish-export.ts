@@ -1,13 +1,12 @@
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../../core/conversation/conversation-store.js";
-import { failureFields } from "../../core/conversation/failure-code.js";
-import type { Lang } from "../../core/conversation/language.js";
 import { ANSWER_ACTIONS, buttons } from "../../core/conversation/replies.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import { draftDurationMs } from "../../core/nemo/timeline-summary.js";
+import type { ExportReference } from "../../store/export-references.js";
 import type { PendingExport } from "../../store/export-store.js";
 import type { ExportDeps } from "./export-deps.js";
 
@@ -34,36 +33,36 @@ export async function finishExport(
   await deps.store.finish(record);
 }
 
-/** The finished video, with "Open in NemoVideo" (a claim link) when one can be had. */
+/**
+ * The finished video, with its project: "Open in NemoVideo" itself with `CLAIM_LINKS=public`, else the
+ * button that hands a fresh link privately (see `ProjectLinks`); and the export's reference.
+ */
 export async function completedReply(
-  deps: Pick<ExportDeps, "claims">,
+  deps: Pick<ExportDeps, "projectLinks">,
+  record: Pick<PendingExport, "id" | "refKey" | "userId" | "lang">,
   ctx: CallContext,
-  lang: Lang,
   url: string,
   session: ConversationRecord | undefined,
   log: Pick<Logger, "warn">,
-): Promise<CompletedReply> {
-  let links: CompletedReply["links"] = [];
-  if (session) {
-    try {
-      links = [{ label: text(lang, "task_link_label"), url: await deps.claims.link(ctx, session) }];
-    } catch (error) {
-      // The video matters more than the link: it is posted without one.
-      log.warn({ ...failureFields(error) }, "claim-link-failed");
-    }
-  }
-  return {
+): Promise<{ reply: CompletedReply; reference: ExportReference | undefined }> {
+  const { lang } = record;
+  const project = await deps.projectLinks.forFinished(record, session, ctx, log);
+  const reply: CompletedReply = {
     text: text(lang, "export_done", { url }),
     video: { url, fileName: videoFileName(url) },
-    links,
-    actions: buttons(lang, ANSWER_ACTIONS),
+    links: project.links,
+    actions: [...project.actions, ...buttons(lang, ANSWER_ACTIONS)],
   };
+  return { reply, reference: project.reference };
 }
 
-/** Adds the finished video to the history of the user who asked for it (with the draft's length). */
+/**
+ * Adds the finished video to the history of the user who asked for it (with the draft's length): the
+ * project's reference, from which `/history` issues fresh links; never a link itself.
+ */
 export async function rememberExport(
   deps: Pick<ExportDeps, "client" | "remember">,
-  exported: Pick<PendingExport, "userId" | "refKey">,
+  exported: Pick<PendingExport, "id" | "userId" | "refKey">,
   ctx: CallContext,
   session: ConversationRecord | undefined,
   reply: CompletedReply,
@@ -77,7 +76,7 @@ export async function rememberExport(
     durationMs: draft ? draftDurationMs(draft) : undefined,
     url: reply.video.url,
     fileName: reply.video.fileName,
-    projectUrl: reply.links[0]?.url,
+    exportId: session ? exported.id : undefined,
   });
 }
 

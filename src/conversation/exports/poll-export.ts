@@ -73,12 +73,18 @@ class ExportPoll {
   private async completed(renderId: string, url: string): Promise<string> {
     const { deps, record } = this;
     const session = await deps.sessions.find(this.ref);
-    const reply = await completedReply(deps, this.ctx, record.lang, url, session, this.log);
+    const { reply, reference } = await completedReply(deps, record, this.ctx, url, session, this.log);
     reply.video.fallbackUrl = deps.client.downloadUrl(renderId);
     await rememberExport(deps, record, this.ctx, session, reply).catch((error: unknown) =>
       this.log.warn({ err: String(error) }, "history-record-failed"),
     );
-    return this.finish("completed", reply);
+    const outcome = await this.finish("completed", reply);
+    if (reference) {
+      await deps.projectLinks
+        .handOver(reference, record.lang, this.ctx, this.log)
+        .catch((error: unknown) => this.log.warn({ err: String(error) }, "project-link-hand-over-failed"));
+    }
+    return outcome;
   }
 
   /** A failed render: cancelled by the user, retried once with a new id, else reported. */

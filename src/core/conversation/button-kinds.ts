@@ -14,6 +14,7 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "help",
   "continue",
   "drop",
+  "project_link",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

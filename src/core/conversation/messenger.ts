@@ -35,6 +35,11 @@ export interface Messenger {
    * when the bot has none there. Asked by the worker that downloads, so no job carries a token.
    */
   fileAuthorization?(workspace: string): Promise<string | undefined>;
+  /**
+   * A message to `userId` alone, outside any command or click: in their DM with the bot (Discord, over
+   * REST) or the app (Slack, its Messages tab). Rejects when the user cannot be reached.
+   */
+  postDirect?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
   postEphemeral?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /**

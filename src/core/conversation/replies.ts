@@ -19,6 +19,7 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   account: "button_account",
   history: "button_history",
   usage: "button_usage",
+  project_link: "button_project_link",
 };
 
 /** Buttons in the conversation's language. */

@@ -14,7 +14,9 @@ export type ActionKind =
   | "logout"
   | "account"
   | "history"
-  | "usage";
+  | "usage"
+  // "Open in NemoVideo" handed privately (arg = the export's id)
+  | "project_link";
 
 export interface ReplyAction {
   kind: ActionKind;

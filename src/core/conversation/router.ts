@@ -22,6 +22,8 @@ export type Intent =
   | { kind: "continue"; arg?: string }
   | { kind: "drop"; arg?: string }
   | { kind: "usage" }
+  /** A fresh claim link of a finished export, privately (arg = the export's id). */
+  | { kind: "project_link"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -212,7 +214,7 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   usage: "usage",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop"]);
+const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
@@ -255,6 +257,7 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   account: "account",
   history: "history",
   usage: "usage",
+  project_link: "project_link",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

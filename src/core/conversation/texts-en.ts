@@ -112,6 +112,12 @@ export const EN = {
   history_header: "🗂️ Your last exports:",
   history_entry: "{date} · {title} · {duration} — {url}",
   history_reopen: "Reopen {title}",
+  history_private_failed:
+    "I couldn't send you your history privately (are your direct messages open?). The /history command (Slack: `/nemo history`) shows it to you only.",
+  project_link_note:
+    "🔗 Your NemoVideo project link — only you can see it. Whoever opens it can take the project: don't share it.",
+  project_link_not_yours: "Only the member who started this thread can get its NemoVideo link.",
+  project_link_gone: "This project's link can't be issued any more (the export is older than 30 days).",
 
   // Uploads
   upload_started: "📥 Uploading {name}…",
@@ -195,6 +201,7 @@ export const EN = {
   button_logout: "Log out",
   button_account: "Account",
   button_history: "History",
+  button_project_link: "🔗 Get my NemoVideo link",
   link_register: "Register to keep your project and get more credits",
   link_billing: "Get credits on NemoVideo",
 

@@ -94,6 +94,11 @@ export const ZH_CN: Record<TextKey, string> = {
   history_header: "🗂️ 你最近导出的视频：",
   history_entry: "{date} · {title} · 时长 {duration} — {url}",
   history_reopen: "重新打开 {title}",
+  history_private_failed:
+    "无法私下把你的导出记录发给你。请使用 /history（Slack：`/nemo history`），只有你能看到。",
+  project_link_note: "🔗 你的 NemoVideo 项目链接——只有你能看到。任何打开它的人都能领取这个项目：请勿分享。",
+  project_link_not_yours: "只有发起本话题的成员可以获取它的 NemoVideo 链接。",
+  project_link_gone: "无法再为这个项目生成链接（导出已超过 30 天）。",
 
   upload_started: "📥 正在上传 {name}…",
   upload_added: "已添加 {name} — {duration}，{width}×{height}",
@@ -168,6 +173,7 @@ export const ZH_CN: Record<TextKey, string> = {
   button_logout: "退出登录",
   button_account: "账户",
   button_history: "历史",
+  button_project_link: "🔗 获取我的 NemoVideo 链接",
   link_register: "注册以保留你的项目并获取更多积分",
   link_billing: "在 NemoVideo 上获取积分",
 

@@ -6,8 +6,14 @@ export const CUSTOM_ID_MAX = 100;
 
 const PREFIX = "nemo";
 
-/** Kinds whose button carries an argument (the message a Cancel, Retry, Continue or drop is about). */
-const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set(["cancel", "retry", "continue", "drop"]);
+/** Kinds whose button carries an argument (the message a Cancel, Retry, Continue or drop is about, the export of a link). */
+const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
+  "cancel",
+  "retry",
+  "continue",
+  "drop",
+  "project_link",
+]);
 
 /** What a button click asks for. */
 export interface ButtonAction {

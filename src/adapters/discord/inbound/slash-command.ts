@@ -47,7 +47,8 @@ export async function handleCommand(
     return handleAccountCommand(interaction, COMMAND_ACTIONS[name], ctx);
   }
   await deferredCommand(interaction, log, async () => {
-    let ref = existingConversation(place) ?? (name === "usage" ? placeRef(place) : undefined);
+    let ref =
+      existingConversation(place) ?? (name === "usage" || name === "history" ? placeRef(place) : undefined);
     let created = false;
     if (!ref) {
       const target = await channelTarget(interaction, name, place, log);
@@ -79,7 +80,7 @@ function needsDirectMessage(interaction: ChatInputCommandInteraction): boolean {
   );
 }
 
-/** `/usage` in a channel: the place itself (the report is private; nothing is posted there). */
+/** `/usage` or `/history` in a channel: the place itself (the answer is private; nothing is posted there). */
 function placeRef(place: Place): ConversationRef | undefined {
   return place.guildId ? threadRef(place.guildId, place.channelId, place.channelId) : undefined;
 }

@@ -78,6 +78,25 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       for (const body of more) await parts.post(ref, body);
     },
 
+    /** A message in the user's DM with the bot (opened over REST), for them alone. */
+    async postDirect(_ref: ConversationRef, userId: string, reply: Reply): Promise<void> {
+      let channel: { id: string };
+      try {
+        channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
+          id: string;
+        };
+      } catch (error) {
+        throw fail("open DM", "dm", error);
+      }
+      const dm: ConversationRef = {
+        platform: "discord",
+        workspace: "dm",
+        channel: channel.id,
+        thread: channel.id,
+      };
+      for (const part of renderDiscordReply({ ...reply, video: undefined })) await parts.post(dm, part);
+    },
+
     /** An ephemeral follow-up to the interaction the user's command or click came with. */
     async postPrivately(address: string, reply: Reply): Promise<void> {
       const [first] = renderDiscordReply(reply);

@@ -68,6 +68,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   account: ButtonStyle.Secondary,
   history: ButtonStyle.Secondary,
   usage: ButtonStyle.Secondary,
+  project_link: ButtonStyle.Secondary,
 };
 
 /**
@@ -260,8 +261,18 @@ function buttonsOf(actions: readonly ReplyAction[]): APIButtonComponentWithCusto
   return buttons;
 }
 
-/** One row of up to five buttons, or one select menu offering every choice when there are more. */
+/** The button rows of a message (see {@link followUpRows}). */
 function actionRows(
+  actions: readonly ReplyAction[],
+): APIActionRowComponent<APIComponentInMessageActionRow>[] {
+  // "Get my NemoVideo link" has a row of its own: it stays a button beside the follow-up actions.
+  const link = buttonsOf(actions.filter((action) => action.kind === "project_link"));
+  const linkRow = link.length > 0 ? [{ type: ComponentType.ActionRow as const, components: link }] : [];
+  return [...linkRow, ...followUpRows(actions.filter((action) => action.kind !== "project_link"))];
+}
+
+/** One row of up to five buttons, or one select menu offering every choice when there are more. */
+function followUpRows(
   actions: readonly ReplyAction[],
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const buttons = buttonsOf(actions);

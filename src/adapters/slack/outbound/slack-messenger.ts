@@ -157,6 +157,13 @@ class SlackMessenger implements Messenger {
     );
   }
 
+  /** A message in the user's DM with the app (its Messages tab): `chat.postMessage` to the user id. */
+  async postDirect(_ref: ConversationRef, userId: string, reply: Reply): Promise<void> {
+    for (const message of renderSlackReply({ ...reply, video: undefined })) {
+      await this.postOne({ channel: userId }, message);
+    }
+  }
+
   /** `users.info` (cached): Slack's events carry no locale. */
   lookupUser(_ref: ConversationRef, userId: string) {
     return this.users.lookup(userId);

@@ -62,7 +62,7 @@ export async function openVideo(video: SlackVideo, logger: Logger): Promise<Vide
 /**
  * Slack's external upload, streamed: `files.getUploadURLExternal` (name, length) → the bytes POSTed to
  * the URL it gave, straight from the download (never whole in memory) → `files.completeUploadExternal`
- * into the thread, with the comment. Resolves the file id.
+ * into the thread, without a comment (the message above it carries the text and links). Resolves the file id.
  */
 export async function uploadVideo(
   client: WebClient,
@@ -87,7 +87,6 @@ export async function uploadVideo(
     files: [{ id: slot.file_id, title: video.title ?? video.fileName }],
     channel_id: target.channel,
     ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
-    ...(video.comment ? { initial_comment: video.comment } : {}),
   } as Parameters<WebClient["files"]["completeUploadExternal"]>[0]);
   return slot.file_id;
 }

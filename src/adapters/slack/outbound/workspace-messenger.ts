@@ -104,6 +104,9 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     async postEphemeral(ref, userId, reply) {
       await (await forRef(ref, "postEphemeral"))?.postEphemeral?.(ref, userId, reply);
     },
+    async postDirect(ref, userId, reply) {
+      await (await forRef(ref, "postDirect"))?.postDirect?.(ref, userId, reply);
+    },
     // No `liveTurn` here: it must answer at once, and the workspace's messenger is looked up
     // asynchronously — turns of distributed workspaces use the edited progress message instead.
   };

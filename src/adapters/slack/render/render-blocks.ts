@@ -8,8 +8,6 @@ export interface SlackVideo {
   sizeBytes?: number | undefined;
   fileName: string;
   title?: string | undefined;
-  /** mrkdwn posted with the file (the task link). */
-  comment?: string | undefined;
 }
 
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
@@ -89,7 +87,7 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
     if (isLast && buttons.length > 0) blocks.push({ type: "actions", elements: buttons.slice(0, 25) });
     const fallback = group.length > 0 ? group.join("\n") : buttons.map((b) => b.text.text).join(" · ");
     const message: SlackMessage = { text: truncateMrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks };
-    if (isLast && reply.video) message.video = slackVideo(reply.video, links);
+    if (isLast && reply.video) message.video = slackVideo(reply.video);
     return message;
   });
 }
@@ -106,14 +104,14 @@ function contentSections(reply: Reply): string[] {
   return parts.flatMap((part) => splitMrkdwn(part, SLACK_LIMITS.sectionText));
 }
 
-function slackVideo(video: NonNullable<Reply["video"]>, links: string[]): SlackVideo {
+/** The video the messenger uploads: its file only (no comment: links stay in the message, never on the file). */
+function slackVideo(video: NonNullable<Reply["video"]>): SlackVideo {
   return {
     url: video.url,
     fileName: video.fileName,
     ...(video.fallbackUrl ? { fallbackUrl: video.fallbackUrl } : {}),
     ...(video.sizeBytes !== undefined ? { sizeBytes: video.sizeBytes } : {}),
     ...(video.title ? { title: video.title } : {}),
-    ...(links.length > 0 ? { comment: links.join("  •  ") } : {}),
   };
 }
 

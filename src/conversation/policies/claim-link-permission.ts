@@ -1,0 +1,38 @@
+import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
+import type { ThreadOwners } from "../../store/thread-owners.js";
+
+/** Whose project a claim link opens: the thread of a finished export and the member who asked for it. */
+export interface ClaimLinkTarget {
+  ref: ConversationRef;
+  /** Who asked for the export (undefined when unknown). */
+  askedBy?: string | undefined;
+}
+
+/**
+ * Who may have a project's "Open in NemoVideo" link (the action `claim-link`): whoever opens one can
+ * take the project, so by default only its thread's owner (and the bot's operators) get one, privately.
+ */
+export interface ClaimLinkPermission {
+  /** Whether `user` may be handed a fresh claim link of `target`'s project. */
+  mayGetClaimLink(target: ClaimLinkTarget, user: Inbound["user"]): Promise<boolean>;
+  /** Who is handed the link privately when the export finishes; undefined: nobody. */
+  recipient(target: ClaimLinkTarget): Promise<string | undefined>;
+}
+
+/**
+ * For now: the thread's owner, or in a thread without an owner the member who asked for the export.
+ * (Operators come with the permission table: route `claim-link` through it.)
+ */
+export class OwnerClaimLinkPermission implements ClaimLinkPermission {
+  constructor(private readonly owners: Pick<ThreadOwners, "owner">) {}
+
+  async mayGetClaimLink(target: ClaimLinkTarget, user: Inbound["user"]): Promise<boolean> {
+    const recipient = await this.recipient(target);
+    return recipient !== undefined && recipient === user.id;
+  }
+
+  async recipient(target: ClaimLinkTarget): Promise<string | undefined> {
+    return (await this.owners.owner(target.ref)) ?? target.askedBy;
+  }
+}
