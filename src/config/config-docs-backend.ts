@@ -12,6 +12,12 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
     meaning: "NemoVideo web app, the base of the “Open in NemoVideo” links posted with exported videos.",
     example: "https://nemovideo.com",
   },
+  NEMO_ALLOW_INSECURE_HTTP: {
+    section: "NemoVideo backend",
+    meaning:
+      "Allow plain `http://` in `NEMO_API_URL` / `NEMO_WEB_URL` for a host beyond loopback (the bearer token then travels unencrypted: only on a trusted private network, e.g. the compose demo's simulator). Loopback URLs are always allowed.",
+    example: "true",
+  },
   NEMO_TOKEN: {
     section: "NemoVideo backend",
     meaning:
