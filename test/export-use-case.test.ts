@@ -154,4 +154,13 @@ describe("exports (the use case, over fakes)", () => {
     expect(finals).toHaveLength(1);
     expect(finals[0]!.reply.tone).toBeUndefined();
   });
+
+  it("ends an export cancelled before it was submitted without submitting it", async () => {
+    const { exports, finals, finished, started } = rig([]);
+    const record = waiting({ renderId: undefined, cancelled: true, lastProgress: 0 });
+    expect(await exports.poll(record, signal)).toBe("cancelled");
+    expect(started).toEqual([]);
+    expect(finals.map((final) => final.reply.text)).toEqual(["Export cancelled."]);
+    expect(finished).toEqual([record.id]);
+  });
 });

@@ -43,8 +43,12 @@ class ExportPoll {
   async run(): Promise<string> {
     try {
       this.ctx = await this.deps.calls(this.ref, this.signal);
-      if (!this.record.renderId) return await this.submit();
-      return await this.check(this.record.renderId);
+      const { renderId, submitting, cancelled } = this.record;
+      // Cancelled before it left: never submitted.
+      if (!renderId && !submitting && cancelled)
+        return await this.finish("cancelled", { text: text(this.record.lang, "export_cancelled") });
+      if (!renderId) return await this.submit();
+      return await this.check(renderId);
     } catch (error) {
       return await this.recover(error);
     }
