@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { isLoopbackHost } from "../config/security-rules.js";
+import { isLoopbackHost } from "../core/loopback-host.js";
 
 /** The host name of a `Host` header, without its port (`[::1]:9464` → `::1`); undefined when absent. */
 function hostName(header: string | undefined): string | undefined {

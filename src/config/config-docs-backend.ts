@@ -12,10 +12,16 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
     meaning: "NemoVideo web app, the base of the “Open in NemoVideo” links posted with exported videos.",
     example: "https://nemovideo.com",
   },
+  NEMO_MEDIA_HOSTS: {
+    section: "NemoVideo backend",
+    meaning:
+      "Comma-separated extra hosts (and their subdomains) the bot may fetch finished videos from to upload them into a chat, besides the sites of `NEMO_API_URL` and `NEMO_WEB_URL` (e.g. `nemovideo.ai`, `nemovideo.com`). Only https (plain http to loopback); redirects are followed only within these hosts. A refused video address is logged (`video-url-refused`) and the video is linked instead of attached.",
+    example: "cdn.example-storage.com",
+  },
   NEMO_ALLOW_INSECURE_HTTP: {
     section: "NemoVideo backend",
     meaning:
-      "Allow plain `http://` in `NEMO_API_URL` / `NEMO_WEB_URL` for a host beyond loopback (the bearer token then travels unencrypted: only on a trusted private network, e.g. the compose demo's simulator). Loopback URLs are always allowed.",
+      "Allow plain `http://` in `NEMO_API_URL` / `NEMO_WEB_URL` (and for video downloads) for a host beyond loopback (the bearer token then travels unencrypted: only on a trusted private network, e.g. the compose demo's simulator). Loopback URLs are always allowed.",
     example: "true",
   },
   NEMO_TOKEN: {

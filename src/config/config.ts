@@ -48,6 +48,7 @@ const flag = (fallback: boolean) =>
 const schema = z.object({
   NEMO_API_URL: httpUrl("https://mega-api-prod.nemovideo.ai"),
   NEMO_WEB_URL: httpUrl("https://nemovideo.com"),
+  NEMO_MEDIA_HOSTS: list, // hosts finished videos may be fetched from, besides the backend's own sites
   NEMO_ALLOW_INSECURE_HTTP: flag(false), // plain http:// to a backend beyond loopback (the bearer token travels unencrypted)
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isLoopbackHost } from "../core/loopback-host.js";
 
 /** How to make a good secret, said in every refusal. */
 export const GENERATE_SECRET_HINT = "generate one with `openssl rand -hex 32`";
@@ -61,23 +62,6 @@ export const strongSecret = (minLength: number) =>
           message: `must be at least ${minLength} characters (it has ${value.length}): ${GENERATE_SECRET_HINT}`,
         });
     });
-
-/** `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (brackets allowed): reachable from this host only. */
-export function isLoopbackHost(host: string): boolean {
-  const name = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, "")
-    .replace(/\.$/, "");
-  return (
-    name === "localhost" ||
-    name.endsWith(".localhost") ||
-    name === "::1" ||
-    name === "0:0:0:0:0:0:0:1" ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
-    /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)
-  );
-}
 
 /** Whether a configured URL talks to this host only (plain http is safe there). */
 function isLoopbackUrl(url: string): boolean {

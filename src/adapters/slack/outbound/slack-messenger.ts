@@ -9,6 +9,7 @@ import type {
 } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { AssistantSupport } from "../assistant/assistant-support.js";
 import { SlackLiveTurn } from "../assistant/assistant-turn.js";
 import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../common/slack-ref.js";
@@ -30,6 +31,8 @@ export interface SlackMessengerConfig {
   maxRateLimitWaitMs?: number | undefined;
   /** `SLACK_MAX_UPLOAD_MB` in bytes: a finished video up to this size is uploaded into the thread. */
   maxUploadBytes?: number | undefined;
+  /** Where finished videos may be downloaded from (`NEMO_MEDIA_HOSTS` and the backend's sites); unset: https or loopback, any host. */
+  media?: MediaUrlPolicy | undefined;
   logger: Logger;
 }
 
@@ -64,7 +67,12 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
     config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
   );
-  return new SlackMessenger(client, config.logger, config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+  return new SlackMessenger(
+    client,
+    config.logger,
+    config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    config.media ?? {},
+  );
 }
 
 class SlackMessenger implements Messenger {
@@ -81,6 +89,7 @@ class SlackMessenger implements Messenger {
     private readonly client: WebClient,
     private readonly logger: Logger,
     private readonly maxUploadBytes: number,
+    private readonly media: MediaUrlPolicy,
   ) {
     this.users = new UserDirectory(client, logger);
   }
@@ -186,7 +195,7 @@ class SlackMessenger implements Messenger {
   ): Promise<T> {
     const video = message.video;
     if (!video || target.ephemeralUser) return write(message);
-    const source = await openVideo(video, this.logger);
+    const source = await openVideo(video, this.logger, this.media);
     const size = source?.size ?? video.sizeBytes;
     if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
       source?.discard();

@@ -2,6 +2,7 @@ import type { ConversationRef } from "../../../core/conversation/conversation-re
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { renderSlackReply } from "../render/render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
 
@@ -16,6 +17,8 @@ export interface WorkspaceSlackMessengerConfig {
   tokens: WorkspaceTokens;
   apiUrl?: string | undefined;
   maxRateLimitWaitMs?: number | undefined;
+  /** Where finished videos may be downloaded from (`NEMO_MEDIA_HOSTS` and the backend's sites); unset: https or loopback, any host. */
+  media?: MediaUrlPolicy | undefined;
   logger: Logger;
 }
 
@@ -53,6 +56,7 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
         botToken: token,
         apiUrl: config.apiUrl,
         maxRateLimitWaitMs: config.maxRateLimitWaitMs,
+        media: config.media,
         logger: config.logger.child({ workspace: ref.workspace }),
       });
       byToken.set(token, messenger);
