@@ -10,6 +10,7 @@ import {
   nemoClientSettings,
   quotaSettings,
 } from "../config/config.js";
+import { mediaUrlPolicy } from "../config/media-hosts.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/timings.js";
 import { Intake } from "../conversation/intake.js";
 import { Outbox } from "../conversation/outbox.js";
@@ -242,6 +243,7 @@ function createJobServices(parts: ServiceParts): JobServices {
     breaker,
     partials: new PartialAnswers(redis, keys),
     maxAnswerChars: config.MAX_ANSWER_CHARS,
+    media: mediaUrlPolicy(config),
     accounts: new AccountStore(
       redis,
       keys,

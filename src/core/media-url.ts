@@ -83,7 +83,8 @@ export async function openMediaUrl(
   }
 }
 
-function hostOf(url: string): string {
+/** The host (and port) of a URL, fit for a log line (never its path or query); empty when unparseable. */
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {

@@ -103,6 +103,8 @@ export const EN = {
   elapsed_minutes: "{minutes} min {seconds} s",
   export_joined: "An export is already running for this thread — I'll post the link here.",
   export_done: "✅ Your video is ready: {url}",
+  export_video_url_refused:
+    "⚠️ NemoVideo gave an address for this video outside its own sites, so I did not fetch it; the link above is its download link instead.",
   export_failed_retrying: "The export failed; trying once more…",
   export_failed: "The export failed again. Please try again in a few minutes.",
   export_timed_out:

@@ -85,6 +85,8 @@ export const ZH_CN: Record<TextKey, string> = {
   elapsed_minutes: "{minutes} 分 {seconds} 秒",
   export_joined: "本话题已有一个导出正在进行 — 完成后我会把链接发在这里。",
   export_done: "✅ 你的视频已就绪：{url}",
+  export_video_url_refused:
+    "⚠️ NemoVideo 给出的视频地址不在其自有站点内，所以我没有获取它；上面的链接改为它的下载链接。",
   export_failed_retrying: "导出失败；正在重试一次…",
   export_failed: "导出再次失败。请过几分钟再试。",
   export_timed_out: "导出耗时远超平常，我已停止等待。点击“导出”重试。",
