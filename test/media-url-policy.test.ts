@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDiscordMessenger } from "../src/adapters/discord/index.js";
+import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
 import { loadConfig } from "../src/config/config.js";
 import { mediaUrlPolicy } from "../src/config/media-hosts.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
@@ -8,6 +9,8 @@ import { mediaUrlRefusal, openMediaUrl } from "../src/core/media-url.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";
 import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { captureLogs } from "./fakes/discord/log-capture.js";
+import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
+import { BOT_TOKEN } from "./fakes/slack/slack-bot-fixture.js";
 
 /**
  * Two loopback "hosts" told apart by name: the backend's (`127.0.0.1`) and a foreign one (`localhost`),
@@ -120,6 +123,39 @@ describe("where finished videos may be fetched from", () => {
       expect(seen).not.toContain("localhost /video.mp4");
       expect(logs.text()).toMatch(/video-url-refused/);
       expect(logs.text()).not.toContain("/away");
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("Slack: a redirect off the backend's hosts is not followed; the message links the video instead", async () => {
+    const fake = await FakeSlackApi.start({ botToken: BOT_TOKEN });
+    const logs = captureLogs();
+    try {
+      const messenger = createSlackMessenger({
+        botToken: BOT_TOKEN,
+        apiUrl: fake.apiUrl,
+        logger: logs.logger,
+        media: { hosts: ["127.0.0.1"] },
+      });
+      const ref: ConversationRef = { platform: "slack", workspace: "T0FAKE", channel: "C1", thread: "1.1" };
+      seen.length = 0;
+      const id = await messenger.post(ref, {
+        text: "done",
+        video: { url: `http://127.0.0.1:${port}/away`, fileName: "v.mp4" },
+      });
+      expect(seen).toEqual(["127.0.0.1 /away"]);
+      expect(fake.callsOf("files.getUploadURLExternal")).toHaveLength(0);
+      expect(FakeSlackApi.visible(fake.messages.find((m) => m.ts === id)!)).toContain("v.mp4");
+      expect(logs.find("video-url-refused")).toEqual([
+        expect.objectContaining({ reason: "host", host: `localhost:${port}`, fallback: false }),
+      ]);
+      // Within the hosts, a redirect is followed and the video uploaded.
+      await messenger.post(ref, {
+        text: "done",
+        video: { url: `http://127.0.0.1:${port}/hop`, fileName: "w.mp4" },
+      });
+      expect(fake.uploads.map((upload) => upload.length)).toEqual([SAMPLE_MP4.length]);
     } finally {
       await fake.close();
     }
