@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { looksLikePastedSecret, routeInbound } from "../src/core/conversation/router.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
-import { appMention, eventCallbackBody } from "./fakes/slack/payloads.js";
+import { appMention, eventCallbackBody, slashCommandBody } from "./fakes/slack/payloads.js";
 import { BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -123,5 +123,26 @@ describe("Slack: a token pasted in public", () => {
     expect(ephemerals()).toContain("Slack does not let a bot delete members' messages");
     expect(await bot.runtime!.services.accounts.token("slack:U7")).toBeUndefined();
     expect(JSON.stringify(bot.fake.calls)).not.toContain(account.token);
+  });
+
+  it("`/nemo login <token>`: no public thread is opened with it; the answer is private", async () => {
+    const token = `Plain${randomBytes(12).toString("hex")}`;
+    bot.sim!.createAccount({ token });
+    await bot.sendForm(
+      slashCommandBody({
+        team: TEAM,
+        channel: "C700",
+        user: "U7",
+        text: `login ${token}`,
+        triggerId: "t-pasted",
+        responseUrl: bot.responseUrl("pasted"),
+      }),
+    );
+    await bot.fake.waitFor(() => JSON.stringify(bot.fake.responses).includes("revoke it"), 10_000, "warning");
+    expect(
+      bot.fake.callsOf("chat.postMessage").map((call) => JSON.stringify(call.params)),
+    ).not.toContainEqual(expect.stringContaining(token));
+    expect(JSON.stringify(bot.fake.calls)).not.toContain(token);
+    expect(await bot.runtime!.services.accounts.token("slack:U7")).toBeUndefined();
   });
 });
