@@ -15,7 +15,7 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
   NEMO_MEDIA_HOSTS: {
     section: "NemoVideo backend",
     meaning:
-      "Comma-separated extra hosts (and their subdomains) the bot may fetch finished videos from to upload them into a chat, besides the sites of `NEMO_API_URL` and `NEMO_WEB_URL` (e.g. `nemovideo.ai`, `nemovideo.com`). Only https (plain http to loopback); redirects are followed only within these hosts. A refused video address is logged (`video-url-refused`) and the video is linked instead of attached.",
+      "Comma-separated extra hosts (and their subdomains) the bot may fetch finished videos from to upload them into a chat, besides the sites of `NEMO_API_URL` and `NEMO_WEB_URL` (e.g. `nemovideo.ai`, `nemovideo.com`). Only https (plain http to loopback); redirects are followed only within these hosts. An output URL elsewhere is replaced by the backend's download link, with a note in the thread, and logged (`video-url-refused`); set this when your backend serves videos from another domain.",
     example: "cdn.example-storage.com",
   },
   NEMO_ALLOW_INSECURE_HTTP: {
