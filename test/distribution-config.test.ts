@@ -6,7 +6,7 @@ import { platformSetup } from "../src/config/platform-setup.js";
 const OAUTH = {
   SLACK_CLIENT_ID: "1111.2222",
   SLACK_CLIENT_SECRET: "client-secret",
-  SLACK_STATE_SECRET: "state-secret",
+  SLACK_STATE_SECRET: "state-secret-of-the-tests-4f1c9a7e",
   SLACK_SIGNING_SECRET: "signing-secret",
   SECRETS_KEY: "x".repeat(40),
 };

@@ -3,6 +3,7 @@ import type { ExportDeps } from "../src/conversation/exports/export-deps.js";
 import { Exports } from "../src/conversation/exports/exports.js";
 import type { Reply } from "../src/core/conversation/reply.js";
 import { silentLogger } from "../src/core/logger.js";
+import type { MediaUrlPolicy } from "../src/core/media-url.js";
 import { NemoUnavailableError } from "../src/core/nemo/errors.js";
 import type { ExportStatus } from "../src/core/nemo/types.js";
 import type { PendingExport } from "../src/store/export-store.js";
@@ -20,7 +21,7 @@ const SESSION = {
 };
 const READY_DRAFT = { t: [{ tt: 0, sg: [{ id: "seg1" }] }] };
 
-function rig(answers: (ExportStatus | Error)[]) {
+function rig(answers: (ExportStatus | Error)[], media?: MediaUrlPolicy) {
   const updates: { patch: Partial<PendingExport>; dueAt: number | undefined }[] = [];
   const finals: { messageId: string | undefined; reply: Reply; id: string }[] = [];
   const finished: string[] = [];
@@ -66,6 +67,7 @@ function rig(answers: (ExportStatus | Error)[]) {
     remember: async (_platform, userId, entry) => void remembered.push(`${userId}:${entry.fileName}`),
     timings: TIMINGS,
     logger: silentLogger(),
+    media,
   };
   return { exports: new Exports(deps), updates, finals, finished, started, remembered };
 }
@@ -154,10 +156,37 @@ describe("exports (the use case, over fakes)", () => {
     expect(finished).toEqual(["render-1"]);
   });
 
+  it("shows the download link instead of an output URL outside the backend's sites, and says so", async () => {
+    const foreign = "https://bucket.storage.example/out/render_r1.mp4";
+    const { exports, finals } = rig([status("completed", 100, { outputUrl: foreign })], {
+      hosts: ["backend.test"],
+    });
+    expect(await exports.poll(waiting(), signal)).toBe("completed");
+    const reply = finals[0]!.reply;
+    expect(reply.video?.url).toBe("https://backend.test/download/r1");
+    expect(reply.text).not.toContain(foreign);
+    expect(reply.text).toContain("outside its own sites");
+    // Within the sites: shown as given.
+    const own = rig([status("completed", 100, { outputUrl: "https://cdn.backend.test/render_r1.mp4" })], {
+      hosts: ["backend.test"],
+    });
+    await own.exports.poll(waiting(), signal);
+    expect(own.finals[0]!.reply.video?.url).toBe("https://cdn.backend.test/render_r1.mp4");
+  });
+
   it("reports a cancelled export as cancelled, not as failed", async () => {
     const { exports, finals } = rig([status("failed", 0, { error: "cancelled by user" })]);
     expect(await exports.poll(waiting({ cancelled: true }), signal)).toBe("cancelled");
     expect(finals).toHaveLength(1);
     expect(finals[0]!.reply.tone).toBeUndefined();
+  });
+
+  it("ends an export cancelled before it was submitted without submitting it", async () => {
+    const { exports, finals, finished, started } = rig([]);
+    const record = waiting({ renderId: undefined, cancelled: true, lastProgress: 0 });
+    expect(await exports.poll(record, signal)).toBe("cancelled");
+    expect(started).toEqual([]);
+    expect(finals.map((final) => final.reply.text)).toEqual(["Export cancelled."]);
+    expect(finished).toEqual([record.id]);
   });
 });

@@ -52,7 +52,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_CLIENT_ID: OAUTH.clientId,
     SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-    SLACK_STATE_SECRET: "state-secret-for-tests",
+    SLACK_STATE_SECRET: "state-secret-for-tests-4f1c9a7e",
     SECRETS_KEY,
     SLACK_API_URL: fake.apiUrl,
   });
@@ -307,7 +307,7 @@ describe("the gateway in distribution mode", () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_CLIENT_ID: OAUTH.clientId,
       SLACK_CLIENT_SECRET: OAUTH.clientSecret,
-      SLACK_STATE_SECRET: "state-secret-for-tests",
+      SLACK_STATE_SECRET: "state-secret-for-tests-4f1c9a7e",
       SECRETS_KEY,
       SLACK_API_URL: fake.apiUrl,
     });

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Registry } from "prom-client";
 import type { Logger } from "../core/logger.js";
+import { hostForLog, isAllowedAdminHost, refuseAdminHost } from "./admin-host-check.js";
 import { type Health, respondHealth } from "./health.js";
 import { QUEUE_BOARD_PATH } from "./queue-board.js";
 
@@ -12,6 +13,8 @@ export interface AdminServerOptions {
   board: (req: IncomingMessage, res: ServerResponse) => void;
   /** `ADMIN_TOKEN`: when set, `/metrics` and `/queues` need `Authorization: Bearer <token>` (or Basic). */
   token?: string | undefined;
+  /** `ADMIN_ALLOWED_HOSTS`: without a token, only loopback names and these are answered (421 otherwise). */
+  allowedHosts?: readonly string[] | undefined;
   logger: Logger;
 }
 
@@ -55,6 +58,10 @@ export class AdminServer {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     try {
       if (path === "/healthz") return await respondHealth(this.options.health, res);
+      if (!this.tokenDigest && !isAllowedAdminHost(req.headers.host, this.options.allowedHosts ?? [])) {
+        this.options.logger.warn({ path, host: hostForLog(req) }, "admin-host-refused");
+        return refuseAdminHost(res);
+      }
       const board = path === QUEUE_BOARD_PATH || path.startsWith(`${QUEUE_BOARD_PATH}/`);
       if (path !== "/metrics" && !board) {
         res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");

@@ -71,8 +71,9 @@ export async function startObservability(options: {
   const admin = new AdminServer({
     health,
     registry: metrics.registry,
-    board: createQueueBoard(queues),
+    board: createQueueBoard(queues, { writes: config.ADMIN_BOARD_WRITES && Boolean(config.ADMIN_TOKEN) }),
     token: config.ADMIN_TOKEN,
+    allowedHosts: config.ADMIN_ALLOWED_HOSTS,
     logger,
   });
   let adminPort: number;

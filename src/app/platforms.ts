@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import { mediaUrlPolicy } from "../config/media-hosts.js";
 import { configuredPlatforms, isSlackDistribution } from "../config/platform-setup.js";
 import type { ChatAdapter } from "../core/conversation/chat-adapter.js";
 import type { IntakePort } from "../core/conversation/inbound.js";
@@ -55,12 +56,14 @@ export async function platformMessengers(
   redis?: RedisAccess,
 ): Promise<Messengers> {
   const messengers: Messengers = {};
+  const media = mediaUrlPolicy(config);
   if (config.DISCORD_TOKEN) {
     const { createDiscordMessenger } = await discord();
     messengers.discord = createDiscordMessenger({
       token: config.DISCORD_TOKEN,
       apiUrl: config.DISCORD_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      media,
       logger: logger.child({ platform: "discord" }),
     });
   }
@@ -74,6 +77,7 @@ export async function platformMessengers(
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
       maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
+      media,
       logger: logger.child({ platform: "slack" }),
     });
   } else if (config.SLACK_BOT_TOKEN) {
@@ -82,6 +86,7 @@ export async function platformMessengers(
       botToken: config.SLACK_BOT_TOKEN,
       apiUrl: config.SLACK_API_URL,
       maxRateLimitWaitMs: config.RATE_LIMIT_MAX_WAIT_MS,
+      media,
       maxUploadBytes: config.SLACK_MAX_UPLOAD_MB * 1_000_000,
       logger: logger.child({ platform: "slack" }),
     });

@@ -10,6 +10,7 @@ import {
   nemoClientSettings,
   quotaSettings,
 } from "../config/config.js";
+import { mediaUrlPolicy } from "../config/media-hosts.js";
 import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/timings.js";
 import { ProjectLinks } from "../conversation/exports/project-links.js";
 import { Intake } from "../conversation/intake.js";
@@ -247,6 +248,7 @@ function createJobServices(parts: ServiceParts): JobServices {
     breaker,
     partials: new PartialAnswers(redis, keys),
     maxAnswerChars: config.MAX_ANSWER_CHARS,
+    media: mediaUrlPolicy(config),
     accounts: new AccountStore(redis, keys, secretBoxOf(config, logger)),
     replies: new ReplyAddresses(redis, keys, secretBoxOf(config, logger)),
     guard: new CreditsGuard(new CreditBalances(redis, keys), client, {

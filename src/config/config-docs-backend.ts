@@ -20,6 +20,18 @@ export const BACKEND_DOCS: Readonly<Record<string, VariableDoc>> = {
       "`public`: posted with the video for everyone in the thread.",
     example: "public",
   },
+  NEMO_MEDIA_HOSTS: {
+    section: "NemoVideo backend",
+    meaning:
+      "Comma-separated extra hosts (and their subdomains) the bot may fetch finished videos from to upload them into a chat, besides the sites of `NEMO_API_URL` and `NEMO_WEB_URL` (e.g. `nemovideo.ai`, `nemovideo.com`). Only https (plain http to loopback); redirects are followed only within these hosts. An output URL elsewhere is replaced by the backend's download link, with a note in the thread, and logged (`video-url-refused`); set this when your backend serves videos from another domain.",
+    example: "cdn.example-storage.com",
+  },
+  NEMO_ALLOW_INSECURE_HTTP: {
+    section: "NemoVideo backend",
+    meaning:
+      "Allow plain `http://` in `NEMO_API_URL` / `NEMO_WEB_URL` (and for video downloads) for a host beyond loopback (the bearer token then travels unencrypted: only on a trusted private network, e.g. the compose demo's simulator). Loopback URLs are always allowed.",
+    example: "true",
+  },
   NEMO_TOKEN: {
     section: "NemoVideo backend",
     meaning:

@@ -111,7 +111,7 @@ export const PLATFORM_DOCS: Readonly<Record<string, VariableDoc>> = {
   SLACK_STATE_SECRET: {
     section: "Slack",
     meaning:
-      "Any long random string; signs the OAuth `state` that ties `/slack/oauth_redirect` to the browser that opened `/slack/install`.",
+      "A random string of at least 24 characters (`openssl rand -hex 32`; placeholders are refused); signs the OAuth `state` that ties `/slack/oauth_redirect` to the browser that opened `/slack/install`.",
     example: "…",
     secret: true,
   },

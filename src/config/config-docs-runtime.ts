@@ -152,15 +152,28 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   },
   ADMIN_HOST: {
     section: "Admin port",
-    meaning: "Interface the admin port listens on: loopback unless a scraper on another host needs it.",
+    meaning:
+      "Interface the admin port listens on: loopback unless a scraper on another host needs it. Anything beyond loopback (`0.0.0.0`, a pod IP) requires `ADMIN_TOKEN`: the bot refuses to start without it.",
     example: "127.0.0.1",
   },
   ADMIN_TOKEN: {
     section: "Admin port",
     meaning:
-      "Bearer token required for `/metrics` and `/queues` on the admin port (`/healthz` stays open). Unset: no token (keep the port on loopback).",
-    example: "a-long-random-string",
+      "Bearer token required for `/metrics` and `/queues` on the admin port (`/healthz` stays open); at least 24 characters, no placeholder (`openssl rand -hex 32`). Unset: no token, loopback only, and only requests addressed to loopback (or `ADMIN_ALLOWED_HOSTS`) are answered.",
+    example: "…",
     secret: true,
+  },
+  ADMIN_BOARD_WRITES: {
+    section: "Admin port",
+    meaning:
+      "Let the queue board change queues (add, retry, promote, clean, empty, pause). Unset: the board is read-only (writes answer 405). Needs `ADMIN_TOKEN`.",
+    example: "true",
+  },
+  ADMIN_ALLOWED_HOSTS: {
+    section: "Admin port",
+    meaning:
+      "Comma-separated host names (the `Host` header, without port) the admin port answers besides `localhost`, `127.0.0.1` and `[::1]` while no `ADMIN_TOKEN` is set; other hosts get 421 (a DNS-rebinding page cannot reach it).",
+    example: "bot-admin.internal",
   },
   DOWNLOAD_HEADERS_TIMEOUT_MS: {
     section: "Workers, timings and limits",

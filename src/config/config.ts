@@ -5,6 +5,7 @@ import { isRedisUrl, withClusterNodes } from "../redis/redis-target.js";
 import { DEFAULT_CONCURRENCY } from "./concurrency-defaults.js";
 import { DEFAULT_QUOTAS, formatScopedLimits, parseScopedLimits, type ScopedLimits } from "./quota-limits.js";
 import { withRenamedVariables } from "./renamed-variables.js";
+import { httpUrl, securityProblems, strongSecret } from "./security-rules.js";
 
 const optionalText = z
   .string()
@@ -45,12 +46,10 @@ const flag = (fallback: boolean) =>
 
 /** Every environment variable the bot reads (docs/configuration.md), validated in one place. */
 const schema = z.object({
-  NEMO_API_URL: z
-    .string()
-    .trim()
-    .url({ message: "must be a URL" })
-    .default("https://mega-api-prod.nemovideo.ai"),
-  NEMO_WEB_URL: z.string().trim().url({ message: "must be a URL" }).default("https://nemovideo.com"),
+  NEMO_API_URL: httpUrl("https://mega-api-prod.nemovideo.ai"),
+  NEMO_WEB_URL: httpUrl("https://nemovideo.com"),
+  NEMO_MEDIA_HOSTS: list, // hosts finished videos may be fetched from, besides the backend's own sites
+  NEMO_ALLOW_INSECURE_HTTP: flag(false), // plain http:// to a backend beyond loopback (the bearer token travels unencrypted)
   NEMO_TOKEN: optionalText,
   NEMO_CLIENT_ID: optionalText,
   NEMO_SKILL_SOURCE: optionalText,
@@ -89,7 +88,9 @@ const schema = z.object({
   REDIS_URL: optionalText.pipe(
     z
       .string()
-      .refine(isRedisUrl, { message: "must be a redis:// URL or redis+cluster://host:port,host:port" })
+      .refine(isRedisUrl, {
+        message: "must be a redis://, rediss:// or unix:// URL, or redis+cluster://host:port,host:port",
+      })
       .optional(),
   ),
   REDIS_CLUSTER_NODES: list.refine((nodes) => nodes.every((node) => isRedisUrl(`redis+cluster://${node}`)), {
@@ -126,7 +127,7 @@ const schema = z.object({
   SLACK_MAX_UPLOAD_MB: z.coerce.number().positive().max(1_000).default(100),
   SLACK_CLIENT_ID: optionalText, // with SLACK_CLIENT_SECRET + SLACK_STATE_SECRET: installable in many workspaces (OAuth)
   SLACK_CLIENT_SECRET: optionalText,
-  SLACK_STATE_SECRET: optionalText, // signs the OAuth state of /slack/install
+  SLACK_STATE_SECRET: strongSecret(24), // signs the OAuth state of /slack/install
   SECRETS_KEY: optionalText.pipe(
     z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   ), // AES-256-GCM key material for every secret stored in Redis (Slack installations, linked tokens, the anonymous token, reply addresses); unset: /login is off
@@ -154,7 +155,11 @@ const schema = z.object({
   /** Interface the admin port listens on: loopback unless a scraper elsewhere needs it. */
   ADMIN_HOST: z.string().trim().min(1).default("127.0.0.1"),
   /** Bearer token required for `/metrics` and `/queues` on the admin port when set. */
-  ADMIN_TOKEN: optionalText,
+  ADMIN_TOKEN: strongSecret(24),
+  /** Queue board writes (add, retry, clean, empty …); read-only unless true, and only with ADMIN_TOKEN. */
+  ADMIN_BOARD_WRITES: flag(false),
+  /** Host names the admin port answers besides loopback when no ADMIN_TOKEN is set (DNS rebinding guard). */
+  ADMIN_ALLOWED_HOSTS: list,
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DOWNLOAD_HOSTS: list,
   /** Attachment downloads: connect + response headers, longest pause between bytes, whole download (ms). */
@@ -229,7 +234,7 @@ const validated = schema
         message: `must not exceed TURN_LOCK_MS (${config.TURN_LOCK_MS})`,
       });
     }
-    for (const problem of distributionProblems(config))
+    for (const problem of [...distributionProblems(config), ...securityProblems(config)])
       context.addIssue({ code: z.ZodIssueCode.custom, path: [problem.path], message: problem.message });
   })
   .transform((config) => ({

@@ -50,6 +50,8 @@ export interface WorkQueue {
   entryFor(kind: WorkKind, eventId: string): LineEntry;
   /** Adds the work under the job id made from `eventId`; a replay adds nothing. */
   add<K extends WorkKind>(kind: K, eventId: string, work: WorkPayloads[K]): Promise<void>;
+  /** Whether the job (by its id) still waits or runs: false once it finished, failed or is gone. */
+  pending(kind: WorkKind, jobId: string): Promise<boolean>;
 }
 
 /**

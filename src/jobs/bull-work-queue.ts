@@ -46,6 +46,13 @@ export class BullWorkQueue implements WorkQueue, QueuedJobs {
     await queue.add(queue.name, work, { ...OPTIONS_OF[kind], jobId: jobIdFor(queue.name, eventId) });
   }
 
+  async pending(kind: WorkKind, jobId: string): Promise<boolean> {
+    const job = await this.queues[QUEUE_OF[kind]].getJob(jobId);
+    if (!job) return false;
+    const state = await job.getState();
+    return state !== "completed" && state !== "failed" && state !== "unknown";
+  }
+
   isTurn(entry: LineEntry): boolean {
     return entry.queue === this.queues.turn.name;
   }

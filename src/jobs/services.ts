@@ -5,6 +5,7 @@ import type { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import type { Permissions } from "../conversation/policies/permissions.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
+import type { MediaUrlPolicy } from "../core/media-url.js";
 import type { NemoClient } from "../core/nemo/client.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { AccountStore } from "../store/account-store.js";
@@ -50,4 +51,6 @@ export interface JobServices {
   quotas: Quotas;
   /** Use per member and per place, for `/usage`. */
   usage: Usage;
+  /** Where finished videos may be fetched from (`NEMO_MEDIA_HOSTS` and the backend's sites). */
+  media: MediaUrlPolicy;
 }

@@ -53,15 +53,20 @@ export function redisTargetFrom(url: string | undefined): RedisTarget | undefine
   return { kind: "cluster", nodes, ...credentialsOf(url) };
 }
 
-/** Whether a `REDIS_URL` value is acceptable (a URL, or a cluster URL with well-formed nodes). */
+/** The schemes ioredis connects with: `redis:`, `rediss:` (TLS) and `unix:` (a socket path). */
+const SERVER_SCHEMES = new Set(["redis:", "rediss:", "unix:"]);
+
+/**
+ * Whether a `REDIS_URL` value is acceptable: a `redis://`, `rediss://` or `unix://` URL, or a cluster URL
+ * with well-formed nodes (an `http://…` value is refused here, not when connecting fails later).
+ */
 export function isRedisUrl(value: string): boolean {
   try {
     if (CLUSTER_SCHEME.test(value)) {
       redisTargetFrom(value);
       return true;
     }
-    new URL(value);
-    return true;
+    return SERVER_SCHEMES.has(new URL(value).protocol.toLowerCase());
   } catch {
     return false;
   }

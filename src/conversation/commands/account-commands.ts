@@ -22,8 +22,17 @@ export interface AccountParts {
 export function accountCommand(parts: AccountParts): CommandHandler {
   return async ({ inbound, lang, intent, answer }) => {
     const reply = await accountReply(parts, inbound, lang, intent);
+    // A pasted secret's warning goes to the sender alone where the platform allows (Slack: ephemeral).
+    if (intent.kind === "token_pasted" && !inbound.privateReplyTo) return answer.tell(reply);
     if (!(await answer.privately(reply))) await answer.post(reply);
   };
+}
+
+/** What became of the message that held the pasted secret, where the sender can still see it. */
+function pastedMessageNote(inbound: Inbound, lang: Lang): string | undefined {
+  if (inbound.ref.platform === "slack") return text(lang, "token_pasted_slack");
+  if (inbound.pastedSecretDeleted === undefined) return undefined;
+  return text(lang, inbound.pastedSecretDeleted ? "token_pasted_deleted" : "token_pasted_not_deleted");
 }
 
 /** How a user opens the private login form on their platform. */
@@ -46,9 +55,13 @@ async function accountReply(
   const log = logger.child({ trace: inbound.id, command: intent.kind });
   const own = accountIdOf(inbound.ref.platform, inbound.user.id);
   switch (intent.kind) {
-    case "token_pasted":
-      log.warn("token-pasted-not-forwarded");
-      return { text: text(lang, "token_pasted", { command: loginCommand(inbound) }), tone: "error" };
+    case "token_pasted": {
+      // Never the text: only that a secret was pasted, and whether its message is gone.
+      log.warn({ user: inbound.user.id, deleted: inbound.pastedSecretDeleted }, "token-pasted-not-forwarded");
+      const warning = text(lang, "token_pasted", { command: loginCommand(inbound) });
+      const note = pastedMessageNote(inbound, lang);
+      return { text: note ? `${warning}\n${note}` : warning, tone: "error" };
+    }
     case "login": {
       if (!accounts.enabled) return { text: text(lang, "accounts_off") };
       if (!intent.arg && inbound.ref.platform === "console") return { text: text(lang, "login_console") };

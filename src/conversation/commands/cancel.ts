@@ -2,14 +2,20 @@ import { refKey } from "../../core/conversation/conversation-ref.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import type { ExportLocks } from "../../store/export-locks.js";
 import type { ExportStore } from "../../store/export-store.js";
+import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
 import type { Permissions } from "../policies/permissions.js";
 import { threadCalls } from "../thread-account.js";
+import type { WorkQueue } from "../work-queue.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
 import { type CancelWaitingParts, cancelOne, cancelWaiting } from "./cancel-waiting.js";
 import type { ThreadCallParts } from "./command-parts.js";
 
-export interface CancelParts extends ThreadCallParts, CancelWaitingParts {
-  locks: Pick<ExportLocks, "holder">;
+export interface CancelParts
+  extends ThreadCallParts,
+    CancelWaitingParts,
+    Pick<StaleExportLockParts, "logger"> {
+  locks: Pick<ExportLocks, "holder" | "age" | "releaseIfHeld">;
+  queue: Pick<WorkQueue, "entryFor" | "pending">;
   exportStore: Pick<ExportStore, "get" | "update" | "dueNow">;
   client: Pick<NemoClient, "cancelExport">;
   permissions: Pick<Permissions, "mayManage">;
@@ -47,11 +53,23 @@ async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | u
     await answer.refuseNotOwner("cancel-export");
     return true;
   }
-  if (!waiting?.renderId) return false;
+  // No record: an export whose process died before handing it over holds the lock; Cancel frees it.
+  if (!waiting) return cancelStaleLock(parts, ask, exportJobId);
   await exportStore.update(waiting.id, { cancelled: true });
-  await client.cancelExport((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
+  // Not submitted yet: the poller ends it as cancelled instead of submitting it.
+  if (waiting.renderId)
+    await client.cancelExport((await threadCalls(parts, inbound.ref)).ctx, waiting.renderId);
   // Poll now: the poller reports the cancellation in the export's own progress message.
   await exportStore.dueNow(waiting.id);
+  return true;
+}
+
+/** The thread's lock held by `exportJobId`, an export that is gone: freed, and the sender told. */
+async function cancelStaleLock(parts: CancelParts, ask: CommandAsk, exportJobId: string): Promise<boolean> {
+  const key = refKey(ask.inbound.ref);
+  if ((await parts.locks.holder(key)) !== exportJobId) return false;
+  if ((await releaseStaleExportLock(parts, key)) === undefined) return false;
+  await ask.answer.say("export_cancelled");
   return true;
 }
 

@@ -5,13 +5,14 @@ import { text } from "../../core/conversation/texts.js";
 import type { ExportLocks } from "../../store/export-locks.js";
 import type { Quotas, QuotaTake } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
+import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
 import type { Permissions } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import type { WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 
-export interface ExportParts {
-  locks: Pick<ExportLocks, "take" | "release">;
+export interface ExportParts extends StaleExportLockParts {
+  locks: Pick<ExportLocks, "take" | "release" | "holder" | "age" | "releaseIfHeld">;
   sessions: Pick<SessionManager, "find">;
   queue: WorkQueue;
   quotas: Pick<Quotas, "settings" | "take">;
@@ -26,10 +27,11 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     const { ref, id: trace } = inbound;
     if (!(await parts.sessions.find(ref))) return answer.say("export_no_draft");
     const key = refKey(ref);
-    const request = `${key}:${Date.now()}:${Math.random()}`;
+    // From the event: a retry of this command (its process killed after taking the lock) is the same export.
+    const request = `${key}:${inbound.id}`;
     const { jobId } = queue.entryFor("export", request);
-    // One export per thread at a time: a second request joins the running one.
-    if (!(await locks.take(key, jobId))) return answer.say("export_joined");
+    // One export per thread at a time: a second request joins the running one, unless its lock is stale.
+    if (!(await takeLock(parts, key, jobId))) return answer.say("export_joined");
     const quota = await takeQuota(parts, inbound);
     if (!quota.ok) {
       await locks.release(key);
@@ -52,6 +54,14 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     }
     await parts.usage.record(ref, inbound.user.id, "exports");
   };
+}
+
+/** The thread's lock for this export: free, already this export's, or freed from a holder that is gone. */
+async function takeLock(parts: ExportParts, key: string, jobId: string): Promise<boolean> {
+  const { locks } = parts;
+  if (await locks.take(key, jobId)) return true;
+  if ((await locks.holder(key)) === jobId) return true;
+  return (await releaseStaleExportLock(parts, key)) !== undefined && (await locks.take(key, jobId));
 }
 
 /** Takes a quota point for the sender, unless admins are exempt and the sender is one. */

@@ -2,6 +2,7 @@ import type { Timings } from "../../config/timings.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { SessionManager } from "../../core/conversation/session-manager.js";
 import type { Logger } from "../../core/logger.js";
+import type { MediaUrlPolicy } from "../../core/media-url.js";
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
 import type { ExportRecord } from "../../store/export-history.js";
 import type { ExportStore } from "../../store/export-store.js";
@@ -22,4 +23,6 @@ export interface ExportDeps {
   remember(platform: string, userId: string, entry: ExportRecord): Promise<void>;
   timings: Pick<Timings, "exportPollMs" | "exportPollMaxMs" | "exportTimeoutMs">;
   logger: Logger;
+  /** Where a finished video may be fetched from; an output URL elsewhere is replaced by the download link. */
+  media?: MediaUrlPolicy | undefined;
 }

@@ -6,6 +6,7 @@ import type { Reply } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
 import { errorCode } from "../../core/error-code.js";
 import type { Logger } from "../../core/logger.js";
+import { hostOf, mediaUrlRefusal } from "../../core/media-url.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { PendingExport } from "../../store/export-store.js";
 import type { ExportDeps } from "./export-deps.js";
@@ -43,8 +44,12 @@ class ExportPoll {
   async run(): Promise<string> {
     try {
       this.ctx = await this.deps.calls(this.ref, this.signal);
-      if (!this.record.renderId) return await this.submit();
-      return await this.check(this.record.renderId);
+      const { renderId, submitting, cancelled } = this.record;
+      // Cancelled before it left: never submitted.
+      if (!renderId && !submitting && cancelled)
+        return await this.finish("cancelled", { text: text(this.record.lang, "export_cancelled") });
+      if (!renderId) return await this.submit();
+      return await this.check(renderId);
     } catch (error) {
       return await this.recover(error);
     }
@@ -73,8 +78,14 @@ class ExportPoll {
   private async completed(renderId: string, url: string): Promise<string> {
     const { deps, record } = this;
     const session = await deps.sessions.find(this.ref);
-    const { reply, reference } = await completedReply(deps, record, this.ctx, url, session, this.log);
-    reply.video.fallbackUrl = deps.client.downloadUrl(renderId);
+    const download = deps.client.downloadUrl(renderId);
+    // An output URL outside the backend's sites is neither fetched nor shown: the download link is.
+    const refusal = deps.media ? mediaUrlRefusal(url, deps.media) : undefined;
+    if (refusal) this.log.warn({ reason: refusal, host: hostOf(url), render: renderId }, "video-url-refused");
+    const shown = refusal ? download : url;
+    const { reply, reference } = await completedReply(deps, record, this.ctx, shown, session, this.log);
+    if (refusal) reply.text = `${reply.text}\n${text(record.lang, "export_video_url_refused")}`;
+    reply.video.fallbackUrl = download;
     await rememberExport(deps, record, this.ctx, session, reply).catch((error: unknown) =>
       this.log.warn({ err: String(error) }, "history-record-failed"),
     );

@@ -38,6 +38,11 @@ export interface Inbound {
    * `response_url` of a command); opaque to the core, used when the thread cannot be opened.
    */
   privateReplyTo?: string | undefined;
+  /**
+   * The adapter deleted the message because it held a pasted secret (a token, `/login <token>`): true
+   * deleted, false could not (no permission, a DM); absent when the adapter did not try.
+   */
+  pastedSecretDeleted?: boolean | undefined;
   /** A button click or an explicit command that names the action instead of text. */
   action?: { kind: ActionKind; arg?: string | undefined } | undefined;
 }

@@ -231,6 +231,19 @@ export function looksLikeToken(text: string): boolean {
   return TOKEN_PATTERN.test(text.normalize("NFKC"));
 }
 
+/**
+ * `/login <anything>` typed as a message, or `login <token-like word>`: a secret pasted in a chat. Only the
+ * private form (Discord's modal, Slack's modal) carries a token, as the action's argument.
+ */
+const TYPED_LOGIN =
+  /^\s*(?:\/login\s+\S|login\s+(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{16,}\b)/i;
+
+/** Whether a typed message holds a secret: something token-like, or a login with its token. */
+export function looksLikePastedSecret(text: string): boolean {
+  const plain = text.normalize("NFKC");
+  return looksLikeToken(plain) || TYPED_LOGIN.test(plain.replace(LEADING_MENTION, ""));
+}
+
 const GENERATION_HINT =
   /\b(?:generat\w*|animate|(?:make|create|produce|render)\s+(?:me\s+)?(?:a|an|another|the|one|some|\d+)?\s*(?:new\s+|short\s+|quick\s+)?(?:video|clip|film|movie|animation)s?)\b|生成|制作|做一?[个段条部]视频|来一?[个段条]视频/i;
 
@@ -278,7 +291,7 @@ function phraseIntent(text: string): Intent | undefined {
  */
 export function routeInbound(inbound: Inbound): Intent {
   // Before anything else: a token pasted in a chat goes nowhere (not even as an upload's caption).
-  if (looksLikeToken(inbound.text)) return { kind: "token_pasted" };
+  if (looksLikePastedSecret(inbound.text)) return { kind: "token_pasted" };
   if (inbound.action) return commandIntent(ACTION_INTENTS[inbound.action.kind], inbound.action.arg);
   if (inbound.attachments.length > 0) return { kind: "upload" };
 

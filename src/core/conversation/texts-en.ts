@@ -68,6 +68,11 @@ export const EN = {
     "Only you see this. The bot runs on a shared anonymous NemoVideo account; registering with this link makes that account (its credits and projects) a registered one. Do it yourself and don't share the link.",
   token_pasted:
     "⚠️ That looked like a NemoVideo API token, so I didn't send or keep it. Anyone who saw it can use it: revoke it now in the web app (Settings → API Tokens) and create a new one. To link your account privately, use {command}.",
+  token_pasted_deleted: "I deleted your message so that no one else sees it.",
+  token_pasted_not_deleted:
+    "I could not delete your message (a DM, or no Manage Messages permission here): delete it yourself now.",
+  token_pasted_slack:
+    "Slack does not let a bot delete members' messages: delete your message yourself now (⋯ → Delete message).",
   accounts_off:
     "Linking your own NemoVideo account is not enabled on this bot (its operator has not set SECRETS_KEY).",
   login_use_form: "Use {command}: it opens a private form for your API token. Never paste a token in a chat.",
@@ -102,6 +107,8 @@ export const EN = {
   elapsed_minutes: "{minutes} min {seconds} s",
   export_joined: "An export is already running for this thread — I'll post the link here.",
   export_done: "✅ Your video is ready: {url}",
+  export_video_url_refused:
+    "⚠️ NemoVideo gave an address for this video outside its own sites, so I did not fetch it; the link above is its download link instead.",
   export_failed_retrying: "The export failed; trying once more…",
   export_failed: "The export failed again. Please try again in a few minutes.",
   export_timed_out:

@@ -55,6 +55,9 @@ export const ZH_CN: Record<TextKey, string> = {
     "只有你能看到这条消息。机器人使用的是一个共享的匿名 NemoVideo 账户；用这个链接注册，会把该账户（及其积分和项目）变成注册账户。请亲自操作，不要分享此链接。",
   token_pasted:
     "⚠️ 这看起来是一个 NemoVideo API 令牌，所以我没有发送也没有保存它。看到它的人都可以使用它：请立即在网页版（设置 → API 令牌）中撤销它并新建一个。要私密地关联你的账户，请使用 {command}。",
+  token_pasted_deleted: "我已删除你的消息，其他人不会再看到它。",
+  token_pasted_not_deleted: "我无法删除你的消息（私信中，或我在这里没有“管理消息”权限）：请立即自己删除它。",
+  token_pasted_slack: "Slack 不允许机器人删除成员的消息：请立即自己删除你的消息（⋯ → 删除消息）。",
   accounts_off: "本机器人未启用关联个人 NemoVideo 账户的功能（运营者没有设置 SECRETS_KEY）。",
   login_use_form: "请使用 {command}：它会打开一个私密表单来填写你的 API 令牌。切勿在聊天中粘贴令牌。",
   login_console: "输入 /login 加上你的 NemoVideo API 令牌（网页版：设置 → API 令牌）。这个终端只有你能看到。",
@@ -85,6 +88,8 @@ export const ZH_CN: Record<TextKey, string> = {
   elapsed_minutes: "{minutes} 分 {seconds} 秒",
   export_joined: "本话题已有一个导出正在进行 — 完成后我会把链接发在这里。",
   export_done: "✅ 你的视频已就绪：{url}",
+  export_video_url_refused:
+    "⚠️ NemoVideo 给出的视频地址不在其自有站点内，所以我没有获取它；上面的链接改为它的下载链接。",
   export_failed_retrying: "导出失败；正在重试一次…",
   export_failed: "导出再次失败。请过几分钟再试。",
   export_timed_out: "导出耗时远超平常，我已停止等待。点击“导出”重试。",

@@ -9,12 +9,14 @@ import {
 } from "discord.js";
 import pRetry from "p-retry";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
+import { looksLikePastedSecret } from "../../../core/conversation/router.js";
 import { discordErrorCode, discordStatus } from "../common/rest-failure.js";
 import { THREAD_PARENTS } from "./channel-thread.js";
 import { dmRef, threadRef, toAttachment } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
 import { messageAdmin } from "./member-admin.js";
+import { deletePastedSecret, warnPastedInChannel } from "./pasted-secret.js";
 import { isPlaceAllowed, type Place } from "./place-policy.js";
 import { threadName } from "./thread-names.js";
 
@@ -63,6 +65,10 @@ export async function handleMessage(message: Message, ctx: InboundContext): Prom
 
   const text = stripMention(message.content, botId);
   const attachments = [...message.attachments.values()].map(toAttachment);
+  // A pasted token stays visible nowhere the bot can remove it from.
+  const pasted = looksLikePastedSecret(text) ? await deletePastedSecret(message, log) : undefined;
+  if (pasted !== undefined && place.guildId !== null && !place.parentId)
+    return warnPastedInChannel(message, pasted, locale, log);
   let ref: ConversationRef;
   if (place.guildId === null) {
     ref = dmRef(channel.id);
@@ -84,6 +90,7 @@ export async function handleMessage(message: Message, ctx: InboundContext): Prom
     text,
     attachments,
     locale,
+    pastedSecretDeleted: pasted,
   };
   try {
     // Discord never re-delivers a message event: the adapter itself tries again while Redis is away.

@@ -5,6 +5,7 @@ import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { discordStatus } from "../common/rest-failure.js";
 import { DiscordRequestError } from "./discord-request-error.js";
 import { postInteractionFollowUp } from "./private-reply.js";
@@ -19,6 +20,8 @@ export interface DiscordMessengerConfig {
   apiUrl?: string | undefined;
   /** A rate limit is waited out in place up to this long; a longer one rejects `RATE_LIMITED`. */
   maxRateLimitWaitMs?: number | undefined;
+  /** Where finished videos may be downloaded from (`NEMO_MEDIA_HOSTS` and the backend's sites); unset: https or loopback, any host. */
+  media?: MediaUrlPolicy | undefined;
   logger: Logger;
 }
 
@@ -55,6 +58,7 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
     rest,
     apiUrl: config.apiUrl ?? "https://discord.com/api",
     token: config.token,
+    media: config.media ?? {},
     log,
   });
   const parts = createPartMessenger(rest, sendVideoPart, fail);

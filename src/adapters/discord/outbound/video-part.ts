@@ -1,6 +1,7 @@
 import type { REST } from "@discordjs/rest";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { createAttachmentLimits } from "./attachment-limit.js";
 import { type DiscordMessageBody, type DiscordVideo, withVideo } from "./render-discord.js";
 import { openVideo, sendWithFile } from "./video-upload.js";
@@ -21,13 +22,14 @@ export function createVideoPartSender(options: {
   rest: REST;
   apiUrl: string;
   token: string;
+  media: MediaUrlPolicy;
   log: Logger;
 }): VideoPartSender {
-  const { rest, apiUrl, token, log } = options;
+  const { rest, apiUrl, token, media, log } = options;
   const attachmentLimit = createAttachmentLimits(rest);
   return async (ref, part, method, path) => {
     const limit = await attachmentLimit(ref);
-    const opened = await openVideo(part.video, log);
+    const opened = await openVideo(part.video, log, media);
     if (opened && opened.sizeBytes <= limit) {
       try {
         const result = await sendWithFile({

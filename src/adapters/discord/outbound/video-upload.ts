@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { request } from "undici";
 import type { Logger } from "../../../core/logger.js";
+import { type MediaUrlPolicy, MediaUrlRefusedError, openMediaUrl } from "../../../core/media-url.js";
 import type { DiscordMessageBody, DiscordVideo } from "./render-discord.js";
 
 /** An opened video download: its bytes as a stream, and its declared size. */
@@ -13,21 +14,28 @@ export interface OpenedVideo {
 
 const OPEN_TIMEOUT_MS = 30_000;
 
+/** Redirects followed from a video URL, each within the allowed hosts. */
+const MAX_REDIRECTS = 3;
+
 /**
- * Opens the video for streaming: the output URL, else (when it fails or answers non-2xx) the fallback
- * download URL. Nothing is read yet; no credentials are sent. Undefined when neither answers with a
- * declared size (`content-length`), which an attachment needs up front.
+ * Opens the video for streaming: the output URL, else (when it is refused, fails or answers non-2xx) the
+ * fallback download URL. Only URLs (and redirects) the media policy allows are fetched. Nothing is read
+ * yet; no credentials are sent. Undefined when neither answers with a declared size (`content-length`),
+ * which an attachment needs up front: the message then links the video.
  */
-export async function openVideo(video: DiscordVideo, log: Logger): Promise<OpenedVideo | undefined> {
+export async function openVideo(
+  video: DiscordVideo,
+  log: Logger,
+  media: MediaUrlPolicy,
+): Promise<OpenedVideo | undefined> {
   for (const url of [video.url, video.fallbackUrl]) {
     if (!url) continue;
     try {
-      const response = await request(url, {
-        method: "GET",
+      const response = await openMediaUrl(url, media, {
         headersTimeout: OPEN_TIMEOUT_MS,
         bodyTimeout: OPEN_TIMEOUT_MS,
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+        maxRedirects: MAX_REDIRECTS,
+      });
       const size = Number(response.headers["content-length"]);
       if (response.statusCode >= 200 && response.statusCode < 300 && Number.isFinite(size) && size > 0) {
         const body = response.body as unknown as Readable;
@@ -36,7 +44,12 @@ export async function openVideo(video: DiscordVideo, log: Logger): Promise<Opene
       discard(response.body as unknown as Readable);
       log.info({ status: response.statusCode, fallback: url !== video.url }, "discord-video-open-refused");
     } catch (error) {
-      log.info({ err: String(error), fallback: url !== video.url }, "discord-video-open-failed");
+      if (error instanceof MediaUrlRefusedError)
+        log.warn(
+          { reason: error.reason, host: error.host, fallback: url !== video.url },
+          "video-url-refused",
+        );
+      else log.info({ err: String(error), fallback: url !== video.url }, "discord-video-open-failed");
     }
   }
   return undefined;

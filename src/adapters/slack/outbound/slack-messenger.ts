@@ -9,6 +9,7 @@ import type {
 } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { AssistantSupport } from "../assistant/assistant-support.js";
 import { SlackLiveTurn } from "../assistant/assistant-turn.js";
 import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../common/slack-ref.js";
@@ -32,6 +33,8 @@ export interface SlackMessengerConfig {
   maxUploadBytes?: number | undefined;
   /** Users whose locale and name are cached (default 5,000). */
   maxUsers?: number | undefined;
+  /** Where finished videos may be downloaded from (`NEMO_MEDIA_HOSTS` and the backend's sites); unset: https or loopback, any host. */
+  media?: MediaUrlPolicy | undefined;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
     config.logger,
     config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     config.maxUsers,
+    config.media ?? {},
   );
 }
 
@@ -89,6 +93,7 @@ class SlackMessenger implements Messenger {
     private readonly logger: Logger,
     private readonly maxUploadBytes: number,
     maxUsers: number | undefined,
+    private readonly media: MediaUrlPolicy,
   ) {
     this.users = new UserDirectory(client, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
   }
@@ -206,7 +211,7 @@ class SlackMessenger implements Messenger {
   ): Promise<T> {
     const video = message.video;
     if (!video || target.ephemeralUser) return write(message);
-    const source = await openVideo(video, this.logger);
+    const source = await openVideo(video, this.logger, this.media);
     const size = source?.size ?? video.sizeBytes;
     if (!source || source.size === undefined || source.size > this.maxUploadBytes) {
       source?.discard();

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { WebClient } from "@slack/web-api";
 import { request } from "undici";
 import type { Logger } from "../../../core/logger.js";
+import { type MediaUrlPolicy, MediaUrlRefusedError, openMediaUrl } from "../../../core/media-url.js";
 import type { SlackTarget } from "../common/slack-ref.js";
 import type { SlackVideo } from "../render/render-blocks.js";
 
@@ -15,45 +16,41 @@ export interface VideoSource {
 
 /** Connecting and the response headers, and the longest pause between two pieces of the body (ms). */
 const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 60_000 };
-/** Redirects followed from the output URL (a CDN may answer with one; nothing secret is sent). */
+/** Redirects followed from the output URL (a CDN may answer with one; nothing secret is sent), each within the allowed hosts. */
 const MAX_REDIRECTS = 3;
 
 /**
- * Opens the video for streaming: the output URL, or the fallback download URL when that fails. Resolves
- * undefined when neither answers with the bytes (the link stays the way to watch it). undici's `request`
- * gives a Node stream that reads only as fast as the upload consumes it.
+ * Opens the video for streaming: the output URL, or the fallback download URL when that is refused or
+ * fails. Only URLs (and redirects) the media policy allows are fetched. Resolves undefined when neither
+ * answers with the bytes (the link stays the way to watch it). undici's `request` gives a Node stream
+ * that reads only as fast as the upload consumes it.
  */
-export async function openVideo(video: SlackVideo, logger: Logger): Promise<VideoSource | undefined> {
+export async function openVideo(
+  video: SlackVideo,
+  logger: Logger,
+  media: MediaUrlPolicy,
+): Promise<VideoSource | undefined> {
   for (const first of [video.url, video.fallbackUrl]) {
     if (!first) continue;
-    let url = first;
+    const fallback = first !== video.url;
     try {
-      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-        const response = await request(url, { method: "GET", ...TIMEOUTS });
-        const location = response.headers.location;
-        if (response.statusCode >= 300 && response.statusCode < 400 && typeof location === "string") {
-          release(response.body);
-          url = new URL(location, url).toString();
-          continue;
-        }
-        if (response.statusCode !== 200) {
-          release(response.body);
-          logger.warn(
-            { status: response.statusCode, fallback: first !== video.url },
-            "slack-video-source-failed",
-          );
-          break;
-        }
-        const length = Number.parseInt(String(response.headers["content-length"] ?? ""), 10);
-        const body = response.body;
-        return {
-          size: Number.isFinite(length) && length >= 0 ? length : undefined,
-          body,
-          discard: () => release(body),
-        };
+      const response = await openMediaUrl(first, media, { ...TIMEOUTS, maxRedirects: MAX_REDIRECTS });
+      if (response.statusCode !== 200) {
+        release(response.body);
+        logger.warn({ status: response.statusCode, fallback }, "slack-video-source-failed");
+        continue;
       }
+      const length = Number.parseInt(String(response.headers["content-length"] ?? ""), 10);
+      const body = response.body;
+      return {
+        size: Number.isFinite(length) && length >= 0 ? length : undefined,
+        body,
+        discard: () => release(body),
+      };
     } catch (error) {
-      logger.warn({ err: String(error), fallback: first !== video.url }, "slack-video-source-failed");
+      if (error instanceof MediaUrlRefusedError)
+        logger.warn({ reason: error.reason, host: error.host, fallback }, "video-url-refused");
+      else logger.warn({ err: String(error), fallback }, "slack-video-source-failed");
     }
   }
   return undefined;

@@ -2,6 +2,7 @@ import type { ConversationRef } from "../../../core/conversation/conversation-re
 import type { Messenger, PartMessenger } from "../../../core/conversation/messenger.js";
 import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
+import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { LruMap, WORKSPACE_BOUNDS } from "../common/lru-map.js";
 import { renderSlackReply } from "../render/render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
@@ -21,6 +22,8 @@ export interface WorkspaceSlackMessengerConfig {
   maxUploadBytes?: number | undefined;
   /** Workspaces whose messenger (client, user cache) is kept; default {@link WORKSPACE_BOUNDS}. */
   maxWorkspaces?: number | undefined;
+  /** Where finished videos may be downloaded from (`NEMO_MEDIA_HOSTS` and the backend's sites); unset: https or loopback, any host. */
+  media?: MediaUrlPolicy | undefined;
   logger: Logger;
 }
 
@@ -58,6 +61,7 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
       maxRateLimitWaitMs: config.maxRateLimitWaitMs,
       maxUploadBytes: config.maxUploadBytes,
       maxUsers: WORKSPACE_BOUNDS.usersEach,
+      media: config.media,
       logger: config.logger.child({ workspace: ref.workspace }),
     });
     byWorkspace.set(ref.workspace, { token, messenger });
