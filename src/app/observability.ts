@@ -8,22 +8,27 @@ import { registerCreditsMetric } from "./credits-metric.js";
 import { Health } from "./health.js";
 import { Metrics } from "./metrics.js";
 import { observeOutboundHttp } from "./outbound-http-metrics.js";
+import { portFailureText } from "./port-checks.js";
 import { createQueueBoard } from "./queue-board.js";
 import { registerQueueMetrics } from "./queue-metrics.js";
+import { StartupError } from "./startup-failure.js";
 import { observeWorkers } from "./worker-metrics.js";
 
 export interface Observability {
   metrics: Metrics;
   /** Shared with the public port's `/healthz`; `health.setDegraded(reason, on)` for other parts. */
   health: Health;
-  /** The admin port actually listened on (the OS's choice when `ADMIN_PORT` is 0). */
+  /** The admin port actually listened on (the OS's choice when `ADMIN_PORT` is 0, or unset and 9464 busy). */
   adminPort: number;
+  /** How that port was chosen, for the start-up banner. */
+  adminPortChoice: AdminPortChoice;
   close(): Promise<void>;
 }
 
 /**
  * Metrics, health and the admin port (`/metrics`, `/healthz`, `/queues`) of one process, any role.
- * Fails when the admin port is taken: several processes on one host need their own `ADMIN_PORT`, or 0.
+ * With `ADMIN_PORT` unset it takes the default (9464) when free and any free port otherwise, so several
+ * processes share a host without settings; a set `ADMIN_PORT` is strict (taken: the start is refused).
  */
 export async function startObservability(options: {
   config: Config;
@@ -75,30 +80,56 @@ export async function startObservability(options: {
     token: config.ADMIN_TOKEN,
     logger,
   });
-  let adminPort: number;
+  let listened: { port: number; choice: AdminPortChoice };
   try {
-    adminPort = await admin.listen(config.ADMIN_PORT, config.ADMIN_HOST);
+    listened = await listenAdmin(admin, config);
   } catch (error) {
     stopWatching();
-    if (errorCode(error) === "EADDRINUSE") {
-      throw new Error(
-        `ADMIN_PORT ${config.ADMIN_PORT} on ${config.ADMIN_HOST} is in use: give each process on this host its own ADMIN_PORT, or 0 for any free port`,
-      );
+    const code = errorCode(error);
+    if (code) {
+      throw new StartupError(portFailureText("ADMIN_PORT", config.ADMIN_PORT, config.ADMIN_HOST, code), {
+        cause: error,
+      });
     }
     throw error;
   }
+  const adminPort = listened.port;
+  health.setAdminPort(adminPort);
   logger.info(
-    { host: config.ADMIN_HOST, port: adminPort, auth: config.ADMIN_TOKEN ? "token" : "none" },
+    {
+      host: config.ADMIN_HOST,
+      port: adminPort,
+      choice: listened.choice,
+      auth: config.ADMIN_TOKEN ? "token" : "none",
+    },
     "admin-listening",
   );
   return {
     metrics,
     health,
     adminPort,
+    adminPortChoice: listened.choice,
     close: async () => {
       clearInterval(breakerWatch);
       stopWatching();
       await admin.close();
     },
   };
+}
+
+/** `set`: ADMIN_PORT as given; `default`: unset, the default was free; `free`: unset, the default was busy. */
+export type AdminPortChoice = "set" | "default" | "free";
+
+/** Listens on the admin port: a set ADMIN_PORT strictly; unset, the default or else any free port. */
+async function listenAdmin(
+  admin: AdminServer,
+  config: Config,
+): Promise<{ port: number; choice: AdminPortChoice }> {
+  try {
+    const port = await admin.listen(config.ADMIN_PORT, config.ADMIN_HOST);
+    return { port, choice: config.adminPortExplicit ? "set" : "default" };
+  } catch (error) {
+    if (config.adminPortExplicit || errorCode(error) !== "EADDRINUSE") throw error;
+    return { port: await admin.listen(0, config.ADMIN_HOST), choice: "free" };
+  }
 }
