@@ -26,7 +26,7 @@ async function discordLines(config: Config, setup: PlatformSetup): Promise<Check
   });
 }
 
-async function slackLines(config: Config, setup: PlatformSetup, logger?: Logger): Promise<CheckResult[]> {
+async function slackLines(config: Config, setup: PlatformSetup): Promise<CheckResult[]> {
   // A distributed app: each workspace's token comes with its install; nothing to ask Slack yet.
   if (!config.SLACK_BOT_TOKEN || isSlackDistribution(config)) return [setupLine(setup)];
   const { slackDoctorCheck } = await import("../adapters/slack/index.js");
@@ -35,7 +35,6 @@ async function slackLines(config: Config, setup: PlatformSetup, logger?: Logger)
     appToken: config.SLACK_APP_TOKEN,
     signingSecret: config.SLACK_SIGNING_SECRET,
     apiUrl: config.SLACK_API_URL,
-    logger,
   });
   // A bot token alone is still checked against Slack; its transport line gives way to the setup line.
   return setup.state === "ready"
@@ -49,11 +48,11 @@ async function slackLines(config: Config, setup: PlatformSetup, logger?: Logger)
  * platform itself (token, intents, scopes, transport); then the ports this role would bind. Every
  * failure names the variable to change and a value that fixes it.
  */
-export async function readinessChecks(config: Config, role: Role, logger?: Logger): Promise<CheckResult[]> {
+export async function readinessChecks(config: Config, role: Role): Promise<CheckResult[]> {
   const [discordSetup, slackSetup] = platformSetup(config) as [PlatformSetup, PlatformSetup];
   const [discord, slack, ports] = await Promise.all([
     role === "worker" ? [] : discordLines(config, discordSetup),
-    role === "worker" ? [] : slackLines(config, slackSetup, logger),
+    role === "worker" ? [] : slackLines(config, slackSetup),
     portChecks(config, role),
   ]);
   return [...discord, ...slack, ...ports];
@@ -69,7 +68,8 @@ export async function assertReady(
   logger: Logger,
   write: (line: string) => void,
 ): Promise<void> {
-  const checks = await readinessChecks(config, role, logger);
+  // The platform libraries' own warnings stay out (the lines below say the same, with the cause).
+  const checks = await readinessChecks(config, role);
   const failed = checks.filter((check) => check.status === "fail");
   for (const check of checks.filter((entry) => entry.status === "warn" || entry.status === "fail")) {
     write(`  ${check.status === "fail" ? "✘" : "!"} ${check.name}: ${check.detail}`);
