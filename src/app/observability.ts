@@ -1,5 +1,8 @@
+import diagnostics from "node:diagnostics_channel";
 import type { Queue, Worker } from "bullmq";
 import type { Config } from "../config/config.js";
+import { configuredPlatforms } from "../config/platform-setup.js";
+import { REPLIED_BACKEND_ERROR_CHANNEL } from "../core/conversation/replied-errors.js";
 import { errorCode } from "../core/error-code.js";
 import type { Logger } from "../core/logger.js";
 import type { JobServices } from "../jobs/services.js";
@@ -46,6 +49,11 @@ export async function startObservability(options: {
   // Any key of the deployment's hash tag: on a cluster the check asks the master that holds them.
   const health = new Health(services.redis, undefined, `${services.queues.turn.opts.prefix}:health`);
   health.onChange((reason, on) => metrics.setDegraded(reason, on));
+  // Known reasons start at 0 (not degraded), so panels and alerts see the series before the first outage.
+  metrics.setDegraded("backend-circuit-open", false);
+  metrics.platformsInUse(configuredPlatforms(config));
+  const repliedError = (message: unknown) => metrics.backendError((message as { code: string }).code);
+  diagnostics.subscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
   // The backend's circuit (shared through Redis): open → degraded, on every role (a gateway refreshes it).
   const { breaker } = services;
   metrics.registry.registerMetric(breaker.openedTotal);
@@ -85,6 +93,7 @@ export async function startObservability(options: {
     listened = await listenAdmin(admin, config);
   } catch (error) {
     stopWatching();
+    diagnostics.unsubscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
     const code = errorCode(error);
     if (code) {
       throw new StartupError(portFailureText("ADMIN_PORT", config.ADMIN_PORT, config.ADMIN_HOST, code), {
@@ -110,6 +119,7 @@ export async function startObservability(options: {
     adminPort,
     adminPortChoice: listened.choice,
     close: async () => {
+      diagnostics.unsubscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
       clearInterval(breakerWatch);
       stopWatching();
       await admin.close();

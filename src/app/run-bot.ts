@@ -18,7 +18,7 @@ import type { Role } from "./role.js";
 import { Runtime } from "./runtime.js";
 import { adminPortLine, announceStartup } from "./startup-banner.js";
 import { StartupError } from "./startup-failure.js";
-import { observeWorkers } from "./worker-metrics.js";
+import { observeExports, observeWorkers } from "./worker-metrics.js";
 
 /** What a graceful stop may take beyond the workers' grace (queues, connections, the embedded Redis). */
 const STOP_MARGIN_MS = 10_000;
@@ -159,7 +159,11 @@ async function startParts(
     parts.http = new HttpServer(observability.health, logger);
     logger.info({ port: await parts.http.listen(config.PORT) }, "http-listening");
   }
-  if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
+  if (role !== "gateway") {
+    const running = runtime.startWorkers();
+    observeWorkers(running.workers, observability.metrics);
+    observeExports(running, observability.metrics);
+  }
   parts.adapters =
     role !== "worker"
       ? await platformAdapters(config, handler, logger, parts.http, options.redis, (platform, rating) =>
