@@ -52,8 +52,6 @@ export async function startObservability(options: {
   // Known reasons start at 0 (not degraded), so panels and alerts see the series before the first outage.
   metrics.setDegraded("backend-circuit-open", false);
   metrics.platformsInUse(configuredPlatforms(config));
-  const repliedError = (message: unknown) => metrics.backendError((message as { code: string }).code);
-  diagnostics.subscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
   // The backend's circuit (shared through Redis): open → degraded, on every role (a gateway refreshes it).
   const { breaker } = services;
   metrics.registry.registerMetric(breaker.openedTotal);
@@ -71,16 +69,7 @@ export async function startObservability(options: {
       (await services.client.credits({ platform: "console", signal: AbortSignal.timeout(10_000) })).available,
   );
   observeWorkers(options.workers, metrics);
-  const stopWatching = observeOutboundHttp(
-    {
-      backend: config.NEMO_API_URL,
-      platforms: {
-        discord: config.DISCORD_API_URL ?? "https://discord.com",
-        slack: config.SLACK_API_URL ?? "https://slack.com",
-      },
-    },
-    metrics,
-  );
+  const stopWatching = watchCalls(config, metrics);
   const admin = new AdminServer({
     health,
     registry: metrics.registry,
@@ -88,20 +77,11 @@ export async function startObservability(options: {
     token: config.ADMIN_TOKEN,
     logger,
   });
-  let listened: { port: number; choice: AdminPortChoice };
-  try {
-    listened = await listenAdmin(admin, config);
-  } catch (error) {
+  const listened = await listenAdmin(admin, config).catch((error: unknown) => {
     stopWatching();
-    diagnostics.unsubscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
-    const code = errorCode(error);
-    if (code) {
-      throw new StartupError(portFailureText("ADMIN_PORT", config.ADMIN_PORT, config.ADMIN_HOST, code), {
-        cause: error,
-      });
-    }
+    clearInterval(breakerWatch);
     throw error;
-  }
+  });
   const adminPort = listened.port;
   health.setAdminPort(adminPort);
   logger.info(
@@ -119,7 +99,6 @@ export async function startObservability(options: {
     adminPort,
     adminPortChoice: listened.choice,
     close: async () => {
-      diagnostics.unsubscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
       clearInterval(breakerWatch);
       stopWatching();
       await admin.close();
@@ -130,16 +109,48 @@ export async function startObservability(options: {
 /** `set`: ADMIN_PORT as given; `default`: unset, the default was free; `free`: unset, the default was busy. */
 export type AdminPortChoice = "set" | "default" | "free";
 
-/** Listens on the admin port: a set ADMIN_PORT strictly; unset, the default or else any free port. */
+/**
+ * Listens on the admin port: a set ADMIN_PORT strictly; unset, the default or else any free port. A
+ * port that cannot be had is refused with `doctor`'s words (the variable, and a value that fixes it).
+ */
 async function listenAdmin(
   admin: AdminServer,
   config: Config,
 ): Promise<{ port: number; choice: AdminPortChoice }> {
+  const { ADMIN_PORT: port, ADMIN_HOST: host } = config;
   try {
-    const port = await admin.listen(config.ADMIN_PORT, config.ADMIN_HOST);
-    return { port, choice: config.adminPortExplicit ? "set" : "default" };
+    try {
+      return { port: await admin.listen(port, host), choice: config.adminPortExplicit ? "set" : "default" };
+    } catch (error) {
+      if (config.adminPortExplicit || errorCode(error) !== "EADDRINUSE") throw error;
+      return { port: await admin.listen(0, host), choice: "free" };
+    }
   } catch (error) {
-    if (config.adminPortExplicit || errorCode(error) !== "EADDRINUSE") throw error;
-    return { port: await admin.listen(0, config.ADMIN_HOST), choice: "free" };
+    const code = errorCode(error);
+    if (!code) throw error;
+    throw new StartupError(portFailureText("ADMIN_PORT", port, host, code), { cause: error });
   }
+}
+
+/**
+ * Outbound calls (backend and platforms, their HTTP failures) and the backend errors answered to users
+ * (`replied-errors.ts`) into the metrics; returns the function that stops watching.
+ */
+function watchCalls(config: Config, metrics: Metrics): () => void {
+  const stopWatching = observeOutboundHttp(
+    {
+      backend: config.NEMO_API_URL,
+      platforms: {
+        discord: config.DISCORD_API_URL ?? "https://discord.com",
+        slack: config.SLACK_API_URL ?? "https://slack.com",
+      },
+    },
+    metrics,
+  );
+  const repliedError = (message: unknown) => metrics.backendError((message as { code: string }).code);
+  diagnostics.subscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
+  return () => {
+    stopWatching();
+    diagnostics.unsubscribe(REPLIED_BACKEND_ERROR_CHANNEL, repliedError);
+  };
 }
