@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
-import type { Role } from "./app/run-bot.js";
+import type { Role } from "./app/role.js";
 import { runUntilStopped } from "./app/run-until-stopped.js";
 import { type Config, ConfigError, loadConfig } from "./config/config.js";
 import { errorCode } from "./core/error-code.js";
@@ -18,7 +18,9 @@ Commands:
             time; --resume continues the last demo's projects and queued messages.
   simulator [--port 8787] [--host 127.0.0.1] [--dialect agent|typed] [--<knob> value]
             Run the NemoVideo simulator (offline backend for tests and demos; --help: knobs).
-  doctor    Check configuration, the backend, the token, credits, Redis and the chat platforms.
+  doctor [--role all|gateway|worker]
+            Check configuration, the backend, the token, credits, Redis, the chat platforms
+            and the ports — the same platform and port checks \`start\` runs for that role.
             Exit 0 ready to chat, 1 a check failed, 3 backend ready but no chat platform
             (docs/troubleshooting-codes.md).
   secrets reseal|status
@@ -43,8 +45,11 @@ async function main(argv: string[]): Promise<number> {
       if (!demo) return 1;
       return runUntilStopped((lifecycle) => demo.runDemo({ resume: values.resume === true, lifecycle }));
     }
-    case "doctor":
-      return (await import("./doctor/run-doctor.js")).runDoctor();
+    case "doctor": {
+      const role = roleOf(rest);
+      if (!role) return 2;
+      return (await import("./doctor/run-doctor.js")).runDoctor(process.env, undefined, role);
+    }
     case "simulator":
       return runSimulator(rest);
     case "secrets":
@@ -62,15 +67,21 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function start(args: string[]): Promise<number> {
+/** `--role` of `start` and `doctor`; undefined (after saying why) when it is not a role. */
+function roleOf(args: string[]): Role | undefined {
   const { values } = parseArgs({
     args,
     options: { role: { type: "string", default: "all" }, console: { type: "boolean" } },
   });
-  if (!ROLES.includes(values.role as Role)) {
-    process.stderr.write(`--role must be one of ${ROLES.join(", ")}\n`);
-    return 2;
-  }
+  if (ROLES.includes(values.role as Role)) return values.role as Role;
+  process.stderr.write(`--role must be one of ${ROLES.join(", ")}\n`);
+  return undefined;
+}
+
+async function start(args: string[]): Promise<number> {
+  const role = roleOf(args);
+  if (!role) return 2;
+  const forceConsole = args.includes("--console");
   let config: Config;
   try {
     config = loadConfig();
@@ -80,9 +91,7 @@ async function start(args: string[]): Promise<number> {
     return 2;
   }
   const { runBot } = await import("./app/run-bot.js");
-  return runUntilStopped((lifecycle) =>
-    runBot({ config, role: values.role as Role, forceConsole: values.console === true, lifecycle }),
-  );
+  return runUntilStopped((lifecycle) => runBot({ config, role, forceConsole, lifecycle }));
 }
 
 async function runSimulator(args: string[]): Promise<number> {

@@ -6,12 +6,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLACK_BOT_SCOPES } from "../src/adapters/slack/index.js";
 import { startObservability } from "../src/app/observability.js";
 import { loadConfig } from "../src/config/config.js";
 import { silentLogger } from "../src/core/logger.js";
 import { closeQueues, createQueues } from "../src/jobs/queues.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
 import { Keys } from "../src/store/keys.js";
+import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import { startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -118,7 +120,12 @@ describe("the admin port", () => {
 
       const health = await fetch(`${base}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: "ok", redis: "up", reasons: [] });
+      expect(await health.json()).toEqual({
+        status: "ok",
+        redis: "up",
+        reasons: [],
+        adminPort: listening.port,
+      });
 
       expect((await fetch(`${base}/metrics`)).status).toBe(401);
       expect((await fetch(`${base}/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(
@@ -169,7 +176,11 @@ describe("the admin port", () => {
       const config = loadConfig({ NEMO_API_URL: sim.url, REDIS_URL: redis.url, ADMIN_PORT: String(port) });
       await expect(
         startObservability({ config, services: bot.runtime.services, workers: [], logger: silentLogger() }),
-      ).rejects.toThrow(/ADMIN_PORT \d+ on 127\.0\.0\.1 is in use: give each process .* or 0/);
+      ).rejects.toThrow(
+        new RegExp(
+          `^ADMIN_PORT ${port} on 127\\.0\\.0\\.1 is in use — set ADMIN_PORT to a free port, or unset ADMIN_PORT \\(the default when free, else any free port\\)`,
+        ),
+      );
     } finally {
       await bot.dispose();
       await new Promise((resolve) => taken.close(resolve));
@@ -206,12 +217,20 @@ describe("the admin port", () => {
   });
 
   it("keeps /metrics off the gateway's public port", async () => {
+    const slack = await FakeSlackApi.start({
+      botToken: "xoxb-admin-port-bot",
+      scopes: [...SLACK_BOT_SCOPES],
+    });
+    // Slack over HTTP: the one thing the public port is bound for.
     const bot = await startCli("gateway", {
       NEMO_API_URL: sim.url,
       REDIS_URL: redis.url,
       KEY_PREFIX: `gw${Date.now()}`,
       PORT: "0",
       ADMIN_PORT: "0",
+      SLACK_BOT_TOKEN: "xoxb-admin-port-bot",
+      SLACK_SIGNING_SECRET: "admin-port-signing-secret",
+      SLACK_API_URL: slack.apiUrl,
     });
     try {
       const publicPort = (await bot.logged("http-listening")).port as number;
@@ -226,6 +245,42 @@ describe("the admin port", () => {
       expect(await metrics.text()).toMatch(/nemo_inbound_events_total/);
     } finally {
       await bot.stop();
+      await slack.close();
+    }
+  });
+
+  it("two workers on one host come up without any ADMIN_PORT, each on its own port shown in /healthz", async () => {
+    const env = {
+      NEMO_API_URL: sim.url,
+      REDIS_URL: redis.url,
+      KEY_PREFIX: `two${Date.now()}`,
+      ADMIN_PORT: undefined,
+      PORT: undefined,
+    };
+    const first = await startCli("worker", env);
+    const second = await startCli("worker", env);
+    try {
+      const ports: number[] = [];
+      for (const bot of [first, second]) {
+        const listening = await bot.logged("admin-listening");
+        await bot.logged("bot-started");
+        expect(["default", "free"]).toContain(listening.choice);
+        const port = listening.port as number;
+        const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as {
+          adminPort: number;
+        };
+        expect(health.adminPort).toBe(port);
+        expect(bot.lines.some((line) => line.msg === "http-listening")).toBe(false);
+        ports.push(port);
+      }
+      expect(new Set(ports).size).toBe(2);
+      // Whoever took the default first, the other one was given a free port instead of a refusal.
+      const choices = [first, second].map(
+        (bot) => bot.lines.find((line) => line.msg === "admin-listening")?.choice,
+      );
+      expect(choices).toContain("free");
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
     }
   });
 });

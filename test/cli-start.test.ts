@@ -34,18 +34,21 @@ function startCli(env: NodeJS.ProcessEnv, args: string[] = []) {
 }
 
 describe("nemo-video-bot start: the first lines", () => {
-  it("names the backend, the platforms (half-configured Slack as doctor explains it), Redis and the logs", async () => {
+  it("names the backend, the platforms (half-configured Slack as doctor explains it), Redis and the logs; refuses as doctor does", async () => {
     const sim = await startSimulator();
     const env = {
       NEMO_API_URL: sim.url,
       REDIS_URL: `redis://:pw-not-shown@127.0.0.1:${new URL(redis.url).port}`,
       KEY_PREFIX: `start${Date.now()}`,
       SLACK_BOT_TOKEN: "xoxb-start-secret-token",
+      // Refused at once: the token's own check fails too, without waiting on the network.
+      SLACK_API_URL: "http://127.0.0.1:9/api",
       DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-start-")),
     };
     const cli = startCli(env);
     try {
-      await cli.seen("stderr", "backend check:");
+      // doctor calls a half-configured platform NOT ready: start, running the same checks, refuses.
+      expect(await cli.exited).toBe(1);
       const lines = cli.out.stderr.split("\n");
       expect(lines[0]).toBe("nemo-video-bot start (role all)");
       expect(lines[1]).toBe(
@@ -56,12 +59,12 @@ describe("nemo-video-bot start: the first lines", () => {
       expect(lines[3]).toBe(`  ! ${slack.explanation}`);
       expect(lines[4]).toBe(`  redis:     redis://***@127.0.0.1:${new URL(redis.url).port} (REDIS_URL)`);
       expect(lines[5]).toBe("  logs:      stdout (JSON lines)");
-      expect(cli.out.stderr).toContain("backend check: reachable: the project's simulator answered");
+      expect(lines).toContain(`  ✘ slack: ${slack.explanation}`);
+      expect(cli.out.stderr).toMatch(
+        /^nemo-video-bot: not ready \(the same checks as `doctor`\): slack: Slack: SLACK_BOT_TOKEN is set/m,
+      );
       expect(cli.out.stderr + cli.out.stdout).not.toMatch(/pw-not-shown|xoxb-start-secret/);
-      await cli.seen("stdout", '"msg":"bot-started"');
       expect(cli.out.stdout).toContain('"msg":"platform-incomplete"');
-      cli.child.kill("SIGTERM");
-      expect(await cli.exited).toBe(0);
     } finally {
       cli.child.kill("SIGKILL");
       await sim.close();

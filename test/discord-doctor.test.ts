@@ -71,9 +71,26 @@ describe("discord doctor checks", () => {
     }
   });
 
-  it("warns when the Message Content intent is off", async () => {
+  it("fails when the intent is off in the portal but asked for, naming DISCORD_MESSAGE_CONTENT=false", async () => {
     const results = await discordDoctorCheck({ token: noContent.token, apiUrl: noContent.apiUrl });
-    expect(results.find((r) => r.name === "discord intents")).toMatchObject({ status: "warn" });
+    expect(results.find((r) => r.name === "discord intents")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/off in the Developer Portal.*set DISCORD_MESSAGE_CONTENT=false/),
+    });
+  });
+
+  it("says nothing against the intent when DISCORD_MESSAGE_CONTENT is already false", async () => {
+    const results = await discordDoctorCheck({
+      token: noContent.token,
+      apiUrl: noContent.apiUrl,
+      messageContent: false,
+    });
+    expect(results.find((r) => r.name === "discord intents")).toEqual({
+      name: "discord intents",
+      status: "ok",
+      detail:
+        "Message Content intent not requested (DISCORD_MESSAGE_CONTENT=false): the bot reads mentions, DMs, slash commands and buttons",
+    });
   });
 
   it("fails on a rejected token without printing it", async () => {

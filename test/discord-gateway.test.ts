@@ -119,7 +119,9 @@ describe("Discord gateway: resume, replays, intents", () => {
         handler: { handle: async () => undefined },
         logger: silentLogger(),
       });
-      await expect(adapter.start()).rejects.toThrow(/Message Content intent.*Developer Portal/);
+      await expect(adapter.start()).rejects.toThrow(
+        /Message Content intent.*DISCORD_MESSAGE_CONTENT=false.*Developer Portal/,
+      );
     } finally {
       await fake.close();
     }

@@ -99,7 +99,7 @@ describe("doctor verdicts", () => {
       SLACK_API_URL: "http://slack-api.invalid/api",
     });
     expect(output).toMatch(
-      /✘ slack auth\s+auth\.test failed: DNS: cannot resolve slack-api\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
+      /✘ slack auth\s+auth\.test failed: cannot reach Slack: DNS: cannot resolve slack-api\.invalid \((ENOTFOUND|EAI_AGAIN)\)/,
     );
     expect(output).not.toContain("fetch failed");
     expect(code).toBe(1);

@@ -81,18 +81,22 @@ describe.skipIf(process.platform !== "linux")("process lifecycle (the real CLI)"
     await expect.poll(() => processesIn(redisDir), { timeout: 10_000 }).toEqual([]);
   }, 150_000);
 
-  it("a busy PORT: one clear line, exit 1, no redis-server left", async () => {
+  it("a busy ADMIN_PORT: one clear line, exit 1, no redis-server left", async () => {
     const dataDir = await tempDir();
     const port = await freePort();
     const blocker: Server = createServer();
-    await new Promise<void>((resolve) => blocker.listen(port, "0.0.0.0", resolve));
+    await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
-      const bot = cli(["start"], { DATA_DIR: dataDir, PORT: String(port) });
+      const bot = cli(["start"], { DATA_DIR: dataDir, ADMIN_PORT: String(port) });
       const exit = await bot.exited;
       expect(exit.code).toBe(1);
-      expect(problemLines(bot.stderr)).toEqual([
-        `nemo-video-bot: port ${port} is already in use (PORT); choose another or stop the other process`,
-      ]);
+      const problems = problemLines(bot.stderr);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        new RegExp(
+          `^nemo-video-bot: not ready \\(the same checks as \`doctor\`\\): admin port: ADMIN_PORT ${port} on 127\\.0\\.0\\.1 is in use — set ADMIN_PORT=\\d+ \\(free now\\), or unset ADMIN_PORT`,
+        ),
+      );
       expect(processesIn(join(dataDir, "redis"))).toEqual([]);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));

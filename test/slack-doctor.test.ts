@@ -55,7 +55,8 @@ describe("slackDoctorCheck", () => {
     expect(rejected[0]).toEqual({
       name: "slack auth",
       status: "fail",
-      detail: "auth.test failed: invalid_auth",
+      detail:
+        "auth.test failed: Slack rejected SLACK_BOT_TOKEN (invalid_auth) — set SLACK_BOT_TOKEN to the Bot User OAuth Token (OAuth & Permissions; it starts with xoxb)",
     });
 
     const scopes = await slackDoctorCheck({ botToken: BOT, signingSecret: SECRET, apiUrl: narrow.apiUrl });
@@ -66,7 +67,7 @@ describe("slackDoctorCheck", () => {
     expect(app[2]).toMatchObject({
       name: "slack app token",
       status: "fail",
-      detail: expect.stringContaining("invalid_auth"),
+      detail: expect.stringContaining("Slack rejected SLACK_APP_TOKEN (invalid_auth)"),
     });
 
     const none = await slackDoctorCheck({ botToken: BOT, apiUrl: fake.apiUrl });

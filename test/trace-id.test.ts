@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SLACK_BOT_SCOPES } from "../src/adapters/slack/index.js";
 import { startSimulator } from "../src/simulator/index.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import { appMention, eventCallbackBody } from "./fakes/slack/payloads.js";
@@ -32,7 +33,12 @@ const logLines = (output: string) =>
 describe("trace id", () => {
   it("follows a Slack event from the gateway's intake to the worker's turn, by its event id", async () => {
     const sim = await startSimulator({ generationMs: 50, editMs: 5 });
-    const fake = await FakeSlackApi.start({ botToken: BOT_TOKEN, botUserId: BOT_USER, teamId: TEAM });
+    const fake = await FakeSlackApi.start({
+      botToken: BOT_TOKEN,
+      botUserId: BOT_USER,
+      teamId: TEAM,
+      scopes: [...SLACK_BOT_SCOPES],
+    });
     try {
       const port = await freePort();
       const env = {

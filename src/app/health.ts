@@ -8,6 +8,8 @@ export interface HealthReport {
   redis: "up" | "down";
   /** Why the process is degraded, e.g. `backend-circuit-open`, `redis-unreachable`. */
   reasons: string[];
+  /** The admin port this process listens on (chosen at start when `ADMIN_PORT` is unset or 0). */
+  adminPort?: number;
 }
 
 /**
@@ -17,6 +19,7 @@ export interface HealthReport {
 export class Health {
   private readonly reasons = new Set<string>();
   private readonly listeners: ((reason: string, on: boolean) => void)[] = [];
+  private adminPort: number | undefined;
 
   /**
    * On a Redis Cluster, `slotKey` (any key of the deployment's hash tag) makes the check ask the master
@@ -41,6 +44,11 @@ export class Health {
     this.listeners.push(listener);
   }
 
+  /** Shown in every report: with several processes on a host, which admin port is whose. */
+  setAdminPort(port: number): void {
+    this.adminPort = port;
+  }
+
   degradedReasons(): string[] {
     return [...this.reasons].sort();
   }
@@ -58,7 +66,12 @@ export class Health {
     ]);
     const reasons = redisUp ? this.degradedReasons() : ["redis-unreachable", ...this.degradedReasons()];
     const status = reasons.length > 0 ? "degraded" : "ok";
-    return { status, redis: redisUp ? "up" : "down", reasons };
+    return {
+      status,
+      redis: redisUp ? "up" : "down",
+      reasons,
+      ...(this.adminPort === undefined ? {} : { adminPort: this.adminPort }),
+    };
   }
 }
 

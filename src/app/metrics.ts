@@ -5,6 +5,13 @@ import type { JobMetrics, PlatformErrorKind } from "../jobs/job-metrics.js";
 /** Seconds: from a quick credits reply to a 30-minute export. */
 const DURATION_BUCKETS = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800];
 
+const PLATFORM_ERROR_KINDS: readonly PlatformErrorKind[] = [
+  "rate_limited",
+  "server_error",
+  "client_error",
+  "network",
+];
+
 /** A label value from outside (an error code, a job's result) kept to a bounded, safe set. */
 export function boundedLabel(value: unknown, fallback: string): string {
   return typeof value === "string" && /^[A-Za-z][\w-]{0,39}$/.test(value) ? value : fallback;
@@ -14,9 +21,9 @@ export function boundedLabel(value: unknown, fallback: string): string {
 const HELP = {
   nemo_inbound_events_total: "Inbound chat events taken in, by platform",
   nemo_job_duration_seconds:
-    "Processing time of a job's last run, by queue (turn, upload, render = export, deliver) and outcome",
+    "Processing time of a job's last run, by queue (turn, upload, export, deliver, command) and outcome; export: its last poll",
   nemo_job_latency_seconds:
-    "Time from a job's creation to its end (waiting in line, export polling and recovery included)",
+    "Time from a job's creation to its end (waiting in line and recovery included); queue export: from the request to its outcome (completed, failed, cancelled, timed-out)",
   nemo_job_errors_total: "Job runs that failed, by queue and error code",
   nemo_jobs_stalled_total:
     "Jobs whose worker stopped renewing their lock, taken over by another run (takeovers)",
@@ -24,8 +31,7 @@ const HELP = {
     "Turns finished by reading the backend state after a lost stream or a worker's death",
   nemo_deliveries_retried_total:
     "Outbox attempts of posts and edits that failed the first time (delivered, retrying, gave_up)",
-  nemo_backend_errors_total:
-    "Backend errors by NemoErrorCode (failed jobs, and errors the processors handled)",
+  nemo_backend_errors_total: "Backend errors by NemoErrorCode (failed jobs, and errors answered to the user)",
   nemo_backend_http_errors_total: "Backend HTTP calls answered 429, 4xx or 5xx, or failed on the network",
   nemo_platform_api_errors_total: "Chat platform API calls that failed or were rate limited",
   nemo_backend_streams_open: "Backend message streams (/run_sse) open in this process",
@@ -80,6 +86,25 @@ export class Metrics implements JobMetrics {
   private readonly streams = this.declare.gauge("nemo_backend_streams_open", []);
   private readonly degraded = this.declare.gauge("nemo_degraded", ["reason"]);
   private readonly feedback = this.declare.counter("nemo_answer_feedback_total", ["platform", "rating"]);
+
+  constructor() {
+    // Series with a fixed set of labels start at 0, so panels and alerts see them before the first event.
+    for (const kind of PLATFORM_ERROR_KINDS) this.backendHttpErrors.inc({ kind }, 0);
+    for (const outcome of ["finished", "failed"] as const) this.recoveries.inc({ outcome }, 0);
+    for (const outcome of ["delivered", "retrying", "gave_up"] as const) this.deliveries.inc({ outcome }, 0);
+  }
+
+  /** The chat platforms this process talks to: their error series start at 0 (one per kind). */
+  platformsInUse(platforms: readonly string[]): void {
+    for (const platform of platforms)
+      for (const kind of PLATFORM_ERROR_KINDS)
+        this.platformErrors.inc({ platform: boundedLabel(platform, "other"), kind }, 0);
+  }
+
+  /** A queue this process works on: its takeover count starts at 0. */
+  queueWorked(queue: string): void {
+    this.stalled.inc({ queue }, 0);
+  }
 
   /** A 👍 ("good") or 👎 ("bad") on an answer. */
   answerFeedback(platform: string, rating: "good" | "bad"): void {

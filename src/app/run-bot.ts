@@ -11,13 +11,14 @@ import { createLogger, type Logger } from "../core/logger.js";
 import { HttpServer } from "./http-server.js";
 import { type Observability, startObservability } from "./observability.js";
 import { platformAdapters, platformMessengers, type RedisAccess } from "./platforms.js";
+import { bindsPublicPort } from "./port-checks.js";
 import type { ProcessLifecycle } from "./process-lifecycle.js";
+import { assertReady } from "./readiness.js";
+import type { Role } from "./role.js";
 import { Runtime } from "./runtime.js";
-import { announceStartup } from "./startup-banner.js";
+import { adminPortLine, announceStartup } from "./startup-banner.js";
 import { StartupError } from "./startup-failure.js";
-import { observeWorkers } from "./worker-metrics.js";
-
-export type Role = "all" | "gateway" | "worker";
+import { observeExports, observeWorkers } from "./worker-metrics.js";
 
 /** What a graceful stop may take beyond the workers' grace (queues, connections, the embedded Redis). */
 export const STOP_MARGIN_MS = 10_000;
@@ -51,6 +52,8 @@ export async function runBot(options: RunBotOptions): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, ...(logFile ? { file: logFile } : {}) });
   for (const renamed of renamedVariablesIn(process.env)) logger.warn(renamed, "config-variable-renamed");
   void announceStartup({ config, role, adapters: withConsole ? ["console"] : platforms, logFile }, logger);
+  // The doctor's own platform and port checks: what doctor calls not ready does not start either.
+  await assertReady(config, role, logger, (line) => process.stderr.write(`${line}\n`));
   const parts: ProcessParts = { adapters: [] };
   // Slack installations (distribution mode) live in Redis, which is up once the runtime is.
   const redis: RedisAccess = () => {
@@ -146,13 +149,21 @@ async function startParts(
   // before the workers take jobs, so a busy port stops the start before any job is touched.
   const observability = await startObservability({ config, services: runtime.services, workers: [], logger });
   parts.observability = observability;
+  process.stderr.write(
+    `${adminPortLine(config.ADMIN_HOST, observability.adminPort, observability.adminPortChoice, config.ADMIN_PORT)}\n`,
+  );
   const handler = observability.metrics.counting(runtime.intake);
-  // Workers scale out on one host too, so only the gateway side owns the public HTTP port.
-  if (role !== "worker") {
+  // Only Slack over HTTP (events, OAuth pages) needs the public port: Discord, Socket Mode, the console
+  // and workers open none, so several processes share a host without settings.
+  if (bindsPublicPort(config, role)) {
     parts.http = new HttpServer(observability.health, logger);
     logger.info({ port: await parts.http.listen(config.PORT) }, "http-listening");
   }
-  if (role !== "gateway") observeWorkers(runtime.startWorkers().workers, observability.metrics);
+  if (role !== "gateway") {
+    const running = runtime.startWorkers();
+    observeWorkers(running.workers, observability.metrics);
+    observeExports(running, observability.metrics);
+  }
   parts.adapters =
     role !== "worker"
       ? await platformAdapters(config, handler, logger, parts.http, options.redis, (platform, rating) =>

@@ -106,3 +106,21 @@ export function announceStartup(
     () => undefined,
   );
 }
+
+/**
+ * The banner's admin line, once the port is bound: where `/metrics`, `/healthz` and `/queues` are, and
+ * why that port (with ADMIN_PORT unset and the default busy, another process on this host has it).
+ */
+export function adminPortLine(
+  host: string,
+  port: number,
+  choice: "set" | "default" | "free",
+  defaultPort: number,
+): string {
+  const why = {
+    set: "ADMIN_PORT",
+    default: "the default; ADMIN_PORT not set",
+    free: `ADMIN_PORT not set and the default ${defaultPort} is in use on this host: a free port`,
+  }[choice];
+  return `  admin:     http://${host}:${port} (/metrics, /healthz, /queues) — ${why}`;
+}

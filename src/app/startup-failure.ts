@@ -2,6 +2,7 @@ import { ConfigError } from "../config/config.js";
 import { errorCode } from "../core/error-code.js";
 import { EmbeddedRedisInUseError, RedisServerMissingError } from "../redis/embedded-redis.js";
 import { RedisUnreachableError } from "../redis/wait-until-ready.js";
+import { PUBLIC_HOST, portFailureText } from "./port-checks.js";
 
 /** A start-up step that failed, with the words an operator needs (no stack trace). */
 export class StartupError extends Error {
@@ -25,13 +26,10 @@ export function startupFailureText(error: unknown): string {
     return `${error.message}; start Redis or fix REDIS_URL`;
   }
   if (error instanceof Error && "syscall" in error && error.syscall === "listen") {
-    const port = "port" in error ? (error.port ?? "") : "";
-    if (errorCode(error) === "EADDRINUSE") {
-      return `port ${port} is already in use (PORT); choose another or stop the other process`;
-    }
-    if (errorCode(error) === "EACCES") {
-      return `port ${port} needs privileges this process does not have (PORT); choose one above 1023`;
-    }
+    // The admin port's failures are worded where it listens; this is the public PORT.
+    const port = "port" in error && typeof error.port === "number" ? error.port : 0;
+    const code = errorCode(error);
+    if (code) return portFailureText("PORT", port, PUBLIC_HOST, code);
   }
   const message = error instanceof Error ? error.message : String(error);
   return `start-up failed: ${message.split("\n")[0]}`;

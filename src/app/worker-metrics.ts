@@ -2,6 +2,7 @@ import type { Job, Worker } from "bullmq";
 import { errorCode } from "../core/error-code.js";
 import { QUEUE } from "../jobs/payloads.js";
 import { isRecoveryRun } from "../jobs/turn-processor.js";
+import type { RunningWorkers } from "../jobs/workers.js";
 import type { Metrics } from "./metrics.js";
 
 const seconds = (from: number | undefined, to: number | undefined) =>
@@ -23,6 +24,7 @@ function willRetry(job: Job, error: Error): boolean {
 export function observeWorkers(workers: Worker[], metrics: Metrics): void {
   for (const worker of workers) {
     const queue = worker.name;
+    metrics.queueWorked(queue);
     worker.on("completed", (job: Job, result: unknown) => {
       const outcome = typeof result === "string" ? result : "done";
       metrics.jobFinished(queue, outcome, {
@@ -48,4 +50,13 @@ export function observeWorkers(workers: Worker[], metrics: Metrics): void {
     });
     worker.on("stalled", () => metrics.jobStalled(queue));
   }
+}
+
+/**
+ * Records how each export ends where that is decided — in the export poller, not in a job: its outcome
+ * (`completed`, `failed`, `cancelled`, `timed-out`, …) under queue `export`, the last poll's time and
+ * the whole time since it was asked for (the "Export duration" panel).
+ */
+export function observeExports(running: Pick<RunningWorkers, "onExportFinished">, metrics: Metrics): void {
+  running.onExportFinished((outcome, seconds) => metrics.jobFinished(QUEUE.export, outcome, seconds));
 }

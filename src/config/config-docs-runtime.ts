@@ -38,7 +38,7 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   PORT: {
     section: "HTTP, logs and local state",
     meaning:
-      "Public HTTP port of the gateway (`/slack/events`, `/healthz`; metrics are on `ADMIN_PORT`). Worker-only processes open no public port.",
+      "Public HTTP port, bound only where Slack is served over HTTP (`/slack/events`, the OAuth install pages of a distributed app) by a role with adapters; also serves `/healthz` there (metrics are on `ADMIN_PORT`). Discord, Socket Mode, the console and `--role worker` bind no public port.",
     example: "8080",
   },
   LOG_LEVEL: {
@@ -147,7 +147,7 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   ADMIN_PORT: {
     section: "Admin port",
     meaning:
-      "Port of `/metrics`, `/healthz` and the queue board (`/queues`) of every process, any role. Several processes on one host need their own, or 0 (any free port, logged).",
+      "Port of `/metrics`, `/healthz` and the queue board (`/queues`) of every process, any role. Unset: the default when free, else any free port (in the start-up banner, the `admin-listening` log line and `/healthz`), so several processes share a host without settings. Set: exactly that port (in use: the start is refused); 0: any free port.",
     example: "9464",
   },
   ADMIN_HOST: {

@@ -245,7 +245,13 @@ const validated = schema
       config.TURN_CONCURRENCY + config.UPLOAD_CONCURRENCY + config.EXPORT_CONCURRENCY + CONNECTION_HEADROOM,
   }));
 
-export type Config = z.infer<typeof validated>;
+export type Config = z.infer<typeof validated> & {
+  /**
+   * Whether `ADMIN_PORT` was set. A set port is strict (busy: the start is refused); unset, the default
+   * is taken when free, else any free port (printed at start and in `/healthz`).
+   */
+  adminPortExplicit: boolean;
+};
 
 /** The schema itself: names and defaults for the generated reference (`nemo-video-bot config`). */
 export const configSchema = schema;
@@ -260,11 +266,12 @@ export class ConfigError extends Error {
 /** Reads `.env` when present (without overriding the real environment), then validates. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = ".env"): Config {
   if (env === process.env && existsSync(envFile)) process.loadEnvFile(envFile);
-  const parsed = validated.safeParse(withRenamedVariables(env));
+  const input = withRenamedVariables(env);
+  const parsed = validated.safeParse(input);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
-  return parsed.data;
+  return { ...parsed.data, adminPortExplicit: (input.ADMIN_PORT ?? "").trim() !== "" };
 }
 
 /** The NemoVideo client settings that come from configuration (the bot and `doctor` share them). */

@@ -88,6 +88,15 @@ export function isSlackDistribution(config: Config): boolean {
   );
 }
 
+/**
+ * Whether Slack is served over HTTP here (Events API at `/slack/events`, or a distributed app's OAuth
+ * pages): the only thing the public `PORT` is bound for. Socket Mode and Discord need no public port.
+ */
+export function slackServesHttp(config: Config): boolean {
+  if (isSlackDistribution(config)) return true;
+  return !!(config.SLACK_BOT_TOKEN && config.SLACK_SIGNING_SECRET && !config.SLACK_APP_TOKEN);
+}
+
 /** Each platform's configuration, explained (`start` prints it, `doctor` reports it: one wording). */
 export function platformSetup(config: Config): PlatformSetup[] {
   return [discordSetup(config), slackSetup(config)];

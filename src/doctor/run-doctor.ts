@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { readinessChecks } from "../app/readiness.js";
+import type { Role } from "../app/role.js";
 import { describeConcurrency } from "../config/concurrency.js";
 import {
   type Config,
@@ -7,7 +9,7 @@ import {
   loadConfig,
   nemoClientSettings,
 } from "../config/config.js";
-import { type PlatformSetup, platformSetup } from "../config/platform-setup.js";
+import { platformSetup } from "../config/platform-setup.js";
 import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
@@ -21,14 +23,6 @@ import { nemoChecks } from "./nemo-checks.js";
 import { redisCheck } from "./redis-check.js";
 import { formatReport } from "./report.js";
 import { sealedRecordsCheck } from "./sealed-records-check.js";
-
-/**
- * A platform that is not ready gets one line with the same explanation as `start` prints (a skip when
- * it is simply off, a failure when it is half-configured).
- */
-function setupLine(setup: PlatformSetup): CheckResult {
-  return { name: setup.platform, status: setup.state === "off" ? "skip" : "fail", detail: setup.explanation };
-}
 
 /** The configuration's own lines: valid, renamed variables still in use, concurrency and quotas. */
 function configurationLines(config: Config, env: NodeJS.ProcessEnv): CheckResult[] {
@@ -53,17 +47,25 @@ function doctorBox(config: Config): SecretBox | undefined {
     : undefined;
 }
 
-/** `nemo-video-bot doctor`: prints the report and returns its exit code ({@link DOCTOR_EXIT}). */
+/**
+ * `nemo-video-bot doctor [--role …]`: prints the report and returns its exit code ({@link DOCTOR_EXIT}).
+ * The platform and port lines are `start`'s own readiness checks for the same role.
+ */
 export async function runDoctor(
   env: NodeJS.ProcessEnv = process.env,
   write: (text: string) => void = (text) => process.stdout.write(text),
+  role: Role = "all",
 ): Promise<number> {
   let results: CheckResult[];
   let chatPlatforms: string[] = [];
   try {
     const config = loadConfig(env);
-    const [discordSetup, slackSetup] = platformSetup(config) as [PlatformSetup, PlatformSetup];
-    chatPlatforms = [discordSetup, slackSetup].filter((s) => s.state === "ready").map((s) => s.platform);
+    chatPlatforms =
+      role === "worker"
+        ? []
+        : platformSetup(config)
+            .filter((setup) => setup.state === "ready")
+            .map((setup) => setup.platform);
     // The same client id as the bot where both can see it (Redis), so the doctor does not spend
     // another anonymous token of the few an IP gets per week.
     const redisTarget = redisTargetFrom(config.REDIS_URL);
@@ -83,34 +85,13 @@ export async function runDoctor(
       timeoutMs: 10_000,
     });
     try {
-      const [nemo, redisResult, sealed, discord, slack] = await Promise.all([
+      const [nemo, redisResult, sealed, setup] = await Promise.all([
         nemoChecks(config, client),
         redisCheck(config),
         sealedRecordsCheck(config, redis),
-        config.DISCORD_TOKEN
-          ? (await import("../adapters/discord/index.js")).discordDoctorCheck({
-              token: config.DISCORD_TOKEN,
-              apiUrl: config.DISCORD_API_URL,
-              shardCount: config.DISCORD_SHARD_COUNT,
-            })
-          : [setupLine(discordSetup)],
-        // A bot token alone is still checked against Slack; its transport line gives way to the setup line.
-        config.SLACK_BOT_TOKEN
-          ? (await import("../adapters/slack/index.js"))
-              .slackDoctorCheck({
-                botToken: config.SLACK_BOT_TOKEN,
-                appToken: config.SLACK_APP_TOKEN,
-                signingSecret: config.SLACK_SIGNING_SECRET,
-                apiUrl: config.SLACK_API_URL,
-              })
-              .then((lines) =>
-                slackSetup.state === "ready"
-                  ? lines
-                  : [setupLine(slackSetup), ...lines.filter((line) => line.name !== "slack transport")],
-              )
-          : [setupLine(slackSetup)],
+        readinessChecks(config, role),
       ]);
-      results = [...configurationLines(config, env), ...nemo, redisResult, sealed, ...discord, ...slack];
+      results = [...configurationLines(config, env), ...nemo, redisResult, sealed, ...setup];
     } finally {
       await client.close();
       redis?.disconnect();

@@ -1,10 +1,20 @@
 import { setMaxListeners } from "node:events";
-import type { Exports } from "../conversation/exports/exports.js";
+import { type Exports, isFinalExportOutcome } from "../conversation/exports/exports.js";
 import type { Logger } from "../core/logger.js";
 import type { PendingExport } from "../store/export-store.js";
 
 /** How many due exports one claim takes at most. */
 const BATCH = 100;
+
+/**
+ * How an export ended (`completed`, `failed`, `cancelled`, `timed-out`, `error`, `no-draft`, …), the
+ * last poll's seconds, and the seconds since it was handed over (since its submission for records of
+ * older versions; undefined when neither is known).
+ */
+export type ExportFinishedListener = (
+  outcome: string,
+  seconds: { run: number; total: number | undefined },
+) => void;
 
 /**
  * One per worker process: claims due exports in batches (`Exports.claim`) and polls each
@@ -20,6 +30,7 @@ export class ExportPoller {
   private sleeping: (() => void) | undefined;
   private woken = false;
   private loop: Promise<void> | undefined;
+  private readonly finished: ExportFinishedListener[] = [];
 
   constructor(
     private readonly exports: Pick<Exports, "claim" | "poll">,
@@ -31,6 +42,11 @@ export class ExportPoller {
 
   start(): void {
     this.loop ??= this.run();
+  }
+
+  /** Called when an export this poller polls ends (metrics record it: the poller is where it ends). */
+  onFinished(listener: ExportFinishedListener): void {
+    this.finished.push(listener);
   }
 
   /** An export was handed over (or a slot freed): claim now rather than at the next tick. */
@@ -81,8 +97,12 @@ export class ExportPoller {
     // A claim that expired while this process still polls it: the running poll answers for it.
     if (this.inFlight.has(record.id)) return;
     this.inFlight.add(record.id);
+    const startedAt = Date.now();
     void this.exports
       .poll(record, this.abort.signal)
+      .then((outcome) => {
+        if (isFinalExportOutcome(outcome)) this.report(outcome, record, startedAt);
+      })
       .catch((error: unknown) => {
         if (!this.abort.signal.aborted)
           this.options.logger.error({ job: record.id, err: String(error) }, "export-poll-error");
@@ -91,6 +111,16 @@ export class ExportPoller {
         this.inFlight.delete(record.id);
         if (this.inFlight.size === this.options.concurrency - 1) this.wake();
       });
+  }
+
+  private report(outcome: string, record: PendingExport, startedAt: number): void {
+    const now = Date.now();
+    const since = record.createdAt ?? record.submittedAt;
+    const seconds = {
+      run: (now - startedAt) / 1000,
+      total: since === undefined ? undefined : (now - since) / 1000,
+    };
+    for (const listener of this.finished) listener(outcome, seconds);
   }
 
   private async sleep(wait: number): Promise<void> {

@@ -11,7 +11,7 @@ import { ExportStore } from "../store/export-store.js";
 import { LegacyClaimTokens } from "../store/legacy-claim-tokens.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
-import { ExportPoller } from "./export-poller.js";
+import { type ExportFinishedListener, ExportPoller } from "./export-poller.js";
 import { createExportProcessor } from "./export-processor.js";
 import { adoptLegacyExportJobs } from "./legacy-export-queue.js";
 import { lineProcessors } from "./line-processors.js";
@@ -21,6 +21,8 @@ import { watchForWedgedWorkers } from "./wedged-worker-watch.js";
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** Every export this process's poller sees end, with its outcome and duration (for metrics). */
+  onExportFinished(listener: ExportFinishedListener): void;
   /** Stops taking jobs; running streams get the grace period, then are left for recovery. */
   close(): Promise<void>;
 }
@@ -83,6 +85,7 @@ export function startWorkers(
   poller.start();
   return {
     workers,
+    onExportFinished: (listener) => poller.onFinished(listener),
     close: async () => {
       stopWatching();
       await adopting;

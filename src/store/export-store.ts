@@ -25,6 +25,8 @@ export interface PendingExport extends ExportRequest {
   submitting?: string | undefined;
   /** 1 for the first submission, 2 for the one retry with a new id. */
   submission: number;
+  /** When it was handed over (ms); absent in records of older versions. */
+  createdAt?: number | undefined;
   submittedAt?: number | undefined;
   /** Whole percent last shown. */
   lastProgress: number;
@@ -117,6 +119,7 @@ export class ExportStore extends RedisStore {
       lang,
       ackMessageId,
       submission: 1,
+      createdAt: Date.now(),
       lastProgress: 0,
       interval,
       cancelled: false,
@@ -215,6 +218,7 @@ function decode(hash: Record<string, string>): PendingExport {
     renderId: optional(hash.renderId),
     submitting: optional(hash.submitting),
     submission: Number(hash.submission ?? 1),
+    createdAt: hash.createdAt ? Number(hash.createdAt) : undefined,
     submittedAt: hash.submittedAt ? Number(hash.submittedAt) : undefined,
     lastProgress: Number(hash.lastProgress ?? 0),
     interval: Number(hash.interval ?? 0),

@@ -1,6 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { ChatAdapter } from "../../core/conversation/chat-adapter.js";
 import type { Logger } from "../../core/logger.js";
+import { describeFailure } from "../../core/network-failure.js";
 import type {
   SlackAdapterConfig,
   SlackRequestListener,
@@ -10,6 +11,7 @@ import { ackAfterQueueing } from "./inbound/ack-after-queueing.js";
 import { createBoltApp, type SingleWorkspace } from "./inbound/bolt-app.js";
 import { chooseTransport, guardedRequestListener, httpReceiver, socketReceiver } from "./setup/receivers.js";
 import { SlackConfigError } from "./setup/slack-config-error.js";
+import { tokenFailureText } from "./web-api/api-errors.js";
 import { slackLogger } from "./web-api/bolt-logger.js";
 import { createWebClient } from "./web-api/web-client.js";
 
@@ -94,7 +96,14 @@ async function singleWorkspace(
   config: SlackAdapterConfig,
   logger: Logger,
 ): Promise<SingleWorkspace> {
-  const auth = await createWebClient(token, { apiUrl: config.apiUrl, logger }).auth.test();
+  const auth = await createWebClient(token, { apiUrl: config.apiUrl, logger })
+    .auth.test()
+    .catch((error: unknown) => {
+      // The doctor's words: the variable to fix, or the real network cause (never "fetch failed").
+      throw new SlackConfigError(
+        `auth.test failed: ${tokenFailureText(error, "SLACK_BOT_TOKEN", describeFailure)}`,
+      );
+    });
   if (!auth.user_id)
     throw new SlackConfigError("auth.test returned no bot user: is SLACK_BOT_TOKEN a bot token?");
   return { botUserId: auth.user_id, botId: auth.bot_id, team: auth.team_id };

@@ -4,6 +4,14 @@ import type { ExportRequest, PendingExport } from "../../store/export-store.js";
 import type { ExportDeps } from "./export-deps.js";
 import { pollExport } from "./poll-export.js";
 
+/** What a poll returns while the export goes on; anything else is how it ended (completed, failed, …). */
+const UNDER_WAY = new Set(["submitted", "moving", "waiting"]);
+
+/** Whether a poll's outcome ends the export (`completed`, `failed`, `cancelled`, `timed-out`, `error`, …). */
+export function isFinalExportOutcome(outcome: string): boolean {
+  return !UNDER_WAY.has(outcome);
+}
+
 /**
  * Exports of threads' drafts to MP4. Asking for one hands it over (`handOver`): it is recorded as due
  * and the export poller of some worker process submits and polls it (`claim`, `poll`), so a waiting

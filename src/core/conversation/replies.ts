@@ -1,6 +1,7 @@
 import { errorCode } from "../error-code.js";
 import { errorTextWithCode } from "./error-replies.js";
 import type { Lang } from "./language.js";
+import { publishRepliedError } from "./replied-errors.js";
 import type { ActionKind, Reply, ReplyAction } from "./reply.js";
 import { type TextKey, text } from "./texts.js";
 
@@ -36,6 +37,7 @@ export const ANSWER_ACTIONS: readonly ActionKind[] = ["export", "timeline", "cre
 
 /** The user's text for an error and its code, with its link, and a Retry button when sending again can help. */
 export function errorReply(error: unknown, lang: Lang, retryArg?: string): Reply {
+  publishRepliedError(error);
   const described = errorTextWithCode(error, lang);
   return {
     text: described.text,

@@ -63,8 +63,8 @@ function loginError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/disallowed intents/i.test(message)) {
     return new Error(
-      "Discord refused the Message Content intent: enable it under Developer Portal → Bot → Privileged " +
-        "Gateway Intents, or run with messageContent off",
+      "Discord refused the Message Content intent (gateway close 4014) — set DISCORD_MESSAGE_CONTENT=false, " +
+        "or enable it under Developer Portal → Bot → Privileged Gateway Intents",
       { cause: error },
     );
   }

@@ -16,15 +16,45 @@ export interface DiscordDoctorOptions {
   applicationId?: string | undefined;
   /** `DISCORD_SHARD_COUNT`, compared with Discord's recommendation. */
   shardCount?: number | undefined;
+  /** `DISCORD_MESSAGE_CONTENT`: whether the bot asks for the Message Content intent (default true). */
+  messageContent?: boolean | undefined;
 }
 
 const MESSAGE_CONTENT_FLAGS =
   ApplicationFlags.GatewayMessageContent | ApplicationFlags.GatewayMessageContentLimited;
 
 /**
+ * The intent line. Asking for Message Content while the portal has it off makes Discord close the gateway
+ * (4014), so `start` cannot connect: a failure naming `DISCORD_MESSAGE_CONTENT=false`. Not asking for it
+ * is fine whatever the portal says.
+ */
+export function messageContentCheck(flags: number, requested: boolean): CheckResult {
+  const name = "discord intents";
+  if (!requested) {
+    return {
+      name,
+      status: "ok",
+      detail:
+        "Message Content intent not requested (DISCORD_MESSAGE_CONTENT=false): the bot reads mentions, DMs, slash commands and buttons",
+    };
+  }
+  if ((flags & MESSAGE_CONTENT_FLAGS) !== 0) {
+    return { name, status: "ok", detail: "Message Content intent enabled" };
+  }
+  return {
+    name,
+    status: "fail",
+    detail:
+      "the Message Content intent is off in the Developer Portal, and the bot asks for it (Discord would close the " +
+      "gateway with 4014) — set DISCORD_MESSAGE_CONTENT=false (mentions, DMs and slash commands only), or enable it " +
+      "under Developer Portal → Bot → Privileged Gateway Intents",
+  };
+}
+
+/**
  * Doctor checks for Discord: the token (`GET /users/@me`, the bot's name), the application and its
- * Message Content intent (`GET /applications/@me`; off is a warning — mentions and slash commands still
- * work), and the invite URL with scopes `bot applications.commands` and the needed permissions.
+ * Message Content intent (`GET /applications/@me`, see {@link messageContentCheck}), and the invite URL
+ * with scopes `bot applications.commands` and the needed permissions.
  */
 export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise<CheckResult[]> {
   const rest = new REST({ ...(options.apiUrl ? { api: options.apiUrl } : {}), retries: 0, timeout: 10_000 });
@@ -45,18 +75,7 @@ export async function discordDoctorCheck(options: DiscordDoctorOptions): Promise
   try {
     const application = (await rest.get(Routes.currentApplication())) as APIApplication;
     applicationId ??= application.id;
-    const contentIntent = ((application.flags ?? 0) & MESSAGE_CONTENT_FLAGS) !== 0;
-    results.push(
-      contentIntent
-        ? { name: "discord intents", status: "ok", detail: "Message Content intent enabled" }
-        : {
-            name: "discord intents",
-            status: "warn",
-            detail:
-              "Message Content intent is off: the bot reads mentions, DMs and slash commands only " +
-              "(enable it under Developer Portal → Bot → Privileged Gateway Intents, or run with it off)",
-          },
-    );
+    results.push(messageContentCheck(application.flags ?? 0, options.messageContent ?? true));
   } catch (error) {
     results.push({
       name: "discord intents",

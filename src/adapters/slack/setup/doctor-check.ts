@@ -1,7 +1,9 @@
 import { WebClient } from "@slack/web-api";
 import type { CheckResult } from "../../../core/check-result.js";
+import { type Logger, silentLogger } from "../../../core/logger.js";
 import { describeFailure } from "../../../core/network-failure.js";
-import { slackErrorCode } from "../web-api/api-errors.js";
+import { tokenFailureText } from "../web-api/api-errors.js";
+import { slackLogger } from "../web-api/bolt-logger.js";
 import { slackApiUrl } from "../web-api/web-client.js";
 
 /** The bot scopes the adapter uses — exactly those in `slack/manifest.yml`. */
@@ -21,6 +23,8 @@ export const SLACK_BOT_SCOPES = [
 /** Settings of {@link slackDoctorCheck} (the `SLACK_*` variables). */
 export interface SlackDoctorOptions {
   botToken?: string | undefined;
+  /** Where the Web API client's own warnings go; none by default (no library noise on the terminal). */
+  logger?: Logger | undefined;
   appToken?: string | undefined;
   signingSecret?: string | undefined;
   apiUrl?: string | undefined;
@@ -39,6 +43,7 @@ export async function slackDoctorCheck(options: SlackDoctorOptions): Promise<Che
     ...(url ? { slackApiUrl: url } : {}),
     timeout: 10_000,
     retryConfig: { retries: 0 },
+    logger: slackLogger(options.logger ?? silentLogger()),
   };
   const results: CheckResult[] = [
     await authCheck(new WebClient(options.botToken, clientOptions), options.botToken),
@@ -66,7 +71,11 @@ async function authCheck(client: WebClient, token: string): Promise<CheckResult>
     }
     return { name, status: kind ? "warn" : "ok", detail: `${who}${kind}` };
   } catch (error) {
-    return { name, status: "fail", detail: `auth.test failed: ${describe(error)}${kind}` };
+    return {
+      name,
+      status: "fail",
+      detail: `auth.test failed: ${tokenFailureText(error, "SLACK_BOT_TOKEN", describeFailure)}${kind}`,
+    };
   }
 }
 
@@ -108,15 +117,14 @@ async function appTokenCheck(client: WebClient, token: string): Promise<CheckRes
     return {
       name,
       status: "fail",
-      detail: `apps.connections.open failed: ${describe(error)} — enable Socket Mode and give the token connections:write`,
+      detail: `apps.connections.open failed: ${appTokenFailure(error)}`,
     };
   }
 }
 
-/**
- * The Slack error code (`invalid_auth`, `not_authed`, …) or the real cause behind the request error
- * ("DNS: cannot resolve slack.com (ENOTFOUND)", not "fetch failed"); never the request.
- */
-function describe(error: unknown): string {
-  return slackErrorCode(error) ?? describeFailure(error);
+function appTokenFailure(error: unknown): string {
+  const text = tokenFailureText(error, "SLACK_APP_TOKEN", describeFailure);
+  return text.startsWith("Slack rejected")
+    ? text
+    : `${text} — enable Socket Mode and give the token connections:write`;
 }

@@ -29,3 +29,34 @@ export function slackErrorCode(error: unknown): string | undefined {
 export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Slack's answers that mean the token itself is wrong (revoked, expired, another app's, mistyped). */
+const REJECTED_TOKEN = new Set([
+  "invalid_auth",
+  "not_authed",
+  "account_inactive",
+  "token_revoked",
+  "token_expired",
+]);
+
+/**
+ * Why a call with `variable`'s token failed, for `doctor` and `start` alike: a rejected token names the
+ * variable and where to get a good one; a network failure its real cause ("DNS: cannot resolve
+ * slack.com (ENOTFOUND)"), never "fetch failed". Never the token.
+ */
+export function tokenFailureText(
+  error: unknown,
+  variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN",
+  describeNetwork: (error: unknown) => string,
+): string {
+  const code = slackErrorCode(error);
+  if (code && REJECTED_TOKEN.has(code)) {
+    const where =
+      variable === "SLACK_BOT_TOKEN"
+        ? "the Bot User OAuth Token (OAuth & Permissions; it starts with xoxb)"
+        : "an app-level token with connections:write (Basic Information → App-Level Tokens; it starts with xapp)";
+    return `Slack rejected ${variable} (${code}) — set ${variable} to ${where}`;
+  }
+  if (code) return `Slack answered ${code}`;
+  return `cannot reach Slack: ${describeNetwork(error)}`;
+}
