@@ -256,7 +256,11 @@ function createJobServices(parts: ServiceParts): JobServices {
     permissions: new Permissions(
       new ThreadOwners(redis, keys),
       messengers,
-      { slackAdminUsers: config.SLACK_ADMIN_USERS },
+      {
+        slackAdminUsers: config.SLACK_ADMIN_USERS,
+        operators: { discord: config.OPERATOR_DISCORD_USERS, slack: config.OPERATOR_SLACK_USERS },
+        adminsExempt: config.QUOTA_ADMINS_EXEMPT,
+      },
       logger.child({ part: "permissions" }),
     ),
     quotas: new Quotas(redis, keys, quotaSettings(config)),

@@ -31,7 +31,10 @@ export const KEY_TTL_SECONDS = {
   balance: 60,
   /** A user's last exports (history.ts); renewed by each export. */
   history: 30 * DAY,
-  /** Who started a thread (its owner); renewed like the conversation. */
+  /**
+   * Who started a thread (its owner): renewed by the owner's own activity in it (not by others'), so it
+   * expires only after the owner stayed quiet there this long (thread-owners.ts).
+   */
   owner: 30 * DAY,
   /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
   usage: 8 * DAY,
