@@ -44,8 +44,15 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./doctor/run-doctor.js")).runDoctor();
     case "simulator":
       return runSimulator(rest);
-    case "config":
-      return (await import("./config/config-command.js")).runConfigCommand(rest);
+    case "config": {
+      const { readmeFile } = await import("./app/readme-permissions.js");
+      return (await import("./config/config-command.js")).runConfigCommand(
+        rest,
+        undefined,
+        undefined,
+        readmeFile,
+      );
+    }
     case "help":
     case "--help":
     case "-h":
