@@ -64,7 +64,9 @@ export function readmeWithPermissions(readme: string): string {
   return `${readme.slice(0, start)}${START}\n\n${permissionsMarkdown()}\n\n${readme.slice(end)}`;
 }
 
+/** A Markdown table with its columns padded as Biome formats it (so `biome check` keeps it as it is). */
 function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
+  const widths = header.map((_, i) => Math.max(3, ...[header, ...rows].map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(header), line(widths.map((width) => "-".repeat(width))), ...rows.map(line)].join("\n");
 }
