@@ -160,11 +160,14 @@ export class Keys {
   lowBalanceWarned(accountId: string): string {
     return `${this.bull}:low-balance:${accountId}`;
   }
-  /** String: the user id of the member who started the thread (its owner). */
+  /** String: the user id of the member who started the thread (its owner; renewed by their activity). */
   owner(refKey: string): string {
     return `${this.bull}:owner:${refKey}`;
   }
-  /** Hash: one hour of use of a user or a place (field = counter; see usage.ts). */
+  /**
+   * Hash: one hour of use of a user (`u:…`), a place (`w:…`; a DM is its member's own) or of all places
+   * (`w:*`, one field per place and kind: bounded by the places active that hour); see usage.ts.
+   */
   usage(scope: string, hour: number): string {
     return `${this.bull}:usage:${scope}:${hour}`;
   }
