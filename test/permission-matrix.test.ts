@@ -131,16 +131,20 @@ describe("permission matrix: Slack (real Bolt, fake Web API)", () => {
     const limits = () =>
       bot!.fake.thread("C9", parent).filter((m) => FakeSlackApi.visible(m).includes("Limit reached")).length;
     const before = limits();
-    await send(
-      appMention({
+    // As Slack sends it in a shared channel: the author's own team on the event.
+    await send({
+      ...appMention({
         channel: "C9",
         user: "UEXT",
         text: `<@${BOT_USER}> once more`,
         ts: "1700009999.000100",
         threadTs: parent,
       }),
-    );
+      team: "TOTHER",
+    });
     await bot.fake.waitFor(() => limits() > before, 15_000, "the external member is counted");
+    // The adapter itself marks them: never an admin here, without a lookup.
+    expect(bot.handled.at(-1)?.user).toEqual({ id: "UEXT", admin: false });
     expect(bot.sim!.requests.filter((r) => String(r.message).includes("once more"))).toHaveLength(0);
   });
 });
