@@ -68,6 +68,24 @@ describe("permission matrix: Discord (real discord.js, fake Discord)", () => {
     expect(followUps(admin) + followUps(foreign)).not.toContain("bind=");
     for (const channel of [start.id, fake.dmWith(fake.bob).id])
       expect(bot.transcript(channel)).not.toContain("bind=");
+
+    // /usage: Manage Server in their own server reads only their own use (no place of any kind);
+    // the bot's admin reads the guild's; the operator also every place's.
+    const usage = (interaction: FakeInteraction, what: string) =>
+      fake
+        .waitFor(() => followUps(interaction).includes("Your use"), 10_000, what)
+        .then(() => followUps(interaction));
+    const foreignUse = await usage(fake.foreignGuildSlash("usage", { user: fake.bob }), "foreign usage");
+    expect(foreignUse).not.toContain("Use in this server");
+    const guildUse = await usage(fake.slash("usage", { channelId: start.id, user: fake.bob }), "admin usage");
+    expect(guildUse).toContain("Use in this server");
+    expect(guildUse).toContain(owner.id);
+    expect(guildUse).not.toContain("Use across all places");
+    const allUse = await usage(
+      fake.slash("usage", { channelId: start.id, user: operator }),
+      "operator usage",
+    );
+    expect(allUse).toContain("Use across all places");
   });
 });
 
