@@ -54,8 +54,15 @@ async function main(argv: string[]): Promise<number> {
       return runSimulator(rest);
     case "secrets":
       return (await import("./app/secrets-command.js")).runSecretsCommand(rest);
-    case "config":
-      return (await import("./config/config-command.js")).runConfigCommand(rest);
+    case "config": {
+      const { readmeFile } = await import("./app/readme-permissions.js");
+      return (await import("./config/config-command.js")).runConfigCommand(
+        rest,
+        undefined,
+        undefined,
+        readmeFile,
+      );
+    }
     case "help":
     case "--help":
     case "-h":

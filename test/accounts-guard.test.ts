@@ -107,8 +107,8 @@ describe("the anonymous account's bind link", () => {
   });
 });
 
-describe("an admin who asks for credits", () => {
-  it("gets the anonymous account's bind link privately; a member gets the balance only", async () => {
+describe("an operator who asks for credits", () => {
+  it("gets the anonymous account's bind link privately; a place admin and a member get the balance only", async () => {
     bot = await startBot(redis.url);
     const fixture = bot;
     const ref = bot.ref("a1");
@@ -117,11 +117,14 @@ describe("an admin who asks for credits", () => {
     await bot.say("a1", "credits", { user: { id: "member" }, privateReplyTo: "to-member" });
     await bot.messenger.waitFor(() => credits().length === 1, 10_000, "member's credits");
     await bot.say("a1", "credits", { user: { id: "boss", admin: true }, privateReplyTo: "to-boss" });
-    await bot.messenger.waitFor(() => fixture.messenger.privateReplies.length === 1, 10_000, "admin note");
+    await bot.messenger.waitFor(() => credits().length === 2, 10_000, "admin's credits");
+    // The console's own user is the operator.
+    await bot.say("a1", "credits", { user: { id: "local" }, privateReplyTo: "to-operator" });
+    await bot.messenger.waitFor(() => fixture.messenger.privateReplies.length === 1, 10_000, "operator note");
     const [note] = bot.messenger.privateReplies;
-    expect(note!.address).toBe("to-boss");
+    expect(note!.address).toBe("to-operator");
     expect(note!.reply.links?.[0]?.url).toMatch(/^https:\/\/web\.example\/register\?bind=\w+/);
-    expect(credits()).toHaveLength(2);
+    expect(credits()).toHaveLength(3);
     expect(everything(bot)).not.toMatch(/bind|register/i);
   });
 });
@@ -148,6 +151,17 @@ describe("the credits guard", () => {
       expect(runSse(bot)).toBe(0);
       const cont = question()!.actions!.find((a) => a.kind === "continue")!;
       expect(cont.arg).toBe(asked.id);
+      // Another member (not the sender, owner or an admin) may neither continue nor cancel it.
+      for (const kind of ["continue", "drop"] as const) {
+        await bot.say("g1", "", { user: { id: "u2" }, action: { kind, arg: cont.arg } });
+      }
+      await bot.messenger.waitFor(
+        () => fixture.messenger.transcript(ref).split(text("en", "guard_not_yours")).length === 3,
+        10_000,
+        "refusals",
+      );
+      expect(runSse(bot)).toBe(0);
+      expect(fixture.messenger.transcript(ref)).not.toContain(text("en", "credits_guard_dropped"));
       await bot.click("g1", "continue", cont.arg);
       await bot.messenger.waitFor(
         () => fixture.messenger.transcript(ref).includes("Music and title added"),

@@ -93,6 +93,19 @@ describe("Discord: /login (modal), the thread's account, /whoami, /logout", () =
     expect(unescaped(followUps(whoami))).toContain(masked(account.token));
     expect(followUps(whoami)).not.toContain(account.token);
 
+    // The balance of a member's own account: only to them, privately; another member reads that it is
+    // private, without a backend call for it; the thread reads neither.
+    const balanceCalls = () => sim.requests.filter((r) => r.path === "/api/credits/balance/simple").length;
+    const callsBefore = balanceCalls();
+    const theirs = fake.slash("credits", { channelId: thread, user: fake.bob });
+    await fake.waitFor(() => followUps(theirs).includes("only they can see"), 10_000, "bob's credits");
+    expect(followUps(theirs)).not.toContain("Credits:");
+    expect(balanceCalls()).toBe(callsBefore);
+    const own = fake.slash("credits", { channelId: thread });
+    await fake.waitFor(() => followUps(own).includes("Credits:"), 10_000, "alice's credits");
+    expect(Number(own.followUps[0]?.flags) & EPHEMERAL).toBe(EPHEMERAL);
+    expect(bot.transcript(thread)).not.toContain("Credits:");
+
     // The token is nowhere in Redis, in any message, or in the log.
     expect(await dumpRedis(bot.runtime.services.redis as Redis)).not.toContain(account.token);
     const everything = [...fake.channels.keys()]

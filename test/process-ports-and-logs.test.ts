@@ -24,7 +24,7 @@ describe("the public PORT: only for Slack over HTTP", () => {
       {
         SLACK_CLIENT_ID: "1.2",
         SLACK_CLIENT_SECRET: "client-secret",
-        SLACK_STATE_SECRET: "state-secret",
+        SLACK_STATE_SECRET: "ports-state-secret-5b9e1c7a2d4f",
         SLACK_SIGNING_SECRET: "signing-secret",
         SECRETS_KEY: "a-ports-secrets-key-that-is-long-enough-0123",
       },

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
-import { latest, type StoredMessage } from "./fakes/discord/model.js";
+import { type FakeUser, latest, type StoredMessage } from "./fakes/discord/model.js";
 import { viewSubmissionBody } from "./fakes/slack/payloads.js";
 import { SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
@@ -124,6 +124,9 @@ const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 
 const customIds = (message: StoredMessage): string[] =>
   interactiveComponents(latest(message).components).map((control) => control.custom_id ?? "");
 
+/** The bot's operator on Discord (`OPERATOR_DISCORD_USERS`): the only one who gets the bind link. */
+const OPERATOR: FakeUser = { id: "700000000000000071", username: "opal" };
+
 describe("Discord: no public message carries a claim link, a bind link or a member's own balance", () => {
   let bot: DiscordHarness;
   /** Alice's thread, which runs on her own linked account. */
@@ -131,7 +134,7 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
   let seen: Seen[] = [];
 
   beforeAll(async () => {
-    bot = await startDiscordHarness(redis.url, { env: { SECRETS_KEY } });
+    bot = await startDiscordHarness(redis.url, { env: { SECRETS_KEY, OPERATOR_DISCORD_USERS: OPERATOR.id } });
     const { fake, sim } = bot;
     const now = () => discordSeen(bot);
     const account = sim.createAccount({ balance: 5_000 });
@@ -178,10 +181,15 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
       "Bob's history",
     );
 
-    // Alice, an admin, asks for credits in Bob's thread (the bot's shared account): the bind link, privately.
+    // Alice, a place admin, asks for credits in Bob's thread (the bot's shared account): no bind link;
+    // the operator asks too: the bind link, privately.
     const bobsAnswer = fake.botMessagesIn(hello.id).find((m) => customIds(m).includes("nemo:credits"))!;
+    const shared = () => count(allText(now(), hello.id), BALANCE);
+    const before = shared();
     fake.click(bobsAnswer, "nemo:credits");
-    await fake.waitFor(() => BIND.test(privateText(now())), 10_000, "the admin's bind link");
+    await fake.waitFor(() => shared() > before, 10_000, "the admin's credits");
+    fake.click(bobsAnswer, "nemo:credits", { user: OPERATOR });
+    await fake.waitFor(() => BIND.test(privateText(now())), 10_000, "the operator's bind link");
     seen = now();
   }, 120_000);
   afterAll(async () => {
@@ -204,8 +212,7 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
     expect(publicText(seen)).not.toMatch(BIND);
   });
 
-  // enabled at merge with h17-roles (a member's own balance shown only to them)
-  it.skip("no public message shows the balance of a member's own account", () => {
+  it("no public message shows the balance of a member's own account", () => {
     expect(publicText(seen, personal)).not.toMatch(BALANCE);
   });
 });
@@ -297,8 +304,7 @@ describe("Slack: no public message carries a claim link, a bind link or a member
     expect(publicText(seen)).not.toMatch(BIND);
   });
 
-  // enabled at merge with h17-roles (a member's own balance shown only to them)
-  it.skip("no public message shows the balance of a member's own account", () => {
+  it("no public message shows the balance of a member's own account", () => {
     expect(publicText(seen, personal)).not.toMatch(BALANCE);
   });
 });

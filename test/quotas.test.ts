@@ -55,13 +55,21 @@ describe("quotas", () => {
     await said(bot, "B", "已达上限：本频道的每小时消息数（最多 1）");
   });
 
-  it("admins are exempt", async () => {
-    bot = await startBot(redis.url, { env: { QUOTA_TURNS_PER_HOUR: "user=1" } });
+  it("admins skip their place's own limits only; the operator (the console's own user) skips all", async () => {
+    bot = await startBot(redis.url, { env: { QUOTA_TURNS_PER_HOUR: "user=2,channel=1" } });
     const admin = { user: { id: "boss", admin: true } };
     await bot.say("A", "one", admin);
     await said(bot, "A", 'You said: "one"');
     await bot.say("A", "two", admin);
     await said(bot, "A", 'You said: "two"');
+    await bot.say("A", "three", admin);
+    await said(bot, "A", "Limit reached: messages per hour for you (at most 2)");
+    const operator = { user: { id: "local" } };
+    for (const word of ["four", "five", "six"]) {
+      await bot.say("B", word, operator);
+      await said(bot, "B", `You said: "${word}"`);
+    }
+    expect(sentTexts(bot)).not.toContain("three");
   });
 
   it("generations per day: once used up, further messages are refused", async () => {

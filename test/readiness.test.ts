@@ -96,7 +96,7 @@ describe("one truth for readiness: doctor and start agree", () => {
       ...(await baseEnv()),
       SLACK_CLIENT_ID: "1234.5678",
       SLACK_CLIENT_SECRET: "readiness-client-secret",
-      SLACK_STATE_SECRET: "readiness-state-secret",
+      SLACK_STATE_SECRET: "readiness-state-secret-9f3c2a7d41e8",
       SLACK_SIGNING_SECRET: SIGNING,
       SECRETS_KEY,
       SLACK_API_URL: slack.apiUrl,

@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { refKey } from "../src/core/conversation/conversation-ref.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
+const DAY_S = 24 * 3600;
 let bot: BotFixture | undefined;
 
 afterEach(async () => {
@@ -125,5 +127,31 @@ describe("thread ownership", () => {
     await said(bot, "O", "Only the member who started this thread");
     await bot.sim.endOutage();
     await said(bot, "O", 'You said: "waiting"');
+  });
+});
+
+describe("ownership stays with an active owner", () => {
+  it("the owner's activity renews it, others' does not; after the owner's quiet period the next sender owns it", async () => {
+    bot = await startBot(redis.url);
+    const { redis: connection, keys } = bot.runtime.services;
+    const key = keys.owner(refKey(bot.ref("W")));
+    await bot.say("W", "hello");
+    await said(bot, "W", "You said");
+    expect(await connection.get(key)).toBe("u1");
+    // Days later, with ten days left: another member's message keeps the owner and its deadline…
+    await connection.expire(key, 10 * DAY_S);
+    await bot.say("W", "me too", { user: { id: "u2" } });
+    await said(bot, "W", 'You said: "me too"');
+    expect(await connection.get(key)).toBe("u1");
+    expect(await connection.ttl(key)).toBeLessThanOrEqual(10 * DAY_S);
+    // …the owner's own message renews it for the whole quiet period.
+    await bot.say("W", "still here");
+    await said(bot, "W", 'You said: "still here"');
+    expect(await connection.ttl(key)).toBeGreaterThan(29 * DAY_S);
+    // The owner stayed quiet that long (the key expired): the next sender owns the thread.
+    await connection.del(key);
+    await bot.say("W", "new project", { user: { id: "u2" } });
+    await said(bot, "W", "Started a fresh project");
+    expect(await connection.get(key)).toBe("u2");
   });
 });

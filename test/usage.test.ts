@@ -50,3 +50,43 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     }
   });
 });
+
+describe("DMs are per-member places; operators read every place", () => {
+  it("two members' Discord DMs share no usage bucket and no quota; across places sums them all", async () => {
+    const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
+    const usage = new Usage(connection, keys);
+    const dmOf = (channel: string) =>
+      ({ platform: "discord", workspace: "dm", channel, thread: channel }) as const;
+    await usage.record(dmOf("D1"), "A", "turns");
+    await usage.record(dmOf("D2"), "B", "turns");
+    await usage.record(dmOf("D2"), "B", "turns");
+    await usage.record(ref, "U1", "turns");
+    const first = await usage.ofPlace(dmOf("D1"), 24);
+    expect(first).toMatchObject({ turns: 1 });
+    expect(first.top.map((entry) => entry.userId)).toEqual(["A"]);
+    const all = await usage.ofAll(24);
+    expect(all).toMatchObject({ turns: 4 });
+    expect(all.top.map((entry) => [entry.userId, entry.turns])).toEqual([
+      ["discord:dm~D2", 2],
+      ["discord:dm~D1", 1],
+      ["slack:T1", 1],
+    ]);
+
+    // The workspace quota of one DM is not another's (QUOTA_TURNS_PER_HOUR=workspace=1).
+    const { Quotas } = await import("../src/store/quotas.js");
+    const none = { user: 0, channel: 0, workspace: 0, global: 0 };
+    const quotas = new Quotas(connection, keys, {
+      turnsPerHour: { ...none, workspace: 1 },
+      generationsPerDay: none,
+      exportsPerDay: none,
+      queuedPerThread: 0,
+      runningTurnsPerUser: 0,
+      adminsExempt: true,
+    });
+    expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A" })).ok).toBe(true);
+    expect((await quotas.take("turns", { ref: dmOf("D2"), userId: "B" })).ok).toBe(true);
+    expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A" })).ok).toBe(false);
+    // A place admin skips the place's own scopes only when asked to (`skip`).
+    expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A", skip: ["workspace"] })).ok).toBe(true);
+  });
+});

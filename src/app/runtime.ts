@@ -15,7 +15,7 @@ import { PRODUCTION_TIMINGS, type Timings, timingsFromConfig } from "../config/t
 import { ProjectLinks } from "../conversation/exports/project-links.js";
 import { Intake } from "../conversation/intake.js";
 import { Outbox } from "../conversation/outbox.js";
-import { OwnerClaimLinkPermission } from "../conversation/policies/claim-link-permission.js";
+import { TableClaimLinkPermission } from "../conversation/policies/claim-link-permission.js";
 import { CreditsGuard } from "../conversation/policies/credits-guard.js";
 import { Permissions } from "../conversation/policies/permissions.js";
 import { QueueOnce } from "../conversation/queue-once.js";
@@ -259,7 +259,11 @@ function createJobServices(parts: ServiceParts): JobServices {
     permissions: new Permissions(
       new ThreadOwners(redis, keys),
       messengers,
-      { slackAdminUsers: config.SLACK_ADMIN_USERS },
+      {
+        slackAdminUsers: config.SLACK_ADMIN_USERS,
+        operators: { discord: config.OPERATOR_DISCORD_USERS, slack: config.OPERATOR_SLACK_USERS },
+        adminsExempt: config.QUOTA_ADMINS_EXEMPT,
+      },
       logger.child({ part: "permissions" }),
     ),
     quotas: new Quotas(redis, keys, quotaSettings(config)),
@@ -271,7 +275,7 @@ function createJobServices(parts: ServiceParts): JobServices {
 /** "Open in NemoVideo" of finished exports, private to the thread's owner unless `CLAIM_LINKS=public`. */
 function projectLinksOf(
   config: Config,
-  services: Pick<JobServices, "redis" | "keys" | "client" | "accounts" | "outbox" | "logger">,
+  services: Pick<JobServices, "redis" | "keys" | "client" | "accounts" | "outbox" | "logger" | "permissions">,
   messengers: Messengers,
 ): ProjectLinks {
   const { redis, keys } = services;
@@ -279,7 +283,7 @@ function projectLinksOf(
     mode: config.CLAIM_LINKS,
     claims: new ClaimLinks(services.client),
     references: new ExportReferences(redis, keys),
-    permission: new OwnerClaimLinkPermission(new ThreadOwners(redis, keys)),
+    permission: new TableClaimLinkPermission(new ThreadOwners(redis, keys), services.permissions),
     accounts: services.accounts,
     messengers,
     outbox: services.outbox,

@@ -2,21 +2,23 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { PACKAGE_ROOT } from "../core/package-info.js";
-import { ConfigDocsError, generatedConfigFiles } from "./config-reference.js";
+import { ConfigDocsError, type GeneratedFile, generatedConfigFiles } from "./config-reference.js";
 
 /**
  * `nemo-video-bot config [--check]`: writes `docs/configuration.md` and `.env.example` from the schema,
- * or (`--check`) exits 1 when the committed files differ from what it would write.
+ * or (`--check`) exits 1 when the committed files differ from what it would write. `more`: other
+ * generated files, from parts the configuration does not know (README's permission tables).
  */
 export function runConfigCommand(
   args: string[],
   root: string = PACKAGE_ROOT,
   write: (text: string) => void = (text) => process.stdout.write(text),
+  more: (root: string) => GeneratedFile[] = () => [],
 ): number {
   const { values } = parseArgs({ args, options: { check: { type: "boolean" } } });
   let files: ReturnType<typeof generatedConfigFiles>;
   try {
-    files = generatedConfigFiles();
+    files = [...generatedConfigFiles(), ...more(root)];
   } catch (error) {
     if (!(error instanceof ConfigDocsError)) throw error;
     write(`${error.message}\n`);

@@ -134,16 +134,28 @@ export const PLATFORM_DOCS: Readonly<Record<string, VariableDoc>> = {
     example: "…",
     secret: true,
   },
+  OPERATOR_DISCORD_USERS: {
+    section: "Discord",
+    meaning:
+      "Comma-separated Discord user ids of the bot's operators: the only ones who get the shared account's bind link, skip the member, global and shared-account limits and read usage across places (see README, \"Who may do what\"). Unset: nobody.",
+    example: "112233445566778899",
+  },
+  OPERATOR_SLACK_USERS: {
+    section: "Slack",
+    meaning:
+      "Comma-separated Slack user ids of the bot's operators (the same rights as `OPERATOR_DISCORD_USERS`, in every workspace). Unset: nobody.",
+    example: "U0123456789",
+  },
   DISCORD_ADMIN_ROLES: {
     section: "Discord",
     meaning:
-      "Comma-separated role ids whose members are bot admins (start anew, cancel or retry in any thread, see the place's `/usage`, not limited by quotas). Members with Manage Server are admins anyway.",
+      "Comma-separated role ids whose members administer their guild, like members with Manage Server: start anew, cancel or retry in any thread there, read that guild's `/usage`. Only in a guild the bot is installed in; never the shared account's bind link or the global limits (operators only).",
     example: "334455667788990011",
   },
   SLACK_ADMIN_USERS: {
     section: "Slack",
     meaning:
-      "Comma-separated Slack user ids that are bot admins in every workspace, besides workspace admins and owners (read from `users.info`).",
+      "Comma-separated Slack user ids that administer the installed workspace they are a member of, besides its admins and owners (read from `users.info`); never a member of another organisation in a Slack Connect channel.",
     example: "U0123456789",
   },
 };

@@ -32,7 +32,8 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   },
   QUOTA_ADMINS_EXEMPT: {
     section: "Workers, timings and limits",
-    meaning: "Whether admins (see `DISCORD_ADMIN_ROLES`, `SLACK_ADMIN_USERS`) are exempt from every quota.",
+    meaning:
+      "Whether place admins (Manage Server, `DISCORD_ADMIN_ROLES`, Slack workspace admins, `SLACK_ADMIN_USERS`) skip their own place's limits (channel, server/workspace, queued per thread). Never the member, global or shared-account limits: only operators skip those.",
     example: "true",
   },
   PORT: {

@@ -134,8 +134,10 @@ const schema = z.object({
   SECRETS_KEY_PREVIOUS: list.pipe(
     z.array(z.string().min(32, { message: "each key must be at least 32 characters" })),
   ), // older SECRETS_KEY values (comma-separated), only to open values sealed under them (key rotation)
-  DISCORD_ADMIN_ROLES: list, // role ids whose members are bot admins (besides Manage Server)
-  SLACK_ADMIN_USERS: list, // user ids that are bot admins (besides workspace admins/owners)
+  OPERATOR_DISCORD_USERS: list, // Discord user ids of the bot's operators (bind link, no global limits, usage everywhere)
+  OPERATOR_SLACK_USERS: list, // Slack user ids of the bot's operators
+  DISCORD_ADMIN_ROLES: list, // role ids whose members administer their guild (besides Manage Server)
+  SLACK_ADMIN_USERS: list, // user ids that administer their installed workspace (besides workspace admins/owners)
   QUOTA_TURNS_PER_HOUR: scopedLimits(DEFAULT_QUOTAS.turnsPerHour), // backend turns per user/channel/workspace/global (0 = unlimited)
   QUOTA_GENERATIONS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.generationsPerDay), // video generations per scope per day
   QUOTA_EXPORTS_PER_DAY: scopedLimits(DEFAULT_QUOTAS.exportsPerDay), // exports per scope per day
@@ -146,7 +148,7 @@ const schema = z.object({
     .min(0)
     .max(1_000)
     .default(DEFAULT_QUOTAS.runningTurnsPerUser), // turns one member streams at once (0 = unlimited)
-  QUOTA_ADMINS_EXEMPT: flag(true), // admins are not limited by the quotas
+  QUOTA_ADMINS_EXEMPT: flag(true), // place admins are not limited by their own place's quotas
   /** Longest Discord/Slack rate limit (Retry-After) waited out in place; longer ones go to the outbox. */
   RATE_LIMIT_MAX_WAIT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

@@ -31,7 +31,10 @@ export const KEY_TTL_SECONDS = {
   balance: 60,
   /** A user's last exports (history.ts); renewed by each export. */
   history: 30 * DAY,
-  /** Who started a thread (its owner); renewed like the conversation. */
+  /**
+   * Who started a thread (its owner): renewed by the owner's own activity in it (not by others'), so it
+   * expires only after the owner stayed quiet there this long (thread-owners.ts).
+   */
   owner: 30 * DAY,
   /** Hourly usage buckets (usage.ts): a week and a day, so "7 days" is always whole. */
   usage: 8 * DAY,
@@ -166,11 +169,14 @@ export class Keys {
   lowBalanceWarned(accountId: string): string {
     return `${this.bull}:low-balance:${accountId}`;
   }
-  /** String: the user id of the member who started the thread (its owner). */
+  /** String: the user id of the member who started the thread (its owner; renewed by their activity). */
   owner(refKey: string): string {
     return `${this.bull}:owner:${refKey}`;
   }
-  /** Hash: one hour of use of a user or a place (field = counter; see usage.ts). */
+  /**
+   * Hash: one hour of use of a user (`u:…`), a place (`w:…`; a DM is its member's own) or of all places
+   * (`w:*`, one field per place and kind: bounded by the places active that hour); see usage.ts.
+   */
   usage(scope: string, hour: number): string {
     return `${this.bull}:usage:${scope}:${hour}`;
   }

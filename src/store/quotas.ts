@@ -1,6 +1,7 @@
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "../config/quota-limits.js";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import { placeOf } from "../core/conversation/place.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
 import { storeCounter } from "./store-counter.js";
@@ -16,7 +17,7 @@ export interface QuotaSettings {
   queuedPerThread: number;
   /** Turns one member has streaming at once, across threads; 0 = unlimited. */
   runningTurnsPerUser: number;
-  /** Admins are not limited. */
+  /** Place admins are not limited by their own place's scopes (channel, workspace, queued). */
   adminsExempt: boolean;
 }
 
@@ -36,6 +37,8 @@ export type QuotaTake = { ok: true; giveBack(): Promise<void> } | { ok: false; r
 export interface QuotaSubject {
   ref: ConversationRef;
   userId: string;
+  /** Scopes the subject is exempt from (a place admin's own place: see `Permissions.quotaExemption`). */
+  skip?: readonly QuotaScope[] | undefined;
 }
 
 interface ScopeCounter {
@@ -103,7 +106,7 @@ export class Quotas {
     const giveBack = async () => {
       await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key, 1)));
     };
-    for (const counter of this.counters[kind]) {
+    for (const counter of this.scoped(kind, subject)) {
       const key = scopeKey(counter.scope, subject);
       try {
         await counter.limiter.consume(key, 1);
@@ -128,7 +131,7 @@ export class Quotas {
 
   /** The first full scope of `kind`, without taking anything (generations are counted after the fact). */
   async full(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaRefusal | undefined> {
-    for (const counter of this.counters[kind]) {
+    for (const counter of this.scoped(kind, subject)) {
       const state = await counter.limiter.get(scopeKey(counter.scope, subject));
       if (state && state.consumedPoints >= counter.max) {
         this.refused(subject, kind);
@@ -141,7 +144,9 @@ export class Quotas {
   /** Counts one of `kind` that already happened (a generation the stream reported). */
   async count(kind: QuotaKind, subject: QuotaSubject): Promise<void> {
     await Promise.all(
-      this.counters[kind].map((counter) => counter.limiter.penalty(scopeKey(counter.scope, subject), 1)),
+      this.scoped(kind, subject).map((counter) =>
+        counter.limiter.penalty(scopeKey(counter.scope, subject), 1),
+      ),
     );
   }
 
@@ -160,6 +165,14 @@ export class Quotas {
       this.refused(subject, "running");
       return { ok: false, refusal: { limit: "running", max: this.settings.runningTurnsPerUser, resetMs: 0 } };
     }
+  }
+
+  /** The counters of `kind` the subject is counted in. */
+  private scoped(kind: QuotaKind, subject: QuotaSubject): ScopeCounter[] {
+    const skip = subject.skip;
+    return skip
+      ? this.counters[kind].filter((counter) => !skip.includes(counter.scope))
+      : this.counters[kind];
   }
 
   /** Counts a refusal made elsewhere (the queued-messages limit). */
@@ -187,7 +200,8 @@ function scopeKey(scope: QuotaScope, { ref, userId }: QuotaSubject): string {
     case "channel":
       return `${ref.platform}:${ref.workspace}:${ref.channel}`;
     case "workspace":
-      return `${ref.platform}:${ref.workspace}`;
+      // A DM is a place of its own, per member (place.ts).
+      return `${ref.platform}:${placeOf(ref)}`;
     case "global":
       return "all";
   }

@@ -1,4 +1,5 @@
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import { placeOf } from "../core/conversation/place.js";
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
 import { storeCounter } from "./store-counter.js";
@@ -15,19 +16,23 @@ export type UsageCounts = Record<UsageKind, number>;
  */
 export const CREDIT_ESTIMATE = { generation: 100, turn: 10 } as const;
 
-/** One period of a place's use. */
+/** One period of a place's use (or of every place's: then `top` names places, not members). */
 export interface PlaceUsage extends UsageCounts {
   credits: number;
-  /** Most active members (by turns), most first. */
+  /** Most active members (by turns), most first; across places, the most active places. */
   top: { userId: string; turns: number; generations: number; exports: number }[];
 }
+
+/** The scope that sums every place (its per-entry fields name places). */
+const ALL_PLACES = "w:*";
 
 const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
 /**
- * Use per member and per place (guild/workspace), in hourly buckets (Redis hashes living 8 days), so
- * `/usage` reports the last 24 hours and 7 days without keeping anything longer.
+ * Use per member, per place (guild/workspace; a DM is a place of its own, per member) and across places
+ * (per place), in hourly buckets (Redis hashes living 8 days), so `/usage` reports the last 24 hours and
+ * 7 days without keeping anything longer.
  */
 export class Usage {
   /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
@@ -48,6 +53,7 @@ export class Usage {
     const hour = Math.floor(this.now() / HOUR_MS);
     const mine = this.keys.usage(userScope(ref, userId), hour);
     const place = this.keys.usage(placeScope(ref), hour);
+    const all = this.keys.usage(ALL_PLACES, hour);
     await this.redis
       .multi()
       .hincrby(mine, kind, 1)
@@ -55,6 +61,9 @@ export class Usage {
       .hincrby(place, kind, 1)
       .hincrby(place, `${kind}|${userId}`, 1)
       .expire(place, KEY_TTL_SECONDS.usage)
+      .hincrby(all, kind, 1)
+      .hincrby(all, `${kind}|${ref.platform}:${placeOf(ref)}`, 1)
+      .expire(all, KEY_TTL_SECONDS.usage)
       .exec();
     this.recordedTotal.inc({ platform: ref.platform, kind });
   }
@@ -69,10 +78,19 @@ export class Usage {
   }
 
   /** The place's counts over the last `hours`, with its most active members and estimated credits. */
-  async ofPlace(ref: ConversationRef, hours: number): Promise<PlaceUsage> {
+  ofPlace(ref: ConversationRef, hours: number): Promise<PlaceUsage> {
+    return this.summary(placeScope(ref), hours);
+  }
+
+  /** Every place's counts over the last `hours`, with the most active places (`platform:place`). */
+  ofAll(hours: number): Promise<PlaceUsage> {
+    return this.summary(ALL_PLACES, hours);
+  }
+
+  private async summary(scope: string, hours: number): Promise<PlaceUsage> {
     const totals = emptyCounts();
     const perUser = new Map<string, UsageCounts>();
-    for (const bucket of await this.buckets(placeScope(ref), hours)) {
+    for (const bucket of await this.buckets(scope, hours)) {
       for (const [field, raw] of Object.entries(bucket)) {
         const [kind, userId] = field.split("|") as [UsageKind, string | undefined];
         if (!USAGE_KINDS.includes(kind)) continue;
@@ -117,5 +135,5 @@ function userScope(ref: ConversationRef, userId: string): string {
 }
 
 function placeScope(ref: ConversationRef): string {
-  return `w:${ref.platform}:${ref.workspace}`;
+  return `w:${ref.platform}:${placeOf(ref)}`;
 }

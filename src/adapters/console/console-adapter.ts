@@ -1,5 +1,6 @@
 import { createInterface, type Interface } from "node:readline";
 import type { IntakePort } from "../../core/conversation/inbound.js";
+import { CONSOLE_USER } from "../../core/conversation/place.js";
 import { createConsoleSender } from "./console-inbound.js";
 import type { ConsoleMessenger } from "./console-messenger.js";
 import { COMMAND_LIST, parseConsoleLine } from "./parse-console-line.js";
@@ -37,7 +38,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   const sender = createConsoleSender({
     handler: config.handler,
     messenger,
-    user: config.userName ? { id: config.userName, name: config.userName } : { id: "local" },
+    user: config.userName ? { id: config.userName, name: config.userName } : { id: CONSOLE_USER },
     locale: config.locale ?? Intl.DateTimeFormat().resolvedOptions().locale,
   });
   let rl: Interface | undefined;

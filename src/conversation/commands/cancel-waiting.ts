@@ -12,7 +12,7 @@ export interface CancelWaitingParts {
   queue: Pick<WorkQueue, "entryFor">;
   jobs: QueuedJobs;
   outbox: Pick<Outbox, "edit">;
-  permissions: Pick<Permissions, "mayManage">;
+  permissions: Pick<Permissions, "may">;
   /** What the worker that took a message recorded: the queued note it posted, edited on cancel. */
   records: Pick<WorkRecords, "read">;
 }
@@ -96,5 +96,5 @@ async function tellRunning(parts: CancelWaitingParts, answer: Answers, entry: Li
 }
 
 function mayManage(parts: CancelWaitingParts, { inbound }: CommandAsk): Promise<boolean> {
-  return parts.permissions.mayManage(inbound.ref, inbound.user);
+  return parts.permissions.may("cancel-others", inbound.ref, inbound.user);
 }

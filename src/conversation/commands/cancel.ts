@@ -18,7 +18,7 @@ export interface CancelParts
   queue: Pick<WorkQueue, "entryFor" | "pending">;
   exportStore: Pick<ExportStore, "get" | "update" | "dueNow">;
   client: Pick<NemoClient, "cancelExport">;
-  permissions: Pick<Permissions, "mayManage">;
+  permissions: Pick<Permissions, "may">;
 }
 
 /**
@@ -48,8 +48,9 @@ async function cancelExport(parts: CancelParts, ask: CommandAsk, arg: string | u
     return true;
   }
   // Stopping an export is for whoever asked for it, the thread's owner and admins.
-  const others = waiting !== undefined && waiting.userId !== inbound.user.id;
-  if (others && !(await parts.permissions.mayManage(inbound.ref, inbound.user))) {
+  const author = waiting?.userId;
+  const others = waiting !== undefined && author !== inbound.user.id;
+  if (others && !(await parts.permissions.may("cancel-export", inbound.ref, inbound.user, author))) {
     await answer.refuseNotOwner("cancel-export");
     return true;
   }

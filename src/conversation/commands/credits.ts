@@ -2,31 +2,44 @@ import { text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import { bindLink } from "../../core/nemo/task-link.js";
+import type { Permissions } from "../policies/permissions.js";
 import { threadCalls } from "../thread-account.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
 import type { ThreadCallParts } from "./command-parts.js";
 
 export interface CreditsParts extends ThreadCallParts {
   client: Pick<NemoClient, "credits" | "isAnonymous" | "tokens" | "webUrl">;
+  permissions: Pick<Permissions, "may">;
   logger: Logger;
 }
 
-/** The balance of the account the thread uses (or the asker's own before the thread has a session). */
+/**
+ * The balance of the account the thread uses (or the asker's own before the thread has a session). The
+ * bot's shared account's balance is posted in the thread; a member's own account's only to that member,
+ * privately (others read that it is private, and no backend call is made for them).
+ */
 export function creditsCommand(parts: CreditsParts): CommandHandler {
   return async (ask) => {
     const { inbound, lang, answer } = ask;
     const calls = await threadCalls(parts, inbound.ref, { userId: inbound.user.id });
+    if (calls.account) {
+      const holder = calls.account.id.slice(calls.account.id.indexOf(":") + 1);
+      if (!(await parts.permissions.may("own-balance", inbound.ref, inbound.user, holder)))
+        return answer.tell({ text: text(lang, "credits_own_private") });
+      const credits = await parts.client.credits(calls.ctx);
+      return answer.tell({ text: text(lang, "credits", { ...credits }) });
+    }
     const credits = await parts.client.credits(calls.ctx);
     await answer.post({ text: text(lang, "credits", { ...credits }) });
-    if (!calls.account && inbound.user.admin === true) await tellAdminBindLink(parts, ask);
+    if (await parts.permissions.may("bind-link", inbound.ref, inbound.user)) await tellBindLink(parts, ask);
   };
 }
 
 /**
  * The bot's anonymous account can be claimed by registering with its bind link: that is the
- * operator's to do, so the link goes to an admin who asks for credits, privately, and nowhere else.
+ * operator's to do, so the link goes to an operator who asks for credits, privately, and nowhere else.
  */
-async function tellAdminBindLink(parts: CreditsParts, { inbound, lang, answer }: CommandAsk): Promise<void> {
+async function tellBindLink(parts: CreditsParts, { inbound, lang, answer }: CommandAsk): Promise<void> {
   const { client, logger } = parts;
   if (!client.isAnonymous) return;
   const userId = await client.tokens.anonymousUserId();
@@ -36,5 +49,5 @@ async function tellAdminBindLink(parts: CreditsParts, { inbound, lang, answer }:
     text: text(lang, "admin_bind_note"),
     links: [{ label: text(lang, "link_register"), url }],
   });
-  logger.info({ trace: inbound.id, told }, "admin-bind-link");
+  logger.info({ trace: inbound.id, told }, "operator-bind-link");
 }

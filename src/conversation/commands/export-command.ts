@@ -6,7 +6,7 @@ import type { ExportLocks } from "../../store/export-locks.js";
 import type { Quotas, QuotaTake } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
 import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
-import type { Permissions } from "../policies/permissions.js";
+import { type Permissions, quotaSubject } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import type { WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
@@ -16,7 +16,7 @@ export interface ExportParts extends StaleExportLockParts {
   sessions: Pick<SessionManager, "find">;
   queue: WorkQueue;
   quotas: Pick<Quotas, "settings" | "take">;
-  permissions: Pick<Permissions, "isAdmin">;
+  permissions: Pick<Permissions, "quotaExemption">;
   usage: Pick<Usage, "record">;
 }
 
@@ -64,10 +64,11 @@ async function takeLock(parts: ExportParts, key: string, jobId: string): Promise
   return (await releaseStaleExportLock(parts, key)) !== undefined && (await locks.take(key, jobId));
 }
 
-/** Takes a quota point for the sender, unless admins are exempt and the sender is one. */
+/** Takes a quota point for the sender, in the scopes they are not exempt from (permission-table.ts). */
 async function takeQuota(parts: ExportParts, inbound: Inbound): Promise<QuotaTake> {
   const { quotas, permissions } = parts;
-  if (quotas.settings.adminsExempt && (await permissions.isAdmin(inbound.ref, inbound.user)))
-    return { ok: true, giveBack: async () => undefined };
-  return quotas.take("exports", { ref: inbound.ref, userId: inbound.user.id });
+  const exemption = await permissions.quotaExemption(inbound.ref, inbound.user);
+  const subject = quotaSubject(exemption, { ref: inbound.ref, userId: inbound.user.id });
+  if (!subject) return { ok: true, giveBack: async () => undefined };
+  return quotas.take("exports", subject);
 }

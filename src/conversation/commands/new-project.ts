@@ -7,13 +7,14 @@ import type { ThreadCallParts } from "./command-parts.js";
 
 export interface NewProjectParts extends ThreadCallParts {
   sessions: SessionManager;
-  permissions: Pick<Permissions, "mayManage">;
+  permissions: Pick<Permissions, "may">;
 }
 
-/** A new backend project in the thread: for its owner and admins. */
+/** A new backend project in the thread: for its owner, the place's admins and operators (permission-table.ts). */
 export function newProjectCommand(parts: NewProjectParts): CommandHandler {
   return async ({ inbound, answer }) => {
-    if (!(await parts.permissions.mayManage(inbound.ref, inbound.user))) return answer.refuseNotOwner("new");
+    if (!(await parts.permissions.may("new-project", inbound.ref, inbound.user)))
+      return answer.refuseNotOwner("new");
     // A new project keeps the thread's account (or takes the asker's, in a thread without one yet).
     const { account } = await threadCalls(parts, inbound.ref, { userId: inbound.user.id });
     await parts.sessions.create(inbound.ref, backendLanguage(inbound.locale), undefined, account);

@@ -11,7 +11,7 @@ export interface RetryParts {
   line: Pick<ThreadLine, "entries">;
   sent: Pick<SentMarker, "read">;
   queue: Pick<WorkQueue, "entryFor">;
-  permissions: Pick<Permissions, "mayManage">;
+  permissions: Pick<Permissions, "may">;
   followUps: Pick<FollowUps, "turn">;
 }
 
@@ -36,7 +36,7 @@ export function retryCommand(parts: RetryParts): CommandHandler {
       return answer.refuse("retry_not_available", "retry-refused-may-be-sent", arg);
     // Retry is for the message's sender, the thread's owner and admins.
     const others = original.userId !== undefined && original.userId !== inbound.user.id;
-    if (others && !(await parts.permissions.mayManage(inbound.ref, inbound.user)))
+    if (others && !(await parts.permissions.may("retry", inbound.ref, inbound.user, original.userId)))
       return answer.refuseNotOwner("retry");
     if (!(await parts.prompts.claim(arg, inbound.id))) return answer.say("retry_used");
     await parts.followUps.turn({ ...inbound, id: `${arg}:retry` }, original.text);

@@ -7,27 +7,39 @@ import type { Permissions } from "../policies/permissions.js";
 import type { CommandHandler } from "./answers.js";
 
 export interface UsageParts {
-  usage: Pick<Usage, "ofUser" | "ofPlace">;
+  usage: Pick<Usage, "ofUser" | "ofPlace" | "ofAll">;
   quotas: Pick<Quotas, "settings" | "userLimits">;
-  permissions: Pick<Permissions, "isAdmin">;
+  permissions: Pick<Permissions, "may" | "quotaExemption">;
 }
 
 const DAY_HOURS = 24;
 const WEEK_HOURS = 7 * 24;
 
 /**
- * `/usage`: a member reads their own use (24 h, 7 days) and where they stand against their limits; an
- * admin also reads the place's (guild/workspace): totals, estimated credits and the most active members.
+ * `/usage`: a member reads their own use (24 h, 7 days) and where they stand against their limits; the
+ * place's admins (and operators) also read the place's (guild/workspace; a DM is its member's own):
+ * totals, estimated credits and the most active members; operators also every place's together.
  * Answered to the sender only where the platform allows.
  */
 export function usageCommand(parts: UsageParts): CommandHandler {
   return async ({ inbound, lang, answer }) => {
     const { ref, user } = inbound;
+    const { permissions } = parts;
     const lines = [await ownUse(parts, ref, user.id, lang)];
-    const admin = await parts.permissions.isAdmin(ref, user);
-    if (admin && parts.quotas.settings.adminsExempt) lines.push(text(lang, "usage_admin_exempt"));
-    else lines.push(await ownLimits(parts, ref, user.id, lang));
-    if (admin) lines.push("", ...(await placeUse(parts, ref, lang)));
+    const exemption = await permissions.quotaExemption(ref, user);
+    if (exemption === "all") lines.push(text(lang, "usage_operator_exempt"));
+    else {
+      if (exemption === "place") lines.push(text(lang, "usage_admin_exempt"));
+      lines.push(await ownLimits(parts, ref, user.id, lang));
+    }
+    if (await permissions.may("usage-place", ref, user)) {
+      const summary = (hours: number) => parts.usage.ofPlace(ref, hours);
+      lines.push("", text(lang, "usage_place_header"), ...(await placeUse(summary, ref, lang)));
+    }
+    if (await permissions.may("usage-all", ref, user)) {
+      const summary = (hours: number) => parts.usage.ofAll(hours);
+      lines.push("", text(lang, "usage_all_header"), ...(await placeUse(summary, undefined, lang)));
+    }
     await answer.tell({ text: lines.join("\n") });
   };
 }
@@ -67,12 +79,16 @@ async function ownLimits(
   });
 }
 
-/** An admin's view of the place: totals of the last day and week, and the most active members. */
-async function placeUse(parts: UsageParts, ref: ConversationRef, lang: Lang): Promise<string[]> {
-  const [placeDay, placeWeek] = await Promise.all([
-    parts.usage.ofPlace(ref, DAY_HOURS),
-    parts.usage.ofPlace(ref, WEEK_HOURS),
-  ]);
+/**
+ * Totals of the last day and week, and the most active members (of the place of `ref`), or the most
+ * active places (across places, `ref` undefined).
+ */
+async function placeUse(
+  summary: (hours: number) => Promise<PlaceUsage>,
+  ref: ConversationRef | undefined,
+  lang: Lang,
+): Promise<string[]> {
+  const [placeDay, placeWeek] = await Promise.all([summary(DAY_HOURS), summary(WEEK_HOURS)]);
   const top =
     placeWeek.top.length === 0
       ? text(lang, "usage_nobody")
@@ -80,7 +96,7 @@ async function placeUse(parts: UsageParts, ref: ConversationRef, lang: Lang): Pr
           list: placeWeek.top
             .map((entry) =>
               text(lang, "usage_top_entry", {
-                user: mention(ref.platform, entry.userId),
+                user: ref ? mention(ref.platform, entry.userId) : entry.userId,
                 turns: countText(lang, "turns", entry.turns),
                 generations: countText(lang, "generations", entry.generations),
               }),
@@ -88,7 +104,6 @@ async function placeUse(parts: UsageParts, ref: ConversationRef, lang: Lang): Pr
             .join(", "),
         });
   return [
-    text(lang, "usage_place_header"),
     periodLine(lang, "usage_period_day", placeDay),
     periodLine(lang, "usage_period_week", placeWeek),
     top,

@@ -1,6 +1,7 @@
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { ThreadOwners } from "../../store/thread-owners.js";
+import type { Permissions } from "./permissions.js";
 
 /** Whose project a claim link opens: the thread of a finished export and the member who asked for it. */
 export interface ClaimLinkTarget {
@@ -21,15 +22,17 @@ export interface ClaimLinkPermission {
 }
 
 /**
- * For now: the thread's owner, or in a thread without an owner the member who asked for the export.
- * (Operators come with the permission table: route `claim-link` through it.)
+ * The project's owner is the thread's owner, or in a thread without an owner the member who asked for
+ * the export; the permission table's `claim-link` row decides who else (operators) may have a link.
  */
-export class OwnerClaimLinkPermission implements ClaimLinkPermission {
-  constructor(private readonly owners: Pick<ThreadOwners, "owner">) {}
+export class TableClaimLinkPermission implements ClaimLinkPermission {
+  constructor(
+    private readonly owners: Pick<ThreadOwners, "owner">,
+    private readonly permissions: Pick<Permissions, "may">,
+  ) {}
 
   async mayGetClaimLink(target: ClaimLinkTarget, user: Inbound["user"]): Promise<boolean> {
-    const recipient = await this.recipient(target);
-    return recipient !== undefined && recipient === user.id;
+    return this.permissions.may("claim-link", target.ref, user, await this.recipient(target));
   }
 
   async recipient(target: ClaimLinkTarget): Promise<string | undefined> {

@@ -21,7 +21,7 @@ export interface WaitingMessage {
 export interface QueuedLimitParts {
   line: Pick<ThreadLine, "position" | "withdraw">;
   quotas: Pick<Quotas, "settings" | "refused">;
-  permissions: Pick<Permissions, "isAdmin">;
+  permissions: Pick<Permissions, "quotaExemption">;
   outbox: Pick<Outbox, "post">;
   sent: Pick<SentMarker, "markAnswered">;
   logger: Logger;
@@ -30,7 +30,8 @@ export interface QueuedLimitParts {
 /**
  * `QUOTA_QUEUED_PER_THREAD`: when a worker first takes a message (before its acknowledgement), a
  * message with more than that many waiting ahead of it (the running one aside) leaves the line unsent,
- * and its sender reads why. Admins are exempt when `QUOTA_ADMINS_EXEMPT`. True when it was refused.
+ * and its sender reads why. A place's own limit: operators, and its admins when `QUOTA_ADMINS_EXEMPT`,
+ * are exempt. True when it was refused.
  */
 export async function refusedByQueuedLimit(
   message: WaitingMessage,
@@ -42,10 +43,7 @@ export async function refusedByQueuedLimit(
   // Position 0 runs; 1…max wait; beyond that the line is full.
   if ((await parts.line.position(refKey, entry)) <= max) return false;
   const ref = parseRefKey(refKey);
-  if (
-    parts.quotas.settings.adminsExempt &&
-    (await parts.permissions.isAdmin(ref, { id: userId ?? "unknown", admin }))
-  )
+  if ((await parts.permissions.quotaExemption(ref, { id: userId ?? "unknown", admin })) !== "none")
     return false;
   if (!(await parts.line.withdraw(refKey, entry))) return false;
   parts.logger.info({ thread: refKey, trace: inboundId, max }, "turn-refused-queue-full");

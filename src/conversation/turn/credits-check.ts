@@ -36,9 +36,11 @@ export async function heldByCreditsGuard(
   if (verdict.kind === "go") {
     if (verdict.lowWarning) {
       run.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");
-      await parts.outbox.post(run.ref, {
-        text: text(run.lang, "credits_low", { balance: verdict.lowWarning.balance }),
-      });
+      // A member's own account's balance is theirs: the thread reads only that it runs low.
+      const low = run.calls?.account
+        ? text(run.lang, "credits_low_own")
+        : text(run.lang, "credits_low", { balance: verdict.lowWarning.balance });
+      await parts.outbox.post(run.ref, { text: low });
     }
     return false;
   }
@@ -54,9 +56,10 @@ async function hold(
   const { lang, inboundId } = run.message;
   const amounts = { balance: verdict.balance, cost: verdict.cost };
   run.log.info({ verdict: verdict.kind, ...amounts }, "credits-guard-held");
+  const own = run.calls?.account !== undefined;
   if (verdict.kind === "confirm") {
     await run.progress.finish({
-      text: text(lang, "credits_guard_confirm", amounts),
+      text: text(lang, own ? "credits_guard_confirm_own" : "credits_guard_confirm", amounts),
       actions: buttons(lang, ["continue", "drop"], inboundId),
     });
     await parts.sent.markAnswered(inboundId, { retryOffered: true });
@@ -64,9 +67,15 @@ async function hold(
   }
   const shared = !run.calls?.account && parts.client.isAnonymous;
   await run.progress.finish({
-    text: text(lang, shared ? "credits_guard_refused_shared" : "credits_guard_refused", amounts),
+    text: text(lang, refusedKey(shared, own), amounts),
     tone: "error",
     ...(shared ? {} : { links: [{ label: text(lang, "link_billing"), url: parts.client.billingUrl }] }),
   });
   await parts.sent.markAnswered(inboundId);
+}
+
+/** The refusal's words: the shared account's, a member's own account's (no balance), or the bot's registered one. */
+function refusedKey(shared: boolean, own: boolean) {
+  if (shared) return "credits_guard_refused_shared";
+  return own ? "credits_guard_refused_own" : "credits_guard_refused";
 }

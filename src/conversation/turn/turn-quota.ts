@@ -2,12 +2,12 @@ import type { ConversationRef } from "../../core/conversation/conversation-ref.j
 import { isLongGeneration } from "../../core/conversation/tool-labels.js";
 import type { QuotaSubject, Quotas, QuotaTake } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
-import type { Permissions } from "../policies/permissions.js";
+import { type Permissions, quotaSubject } from "../policies/permissions.js";
 
 /** What a turn's quotas use. */
 export interface QuotaParts {
   quotas: Pick<Quotas, "settings" | "full" | "take" | "takeRunning" | "count">;
-  permissions: Pick<Permissions, "isAdmin">;
+  permissions: Pick<Permissions, "quotaExemption">;
   usage: Pick<Usage, "record">;
 }
 
@@ -20,11 +20,12 @@ const FREE: QuotaTake = { ok: true, giveBack: async () => undefined };
  * The quotas and usage of one turn. Before sending: the generations of the day must not be used up (a
  * message may generate, and a generation cannot be stopped once started), then one turn point in every
  * scope, and a running slot. While streaming: the first generate tool call counts one generation (the
- * backend's own tool names, `isLongGeneration`). Admins skip the quotas when `QUOTA_ADMINS_EXEMPT`.
+ * backend's own tool names, `isLongGeneration`). Operators skip every quota; place admins their place's
+ * own when `QUOTA_ADMINS_EXEMPT` (permission-table.ts).
  */
 export class TurnQuota {
   private readonly subject: QuotaSubject;
-  private exemptOnce: Promise<boolean> | undefined;
+  private counted: Promise<QuotaSubject | undefined> | undefined;
   private generationCounted = false;
   private turnCounted = false;
 
@@ -38,15 +39,17 @@ export class TurnQuota {
 
   /** Turn points in every scope, unless the day's generations are used up. */
   async take(): Promise<QuotaTake> {
-    if (await this.exempt()) return FREE;
-    const full = await this.services.quotas.full("generations", this.subject);
+    const subject = await this.countedAs();
+    if (!subject) return FREE;
+    const full = await this.services.quotas.full("generations", subject);
     if (full) return { ok: false, refusal: full };
-    return this.services.quotas.take("turns", this.subject);
+    return this.services.quotas.take("turns", subject);
   }
 
   async takeRunning(): Promise<QuotaTake> {
-    if (await this.exempt()) return FREE;
-    return this.services.quotas.takeRunning(this.subject);
+    const subject = await this.countedAs();
+    if (!subject) return FREE;
+    return this.services.quotas.takeRunning(subject);
   }
 
   /** The backend called a tool: the first generation of the turn is counted. */
@@ -54,7 +57,8 @@ export class TurnQuota {
     if (this.generationCounted || !isLongGeneration(name)) return;
     this.generationCounted = true;
     void (async () => {
-      if (!(await this.exempt())) await this.services.quotas.count("generations", this.subject);
+      const subject = await this.countedAs();
+      if (subject) await this.services.quotas.count("generations", subject);
       await this.services.usage.record(this.ref, this.subject.userId, "generations");
     })().catch((error: unknown) => log.warn({ err: String(error) }, "generation-count-failed"));
   }
@@ -68,10 +72,11 @@ export class TurnQuota {
       .catch((error: unknown) => log.warn({ err: String(error) }, "usage-record-failed"));
   }
 
-  private exempt(): Promise<boolean> {
-    this.exemptOnce ??= this.services.quotas.settings.adminsExempt
-      ? this.services.permissions.isAdmin(this.ref, { id: this.subject.userId, admin: this.data.admin })
-      : Promise.resolve(false);
-    return this.exemptOnce;
+  /** Who the quotas count (without the scopes the sender is exempt from); undefined: exempt from all. */
+  private countedAs(): Promise<QuotaSubject | undefined> {
+    this.counted ??= this.services.permissions
+      .quotaExemption(this.ref, { id: this.subject.userId, admin: this.data.admin })
+      .then((exemption) => quotaSubject(exemption, this.subject));
+    return this.counted;
   }
 }

@@ -1,5 +1,6 @@
 import type { ConversationRef } from "./conversation-ref.js";
 import type { Messenger } from "./messenger.js";
+import type { PlaceKind } from "./place.js";
 import type { ActionKind } from "./reply.js";
 
 /** A file attached to a message; fetched by the upload job, never held in memory whole. */
@@ -21,9 +22,17 @@ export interface Inbound {
   ref: ConversationRef;
   /**
    * Who sent it. `admin`: the platform says the sender administers the place (Discord: Manage Server or
-   * an admin role); unset when the adapter cannot tell (a worker may look it up, see permissions.ts).
+   * an admin role in a guild the bot is installed in), or `false` when they cannot (a Slack Connect
+   * member of another organisation); unset when the adapter cannot tell (a worker may look it up, see
+   * permissions.ts). `place`: the kind of place the event came from when the conversation does not
+   * tell (a user-installed command in a guild the bot is not in, answered in the member's DM).
    */
-  user: { id: string; name?: string | undefined; admin?: boolean | undefined };
+  user: {
+    id: string;
+    name?: string | undefined;
+    admin?: boolean | undefined;
+    place?: PlaceKind | undefined;
+  };
   text: string;
   attachments: Attachment[];
   /** The user's or interaction's locale (BCP 47), when known. */

@@ -24,11 +24,20 @@ export interface Messenger {
   startThread?(ref: ConversationRef, opener: { userId: string; text: string }): Promise<ConversationRef>;
   /** Answers the sender privately at the address the platform gave with their command ({@link Inbound.privateReplyTo}). */
   postPrivately?(address: string, reply: Reply): Promise<void>;
-  /** The user's locale and name, when the platform's events do not carry them (cached by the messenger). */
+  /**
+   * The user's locale and name, when the platform's events do not carry them (cached by the messenger);
+   * `isAdmin`: they administer the conversation's workspace; `external`: they belong to another
+   * organisation (a Slack Connect member), so they administer nothing here.
+   */
   lookupUser?(
     ref: ConversationRef,
     userId: string,
-  ): Promise<{ locale?: string | undefined; name?: string | undefined; isAdmin?: boolean | undefined }>;
+  ): Promise<{
+    locale?: string | undefined;
+    name?: string | undefined;
+    isAdmin?: boolean | undefined;
+    external?: boolean | undefined;
+  }>;
   /**
    * The `Authorization` value for the platform's private file URLs of `workspace` (Slack: that
    * workspace's own bot token, read from its installation when the app is distributed), or undefined

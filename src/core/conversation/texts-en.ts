@@ -64,6 +64,15 @@ export const EN = {
   credits_guard_refused_shared:
     "💳 The bot's credits have run out ({balance} left, about {cost} needed); ask an admin of this server/workspace.",
   credits_guard_dropped: "Cancelled: that message was not sent.",
+  credits_guard_confirm_own:
+    "💳 The account of this thread is running low on credits. This will likely generate a clip, which costs about {cost} credits. Continue?",
+  credits_guard_refused_own:
+    "💳 Not enough credits on this thread's account for this (about {cost} needed). Get more credits on NemoVideo, then send it again.",
+  credits_low_own: "⚠️ Credits of this thread's account are running low.",
+  credits_own_private:
+    "This thread uses a member's own NemoVideo account: only they can see its balance (with /credits).",
+  guard_not_yours:
+    "Only the member who sent that message, the thread's owner or an admin of this place can answer it.",
   admin_bind_note:
     "Only you see this. The bot runs on a shared anonymous NemoVideo account; registering with this link makes that account (its credits and projects) a registered one. Do it yourself and don't share the link.",
   token_pasted:
@@ -184,7 +193,9 @@ export const EN = {
     "Your limits now: {turns} messages this hour, {generations} video generations today, {exports} exports today.",
   usage_limit_value: "{used} of {max}",
   usage_unlimited: "no limit",
-  usage_admin_exempt: "As an admin you are not limited by the quotas.",
+  usage_admin_exempt: "As an admin you are not limited by this place's own quotas.",
+  usage_operator_exempt: "As an operator you are not limited by the quotas.",
+  usage_all_header: "Use across all places:",
   usage_place_header: "Use in this server or workspace:",
   usage_place_period: "{period}: {turns}, {generations}, {exports}, ~{credits} credits (estimate).",
   usage_period_day: "Last 24 h",

@@ -51,6 +51,13 @@ export const ZH_CN: Record<TextKey, string> = {
   credits_guard_refused_shared:
     "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系本服务器/工作区的管理员。",
   credits_guard_dropped: "已取消：这条消息没有发送。",
+  credits_guard_confirm_own:
+    "💳 本话题所用账户的积分不多了。这条消息很可能会生成一段视频，大约需要 {cost} 积分。要继续吗？",
+  credits_guard_refused_own:
+    "💳 本话题所用账户的积分不足（大约需要 {cost}）。请先在 NemoVideo 上获取更多积分，再重新发送。",
+  credits_low_own: "⚠️ 本话题所用账户的积分不多了。",
+  credits_own_private: "本话题使用的是某位成员自己的 NemoVideo 账户：只有本人能查看其余额（用 /credits）。",
+  guard_not_yours: "只有发送这条消息的成员、话题发起人或本处的管理员可以回答。",
   admin_bind_note:
     "只有你能看到这条消息。机器人使用的是一个共享的匿名 NemoVideo 账户；用这个链接注册，会把该账户（及其积分和项目）变成注册账户。请亲自操作，不要分享此链接。",
   token_pasted:
@@ -155,7 +162,9 @@ export const ZH_CN: Record<TextKey, string> = {
   usage_limits: "你当前的限额：本小时消息 {turns}，今天视频生成 {generations}，今天导出 {exports}。",
   usage_limit_value: "已用 {used}，共 {max}",
   usage_unlimited: "不限",
-  usage_admin_exempt: "你是管理员，不受限额限制。",
+  usage_admin_exempt: "你是管理员，不受本处自身限额的限制。",
+  usage_operator_exempt: "你是运营者，不受限额限制。",
+  usage_all_header: "所有地方的总用量：",
   usage_place_header: "本服务器或工作区的用量：",
   usage_place_period: "{period}：{turns}，{generations}，{exports}，约 {credits} 积分（估算）。",
   usage_period_day: "最近 24 小时",

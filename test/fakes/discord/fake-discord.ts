@@ -403,6 +403,31 @@ export class FakeDiscord extends EventEmitter {
     );
   }
 
+  /**
+   * A user who installed the app for themself runs a slash command in a channel of their own server,
+   * which did not install the bot (the bot never got its GUILD_CREATE): `context: 0`, only the user as
+   * authorizing integration owner, and the member's permissions there (Manage Server by default).
+   */
+  foreignGuildSlash(name: string, options: { user?: FakeUser; locale?: string } = {}): FakeInteraction {
+    const user = options.user ?? this.alice;
+    const guildId = snowflake();
+    const channel: FakeChannel = { id: snowflake(), type: 0, name: "their-own", guildId };
+    this.channels.set(channel.id, channel);
+    return this.interact(
+      2,
+      { id: this.commandIds.get(name) ?? snowflake(), name, type: 1 },
+      channel.id,
+      user,
+      options.locale,
+      {
+        guild_id: guildId,
+        guild: { id: guildId, locale: "en-US", features: [] },
+        authorizing_integration_owners: { "1": user.id },
+        context: 0,
+      },
+    );
+  }
+
   /** The upload limit of a channel's place (what the fake enforces and reports). */
   uploadLimit(channelId: string): number {
     const channel = this.channels.get(channelId);

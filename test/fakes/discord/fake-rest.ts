@@ -197,7 +197,9 @@ const ROUTES: Route[] = [
     pattern: /^\/users\/@me\/channels$/,
     auth: true,
     handle: (fake, _params, body) => {
-      const user = [fake.alice, fake.bob].find((candidate) => candidate.id === body.recipient_id);
+      // Alice, Bob, and anyone a test opened a DM with (`dmWith`).
+      const opened = [...fake.channels.values()].flatMap((c) => (c.type === 1 ? (c.recipients ?? []) : []));
+      const user = [fake.alice, fake.bob, ...opened].find((candidate) => candidate.id === body.recipient_id);
       if (!user) return error(400, 50007, "Cannot send messages to this user");
       return { status: 200, body: channelJson(fake.dmWith(user)) };
     },

@@ -51,6 +51,12 @@ export async function startDiscordHarness(
     NEMO_WEB_URL: "https://web.example",
     REDIS_URL: redisUrl,
     DOWNLOAD_HOSTS: "127.0.0.1",
+    // Alice and Bob have Manage Server: place admins, who no longer skip the member limits, and talk in
+    // many tests of one harness. Tests of the limits set their own.
+    QUOTA_TURNS_PER_HOUR: "user=1000",
+    QUOTA_GENERATIONS_PER_DAY: "user=1000",
+    QUOTA_EXPORTS_PER_DAY: "user=1000",
+    QUOTA_RUNNING_TURNS_PER_USER: "0",
     ...options.env,
   });
   const runtime = await Runtime.create({

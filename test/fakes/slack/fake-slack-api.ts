@@ -56,6 +56,8 @@ export interface FakeSlackUser {
   locale?: string;
   /** A workspace admin (`users.info` → `is_admin`). */
   isAdmin?: boolean;
+  /** The user's own team when it is not this workspace (a Slack Connect member of another org). */
+  team?: string;
 }
 
 export interface FakeSlackOptions {
@@ -603,7 +605,8 @@ export class FakeSlackApi {
       ok: true,
       user: {
         id,
-        team_id: this.teamId,
+        team_id: user.team ?? this.teamId,
+        ...(user.team && user.team !== this.teamId ? { is_stranger: true } : {}),
         name: user.name,
         real_name: user.realName ?? user.name,
         is_bot: false,

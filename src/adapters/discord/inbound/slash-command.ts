@@ -103,7 +103,10 @@ async function handleInDirectMessage(
       await interaction.editReply({ content: discordText(locale, "place_refused") });
       return;
     }
-    await ctx.handler.handle(commandInbound(interaction, name, dmRef(dm.id), ctx));
+    const inbound = commandInbound(interaction, name, dmRef(dm.id), ctx);
+    // In a guild the bot is not in: a place with no admin, whatever the member may do there.
+    if (interaction.context === InteractionContextType.Guild) inbound.user.place = "discord-user-install";
+    await ctx.handler.handle(inbound);
     log.info({ context: interaction.context, channel: dm.id }, "discord-user-install-to-dm");
     await interaction.editReply({
       content: discordText(locale, "continuing_in_dm"),

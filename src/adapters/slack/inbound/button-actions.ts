@@ -51,7 +51,12 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
     await deliverInbound(ctx, {
       id: `act-${click.actionTs ?? click.triggerId ?? messageTs}-${user}`,
       ref: slackRef(team, channel, thread),
-      user: { id: user, name: click.userName },
+      // A member of another organisation (Slack Connect) never administers this workspace.
+      user: {
+        id: user,
+        name: click.userName,
+        ...(external(team, click.userTeam) ? { admin: false } : {}),
+      },
       text: "",
       attachments: [],
       action: parsed.arg === undefined ? { kind: parsed.kind } : { kind: parsed.kind, arg: parsed.arg },
@@ -69,6 +74,8 @@ interface Click {
   user: string | undefined;
   userName: string | undefined;
   team: string | undefined;
+  /** The clicking user's own team (`user.team_id`): another organisation's in a Slack Connect channel. */
+  userTeam: string | undefined;
   channel: string | undefined;
   messageTs: string | undefined;
   threadTs: string | undefined;
@@ -93,6 +100,7 @@ function readClick(body: BlockAction): Click {
     user: body.user?.id || undefined,
     userName: body.user?.name || undefined,
     team: body.team?.id || body.user?.team_id || undefined,
+    userTeam: body.user?.team_id || undefined,
     channel: body.channel?.id || nonEmpty(container.channel_id),
     messageTs: body.message?.ts || nonEmpty(container.message_ts),
     threadTs: nonEmpty(body.message?.thread_ts) ?? nonEmpty(container.thread_ts),
@@ -115,4 +123,9 @@ async function ephemeral(
     }
   }
   if (where.channel) await tellUser(ctx, { channel: where.channel, user: where.user }, textOut);
+}
+
+/** Whether the user's own team is known and is not the installed workspace (a "T…" team id). */
+function external(workspace: string, userTeam: string | undefined): boolean {
+  return userTeam !== undefined && workspace.startsWith("T") && userTeam !== workspace;
 }

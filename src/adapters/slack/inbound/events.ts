@@ -69,11 +69,15 @@ async function take(
   thread: string,
 ): Promise<void> {
   const attachments = await filesToAttachments(message.files, ctx.client, ctx.logger);
+  const workspace = workspaceOf(ctx, message, body);
+  // A Slack Connect member of another organisation (their own team is not the installed one, "T…";
+  // an org-wide install's "E…" id is left to the worker's users.info) never administers this place.
+  const external = message.team !== undefined && workspace.startsWith("T") && message.team !== workspace;
   // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
   const inbound: Inbound = {
     id: body.event_id || `${message.channel}-${message.ts}`,
-    ref: slackRef(workspaceOf(ctx, message, body), message.channel, thread),
-    user: { id: message.user },
+    ref: slackRef(workspace, message.channel, thread),
+    user: external ? { id: message.user, admin: false } : { id: message.user },
     text: slackTextToPlain(message.text ?? "", ctx.botUserId),
     attachments,
   };

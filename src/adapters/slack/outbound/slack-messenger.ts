@@ -16,7 +16,7 @@ import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../common
 import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
 import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
-import { UserDirectory } from "../web-api/user-directory.js";
+import { asMemberOf, UserDirectory } from "../web-api/user-directory.js";
 import { messengerClientOptions, rateLimitRetryAfterS } from "../web-api/web-client.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { formatBytes, openVideo, uploadVideo } from "./video-upload.js";
@@ -169,9 +169,9 @@ class SlackMessenger implements Messenger {
     }
   }
 
-  /** `users.info` (cached): Slack's events carry no locale. */
-  lookupUser(_ref: ConversationRef, userId: string) {
-    return this.users.lookup(userId);
+  /** `users.info` (cached): Slack's events carry no locale; an admin only of their own (this) workspace. */
+  async lookupUser(ref: ConversationRef, userId: string) {
+    return asMemberOf(await this.users.lookup(userId), ref.workspace);
   }
 
   async post(ref: ConversationRef, reply: Reply): Promise<string> {

@@ -8,8 +8,29 @@ export interface SlackUserInfo {
   locale?: string | undefined;
   /** Display name, else real name, else handle. */
   name?: string | undefined;
-  /** A workspace admin or owner (`is_admin`, `is_owner`, `is_primary_owner`). */
+  /** A workspace admin or owner (`is_admin`, `is_owner`, `is_primary_owner`) — of their own team. */
   isAdmin?: boolean | undefined;
+  /** The user's own team (`team_id`), and their org's (`enterprise_user.enterprise_id`) on Enterprise Grid. */
+  teamId?: string | undefined;
+  enterpriseId?: string | undefined;
+  /** Slack says the user is a stranger to the workspace (`is_stranger`: a Slack Connect member of another org). */
+  stranger?: boolean | undefined;
+}
+
+/**
+ * The user as a member of `workspace` (the installed team, or the org of an org-wide install): an
+ * admin there only when they belong to it — a Slack Connect member of another organisation is
+ * `external` and administers nothing here, whatever they are at home.
+ */
+export function asMemberOf(
+  info: SlackUserInfo,
+  workspace: string,
+): SlackUserInfo & { external?: boolean | undefined } {
+  const known = info.teamId !== undefined || info.enterpriseId !== undefined;
+  const home =
+    info.teamId === workspace || (info.enterpriseId !== undefined && info.enterpriseId === workspace);
+  const external = info.stranger === true || (known && !home);
+  return { ...info, isAdmin: info.isAdmin === true && !external, external };
 }
 
 interface Entry {
@@ -67,6 +88,9 @@ export class UserDirectory {
         locale: user?.locale || undefined,
         name: user?.profile?.display_name || user?.real_name || user?.name || undefined,
         isAdmin: user?.is_admin === true || user?.is_owner === true || user?.is_primary_owner === true,
+        teamId: user?.team_id || undefined,
+        enterpriseId: user?.enterprise_user?.enterprise_id || undefined,
+        stranger: (user as { is_stranger?: boolean } | undefined)?.is_stranger === true,
       };
       this.remember(userId, info, this.ttlMs);
       return info;
