@@ -1,4 +1,5 @@
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { CallContext } from "../core/nemo/client.js";
 import { NemoAuthError } from "../core/nemo/errors.js";
@@ -14,6 +15,8 @@ export interface ThreadAccount {
 export interface ThreadCalls {
   ctx: CallContext;
   account: ThreadAccount | undefined;
+  /** The thread's session record as read here (undefined: the thread has no session yet). */
+  record: ConversationRecord | undefined;
 }
 
 /**
@@ -44,5 +47,5 @@ export async function threadCalls(
   }
   const ctx: CallContext = { platform: ref.platform, signal: options.signal };
   if (account) ctx.token = account.token;
-  return { ctx, account };
+  return { ctx, account, record };
 }

@@ -165,7 +165,7 @@ export class Keys {
   usage(scope: string, hour: number): string {
     return `${this.bull}:usage:${scope}:${hour}`;
   }
-  /** Prefix of the quota counters (rate-limiter-flexible adds `:<key>`; see quotas.ts). */
+  /** Prefix of the quota counters (fixed-window strings `<prefix>:<scope key>`; see quotas.ts). */
   quota(name: string): string {
     return `${this.bull}:rl:${name}`;
   }
