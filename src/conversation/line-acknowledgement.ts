@@ -18,6 +18,8 @@ export interface NewLineWork {
   entry: LineEntry;
   /** A waiting message may be cancelled from its note (turns; uploads run as they come). */
   cancellable: boolean;
+  /** Its place in the line (0 runs), when the caller read it already. */
+  ahead?: number | undefined;
 }
 
 /** What acknowledging the work learned: the note it edits from then on, and the sender's locale. */
@@ -55,7 +57,7 @@ export async function acknowledge(
     ({ locale: found } = await parts.locales.complete({ ref, user: { id: work.userId }, locale: undefined }));
   }
   const lang = found ? langFromLocale(found) : work.lang;
-  const ahead = await parts.line.position(work.refKey, work.entry);
+  const ahead = work.ahead ?? (await parts.line.position(work.refKey, work.entry));
   if (ahead < 0) return undefined;
   const note: Reply =
     ahead === 0

@@ -36,9 +36,12 @@ export interface LineJobParts extends AcknowledgementParts {
   queues: LineQueues;
   lineRecheckMs: number;
   logger: Logger;
-  /** Before a first acknowledgement: true when the work is refused (it left the line, its sender was told). */
+  /**
+   * Before a first acknowledgement, given the work's place in its line: true when the work is refused
+   * (it left the line, its sender was told).
+   */
   refuseFirst?:
-    | ((data: LineJobData, entry: { queue: string; jobId: string }) => Promise<boolean>)
+    | ((data: LineJobData, entry: { queue: string; jobId: string }, ahead: number) => Promise<boolean>)
     | undefined;
 }
 
@@ -59,8 +62,10 @@ export function lineJob<T extends LineJobData>(
     let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
     let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
     if (record.ackMessageId === undefined) {
-      if (await parts.refuseFirst?.(job.data, entry)) return "refused-queue-full";
-      ack = await acknowledgeFirst(job, record, parts, options.ackBeside === true);
+      // Its place in the line, read once for the queued limit and the acknowledgement.
+      const ahead = await parts.line.position(job.data.refKey, entry);
+      if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
+      ack = await acknowledgeFirst(job, record, parts, { beside: options.ackBeside === true, ahead });
       record = ack.record;
     }
     const { refKey } = job.data;
@@ -101,7 +106,7 @@ async function acknowledgeFirst(
   job: Job<LineJobData>,
   record: WorkRecord,
   parts: LineJobParts,
-  beside: boolean,
+  { beside, ahead }: { beside: boolean; ahead: number },
 ): Promise<{ record: WorkRecord; posted?: Promise<string | undefined>; recorded?: Promise<void> }> {
   const { data } = job;
   const ack = await acknowledge(
@@ -109,6 +114,7 @@ async function acknowledgeFirst(
       ...data,
       entry: { queue: job.queueName, jobId: job.id! },
       cancellable: job.queueName === QUEUE.turn,
+      ahead,
     },
     parts,
   );

@@ -161,7 +161,7 @@ export class Keys {
   owner(refKey: string): string {
     return `${this.bull}:owner:${refKey}`;
   }
-  /** Hash: one hour of use of a user or a place (field = counter; see usage.ts). */
+  /** Hash: one hour of use of a place: a total and a per-member field per kind (see usage.ts). */
   usage(scope: string, hour: number): string {
     return `${this.bull}:usage:${scope}:${hour}`;
   }

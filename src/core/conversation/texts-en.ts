@@ -156,7 +156,7 @@ export const EN = {
   quota_reset_minutes: "{minutes} min",
   quota_reset_hours: "{hours} h {minutes} min",
   usage_mine:
-    "Your use — last 24 h: {turns} messages, {generations} video generations, {exports} exports. Last 7 days: {turns7} messages, {generations7} video generations, {exports7} exports.",
+    "Your use here — last 24 h: {turns} messages, {generations} video generations, {exports} exports. Last 7 days: {turns7} messages, {generations7} video generations, {exports7} exports.",
   usage_limits:
     "Your limits now: {turns} messages this hour, {generations} video generations today, {exports} exports today.",
   usage_limit_value: "{used} of {max}",

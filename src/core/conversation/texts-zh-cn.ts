@@ -132,7 +132,7 @@ export const ZH_CN: Record<TextKey, string> = {
   quota_reset_minutes: "{minutes} 分钟",
   quota_reset_hours: "{hours} 小时 {minutes} 分钟",
   usage_mine:
-    "你的用量 — 最近 24 小时：{turns} 条消息，{generations} 次视频生成，{exports} 次导出。最近 7 天：{turns7} 条消息，{generations7} 次视频生成，{exports7} 次导出。",
+    "你在这里的用量 — 最近 24 小时：{turns} 条消息，{generations} 次视频生成，{exports} 次导出。最近 7 天：{turns7} 条消息，{generations7} 次视频生成，{exports7} 次导出。",
   usage_limits: "你当前的限额：本小时消息 {turns}，今天视频生成 {generations}，今天导出 {exports}。",
   usage_limit_value: "已用 {used}，共 {max}",
   usage_unlimited: "不限",
