@@ -72,7 +72,8 @@ const RUNNING_SLOT_MS = 30 * 60_000;
  * One step for every counter of an admission. ARGV holds one (op, max, window ms) triple per key: "f"
  * refuses when the counter is at its max, "t" when taking one would pass it, "c" only counts. Nothing
  * is written unless no counter refuses; then every "t" and "c" counter gains one, a new one living one
- * window (a fixed window, as rate-limiter-flexible kept them). → {0}, or {index of the refusing key, its
+ * window (a fixed window, as the rate-limiter-flexible counters of earlier versions, which it reads on).
+ * → {0}, or {index of the refusing key, its
  * ms left}.
  */
 const ADMIT = `
