@@ -1,12 +1,12 @@
 /**
- * The quotas of every bench scenario: on, as shipped, with limits sized for the bench's one busy
- * workspace (one member in one channel sends thousands of messages, all at once). Printed by the bench.
+ * The quotas of every bench scenario: on, as shipped, with the place limits sized for the bench's one
+ * busy workspace (thousands of members in one channel, all at once); the per-member limits and the
+ * running turns per member stay the shipped defaults (each conversation is its own member's). Printed.
  */
 export const BENCH_QUOTAS: Record<string, string> = {
-  QUOTA_TURNS_PER_HOUR: "user=100000,channel=100000,workspace=100000,global=100000",
-  QUOTA_GENERATIONS_PER_DAY: "user=100000,channel=100000,workspace=100000,global=100000",
-  QUOTA_EXPORTS_PER_DAY: "user=100000,channel=100000,workspace=100000,global=100000",
-  QUOTA_RUNNING_TURNS_PER_USER: "10000",
+  QUOTA_TURNS_PER_HOUR: "channel=100000,workspace=100000,global=100000",
+  QUOTA_GENERATIONS_PER_DAY: "channel=100000,workspace=100000,global=100000",
+  QUOTA_EXPORTS_PER_DAY: "channel=100000,workspace=100000,global=100000",
 };
 
 /**
