@@ -23,10 +23,15 @@ export function createLogger(options: { level?: string; name?: string; file?: st
     level: options.level ?? process.env.LOG_LEVEL ?? "info",
     redact: { paths: SECRET_PATHS, censor: "[redacted]" },
   };
-  // The console chat owns the terminal, so its logs go to a file instead.
-  return options.file
-    ? pino(settings, destination({ dest: options.file, mkdir: true, sync: false }))
-    : pino(settings);
+  // The console chat owns the terminal, so its logs go to a file instead. Writes are asynchronous: lines
+  // logged while a write is under way go out together (one write per burst, not one per line), and
+  // what is pending is flushed when the process exits.
+  return pino(
+    settings,
+    options.file
+      ? destination({ dest: options.file, mkdir: true, sync: false })
+      : destination({ dest: 1, sync: false }),
+  );
 }
 
 /** A logger that writes nothing, for tests and library use. */
