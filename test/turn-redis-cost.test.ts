@@ -80,7 +80,7 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
       console.log(`… of them on the bot's own keys: ${total(own).toFixed(1)} (${perTurn(own)})`);
       // Was 137 (quotas through rate-limiter-flexible: 37 commands per turn; usage 7) and 69 of the bot's own (MULTI/EXEC, naming no key, not counted there).
       expect(total(delta)).toBeLessThanOrEqual(95);
-      expect(total(own)).toBeLessThanOrEqual(40);
+      expect(total(own)).toBeLessThanOrEqual(38);
     } finally {
       monitor?.stop();
       await bot.dispose();
