@@ -9,6 +9,7 @@
  */
 
 import type { RedisClient } from "../src/redis/connect.js";
+import { BENCH_QUOTAS } from "./bot-env.js";
 import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
 import { type BenchRedis, callsDelta, commandCalls, totalCalls } from "./redis.js";
 import type { SlackEventSender } from "./slack-events.js";
@@ -68,7 +69,10 @@ export async function runScaling(
 ): Promise<void> {
   console.log(
     `bench scaling: ${options.turns} conversations at once, streams ${options.streamMs} ms, TURN_CONCURRENCY=${options.perWorker} per worker, ` +
-      `worker counts ${options.workers.join(", ")}; redis ${redis.private ? "private redis-server" : "REDIS_URL"}`,
+      `worker counts ${options.workers.join(", ")}; redis ${redis.private ? "private redis-server" : "REDIS_URL"}; ` +
+      `quotas on: ${Object.entries(BENCH_QUOTAS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
   );
   const rows: Row[] = [];
   for (const workers of options.workers) {
