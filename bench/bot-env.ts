@@ -1,18 +1,17 @@
 /**
- * The one override of the shipped defaults in every bench scenario: the per-member, channel, workspace
- * and global quotas (which would rightly refuse one bench workspace's thousands of messages) are off.
+ * The quotas of every bench scenario: on, as shipped, with the place limits sized for the bench's one
+ * busy workspace (thousands of members in one channel, all at once); the per-member limits and the
+ * running turns per member stay the shipped defaults (each conversation is its own member's). Printed.
  */
-export const QUOTAS_OFF: Record<string, string> = {
-  QUOTA_TURNS_PER_HOUR: "user=0,channel=0,workspace=0,global=0",
-  QUOTA_GENERATIONS_PER_DAY: "user=0,channel=0,workspace=0,global=0",
-  QUOTA_EXPORTS_PER_DAY: "user=0,channel=0,workspace=0,global=0",
-  QUOTA_QUEUED_PER_THREAD: "0",
-  QUOTA_RUNNING_TURNS_PER_USER: "0",
+export const BENCH_QUOTAS: Record<string, string> = {
+  QUOTA_TURNS_PER_HOUR: "channel=100000,workspace=100000,global=100000",
+  QUOTA_GENERATIONS_PER_DAY: "channel=100000,workspace=100000,global=100000",
+  QUOTA_EXPORTS_PER_DAY: "channel=100000,workspace=100000,global=100000",
 };
 
 /**
  * The environment every bench bot process runs with: the wiring (backend, Redis, Slack sink, ports, a
- * fresh key prefix and data directory) plus {@link QUOTAS_OFF} and the scenario's own `overrides`.
+ * fresh key prefix and data directory) plus {@link BENCH_QUOTAS} and the scenario's own `overrides`.
  */
 export function botEnv(wiring: {
   simUrl: string;
@@ -35,7 +34,7 @@ export function botEnv(wiring: {
     SLACK_API_URL: wiring.slackApiUrl,
     PORT: String(wiring.port),
     ADMIN_PORT: "0",
-    ...QUOTAS_OFF,
+    ...BENCH_QUOTAS,
     ...wiring.overrides,
   };
 }

@@ -52,6 +52,30 @@ export async function commandCalls(admin: RedisClient): Promise<Map<string, numb
   return calls;
 }
 
+/** `INFO commandstats` usec summed over every command and master (a script's own commands count twice: alone and in it). */
+export async function commandUsec(admin: RedisClient): Promise<number> {
+  let usec = 0;
+  for (const node of masterNodes(admin)) {
+    for (const line of (await node.info("commandstats")).split(/\r?\n/)) {
+      const match = /^cmdstat_([^:]+):calls=\d+,usec=(\d+)/.exec(line);
+      if (match?.[1] && match[1] !== "info" && match[2]) usec += Number(match[2]);
+    }
+  }
+  return usec;
+}
+
+/** CPU the Redis server processes used so far (`INFO cpu`: user + system, every master), in ms. */
+export async function redisCpuMs(admin: RedisClient): Promise<number> {
+  let seconds = 0;
+  for (const node of masterNodes(admin)) {
+    const info = await node.info("cpu");
+    for (const field of ["used_cpu_user", "used_cpu_sys"]) {
+      seconds += Number(new RegExp(`^${field}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+    }
+  }
+  return seconds * 1000;
+}
+
 /** Calls made between two snapshots, per command; the bench's own INFO calls left out. */
 export function callsDelta(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
   const delta = new Map<string, number>();

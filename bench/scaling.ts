@@ -8,15 +8,13 @@
  * a cluster) and the CPU each kind of process used; then the 1→max scaling factor.
  */
 
-import { readFileSync } from "node:fs";
 import type { RedisClient } from "../src/redis/connect.js";
+import { BENCH_QUOTAS } from "./bot-env.js";
+import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
 import { type BenchRedis, callsDelta, commandCalls, totalCalls } from "./redis.js";
 import type { SlackEventSender } from "./slack-events.js";
 import { generationSim, MESSAGE, startStack } from "./stack.js";
 import { fmt, percentile, table } from "./stats.js";
-
-/** Linux reports process CPU in clock ticks of 1/100 s. */
-const TICKS_PER_SECOND = 100;
 
 export interface ScalingOptions {
   workers: number[];
@@ -71,7 +69,10 @@ export async function runScaling(
 ): Promise<void> {
   console.log(
     `bench scaling: ${options.turns} conversations at once, streams ${options.streamMs} ms, TURN_CONCURRENCY=${options.perWorker} per worker, ` +
-      `worker counts ${options.workers.join(", ")}; redis ${redis.private ? "private redis-server" : "REDIS_URL"}`,
+      `worker counts ${options.workers.join(", ")}; redis ${redis.private ? "private redis-server" : "REDIS_URL"}; ` +
+      `quotas on: ${Object.entries(BENCH_QUOTAS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
   );
   const rows: Row[] = [];
   for (const workers of options.workers) {
@@ -206,15 +207,5 @@ async function oneRun(
     };
   } finally {
     await stop();
-  }
-}
-
-/** utime + stime of a process in clock ticks (0 when it is gone). */
-function cpuTicks(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
   }
 }

@@ -1,9 +1,18 @@
 import { fork } from "node:child_process";
 import type { SimulatorOptions } from "../src/simulator/index.js";
 
+/** One `/run_sse` as the simulator saw it: its message, when it arrived and when its stream ended (epoch ms). */
+export interface RunSseTimes {
+  message: string;
+  at: number;
+  endedAt: number | undefined;
+}
+
 export interface SimulatorProcess {
   url: string;
   pid: number | undefined;
+  /** Every `/run_sse` so far, with its times. */
+  runSse(): Promise<RunSseTimes[]>;
   stop(): Promise<void>;
 }
 
@@ -25,6 +34,17 @@ export async function startSimulatorProcess(options: SimulatorOptions): Promise<
   return {
     url,
     pid: child.pid,
+    runSse: () =>
+      new Promise<RunSseTimes[]>((resolve) => {
+        const answer = (message: unknown) => {
+          const runSse = (message as { runSse?: RunSseTimes[] }).runSse;
+          if (!runSse) return;
+          child.off("message", answer);
+          resolve(runSse);
+        };
+        child.on("message", answer);
+        child.send("run-sse");
+      }),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send("close");

@@ -5,6 +5,8 @@ import { slackSignature } from "../test/fakes/slack/signed-request.js";
 export class SlackEventSender {
   private readonly agent = new Agent({ connections: 2_000, pipelining: 1 });
   private counter = 0;
+  /** Who started each thread: each new conversation is its own member's, and its replies are theirs too. */
+  private readonly starterOf = new Map<string, string>();
 
   constructor(
     private readonly eventsUrl: string,
@@ -13,7 +15,7 @@ export class SlackEventSender {
   ) {}
 
   /**
-   * An `app_mention` starting a thread; resolves to the thread id (the mention's ts), when it was sent
+   * An `app_mention` starting a thread (by a member of its own: the per-member limits apply as shipped); resolves to the thread id (the mention's ts), when it was sent
    * (performance.now()) and how long the HTTP acknowledgement took, with its status.
    */
   async mention(
@@ -23,6 +25,8 @@ export class SlackEventSender {
     const n = ++this.counter;
     const ts = `1700000000.${String(n).padStart(6, "0")}`;
     const thread = inThread ?? ts;
+    const user = (inThread && this.starterOf.get(inThread)) || `UBENCH${n}`;
+    if (!inThread) this.starterOf.set(thread, user);
     const body = JSON.stringify({
       type: "event_callback",
       team_id: "TBENCH",
@@ -31,7 +35,7 @@ export class SlackEventSender {
       event_time: Math.floor(Date.now() / 1000),
       event: {
         type: "app_mention",
-        user: "UBENCHUSER",
+        user,
         text: `<@${this.botUserId}> ${text}`,
         ts,
         channel: "CBENCH",

@@ -12,7 +12,7 @@ const RULES: Record<string, { folders: readonly string[]; packages: readonly (st
   core: { folders: [], packages: [NODE, "undici", "eventsource-parser", "p-retry", "pino"] },
   store: {
     folders: ["core", "config", "redis"],
-    packages: [NODE, "ioredis", "prom-client", "rate-limiter-flexible"],
+    packages: [NODE, "ioredis", "prom-client"],
   },
   conversation: { folders: ["core", "store", "config"], packages: [NODE, "undici", "prom-client"] },
   jobs: {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../src/config/config.js";
 import { refKey } from "../src/core/conversation/conversation-ref.js";
 import { Keys } from "../src/store/keys.js";
@@ -112,7 +112,7 @@ describe("quotas", () => {
   });
 });
 
-describe("Quotas (rate-limiter-flexible on Redis)", () => {
+describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", () => {
   const subject = {
     ref: { platform: "discord", workspace: "g", channel: "c", thread: "t" },
     userId: "u",
@@ -129,13 +129,65 @@ describe("Quotas (rate-limiter-flexible on Redis)", () => {
   it("running turns per user: the slot is refused at the limit and free again once given back", async () => {
     const { connection, quotas: q } = await quotas({ QUOTA_RUNNING_TURNS_PER_USER: "1" });
     try {
-      const first = await q.takeRunning(subject);
+      const first = await q.admit(subject, { running: true });
       expect(first.ok).toBe(true);
-      const second = await q.takeRunning(subject);
+      const second = await q.admit(subject, { running: true });
       expect(second).toMatchObject({ ok: false, refusal: { limit: "running", max: 1 } });
-      if (first.ok) await first.giveBack();
-      expect((await q.takeRunning(subject)).ok).toBe(true);
+      if (first.ok) await first.running.giveBack();
+      expect((await q.admit(subject, { running: true })).ok).toBe(true);
     } finally {
+      connection.disconnect();
+    }
+  });
+
+  it("one admission (used-up generations, turn points in four scopes, a running slot) is one Redis command", async () => {
+    const {
+      connection,
+      keys,
+      quotas: q,
+    } = await quotas({
+      QUOTA_TURNS_PER_HOUR: "user=2,channel=5,workspace=5,global=5",
+      QUOTA_GENERATIONS_PER_DAY: "user=1,channel=5,workspace=5,global=5",
+      QUOTA_RUNNING_TURNS_PER_USER: "5",
+    });
+    const monitor = await new Redis(redis.url).monitor();
+    const seen: string[][] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.startsWith(keys.bull))) seen.push(args);
+    });
+    try {
+      const ask = { full: ["generations"], take: "turns", running: true } as const;
+      const admitted = await q.admit(subject, ask);
+      expect(admitted.ok).toBe(true);
+      // MONITOR lists the client's commands (ioredis writes them in lower case) and then the script's own
+      // (upper case, as the script writes them): one command from the client, one MGET and the writes.
+      await vi.waitFor(() => expect(seen.some((args) => args[0] === "PEXPIRE")).toBe(true));
+      const client = seen.filter((args) => args[0] === args[0]?.toLowerCase());
+      expect(client.map((args) => args[0])).toEqual(["eval"]);
+      expect(seen.filter((args) => args[0] === "MGET")).toHaveLength(1);
+      // Counted once more after the fact (a generation): the day's generations are used up for "u".
+      await q.count("generations", subject);
+      const refused = await q.admit(subject, ask);
+      expect(refused).toMatchObject({ ok: false, refusal: { limit: "generations", scope: "user", max: 1 } });
+      if (refused.ok) throw new Error("unreachable");
+      expect(refused.refusal.resetMs).toBeGreaterThan(23 * 3_600_000);
+      // The refused admission took nothing: one turn point and one running slot are held.
+      const counter = (name: string) => connection.get(`${keys.bull}:rl:${name}`);
+      expect(await counter("turns:user:discord:u")).toBe("1");
+      expect(await counter("running:discord:u")).toBe("1");
+      // An exempt scope is neither checked nor counted.
+      const exempt = await q.admit(subject, { ...ask, exempt: ["user"] });
+      expect(exempt.ok).toBe(true);
+      expect(await counter("turns:user:discord:u")).toBe("1");
+      expect(await counter("turns:channel:discord:g:c")).toBe("2");
+      // Giving back returns the points; a counter gone meanwhile is not brought back below zero.
+      if (admitted.ok) await admitted.points.giveBack();
+      expect(await counter("turns:user:discord:u")).toBe("0");
+      await connection.del(`${keys.bull}:rl:running:discord:u`);
+      if (admitted.ok) await admitted.running.giveBack();
+      expect(await connection.exists(`${keys.bull}:rl:running:discord:u`)).toBe(0);
+    } finally {
+      monitor.disconnect();
       connection.disconnect();
     }
   });
@@ -155,12 +207,12 @@ describe("Quotas (rate-limiter-flexible on Redis)", () => {
         used: 0,
         max: 5,
       });
-      // Only "u"'s point is kept in every scope: "v"'s refused take kept none.
+      // Only "u"'s point is kept in every scope: "v"'s refused take wrote nothing.
       const count = (name: string) => connection.get(`${prefix.bull}:rl:turns:${name}`);
       expect(await count("global:all")).toBe("1");
       expect(await count("workspace:discord:g")).toBe("1");
       expect(await count("channel:discord:g:c")).toBe("1");
-      expect(await count("user:discord:v")).toBe("0");
+      expect(await count("user:discord:v")).toBeNull();
     } finally {
       connection.disconnect();
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Keys } from "../src/store/keys.js";
 import { CREDIT_ESTIMATE, Usage } from "../src/store/usage.js";
 import { useRedisServer } from "./helpers/redis-server.js";
@@ -19,6 +19,24 @@ const ref = { platform: "slack", workspace: "T1", channel: "C1", thread: "1.0" }
 const HOUR = 3_600_000;
 
 describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
+  it("counting one thing is one key, one round trip of two HINCRBY and one EXPIRE", async () => {
+    const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
+    const usage = new Usage(connection, keys, () => Date.UTC(2026, 10, 20, 12));
+    const monitor = await new Redis(redis.url).monitor();
+    const seen: string[] = [];
+    monitor.on("monitor", (_time: string, args: string[]) => {
+      if (args.some((arg) => arg.startsWith(keys.bull))) seen.push(`${args[0]} ${args[1]}`);
+    });
+    try {
+      await usage.record(ref, "U1", "turns");
+      await vi.waitFor(() => expect(seen).toHaveLength(3));
+      const key = `${keys.bull}:usage:w:slack:T1:${Math.floor(Date.UTC(2026, 10, 20, 12) / HOUR)}`;
+      expect(seen).toEqual([`hincrby ${key}`, `hincrby ${key}`, `expire ${key}`]);
+    } finally {
+      monitor.disconnect();
+    }
+  });
+
   it("reports a member's 24 h and 7 days, and a place's totals, estimate and most active members", async () => {
     let now = Date.UTC(2026, 10, 20, 12);
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
@@ -38,11 +56,12 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     expect(week).toMatchObject({ turns: 5, generations: 1, exports: 1 });
     expect(week.credits).toBe(CREDIT_ESTIMATE.generation + 4 * CREDIT_ESTIMATE.turn);
     expect(week.top.map((entry) => entry.userId)).toEqual(["U2", "U1"]);
-    // Another place sees none of it.
+    // Another place sees none of it, nor the member's own use here.
     expect((await usage.ofPlace({ ...ref, workspace: "T2" }, 168)).turns).toBe(0);
-    // Every bucket expires (8 days).
+    expect((await usage.ofUser({ ...ref, workspace: "T2" }, "U1", 168)).turns).toBe(0);
+    // One hash per place and hour (two hours here), and every bucket expires (8 days).
     const bucketKeys = await connection.keys(`${keys.bull}:usage:*`);
-    expect(bucketKeys.length).toBeGreaterThan(0);
+    expect(bucketKeys).toHaveLength(2);
     for (const key of bucketKeys) {
       const ttl = await connection.ttl(key);
       expect(ttl).toBeGreaterThan(0);

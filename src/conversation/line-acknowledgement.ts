@@ -18,11 +18,17 @@ export interface NewLineWork {
   entry: LineEntry;
   /** A waiting message may be cancelled from its note (turns; uploads run as they come). */
   cancellable: boolean;
+  /** Its place in the line (0 runs), when the caller read it already. */
+  ahead?: number | undefined;
 }
 
 /** What acknowledging the work learned: the note it edits from then on, and the sender's locale. */
 export interface Acknowledgement {
-  ackMessageId: string | undefined;
+  /**
+   * The note's id once it is posted (the post runs beside what follows; undefined when it could not be
+   * posted: the work's next message is then posted anew).
+   */
+  posted: Promise<string | undefined>;
   /** Looked up when the platform did not say it (undefined when it did, or the lookup found none). */
   locale: string | undefined;
   /** The work is at the head of its line (it runs at once). */
@@ -39,6 +45,7 @@ export interface AcknowledgementParts {
  * Acknowledges thread work when a worker first takes it (the intake posts nothing): the
  * sender's language is completed, then "⏳ On it…" when the work runs at once, or its place in the
  * thread's line (with Cancel for a waiting message). Undefined when the work left the line meanwhile.
+ * The post itself is not awaited: work that runs at once starts beside it (see `posted`).
  */
 export async function acknowledge(
   work: NewLineWork,
@@ -50,7 +57,7 @@ export async function acknowledge(
     ({ locale: found } = await parts.locales.complete({ ref, user: { id: work.userId }, locale: undefined }));
   }
   const lang = found ? langFromLocale(found) : work.lang;
-  const ahead = await parts.line.position(work.refKey, work.entry);
+  const ahead = work.ahead ?? (await parts.line.position(work.refKey, work.entry));
   if (ahead < 0) return undefined;
   const note: Reply =
     ahead === 0
@@ -59,8 +66,8 @@ export async function acknowledge(
           progress: queuedText(lang, ahead),
           ...(work.cancellable ? { actions: buttons(lang, ["cancel"], work.inboundId) } : {}),
         };
-  const ackMessageId = await parts.outbox.post(ref, note, { durable: false });
-  return { ackMessageId, locale: found, atHead: ahead === 0 };
+  const posted = parts.outbox.post(ref, note, { durable: false }).catch(() => undefined);
+  return { posted, locale: found, atHead: ahead === 0 };
 }
 
 /** The sender's language as a looked-up `locale` says it (texts and the backend session's language). */

@@ -29,8 +29,13 @@ export class QueueOnce implements FollowUps {
   constructor(private readonly parts: QueueOnceParts) {}
 
   async event(inbound: Inbound, intent: Intent): Promise<void> {
-    // The member who started the thread owns it (a Slack `/nemo` thread: once it is opened).
-    if (!inbound.newThread) await this.parts.owners.claim(inbound.ref, inbound.user.id);
+    // The member who started the thread owns it (a Slack `/nemo` thread: once it is opened). Claimed
+    // beside the queueing (no round trip before it): nothing of the queueing depends on it.
+    const claimed = inbound.newThread ? undefined : this.parts.owners.claim(inbound.ref, inbound.user.id);
+    await Promise.all([claimed, this.queue(inbound, intent)]);
+  }
+
+  private async queue(inbound: Inbound, intent: Intent): Promise<void> {
     if (inbound.newThread || (intent.kind !== "turn" && intent.kind !== "upload"))
       return this.command(inbound, intent);
     if (intent.kind === "turn") return this.turn(inbound, inbound.text);

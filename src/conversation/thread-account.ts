@@ -1,4 +1,5 @@
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
+import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import { errorCode } from "../core/error-code.js";
 import type { CallContext } from "../core/nemo/client.js";
@@ -15,6 +16,8 @@ export interface ThreadAccount {
 export interface ThreadCalls {
   ctx: CallContext;
   account: ThreadAccount | undefined;
+  /** The thread's session record as read here (undefined: the thread has no session yet). */
+  record: ConversationRecord | undefined;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function threadCalls(
   }
   const ctx: CallContext = { platform: ref.platform, signal: options.signal };
   if (account) ctx.token = account.token;
-  return { ctx, account };
+  return { ctx, account, record };
 }
 
 async function linkedToken(accounts: Pick<AccountStore, "token">, id: string): Promise<string | undefined> {

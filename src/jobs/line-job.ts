@@ -18,12 +18,16 @@ type Processor<T> = (job: Job<T>, token?: string, signal?: AbortSignal) => Promi
 /** How one run of line work ended: done, or waiting until `at` (epoch ms) with `record` for its next run. */
 export type LineOutcome = { kind: "done" } | { kind: "waiting"; at: number; record: WorkRecord };
 
-/** One run of line work: the job's data with the sender's language completed, and its record so far. */
+/**
+ * One run of line work: the job's data with the sender's language completed, and its record so far;
+ * `ack`, when the acknowledgement is still being posted beside the work (its id once posted).
+ */
 export type LineWork<T> = (
   job: Job<T>,
   data: T,
   record: WorkRecord,
   signal: AbortSignal | undefined,
+  ack?: Promise<string | undefined>,
 ) => Promise<LineOutcome>;
 
 export interface LineJobParts extends AcknowledgementParts {
@@ -32,9 +36,12 @@ export interface LineJobParts extends AcknowledgementParts {
   queues: LineQueues;
   lineRecheckMs: number;
   logger: Logger;
-  /** Before a first acknowledgement: true when the work is refused (it left the line, its sender was told). */
+  /**
+   * Before a first acknowledgement, given the work's place in its line: true when the work is refused
+   * (it left the line, its sender was told).
+   */
   refuseFirst?:
-    | ((data: LineJobData, entry: { queue: string; jobId: string }) => Promise<boolean>)
+    | ((data: LineJobData, entry: { queue: string; jobId: string }, ahead: number) => Promise<boolean>)
     | undefined;
 }
 
@@ -42,14 +49,24 @@ export interface LineJobParts extends AcknowledgementParts {
  * Thread work as a BullMQ job: acknowledged when a worker first takes it, run only at the head of its
  * thread's line, parked as a delayed job while it waits (holding no worker slot), and leaving the line
  * (waking the next) when done. What a run learns goes into the job's `WorkRecord`, never its data.
+ * With `ackBeside`, work that runs at once starts beside its acknowledgement's post (no platform round
+ * trip before it; the work edits the note once it is posted).
  */
-export function lineJob<T extends LineJobData>(parts: LineJobParts, work: LineWork<T>): Processor<T> {
+export function lineJob<T extends LineJobData>(
+  parts: LineJobParts,
+  work: LineWork<T>,
+  options: { ackBeside?: boolean } = {},
+): Processor<T> {
   return async (job, token, signal) => {
     const entry = { queue: job.queueName, jobId: job.id! };
     let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
+    let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
     if (record.ackMessageId === undefined) {
-      if (await parts.refuseFirst?.(job.data, entry)) return "refused-queue-full";
-      record = await acknowledgeFirst(job, record, parts);
+      // Its place in the line, read once for the queued limit and the acknowledgement.
+      const ahead = await parts.line.position(job.data.refKey, entry);
+      if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
+      ack = await acknowledgeFirst(job, record, parts, { beside: options.ackBeside === true, ahead });
+      record = ack.record;
     }
     const { refKey } = job.data;
     const go = await takeTurnInLine(
@@ -63,7 +80,13 @@ export function lineJob<T extends LineJobData>(parts: LineJobParts, work: LineWo
     );
     if (!go) return "withdrawn";
     const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
-    const outcome = await work(job, data, record, signal);
+    let outcome: LineOutcome;
+    try {
+      outcome = await work(job, data, record, signal, ack.posted);
+    } finally {
+      // The acknowledgement's id is in the work record before the record is replaced or cleared.
+      await ack.recorded;
+    }
     if (outcome.kind === "waiting") {
       await parts.records.write(entry.jobId, outcome.record);
       await job.moveToDelayed(outcome.at, token);
@@ -75,28 +98,35 @@ export function lineJob<T extends LineJobData>(parts: LineJobParts, work: LineWo
   };
 }
 
+/**
+ * The first acknowledgement: its record, and — when `beside` and the work runs at once — the post still
+ * under way (`posted`) and the record of its id being written (`recorded`).
+ */
 async function acknowledgeFirst(
   job: Job<LineJobData>,
   record: WorkRecord,
   parts: LineJobParts,
-): Promise<WorkRecord> {
+  { beside, ahead }: { beside: boolean; ahead: number },
+): Promise<{ record: WorkRecord; posted?: Promise<string | undefined>; recorded?: Promise<void> }> {
   const { data } = job;
   const ack = await acknowledge(
     {
       ...data,
       entry: { queue: job.queueName, jobId: job.id! },
       cancellable: job.queueName === QUEUE.turn,
+      ahead,
     },
     parts,
   );
-  if (!ack) return record; // withdrawn: the work leaves at once
+  if (!ack) return { record }; // withdrawn: the work leaves at once
   if (ack.atHead) seenAtHead.add(job); // the line gate need not look again
-  const learned: WorkRecord = {
-    ackMessageId: ack.ackMessageId,
-    ...(ack.locale ? { locale: ack.locale } : {}),
-  };
-  await parts.records.write(job.id!, learned);
-  return { ...record, ...learned };
+  const locale = ack.locale ? { locale: ack.locale } : {};
+  const recorded = ack.posted.then((ackMessageId) =>
+    parts.records.write(job.id!, { ackMessageId, ...locale }),
+  );
+  if (beside && ack.atHead) return { record: { ...record, ...locale }, posted: ack.posted, recorded };
+  await recorded;
+  return { record: { ...record, ackMessageId: await ack.posted, ...locale } };
 }
 
 /** Line work that will not run again: its thread's line must not stay blocked, and its sender is told. */

@@ -36,7 +36,10 @@ export function lineProcessors(
   return {
     turn: createTurnProcessor(
       { ...services, waitNotice: new BackendWaitNotice(redis, keys) },
-      { ...parts, refuseFirst: (data, entry) => refusedByQueuedLimit({ ...data, entry }, services) },
+      {
+        ...parts,
+        refuseFirst: (data, entry, ahead) => refusedByQueuedLimit({ ...data, entry, ahead }, services),
+      },
     ),
     upload: createUploadProcessor(uploads, parts),
     /** A turn or upload job that will not run again: its line is freed and its sender told. */

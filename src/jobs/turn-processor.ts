@@ -14,10 +14,15 @@ export function isRecoveryRun(job: Job): boolean {
 
 /** The `turn` worker: one `/run_sse` per user message, never twice (see conversation/turn/). */
 export function createTurnProcessor(deps: TurnDeps, parts: LineJobParts) {
-  return lineJob<TurnJobData>(parts, async (job, data, record, signal) => {
-    if (record.recoveryAttempt !== undefined) recoveryRuns.add(job);
-    const outcome = await runTurn(deps, { message: data, record, workId: job.id, signal });
-    if (outcome.kind === "done") return outcome;
-    return { kind: "waiting", at: Date.now() + outcome.delayMs, record: outcome.record };
-  });
+  return lineJob<TurnJobData>(
+    parts,
+    async (job, data, record, signal, ack) => {
+      if (record.recoveryAttempt !== undefined) recoveryRuns.add(job);
+      const outcome = await runTurn(deps, { message: data, record, workId: job.id, signal, ack });
+      if (outcome.kind === "done") return outcome;
+      return { kind: "waiting", at: Date.now() + outcome.delayMs, record: outcome.record };
+    },
+    // The turn's session, credits check and quotas start while "On it…" is being posted.
+    { ackBeside: true },
+  );
 }

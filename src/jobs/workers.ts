@@ -35,6 +35,9 @@ interface WorkersOptions {
   messengers: Messengers;
 }
 
+/** How long an idle worker's blocking wait for new jobs lasts (seconds). */
+const IDLE_BLOCK_SECONDS = 30;
+
 /** Starts the turn, upload, export, deliver and command workers of this process, and its export poller. */
 export function startWorkers(
   services: JobServices,
@@ -72,7 +75,8 @@ export function startWorkers(
       renew: () => start(name, processors[name] as Processor),
     })),
     {
-      checkMs: services.timings.stalledIntervalMs,
+      // Twice per stuck period: an idle worker's queue is read every 12.5 s, not every 5 s.
+      checkMs: 2.5 * services.timings.stalledIntervalMs,
       stuckAfterMs: 5 * services.timings.stalledIntervalMs,
       logger: services.logger,
       onRenewed: (worker) => {
@@ -128,6 +132,10 @@ function workerOptions(
     stalledInterval: services.timings.stalledIntervalMs,
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,
+    // An idle worker blocks on its queue's marker this long before looking again (BullMQ's default is
+    // 5 s: one fetch script per queue and 5 s while idle). A new job wakes it at once (the marker);
+    // delayed jobs set the marker's time themselves.
+    drainDelay: IDLE_BLOCK_SECONDS,
   };
 }
 

@@ -120,6 +120,7 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
   });
   await runSteps(ctx, stream, steps);
   stream.end();
+  record.endedAt = Date.now();
 }
 
 /** What the turn costs when it runs: a generation, an edit, or nothing (chat). */

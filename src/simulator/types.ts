@@ -66,6 +66,8 @@ export interface RecordedRequest {
   sessionId?: string;
   /** `/run_sse`: the message text, so tests can prove what was sent and in which order. */
   message?: string;
+  /** `/run_sse`: `Date.now()` when its stream ended (the bench times the bot's work around it). */
+  endedAt?: number;
   /** The account (user id) whose valid token the request carried. */
   userId?: string;
   /**

@@ -174,13 +174,14 @@ export class Keys {
     return `${this.bull}:owner:${refKey}`;
   }
   /**
-   * Hash: one hour of use of a user (`u:…`), a place (`w:…`; a DM is its member's own) or of all places
-   * (`w:*`, one field per place and kind: bounded by the places active that hour); see usage.ts.
+   * Hash: one hour of use of a place (`w:…`; a DM is its member's own: a total and a per-member field per
+   * kind) or of all places (`w:*`, one field per place and kind: bounded by the places active that hour);
+   * see usage.ts.
    */
   usage(scope: string, hour: number): string {
     return `${this.bull}:usage:${scope}:${hour}`;
   }
-  /** Prefix of the quota counters (rate-limiter-flexible adds `:<key>`; see quotas.ts). */
+  /** Prefix of the quota counters (fixed-window strings `<prefix>:<scope key>`; see quotas.ts). */
   quota(name: string): string {
     return `${this.bull}:rl:${name}`;
   }

@@ -1,4 +1,3 @@
-import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { QUOTA_SCOPES, type QuotaScope, type ScopedLimits } from "../config/quota-limits.js";
 import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import { placeOf } from "../core/conversation/place.js";
@@ -17,7 +16,7 @@ export interface QuotaSettings {
   queuedPerThread: number;
   /** Turns one member has streaming at once, across threads; 0 = unlimited. */
   runningTurnsPerUser: number;
-  /** Place admins are not limited by their own place's scopes (channel, workspace, queued). */
+  /** Admins are not limited. */
   adminsExempt: boolean;
 }
 
@@ -30,8 +29,30 @@ export interface QuotaRefusal {
   resetMs: number;
 }
 
+/** Points held: `giveBack` returns them (the work was refused or failed before it was sent). */
+export interface QuotaHold {
+  giveBack(): Promise<void>;
+}
+
 /** Points taken: `giveBack` returns them (the work was refused or failed before it was sent). */
-export type QuotaTake = { ok: true; giveBack(): Promise<void> } | { ok: false; refusal: QuotaRefusal };
+export type QuotaTake = ({ ok: true } & QuotaHold) | { ok: false; refusal: QuotaRefusal };
+
+/** A turn's admission: its points and its running slot, each given back on its own. */
+export type QuotaAdmission =
+  | { ok: true; points: QuotaHold; running: QuotaHold }
+  | { ok: false; refusal: QuotaRefusal };
+
+/** What one admission asks, all checked (and taken) in one Redis round trip. */
+export interface QuotaAsk {
+  /** One point of this kind is taken in every scope (none when one scope is full). */
+  take?: QuotaKind | undefined;
+  /** Refused when one of these kinds is used up in a scope; nothing of them is taken. */
+  full?: readonly QuotaKind[] | undefined;
+  /** A slot among the member's running turns (`QUOTA_RUNNING_TURNS_PER_USER`, a member limit). */
+  running?: boolean | undefined;
+  /** Scopes neither checked nor counted (the sender's role exempts them); the running slot goes with "user". */
+  exempt?: readonly QuotaScope[] | undefined;
+}
 
 /** Who is counted. */
 export interface QuotaSubject {
@@ -41,22 +62,64 @@ export interface QuotaSubject {
   skip?: readonly QuotaScope[] | undefined;
 }
 
-interface ScopeCounter {
-  scope: QuotaScope;
-  max: number;
-  limiter: RateLimiterRedis;
-}
-
-const HOUR_S = 3600;
-const DAY_S = 24 * HOUR_S;
+const HOUR_MS = 3_600_000;
+const WINDOW_MS: Record<QuotaKind, number> = {
+  turns: HOUR_MS,
+  generations: 24 * HOUR_MS,
+  exports: 24 * HOUR_MS,
+};
 /** A running slot not given back (a crashed worker) frees itself after this (stream cap + recovery). */
-const RUNNING_SLOT_S = 30 * 60;
+const RUNNING_SLOT_MS = 30 * 60_000;
 
 /**
- * Per user, channel, guild/workspace and global quotas, counted in Redis with `rate-limiter-flexible`
- * (fixed windows; keys under the deployment's hash-tagged prefix, so one Redis Cluster slot). Only work
- * that is sent counts: a point taken just before sending is given back when the send is refused or fails
- * before it leaves.
+ * One step for every counter of an admission. ARGV holds one (op, max, window ms) triple per key: "f"
+ * refuses when the counter is at its max, "t" when taking one would pass it, "c" only counts. Nothing
+ * is written unless no counter refuses; then every "t" and "c" counter gains one, a new one living one
+ * window (a fixed window, as the rate-limiter-flexible counters of earlier versions, which it reads on).
+ * → {0}, or {index of the refusing key, its
+ * ms left}.
+ */
+const ADMIT = `
+local used = redis.call('MGET', unpack(KEYS))
+for i = 1, #KEYS do
+  local op, max = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1])
+  local n = tonumber(used[i]) or 0
+  if (op == 'f' and n >= max) or (op == 't' and n + 1 > max) then
+    return {i, redis.call('PTTL', KEYS[i])}
+  end
+end
+for i = 1, #KEYS do
+  if ARGV[3 * i - 2] ~= 'f' then
+    redis.call('INCR', KEYS[i])
+    if not used[i] then redis.call('PEXPIRE', KEYS[i], ARGV[3 * i]) end
+  end
+end
+return {0}`;
+
+/** Gives one point back to each counter; a counter that expired meanwhile is not brought back. */
+const GIVE_BACK = `
+for i = 1, #KEYS do
+  if redis.call('DECR', KEYS[i]) < 0 then redis.call('DEL', KEYS[i]) end
+end
+return 0`;
+
+interface Counter {
+  key: string;
+  op: "f" | "t" | "c";
+  max: number;
+  windowMs: number;
+  limit: QuotaKind | "running";
+  scope: QuotaScope | undefined;
+}
+
+const FREE: QuotaHold = { giveBack: async () => undefined };
+
+/**
+ * Per user, channel, guild/workspace and global quotas: fixed-window counters in Redis (strings under
+ * the deployment's hash-tagged prefix, `rl:<kind>:<scope>:<key>`, so one Redis Cluster slot). Every
+ * counter of one admission is checked and taken by one Lua step (one round trip, nothing kept when one
+ * scope refuses). Only work that is sent counts: points taken just before sending are given back when
+ * the send is refused or fails before it leaves.
  */
 export class Quotas {
   /** Prometheus: refusals by platform and limit (no user or place ids as labels). */
@@ -65,114 +128,56 @@ export class Quotas {
     "Work refused by a quota, by platform and limit (turns, generations, exports, queued, running)",
     ["platform", "limit"] as const,
   );
-  private readonly counters: Record<QuotaKind, ScopeCounter[]>;
-  private readonly running: RateLimiterRedis | undefined;
+  private readonly limits: Record<QuotaKind, ScopedLimits>;
 
   constructor(
-    redis: RedisClient,
-    keys: Keys,
+    private readonly redis: RedisClient,
+    private readonly keys: Keys,
     readonly settings: QuotaSettings,
   ) {
-    const counters = (kind: QuotaKind, limits: ScopedLimits, duration: number): ScopeCounter[] =>
-      QUOTA_SCOPES.filter((scope) => limits[scope] > 0).map((scope) => ({
-        scope,
-        max: limits[scope],
-        limiter: new RateLimiterRedis({
-          storeClient: redis,
-          keyPrefix: keys.quota(`${kind}:${scope}`),
-          points: limits[scope],
-          duration,
-        }),
-      }));
-    this.counters = {
-      turns: counters("turns", settings.turnsPerHour, HOUR_S),
-      generations: counters("generations", settings.generationsPerDay, DAY_S),
-      exports: counters("exports", settings.exportsPerDay, DAY_S),
+    this.limits = {
+      turns: settings.turnsPerHour,
+      generations: settings.generationsPerDay,
+      exports: settings.exportsPerDay,
     };
-    this.running =
-      settings.runningTurnsPerUser > 0
-        ? new RateLimiterRedis({
-            storeClient: redis,
-            keyPrefix: keys.quota("running"),
-            points: settings.runningTurnsPerUser,
-            duration: RUNNING_SLOT_S,
-          })
-        : undefined;
   }
 
-  /** Takes one point in every scope; when one scope is full, none is kept and it says which. */
+  /**
+   * Checks and takes everything `ask` names in one round trip: refused (nothing taken) when a `full`
+   * kind is used up, a `take` scope is full or the running slots are; else the points and the slot,
+   * each given back on its own.
+   */
+  async admit(subject: QuotaSubject, ask: QuotaAsk): Promise<QuotaAdmission> {
+    const exempt = new Set([...(ask.exempt ?? []), ...(subject.skip ?? [])]);
+    const counters = [
+      ...(ask.full ?? []).flatMap((kind) => this.counters(kind, "f", subject, exempt)),
+      ...(ask.take ? this.counters(ask.take, "t", subject, exempt) : []),
+    ];
+    const points = counters.filter((counter) => counter.op === "t").map((counter) => counter.key);
+    const runningKey = ask.running && !exempt.has("user") ? this.runningCounter(subject) : undefined;
+    if (runningKey) counters.push(runningKey);
+    const refusal = await this.run(counters);
+    if (refusal) {
+      this.refused(subject, refusal.limit);
+      return { ok: false, refusal };
+    }
+    return {
+      ok: true,
+      points: points.length > 0 ? this.hold(points) : FREE,
+      running: runningKey ? this.hold([runningKey.key]) : FREE,
+    };
+  }
+
+  /** Takes one point of `kind` in every scope (an export); when one scope is full, none is kept. */
   async take(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaTake> {
-    const taken: { limiter: RateLimiterRedis; key: string }[] = [];
-    const giveBack = async () => {
-      await Promise.all(taken.map(({ limiter, key }) => limiter.reward(key, 1)));
-    };
-    for (const counter of this.scoped(kind, subject)) {
-      const key = scopeKey(counter.scope, subject);
-      try {
-        await counter.limiter.consume(key, 1);
-        taken.push({ limiter: counter.limiter, key });
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) {
-          await giveBack();
-          throw rejection;
-        }
-        // A refused consume still counted itself: give that point back too.
-        taken.push({ limiter: counter.limiter, key });
-        await giveBack();
-        this.refused(subject, kind);
-        return {
-          ok: false,
-          refusal: { limit: kind, scope: counter.scope, max: counter.max, resetMs: rejection.msBeforeNext },
-        };
-      }
-    }
-    return { ok: true, giveBack };
+    const admission = await this.admit(subject, { take: kind });
+    return admission.ok ? { ok: true, giveBack: admission.points.giveBack } : admission;
   }
 
-  /** The first full scope of `kind`, without taking anything (generations are counted after the fact). */
-  async full(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaRefusal | undefined> {
-    for (const counter of this.scoped(kind, subject)) {
-      const state = await counter.limiter.get(scopeKey(counter.scope, subject));
-      if (state && state.consumedPoints >= counter.max) {
-        this.refused(subject, kind);
-        return { limit: kind, scope: counter.scope, max: counter.max, resetMs: state.msBeforeNext };
-      }
-    }
-    return undefined;
-  }
-
-  /** Counts one of `kind` that already happened (a generation the stream reported). */
-  async count(kind: QuotaKind, subject: QuotaSubject): Promise<void> {
-    await Promise.all(
-      this.scoped(kind, subject).map((counter) =>
-        counter.limiter.penalty(scopeKey(counter.scope, subject), 1),
-      ),
-    );
-  }
-
-  /** A slot among the member's turns running at once; `giveBack` when the turn's stream is over. */
-  async takeRunning(subject: QuotaSubject): Promise<QuotaTake> {
-    const running = this.running;
-    if (!running) return { ok: true, giveBack: async () => undefined };
-    const key = scopeKey("user", subject);
-    const giveBack = async () => void (await running.reward(key, 1));
-    try {
-      await running.consume(key, 1);
-      return { ok: true, giveBack };
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      await giveBack();
-      this.refused(subject, "running");
-      return { ok: false, refusal: { limit: "running", max: this.settings.runningTurnsPerUser, resetMs: 0 } };
-    }
-  }
-
-  /** The counters of `kind` the subject is counted in. */
-  private scoped(kind: QuotaKind, subject: QuotaSubject): ScopeCounter[] {
-    const skip = subject.skip;
-    return skip
-      ? this.counters[kind].filter((counter) => !skip.includes(counter.scope))
-      : this.counters[kind];
+  /** Counts one of `kind` that already happened (a generation the stream reported), in one round trip. */
+  async count(kind: QuotaKind, subject: QuotaSubject, exempt: readonly QuotaScope[] = []): Promise<void> {
+    const counters = this.counters(kind, "c", subject, new Set([...exempt, ...(subject.skip ?? [])]));
+    if (counters.length > 0) await this.run(counters);
   }
 
   /** Counts a refusal made elsewhere (the queued-messages limit). */
@@ -180,16 +185,68 @@ export class Quotas {
     this.refusedTotal.inc({ platform: subject.ref.platform, limit });
   }
 
-  /** Remaining points of the member's own counters (for `/usage`). */
+  /** Points used of the member's own counters (for `/usage`), in one read. */
   async userLimits(subject: QuotaSubject): Promise<{ kind: QuotaKind; used: number; max: number }[]> {
-    const out: { kind: QuotaKind; used: number; max: number }[] = [];
-    for (const kind of ["turns", "generations", "exports"] as const) {
-      const counter = this.counters[kind].find((candidate) => candidate.scope === "user");
-      if (!counter) continue;
-      const state = await counter.limiter.get(scopeKey("user", subject));
-      out.push({ kind, used: Math.max(0, state?.consumedPoints ?? 0), max: counter.max });
-    }
-    return out;
+    const kinds = (["turns", "generations", "exports"] as const).filter((kind) => this.limits[kind].user > 0);
+    if (kinds.length === 0) return [];
+    const used = await this.redis.mget(...kinds.map((kind) => this.counterKey(kind, "user", subject)));
+    return kinds.map((kind, index) => ({
+      kind,
+      used: Math.max(0, Number(used[index] ?? 0)),
+      max: this.limits[kind].user,
+    }));
+  }
+
+  private counters(
+    kind: QuotaKind,
+    op: Counter["op"],
+    subject: QuotaSubject,
+    exempt: ReadonlySet<QuotaScope>,
+  ): Counter[] {
+    const limits = this.limits[kind];
+    return QUOTA_SCOPES.filter((scope) => limits[scope] > 0 && !exempt.has(scope)).map((scope) => ({
+      key: this.counterKey(kind, scope, subject),
+      op,
+      max: limits[scope],
+      windowMs: WINDOW_MS[kind],
+      limit: kind,
+      scope,
+    }));
+  }
+
+  private runningCounter(subject: QuotaSubject): Counter | undefined {
+    const max = this.settings.runningTurnsPerUser;
+    if (max <= 0) return undefined;
+    const key = `${this.keys.quota("running")}:${scopeKey("user", subject)}`;
+    return { key, op: "t", max, windowMs: RUNNING_SLOT_MS, limit: "running", scope: undefined };
+  }
+
+  private counterKey(kind: QuotaKind, scope: QuotaScope, subject: QuotaSubject): string {
+    return `${this.keys.quota(`${kind}:${scope}`)}:${scopeKey(scope, subject)}`;
+  }
+
+  /** One Lua step over `counters`: the refusal, if one refused (then nothing was taken). */
+  private async run(counters: Counter[]): Promise<QuotaRefusal | undefined> {
+    if (counters.length === 0) return undefined;
+    const args = counters.flatMap((counter) => [counter.op, String(counter.max), String(counter.windowMs)]);
+    const [index, pttl] = (await this.redis.eval(
+      ADMIT,
+      counters.length,
+      ...counters.map((counter) => counter.key),
+      ...args,
+    )) as [number, number?];
+    const refused = counters[index - 1];
+    if (!refused) return undefined;
+    if (refused.limit === "running") return { limit: "running", max: refused.max, resetMs: 0 };
+    return { limit: refused.limit, scope: refused.scope, max: refused.max, resetMs: Math.max(0, pttl ?? 0) };
+  }
+
+  private hold(keys: string[]): QuotaHold {
+    return {
+      giveBack: async () => {
+        await this.redis.eval(GIVE_BACK, keys.length, ...keys);
+      },
+    };
   }
 }
 

@@ -38,7 +38,9 @@ export class RedisConversationStore implements ConversationStore {
       createdAt: String(record.createdAt),
       usedAt: String(record.usedAt),
     };
-    await this.redis.multi().del(redisKey).hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
+    // Every field is written (absent ones as ""), so nothing of an earlier record survives: no DEL, and
+    // two idempotent writes in one round trip need no MULTI/EXEC.
+    await this.redis.pipeline().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
   }
 
   async touch(key: string, fingerprint?: string): Promise<void> {

@@ -86,8 +86,11 @@ export class SentMarker {
       };
       const steps = this.redis.pipeline();
       steps.set(this.keys.sent(inboundId), JSON.stringify(answered), "EX", this.ttl.answeredSeconds, "XX");
-      if (!options.retryOffered) steps.del(this.keys.inbound(inboundId));
-      if (options.clearPartial) steps.del(this.keys.partial(inboundId));
+      const gone = [
+        ...(options.retryOffered ? [] : [this.keys.inbound(inboundId)]),
+        ...(options.clearPartial ? [this.keys.partial(inboundId)] : []),
+      ];
+      if (gone.length > 0) steps.del(...gone); // one DEL for both (same slot: the deployment's hash tag)
       await steps.exec();
       return;
     }

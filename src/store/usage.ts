@@ -30,9 +30,15 @@ const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
 /**
- * Use per member, per place (guild/workspace; a DM is a place of its own, per member) and across places
- * (per place), in hourly buckets (Redis hashes living 8 days), so `/usage` reports the last 24 hours and
- * 7 days without keeping anything longer.
+ * Use per place (guild/workspace, a DM being its member's own place), one Redis hash per place and hour,
+ * and one across places (`usage:w:*:<hour>`, per place)
+ * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a total and a per-member field per kind, so
+ * `/usage` reports the last 24 hours and 7 days without keeping anything longer. Counting one thing is
+ * one pipelined round trip: two HINCRBY and one EXPIRE per hash.
+ *
+ * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`); nothing reads
+ * or writes it any more and it expires within its 8 days. The place hashes kept the same fields, so
+ * their history carries over.
  */
 export class Usage {
   /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
@@ -51,15 +57,12 @@ export class Usage {
   /** Counts one `kind` for the member in the place of `ref`. */
   async record(ref: ConversationRef, userId: string, kind: UsageKind): Promise<void> {
     const hour = Math.floor(this.now() / HOUR_MS);
-    const mine = this.keys.usage(userScope(ref, userId), hour);
     const place = this.keys.usage(placeScope(ref), hour);
     const all = this.keys.usage(ALL_PLACES, hour);
     await this.redis
-      .multi()
-      .hincrby(mine, kind, 1)
-      .expire(mine, KEY_TTL_SECONDS.usage)
+      .pipeline()
       .hincrby(place, kind, 1)
-      .hincrby(place, `${kind}|${userId}`, 1)
+      .hincrby(place, memberField(kind, userId), 1)
       .expire(place, KEY_TTL_SECONDS.usage)
       .hincrby(all, kind, 1)
       .hincrby(all, `${kind}|${ref.platform}:${placeOf(ref)}`, 1)
@@ -68,11 +71,18 @@ export class Usage {
     this.recordedTotal.inc({ platform: ref.platform, kind });
   }
 
-  /** The member's own counts over the last `hours`. */
+  /** The member's own counts in the place of `ref` over the last `hours`. */
   async ofUser(ref: ConversationRef, userId: string, hours: number): Promise<UsageCounts> {
     const totals = emptyCounts();
-    for (const bucket of await this.buckets(userScope(ref, userId), hours)) {
-      for (const kind of USAGE_KINDS) totals[kind] += Number(bucket[kind] ?? 0);
+    const fields = USAGE_KINDS.map((kind) => memberField(kind, userId));
+    const current = Math.floor(this.now() / HOUR_MS);
+    const read = this.redis.pipeline();
+    for (let hour = current - hours + 1; hour <= current; hour++)
+      read.hmget(this.keys.usage(placeScope(ref), hour), ...fields);
+    for (const [, values] of (await read.exec()) ?? []) {
+      USAGE_KINDS.forEach((kind, index) => {
+        totals[kind] += Number((values as (string | null)[] | undefined)?.[index] ?? 0);
+      });
     }
     return totals;
   }
@@ -111,7 +121,7 @@ export class Usage {
 
   private async buckets(scope: string, hours: number): Promise<Record<string, string>[]> {
     const current = Math.floor(this.now() / HOUR_MS);
-    const read = this.redis.multi();
+    const read = this.redis.pipeline();
     for (let hour = current - hours + 1; hour <= current; hour++) read.hgetall(this.keys.usage(scope, hour));
     const results = (await read.exec()) ?? [];
     return results.map(([, value]) => (value ?? {}) as Record<string, string>);
@@ -130,8 +140,9 @@ function emptyCounts(): UsageCounts {
   return { turns: 0, generations: 0, exports: 0 };
 }
 
-function userScope(ref: ConversationRef, userId: string): string {
-  return `u:${ref.platform}:${userId}`;
+/** A member's field of a place's hash. */
+function memberField(kind: UsageKind, userId: string): string {
+  return `${kind}|${userId}`;
 }
 
 function placeScope(ref: ConversationRef): string {

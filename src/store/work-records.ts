@@ -44,7 +44,8 @@ export class WorkRecords {
     const entries = Object.entries(patch) as [keyof WorkRecord, string | number | undefined][];
     const set = entries.filter(([, value]) => value !== undefined).flatMap(([f, v]) => [f, String(v)]);
     const gone = entries.filter(([, value]) => value === undefined).map(([field]) => field);
-    const steps = this.redis.multi();
+    // Idempotent writes in one round trip (no MULTI/EXEC: two commands fewer).
+    const steps = this.redis.pipeline();
     if (set.length > 0) steps.hset(key, ...set);
     if (gone.length > 0) steps.hdel(key, ...gone);
     await steps.expire(key, this.ttlSeconds).exec();

@@ -1,4 +1,4 @@
-import type { QuotaScope } from "../../config/quota-limits.js";
+import { QUOTA_SCOPES, type QuotaScope } from "../../config/quota-limits.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Messengers } from "../../core/conversation/messenger.js";
@@ -127,11 +127,17 @@ export class Permissions {
 /** The place's own quota scopes, which `QUOTA_ADMINS_EXEMPT` lets its admins skip. */
 const PLACE_SCOPES: readonly QuotaScope[] = ["channel", "workspace"];
 
+/** The quota scopes an exemption skips: every one, the place's own, or none. */
+export function exemptScopesOf(exemption: QuotaExemption): readonly QuotaScope[] {
+  if (exemption === "all") return QUOTA_SCOPES;
+  return exemption === "place" ? PLACE_SCOPES : [];
+}
+
 /** Who is counted for a quota, after the exemption: undefined when exempt from every quota. */
 export function quotaSubject(
   exemption: QuotaExemption,
   subject: { ref: ConversationRef; userId: string },
 ): QuotaSubject | undefined {
   if (exemption === "all") return undefined;
-  return exemption === "place" ? { ...subject, skip: PLACE_SCOPES } : subject;
+  return { ...subject, skip: exemptScopesOf(exemption) };
 }

@@ -16,6 +16,8 @@ export interface WaitingMessage {
   admin?: boolean | undefined;
   lang: Lang;
   entry: LineEntry;
+  /** Its place in the line (0 runs), when the caller read it already. */
+  ahead?: number | undefined;
 }
 
 export interface QueuedLimitParts {
@@ -41,7 +43,7 @@ export async function refusedByQueuedLimit(
   if (max <= 0) return false;
   const { refKey, userId, admin, inboundId, lang, entry } = message;
   // Position 0 runs; 1…max wait; beyond that the line is full.
-  if ((await parts.line.position(refKey, entry)) <= max) return false;
+  if ((message.ahead ?? (await parts.line.position(refKey, entry))) <= max) return false;
   const ref = parseRefKey(refKey);
   if ((await parts.permissions.quotaExemption(ref, { id: userId ?? "unknown", admin })) !== "none")
     return false;

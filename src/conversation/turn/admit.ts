@@ -1,30 +1,27 @@
 import type { ConversationRecord } from "../../core/conversation/conversation-store.js";
 import { buttons } from "../../core/conversation/replies.js";
 import { text } from "../../core/conversation/texts.js";
-import type { NemoState } from "../../core/nemo/types.js";
-import type { QuotaRefusal } from "../../store/quotas.js";
+import type { StateBaseline } from "../../core/nemo/state-diff.js";
+import type { QuotaAdmission, QuotaHold, QuotaRefusal } from "../../store/quotas.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
-import { heldByCreditsGuard } from "./credits-check.js";
+import { creditsVerdict, heldByCredits } from "./credits-check.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { TurnQuota } from "./turn-quota.js";
 import { DONE, nemoCode, type TurnOutcome, type TurnRun } from "./turn-run.js";
-
-export const EMPTY_STATE: NemoState = { draft: null, videoInfos: [], canvasConfig: null, generatedMedia: [] };
 
 type AdmitParts = Pick<
   TurnDeps,
   "sessions" | "client" | "guard" | "sent" | "outbox" | "quotas" | "permissions" | "usage"
 >;
 
-/** Quota points held for one send; given back at most once (the backend refused it, or it never left). */
-export interface QuotaHold {
-  giveBack(): Promise<void>;
+/** The thread's session for this turn, and the state to compare with afterwards (null: a new project). */
+interface SessionBefore {
+  record: ConversationRecord;
+  before: StateBaseline | null;
 }
 
 /** A turn cleared to send: its session, the state before it, and what it holds of the quotas. */
-export interface Admitted {
-  record: ConversationRecord;
-  before: NemoState;
+export interface Admitted extends SessionBefore {
   /** The thread had no session before this message. */
   firstInThread: boolean;
   quota: TurnQuota;
@@ -34,34 +31,68 @@ export interface Admitted {
 }
 
 /**
- * The admit stage, before anything is sent: the thread's session (created if needed), the credits
- * guard, the state to compare with afterwards, then the quotas (this turn's points and a running slot).
- * A held or refused message ends the turn here.
+ * The admit stage, before anything is sent. Three steps that need nothing of each other run side by
+ * side: the thread's session (created for a new thread, which has no state to read; an existing
+ * thread's state is read to compare with afterwards), the credits guard (a cached balance), and the
+ * quotas (this turn's points and a running slot, one Redis step). A held or refused message ends the
+ * turn here, giving back what it took.
  */
 export async function admit(parts: AdmitParts, run: TurnRun): Promise<Admitted | TurnOutcome> {
-  const { message } = run;
-  const firstInThread = !(await parts.sessions.find(run.ref));
-  let record = await parts.sessions.ensure(run.ref, message.language, run.signal, run.calls?.account);
-  // After the session (creating one costs no credits, and fails fast when the backend is down).
-  if (await heldByCreditsGuard(parts, run, firstInThread)) return DONE;
-  let before: NemoState;
+  const existing = run.calls ? run.calls.record : await parts.sessions.find(run.ref);
+  const firstInThread = !existing;
+  const quota = new TurnQuota(parts, run.ref, run.message);
+  const sessionStep = existing ? stateBefore(parts, run, existing) : newSession(parts, run);
+  const verdictStep = creditsVerdict(parts, run, firstInThread);
+  const quotaStep = quota.admit();
+  let session: SessionBefore;
+  let verdict: Awaited<typeof verdictStep>;
+  let admission: QuotaAdmission;
   try {
-    before = await parts.client.state(run.ctx, record.sessionId);
+    [session, verdict, admission] = await Promise.all([sessionStep, verdictStep, quotaStep]);
+  } catch (error) {
+    // The first failure ends the turn at once (an unreachable backend is waited for); what the quota
+    // step took is given back whenever it ends.
+    for (const step of [sessionStep, verdictStep]) step.catch(() => undefined);
+    void quotaStep.then(giveBack).catch(() => undefined);
+    throw error;
+  }
+  if (await heldByCredits(parts, run, verdict)) {
+    await giveBack(admission);
+    return DONE;
+  }
+  if (!admission.ok) return refuseByQuota(parts, run, admission.refusal);
+  return {
+    ...session,
+    firstInThread,
+    quota,
+    points: once(admission.points),
+    running: once(admission.running),
+  };
+}
+
+/** Gives back what an admission took. */
+async function giveBack(admission: QuotaAdmission): Promise<void> {
+  if (admission.ok) await Promise.all([admission.points.giveBack(), admission.running.giveBack()]);
+}
+
+/** A new thread's session: nothing to read before its first message (null baseline: all of it is new). */
+async function newSession(parts: Pick<AdmitParts, "sessions">, run: TurnRun): Promise<SessionBefore> {
+  const record = await parts.sessions.create(run.ref, run.message.language, run.signal, run.calls?.account);
+  return { record, before: null };
+}
+
+/** An existing session's state before this message; a session the backend lost is replaced. */
+async function stateBefore(
+  parts: Pick<AdmitParts, "client" | "sessions" | "outbox">,
+  run: TurnRun,
+  record: ConversationRecord,
+): Promise<SessionBefore> {
+  try {
+    return { record, before: await parts.client.state(run.ctx, record.sessionId) };
   } catch (error) {
     if (nemoCode(error) !== "NEMO_SESSION_NOT_FOUND") throw error;
-    record = await restartSession(parts, run);
-    before = EMPTY_STATE;
+    return { record: await restartSession(parts, run), before: null };
   }
-  const quota = new TurnQuota(parts, run.ref, message);
-  const take = await quota.take();
-  if (!take.ok) return refuseByQuota(parts, run, take.refusal);
-  const points = once(take);
-  const running = await quota.takeRunning();
-  if (!running.ok) {
-    await points.giveBack();
-    return refuseByQuota(parts, run, running.refusal);
-  }
-  return { record, before, firstInThread, quota, points, running: once(running) };
 }
 
 /** The backend lost the thread's session: a new one, and the thread is told. */

@@ -9,30 +9,39 @@ import { nemoCode, type TurnRun } from "./turn-run.js";
 type CreditsParts = Pick<TurnDeps, "guard" | "sent" | "client" | "outbox">;
 
 /**
- * The credits guard, before anything is sent: a likely generation (a hint in the text, or a thread's
- * first message) under the threshold is held for Continue / Cancel (its prompt is kept for Continue);
- * under the estimate the message is refused with where credits come from. A failed balance read
- * holds nothing back. Resolves true when the message is held.
+ * The credits guard's verdict, before anything is sent: a likely generation (a hint in the text, or a
+ * thread's first message) under the threshold is held for Continue / Cancel; under the estimate the
+ * message is refused. A failed balance read holds nothing back (undefined); an unreachable backend
+ * throws (the turn waits for it: nothing was sent).
  */
-export async function heldByCreditsGuard(
-  parts: CreditsParts,
+export async function creditsVerdict(
+  parts: Pick<CreditsParts, "guard">,
   run: TurnRun,
   firstMessage: boolean,
-): Promise<boolean> {
+): Promise<GuardVerdict | undefined> {
   const { message } = run;
-  let verdict: GuardVerdict;
   try {
-    verdict = await parts.guard.check(run.ctx, run.calls?.account?.id ?? "bot", {
+    return await parts.guard.check(run.ctx, run.calls?.account?.id ?? "bot", {
       likelyGenerates: likelyGenerates(message.text) || firstMessage,
       confirmed: message.confirmed === true,
     });
   } catch (error) {
-    // An unreachable backend is the turn's to wait for (nothing was sent); any other failure of the
-    // balance read holds nothing back.
     if (nemoCode(error) === "NEMO_UNAVAILABLE") throw error;
     run.log.warn({ ...failureFields(error) }, "credits-guard-unavailable");
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Acts on the guard's verdict: a low balance is told once; a held message is answered with Continue /
+ * Cancel (its prompt is kept for Continue) or with where credits come from. Resolves true when held.
+ */
+export async function heldByCredits(
+  parts: CreditsParts,
+  run: TurnRun,
+  verdict: GuardVerdict | undefined,
+): Promise<boolean> {
+  if (!verdict) return false;
   if (verdict.kind === "go") {
     if (verdict.lowWarning) {
       run.log.info({ balance: verdict.lowWarning.balance }, "credits-low-warning");

@@ -12,17 +12,39 @@ export class ProgressMessage {
   private pending: Reply | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastEdit = 0;
-  private chain: Promise<void> = Promise.resolve();
+  private chain: Promise<void>;
   private finishing = false;
+  private messageId: string | undefined;
+  /** The message being posted when this began (an acknowledgement posted beside the work). */
+  private readonly posted: Promise<void>;
+  private detached = false;
 
+  /** `message`: the message to edit, or its post still under way (every write waits for it). */
   constructor(
     private readonly outbox: Pick<Outbox, "editOrPost">,
     private readonly ref: ConversationRef,
-    private messageId: string | undefined,
+    message: string | undefined | Promise<string | undefined>,
     private readonly throttleMs: number,
-  ) {}
+  ) {
+    if (typeof message === "object") {
+      this.posted = message.then((id) => {
+        if (!this.detached) this.messageId ??= id;
+      });
+    } else {
+      this.messageId = message;
+      this.posted = Promise.resolve();
+    }
+    this.chain = this.posted;
+  }
 
+  /** The message's id as known now (see `currentId` while the first post may be under way). */
   get id(): string | undefined {
+    return this.messageId;
+  }
+
+  /** The message's id once the post under way at the start (if any) ended. */
+  async currentId(): Promise<string | undefined> {
+    await this.posted;
     return this.messageId;
   }
 
@@ -59,6 +81,7 @@ export class ProgressMessage {
   /** Leaves the current message as it is; what comes next is posted as a new message (a fresh notification). */
   detach(): void {
     this.cancel();
+    this.detached = true;
     this.messageId = undefined;
   }
 

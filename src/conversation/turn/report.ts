@@ -44,7 +44,8 @@ export async function deliverAnswer(
   };
   if (!(await run.endLive(final))) await run.progress.finish(final);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });
-  await parts.sessions.touch(run.ref);
+  // A session created by this turn was written with its use just now: no renewal needed.
+  if (!run.calls || run.calls.record) await parts.sessions.touch(run.ref);
   return DONE;
 }
 

@@ -21,15 +21,23 @@ export async function runTurn(deps: TurnDeps, input: TurnInput): Promise<TurnOut
   // This thread waited through an outage: a later outage tells it again.
   if (outcome.kind === "done" && input.record.backendWaitSince !== undefined)
     await deps.waitNotice.reset(input.message.refKey);
+  // A waiting turn edits its note next time: its id, once the acknowledgement posted beside it is out.
+  if (outcome.kind === "waiting" && input.ack)
+    return { ...outcome, record: { ...outcome.record, ackMessageId: await run.progress.currentId() } };
   return outcome;
 }
 
 async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
   const { userId, inboundId } = run.message;
   try {
-    // The thread's account (a linked user's own, or the bot's) for every call of this turn.
-    run.calls = await threadCalls(deps, run.ref, { userId, signal: run.signal });
-    const sent = await deps.sent.read(inboundId);
+    // Read side by side: the thread's account (a linked user's own, or the bot's) and session for every
+    // call of this turn, the sent marker, and whether the backend is known to be unreachable.
+    const [calls, sent, down] = await Promise.all([
+      threadCalls(deps, run.ref, { userId, signal: run.signal }),
+      deps.sent.read(inboundId),
+      deps.breaker.check(),
+    ]);
+    run.calls = calls;
     if (sent) {
       run.mayHaveBeenSent = true;
       run.known = sent;
@@ -38,7 +46,7 @@ async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
       return await recover(deps, run, sent);
     }
     // The backend is known to be unreachable: wait without trying (the message keeps its place).
-    if (await deps.breaker.check()) return await waitForBackend(deps, run, undefined);
+    if (down) return await waitForBackend(deps, run, undefined);
     const admitted = await admit(deps, run);
     if ("kind" in admitted) return admitted;
     return await streamTurn(deps, run, admitted);

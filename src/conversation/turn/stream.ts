@@ -2,9 +2,10 @@ import type { ConversationRecord } from "../../core/conversation/conversation-st
 import { text } from "../../core/conversation/texts.js";
 import { isNemoError, type NemoErrorCode } from "../../core/nemo/errors.js";
 import type { MessageStream } from "../../core/nemo/message-stream.js";
+import type { StateBaseline } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
 import type { SentRecord } from "../../store/sent-marker.js";
-import { type Admitted, EMPTY_STATE, restartSession } from "./admit.js";
+import { type Admitted, restartSession } from "./admit.js";
 import { recover, startRecovery } from "./recover.js";
 import { changeWords, deliverAnswer, reportChange } from "./report.js";
 import type { TurnDeps } from "./turn-deps.js";
@@ -35,7 +36,8 @@ type StreamParts = Pick<
 /** What one send works with: the session, the state before it, and the admitted turn's quotas. */
 interface Send {
   record: ConversationRecord;
-  before: NemoState;
+  /** The state before the message; null for a new project (nothing to compare with). */
+  before: StateBaseline | null;
   admitted: Admitted;
   /** The backend lost the session: one new session, and the message sent there. */
   mayRestart: boolean;
@@ -160,7 +162,7 @@ async function streamFailed(
     run.known = undefined;
     if (code === "NEMO_SESSION_NOT_FOUND" && send.mayRestart) {
       const record = await restartSession(parts, run);
-      return claimAndSend(parts, run, { ...send, record, before: EMPTY_STATE, mayRestart: false });
+      return claimAndSend(parts, run, { ...send, record, before: null, mayRestart: false });
     }
     await send.admitted.points.giveBack();
     throw error;

@@ -1,12 +1,13 @@
+import { QUOTA_SCOPES, type QuotaScope } from "../../config/quota-limits.js";
 import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
 import { isLongGeneration } from "../../core/conversation/tool-labels.js";
-import type { QuotaSubject, Quotas, QuotaTake } from "../../store/quotas.js";
+import type { QuotaAdmission, QuotaSubject, Quotas } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
-import { type Permissions, quotaSubject } from "../policies/permissions.js";
+import { exemptScopesOf, type Permissions } from "../policies/permissions.js";
 
 /** What a turn's quotas use. */
 export interface QuotaParts {
-  quotas: Pick<Quotas, "settings" | "full" | "take" | "takeRunning" | "count">;
+  quotas: Pick<Quotas, "settings" | "admit" | "count">;
   permissions: Pick<Permissions, "quotaExemption">;
   usage: Pick<Usage, "record">;
 }
@@ -14,18 +15,18 @@ export interface QuotaParts {
 /** Where a failed bookkeeping step is reported (the turn's log). */
 type WarnLog = { warn(fields: Record<string, unknown>, message: string): void };
 
-const FREE: QuotaTake = { ok: true, giveBack: async () => undefined };
+const FREE = { giveBack: async () => undefined };
 
 /**
- * The quotas and usage of one turn. Before sending: the generations of the day must not be used up (a
- * message may generate, and a generation cannot be stopped once started), then one turn point in every
- * scope, and a running slot. While streaming: the first generate tool call counts one generation (the
- * backend's own tool names, `isLongGeneration`). Operators skip every quota; place admins their place's
- * own when `QUOTA_ADMINS_EXEMPT` (permission-table.ts).
+ * The quotas and usage of one turn. Before sending, in one Redis round trip: the generations of the day
+ * must not be used up (a message may generate, and a generation cannot be stopped once started), then
+ * one turn point in every scope, and a running slot. While streaming: the first generate tool call
+ * counts one generation (the backend's own tool names, `isLongGeneration`). Scopes the sender is exempt
+ * from (`exemptScopes`) are neither checked nor counted.
  */
 export class TurnQuota {
   private readonly subject: QuotaSubject;
-  private counted: Promise<QuotaSubject | undefined> | undefined;
+  private exemptOnce: Promise<readonly QuotaScope[]> | undefined;
   private generationCounted = false;
   private turnCounted = false;
 
@@ -37,19 +38,16 @@ export class TurnQuota {
     this.subject = { ref, userId: data.userId ?? "unknown" };
   }
 
-  /** Turn points in every scope, unless the day's generations are used up. */
-  async take(): Promise<QuotaTake> {
-    const subject = await this.countedAs();
-    if (!subject) return FREE;
-    const full = await this.services.quotas.full("generations", subject);
-    if (full) return { ok: false, refusal: full };
-    return this.services.quotas.take("turns", subject);
-  }
-
-  async takeRunning(): Promise<QuotaTake> {
-    const subject = await this.countedAs();
-    if (!subject) return FREE;
-    return this.services.quotas.takeRunning(subject);
+  /** Generations not used up, a turn point in every scope and a running slot: one round trip. */
+  async admit(): Promise<QuotaAdmission> {
+    const exempt = await this.exemptScopes();
+    if (exempt.length === QUOTA_SCOPES.length) return { ok: true, points: FREE, running: FREE };
+    return this.services.quotas.admit(this.subject, {
+      full: ["generations"],
+      take: "turns",
+      running: true,
+      exempt,
+    });
   }
 
   /** The backend called a tool: the first generation of the turn is counted. */
@@ -57,9 +55,10 @@ export class TurnQuota {
     if (this.generationCounted || !isLongGeneration(name)) return;
     this.generationCounted = true;
     void (async () => {
-      const subject = await this.countedAs();
-      if (subject) await this.services.quotas.count("generations", subject);
-      await this.services.usage.record(this.ref, this.subject.userId, "generations");
+      await Promise.all([
+        this.services.quotas.count("generations", this.subject, await this.exemptScopes()),
+        this.services.usage.record(this.ref, this.subject.userId, "generations"),
+      ]);
     })().catch((error: unknown) => log.warn({ err: String(error) }, "generation-count-failed"));
   }
 
@@ -72,11 +71,11 @@ export class TurnQuota {
       .catch((error: unknown) => log.warn({ err: String(error) }, "usage-record-failed"));
   }
 
-  /** Who the quotas count (without the scopes the sender is exempt from); undefined: exempt from all. */
-  private countedAs(): Promise<QuotaSubject | undefined> {
-    this.counted ??= this.services.permissions
+  /** The scopes whose limits do not apply to the sender (permission-table.ts: operators all, place admins their place's). */
+  private exemptScopes(): Promise<readonly QuotaScope[]> {
+    this.exemptOnce ??= this.services.permissions
       .quotaExemption(this.ref, { id: this.subject.userId, admin: this.data.admin })
-      .then((exemption) => quotaSubject(exemption, this.subject));
-    return this.counted;
+      .then(exemptScopesOf);
+    return this.exemptOnce;
   }
 }

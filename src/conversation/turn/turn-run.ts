@@ -40,6 +40,8 @@ export interface TurnInput {
   /** The id of the work carrying the turn, in every log line. */
   workId: string | undefined;
   signal?: AbortSignal | undefined;
+  /** The acknowledgement still being posted beside the turn (its id once posted), when it was not yet. */
+  ack?: Promise<string | undefined> | undefined;
 }
 
 /**
@@ -78,7 +80,8 @@ export class TurnRun {
   ) {
     const { message, record } = input;
     this.ref = parseRefKey(message.refKey);
-    this.progress = new ProgressMessage(parts.outbox, this.ref, record.ackMessageId, parts.editThrottleMs);
+    const note = record.ackMessageId ?? input.ack;
+    this.progress = new ProgressMessage(parts.outbox, this.ref, note, parts.editThrottleMs);
     // No pino child per turn: thousands of open streams keep no logger each.
     this.log = lazyChild(parts.logger, () => ({
       thread: message.refKey,
@@ -113,14 +116,17 @@ export class TurnRun {
     if (!live) return false;
     if (final) await this.progress.settle();
     try {
-      return await live.finish(final, this.progress.id);
+      return await live.finish(final, await this.progress.currentId());
     } catch (error) {
       this.log.info({ err: String(error) }, "live-turn-finish-failed");
       return false;
     }
   }
 
-  /** The turn waits `delayMs`, then runs again with `patch` in its record (and the progress message's id). */
+  /**
+   * The turn waits `delayMs`, then runs again with `patch` in its record (and the progress message's id,
+   * completed by `runTurn` once the acknowledgement is posted).
+   */
   waitFor(delayMs: number, patch: TurnRecord): TurnOutcome {
     return { kind: "waiting", delayMs, record: { ...patch, ackMessageId: this.progress.id } };
   }

@@ -182,7 +182,7 @@ export const EN = {
   quota_reset_minutes: "{minutes} min",
   quota_reset_hours: "{hours} h {minutes} min",
   usage_mine:
-    "Your use — last 24 h: {turns}, {generations}, {exports}. Last 7 days: {turns7}, {generations7}, {exports7}.",
+    "Your use here — last 24 h: {turns}, {generations}, {exports}. Last 7 days: {turns7}, {generations7}, {exports7}.",
   count_turns_one: "1 message",
   count_turns_many: "{n} messages",
   count_generations_one: "1 video generation",

@@ -152,7 +152,7 @@ export const ZH_CN: Record<TextKey, string> = {
   quota_reset_minutes: "{minutes} 分钟",
   quota_reset_hours: "{hours} 小时 {minutes} 分钟",
   usage_mine:
-    "你的用量 — 最近 24 小时：{turns}，{generations}，{exports}。最近 7 天：{turns7}，{generations7}，{exports7}。",
+    "你在这里的用量 — 最近 24 小时：{turns}，{generations}，{exports}。最近 7 天：{turns7}，{generations7}，{exports7}。",
   count_turns_one: "1 条消息",
   count_turns_many: "{n} 条消息",
   count_generations_one: "1 次视频生成",

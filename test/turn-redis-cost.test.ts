@@ -1,0 +1,89 @@
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBot } from "./helpers/bot-fixture.js";
+import { monitorRedis } from "./helpers/redis-monitor.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+const redis = useRedisServer();
+let admin: Redis;
+
+beforeAll(() => {
+  admin = new Redis(redis.url);
+});
+afterAll(() => {
+  admin.disconnect();
+});
+
+/** `INFO commandstats` of the test's own redis-server: command → calls (Lua-internal ones too). */
+async function commandCalls(): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const line of (await admin.info("commandstats")).split(/\r?\n/)) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line);
+    if (match?.[1] && match[2]) calls.set(match[1], Number(match[2]));
+  }
+  return calls;
+}
+
+const TURNS = 20;
+/** BullMQ's own keys: `{prefix}:<queue>:…` (the bot's keys never start with a queue's name). */
+const QUEUE_KEY = /^\{[^}]+\}:(turn|upload|export|deliver|command):/;
+
+const perTurn = (calls: Map<string, number>) =>
+  [...calls.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([command, n]) => `${command} ${(n / TURNS).toFixed(1)}`)
+    .join(", ");
+const total = (calls: Map<string, number>) => [...calls.values()].reduce((a, b) => a + b, 0) / TURNS;
+
+describe("Redis work of one turn (shipped defaults: quotas and usage on)", () => {
+  it("costs at most a bound of Redis commands per turn (BullMQ's and the bot's own), printed by command", async () => {
+    const bot = await startBot(redis.url);
+    let monitor: { stop(): void } | undefined;
+    try {
+      await bot.say("warm", "hello");
+      await bot.messenger.waitFor(() => bot.messenger.transcript(bot.ref("warm")).includes("You said"));
+      const completed = `{${bot.prefix}}:turn:completed`;
+      let polls = 0;
+      const done = async (count: number) => {
+        for (;;) {
+          polls++;
+          if ((await admin.zcard(completed)) >= count) return;
+          await new Promise((resolve) => setTimeout(resolve, 20)); // polling with the test's timeout
+        }
+      };
+      await done(1);
+      // The bot's own commands, by the keys they name (MONITOR lists a script's own commands too).
+      const own = new Map<string, number>();
+      let watching = true;
+      const exportPolls = /exports:due/;
+      monitor = await monitorRedis(redis.url, (args) => {
+        if (!watching || args.some((arg) => QUEUE_KEY.test(arg))) return;
+        if (!args.some((arg) => arg.startsWith(`{${bot.prefix}}`)) || args.some((a) => exportPolls.test(a)))
+          return;
+        const command = (args[0] ?? "").toLowerCase();
+        own.set(command, (own.get(command) ?? 0) + 1);
+      });
+      const before = await commandCalls();
+      const threads = Array.from({ length: TURNS }, (_, i) => `t${i}`);
+      // One member per thread: the running-turns limit (2 per member) stays out of the way.
+      await Promise.all(threads.map((thread, i) => bot.say(thread, "hello", { user: { id: `m${i}` } })));
+      await done(TURNS + 1);
+      const after = await commandCalls();
+      watching = false;
+      for (const thread of threads) expect(bot.messenger.transcript(bot.ref(thread))).toContain("You said");
+      const delta = new Map<string, number>();
+      for (const [command, calls] of after) {
+        const made = calls - (before.get(command) ?? 0) - (command === "zcard" ? polls : 0);
+        if (command !== "info" && made > 0) delta.set(command, made);
+      }
+      console.log(`Redis commands per turn: ${total(delta).toFixed(1)} (${perTurn(delta)})`);
+      console.log(`… of them on the bot's own keys: ${total(own).toFixed(1)} (${perTurn(own)})`);
+      // Was 137 (quotas through rate-limiter-flexible: 37 commands per turn; usage 7) and 69 of the bot's own (MULTI/EXEC, naming no key, not counted there).
+      expect(total(delta)).toBeLessThanOrEqual(95);
+      expect(total(own)).toBeLessThanOrEqual(38);
+    } finally {
+      monitor?.stop();
+      await bot.dispose();
+    }
+  }, 60_000);
+});
