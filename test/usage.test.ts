@@ -19,7 +19,7 @@ const ref = { platform: "slack", workspace: "T1", channel: "C1", thread: "1.0" }
 const HOUR = 3_600_000;
 
 describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
-  it("counting one thing is one key, one round trip of two HINCRBY and one EXPIRE", async () => {
+  it("counting one thing is one round trip: two HINCRBY and one EXPIRE on the place's hash, one HINCRBY and one EXPIRE across places", async () => {
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
     const usage = new Usage(connection, keys, () => Date.UTC(2026, 10, 20, 12));
     const monitor = await new Redis(redis.url).monitor();
@@ -29,9 +29,17 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     });
     try {
       await usage.record(ref, "U1", "turns");
-      await vi.waitFor(() => expect(seen).toHaveLength(3));
-      const key = `${keys.bull}:usage:w:slack:T1:${Math.floor(Date.UTC(2026, 10, 20, 12) / HOUR)}`;
-      expect(seen).toEqual([`hincrby ${key}`, `hincrby ${key}`, `expire ${key}`]);
+      await vi.waitFor(() => expect(seen).toHaveLength(5));
+      const hour = Math.floor(Date.UTC(2026, 10, 20, 12) / HOUR);
+      const key = `${keys.bull}:usage:w:slack:T1:${hour}`;
+      const all = `${keys.bull}:usage:w:*:${hour}`;
+      expect(seen).toEqual([
+        `hincrby ${key}`,
+        `hincrby ${key}`,
+        `expire ${key}`,
+        `hincrby ${all}`,
+        `expire ${all}`,
+      ]);
     } finally {
       monitor.disconnect();
     }
@@ -59,9 +67,13 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     // Another place sees none of it, nor the member's own use here.
     expect((await usage.ofPlace({ ...ref, workspace: "T2" }, 168)).turns).toBe(0);
     expect((await usage.ofUser({ ...ref, workspace: "T2" }, "U1", 168)).turns).toBe(0);
-    // One hash per place and hour (two hours here), and every bucket expires (8 days).
+    // Across places: the same totals, by place.
+    const everywhere = await usage.ofAll(168);
+    expect(everywhere).toMatchObject({ turns: 5, generations: 1, exports: 1 });
+    expect(everywhere.top.map((entry) => entry.userId)).toEqual(["slack:T1"]);
+    // One hash per place and hour, and one across places (two hours here); every bucket expires (8 days).
     const bucketKeys = await connection.keys(`${keys.bull}:usage:*`);
-    expect(bucketKeys).toHaveLength(2);
+    expect(bucketKeys).toHaveLength(4);
     for (const key of bucketKeys) {
       const ttl = await connection.ttl(key);
       expect(ttl).toBeGreaterThan(0);

@@ -30,11 +30,12 @@ const HOUR_MS = 3_600_000;
 const TOP_USERS = 5;
 
 /**
- * Use per place (guild/workspace, a DM being its member's own place), one Redis hash per place and hour,
- * and one across places (`usage:w:*:<hour>`, per place)
- * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a total and a per-member field per kind, so
+ * Use per place (guild/workspace, a DM being its member's own place), one Redis hash per place and hour
+ * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a total and a per-member field per kind, and
+ * one across places (`usage:w:*:<hour>`, a field per place and kind, for operators), so
  * `/usage` reports the last 24 hours and 7 days without keeping anything longer. Counting one thing is
- * one pipelined round trip: two HINCRBY and one EXPIRE per hash.
+ * one pipelined round trip: two HINCRBY and one EXPIRE on the place's hash, one HINCRBY and one
+ * EXPIRE on the cross-place one.
  *
  * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`); nothing reads
  * or writes it any more and it expires within its 8 days. The place hashes kept the same fields, so
@@ -64,8 +65,7 @@ export class Usage {
       .hincrby(place, kind, 1)
       .hincrby(place, memberField(kind, userId), 1)
       .expire(place, KEY_TTL_SECONDS.usage)
-      .hincrby(all, kind, 1)
-      .hincrby(all, `${kind}|${ref.platform}:${placeOf(ref)}`, 1)
+      .hincrby(all, memberField(kind, `${ref.platform}:${placeOf(ref)}`), 1)
       .expire(all, KEY_TTL_SECONDS.usage)
       .exec();
     this.recordedTotal.inc({ platform: ref.platform, kind });
@@ -94,10 +94,11 @@ export class Usage {
 
   /** Every place's counts over the last `hours`, with the most active places (`platform:place`). */
   ofAll(hours: number): Promise<PlaceUsage> {
-    return this.summary(ALL_PLACES, hours);
+    return this.summary(ALL_PLACES, hours, true);
   }
 
-  private async summary(scope: string, hours: number): Promise<PlaceUsage> {
+  /** `totalsOfEntries`: the hash keeps no totals (the cross-place one: a field per place), so they are summed. */
+  private async summary(scope: string, hours: number, totalsOfEntries = false): Promise<PlaceUsage> {
     const totals = emptyCounts();
     const perUser = new Map<string, UsageCounts>();
     for (const bucket of await this.buckets(scope, hours)) {
@@ -112,6 +113,8 @@ export class Usage {
         }
       }
     }
+    if (totalsOfEntries)
+      for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
     const top = [...perUser.entries()]
       .map(([userId, counts]) => ({ userId, ...counts }))
       .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
