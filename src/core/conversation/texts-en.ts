@@ -62,7 +62,7 @@ export const EN = {
   credits_guard_refused:
     "💳 Not enough credits: {balance} left, and this needs about {cost}. Get more credits on NemoVideo, then send it again.",
   credits_guard_refused_shared:
-    "💳 The bot's credits have run out ({balance} left, about {cost} needed); ask an admin of this server/workspace.",
+    "💳 The bot's credits have run out ({balance} left, about {cost} needed); ask the bot's operator to top it up.",
   credits_guard_dropped: "Cancelled: that message was not sent.",
   credits_guard_confirm_own:
     "💳 The account of this thread is running low on credits. This will likely generate a clip, which costs about {cost} credits. Continue?",
@@ -237,7 +237,7 @@ export const EN = {
   error_session_not_found:
     "NemoVideo no longer has this thread's project. Send your request again and I'll start a new project.",
   error_out_of_credits: "You're out of credits. Top up your credits on NemoVideo to continue.",
-  error_out_of_credits_shared: "The bot's credits have run out; ask an admin of this server/workspace.",
+  error_out_of_credits_shared: "The bot's credits have run out; ask the bot's operator to top it up.",
   error_auth_user:
     "The NemoVideo account this thread uses was unlinked or its token revoked. Its owner can log in again, or start a new thread.",
   error_account_unreadable:

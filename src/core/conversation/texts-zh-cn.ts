@@ -49,7 +49,7 @@ export const ZH_CN: Record<TextKey, string> = {
   credits_guard_refused:
     "💳 积分不足：还剩 {balance}，这条消息大约需要 {cost}。请先在 NemoVideo 上获取更多积分，再重新发送。",
   credits_guard_refused_shared:
-    "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系本服务器/工作区的管理员。",
+    "💳 机器人的积分已用完（还剩 {balance}，大约需要 {cost}）；请联系机器人的运营者充值。",
   credits_guard_dropped: "已取消：这条消息没有发送。",
   credits_guard_confirm_own:
     "💳 本话题所用账户的积分不多了。这条消息很可能会生成一段视频，大约需要 {cost} 积分。要继续吗？",
@@ -202,7 +202,7 @@ export const ZH_CN: Record<TextKey, string> = {
   error_auth: "我暂时无法登录 NemoVideo。请过几分钟再试。",
   error_session_not_found: "NemoVideo 上已找不到本话题的项目。请重新发送你的请求，我会新建一个项目。",
   error_out_of_credits: "你的积分已用完。请在 NemoVideo 上充值积分后继续。",
-  error_out_of_credits_shared: "机器人的积分已用完；请联系本服务器/工作区的管理员。",
+  error_out_of_credits_shared: "机器人的积分已用完；请联系机器人的运营者充值。",
   error_auth_user:
     "本话题使用的 NemoVideo 账户已取消关联或其令牌已被撤销。账户所有者可以重新登录，或新开一个话题。",
   error_account_unreadable:
