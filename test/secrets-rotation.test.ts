@@ -125,6 +125,9 @@ const repliesIn = (channel: string) =>
   fake.calls.filter((call) => call.method.startsWith("chat.") && call.params.channel === channel);
 const answered = (ts: string) =>
   repliesIn(ts).some((call) => JSON.stringify(call.params).includes("nemo_export"));
+/** What was posted to a command's `response_url` (its private answer). */
+const answeredAt = (name: string) =>
+  JSON.stringify(fake.responses.filter((response) => response.path.endsWith(`/respond/${name}`)));
 const ephemeralTo = (user: string) =>
   fake.calls
     .filter((call) => call.method === "chat.postEphemeral" && call.params.user === user)
@@ -157,7 +160,8 @@ describe("rotating SECRETS_KEY (installations, linked accounts, anonymous token,
     expect((await first.response).status).toBe(200);
     await fake.waitFor(() => answered(first.channel), 20_000, "answer under key A");
     expect((await slash(bot.base, T1, "UMEMBER", "credits", "a-credits")).status).toBe(200);
-    await fake.waitFor(() => ephemeralTo("UMEMBER").some((text) => text.includes("Credits")), 10_000);
+    // A member's own balance is theirs alone: answered at the command's private reply address.
+    await fake.waitFor(() => answeredAt("a-credits").includes("Credits"), 10_000);
 
     // Nothing secret in the clear anywhere in Redis, job data included.
     const anonymous = (await sealedValue(client, keys.kv("nemo:anonymous-token"))) ?? "";
