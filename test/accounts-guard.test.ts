@@ -93,7 +93,7 @@ describe("Open in NemoVideo", () => {
 });
 
 describe("the anonymous account's bind link", () => {
-  it("never reaches a thread: members are told to ask an admin", async () => {
+  it("never reaches a thread: members are told to ask the operator", async () => {
     // Guard off: the message reaches the backend, whose 2001 carries the anonymous account's bind id.
     bot = await startBot(redis.url, { sim: { credits: 0 }, env: { CREDITS_GUARD_THRESHOLD: "0" } });
     const ref = bot.ref("b1");

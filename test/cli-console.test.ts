@@ -53,7 +53,7 @@ describe("nemo-video-bot start (console chat)", () => {
       child.stdin.write("/history\n");
       await seen("You haven't exported any videos in the last 30 days.");
       child.stdin.write("/usage\n");
-      await seen("Your use — last 24 h: 1 message, 1 video generation, 0 exports.");
+      await seen("Your use here — last 24 h: 1 message, 1 video generation, 0 exports.");
       child.stdin.write("/login\n");
       await seen("Linking your own NemoVideo account is not enabled on this bot");
       expect(output).not.toContain("Unknown command");

@@ -128,7 +128,7 @@ describe("errors as the user sees them", () => {
     expect(bot.messenger.transcript(bot.ref("S"))).toMatch(/new project/i);
   });
 
-  it("2001: out of credits tells members to ask an admin (no bind link) and offers Retry", async () => {
+  it("2001: out of credits tells members to ask the operator (no bind link) and offers Retry", async () => {
     // The credits guard off, so the message reaches the backend and its 2001 is what the thread hears.
     bot = await startBot(redis.url, { env: { CREDITS_GUARD_THRESHOLD: "0" } });
     bot.sim.setCredits(0);
@@ -137,7 +137,7 @@ describe("errors as the user sees them", () => {
       bot!.messenger.thread(bot!.ref("O")).some((reply) => reply.tone === "error"),
     );
     const reply = bot.messenger.thread(bot.ref("O")).find((candidate) => candidate.tone === "error")!;
-    expect(reply.text).toMatch(/ask an admin/i);
+    expect(reply.text).toMatch(/ask the bot.s operator/i);
     expect(reply.links ?? []).toEqual([]);
     expect(JSON.stringify(bot.messenger.messages)).not.toMatch(/bind|register/i);
     expect(reply.actions?.map((action) => action.kind)).toContain("retry");

@@ -48,7 +48,7 @@ describe("errorText", () => {
     expect(errorText({ code: "NEMO_AUTH", operatorToken: "yes" }, "en").text).toBe(text("en", "error_auth"));
   });
 
-  it("never shows the shared account's bind link: members are told to ask an admin", () => {
+  it("never shows the shared account's bind link: members are told to ask the operator", () => {
     const url = "https://nemovideo.com/register?bind=abc";
     const reply = errorText(plain(new NemoOutOfCreditsError("2001", "abc", url)), "en");
     expect(reply).toEqual({ text: text("en", "error_out_of_credits_shared") });
@@ -56,7 +56,7 @@ describe("errorText", () => {
     expect(errorText({ code: "NEMO_OUT_OF_CREDITS", bindUrl: url }, "zh-CN")).toEqual({
       text: text("zh-CN", "error_out_of_credits_shared"),
     });
-    expect(reply.text).toMatch(/ask an admin/);
+    expect(reply.text).toMatch(/ask the bot.s operator/);
   });
 
   it("points a registered account at the billing page", () => {
