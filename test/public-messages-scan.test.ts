@@ -168,6 +168,12 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
     await fake.waitFor(() => credits() >= 1, 10_000, "credits (button)");
     const slash = fake.slash("credits", { channelId: personal });
     await fake.waitFor(() => credits() >= 2 && slash.callbacks.length > 0, 10_000, "credits (command)");
+    // Typed in her thread (no interaction to answer privately): her DM with the bot, not the thread.
+    const dm = fake.dmWith(fake.alice).id;
+    const inThread = credits();
+    fake.say(personal, "credits");
+    const typed = () => credits() > inThread || BALANCE.test(allText(now(), dm));
+    await fake.waitFor(typed, 10_000, "credits (typed)");
 
     // History, by command in her thread and typed by Bob in his own thread (a DM answers him).
     const history = fake.slash("history", { channelId: personal });
