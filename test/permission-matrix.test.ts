@@ -86,6 +86,15 @@ describe("permission matrix: Discord (real discord.js, fake Discord)", () => {
       "operator usage",
     );
     expect(allUse).toContain("Use across all places");
+
+    // Typed in the thread (no interaction to answer privately): the operator's report goes to their DM,
+    // never into the thread, where every member would read the place's and every place's use.
+    const dm = fake.dmWith(operator).id;
+    fake.say(start.id, "/usage", { author: operator });
+    const typed = () => `${bot!.transcript(start.id)}\n${bot!.transcript(dm)}`;
+    await fake.waitFor(() => typed().includes("Use across all places"), 10_000, "typed usage");
+    expect(bot.transcript(start.id)).not.toContain("Use in this server");
+    expect(bot.transcript(dm)).toContain("Use across all places");
   });
 });
 

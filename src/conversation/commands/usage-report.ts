@@ -4,9 +4,10 @@ import { countText, text } from "../../core/conversation/texts.js";
 import type { Quotas } from "../../store/quotas.js";
 import type { PlaceUsage, Usage } from "../../store/usage.js";
 import type { Permissions } from "../policies/permissions.js";
+import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
 import type { CommandHandler } from "./answers.js";
 
-export interface UsageParts {
+export interface UsageParts extends PrivateDeliveryParts {
   usage: Pick<Usage, "ofUser" | "ofPlace" | "ofAll">;
   quotas: Pick<Quotas, "settings" | "userLimits">;
   permissions: Pick<Permissions, "may" | "quotaExemption">;
@@ -19,7 +20,7 @@ const WEEK_HOURS = 7 * 24;
  * `/usage`: a member reads their own use (24 h, 7 days) and where they stand against their limits; the
  * place's admins (and operators) also read the place's (guild/workspace; a DM is its member's own):
  * totals, estimated credits and the most active members; operators also every place's together.
- * Answered to the sender only where the platform allows.
+ * Answered to the sender only (see `deliverPrivately`), never in the thread.
  */
 export function usageCommand(parts: UsageParts): CommandHandler {
   return async ({ inbound, lang, answer }) => {
@@ -40,7 +41,10 @@ export function usageCommand(parts: UsageParts): CommandHandler {
       const summary = (hours: number) => parts.usage.ofAll(hours);
       lines.push("", text(lang, "usage_all_header"), ...(await placeUse(summary, undefined, lang)));
     }
-    await answer.tell({ text: lines.join("\n") });
+    // Never the thread: a typed "/usage" has no private address (Discord: the sender's DM with the bot).
+    const to = { ref, userId: user.id, privateReplyTo: inbound.privateReplyTo };
+    if (!(await deliverPrivately(parts, to, { text: lines.join("\n") })))
+      await answer.say("usage_private_failed");
   };
 }
 
