@@ -53,6 +53,37 @@ describe("log redaction (pino)", () => {
     expect(written).toContain("An API error occurred");
   });
 
+  it("redacts an error's own fields and causes, and the message pino takes from an error", () => {
+    const { logger, text } = capture();
+    const webhook = "https://discord.com/api/v10/webhooks/123/SECRETwebhookToken/messages/@original";
+    const withUrl = Object.assign(new Error("Unknown Webhook"), {
+      url: webhook,
+      requestBody: { token: "x" },
+    });
+    logger.warn({ err: withUrl }, "discord-call-failed");
+    logger.warn({ err: new Error(`refused ${SECRETS.bot}`) });
+    logger.error(new Error(`refused ${SECRETS.app}`));
+    logger.info(
+      { err: new Error("request failed", { cause: new Error(`claim ${SECRETS.claim}`) }) },
+      "caused",
+    );
+    // A key a child bound with another value is written as `call.<key>`: still judged by its name.
+    logger.child({ cookie: "theme=dark" }).info({ cookie: "session=SECRETcookie" }, "cookie");
+    const written = text();
+    for (const [name, secret] of Object.entries(SECRETS)) expect(written, name).not.toContain(secret);
+    expect(written).not.toContain("SECRETwebhookToken");
+    expect(written).not.toContain("SECRETcookie");
+    const lines = written
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as { msg?: string; err: Record<string, unknown> });
+    // Still readable: the error's type, its message, the host of the failing call.
+    expect(lines[0]!.err).toMatchObject({ type: "Error", message: "Unknown Webhook" });
+    expect(lines[0]!.err.url).toContain("discord.com/api/v10/webhooks/123/");
+    expect(lines[1]!.msg).toBe("refused xoxb-[redacted]");
+    expect(lines[2]).toMatchObject({ msg: "refused xapp-[redacted]", err: { type: "Error" } });
+  });
+
   it("leaves a line without secrets unchanged", () => {
     const { logger, text } = capture();
     logger.info({ thread: "console:local:test:t1", masked: "nmv_••••1234", counts: [1, 2] }, "turn-started");

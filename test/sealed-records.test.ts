@@ -6,6 +6,9 @@ import {
   type SlackInstallation,
 } from "../src/adapters/slack/setup/installation-store.js";
 import { installationRedis } from "../src/app/installation-redis.js";
+import { ProjectLinks } from "../src/conversation/exports/project-links.js";
+import { errorReply } from "../src/core/conversation/replies.js";
+import { silentLogger } from "../src/core/logger.js";
 import { SecretBox } from "../src/core/secret-box.js";
 import { AccountStore } from "../src/store/account-store.js";
 import { Keys } from "../src/store/keys.js";
@@ -79,6 +82,25 @@ describe("sealed records are bound to what they belong to", () => {
     await expect(accounts.token("slack:U2")).rejects.toMatchObject({ code: "SECRET_UNREADABLE" });
     expect(await accounts.info("slack:U2")).toMatchObject({ masked: "nmv_••••cret", readable: false });
     expect(await accounts.info("slack:U1")).toMatchObject({ readable: true });
+  });
+
+  it("a project link of an account no key opens says so to its owner (not an internal error)", async () => {
+    const keys = freshKeys();
+    await new AccountStore(client, keys, new SecretBox(OLD)).save("slack:U1", "nmv_usr_member_one_secret");
+    const reference = { refKey: "slack:T1:C1:1.2", sessionId: "s1", taskId: "t1", account: "slack:U1" };
+    const links = new ProjectLinks({
+      mode: "private",
+      claims: { link: async () => "https://nemovideo.com/workspace/claim?ct=clm_never" },
+      references: { save: async () => undefined, read: async () => reference },
+      permission: { mayGetClaimLink: async () => true, recipient: async () => "U1" },
+      accounts: new AccountStore(client, keys, new SecretBox(KEY)),
+      messengers: {},
+      outbox: { post: async () => "m1" },
+      logger: silentLogger(),
+    });
+    const failure = await links.freshFor("e1", { id: "U1" }, "en").catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "NEMO_AUTH", userToken: true, accountUnreadable: true });
+    expect(errorReply(failure, "en").text).toContain("can no longer be read by the bot");
   });
 });
 

@@ -1,3 +1,5 @@
+import { stdSerializers } from "pino";
+
 /** What replaces a secret in a log line. */
 export const REDACTED = "[redacted]";
 
@@ -27,9 +29,15 @@ const SECRET_SHAPES: readonly [RegExp, string][] = [
 
 const MAX_DEPTH = 8;
 
-/** A field named like a secret: listed, or `…secret…`, `…password…`, `…token` (`SLACK_STATE_SECRET`, `NEMO_TOKEN`). */
+/**
+ * A field named like a secret: listed, or `…secret…`, `…password…`, `…token` (`SLACK_STATE_SECRET`, `NEMO_TOKEN`);
+ * `call.<name>` (the logger's name for a value a child logger bound differently) is judged by `<name>`.
+ */
 function isSecretField(name: string): boolean {
-  const plain = name.replace(/[-_]/g, "").toLowerCase();
+  const plain = name
+    .replace(/^call\./, "")
+    .replace(/[-_]/g, "")
+    .toLowerCase();
   return SECRET_FIELDS.has(plain) || /secret|password/.test(plain) || plain.endsWith("token");
 }
 
@@ -54,9 +62,10 @@ export function redactSecrets<T>(value: T, depth = 0): T {
   if (typeof value === "string") return redactText(value) as T;
   if (typeof value !== "object" || value === null || depth >= MAX_DEPTH) return value;
   if (value instanceof Error) {
-    const message = redactText(value.message);
-    if (message === value.message) return value;
-    return { type: value.name, message, ...(value.stack ? { stack: redactText(value.stack) } : {}) } as T;
+    // As pino writes it (type, message and stack with their causes, the error's own fields), redacted.
+    const serialized = { ...stdSerializers.err(value) } as Record<string, unknown>;
+    const redacted = redactSecrets(serialized, depth + 1);
+    return (redacted === serialized ? value : redacted) as T;
   }
   if (Array.isArray(value)) {
     const items = value.map((item) => redactSecrets(item, depth + 1));

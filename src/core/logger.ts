@@ -4,6 +4,7 @@ import {
   type LogFn,
   type Logger as PinoLogger,
   pino,
+  stdSerializers,
   symbols,
 } from "pino";
 import { redactSecrets, redactText } from "./log-redaction.js";
@@ -63,6 +64,15 @@ function dedupeCall(this: PinoLogger, args: Parameters<LogFn>, method: LogFn): v
   (method as (...parts: unknown[]) => void).apply(this, [context, ...rest]);
 }
 
+/** The error pino would take a line's message from: a lone error, or a lone context's `err` without `msg`. */
+function errorWithoutMessage(args: unknown[]): Error | undefined {
+  const [first] = args;
+  if (args.length !== 1 || typeof first !== "object" || first === null) return undefined;
+  if (first instanceof Error) return first;
+  const { err, msg } = first as { err?: unknown; msg?: unknown };
+  return err instanceof Error && msg === undefined ? err : undefined;
+}
+
 /**
  * Every line passes through the redaction (log-redaction.ts): secret fields are censored and secrets of a
  * known shape rewritten at any depth of the context object, in bindings of child loggers and in the
@@ -75,10 +85,15 @@ function loggerSettings(name: string, level: string) {
     formatters: {
       log: (object: Record<string, unknown>) => redactSecrets(object),
     },
+    // An error the formatter had to redact is already serialized (a plain object): written as it is.
+    serializers: { err: (value: unknown) => (value instanceof Error ? stdSerializers.err(value) : value) },
     onChild: dedupeChild,
     hooks: {
       logMethod(this: PinoLogger, args: Parameters<LogFn>, method: LogFn) {
         const clean = args.map((arg) => (typeof arg === "string" ? redactText(arg) : arg));
+        // Without a message pino takes the error's (`log.error(err)`, `log.warn({ err })`): redacted too.
+        const error = errorWithoutMessage(clean);
+        if (error) clean.push(redactText(error.message));
         dedupeCall.call(this, clean as Parameters<LogFn>, method);
       },
     },

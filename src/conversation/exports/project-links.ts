@@ -6,6 +6,7 @@ import type { Lang } from "../../core/conversation/language.js";
 import { buttons } from "../../core/conversation/replies.js";
 import type { Reply, ReplyAction, ReplyLink } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
+import { errorCode } from "../../core/error-code.js";
 import type { Logger } from "../../core/logger.js";
 import type { ClaimLinks } from "../../core/nemo/claim-links.js";
 import type { CallContext } from "../../core/nemo/client.js";
@@ -112,16 +113,18 @@ export class ProjectLinks {
     return deliverPrivately(this.parts, to, reply);
   }
 
-  /** The call context of the account that owns the export's session (the bot's when none). */
+  /**
+   * The call context of the account that owns the export's session (the bot's when none). An account no
+   * longer linked, or whose token no configured key opens, stops with `NEMO_AUTH` (as a thread's calls do).
+   */
   private async contextOf(reference: ExportReference): Promise<CallContext> {
     const ctx: CallContext = { platform: parseRefKey(reference.refKey).platform };
     if (!reference.account) return ctx;
-    const token = await this.parts.accounts.token(reference.account);
-    if (!token) {
-      const gone = new NemoAuthError("the account of this project is no longer linked", false);
-      gone.userToken = true;
-      throw gone;
-    }
+    const token = await this.parts.accounts.token(reference.account).catch((error: unknown) => {
+      if (errorCode(error) !== "SECRET_UNREADABLE") throw error;
+      throw accountError("the linked account's token can no longer be opened (SECRETS_KEY changed)", true);
+    });
+    if (!token) throw accountError("the account of this project is no longer linked", false);
     ctx.token = token;
     return ctx;
   }
@@ -140,4 +143,11 @@ export class ProjectLinks {
       return undefined;
     }
   }
+}
+
+function accountError(message: string, unreadable: boolean): NemoAuthError {
+  const error = new NemoAuthError(message, false);
+  error.userToken = true;
+  error.accountUnreadable = unreadable;
+  return error;
 }
