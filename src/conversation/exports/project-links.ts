@@ -14,7 +14,7 @@ import { NemoAuthError } from "../../core/nemo/errors.js";
 import type { AccountStore } from "../../store/account-store.js";
 import type { ExportReference, ExportReferences } from "../../store/export-references.js";
 import type { PendingExport } from "../../store/export-store.js";
-import type { ClaimLinkPermission } from "../policies/claim-link-permission.js";
+import type { ClaimLinkPermission, ClaimLinkTarget } from "../policies/claim-link-permission.js";
 import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
 
 /** `CLAIM_LINKS`: who sees "Open in NemoVideo" — the thread's owner only (privately), or everyone in it. */
@@ -78,7 +78,7 @@ export class ProjectLinks {
   async handOver(reference: ExportReference, lang: Lang, ctx: CallContext, log: Logger): Promise<void> {
     if (this.parts.mode !== "private") return;
     const ref = parseRefKey(reference.refKey);
-    const userId = await this.parts.permission.recipient({ ref, askedBy: reference.userId });
+    const userId = await this.parts.permission.recipient(claimTarget(reference));
     if (!userId) return;
     const link = await this.linkOf(reference, lang, ctx, log);
     if (!link) return;
@@ -97,8 +97,7 @@ export class ProjectLinks {
   ): Promise<{ reference: ExportReference; link: ReplyLink } | "refused" | "gone"> {
     const reference = await this.parts.references.read(exportId);
     if (!reference) return "gone";
-    const target = { ref: parseRefKey(reference.refKey), askedBy: reference.userId };
-    if (!(await this.parts.permission.mayGetClaimLink(target, user))) return "refused";
+    if (!(await this.parts.permission.mayGetClaimLink(claimTarget(reference), user))) return "refused";
     const url = await this.parts.claims.link(await this.contextOf(reference), reference);
     return { reference, link: { label: text(lang, "task_link_label"), url } };
   }
@@ -143,6 +142,12 @@ export class ProjectLinks {
       return undefined;
     }
   }
+}
+
+/** Whose project an export is: the linked account's holder when the session is theirs. */
+function claimTarget(reference: ExportReference): ClaimLinkTarget {
+  const holder = reference.account?.slice(reference.account.indexOf(":") + 1);
+  return { ref: parseRefKey(reference.refKey), askedBy: reference.userId, accountHolder: holder };
 }
 
 function accountError(message: string, unreadable: boolean): NemoAuthError {

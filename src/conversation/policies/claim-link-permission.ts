@@ -8,6 +8,8 @@ export interface ClaimLinkTarget {
   ref: ConversationRef;
   /** Who asked for the export (undefined when unknown). */
   askedBy?: string | undefined;
+  /** The member whose own linked account holds the session (undefined: the bot's shared account). */
+  accountHolder?: string | undefined;
 }
 
 /**
@@ -22,8 +24,10 @@ export interface ClaimLinkPermission {
 }
 
 /**
- * The project's owner is the thread's owner, or in a thread without an owner the member who asked for
- * the export; the permission table's `claim-link` row decides who else (operators) may have a link.
+ * The project's owner is the member whose own account holds its session; on the shared account, the
+ * thread's owner, or in a thread without an owner the member who asked for the export. Ownership of a
+ * thread can pass on after a quiet month; a project made with someone's own account stays theirs. The
+ * permission table's `claim-link` row decides who else (operators) may have a link.
  */
 export class TableClaimLinkPermission implements ClaimLinkPermission {
   constructor(
@@ -36,6 +40,6 @@ export class TableClaimLinkPermission implements ClaimLinkPermission {
   }
 
   async recipient(target: ClaimLinkTarget): Promise<string | undefined> {
-    return (await this.owners.owner(target.ref)) ?? target.askedBy;
+    return target.accountHolder ?? (await this.owners.owner(target.ref)) ?? target.askedBy;
   }
 }
