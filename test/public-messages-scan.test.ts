@@ -174,6 +174,10 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
     fake.say(personal, "credits");
     const typed = () => credits() > inThread || BALANCE.test(allText(now(), dm));
     await fake.waitFor(typed, 10_000, "credits (typed)");
+    // "/whoami" typed in her thread: her DM too (even the masked token is hers alone).
+    fake.say(personal, "/whoami");
+    const whoami = () => /Your linked account/.test(allText(now(), personal) + allText(now(), dm));
+    await fake.waitFor(whoami, 10_000, "whoami (typed)");
 
     // History, by command in her thread and typed by Bob in his own thread (a DM answers him).
     const history = fake.slash("history", { channelId: personal });
@@ -220,6 +224,11 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
 
   it("no public message shows the balance of a member's own account", () => {
     expect(publicText(seen, personal)).not.toMatch(BALANCE);
+  });
+
+  it("no public message shows a member's linked account, even masked", () => {
+    expect(privateText(seen)).toMatch(/Your linked account/);
+    expect(publicText(seen)).not.toMatch(/Your linked account/);
   });
 });
 

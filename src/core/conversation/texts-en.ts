@@ -197,6 +197,8 @@ export const EN = {
   usage_operator_exempt: "As an operator you are not limited by the quotas.",
   usage_all_header: "Use across all places:",
   usage_place_header: "Use in this server or workspace:",
+  account_private_failed:
+    "I couldn't send your account details privately. Use /whoami (Slack: `/nemo account`), which only you can see.",
   usage_private_failed:
     "I couldn't send you your usage privately (are your direct messages open?). The /usage command (Slack: `/nemo usage`) shows it to you only.",
   usage_place_period: "{period}: {turns}, {generations}, {exports}, ~{credits} credits (estimate).",

@@ -166,6 +166,8 @@ export const ZH_CN: Record<TextKey, string> = {
   usage_operator_exempt: "你是运营者，不受限额限制。",
   usage_all_header: "所有地方的总用量：",
   usage_place_header: "本服务器或工作区的用量：",
+  account_private_failed:
+    "无法私下把你的账户信息发给你。请使用 /whoami（Slack：`/nemo account`），只有你能看到。",
   usage_private_failed: "无法私下把你的用量发给你。请使用 /usage（Slack：`/nemo usage`），只有你能看到。",
   usage_place_period: "{period}：{turns}，{generations}，{exports}，约 {credits} 积分（估算）。",
   usage_period_day: "最近 24 小时",
