@@ -9,10 +9,9 @@ import type { Logger } from "../../core/logger.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import { isNemoError } from "../../core/nemo/errors.js";
 import { type AccountStore, accountIdOf } from "../../store/account-store.js";
-import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
 import type { CommandHandler } from "./answers.js";
 
-export interface AccountParts extends PrivateDeliveryParts {
+export interface AccountParts {
   accounts: Pick<AccountStore, "enabled" | "openFor" | "save" | "remove" | "info">;
   client: Pick<NemoClient, "credits">;
   sessions: Pick<SessionManager, "find">;
@@ -25,10 +24,9 @@ export function accountCommand(parts: AccountParts): CommandHandler {
     const reply = await accountReply(parts, inbound, lang, intent);
     // A pasted secret's warning goes to the sender alone where the platform allows (Slack: ephemeral).
     if (intent.kind === "token_pasted" && !inbound.privateReplyTo) return answer.tell(reply);
-    if (await answer.privately(reply)) return;
-    // A typed "whoami" has no private address: the sender's DM (even a masked token is theirs alone).
-    const to = { ref: inbound.ref, userId: inbound.user.id, privateReplyTo: inbound.privateReplyTo };
-    if (!(await deliverPrivately(parts, to, reply)))
+    // The command's private address first; a typed "whoami" has none: the sender's DM (even a masked
+    // token is theirs alone).
+    if (!(await answer.onlyToSender(reply)))
       await answer.tell({ text: text(lang, "account_private_failed") });
   };
 }

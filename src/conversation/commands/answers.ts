@@ -7,6 +7,7 @@ import type { Intent } from "../../core/conversation/router.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
 import type { Outbox } from "../outbox.js";
+import { deliverPrivately } from "../private-delivery.js";
 import { tellSender } from "../sender-note.js";
 
 /** Where a command's answers go: the thread (through the outbox), or the sender only. */
@@ -45,6 +46,12 @@ export class Answers {
     if (!this.inbound.privateReplyTo || !messenger?.postPrivately) return false;
     await messenger.postPrivately(this.inbound.privateReplyTo, reply);
     return true;
+  }
+
+  /** Hands `reply` to the sender alone, never the thread (see `deliverPrivately`); false when it could not. */
+  onlyToSender(reply: Reply): Promise<boolean> {
+    const { ref, user, privateReplyTo } = this.inbound;
+    return deliverPrivately(this.parts, { ref, userId: user.id, privateReplyTo }, reply);
   }
 
   /** A typed or replayed id of another thread's message or export reaches nothing. */

@@ -3,12 +3,11 @@ import type { Logger } from "../../core/logger.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import { bindLink } from "../../core/nemo/task-link.js";
 import type { Permissions } from "../policies/permissions.js";
-import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
 import { threadCalls } from "../thread-account.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
 import type { ThreadCallParts } from "./command-parts.js";
 
-export interface CreditsParts extends ThreadCallParts, PrivateDeliveryParts {
+export interface CreditsParts extends ThreadCallParts {
   client: Pick<NemoClient, "credits" | "isAnonymous" | "tokens" | "webUrl">;
   permissions: Pick<Permissions, "may">;
   logger: Logger;
@@ -29,8 +28,7 @@ export function creditsCommand(parts: CreditsParts): CommandHandler {
         return answer.tell({ text: text(lang, "credits_own_private") });
       const credits = await parts.client.credits(calls.ctx);
       // Never the thread: a typed "credits" has no private address (Discord: their DM with the bot).
-      const to = { ref: inbound.ref, userId: inbound.user.id, privateReplyTo: inbound.privateReplyTo };
-      if (await deliverPrivately(parts, to, { text: text(lang, "credits", { ...credits }) })) return;
+      if (await answer.onlyToSender({ text: text(lang, "credits", { ...credits }) })) return;
       return answer.tell({ text: text(lang, "credits_own_private") });
     }
     const credits = await parts.client.credits(calls.ctx);

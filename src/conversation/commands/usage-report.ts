@@ -4,10 +4,9 @@ import { countText, text } from "../../core/conversation/texts.js";
 import type { Quotas } from "../../store/quotas.js";
 import type { PlaceUsage, Usage } from "../../store/usage.js";
 import type { Permissions } from "../policies/permissions.js";
-import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
 import type { CommandHandler } from "./answers.js";
 
-export interface UsageParts extends PrivateDeliveryParts {
+export interface UsageParts {
   usage: Pick<Usage, "ofUser" | "ofPlace" | "ofAll">;
   quotas: Pick<Quotas, "settings" | "userLimits">;
   permissions: Pick<Permissions, "may" | "quotaExemption">;
@@ -42,9 +41,7 @@ export function usageCommand(parts: UsageParts): CommandHandler {
       lines.push("", text(lang, "usage_all_header"), ...(await placeUse(summary, undefined, lang)));
     }
     // Never the thread: a typed "/usage" has no private address (Discord: the sender's DM with the bot).
-    const to = { ref, userId: user.id, privateReplyTo: inbound.privateReplyTo };
-    if (!(await deliverPrivately(parts, to, { text: lines.join("\n") })))
-      await answer.say("usage_private_failed");
+    if (!(await answer.onlyToSender({ text: lines.join("\n") }))) await answer.say("usage_private_failed");
   };
 }
 
