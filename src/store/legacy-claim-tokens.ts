@@ -1,5 +1,4 @@
-import { masterNodes } from "../redis/connect.js";
-import { RedisStore } from "./redis-store.js";
+import { RedisStore, scanKeys } from "./redis-store.js";
 
 /** Set once the pass below went through: later starts skip it (no scan of the keyspace at each start). */
 const DONE = "legacy-claim-tokens-forgotten";
@@ -31,25 +30,12 @@ export class LegacyClaimTokens extends RedisStore {
     if ((await this.redis.exists(this.keys.kv(DONE))) === 1) return undefined;
     let caches = 0;
     let entries = 0;
-    for (const key of await this.scan(`${this.keys.bull}:claim:*`)) caches += await this.redis.unlink(key);
-    for (const key of await this.scan(`${this.keys.bull}:history:*`)) {
+    for (const key of await scanKeys(this.redis, `${this.keys.bull}:claim:*`))
+      caches += await this.redis.unlink(key);
+    for (const key of await scanKeys(this.redis, `${this.keys.bull}:history:*`)) {
       entries += Number(await this.redis.eval(STRIP_PROJECT_URLS, 1, key));
     }
     await this.redis.set(this.keys.kv(DONE), String(Date.now()));
     return { caches, entries };
-  }
-
-  /** Every key matching `pattern` (all of a deployment's keys live on one node: one hash tag). */
-  private async scan(pattern: string): Promise<string[]> {
-    const found = new Set<string>();
-    for (const node of masterNodes(this.redis)) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 1000);
-        for (const key of keys) found.add(key);
-        cursor = next;
-      } while (cursor !== "0");
-    }
-    return [...found];
   }
 }

@@ -1,7 +1,8 @@
 import { SEALED_KINDS, type SealedKind } from "../core/sealed-kinds.js";
 import { SecretBox } from "../core/secret-box.js";
-import { masterNodes, type RedisClient } from "../redis/connect.js";
+import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
+import { scanKeys } from "./redis-store.js";
 import { sealedRecordKinds } from "./sealed-record-kinds.js";
 
 /** How the sealed records of one kind stand. */
@@ -54,7 +55,7 @@ export class SealedRecords {
     ) as SealedReport;
     for (const kind of sealedRecordKinds(this.keys)) {
       const counts = report[kind.kind];
-      for (const key of await this.scan(kind.match)) {
+      for (const key of await scanKeys(this.redis, kind.match)) {
         const id = key.slice(kind.match.length - 1);
         if (kind.skip?.(id)) continue;
         const value = kind.field
@@ -80,19 +81,5 @@ export class SealedRecords {
   private async swap(key: string, field: string | undefined, from: string, to: string): Promise<void> {
     if (field) await this.redis.eval(SWAP_FIELD, 1, key, from, to, field);
     else await this.redis.eval(SWAP_STRING, 1, key, from, to);
-  }
-
-  /** Every key matching `pattern` on every master (all of a deployment's keys share one slot). */
-  private async scan(pattern: string): Promise<string[]> {
-    const found = new Set<string>();
-    for (const node of masterNodes(this.redis)) {
-      let cursor = "0";
-      do {
-        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", 500);
-        for (const key of keys) found.add(key);
-        cursor = next;
-      } while (cursor !== "0");
-    }
-    return [...found].sort();
   }
 }
