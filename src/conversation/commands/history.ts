@@ -10,7 +10,7 @@ const REOPEN_LINKS = 5;
 export interface HistoryParts {
   /** The sender's last exports on a platform. */
   exportsOf(platform: string, userId: string): Promise<readonly ExportRecord[]>;
-  projectLinks: Pick<ProjectLinks, "freshFor" | "privately">;
+  projectLinks: Pick<ProjectLinks, "freshFor">;
 }
 
 /**
@@ -22,8 +22,7 @@ export function historyCommand(parts: HistoryParts): CommandHandler {
   return async ({ inbound, lang, answer }) => {
     const records = await parts.exportsOf(inbound.ref.platform, inbound.user.id);
     const reply = historyReply(lang, records, await reopenLinks(parts, records, inbound.user, lang));
-    const to = { ref: inbound.ref, userId: inbound.user.id, privateReplyTo: inbound.privateReplyTo };
-    if (!(await parts.projectLinks.privately(to, reply))) await answer.say("history_private_failed");
+    if (!(await answer.onlyToSender(reply))) await answer.say("history_private_failed");
   };
 }
 

@@ -5,7 +5,7 @@ import type { ProjectLinks } from "../exports/project-links.js";
 import type { CommandHandler } from "./answers.js";
 
 export interface ProjectLinkParts {
-  projectLinks: Pick<ProjectLinks, "freshFor" | "note" | "privately">;
+  projectLinks: Pick<ProjectLinks, "freshFor" | "note">;
   logger: Logger;
 }
 
@@ -22,8 +22,7 @@ export function projectLinkCommand(parts: ProjectLinkParts): CommandHandler {
     if (fresh === "refused") {
       return answer.refuse("project_link_not_yours", "project-link-refused", exportId, "project_link");
     }
-    const to = { ref: inbound.ref, userId: inbound.user.id, privateReplyTo: inbound.privateReplyTo };
-    const told = await parts.projectLinks.privately(to, parts.projectLinks.note(lang, fresh.link));
+    const told = await answer.onlyToSender(parts.projectLinks.note(lang, fresh.link));
     parts.logger.info(
       { thread: refKey(inbound.ref), trace: inbound.id, user: inbound.user.id, told },
       "project-link-given",

@@ -107,11 +107,6 @@ export class ProjectLinks {
     return { text: text(lang, "project_link_note"), links: [link] };
   }
 
-  /** Hands `reply` to one user only (see `deliverPrivately`). */
-  privately(to: Parameters<typeof deliverPrivately>[1], reply: Reply): Promise<boolean> {
-    return deliverPrivately(this.parts, to, reply);
-  }
-
   /**
    * The call context of the account that owns the export's session (the bot's when none). An account no
    * longer linked, or whose token no configured key opens, stops with `NEMO_AUTH` (as a thread's calls do).
