@@ -1,8 +1,8 @@
 import { KEY_TTL_SECONDS } from "./keys.js";
 import { RedisStore } from "./redis-store.js";
 
-// Only the lock this holder has: a newer export of the thread keeps its own.
-const RELEASE_IF_HELD =
+/** Deletes the thread's export lock only while ARGV[1] holds it: a newer export of the thread keeps its own. */
+export const RELEASE_IF_HELD =
   "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 /** One export per thread at a time: the lock holds the running export's job id. */

@@ -1,4 +1,5 @@
 import type { Lang } from "../core/conversation/language.js";
+import { RELEASE_IF_HELD } from "./export-locks.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
 import { RedisStore } from "./redis-store.js";
 
@@ -78,10 +79,6 @@ redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
 return 1`;
-
-// Only the lock this export holds: a newer export of the thread must keep its own.
-const RELEASE =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
 
 // Creates the record and makes it due at once, unless it exists (a retaken export job).
 const CREATE = `
@@ -182,7 +179,7 @@ export class ExportStore extends RedisStore {
 
   /** Releases the thread's export lock when this export holds it (an export that never got a record). */
   async release(request: Pick<PendingExport, "id" | "refKey">): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys.exportLock(request.refKey), request.id);
+    await this.redis.eval(RELEASE_IF_HELD, 1, this.keys.exportLock(request.refKey), request.id);
   }
 
   async finish(record: Pick<PendingExport, "id" | "refKey">): Promise<void> {
