@@ -12,6 +12,11 @@ export function accountIdOf(platform: Platform, userId: string): string {
   return `${platform}:${userId}`;
 }
 
+/** The platform user id a linked account's id names (the inverse of {@link accountIdOf}). */
+export function accountHolderOf(accountId: string): string {
+  return accountId.slice(accountId.indexOf(":") + 1);
+}
+
 /** `nmv_…` with all but its last 4 characters hidden: enough to tell two tokens apart, useless to anyone. */
 export function maskToken(token: string): string {
   const tail = token.slice(-4);

@@ -2,6 +2,7 @@ import { text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
 import type { NemoClient } from "../../core/nemo/client.js";
 import { bindLink } from "../../core/nemo/task-link.js";
+import { accountHolderOf } from "../../store/account-store.js";
 import type { Permissions } from "../policies/permissions.js";
 import { threadCalls } from "../thread-account.js";
 import type { CommandAsk, CommandHandler } from "./answers.js";
@@ -23,7 +24,7 @@ export function creditsCommand(parts: CreditsParts): CommandHandler {
     const { inbound, lang, answer } = ask;
     const calls = await threadCalls(parts, inbound.ref, { userId: inbound.user.id });
     if (calls.account) {
-      const holder = calls.account.id.slice(calls.account.id.indexOf(":") + 1);
+      const holder = accountHolderOf(calls.account.id);
       if (!(await parts.permissions.may("own-balance", inbound.ref, inbound.user, holder)))
         return answer.tell({ text: text(lang, "credits_own_private") });
       const credits = await parts.client.credits(calls.ctx);

@@ -11,7 +11,7 @@ import type { Logger } from "../../core/logger.js";
 import type { ClaimLinks } from "../../core/nemo/claim-links.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import { NemoAuthError } from "../../core/nemo/errors.js";
-import type { AccountStore } from "../../store/account-store.js";
+import { type AccountStore, accountHolderOf } from "../../store/account-store.js";
 import type { ExportReference, ExportReferences } from "../../store/export-references.js";
 import type { PendingExport } from "../../store/export-store.js";
 import type { ClaimLinkPermission, ClaimLinkTarget } from "../policies/claim-link-permission.js";
@@ -141,7 +141,7 @@ export class ProjectLinks {
 
 /** Whose project an export is: the linked account's holder when the session is theirs. */
 function claimTarget(reference: ExportReference): ClaimLinkTarget {
-  const holder = reference.account?.slice(reference.account.indexOf(":") + 1);
+  const holder = reference.account === undefined ? undefined : accountHolderOf(reference.account);
   return { ref: parseRefKey(reference.refKey), askedBy: reference.userId, accountHolder: holder };
 }
 
