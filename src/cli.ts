@@ -46,9 +46,9 @@ async function main(argv: string[]): Promise<number> {
       return runUntilStopped((lifecycle) => demo.runDemo({ resume: values.resume === true, lifecycle }));
     }
     case "doctor": {
-      const role = roleOf(rest);
-      if (!role) return 2;
-      return (await import("./doctor/run-doctor.js")).runDoctor(process.env, undefined, role);
+      const parsed = roleArgs(rest);
+      if (!parsed) return 2;
+      return (await import("./doctor/run-doctor.js")).runDoctor(process.env, undefined, parsed.role);
     }
     case "simulator":
       return runSimulator(rest);
@@ -74,21 +74,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `--role` of `start` and `doctor`; undefined (after saying why) when it is not a role. */
-function roleOf(args: string[]): Role | undefined {
+/** `--role` (and `--console`) of `start` and `doctor`; undefined (after saying why) when it is not a role. */
+function roleArgs(args: string[]): { role: Role; console: boolean } | undefined {
   const { values } = parseArgs({
     args,
     options: { role: { type: "string", default: "all" }, console: { type: "boolean" } },
   });
-  if (ROLES.includes(values.role as Role)) return values.role as Role;
+  if (ROLES.includes(values.role as Role))
+    return { role: values.role as Role, console: values.console === true };
   process.stderr.write(`--role must be one of ${ROLES.join(", ")}\n`);
   return undefined;
 }
 
 async function start(args: string[]): Promise<number> {
-  const role = roleOf(args);
-  if (!role) return 2;
-  const forceConsole = args.includes("--console");
+  const parsed = roleArgs(args);
+  if (!parsed) return 2;
+  const { role, console: forceConsole } = parsed;
   let config: Config;
   try {
     config = loadConfig();

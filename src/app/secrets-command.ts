@@ -1,10 +1,10 @@
 import { type Config, ConfigError, loadConfig } from "../config/config.js";
 import { SEALED_KINDS } from "../core/sealed-kinds.js";
-import { SecretBox } from "../core/secret-box.js";
 import { connectRedis, type RedisClient } from "../redis/connect.js";
 import { redisTargetFrom } from "../redis/redis-target.js";
 import { Keys } from "../store/keys.js";
 import { SealedRecords, type SealedReport } from "../store/sealed-records.js";
+import { configuredSecretBox } from "./secret-box-of.js";
 
 const USAGE = `Usage: nemo-video-bot secrets <reseal|status>
 
@@ -43,11 +43,11 @@ export async function runSecretsCommand(
     return 2;
   }
   const target = redisTargetFrom(config.REDIS_URL);
-  if (!config.SECRETS_KEY || !target) {
+  const box = configuredSecretBox(config);
+  if (!box || !target) {
     write("secrets: set SECRETS_KEY (and SECRETS_KEY_PREVIOUS) and the deployment's REDIS_URL\n");
     return 2;
   }
-  const box = new SecretBox(config.SECRETS_KEY, { previous: config.SECRETS_KEY_PREVIOUS });
   const redis: RedisClient = connectRedis(target, { maxRetriesPerRequest: 1, connectTimeout: 5_000 });
   redis.on("error", () => undefined);
   try {

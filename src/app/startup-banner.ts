@@ -5,6 +5,7 @@ import { failureCode } from "../core/conversation/failure-code.js";
 import type { Logger } from "../core/logger.js";
 import { isRealNemoVideo, probeBackend } from "../core/nemo/backend-probe.js";
 import { maskRedisUrl } from "../redis/redis-target.js";
+import type { AdminPortChoice } from "./observability.js";
 
 /** What one process of the bot runs, as `runBot` decided it. */
 export interface StartupFacts {
@@ -114,7 +115,7 @@ export function announceStartup(
 export function adminPortLine(
   host: string,
   port: number,
-  choice: "set" | "default" | "free",
+  choice: AdminPortChoice,
   defaultPort: number,
 ): string {
   const why = {

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { readinessChecks } from "../app/readiness.js";
 import type { Role } from "../app/role.js";
+import { configuredSecretBox } from "../app/secret-box-of.js";
 import { describeConcurrency } from "../config/concurrency.js";
 import {
   type Config,
@@ -14,7 +15,6 @@ import { renamedVariablesIn } from "../config/renamed-variables.js";
 import type { CheckResult } from "../core/check-result.js";
 import { JsonFileStore } from "../core/kv-store.js";
 import { NemoClient } from "../core/nemo/client.js";
-import { SecretBox } from "../core/secret-box.js";
 import { connectRedis } from "../redis/connect.js";
 import { redisTargetFrom } from "../redis/redis-target.js";
 import { Keys } from "../store/keys.js";
@@ -38,13 +38,6 @@ function configurationLines(config: Config, env: NodeJS.ProcessEnv): CheckResult
     { name: "concurrency", status: "ok", detail: describeConcurrency(config) },
     { name: "quotas", status: "ok", detail: describeQuotas(config) },
   ];
-}
-
-/** The bot's key (and previous keys), so the doctor reads the sealed anonymous token as the bot does. */
-function doctorBox(config: Config): SecretBox | undefined {
-  return config.SECRETS_KEY
-    ? new SecretBox(config.SECRETS_KEY, { previous: config.SECRETS_KEY_PREVIOUS })
-    : undefined;
 }
 
 /**
@@ -73,8 +66,10 @@ export async function runDoctor(
       ? connectRedis(redisTarget, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3_000 })
       : undefined;
     redis?.on("error", () => undefined);
+    // The bot's keys, so the doctor reads the sealed anonymous token as the bot does (and surveys the rest).
+    const box = configuredSecretBox(config);
     const store = redis
-      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX), doctorBox(config))
+      ? new RedisKeyValueStore(redis, new Keys(config.KEY_PREFIX), box)
       : new JsonFileStore(join(config.DATA_DIR, "nemo-client.json"));
     const client = new NemoClient({
       ...nemoClientSettings(config),
@@ -88,7 +83,7 @@ export async function runDoctor(
       const [nemo, redisResult, sealed, setup] = await Promise.all([
         nemoChecks(config, client),
         redisCheck(config),
-        sealedRecordsCheck(config, redis),
+        sealedRecordsCheck(config, redis, box),
         readinessChecks(config, role),
       ]);
       results = [...configurationLines(config, env), ...nemo, redisResult, sealed, ...setup];

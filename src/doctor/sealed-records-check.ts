@@ -1,7 +1,8 @@
+import { configuredSecretBox } from "../app/secret-box-of.js";
 import type { Config } from "../config/config.js";
 import type { CheckResult } from "../core/check-result.js";
 import { SEALED_KINDS } from "../core/sealed-kinds.js";
-import { SecretBox } from "../core/secret-box.js";
+import type { SecretBox } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import { Keys } from "../store/keys.js";
 import { type SealedCounts, SealedRecords } from "../store/sealed-records.js";
@@ -18,20 +19,21 @@ function perKind(report: Record<string, SealedCounts>, field: keyof SealedCounts
 /**
  * The secrets kept in Redis: whether the configured keys open every one of them (Slack installations,
  * linked accounts, the anonymous token, reply addresses). Fails naming the kinds no key opens (a changed
- * `SECRETS_KEY` without `SECRETS_KEY_PREVIOUS`), warns when some wait for `secrets reseal`.
+ * `SECRETS_KEY` without `SECRETS_KEY_PREVIOUS`), warns when some wait for `secrets reseal`. `box`: the
+ * caller's box of the configured keys, when it has one already.
  */
 export async function sealedRecordsCheck(
   config: Config,
   redis: RedisClient | undefined,
+  box: SecretBox | undefined = configuredSecretBox(config),
 ): Promise<CheckResult> {
-  if (!config.SECRETS_KEY)
+  if (!box)
     return {
       name: NAME,
       status: "skip",
       detail: "SECRETS_KEY is unset: nothing is sealed (the anonymous token is kept in the clear)",
     };
   if (!redis) return { name: NAME, status: "skip", detail: "embedded Redis: checked against REDIS_URL only" };
-  const box = new SecretBox(config.SECRETS_KEY, { previous: config.SECRETS_KEY_PREVIOUS });
   let report: Record<string, SealedCounts>;
   try {
     report = await new SealedRecords(redis, new Keys(config.KEY_PREFIX), box).survey();
