@@ -3,6 +3,7 @@ import { refKey } from "../src/core/conversation/conversation-ref.js";
 import { text } from "../src/core/conversation/texts.js";
 import { type BotFixture, startBot } from "./helpers/bot-fixture.js";
 import { replyText } from "./helpers/recording-messenger.js";
+import { dumpKeys } from "./helpers/redis-dump.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -14,20 +15,11 @@ afterEach(async () => {
 
 /** Every key and value under the bot's prefix, as one string (hashes, lists, strings, sets, streams). */
 async function dumpRedis(fixture: BotFixture, keep: (key: string) => boolean = () => true): Promise<string> {
-  const client = fixture.runtime.services.redis;
-  const keys = (await client.keys(`{${fixture.prefix}}:*`)).filter(keep);
-  const parts: string[] = [];
-  for (const key of keys) {
-    const type = await client.type(key);
-    parts.push(key);
-    if (type === "string") parts.push((await client.get(key)) ?? "");
-    else if (type === "hash") parts.push(JSON.stringify(await client.hgetall(key)));
-    else if (type === "list") parts.push(JSON.stringify(await client.lrange(key, 0, -1)));
-    else if (type === "set") parts.push(JSON.stringify(await client.smembers(key)));
-    else if (type === "zset") parts.push(JSON.stringify(await client.zrange(key, 0, -1)));
-    else if (type === "stream") parts.push(JSON.stringify(await client.xrange(key, "-", "+")));
-  }
-  return parts.join("\n");
+  const dumped = await dumpKeys(fixture.runtime.services.redis, `{${fixture.prefix}}:*`);
+  return dumped
+    .filter(({ key }) => keep(key))
+    .flatMap(({ key, value }) => [key, value])
+    .join("\n");
 }
 
 function everything(fixture: BotFixture): string {

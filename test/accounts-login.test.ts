@@ -6,27 +6,12 @@ import { textsOf } from "./fakes/discord/message-text.js";
 import { latest } from "./fakes/discord/model.js";
 import { slashCommandBody, viewSubmissionBody } from "./fakes/slack/payloads.js";
 import { SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
+import { dumpRedis } from "./helpers/redis-dump.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
 const SECRETS_KEY = randomBytes(32).toString("hex");
 const EPHEMERAL = 64;
-
-/** Every key and value in Redis, as one string (strings, hashes, lists, sets, sorted sets, streams). */
-async function dumpRedis(client: Redis): Promise<string> {
-  const parts: string[] = [];
-  for (const key of await client.keys("*")) {
-    const type = await client.type(key);
-    parts.push(key);
-    if (type === "string") parts.push((await client.get(key)) ?? "");
-    else if (type === "hash") parts.push(JSON.stringify(await client.hgetall(key)));
-    else if (type === "list") parts.push(JSON.stringify(await client.lrange(key, 0, -1)));
-    else if (type === "set") parts.push(JSON.stringify(await client.smembers(key)));
-    else if (type === "zset") parts.push(JSON.stringify(await client.zrange(key, 0, -1)));
-    else if (type === "stream") parts.push(JSON.stringify(await client.xrange(key, "-", "+")));
-  }
-  return parts.join("\n");
-}
 
 /** Text as Discord shows it: the Markdown escapes (`\_`, `\*`, …) the bot adds are gone. */
 const unescaped = (markdown: string) => markdown.replace(/\\(.)/g, "$1");

@@ -3,13 +3,10 @@ import { createServer, type Server } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordMessenger } from "../src/adapters/discord/index.js";
-import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
-import { silentLogger } from "../src/core/logger.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";
 import { galleryUrls } from "./fakes/discord/components-v2.js";
-import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { latest } from "./fakes/discord/model.js";
+import { discordThreadMessenger } from "./fakes/discord/thread-messenger.js";
 
 const MB = 1024 * 1024;
 const BIG = 50 * MB;
@@ -52,29 +49,11 @@ afterAll(async () => {
   await new Promise((resolve) => host.close(resolve));
 });
 
-async function discordWith(options: { attachmentSizeLimit?: number; premiumTier?: number }) {
-  const fake = await FakeDiscord.start(options);
-  const parent = fake.say(fake.general.id, "thread starter");
-  const thread = fake.createThread(fake.general.id, "video", parent.id);
-  const ref: ConversationRef = {
-    platform: "discord",
-    workspace: fake.guild.id,
-    channel: fake.general.id,
-    thread: thread.id,
-  };
-  const messenger = createDiscordMessenger({
-    token: fake.token,
-    apiUrl: fake.apiUrl,
-    logger: silentLogger(),
-  });
-  return { fake, ref, messenger };
-}
-
 const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 describe("Discord video delivery (streamed attachment or link)", () => {
   it("attaches a video that fits the place's limit, so it plays inline; bytes equal the source", async () => {
-    const { fake, ref, messenger } = await discordWith({});
+    const { fake, ref, messenger } = await discordThreadMessenger({});
     try {
       const progressId = await messenger.post(ref, { progress: "⏳ Exporting" });
       await messenger.edit(ref, progressId, {
@@ -98,7 +77,7 @@ describe("Discord video delivery (streamed attachment or link)", () => {
   });
 
   it("falls back to the download URL when the output URL fails", async () => {
-    const { fake, ref, messenger } = await discordWith({});
+    const { fake, ref, messenger } = await discordThreadMessenger({});
     try {
       const id = await messenger.post(ref, {
         text: "✅ Ready",
@@ -111,7 +90,7 @@ describe("Discord video delivery (streamed attachment or link)", () => {
   });
 
   it("links a video larger than the place's reported attachment_size_limit, with its size", async () => {
-    const { fake, ref, messenger } = await discordWith({ attachmentSizeLimit: 1_000 });
+    const { fake, ref, messenger } = await discordThreadMessenger({ attachmentSizeLimit: 1_000 });
     try {
       const id = await messenger.post(ref, {
         text: "✅ Ready",
@@ -130,7 +109,7 @@ describe("Discord video delivery (streamed attachment or link)", () => {
   });
 
   it("streams a 50 MB video into a boosted server without holding it in memory", async () => {
-    const { fake, ref, messenger } = await discordWith({ premiumTier: 3 });
+    const { fake, ref, messenger } = await discordThreadMessenger({ premiumTier: 3 });
     try {
       // Collect garbage while sampling, so the figures are what is held (chunks already sent are garbage).
       setFlagsFromString("--expose-gc");

@@ -1,14 +1,13 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDiscordMessenger } from "../src/adapters/discord/index.js";
 import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
 import { loadConfig } from "../src/config/config.js";
 import { mediaUrlPolicy } from "../src/config/media-hosts.js";
 import type { ConversationRef } from "../src/core/conversation/conversation-ref.js";
 import { mediaUrlRefusal, openMediaUrl } from "../src/core/media-url.js";
 import { SAMPLE_MP4 } from "../src/simulator/index.js";
-import { FakeDiscord } from "./fakes/discord/fake-discord.js";
 import { captureLogs } from "./fakes/discord/log-capture.js";
+import { discordThreadMessenger } from "./fakes/discord/thread-messenger.js";
 import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import { BOT_TOKEN } from "./fakes/slack/slack-bot-fixture.js";
 
@@ -87,23 +86,12 @@ describe("where finished videos may be fetched from", () => {
   });
 
   it("Discord: a refused output URL is not fetched; the fallback on the backend's host is attached, and it is logged", async () => {
-    const fake = await FakeDiscord.start();
     const logs = captureLogs();
+    const { fake, ref, messenger } = await discordThreadMessenger(
+      {},
+      { logger: logs.logger, media: { hosts: ["127.0.0.1"] } },
+    );
     try {
-      const parent = fake.say(fake.general.id, "thread starter");
-      const thread = fake.createThread(fake.general.id, "video", parent.id);
-      const ref: ConversationRef = {
-        platform: "discord",
-        workspace: fake.guild.id,
-        channel: fake.general.id,
-        thread: thread.id,
-      };
-      const messenger = createDiscordMessenger({
-        token: fake.token,
-        apiUrl: fake.apiUrl,
-        logger: logs.logger,
-        media: { hosts: ["127.0.0.1"] },
-      });
       seen.length = 0;
       const linked = await messenger.post(ref, {
         text: "✅ Ready",
