@@ -61,7 +61,7 @@ beforeAll(async () => {
     made ??= Promise.resolve(
       createSlackInstallations({
         ...OAUTH,
-        secretsKey: SECRETS_KEY,
+        box: new SecretBox(SECRETS_KEY),
         apiUrl: fake.apiUrl,
         redis: installationRedis(runtime.services.redis),
         refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),
@@ -232,7 +232,7 @@ describe("Slack installed in many workspaces (OAuth through Bolt, installations 
     });
     const otherProcess = createSlackInstallations({
       ...OAUTH,
-      secretsKey: SECRETS_KEY,
+      box: new SecretBox(SECRETS_KEY),
       apiUrl: fake.apiUrl,
       redis: installationRedis(runtime.services.redis),
       refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),

@@ -30,8 +30,7 @@ function slackInstallationsOf(config: Config, redis: RedisAccess | undefined, lo
       return createSlackInstallations({
         clientId: config.SLACK_CLIENT_ID!,
         clientSecret: config.SLACK_CLIENT_SECRET!,
-        secretsKey: config.SECRETS_KEY!,
-        box: secretBoxOf(config, logger),
+        box: secretBoxOf(config, logger)!, // distribution mode requires SECRETS_KEY (platform-setup.ts)
         apiUrl: config.SLACK_API_URL,
         redis: installationRedis(connection),
         refreshes: new SlackTokenRefresh(connection, keys),

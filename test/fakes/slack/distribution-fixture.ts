@@ -9,6 +9,7 @@ import { Runtime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config/config.js";
 import type { ChatAdapter } from "../../../src/core/conversation/chat-adapter.js";
 import { silentLogger } from "../../../src/core/logger.js";
+import { SecretBox } from "../../../src/core/secret-box.js";
 import { type Simulator, startSimulator } from "../../../src/simulator/index.js";
 import { SlackTokenRefresh } from "../../../src/store/slack-token-refresh.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
@@ -78,7 +79,7 @@ export class DistributedSlackBot {
     await adapter!.start();
     const installations = createSlackInstallations({
       ...DIST_OAUTH,
-      secretsKey: SECRETS_KEY,
+      box: new SecretBox(SECRETS_KEY),
       apiUrl: fake.apiUrl,
       redis: installationRedis(runtime.services.redis),
       refreshes: new SlackTokenRefresh(runtime.services.redis, runtime.services.keys),

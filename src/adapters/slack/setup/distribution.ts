@@ -1,6 +1,6 @@
 import { errorCode } from "../../../core/error-code.js";
 import type { Logger } from "../../../core/logger.js";
-import { SecretBox } from "../../../core/secret-box.js";
+import type { SecretBox } from "../../../core/secret-box.js";
 import type { WorkspaceTokens } from "../outbound/workspace-messenger.js";
 import { type InstallationRedis, RedisInstallationStore } from "./installation-store.js";
 import { type RefreshCoordinator, RotatingInstallationStore } from "./token-rotation.js";
@@ -9,9 +9,8 @@ import { type RefreshCoordinator, RotatingInstallationStore } from "./token-rota
 export interface SlackInstallationsConfig {
   clientId: string;
   clientSecret: string;
-  secretsKey: string;
-  /** The process's box (it also opens values sealed under `SECRETS_KEY_PREVIOUS`); default: one of `secretsKey`. */
-  box?: SecretBox | undefined;
+  /** The process's box (`SECRETS_KEY`; it also opens values sealed under `SECRETS_KEY_PREVIOUS`). */
+  box: SecretBox;
   apiUrl?: string | undefined;
   redis: InstallationRedis;
   /** The refresh locks and back-off shared by the deployment's processes. */
@@ -23,11 +22,7 @@ export interface SlackInstallationsConfig {
 
 /** The installation store of a distributed app: sealed in Redis, handing out rotated tokens. */
 export function createSlackInstallations(config: SlackInstallationsConfig): RotatingInstallationStore {
-  const store = new RedisInstallationStore(
-    config.redis,
-    config.prefix,
-    config.box ?? new SecretBox(config.secretsKey),
-  );
+  const store = new RedisInstallationStore(config.redis, config.prefix, config.box);
   return new RotatingInstallationStore(store, config.refreshes, config);
 }
 
