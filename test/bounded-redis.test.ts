@@ -117,6 +117,7 @@ const BOUND: Record<string, number | null> = {
   owner: KEY_TTL_SECONDS.owner,
   usage: KEY_TTL_SECONDS.usage,
   rl: DAY,
+  settings: KEY_TTL_SECONDS.memberSettings,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

@@ -52,6 +52,10 @@ export const KEY_TTL_SECONDS = {
   slackRefreshBackoff: 3600,
   /** A command's private reply address, sealed (reply-addresses.ts): outlives the platform's own validity. */
   replyAddress: 3600,
+  /** A member's own settings (settings-store.ts); renewed when they change them. */
+  memberSettings: 365 * DAY,
+  /** A place's defaults and limits (settings-store.ts); renewed when its admins change them. */
+  placeSettings: 365 * DAY,
 } as const;
 
 /**
@@ -204,6 +208,14 @@ export class Keys {
    */
   slackInstallation(workspace: string): string {
     return `${this.bull}:slack:installation:${workspace}`;
+  }
+  /** Hash: a member's own settings (aspect ratio, length, language, private results); see settings-store.ts. */
+  memberSettings(platform: string, userId: string): string {
+    return `${this.bull}:settings:member:${platform}:${userId}`;
+  }
+  /** Hash: a place's defaults and limits set by its admins (`place` as `placeOf` names it); see settings-store.ts. */
+  placeSettings(platform: string, place: string): string {
+    return `${this.bull}:settings:place:${platform}:${place}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -27,6 +27,13 @@ export const ACTIONS = {
   "usage-place": "read the place's usage (`/usage`)",
   "usage-all": "read usage across places (`/usage`)",
   "claim-link": "get a claim link of a finished export (privately; own: the thread's owner, else who asked)",
+  "settings-own": "change their own settings (aspect ratio, length, language, private results)",
+  "settings-place": "change the place's defaults and limits (`/settings`)",
+  "quick-reply": "click a quick reply (sends that choice as their next message in the thread)",
+  variations: "start variations of a result (one credits confirmation for the batch)",
+  "choose-variation": "make a variation the thread's project",
+  "continue-code": "get a one-time code to continue a project elsewhere (privately; own: their own project)",
+  "continue-here": "bind a project to this thread with a continue code",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -77,6 +84,13 @@ export const PERMISSION_TABLE: Record<Action, Row> = {
   "usage-place": row("yes", "yes", "no", "no"),
   "usage-all": row("yes", "no", "no", "no"),
   "claim-link": row("yes", "no", "own", "own"),
+  "settings-own": row("yes", "yes", "yes", "yes"),
+  "settings-place": row("yes", "yes", "no", "no"),
+  "quick-reply": row("yes", "yes", "yes", "yes"),
+  variations: row("yes", "yes", "yes", "no"),
+  "choose-variation": row("yes", "yes", "yes", "no"),
+  "continue-code": row("yes", "no", "own", "no"),
+  "continue-here": row("yes", "yes", "yes", "no"),
 };
 
 /** The grant of one cell; a role that does not exist in the place grants nothing. */
