@@ -69,6 +69,8 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   history: ButtonStyle.Secondary,
   usage: ButtonStyle.Secondary,
   project_link: ButtonStyle.Secondary,
+  // Settings (issue 21)
+  settings: ButtonStyle.Secondary,
 };
 
 /**
