@@ -43,7 +43,8 @@ export function settingsLines(lang: Lang, view: SettingsView): string[] {
   const max = place.maxLengthSeconds;
   if (wanted !== undefined && max !== undefined && wanted > max)
     lines.push(text(lang, "settings_clamped", { wanted, max }));
-  if (member.privateResults && place.privateForbidden) lines.push(text(lang, "settings_private_forbidden_note"));
+  if (member.privateResults && place.privateForbidden)
+    lines.push(text(lang, "settings_private_forbidden_note"));
   lines.push(
     "",
     text(lang, "settings_place_header"),
@@ -68,13 +69,19 @@ export function settingsLines(lang: Lang, view: SettingsView): string[] {
 export function settingsMenus(lang: Lang, owner: string, view: SettingsView): ReplyMenu[] {
   const { member, place } = view;
   const none = text(lang, "settings_option_none");
-  const lengths = LENGTH_CHOICES_SECONDS.filter((n) => place.maxLengthSeconds === undefined || n <= place.maxLengthSeconds);
+  const lengths = LENGTH_CHOICES_SECONDS.filter(
+    (n) => place.maxLengthSeconds === undefined || n <= place.maxLengthSeconds,
+  );
   const menus: ReplyMenu[] = [
     {
       owner,
       placeholder: text(lang, "settings_menu_ratio"),
       options: [
-        ...ASPECT_RATIOS.map((ratio) => ({ label: ratio, arg: `ratio ${ratio}`, selected: member.aspectRatio === ratio })),
+        ...ASPECT_RATIOS.map((ratio) => ({
+          label: ratio,
+          arg: `ratio ${ratio}`,
+          selected: member.aspectRatio === ratio,
+        })),
         { label: none, arg: "ratio off" },
       ],
     },
@@ -82,7 +89,11 @@ export function settingsMenus(lang: Lang, owner: string, view: SettingsView): Re
       owner,
       placeholder: text(lang, "settings_menu_length"),
       options: [
-        ...lengths.map((n) => ({ label: seconds(lang, n), arg: `length ${n}`, selected: member.lengthSeconds === n })),
+        ...lengths.map((n) => ({
+          label: seconds(lang, n),
+          arg: `length ${n}`,
+          selected: member.lengthSeconds === n,
+        })),
         { label: none, arg: "length off" },
       ],
     },
@@ -114,14 +125,19 @@ function placeMenu(lang: Lang, owner: string): ReplyMenu {
     label: text(lang, key, { value }),
     arg,
   });
-  const variations = Array.from({ length: VARIATIONS_MAX - VARIATIONS_MIN + 1 }, (_, i) => VARIATIONS_MIN + i);
+  const variations = Array.from(
+    { length: VARIATIONS_MAX - VARIATIONS_MIN + 1 },
+    (_, i) => VARIATIONS_MIN + i,
+  );
   return {
     owner,
     placeholder: text(lang, "settings_menu_place"),
     options: [
       ...ASPECT_RATIOS.map((ratio) => option("settings_option_place_ratio", ratio, `place ratio ${ratio}`)),
       option("settings_option_place_ratio", none, "place ratio off"),
-      ...[15, 30, 60].map((n) => option("settings_option_place_max", seconds(lang, n), `place max-length ${n}`)),
+      ...[15, 30, 60].map((n) =>
+        option("settings_option_place_max", seconds(lang, n), `place max-length ${n}`),
+      ),
       option("settings_option_place_max", none, "place max-length off"),
       ...variations.map((n) => option("settings_option_place_variations", n, `place variations ${n}`)),
       option("settings_option_place_private", text(lang, "settings_allowed"), "place private on"),

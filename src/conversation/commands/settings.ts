@@ -43,7 +43,11 @@ export function settingsCommand(parts: SettingsParts): CommandHandler {
         return answer.refuse("settings_place_refused", "settings-refused", undefined, "settings-place");
       if (request.kind === "reset") await parts.settings.changeMember(ref.platform, user.id, RESET);
       else if (ownEdits)
-        await parts.settings.changeMember(ref.platform, user.id, changesOf<GenerationSettings>(edits, "member"));
+        await parts.settings.changeMember(
+          ref.platform,
+          user.id,
+          changesOf<GenerationSettings>(edits, "member"),
+        );
       if (placeEdits) await parts.settings.changePlace(ref, changesOf<PlaceSettings>(edits, "place"));
       notes.push(request.kind === "reset" ? "settings_reset_done" : "settings_saved");
     }
@@ -55,10 +59,7 @@ export function settingsCommand(parts: SettingsParts): CommandHandler {
     // After a change of language, the answer is already in the new one.
     const shown: Lang = member.language ?? place.language ?? langFromLocale(inbound.locale);
     const view = { member, place, mayChangePlace };
-    const lines = [
-      ...notes.map((note) => text(shown, note)),
-      ...settingsLines(shown, view),
-    ];
+    const lines = [...notes.map((note) => text(shown, note)), ...settingsLines(shown, view)];
     const reply = { text: lines.join("\n"), menus: settingsMenus(shown, user.id, view) };
     if (!(await answer.onlyToSender(reply))) await answer.say("settings_private_failed");
   };
@@ -70,4 +71,3 @@ const RESET: SettingsChange<GenerationSettings> = {
   language: null,
   privateResults: null,
 };
-

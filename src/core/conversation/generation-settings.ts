@@ -78,7 +78,8 @@ export function settingsFingerprint(settings: GenerationSettings): string {
 export function settingsDirective(settings: GenerationSettings, sessionLanguage: string): string {
   const zh = /^zh\b/i.test(sessionLanguage);
   const parts: string[] = [];
-  if (settings.aspectRatio) parts.push(zh ? `画面比例 ${settings.aspectRatio}` : `aspect ratio ${settings.aspectRatio}`);
+  if (settings.aspectRatio)
+    parts.push(zh ? `画面比例 ${settings.aspectRatio}` : `aspect ratio ${settings.aspectRatio}`);
   if (settings.lengthSeconds)
     parts.push(zh ? `时长约 ${settings.lengthSeconds} 秒` : `length about ${settings.lengthSeconds} seconds`);
   if (parts.length === 0) return "";

@@ -218,7 +218,15 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   settings: "settings",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link", "settings"]);
+const WITH_ARG = new Set<CommandKind>([
+  "cancel",
+  "retry",
+  "login",
+  "continue",
+  "drop",
+  "project_link",
+  "settings",
+]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;

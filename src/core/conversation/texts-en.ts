@@ -340,7 +340,8 @@ export const EN = {
   settings_saved: "✅ Saved.",
   settings_reset_done: "✅ Your settings are back to this place's defaults.",
   settings_clamped: "Your length ({wanted} s) is above this place's maximum: {max} s applies here.",
-  settings_private_forbidden_note: "Private results are turned off in this place: results stay in the thread.",
+  settings_private_forbidden_note:
+    "Private results are turned off in this place: results stay in the thread.",
   settings_hint:
     "Change: /settings ratio 16:9|9:16|1:1 · length 15 · language en|zh-CN · private on|off · reset (Slack: /nemo settings …).",
   settings_hint_place:
