@@ -362,6 +362,7 @@ export const EN = {
   settings_option_place_max: "Longest length: {value}",
   settings_option_place_variations: "Variations per click: {value}",
   settings_option_place_private: "Private results: {value}",
+  discord_settings_not_yours: "This menu belongs to someone else: use /settings to open your own.",
   slack_settings_title: "Your settings",
   slack_settings_submit: "Save",
   slack_settings_intro: "Choose what to change; what you leave empty stays as it is.",

@@ -314,6 +314,7 @@ export const ZH_CN: Record<TextKey, string> = {
   settings_option_place_max: "最长时长：{value}",
   settings_option_place_variations: "每次点击的变体数：{value}",
   settings_option_place_private: "私密结果：{value}",
+  discord_settings_not_yours: "这个菜单属于别人：用 /settings 打开你自己的。",
   slack_settings_title: "你的设置",
   slack_settings_submit: "保存",
   slack_settings_intro: "选择要修改的项目；留空的保持不变。",
