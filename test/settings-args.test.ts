@@ -4,6 +4,7 @@ import {
   settingsFingerprint,
   settingsTag,
 } from "../src/core/conversation/generation-settings.js";
+import type { Inbound } from "../src/core/conversation/inbound.js";
 import { routeInbound } from "../src/core/conversation/router.js";
 import { parseSettingsArgs } from "../src/core/conversation/settings-args.js";
 import { frameOf, takeSettingsLine } from "../src/simulator/sessions/settings-line.js";
@@ -46,12 +47,13 @@ describe("settings (issue 21): typed changes, the settings line, the simulator's
   });
 
   it("routes /settings with its change, typed or from a menu", () => {
-    const inbound = {
+    const inbound: Inbound = {
       id: "1",
       ref: { platform: "console", workspace: "w", channel: "c", thread: "t" },
       user: { id: "u" },
+      text: "",
       attachments: [],
-    } as const;
+    };
     expect(routeInbound({ ...inbound, text: "/settings ratio 9:16" })).toEqual({
       kind: "settings",
       arg: "ratio 9:16",
