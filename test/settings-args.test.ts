@@ -38,6 +38,8 @@ describe("settings (issue 21): typed changes, the settings line, the simulator's
       "ratio 4:3",
       "length 0",
       "length 9999",
+      "length 61",
+      "place max-length 120",
       "place variations 5",
       "max-length 30",
       "ratio",

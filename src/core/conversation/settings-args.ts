@@ -1,8 +1,17 @@
-import { type AspectRatio, isAspectRatio, VARIATIONS_MAX, VARIATIONS_MIN } from "./generation-settings.js";
+import {
+  type AspectRatio,
+  isAspectRatio,
+  LENGTH_CHOICES_SECONDS,
+  VARIATIONS_MAX,
+  VARIATIONS_MIN,
+} from "./generation-settings.js";
 import type { Lang } from "./language.js";
 
-/** The longest target length anyone may set (seconds), place maximum included. */
-export const LENGTH_LIMIT_SECONDS = 600;
+/**
+ * The longest target length anyone may set (seconds), a place's maximum included: the longest choice of
+ * the menus, so a typed length cannot ask the backend for a longer (costlier) video than they offer.
+ */
+const LENGTH_LIMIT_SECONDS = Math.max(...LENGTH_CHOICES_SECONDS);
 
 /** One change `/settings` asks for; `null` clears the field (back to the place's default, or none). */
 export type SettingsEdit =
