@@ -92,6 +92,8 @@ describe("Discord slash commands", () => {
         "login",
         "logout",
         "whoami",
+        // Settings (issue 21)
+        "settings",
       ].sort(),
     );
     expect(registration!.body).toEqual(SLASH_COMMANDS);

@@ -37,6 +37,8 @@ type CommandServices = Pick<
   | "accounts"
   | "replies"
   | "projectLinks"
+  // Settings (issue 21)
+  | "settings"
 >;
 
 interface CommandOptions {

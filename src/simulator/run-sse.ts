@@ -8,6 +8,7 @@ import { sendOutage } from "./outage.js";
 import { sendFault } from "./refusals.js";
 import { classifyMessage, type Intent, replyLanguage } from "./sessions/intents.js";
 import { buildScript, type Step } from "./sessions/script.js";
+import { type SimSettings, takeSettingsLine } from "./sessions/settings-line.js";
 import { hasVideo } from "./sessions/state.js";
 import { SseStream } from "./sse.js";
 import type { OutageMode, RecordedRequest } from "./types.js";
@@ -86,7 +87,10 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
   record.outcome = "accepted";
 
   const { options } = ctx;
-  const intent = classifyMessage(parsed.text, hasVideo(session.state));
+  // Settings (issue 21): a leading settings line is kept on the session, the rest is the message.
+  const { settings, text } = takeSettingsLine(parsed.text);
+  if (settings) session.settings = { ...session.settings, ...definedOf(settings) };
+  const intent = classifyMessage(text, hasVideo(session.state));
   const cost = turnCost(intent, options);
   if (cost > 0 && account.available < cost) {
     const data = account.registered ? null : { bind_id: account.bindId, user_id: account.id };
@@ -116,7 +120,7 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
     },
     options,
     baseUrl: ctx.url,
-    lang: replyLanguage(parsed.text, session.language),
+    lang: replyLanguage(text, session.language),
   });
   await runSteps(ctx, stream, steps);
   stream.end();
@@ -145,4 +149,9 @@ export async function refuseRunSse(
     ctx.sessions.countRefused(parsed.sessionId);
   }
   sendOutage(res, mode);
+}
+
+/** The fields a settings line named (an unnamed one keeps what an earlier line chose). */
+function definedOf(settings: SimSettings): SimSettings {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
 }

@@ -23,6 +23,7 @@ export class RedisConversationStore implements ConversationStore {
       fingerprint: hash.fingerprint || undefined,
       createdAt: Number(hash.createdAt ?? 0),
       usedAt: Number(hash.usedAt ?? 0),
+      settingsSent: hash.settingsSent || undefined,
     };
   }
 
@@ -37,6 +38,7 @@ export class RedisConversationStore implements ConversationStore {
       fingerprint: record.fingerprint ?? "",
       createdAt: String(record.createdAt),
       usedAt: String(record.usedAt),
+      settingsSent: record.settingsSent ?? "",
     };
     // Every field is written (absent ones as ""), so nothing of an earlier record survives: no DEL, and
     // two idempotent writes in one round trip need no MULTI/EXEC.
@@ -49,6 +51,15 @@ export class RedisConversationStore implements ConversationStore {
     if (fingerprint !== undefined) fields.fingerprint = fingerprint;
     // Two idempotent writes in one round trip: no MULTI/EXEC (two more commands) needed.
     await this.redis.pipeline().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
+  }
+
+  async markSettingsSent(key: string, settings: string): Promise<void> {
+    const redisKey = this.keys.conversation(key);
+    await this.redis
+      .pipeline()
+      .hset(redisKey, { settingsSent: settings })
+      .expire(redisKey, this.ttlSeconds)
+      .exec();
   }
 
   async remove(key: string): Promise<void> {

@@ -33,6 +33,8 @@ export const ACTION_COMMANDS: Readonly<Record<string, ActionKind>> = {
   whoami: "account",
   account: "account",
   logout: "logout",
+  // Settings (issue 21): the rest of the line is the change (`/settings ratio 9:16`)
+  settings: "settings",
 };
 
 /** Parses one input line: a bare number picks a choice, `/…` is a command, anything else is text. */
@@ -66,7 +68,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
 
 /** The commands, for the banner and hints. */
 export const COMMAND_LIST =
-  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /help, /quit";
+  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /settings, /help, /quit";
 
 /** `PATH [text]`, where a path with spaces is written in quotes: `/attach "my clip.mp4" trim it`. */
 function parseAttach(rest: string): ConsoleLine {

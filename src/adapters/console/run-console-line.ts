@@ -24,6 +24,9 @@ export async function runConsoleLine(
     case "text":
       return sender.send(here, { text: line.text });
     case "action":
+      // Settings (issue 21): `/settings ratio 9:16` carries its change as the action's argument.
+      if (line.kind === "settings")
+        return sender.send(here, { text: "", action: { kind: "settings", arg: line.text || undefined } });
       return sender.send(here, { text: line.text, action: { kind: line.kind } });
     case "login":
       return sender.send(here, { text: "", action: { kind: "login", arg: line.token || undefined } });

@@ -1,7 +1,7 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import { failureFields } from "../../core/conversation/failure-code.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
-import { langFromLocale } from "../../core/conversation/language.js";
+import { type Lang, langFromLocale } from "../../core/conversation/language.js";
 import { errorReply } from "../../core/conversation/replies.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { errorMessage } from "../outbox.js";
@@ -17,6 +17,7 @@ import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
 import { type ProjectLinkParts, projectLinkCommand } from "./project-link.js";
 import { type RetryParts, retryCommand } from "./retry.js";
+import { type SettingsParts, settingsCommand } from "./settings.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
 import { type UsageParts, usageCommand } from "./usage-report.js";
@@ -33,7 +34,8 @@ export type CommandParts = AnswerParts &
   ProjectLinkParts &
   RetryParts &
   StatusParts &
-  UsageParts & { followUps: FollowUps; maxUploadBytes: number };
+  UsageParts &
+  SettingsParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -58,6 +60,8 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     usage: usageCommand(parts),
     upload: uploadRefusalsCommand(parts),
     turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),
+    // Settings (issue 21)
+    settings: settingsCommand(parts),
   };
 }
 
@@ -73,7 +77,7 @@ export class Commands {
   }
 
   async run(inbound: Inbound, intent: Intent): Promise<void> {
-    const lang = langFromLocale(inbound.locale);
+    const lang = await this.langOf(inbound);
     const answer = new Answers(this.parts, inbound, lang);
     try {
       await this.table[intent.kind]({ inbound, intent, lang, answer });
@@ -83,6 +87,16 @@ export class Commands {
         "command-failed",
       );
       await answer.post(errorReply(error, lang));
+    }
+  }
+
+  /** The sender's language: their `/settings` language (or the place's), else their locale's. */
+  private async langOf(inbound: Inbound): Promise<Lang> {
+    const fromLocale = langFromLocale(inbound.locale);
+    try {
+      return (await this.parts.settings.effective(inbound.ref, inbound.user.id)).language ?? fromLocale;
+    } catch {
+      return fromLocale;
     }
   }
 }

@@ -77,7 +77,7 @@ async function giveBack(admission: QuotaAdmission): Promise<void> {
 
 /** A new thread's session: nothing to read before its first message (null baseline: all of it is new). */
 async function newSession(parts: Pick<AdmitParts, "sessions">, run: TurnRun): Promise<SessionBefore> {
-  const record = await parts.sessions.create(run.ref, run.message.language, run.signal, run.calls?.account);
+  const record = await parts.sessions.create(run.ref, run.sessionLanguage, run.signal, run.calls?.account);
   return { record, before: null };
 }
 
@@ -101,7 +101,7 @@ export async function restartSession(
   run: TurnRun,
 ): Promise<ConversationRecord> {
   run.log.warn("turn-session-restarted");
-  const record = await parts.sessions.create(run.ref, run.message.language, run.signal, run.calls?.account);
+  const record = await parts.sessions.create(run.ref, run.sessionLanguage, run.signal, run.calls?.account);
   await parts.outbox.post(run.ref, { text: text(run.lang, "session_restarted") });
   return record;
 }
@@ -112,7 +112,8 @@ async function refuseByQuota(
   run: TurnRun,
   refusal: QuotaRefusal,
 ): Promise<TurnOutcome> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   run.log.info({ limit: refusal.limit, scope: refusal.scope, max: refusal.max }, "turn-refused-quota");
   const retry = refusal.limit === "running";
   await run.progress.finish({

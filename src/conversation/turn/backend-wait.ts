@@ -14,7 +14,8 @@ type WaitParts = Pick<TurnDeps, "breaker" | "waitNotice"> & {
  * told once; after `backendMaxWaitMs` the message fails with Retry.
  */
 export async function waitForBackend(parts: WaitParts, run: TurnRun, error: unknown): Promise<TurnOutcome> {
-  const { lang, inboundId, refKey } = run.message;
+  const { inboundId, refKey } = run.message;
+  const lang = run.lang;
   const { timings, breaker, waitNotice } = parts;
   // What the user reads carries the cause's short code (the log line of the wait has it too).
   const coded = (message: string) =>

@@ -62,7 +62,8 @@ async function hold(
   run: TurnRun,
   verdict: Exclude<GuardVerdict, { kind: "go" }>,
 ): Promise<void> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   const amounts = { balance: verdict.balance, cost: verdict.cost };
   run.log.info({ verdict: verdict.kind, ...amounts }, "credits-guard-held");
   const own = run.calls?.account !== undefined;

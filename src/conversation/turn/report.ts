@@ -30,7 +30,8 @@ export async function deliverAnswer(
   answer: StreamOutcome,
   note?: TextKey,
 ): Promise<TurnOutcome> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   const translated = translateBackendText(answer.text.trim(), lang);
   const prefix =
     answer.rawVideoReported && answer.postProduction ? `${text(lang, "post_production_done")}\n\n` : "";
@@ -57,7 +58,8 @@ export async function reportChange(
   words: ChangeWords,
   keptText?: string,
 ): Promise<void> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   const described = describeStateChange(change.before, change.after, lang);
   if (described.changed) {
     await run.progress.finish({
@@ -80,7 +82,8 @@ export async function finishUnchanged(
   words: ChangeWords,
   keptText?: string,
 ): Promise<void> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   await run.progress.finish({
     text: [...keptLines(run, keptText), words.unchanged].join("\n\n"),
     actions: words.retry ? buttons(lang, ["retry"], inboundId) : [],
@@ -98,7 +101,8 @@ export async function reportFailure(
   run: TurnRun,
   error: unknown,
 ): Promise<TurnOutcome> {
-  const { lang, inboundId } = run.message;
+  const { inboundId } = run.message;
+  const lang = run.lang;
   run.log.warn({ ...failureFields(error), err: String(error) }, "turn-failed");
   const retryArg = isRetryable(error) && !run.mayHaveBeenSent ? inboundId : undefined;
   await run.progress.finish(errorReply(error, lang, retryArg));

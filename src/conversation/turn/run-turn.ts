@@ -1,3 +1,4 @@
+import type { GenerationSettings } from "../../core/conversation/generation-settings.js";
 import { threadCalls } from "../thread-account.js";
 import { admit } from "./admit.js";
 import { waitForBackend } from "./backend-wait.js";
@@ -32,12 +33,14 @@ async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
   try {
     // Read side by side: the thread's account (a linked user's own, or the bot's) and session for every
     // call of this turn, the sent marker, and whether the backend is known to be unreachable.
-    const [calls, sent, down] = await Promise.all([
+    const [calls, sent, down, settings] = await Promise.all([
       threadCalls(deps, run.ref, { userId, signal: run.signal }),
       deps.sent.read(inboundId),
       deps.breaker.check(),
+      settingsOf(deps, run),
     ]);
     run.calls = calls;
+    run.settings = settings;
     if (sent) {
       run.mayHaveBeenSent = true;
       run.known = sent;
@@ -60,5 +63,17 @@ async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
     if (!run.mayHaveBeenSent && nemoCode(error) === "NEMO_UNAVAILABLE")
       return await waitForBackend(deps, run, error);
     return reportFailure(deps, run, error);
+  }
+}
+
+/** Settings (issue 21): what applies to the sender here; none when unknown or unreadable. */
+async function settingsOf(deps: TurnDeps, run: TurnRun): Promise<GenerationSettings> {
+  const { userId } = run.message;
+  if (!deps.settings || !userId) return {};
+  try {
+    return await deps.settings.effective(run.ref, userId);
+  } catch (error) {
+    run.log.warn({ err: String(error) }, "turn-settings-unreadable");
+    return {};
   }
 }

@@ -1,4 +1,9 @@
 import type { ConversationRecord } from "../../core/conversation/conversation-store.js";
+import {
+  settingsDirective,
+  settingsFingerprint,
+  settingsTag,
+} from "../../core/conversation/generation-settings.js";
 import { text } from "../../core/conversation/texts.js";
 import { isNemoError, type NemoErrorCode } from "../../core/nemo/errors.js";
 import type { MessageStream } from "../../core/nemo/message-stream.js";
@@ -32,6 +37,23 @@ type StreamParts = Pick<
   TurnDeps,
   "client" | "sessions" | "sent" | "partials" | "outbox" | "timings" | "maxAnswerChars"
 >;
+
+/**
+ * Settings (issue 21): the message as sent to `/run_sse`, after the settings line when the session has
+ * not got these settings yet (docs/backend-protocol.md, "Generation settings").
+ */
+function withSettings(run: TurnRun, record: ConversationRecord): string {
+  const directive = pendingSettings(run, record);
+  return directive
+    ? `${settingsDirective(run.settings, record.language)}\n${run.message.text}`
+    : run.message.text;
+}
+
+/** The settings fingerprint to send (and remember once the message went through), if the session lacks it. */
+function pendingSettings(run: TurnRun, record: ConversationRecord): string | undefined {
+  const fingerprint = settingsFingerprint(run.settings);
+  return fingerprint && fingerprint !== record.settingsSent ? fingerprint : undefined;
+}
 
 /** What one send works with: the session, the state before it, and the admitted turn's quotas. */
 interface Send {
@@ -75,7 +97,7 @@ async function claimAndSend(parts: StreamParts, run: TurnRun, send: Send): Promi
     { session: send.record.sessionId, account: run.calls?.account ? "user" : "bot" },
     "turn-sending",
   );
-  const stream = parts.client.sendMessage(run.ctx, send.record.sessionId, message.text, {
+  const stream = parts.client.sendMessage(run.ctx, send.record.sessionId, withSettings(run, send.record), {
     hardCapMs: parts.timings.streamHardCapMs,
     heartbeatTimeoutMs: parts.timings.heartbeatTimeoutMs,
   });
@@ -108,8 +130,11 @@ async function follow(
       keep: (answer) => parts.partials.save(inboundId, answer),
       keepEveryMs: parts.timings.editThrottleMs,
       onTool: (name) => quota.toolCalled(name, run.log),
+      settingsTag: settingsTag(run.settings),
     });
     await quota.sent(run.log);
+    const settings = pendingSettings(run, send.record);
+    if (settings) await parts.sessions.settingsSent(run.ref, settings);
   } catch (error) {
     return streamFailed(parts, run, { error, stream, send });
   }

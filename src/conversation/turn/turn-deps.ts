@@ -7,6 +7,7 @@ import type { BackendBreaker } from "../../store/backend-breaker.js";
 import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
 import type { PartialAnswers } from "../../store/partial-answers.js";
 import type { SentMarker } from "../../store/sent-marker.js";
+import type { SettingsStore } from "../../store/settings-store.js";
 import type { Outbox } from "../outbox.js";
 import type { CreditsGuard } from "../policies/credits-guard.js";
 import type { QuotaParts } from "./turn-quota.js";
@@ -14,7 +15,7 @@ import type { QuotaParts } from "./turn-quota.js";
 /** Every collaborator of a turn; each stage takes the few it uses (a `Pick` of these). */
 export interface TurnDeps extends QuotaParts {
   client: Pick<NemoClient, "state" | "sendMessage" | "isAnonymous" | "billingUrl">;
-  sessions: Pick<SessionManager, "find" | "ensure" | "create" | "touch">;
+  sessions: Pick<SessionManager, "find" | "ensure" | "create" | "touch" | "settingsSent">;
   accounts: Pick<AccountStore, "token">;
   sent: Pick<SentMarker, "read" | "claim" | "release" | "markAnswered">;
   /** Each streaming turn's text so far, durable for a takeover. */
@@ -39,4 +40,6 @@ export interface TurnDeps extends QuotaParts {
   /** An answer longer than this many characters is cut with a note. */
   maxAnswerChars: number;
   logger: Logger;
+  /** Settings (issue 21): the sender's generation settings here (absent: none apply). */
+  settings?: Pick<SettingsStore, "effective"> | undefined;
 }

@@ -1,5 +1,6 @@
 import { type ConversationRef, parseRefKey } from "../../core/conversation/conversation-ref.js";
-import type { Lang } from "../../core/conversation/language.js";
+import type { GenerationSettings } from "../../core/conversation/generation-settings.js";
+import { backendLanguage, type Lang } from "../../core/conversation/language.js";
 import type { LiveTurn } from "../../core/conversation/messenger.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import type { Logger } from "../../core/logger.js";
@@ -73,6 +74,8 @@ export class TurnRun {
   known: Pick<SentRecord, "sessionId" | "at"> | undefined;
   /** The platform's live surface while the stream runs (Slack's AI-app container), if any. */
   live: LiveTurn | undefined;
+  /** Settings (issue 21): what applies to the sender here, read once when the turn starts. */
+  settings: GenerationSettings = {};
 
   constructor(
     readonly input: TurnInput,
@@ -94,8 +97,15 @@ export class TurnRun {
     return this.input.message;
   }
 
+  /** The language of the bot's words: the sender's `/settings` language, else their locale's. */
   get lang(): Lang {
-    return this.input.message.lang;
+    return this.settings.language ?? this.input.message.lang;
+  }
+
+  /** The language a session created now gets: the sender's `/settings` language, else their locale's. */
+  get sessionLanguage(): string {
+    const chosen = this.settings.language;
+    return chosen ? backendLanguage(chosen) : this.input.message.language;
   }
 
   get signal(): AbortSignal | undefined {

@@ -21,6 +21,8 @@ export interface FollowOptions {
   live?: LiveTurn | undefined;
   /** Told each tool the backend calls (quotas count generations by it). */
   onTool?: ((name: string) => void) | undefined;
+  /** Settings (issue 21): " · 9:16 · ~15 s", shown in the generation's progress line. */
+  settingsTag?: string | undefined;
 }
 
 /**
@@ -59,7 +61,10 @@ export async function followStream(
         case "tool_call":
           newParagraph = true;
           outcome.tools = true;
-          label = toolLabel(event.name, lang);
+          label =
+            options.settingsTag && isLongGeneration(event.name)
+              ? text(lang, "tool_generate_video_tagged", { tag: options.settingsTag })
+              : toolLabel(event.name, lang);
           options.onTool?.(event.name);
           if (outcome.rawVideoReported && /post|music|bgm|title/i.test(event.name))
             outcome.postProduction = true;

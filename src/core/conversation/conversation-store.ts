@@ -13,6 +13,8 @@ export interface ConversationRecord {
   fingerprint?: string | undefined;
   createdAt: number;
   usedAt: number;
+  // Settings (issue 21): the `settingsFingerprint` the session last got (its settings line)
+  settingsSent?: string | undefined;
 }
 
 /** Thread ↔ session mapping, keyed by `refKey(ref)`; durable (Redis in every deployment). */
@@ -22,4 +24,6 @@ export interface ConversationStore {
   /** Updates `usedAt` (and the fingerprint when given). */
   touch(key: string, fingerprint?: string): Promise<void>;
   remove(key: string): Promise<void>;
+  /** Settings (issue 21): remembers the settings the session got last (see `settingsFingerprint`). */
+  markSettingsSent(key: string, settings: string): Promise<void>;
 }

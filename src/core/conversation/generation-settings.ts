@@ -60,3 +60,28 @@ export function settingsTag(settings: GenerationSettings): string {
   if (settings.lengthSeconds) parts.push(`~${settings.lengthSeconds} s`);
   return parts.map((part) => ` · ${part}`).join("");
 }
+
+/**
+ * What of the settings travels to the backend (ratio and length), as one fingerprint: the turn sends the
+ * settings line again only when it differs from the one the session last got ("" = nothing to send).
+ */
+export function settingsFingerprint(settings: GenerationSettings): string {
+  if (!settings.aspectRatio && !settings.lengthSeconds) return "";
+  return `${settings.aspectRatio ?? "-"}|${settings.lengthSeconds ?? "-"}`;
+}
+
+/**
+ * The settings line put before a member's message on `/run_sse`, in the session's language
+ * (docs/backend-protocol.md, "Generation settings"): `[Video settings: aspect ratio 9:16, length about 15
+ * seconds]` or `[视频设置：画面比例 9:16，时长约 15 秒]`. Empty when neither is chosen.
+ */
+export function settingsDirective(settings: GenerationSettings, sessionLanguage: string): string {
+  const zh = /^zh\b/i.test(sessionLanguage);
+  const parts: string[] = [];
+  if (settings.aspectRatio)
+    parts.push(zh ? `画面比例 ${settings.aspectRatio}` : `aspect ratio ${settings.aspectRatio}`);
+  if (settings.lengthSeconds)
+    parts.push(zh ? `时长约 ${settings.lengthSeconds} 秒` : `length about ${settings.lengthSeconds} seconds`);
+  if (parts.length === 0) return "";
+  return zh ? `[视频设置：${parts.join("，")}]` : `[Video settings: ${parts.join(", ")}]`;
+}

@@ -21,6 +21,8 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   history: "button_history",
   usage: "button_usage",
   project_link: "button_project_link",
+  // Settings (issue 21)
+  settings: "button_settings",
 };
 
 /** Buttons in the conversation's language. */

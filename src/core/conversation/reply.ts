@@ -16,7 +16,9 @@ export type ActionKind =
   | "history"
   | "usage"
   // "Open in NemoVideo" handed privately (arg = the export's id)
-  | "project_link";
+  | "project_link"
+  // Settings (issue 21): a menu choice or form of `/settings` (arg = the change, e.g. "ratio 9:16")
+  | "settings";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -54,4 +56,16 @@ export interface Reply {
     | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
+  // Settings (issue 21): select menus of `/settings`, for adapters that draw them (Discord)
+  menus?: ReplyMenu[] | undefined;
+}
+
+/**
+ * A select menu whose choice acts as a `settings` action with the option's `arg` (e.g. "ratio 9:16");
+ * only `owner` (the member it was opened for) may choose.
+ */
+export interface ReplyMenu {
+  owner: string;
+  placeholder: string;
+  options: { label: string; arg: string; selected?: boolean | undefined }[];
 }

@@ -24,7 +24,9 @@ export type Intent =
   | { kind: "usage" }
   /** A fresh claim link of a finished export, privately (arg = the export's id). */
   | { kind: "project_link"; arg?: string }
-  | { kind: "turn" };
+  | { kind: "turn" }
+  // Settings (issue 21): the member's defaults and the place's (arg = the typed or chosen change)
+  | { kind: "settings"; arg?: string };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
 
@@ -212,9 +214,19 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   account: "account",
   history: "history",
   usage: "usage",
+  // Settings (issue 21)
+  settings: "settings",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
+const WITH_ARG = new Set<CommandKind>([
+  "cancel",
+  "retry",
+  "login",
+  "continue",
+  "drop",
+  "project_link",
+  "settings",
+]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
@@ -271,6 +283,8 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   history: "history",
   usage: "usage",
   project_link: "project_link",
+  // Settings (issue 21)
+  settings: "settings",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

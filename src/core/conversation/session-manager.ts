@@ -56,6 +56,11 @@ export class SessionManager {
     return record;
   }
 
+  /** Settings (issue 21): the session got the settings line of `settings` (a `settingsFingerprint`). */
+  settingsSent(ref: ConversationRef, settings: string): Promise<void> {
+    return this.store.markSettingsSent(refKey(ref), settings);
+  }
+
   touch(ref: ConversationRef, fingerprint?: string): Promise<void> {
     return this.store.touch(refKey(ref), fingerprint);
   }

@@ -317,6 +317,55 @@ export const EN = {
   slack_login_label: "Your NemoVideo API token",
   slack_login_hint:
     "Create one in the NemoVideo web app under Settings → API Tokens. It is checked, then stored encrypted; only you can unlink it (/nemo logout).",
+  // Settings (issue 21): `/settings`, its menus and form, the generation progress tag
+  button_settings: "⚙️ Settings",
+  tool_generate_video_tagged: "🎬 Generating video{tag} — usually 2–5 min",
+  settings_header: "⚙️ Your settings here:",
+  settings_line_ratio: "• Aspect ratio: {value}",
+  settings_line_length: "• Target length: {value}",
+  settings_line_language: "• Language: {value}",
+  settings_line_private: "• Private results: {value}",
+  settings_place_header: "🏠 This place's defaults and limits:",
+  settings_line_max_length: "• Longest length members may pick: {value}",
+  settings_line_variations: "• Variations per click: {value}",
+  settings_line_private_allowed: "• Private results: {value}",
+  settings_not_set: "not set",
+  settings_seconds: "~{n} s",
+  settings_on: "on",
+  settings_off: "off",
+  settings_allowed: "allowed",
+  settings_forbidden: "not allowed",
+  settings_lang_en: "English",
+  settings_lang_zh: "简体中文 (Simplified Chinese)",
+  settings_saved: "✅ Saved.",
+  settings_reset_done: "✅ Your settings are back to this place's defaults.",
+  settings_clamped: "Your length ({wanted} s) is above this place's maximum: {max} s applies here.",
+  settings_private_forbidden_note:
+    "Private results are turned off in this place: results stay in the thread.",
+  settings_hint:
+    "Change: /settings ratio 16:9|9:16|1:1 · length 15 · language en|zh-CN · private on|off · reset (Slack: /nemo settings …).",
+  settings_hint_place:
+    "Admins: /settings place ratio 16:9 · place length 15 · place max-length 30 · place variations 3 · place private on|off.",
+  settings_invalid:
+    "I didn't understand that setting, so nothing changed. Try /settings ratio 9:16, /settings length 15, /settings language zh-CN, /settings private on, or /settings reset.",
+  settings_place_refused: "Only this place's admins can change its defaults and limits.",
+  settings_own_refused: "You can't change your settings here.",
+  settings_private_failed:
+    "I couldn't answer you privately. Use /settings (Slack: `/nemo settings`), which only you can see.",
+  settings_menu_ratio: "Aspect ratio…",
+  settings_menu_length: "Target length…",
+  settings_menu_language: "Language…",
+  settings_menu_private: "Private results…",
+  settings_menu_place: "This place's defaults and limits (admins)…",
+  settings_option_none: "No preference",
+  settings_option_place_ratio: "Place ratio: {value}",
+  settings_option_place_max: "Longest length: {value}",
+  settings_option_place_variations: "Variations per click: {value}",
+  settings_option_place_private: "Private results: {value}",
+  discord_settings_not_yours: "This menu belongs to someone else: use /settings to open your own.",
+  slack_settings_title: "Your settings",
+  slack_settings_submit: "Save",
+  slack_settings_intro: "Choose what to change; what you leave empty stays as it is.",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

@@ -5,6 +5,8 @@ export const REPLIES = {
   en: {
     videoReady:
       "Your video is ready! Preview it in the timeline, then click the Export button to download it.",
+    videoReadyIn: (ratio: string, width: number, height: number) =>
+      `Your ${ratio} video (${width}×${height}) is ready! Preview it in the timeline, then click the Export button to download it.`,
     postProduction: "I added background music and a title. Open the timeline panel to review.",
     titleAdded: (title: string) => `Added the title "${title}". Drag it on the timeline to move it.`,
     musicAdded: "Added upbeat background music at 35% volume. Open the timeline panel to adjust it.",
@@ -18,6 +20,8 @@ export const REPLIES = {
   },
   zh: {
     videoReady: "视频已生成！在时间线中预览，然后点击导出按钮下载。",
+    videoReadyIn: (ratio: string, width: number, height: number) =>
+      `${ratio} 视频（${width}×${height}）已生成！在时间线中预览，然后点击导出按钮下载。`,
     postProduction: "我添加了背景音乐和标题。打开时间线面板查看。",
     titleAdded: (title: string) => `已添加标题「${title}」。可以在时间线上拖拽调整位置。`,
     musicAdded: "已添加欢快的背景音乐，音量 35%。打开时间线面板可以调整。",

@@ -1,6 +1,7 @@
 import type { Intent, ReplyLanguage } from "./intents.js";
 import { shorten, titleCase } from "./intents.js";
 import { REPLIES } from "./replies.js";
+import { frameOf } from "./settings-line.js";
 import {
   findTrack,
   hasVideo,
@@ -57,6 +58,10 @@ function generation(prompt: string, env: ScriptEnv): Step[] {
   const short = shorten(prompt);
   const title = titleCase(short);
   const url = `${env.baseUrl}/files/gen_${session.id}_${state.generated_media.length + 1}.mp4`;
+  // Settings (issue 21): the frame and length a settings line chose (16:9 and 10 s otherwise).
+  const ratio = session.settings?.ratio;
+  const { width, height } = frameOf(ratio);
+  const lengthMs = (session.settings?.lengthSeconds ?? GENERATED_MS / 1000) * 1000;
   return [
     { kind: "effect", apply: () => charge.freeze(cost) },
     { kind: "tool-call", name: "generate_video", args: { prompt } },
@@ -65,22 +70,23 @@ function generation(prompt: string, env: ScriptEnv): Step[] {
       kind: "effect",
       apply: () => {
         charge.spend(cost);
-        putTrack(
-          state,
-          singleSegmentTrack(TRACK_VIDEO, GENERATED_MS, { title: short, width: 1920, height: 1080 }),
-        );
+        putTrack(state, singleSegmentTrack(TRACK_VIDEO, lengthMs, { title: short, width, height }));
         state.video_infos.push({
           url,
           filename: url.slice(url.lastIndexOf("/") + 1),
-          duration: 10,
-          width: 1920,
-          height: 1080,
+          duration: lengthMs / 1000,
+          width,
+          height,
         });
+        if (ratio) {
+          state.canvas_config = { width, height, ratio };
+          if (state.draft) state.draft.m = { ...state.draft.m, ratio, width, height };
+        }
         state.generated_media.push({ type: "video", url, prompt });
       },
     },
     { kind: "tool-result", name: "generate_video", result: { status: "success", video_url: url } },
-    { kind: "text", text: replies.videoReady },
+    { kind: "text", text: ratio ? replies.videoReadyIn(ratio, width, height) : replies.videoReady },
     { kind: "tool-call", name: "add_post_production", args: { music: "Lo-fi", title } },
     { kind: "work", ms: options.editMs },
     {

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import type { Draft, DraftSegment, DraftTrack, GeneratedMedia, VideoInfo } from "../../core/nemo/types.js";
+import type { SimSettings } from "./settings-line.js";
 
 /** A long numeric id (19 digits, no leading zero), as the backend's session ids. */
 function numericId(): string {
@@ -17,7 +18,8 @@ export const TRACK_TEXT = 7;
 export interface SessionState {
   draft: Draft | null;
   video_infos: VideoInfo[];
-  canvas_config: { width: number; height: number };
+  /** Settings (issue 21): `ratio` once a settings line chose one. */
+  canvas_config: { width: number; height: number; ratio?: string };
   generated_media: GeneratedMedia[];
 }
 
@@ -34,6 +36,8 @@ export interface Session {
   /** Dropped sessions answer 1002 but keep their run_sse count for assertions. */
   dropped: boolean;
   state: SessionState;
+  /** Settings (issue 21): what the messages' settings lines asked for (the latest of each). */
+  settings?: SimSettings;
 }
 
 export class SessionStore {

@@ -193,6 +193,8 @@ export interface ViewSubmissionFields {
   view: { callback_id: string; private_metadata?: string };
   /** The submitted values: block id → action id → value. */
   values: Record<string, Record<string, string>>;
+  /** Settings (issue 21): chosen options of static selects: block id → action id → option value. */
+  selects?: Record<string, Record<string, string>>;
 }
 
 /** A modal's `view_submission` as Slack sends it: form-encoded `payload=<json>`. */
@@ -205,6 +207,14 @@ export function viewSubmissionBody(fields: ViewSubmissionFields): string {
       ),
     ]),
   );
+  for (const [block, actions] of Object.entries(fields.selects ?? {})) {
+    (values as Record<string, unknown>)[block] = Object.fromEntries(
+      Object.entries(actions).map(([action, value]) => [
+        action,
+        { type: "static_select", selected_option: { text: { type: "plain_text", text: value }, value } },
+      ]),
+    );
+  }
   const payload = {
     type: "view_submission",
     team: { id: fields.team, domain: "fake-team" },

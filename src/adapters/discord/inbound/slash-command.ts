@@ -48,7 +48,8 @@ export async function handleCommand(
   }
   await deferredCommand(interaction, log, async () => {
     let ref =
-      existingConversation(place) ?? (name === "usage" || name === "history" ? placeRef(place) : undefined);
+      existingConversation(place) ??
+      (name === "usage" || name === "history" || name === "settings" ? placeRef(place) : undefined);
     let created = false;
     if (!ref) {
       const target = await channelTarget(interaction, name, place, log);

@@ -15,6 +15,7 @@ import {
 import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../../core/conversation/reply.js";
 import { encodeCustomId } from "../common/buttons.js";
 import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../common/component-ids.js";
+import { menuRows } from "./render-menus.js";
 import { splitMessage } from "./split-message.js";
 
 /** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */
@@ -69,6 +70,8 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   history: ButtonStyle.Secondary,
   usage: ButtonStyle.Secondary,
   project_link: ButtonStyle.Secondary,
+  // Settings (issue 21)
+  settings: ButtonStyle.Secondary,
 };
 
 /**
@@ -107,6 +110,8 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
     const components: APIMessageTopLevelComponent[] = [
       { type: ComponentType.Container, accent_color: accent, components: inner },
       ...(last ? rows : []),
+      // Settings (issue 21): `/settings` menus
+      ...(last ? menuRows(reply.menus) : []),
     ];
     const body: DiscordMessageBody = {
       flags: MessageFlags.IsComponentsV2,

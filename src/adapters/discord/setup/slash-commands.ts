@@ -22,6 +22,8 @@ export const COMMAND_ACTIONS = {
   whoami: "account",
   history: "history",
   usage: "usage",
+  // Settings (issue 21)
+  settings: "settings",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -51,6 +53,11 @@ const DESCRIPTIONS: Record<CommandName, readonly [en: string, zh: string]> = {
   login: ["Link your own NemoVideo account (private form)", "关联你自己的 NemoVideo 账户（私密表单）"],
   logout: ["Unlink your NemoVideo account", "取消关联你的 NemoVideo 账户"],
   whoami: ["Which NemoVideo account this thread uses", "查看本话题使用的 NemoVideo 账户"],
+  // Settings (issue 21)
+  settings: [
+    "Your video defaults: aspect ratio, length, language (admins: the server's)",
+    "你的视频默认设置：画面比例、时长、语言（管理员：服务器的）",
+  ],
 };
 
 /** `/video`'s options: the prompt, and a file to add. */

@@ -13,6 +13,7 @@ import { registerEventListeners } from "./events.js";
 import { registerInstallationEvents } from "./installation-events.js";
 import { registerLoginSubmission } from "./login-modal.js";
 import { scopeRequests } from "./request-scope.js";
+import { registerSettingsSubmission } from "./settings-modal.js";
 
 /** The one workspace of a bot token, from `auth.test`. */
 export interface SingleWorkspace {
@@ -101,6 +102,8 @@ export function createBoltApp({ config, receiver, single, logger, boltLogger }: 
   registerCommandListener(app, ctx);
   registerActionListener(app, ctx);
   registerLoginSubmission(app, ctx);
+  // Settings (issue 21)
+  registerSettingsSubmission(app, ctx);
   registerAssistantListeners(app, ctx);
   return app;
 }

@@ -9,6 +9,7 @@ import { errorText } from "../web-api/api-errors.js";
 import { deliverInbound, type InboundContext } from "./context.js";
 import { loginView } from "./login-modal.js";
 import { slackTextToPlain } from "./message-text.js";
+import { openSettingsModal } from "./settings-modal.js";
 import { slackText } from "./slack-texts.js";
 
 /** `/nemo <word>` commands that act on one conversation: they need a thread, which a slash command has not. */
@@ -60,6 +61,12 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
       await openLoginModal(ctx, command, team);
       return;
     }
+    // Settings (issue 21): `/nemo settings` opens the form; `/nemo settings ratio 9:16` is queued as typed.
+    if (word === "settings") {
+      await ack();
+      await openSettingsModal(ctx, command, team);
+      return;
+    }
     await deliverInbound(ctx, commandInbound(command, team, word, prompt));
     await ack();
   });
@@ -101,6 +108,16 @@ function commandInbound(command: SlashCommand, team: string, word: string, promp
   // Answered only to the user (ephemeral), wherever the command was used.
   const privately = ephemeralRef(team, channel, user);
   if (word === "usage") return { ...base, ref: privately, action: { kind: "usage" } };
+  // Settings (issue 21): a typed change, answered only to the user.
+  if (word.startsWith("settings ")) {
+    const arg = prompt.slice("settings".length).trim();
+    return {
+      ...base,
+      ref: privately,
+      action: { kind: "settings", arg },
+      privateReplyTo: command.response_url,
+    };
+  }
   const account = ACCOUNT_WORDS[word];
   if (account) return { ...base, ref: privately, action: { kind: account } };
   if (word === "credits" || word === "balance" || word === "history") {

@@ -1,0 +1,63 @@
+import type { StringSelectMenuInteraction } from "discord.js";
+import { isSettingsChange, settingsMenuOwner } from "../common/settings-menu-ids.js";
+import { privateAddress } from "./account-interactions.js";
+import { threadRef } from "./conversation-refs.js";
+import { discordText } from "./discord-texts.js";
+import type { InboundContext } from "./inbound-context.js";
+import {
+  ephemeral,
+  existingConversation,
+  followUpFailed,
+  placeOf,
+  refusedPlace,
+  userOf,
+} from "./interaction-place.js";
+
+/** Whether a select menu is one of `/settings`' (see settings-menu-ids.ts). */
+export function isSettingsMenu(customId: string): boolean {
+  return customId.startsWith("nemo:set:");
+}
+
+/**
+ * Settings (issue 21): a choice in a `/settings` menu. Only the member the menu was opened for may
+ * choose (anyone else is refused privately); the choice becomes a `settings` action whose argument is
+ * the change, answered privately (an ephemeral follow-up) with the settings as they are now. Whether
+ * the member may make the change is decided by the worker (the permission table).
+ */
+export async function handleSettingsChoice(
+  interaction: StringSelectMenuInteraction,
+  ctx: InboundContext,
+): Promise<void> {
+  const locale = interaction.locale;
+  const log = ctx.logger.child({ interaction: interaction.id });
+  const owner = settingsMenuOwner(interaction.customId);
+  const change = interaction.values[0];
+  if (owner !== interaction.user.id || !isSettingsChange(change)) {
+    log.info({ owner, user: interaction.user.id }, "discord-settings-choice-refused");
+    await interaction.reply(ephemeral(discordText(locale, "settings_not_yours")));
+    return;
+  }
+  const place = placeOf(interaction);
+  if (!place) {
+    await interaction.reply(ephemeral(discordText(locale, "button_outside_thread")));
+    return;
+  }
+  if (await refusedPlace(interaction, place, ctx, log)) return;
+  // In a channel (not a thread), the channel stands for itself, as for `/settings` there.
+  const ref = existingConversation(place) ?? threadRef(place.guildId ?? "", place.channelId, place.channelId);
+  await interaction.deferUpdate();
+  try {
+    await ctx.handler.handle({
+      id: interaction.id,
+      ref,
+      user: userOf(interaction, ctx),
+      text: "",
+      attachments: [],
+      locale,
+      action: { kind: "settings", arg: change },
+      privateReplyTo: privateAddress(interaction),
+    });
+  } catch (error) {
+    await followUpFailed(interaction, log, "discord-settings-choice-failed", error);
+  }
+}
