@@ -6,17 +6,29 @@ const labels = (answer: string, lang: "en" | "zh-CN" = "en") =>
 
 describe("quick replies: the choices an answer ends with", () => {
   it.each([
-    ["Which style would you like?\n1. Cinematic\n2. Anime\n3. Documentary", ["Cinematic", "Anime", "Documentary"]],
-    ["Which style would you like? 1. Cinematic 2. Anime 3. Documentary", ["Cinematic", "Anime", "Documentary"]],
+    [
+      "Which style would you like?\n1. Cinematic\n2. Anime\n3. Documentary",
+      ["Cinematic", "Anime", "Documentary"],
+    ],
+    [
+      "Which style would you like? 1. Cinematic 2. Anime 3. Documentary",
+      ["Cinematic", "Anime", "Documentary"],
+    ],
     ["Pick a style: 1) Cinematic 2) Anime 3) Documentary", ["Cinematic", "Anime", "Documentary"]],
     [
       "I can take this in a few directions.\n\n1. **Cinematic** — slow pans, warm light\n2. *Anime* — bold colours\n3. `Documentary`\n\nWhich one should I use?",
       ["Cinematic — slow pans, warm light", "Anime — bold colours", "Documentary"],
     ],
-    ["Choose the aspect ratio:\n- 16:9 landscape\n- 9:16 portrait\n- 1:1 square", ["16:9 landscape", "9:16 portrait", "1:1 square"]],
+    [
+      "Choose the aspect ratio:\n- 16:9 landscape\n- 9:16 portrait\n- 1:1 square",
+      ["16:9 landscape", "9:16 portrait", "1:1 square"],
+    ],
     ["What music fits best?\n• Lo-fi\n• Upbeat pop\n• Orchestral", ["Lo-fi", "Upbeat pop", "Orchestral"]],
     ["Options:\n* Keep the title\n* Remove the title", ["Keep the title", "Remove the title"]],
-    ["Here is what I can do next:\n1. Add music\n2. Add a title\n3. Export?", ["Add music", "Add a title", "Export"]],
+    [
+      "Here is what I can do next:\n1. Add music\n2. Add a title\n3. Export?",
+      ["Add music", "Add a title", "Export"],
+    ],
     ["Your draft is ready! Shall I add background music? (yes/no)", ["Yes", "No"]],
     ["Done. Do you want me to export it now?", ["Yes", "No"]],
     ["Would you like a voice-over?", ["Yes", "No"]],
@@ -56,14 +68,23 @@ describe("quick replies: the choices an answer ends with", () => {
   });
 
   it.each([
-    ["a plain statement", "Your video is ready! Preview it in the timeline, then click the Export button to download it."],
-    ["a list of changes made", "Here are the changes I made:\n- Added the title \"Hello\"\n- Added upbeat music\n- Trimmed to 8s"],
+    [
+      "a plain statement",
+      "Your video is ready! Preview it in the timeline, then click the Export button to download it.",
+    ],
+    [
+      "a list of changes made",
+      'Here are the changes I made:\n- Added the title "Hello"\n- Added upbeat music\n- Trimmed to 8s',
+    ],
     ["a timeline summary", "Timeline:\n• Video: 10s\n• Music: Lo-fi at 35%\n• Title: City Dreams"],
     [
       "a list in the middle, then more prose",
       "Which style would you like?\n1. Cinematic\n2. Anime\n\nI went with cinematic for now and rendered a draft. You can change it any time from the timeline panel.",
     ],
-    ["an open question", "You said: \"hi\". I can generate a video, add a title or background music, or make it shorter. What would you like?"],
+    [
+      "an open question",
+      'You said: "hi". I can generate a video, add a title or background music, or make it shorter. What would you like?',
+    ],
     ["a question in the middle", "Shall I add music? I added it anyway. Open the timeline to review."],
     ["numbers that are not a list", "The video is 2. 5 seconds shorter now and 1. Clip remains."],
     ["a decimal", "I trimmed it to 2.5 seconds. 1.5 seconds of silence were removed."],

@@ -3,7 +3,7 @@ import { type ConversationRef, refKey } from "../../core/conversation/conversati
 import type { Messenger } from "../../core/conversation/messenger.js";
 import type { ActionKind, Reply } from "../../core/conversation/reply.js";
 import { MessageNotFoundError } from "./message-not-found-error.js";
-import { renderConsoleReply } from "./render-console.js";
+import { consoleActions, renderConsoleReply } from "./render-console.js";
 import { terminalRows } from "./terminal-rows.js";
 
 /** What a numbered choice stands for: the action of a printed reply, in that reply's thread. */
@@ -114,7 +114,7 @@ export class ConsoleMessenger implements Messenger {
    * block on screen remains right; numbers of actions that went away stop working, like removed buttons.
    */
   private assignChoices(ref: ConversationRef, reply: Reply, previous: number[]): number[] {
-    const numbers = (reply.actions ?? []).map((action, i) => {
+    const numbers = consoleActions(reply).map((action, i) => {
       const old = previous[i];
       const known = old === undefined ? undefined : this.choices.get(old);
       if (old !== undefined && known?.kind === action.kind && known.arg === action.arg) return old;

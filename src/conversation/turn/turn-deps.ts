@@ -6,6 +6,7 @@ import type { AccountStore } from "../../store/account-store.js";
 import type { BackendBreaker } from "../../store/backend-breaker.js";
 import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
 import type { PartialAnswers } from "../../store/partial-answers.js";
+import type { QuickReplyRecords } from "../../store/quick-reply-records.js";
 import type { SentMarker } from "../../store/sent-marker.js";
 import type { Outbox } from "../outbox.js";
 import type { CreditsGuard } from "../policies/credits-guard.js";
@@ -39,4 +40,6 @@ export interface TurnDeps extends QuotaParts {
   /** An answer longer than this many characters is cut with a note. */
   maxAnswerChars: number;
   logger: Logger;
+  /** Quick replies: where an answer's choices are kept for their buttons (absent: answers offer none). */
+  quickReplies?: Pick<QuickReplyRecords, "keep" | "posted"> | undefined;
 }

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { Lang } from "./language.js";
+import type { ReplyAction, ReplyChoice } from "./reply.js";
 
 /**
  * Quick replies: the choices an answer ENDS with (a numbered or bulleted list next to a question, an
@@ -64,7 +66,8 @@ function clean(body: string): string {
 function choicesOf(bodies: readonly string[]): QuickChoice[] | undefined {
   const choices = bodies.map(clean).map((label) => ({ label, text: label }));
   if (choices.length < 2 || choices.length > MAX_QUICK_CHOICES) return undefined;
-  if (choices.some((choice) => choice.label === "" || choice.label.length > MAX_CHOICE_CHARS)) return undefined;
+  if (choices.some((choice) => choice.label === "" || choice.label.length > MAX_CHOICE_CHARS))
+    return undefined;
   if (new Set(choices.map((choice) => choice.label.toLowerCase())).size !== choices.length) return undefined;
   return choices;
 }
@@ -81,7 +84,10 @@ function isQuestion(line: string): boolean {
 }
 
 function asksToChoose(line: string): boolean {
-  return isQuestion(line) || (line.length <= MAX_QUESTION_CHARS && ENDS_WITH_COLON.test(line) && CHOICE_CUE.test(line));
+  return (
+    isQuestion(line) ||
+    (line.length <= MAX_QUESTION_CHARS && ENDS_WITH_COLON.test(line) && CHOICE_CUE.test(line))
+  );
 }
 
 /** A list at the end of the answer, with a question (or a choosing intro) just before or right after it. */
@@ -163,7 +169,8 @@ function yesNo(line: string, lang: Lang): QuickChoice[] | undefined {
       ];
 }
 
-const EITHER_CUE = /\b(?:prefer|rather|which|choose|pick|go with|would you like|do you want|should i|shall i)\b/i;
+const EITHER_CUE =
+  /\b(?:prefer|rather|which|choose|pick|go with|would you like|do you want|should i|shall i)\b/i;
 
 /**
  * A clear "A or B?": a question with a choosing cue whose two sides are one word each, or a comma list
@@ -202,4 +209,32 @@ export function quickChoices(answer: string, lang: Lang): QuickChoice[] {
   if (lines.length === 0) return [];
   const last = lines[lines.length - 1]!;
   return endingList(lines) ?? inlineList(last) ?? yesNo(last, lang) ?? eitherOr(last) ?? [];
+}
+
+/**
+ * The id of the record keeping an answer's choices, from the id of the message it answers: short and
+ * fixed in length (a hash), so a chain of quick replies never grows a button's id past Discord's 100.
+ */
+export function quickRecordId(inboundId: string): string {
+  return `q${createHash("sha256").update(inboundId).digest("base64url").slice(0, 16)}`;
+}
+
+/** The record and the index a quick reply's `<record id>:<index>` names; undefined when malformed. */
+export function parseQuickArg(arg: string | undefined): { recordId: string; index: number } | undefined {
+  const match = /^(q[\w-]{16}):(\d{1,2})$/.exec(arg ?? "");
+  return match ? { recordId: match[1]!, index: Number(match[2]) } : undefined;
+}
+
+/** The choices of a record as the reply carries them. */
+export function replyChoices(recordId: string, choices: readonly QuickChoice[]): ReplyChoice[] {
+  return choices.map((choice, index) => ({ label: choice.label, id: `${recordId}:${index}` }));
+}
+
+/** A reply's quick replies as actions (kind `quick_reply`, arg = the choice's id), for renderers. */
+export function choiceActions(reply: { choices?: readonly ReplyChoice[] | undefined }): ReplyAction[] {
+  return (reply.choices ?? []).map((choice) => ({
+    kind: "quick_reply",
+    label: choice.label,
+    arg: choice.id,
+  }));
 }

@@ -21,6 +21,8 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   history: "button_history",
   usage: "button_usage",
   project_link: "button_project_link",
+  // Quick replies (their buttons show the choice itself; this names the action)
+  quick_reply: "button_quick_reply",
 };
 
 /** Buttons in the conversation's language. */

@@ -16,7 +16,9 @@ export type ActionKind =
   | "history"
   | "usage"
   // "Open in NemoVideo" handed privately (arg = the export's id)
-  | "project_link";
+  | "project_link"
+  // Quick replies: a choice of an answer (arg = `<record id>:<index>`, see quick-replies.ts)
+  | "quick_reply";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -54,4 +56,12 @@ export interface Reply {
     | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
+  /** Quick replies: the choices the answer ends with, as buttons (a select menu beyond five). */
+  choices?: ReplyChoice[] | undefined;
+}
+
+/** One quick reply of an answer: `label` is shown; `id` (`<record id>:<index>`) is what its button carries. */
+export interface ReplyChoice {
+  label: string;
+  id: string;
 }

@@ -24,6 +24,8 @@ export type Intent =
   | { kind: "usage" }
   /** A fresh claim link of a finished export, privately (arg = the export's id). */
   | { kind: "project_link"; arg?: string }
+  /** A quick reply clicked (arg = `<record id>:<index>`): that choice becomes the clicker's message. */
+  | { kind: "quick_reply"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -215,6 +217,8 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
 };
 
 const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
+// Quick replies
+WITH_ARG.add("quick_reply");
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
@@ -271,6 +275,8 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   history: "history",
   usage: "usage",
   project_link: "project_link",
+  // Quick replies
+  quick_reply: "quick_reply",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -317,6 +317,13 @@ export const EN = {
   slack_login_label: "Your NemoVideo API token",
   slack_login_hint:
     "Create one in the NemoVideo web app under Settings → API Tokens. It is checked, then stored encrypted; only you can unlink it (/nemo logout).",
+
+  // Quick replies (the choices an answer ends with, as buttons)
+  quick_reply_chosen: "➡️ Answered: {choice}",
+  quick_reply_taken: "This question was already answered.",
+  quick_reply_expired: "That choice isn't available any more. Type your answer in the thread instead.",
+  quick_reply_not_allowed: "You can't answer this question here.",
+  button_quick_reply: "Answer",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

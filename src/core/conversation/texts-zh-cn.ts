@@ -271,4 +271,11 @@ export const ZH_CN: Record<TextKey, string> = {
   slack_login_label: "你的 NemoVideo API 令牌",
   slack_login_hint:
     "在 NemoVideo 网页版的“设置 → API 令牌”中创建。令牌经验证后加密保存；只有你可以取消关联（/nemo logout）。",
+
+  // Quick replies (the choices an answer ends with, as buttons)
+  quick_reply_chosen: "➡️ 已回答：{choice}",
+  quick_reply_taken: "这个问题已经有人回答了。",
+  quick_reply_expired: "这个选项已失效，请直接在对话串中输入你的回答。",
+  quick_reply_not_allowed: "你不能在这里回答这个问题。",
+  button_quick_reply: "回答",
 };
