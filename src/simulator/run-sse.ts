@@ -7,6 +7,7 @@ import type { ResolvedOptions } from "./options.js";
 import { sendOutage } from "./outage.js";
 import { sendFault } from "./refusals.js";
 import { classifyMessage, type Intent, replyLanguage } from "./sessions/intents.js";
+import { questionIntent } from "./sessions/questions.js";
 import { buildScript, type Step } from "./sessions/script.js";
 import { hasVideo } from "./sessions/state.js";
 import { SseStream } from "./sse.js";
@@ -86,7 +87,8 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
   record.outcome = "accepted";
 
   const { options } = ctx;
-  const intent = classifyMessage(parsed.text, hasVideo(session.state));
+  const intent =
+    questionIntent(parsed.text, session) ?? classifyMessage(parsed.text, hasVideo(session.state));
   const cost = turnCost(intent, options);
   if (cost > 0 && account.available < cost) {
     const data = account.registered ? null : { bind_id: account.bindId, user_id: account.id };
@@ -126,7 +128,8 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
 /** What the turn costs when it runs: a generation, an edit, or nothing (chat). */
 function turnCost(intent: Intent, options: ResolvedOptions): number {
   if (intent.kind === "generate") return options.generationCost;
-  return intent.kind === "chat" ? 0 : options.editCost;
+  // Chat, and the agent's questions (quick replies), cost nothing.
+  return ["chat", "ask-style", "ask-music", "no-music"].includes(intent.kind) ? 0 : options.editCost;
 }
 
 /** `/run_sse` while the backend is down: the request is read (to count it on its session), then refused. */

@@ -21,6 +21,9 @@ export interface SessionState {
   generated_media: GeneratedMedia[];
 }
 
+/** A question the simulated agent asked and waits an answer to (questions.ts). */
+export type PendingQuestion = { kind: "style"; prompt: string } | { kind: "music" };
+
 export interface Session {
   id: string;
   taskId: string;
@@ -34,6 +37,8 @@ export interface Session {
   /** Dropped sessions answer 1002 but keep their run_sse count for assertions. */
   dropped: boolean;
   state: SessionState;
+  /** A question the agent asked, answered by the session's next message (questions.ts). */
+  question?: PendingQuestion | undefined;
 }
 
 export class SessionStore {
