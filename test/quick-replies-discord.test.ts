@@ -39,7 +39,10 @@ async function ask(text: string, shown: string): Promise<{ thread: string; answe
 describe("quick replies on Discord (real discord.js, fake Discord, simulator, Redis)", () => {
   it("a numbered question becomes buttons; a click sends exactly that choice once, from the clicker, and the answer shows it", async () => {
     const { fake } = bot;
-    const { thread, answer } = await ask("make a video about my cat in any style", "Which style would you like?");
+    const { thread, answer } = await ask(
+      "make a video about my cat in any style",
+      "Which style would you like?",
+    );
     const buttons = quickButtons(answer);
     expect([...buttons.keys()]).toEqual(["Cinematic", "Anime", "Documentary"]);
     // The button carries the record and the index, never the text; well under Discord's 100.
