@@ -58,6 +58,12 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
     // The simulator received it as the answer to its question: a generation in that style.
     const run = bot.sim.requests.find((request) => request.message === "Anime")!;
     expect(run.outcome).toBe("accepted");
+    // Spoken by the clicker (Bob), in the answer's thread: a turn like any typed message.
+    const turns = await bot.runtime.services.queues.turn.getJobs(["completed", "active", "waiting"]);
+    expect(turns.find((job) => job.data.text === "Anime")?.data).toMatchObject({
+      userId: fake.bob.id,
+      refKey: expect.stringContaining(thread),
+    });
     // The answer now shows the choice taken, without its buttons.
     await fake.waitFor(() => latest(answer).content.includes("➡️ Answered: Anime"), 5_000, "edited answer");
     expect(quickButtons(answer).size).toBe(0);
@@ -93,11 +99,13 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
     const { thread, answer } = await ask("做一个关于猫的视频，风格随意", "你想要哪种风格？");
     const buttons = quickButtons(answer);
     expect([...buttons.keys()]).toEqual(["电影感", "动漫", "纪录片"]);
-    fake.click(answer, buttons.get("动漫")!, { locale: "zh-CN" });
+    // Picked from the select menu more than five choices become (`nemo:quick`, values = the buttons' ids).
+    const pick = fake.choose(answer, "nemo:quick", [buttons.get("动漫")!], { locale: "zh-CN" });
     await fake.waitFor(() => sent("动漫") === 1, 10_000, "sent");
     // The line under the answer is in the thread's language (Alice's messages carry no locale: English).
     await fake.waitFor(() => latest(answer).content.includes("Answered: 动漫"), 5_000, "edited answer");
     await fake.waitFor(() => bot.transcript(thread).includes("视频已生成"), 10_000, "generated");
+    expect(pick.callbacks).toEqual([expect.objectContaining({ type: 6 })]);
   });
 
   it("a yes/no question gets Yes / No; Yes adds the music", async () => {
