@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { quickChoices } from "../src/core/conversation/quick-replies.js";
+import { buttonKind } from "../src/core/conversation/button-kinds.js";
+import type { Inbound } from "../src/core/conversation/inbound.js";
+import { parseQuickArg, quickChoices, quickRecordId } from "../src/core/conversation/quick-replies.js";
+import { routeInbound } from "../src/core/conversation/router.js";
 
 const labels = (answer: string, lang: "en" | "zh-CN" = "en") =>
   quickChoices(answer, lang).map((choice) => choice.label);
@@ -95,5 +98,28 @@ describe("quick replies: the choices an answer ends with", () => {
     ["an empty answer", ""],
   ])("none for %s", (_name, answer) => {
     expect(labels(answer)).toEqual([]);
+  });
+});
+
+describe("quick replies: ids and the route of a click", () => {
+  it("a click names the record and the index; anything else is no quick reply", () => {
+    const id = quickRecordId("1234567890");
+    expect(parseQuickArg(`${id}:2`)).toEqual({ recordId: id, index: 2 });
+    for (const bad of [undefined, "", id, `${id}:`, `${id}:x`, `${id}:123`, "q123:1", `${id}:1:2`]) {
+      expect(parseQuickArg(bad)).toBeUndefined();
+    }
+  });
+
+  it("a click is routed as the quick_reply command with its argument, never as text for the backend", () => {
+    const inbound: Inbound = {
+      id: "i1",
+      ref: { platform: "console", workspace: "local", channel: "console", thread: "main" },
+      user: { id: "u1" },
+      text: "",
+      attachments: [],
+      action: { kind: "quick_reply", arg: "qAAAAAAAAAAAAAAAA:1" },
+    };
+    expect(routeInbound(inbound)).toEqual({ kind: "quick_reply", arg: "qAAAAAAAAAAAAAAAA:1" });
+    expect(buttonKind("quick_reply")).toBe("quick_reply");
   });
 });

@@ -216,9 +216,16 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   usage: "usage",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
-// Quick replies
-WITH_ARG.add("quick_reply");
+const WITH_ARG = new Set<CommandKind>([
+  "cancel",
+  "retry",
+  "login",
+  "continue",
+  "drop",
+  "project_link",
+  // Quick replies
+  "quick_reply",
+]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
