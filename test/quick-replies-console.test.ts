@@ -84,7 +84,6 @@ describe("quick replies in the console chat (runtime, Redis, simulator)", () => 
       chat.type(anime);
       await eventually(() => chat.output().includes(`No choice [${anime}]`), 5_000, "refusal");
       expect(sent("Anime")).toBe(1);
-      if (process.env.SHOW_TRANSCRIPT) console.log(chat.output());
     } finally {
       await chat.close();
     }
