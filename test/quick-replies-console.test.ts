@@ -79,7 +79,7 @@ describe("quick replies in the console chat (runtime, Redis, simulator)", () => 
       chat.type(anime);
       await eventually(() => chat.output().includes("Music and title added"), 10_000, "generated");
       expect(sent("Anime")).toBe(1);
-      await eventually(() => chat.output().includes("➡️ Answered: Anime"), 5_000, "edited answer");
+      await eventually(() => chat.output().includes("➡️ ada answered: Anime"), 5_000, "edited answer");
       // The edited answer has no choices any more: its numbers name nothing now.
       chat.type(anime);
       await eventually(() => chat.output().includes(`No choice [${anime}]`), 5_000, "refusal");
@@ -96,7 +96,7 @@ describe("quick replies in the console chat (runtime, Redis, simulator)", () => 
       await eventually(() => chat.numberOf("是") !== undefined, 10_000, "choices");
       expect(chat.output()).toContain("要加背景音乐吗？（是/否）");
       chat.type(chat.numberOf("是")!);
-      await eventually(() => chat.output().includes("已回答：是"), 10_000, "edited answer");
+      await eventually(() => chat.output().includes("➡️ ada 回答：是"), 10_000, "edited answer");
       await eventually(() => sent("是") === 1, 10_000, "sent");
       await eventually(() => chat.output().includes("已添加欢快的背景音乐"), 10_000, "music");
     } finally {

@@ -65,7 +65,11 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
       refKey: expect.stringContaining(thread),
     });
     // The answer now shows the choice taken, without its buttons.
-    await fake.waitFor(() => latest(answer).content.includes("➡️ Answered: Anime"), 5_000, "edited answer");
+    await fake.waitFor(
+      () => latest(answer).content.includes("➡️ bob answered: Anime"),
+      5_000,
+      "edited answer",
+    );
     expect(quickButtons(answer).size).toBe(0);
     expect(latest(answer).content).toContain("Which style would you like?");
 
@@ -103,7 +107,11 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
     const pick = fake.choose(answer, "nemo:quick", [buttons.get("动漫")!], { locale: "zh-CN" });
     await fake.waitFor(() => sent("动漫") === 1, 10_000, "sent");
     // The line under the answer is in the thread's language (Alice's messages carry no locale: English).
-    await fake.waitFor(() => latest(answer).content.includes("Answered: 动漫"), 5_000, "edited answer");
+    await fake.waitFor(
+      () => latest(answer).content.includes("➡️ Alice answered: 动漫"),
+      5_000,
+      "edited answer",
+    );
     await fake.waitFor(() => bot.transcript(thread).includes("视频已生成"), 10_000, "generated");
     expect(pick.callbacks).toEqual([expect.objectContaining({ type: 6 })]);
   });

@@ -1,4 +1,5 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
 import { parseQuickArg } from "../../core/conversation/quick-replies.js";
 import type { Reply } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
@@ -40,19 +41,22 @@ export function quickReplyCommand(parts: QuickReplyParts): CommandHandler {
       return answer.refuse("quick_reply_taken", "quick-reply-refused-taken", arg, "quick-reply");
     const message = { ...inbound, id: `${target.recordId}:quick`, text: choice.text, action: undefined };
     await parts.followUps.turn(message, choice.text);
-    await showTaken(parts, inbound.ref, record, choice.label);
+    await showTaken(parts, inbound, record, choice.label);
   };
 }
 
 /** The answer shown again without its buttons, with the choice taken under it (when it can be edited). */
 async function showTaken(
   parts: Pick<QuickReplyParts, "outbox">,
-  ref: Parameters<Outbox["edit"]>[0],
+  { ref, user }: Pick<Inbound, "ref" | "user">,
   record: QuickReplyRecord,
   label: string,
 ): Promise<void> {
   if (!record.messageId || !record.reply) return;
-  const chosen = text(record.lang, "quick_reply_chosen", { choice: label });
+  const name = user.name?.trim().slice(0, 80);
+  const chosen = name
+    ? text(record.lang, "quick_reply_chosen_by", { name, choice: label })
+    : text(record.lang, "quick_reply_chosen", { choice: label });
   const reply: Reply = { ...record.reply, text: [record.reply.text, chosen].filter(Boolean).join("\n\n") };
   await parts.outbox.edit(ref, record.messageId, reply);
 }

@@ -320,6 +320,7 @@ export const EN = {
 
   // Quick replies (the choices an answer ends with, as buttons)
   quick_reply_chosen: "➡️ Answered: {choice}",
+  quick_reply_chosen_by: "➡️ {name} answered: {choice}",
   quick_reply_taken: "This question was already answered.",
   quick_reply_expired: "That choice isn't available any more. Type your answer in the thread instead.",
   quick_reply_not_allowed: "You can't answer this question here.",

@@ -274,6 +274,7 @@ export const ZH_CN: Record<TextKey, string> = {
 
   // Quick replies (the choices an answer ends with, as buttons)
   quick_reply_chosen: "➡️ 已回答：{choice}",
+  quick_reply_chosen_by: "➡️ {name} 回答：{choice}",
   quick_reply_taken: "这个问题已经有人回答了。",
   quick_reply_expired: "这个选项已失效，请直接在对话串中输入你的回答。",
   quick_reply_not_allowed: "你不能在这里回答这个问题。",
