@@ -98,6 +98,25 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
     expect(own.followUps).toEqual([]);
   });
 
+  it("a question the conversation moved past (answered by typing) is closed: a late click sends nothing", async () => {
+    const { fake } = bot;
+    const { thread, answer } = await ask(
+      "make a clip about my dog in any style",
+      "Which style would you like?",
+    );
+    const buttons = quickButtons(answer);
+    fake.say(thread, "documentary please");
+    await fake.waitFor(() => bot.transcript(thread).includes("Music and title added"), 10_000, "generated");
+    expect(bot.sim.requests.some((request) => request.message === "documentary please")).toBe(true);
+    const before = sent("Anime");
+    const late = fake.click(answer, buttons.get("Anime")!, { user: fake.bob });
+    await fake.waitFor(() => late.followUps.length > 0, 5_000, "private note");
+    expect(JSON.stringify(late.followUps)).toContain("The conversation has moved on since that question");
+    await fake.waitFor(() => quickButtons(answer).size === 0, 5_000, "buttons gone");
+    expect(latest(answer).content).not.toContain("answered:");
+    expect(sent("Anime")).toBe(before);
+  });
+
   it("Chinese: the question's choices are Chinese, and the click sends the Chinese choice", async () => {
     const { fake } = bot;
     const { thread, answer } = await ask("做一个关于猫的视频，风格随意", "你想要哪种风格？");

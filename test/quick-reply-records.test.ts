@@ -31,11 +31,12 @@ describe("quick reply records", () => {
       choices,
       reply: { text: "Which?" },
     });
-    await records.posted("qone", "m1");
+    await records.settled("qone", "m1", 1_700_000_000_000);
     expect(await records.read("qone")).toMatchObject({
       refKey: "console:local:c:t1",
       choices,
       messageId: "m1",
+      settledAt: 1_700_000_000_000,
     });
     expect(await client.ttl(keys.quickReplies("qone"))).toBeGreaterThan(KEY_TTL_SECONDS.quickReplies - 5);
 

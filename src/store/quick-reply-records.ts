@@ -21,6 +21,11 @@ export interface QuickReplyRecord {
   reply?: Reply | undefined;
   /** The answer's message, once posted (absent: a platform surface the bot cannot edit later). */
   messageId?: string | undefined;
+  /**
+   * When the turn that asked was done (epoch ms, after its session's use was recorded): a later use of
+   * the session means the conversation moved on and the question is no longer open.
+   */
+  settledAt?: number | undefined;
   taken?: QuickReplyTaker | undefined;
 }
 
@@ -31,7 +36,7 @@ export interface QuickReplyRecord {
  */
 export class QuickReplyRecords extends RedisStore {
   /** Keeps an answer's choices before the answer is posted (a turn run again keeps them again, `taken` stays). */
-  async keep(recordId: string, record: Omit<QuickReplyRecord, "messageId" | "taken">): Promise<void> {
+  async keep(recordId: string, record: Omit<QuickReplyRecord, "messageId" | "settledAt" | "taken">): Promise<void> {
     const key = this.keys.quickReplies(recordId);
     const fields: Record<string, string> = {
       refKey: record.refKey,
@@ -42,14 +47,12 @@ export class QuickReplyRecords extends RedisStore {
     await this.redis.multi().hset(key, fields).expire(key, KEY_TTL_SECONDS.quickReplies).exec();
   }
 
-  /** The answer carrying the choices was posted as `messageId`. */
-  async posted(recordId: string, messageId: string): Promise<void> {
+  /** The turn that asked is done: its answer was posted as `messageId` (when known), at `settledAt`. */
+  async settled(recordId: string, messageId: string | undefined, settledAt: number): Promise<void> {
     const key = this.keys.quickReplies(recordId);
-    await this.redis
-      .multi()
-      .hset(key, "messageId", messageId)
-      .expire(key, KEY_TTL_SECONDS.quickReplies)
-      .exec();
+    const fields: Record<string, string> = { settledAt: String(settledAt) };
+    if (messageId) fields.messageId = messageId;
+    await this.redis.multi().hset(key, fields).expire(key, KEY_TTL_SECONDS.quickReplies).exec();
   }
 
   async read(recordId: string): Promise<QuickReplyRecord | undefined> {
@@ -61,6 +64,7 @@ export class QuickReplyRecords extends RedisStore {
       choices: JSON.parse(hash.choices) as QuickChoice[],
       reply: hash.reply ? (JSON.parse(hash.reply) as Reply) : undefined,
       messageId: hash.messageId || undefined,
+      settledAt: hash.settledAt ? Number(hash.settledAt) : undefined,
       taken: hash.taken ? (JSON.parse(hash.taken) as QuickReplyTaker) : undefined,
     };
   }

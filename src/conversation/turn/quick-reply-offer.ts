@@ -4,13 +4,16 @@ import type { QuickReplyRecords } from "../../store/quick-reply-records.js";
 import type { TurnRun } from "./turn-run.js";
 
 /** Where an answer's choices are kept; absent: no quick replies. */
-type OfferParts = { quickReplies?: Pick<QuickReplyRecords, "keep" | "posted"> | undefined };
+type OfferParts = { quickReplies?: Pick<QuickReplyRecords, "keep" | "settled"> | undefined };
 
 /** The final answer as it is posted, and what to note once it is. */
 export interface QuickReplyOffer {
   reply: Reply;
-  /** The answer was posted as `messageId` (its choices' record learns it, to show the choice taken). */
-  posted(messageId: string | undefined): Promise<void>;
+  /**
+   * The turn is done (called last, after the session's use was recorded): the answer was posted as
+   * `messageId`, if known (its choices' record learns it, to show the choice taken).
+   */
+  settled(messageId: string | undefined): Promise<void>;
 }
 
 /**
@@ -26,13 +29,11 @@ export async function offerQuickReplies(
 ): Promise<QuickReplyOffer> {
   const store = parts.quickReplies;
   const choices = store ? quickChoices(said, run.lang) : [];
-  if (!store || choices.length === 0) return { reply: final, posted: async () => undefined };
+  if (!store || choices.length === 0) return { reply: final, settled: async () => undefined };
   const recordId = quickRecordId(run.message.inboundId);
   await store.keep(recordId, { refKey: run.message.refKey, lang: run.lang, choices, reply: final });
   return {
     reply: { ...final, choices: replyChoices(recordId, choices) },
-    posted: async (messageId) => {
-      if (messageId) await store.posted(recordId, messageId);
-    },
+    settled: (messageId) => store.settled(recordId, messageId, Date.now()),
   };
 }

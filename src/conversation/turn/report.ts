@@ -46,10 +46,11 @@ export async function deliverAnswer(
   // Quick replies: only an answer the member saw whole can end with choices.
   const said = answer.cut || note ? "" : translated.text;
   const offer = await offerQuickReplies(parts, run, said, final);
-  if (!(await run.endLive(offer.reply))) await offer.posted(await run.progress.finish(offer.reply));
+  const shown = (await run.endLive(offer.reply)) ? undefined : await run.progress.finish(offer.reply);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });
   // A session created by this turn was written with its use just now: no renewal needed.
   if (!run.calls || run.calls.record) await parts.sessions.touch(run.ref);
+  await offer.settled(shown);
   return DONE;
 }
 

@@ -41,5 +41,5 @@ export interface TurnDeps extends QuotaParts {
   maxAnswerChars: number;
   logger: Logger;
   /** Quick replies: where an answer's choices are kept for their buttons (absent: answers offer none). */
-  quickReplies?: Pick<QuickReplyRecords, "keep" | "posted"> | undefined;
+  quickReplies?: Pick<QuickReplyRecords, "keep" | "settled"> | undefined;
 }

@@ -324,6 +324,8 @@ export const EN = {
   quick_reply_taken: "This question was already answered.",
   quick_reply_expired: "That choice isn't available any more. Type your answer in the thread instead.",
   quick_reply_not_allowed: "You can't answer this question here.",
+  quick_reply_stale:
+    "The conversation has moved on since that question. Type your answer in the thread instead.",
   button_quick_reply: "Answer",
 } as const;
 

@@ -278,5 +278,6 @@ export const ZH_CN: Record<TextKey, string> = {
   quick_reply_taken: "这个问题已经有人回答了。",
   quick_reply_expired: "这个选项已失效，请直接在对话串中输入你的回答。",
   quick_reply_not_allowed: "你不能在这里回答这个问题。",
+  quick_reply_stale: "这个问题之后对话已经继续了，请直接在对话串中输入你的回答。",
   button_quick_reply: "回答",
 };
