@@ -36,7 +36,10 @@ export interface QuickReplyRecord {
  */
 export class QuickReplyRecords extends RedisStore {
   /** Keeps an answer's choices before the answer is posted (a turn run again keeps them again, `taken` stays). */
-  async keep(recordId: string, record: Omit<QuickReplyRecord, "messageId" | "settledAt" | "taken">): Promise<void> {
+  async keep(
+    recordId: string,
+    record: Omit<QuickReplyRecord, "messageId" | "settledAt" | "taken">,
+  ): Promise<void> {
     const key = this.keys.quickReplies(recordId);
     const fields: Record<string, string> = {
       refKey: record.refKey,
