@@ -28,6 +28,8 @@ describe("quick replies: the choices an answer ends with", () => {
     ],
     ["What music fits best?\n• Lo-fi\n• Upbeat pop\n• Orchestral", ["Lo-fi", "Upbeat pop", "Orchestral"]],
     ["Options:\n* Keep the title\n* Remove the title", ["Keep the title", "Remove the title"]],
+    ["**Which style do you prefer?**\n1. **Cinematic**\n2. __Anime__", ["Cinematic", "Anime"]],
+    ["### Pick a length:\n- 15 seconds\n- 30 seconds", ["15 seconds", "30 seconds"]],
     [
       "Here is what I can do next:\n1. Add music\n2. Add a title\n3. Export?",
       ["Add music", "Add a title", "Export"],

@@ -25,8 +25,9 @@ const MAX_CHOICE_CHARS = 200;
 const MAX_QUESTION_CHARS = 300;
 
 const HAN = /\p{Script=Han}/u;
-const ENDS_WITH_QUESTION = /[?？]\s*[)）]?\s*$/;
-const ENDS_WITH_COLON = /[:：]\s*$/;
+/** Ends with a question mark (a closing bracket or markdown emphasis after it allowed: `**Which one?**`). */
+const ENDS_WITH_QUESTION = /[?？]\s*[)）]?[*_]*\s*$/;
+const ENDS_WITH_COLON = /[:：]\s*[*_]*\s*$/;
 /** Words that make an intro line ending in ":" ask for a choice ("Pick one:", "选项如下："). */
 const CHOICE_CUE =
   /\b(?:which|choose|choice|choices|pick|select|prefer|options?|would you like|do you want|reply with)\b|哪|选|挑|想要|偏好/i;
