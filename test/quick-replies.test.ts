@@ -37,6 +37,7 @@ describe("quick replies: the choices an answer ends with", () => {
     ["Your draft is ready! Shall I add background music? (yes/no)", ["Yes", "No"]],
     ["Done. Do you want me to export it now?", ["Yes", "No"]],
     ["Would you like a voice-over?", ["Yes", "No"]],
+    ["Done! **Shall I add background music?**", ["Yes", "No"]],
     ["Would you prefer landscape or portrait?", ["Landscape", "Portrait"]],
     ["Should I make it a little brighter or darker?", ["Brighter", "Darker"]],
     ["Which format should I use: landscape, portrait or square?", ["Landscape", "Portrait", "Square"]],

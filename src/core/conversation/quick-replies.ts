@@ -136,7 +136,8 @@ function inlineList(line: string): QuickChoice[] | undefined {
 
 /** The last sentence of a line ("Done! Shall I add music?" → "Shall I add music?"). */
 function lastSentence(line: string): string {
-  const parts = line.split(/(?<=[.!?。！？…])\s*(?=\S)/u);
+  // Markdown emphasis is no part of the words: `**Shall I add music?**`.
+  const parts = line.replace(/\*\*|__|~~|`/g, "").split(/(?<=[.!?。！？…])\s*(?=\S)/u);
   const last = parts[parts.length - 1]!.trim();
   // "Shall I add music? (yes/no)": the mark belongs to the question before it.
   if (parts.length > 1 && YES_NO_MARK.test(last) && last.replace(YES_NO_MARK, "") === "")
