@@ -118,6 +118,8 @@ const BOUND: Record<string, number | null> = {
   usage: KEY_TTL_SECONDS.usage,
   rl: DAY,
   settings: KEY_TTL_SECONDS.memberSettings,
+  // Quick replies
+  quick: KEY_TTL_SECONDS.quickReplies,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,
@@ -163,7 +165,9 @@ describe("Redis stays bounded", () => {
       threads.map(async (thread, i) => {
         await say(thread, `generate a video of harbour number ${i}`);
         for (let n = 0; n < EDITS_PER_THREAD; n++) {
-          await say(thread, n % 3 === 0 ? "hello, what can you do?" : `make the title say "Take ${n}"`);
+          // One yes/no question per thread (quick replies keep their choices in a record of their own).
+          const edit = n === 1 ? "what next?" : `make the title say "Take ${n}"`;
+          await say(thread, n % 3 === 0 ? "hello, what can you do?" : edit);
         }
         await bot.attach(thread, [
           {
@@ -217,6 +221,7 @@ describe("Redis stays bounded", () => {
     expect(count("kv")).toBeLessThanOrEqual(3);
     expect(count("conv")).toBe(THREADS);
     expect(count("upload-files")).toBe(THREADS);
+    expect(count("quick")).toBe(THREADS);
     // Answered sent markers keep no baseline: a few dozen bytes of JSON each.
     const sentValues = await Promise.all(
       after.filter((i) => i.kind === "sent").map((i) => client.get(i.key)),

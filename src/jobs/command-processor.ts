@@ -15,6 +15,7 @@ import { ExportLocks } from "../store/export-locks.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PromptRecords } from "../store/prompt-records.js";
+import { QuickReplyRecords } from "../store/quick-reply-records.js";
 import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";
@@ -62,6 +63,8 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     openedThreads: new OpenedThreads(redis, keys),
     records: new WorkRecords(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
+    // Quick replies
+    quickReplies: new QuickReplyRecords(redis, keys),
   };
 }
 

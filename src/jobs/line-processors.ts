@@ -4,6 +4,7 @@ import type { AttachmentSourceOptions } from "../conversation/uploads/attachment
 import { UserLocales } from "../conversation/user-locales.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { BackendWaitNotice } from "../store/backend-wait-notice.js";
+import { QuickReplyRecords } from "../store/quick-reply-records.js";
 import { UploadMarker } from "../store/upload-marker.js";
 import { WorkRecords } from "../store/work-records.js";
 import { type LineJobParts, lineJobFailed } from "./line-job.js";
@@ -35,7 +36,12 @@ export function lineProcessors(
   };
   return {
     turn: createTurnProcessor(
-      { ...services, waitNotice: new BackendWaitNotice(redis, keys) },
+      {
+        ...services,
+        waitNotice: new BackendWaitNotice(redis, keys),
+        // Quick replies
+        quickReplies: new QuickReplyRecords(redis, keys),
+      },
       {
         ...parts,
         refuseFirst: (data, entry, ahead) => refusedByQueuedLimit({ ...data, entry, ahead }, services),

@@ -7,6 +7,7 @@ import type { ResolvedOptions } from "./options.js";
 import { sendOutage } from "./outage.js";
 import { sendFault } from "./refusals.js";
 import { classifyMessage, type Intent, replyLanguage } from "./sessions/intents.js";
+import { questionIntent } from "./sessions/questions.js";
 import { buildScript, type Step } from "./sessions/script.js";
 import { type SimSettings, takeSettingsLine } from "./sessions/settings-line.js";
 import { hasVideo } from "./sessions/state.js";
@@ -90,7 +91,7 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
   // Settings (issue 21): a leading settings line is kept on the session, the rest is the message.
   const { settings, text } = takeSettingsLine(parsed.text);
   if (settings) session.settings = { ...session.settings, ...definedOf(settings) };
-  const intent = classifyMessage(text, hasVideo(session.state));
+  const intent = questionIntent(text, session) ?? classifyMessage(text, hasVideo(session.state));
   const cost = turnCost(intent, options);
   if (cost > 0 && account.available < cost) {
     const data = account.registered ? null : { bind_id: account.bindId, user_id: account.id };
@@ -130,7 +131,8 @@ export async function handleRunSse({ ctx, req, res, account, record }: Call): Pr
 /** What the turn costs when it runs: a generation, an edit, or nothing (chat). */
 function turnCost(intent: Intent, options: ResolvedOptions): number {
   if (intent.kind === "generate") return options.generationCost;
-  return intent.kind === "chat" ? 0 : options.editCost;
+  // Chat, and the agent's questions (quick replies), cost nothing.
+  return ["chat", "ask-style", "ask-music", "no-music"].includes(intent.kind) ? 0 : options.editCost;
 }
 
 /** `/run_sse` while the backend is down: the request is read (to count it on its session), then refused. */

@@ -56,6 +56,8 @@ export const KEY_TTL_SECONDS = {
   memberSettings: 365 * DAY,
   /** A place's defaults and limits (settings-store.ts); renewed when its admins change them. */
   placeSettings: 365 * DAY,
+  /** Quick replies: an answer's choices and which one was taken (quick-reply-records.ts). */
+  quickReplies: DAY,
 } as const;
 
 /**
@@ -216,6 +218,10 @@ export class Keys {
   /** Hash: a place's defaults and limits set by its admins (`place` as `placeOf` names it); see settings-store.ts. */
   placeSettings(platform: string, place: string): string {
     return `${this.bull}:settings:place:${platform}:${place}`;
+  }
+  /** Hash: an answer's quick replies (choices, the answer's message, the choice taken); see quick-reply-records.ts. */
+  quickReplies(recordId: string): string {
+    return `${this.bull}:quick:${recordId}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -3,7 +3,7 @@ import { type ConversationRef, refKey } from "../../core/conversation/conversati
 import type { Messenger } from "../../core/conversation/messenger.js";
 import type { ActionKind, Reply } from "../../core/conversation/reply.js";
 import { MessageNotFoundError } from "./message-not-found-error.js";
-import { renderConsoleReply } from "./render-console.js";
+import { consoleActions, renderConsoleReply } from "./render-console.js";
 import { terminalRows } from "./terminal-rows.js";
 
 /** What a numbered choice stands for: the action of a printed reply, in that reply's thread. */
@@ -114,10 +114,17 @@ export class ConsoleMessenger implements Messenger {
    * block on screen remains right; numbers of actions that went away stop working, like removed buttons.
    */
   private assignChoices(ref: ConversationRef, reply: Reply, previous: number[]): number[] {
-    const numbers = (reply.actions ?? []).map((action, i) => {
-      const old = previous[i];
-      const known = old === undefined ? undefined : this.choices.get(old);
-      if (old !== undefined && known?.kind === action.kind && known.arg === action.arg) return old;
+    const kept = new Set<number>();
+    const numbers = consoleActions(reply).map((action) => {
+      // Quick replies may go away before the actions: an unchanged action keeps its number wherever it moved.
+      const old = previous.find((n) => {
+        const known = this.choices.get(n);
+        return !kept.has(n) && known?.kind === action.kind && known.arg === action.arg;
+      });
+      if (old !== undefined) {
+        kept.add(old);
+        return old;
+      }
       const n = this.nextChoice++;
       this.choices.set(n, { ref, kind: action.kind, arg: action.arg });
       return n;

@@ -1,9 +1,16 @@
-import type { Reply } from "../../core/conversation/reply.js";
+import { choiceActions } from "../../core/conversation/quick-replies.js";
+import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
+
+/** Every numbered thing of a reply, in the order numbers are given: its quick replies, then its actions. */
+export function consoleActions(reply: Reply): ReplyAction[] {
+  return [...choiceActions(reply), ...(reply.actions ?? [])];
+}
 
 /**
  * Plain-text rendering of a neutral reply for a terminal: progress message, text, video, links, then the
- * actions as numbered choices. `choices[i]` is the number shown for `reply.actions[i]` (the messenger
- * assigns them so they stay unique within the session); a missing number falls back to `i + 1`.
+ * actions as numbered choices. `choices[i]` is the number shown for `consoleActions(reply)[i]` (the
+ * messenger assigns them so they stay unique within the session); a missing number falls back to `i + 1`.
+ * Quick replies come first, on a line of their own.
  */
 export function renderConsoleReply(reply: Reply, choices: number[]): string {
   const lines: string[] = [];
@@ -14,10 +21,12 @@ export function renderConsoleReply(reply: Reply, choices: number[]): string {
     lines.push(`🎬 ${title}${clean(reply.video.url)}`);
   }
   for (const link of reply.links ?? []) lines.push(`${clean(link.label)}: ${clean(link.url)}`);
-  const actions = reply.actions ?? [];
-  if (actions.length > 0) {
-    lines.push(actions.map((action, i) => `[${choices[i] ?? i + 1}] ${clean(action.label)}`).join("  "));
-  }
+  const numbered = consoleActions(reply).map(
+    (action, i) => `[${choices[i] ?? i + 1}] ${clean(action.label)}`,
+  );
+  const quick = reply.choices?.length ?? 0;
+  if (quick > 0) lines.push(`➡️ ${numbered.slice(0, quick).join("  ")}`);
+  if (numbered.length > quick) lines.push(numbered.slice(quick).join("  "));
   const body = lines.join("\n");
   return reply.tone === "error" ? `✘ ${body}` : body;
 }

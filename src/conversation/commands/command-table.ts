@@ -16,6 +16,7 @@ import { helpCommand } from "./help.js";
 import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
 import { type ProjectLinkParts, projectLinkCommand } from "./project-link.js";
+import { type QuickReplyParts, quickReplyCommand } from "./quick-reply.js";
 import { type RetryParts, retryCommand } from "./retry.js";
 import { type SettingsParts, settingsCommand } from "./settings.js";
 import { type StatusParts, statusCommand } from "./status.js";
@@ -35,7 +36,9 @@ export type CommandParts = AnswerParts &
   RetryParts &
   StatusParts &
   UsageParts &
-  SettingsParts & { followUps: FollowUps; maxUploadBytes: number };
+  SettingsParts &
+  // Quick replies
+  QuickReplyParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -62,6 +65,8 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),
     // Settings (issue 21)
     settings: settingsCommand(parts),
+    // Quick replies
+    quick_reply: quickReplyCommand(parts),
   };
 }
 

@@ -4,12 +4,13 @@ import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/con
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
+import { offerQuickReplies } from "./quick-reply-offer.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { DONE, type TurnOutcome, type TurnRun } from "./turn-run.js";
 import type { StreamOutcome } from "./turn-stream.js";
 
 /** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
-type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars">;
+type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars" | "quickReplies">;
 
 /** What the user reads when a state comparison ends a turn. */
 export interface ChangeWords {
@@ -43,10 +44,14 @@ export async function deliverAnswer(
     text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
     actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
   };
-  if (!(await run.endLive(final))) await run.progress.finish(final);
+  // Quick replies: only an answer the member saw whole can end with choices.
+  const said = answer.cut || note ? "" : translated.text;
+  const offer = await offerQuickReplies(parts, run, said, final);
+  const shown = (await run.endLive(offer.reply)) ? undefined : await run.progress.finish(offer.reply);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });
   // A session created by this turn was written with its use just now: no renewal needed.
   if (!run.calls || run.calls.record) await parts.sessions.touch(run.ref);
+  await offer.settled(shown);
   return DONE;
 }
 

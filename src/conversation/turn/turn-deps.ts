@@ -6,6 +6,7 @@ import type { AccountStore } from "../../store/account-store.js";
 import type { BackendBreaker } from "../../store/backend-breaker.js";
 import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
 import type { PartialAnswers } from "../../store/partial-answers.js";
+import type { QuickReplyRecords } from "../../store/quick-reply-records.js";
 import type { SentMarker } from "../../store/sent-marker.js";
 import type { SettingsStore } from "../../store/settings-store.js";
 import type { Outbox } from "../outbox.js";
@@ -42,4 +43,6 @@ export interface TurnDeps extends QuotaParts {
   logger: Logger;
   /** Settings (issue 21): the sender's generation settings here (absent: none apply). */
   settings?: Pick<SettingsStore, "effective"> | undefined;
+  /** Quick replies: where an answer's choices are kept for their buttons (absent: answers offer none). */
+  quickReplies?: Pick<QuickReplyRecords, "keep" | "settled"> | undefined;
 }

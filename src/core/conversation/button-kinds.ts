@@ -15,6 +15,8 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "continue",
   "drop",
   "project_link",
+  // Quick replies
+  "quick_reply",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

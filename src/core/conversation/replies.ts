@@ -23,6 +23,8 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   project_link: "button_project_link",
   // Settings (issue 21)
   settings: "button_settings",
+  // Quick replies (their buttons show the choice itself; this names the action)
+  quick_reply: "button_quick_reply",
 };
 
 /** Buttons in the conversation's language. */

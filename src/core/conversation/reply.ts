@@ -18,7 +18,9 @@ export type ActionKind =
   // "Open in NemoVideo" handed privately (arg = the export's id)
   | "project_link"
   // Settings (issue 21): a menu choice or form of `/settings` (arg = the change, e.g. "ratio 9:16")
-  | "settings";
+  | "settings"
+  // Quick replies: a choice of an answer (arg = `<record id>:<index>`, see quick-replies.ts)
+  | "quick_reply";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -58,6 +60,8 @@ export interface Reply {
   tone?: "info" | "error" | undefined;
   // Settings (issue 21): select menus of `/settings`, for adapters that draw them (Discord)
   menus?: ReplyMenu[] | undefined;
+  /** Quick replies: the choices the answer ends with, as buttons (a select menu beyond five). */
+  choices?: ReplyChoice[] | undefined;
 }
 
 /**
@@ -68,4 +72,10 @@ export interface ReplyMenu {
   owner: string;
   placeholder: string;
   options: { label: string; arg: string; selected?: boolean | undefined }[];
+}
+
+/** One quick reply of an answer: `label` is shown; `id` (`<record id>:<index>`) is what its button carries. */
+export interface ReplyChoice {
+  label: string;
+  id: string;
 }

@@ -24,9 +24,11 @@ export type Intent =
   | { kind: "usage" }
   /** A fresh claim link of a finished export, privately (arg = the export's id). */
   | { kind: "project_link"; arg?: string }
-  | { kind: "turn" }
   // Settings (issue 21): the member's defaults and the place's (arg = the typed or chosen change)
-  | { kind: "settings"; arg?: string };
+  | { kind: "settings"; arg?: string }
+  /** A quick reply clicked (arg = `<record id>:<index>`): that choice becomes the clicker's message. */
+  | { kind: "quick_reply"; arg?: string }
+  | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
 
@@ -226,6 +228,8 @@ const WITH_ARG = new Set<CommandKind>([
   "drop",
   "project_link",
   "settings",
+  // Quick replies
+  "quick_reply",
 ]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
@@ -285,6 +289,8 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   project_link: "project_link",
   // Settings (issue 21)
   settings: "settings",
+  // Quick replies
+  quick_reply: "quick_reply",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

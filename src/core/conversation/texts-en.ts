@@ -366,6 +366,16 @@ export const EN = {
   slack_settings_title: "Your settings",
   slack_settings_submit: "Save",
   slack_settings_intro: "Choose what to change; what you leave empty stays as it is.",
+
+  // Quick replies (the choices an answer ends with, as buttons)
+  quick_reply_chosen: "➡️ Answered: {choice}",
+  quick_reply_chosen_by: "➡️ {name} answered: {choice}",
+  quick_reply_taken: "This question was already answered.",
+  quick_reply_expired: "That choice isn't available any more. Type your answer in the thread instead.",
+  quick_reply_not_allowed: "You can't answer this question here.",
+  quick_reply_stale:
+    "The conversation has moved on since that question. Type your answer in the thread instead.",
+  button_quick_reply: "Answer",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

@@ -318,4 +318,13 @@ export const ZH_CN: Record<TextKey, string> = {
   slack_settings_title: "你的设置",
   slack_settings_submit: "保存",
   slack_settings_intro: "选择要修改的项目；留空的保持不变。",
+
+  // Quick replies (the choices an answer ends with, as buttons)
+  quick_reply_chosen: "➡️ 已回答：{choice}",
+  quick_reply_chosen_by: "➡️ {name} 回答：{choice}",
+  quick_reply_taken: "这个问题已经有人回答了。",
+  quick_reply_expired: "这个选项已失效，请直接在对话串中输入你的回答。",
+  quick_reply_not_allowed: "你不能在这里回答这个问题。",
+  quick_reply_stale: "这个问题之后对话已经继续了，请直接在对话串中输入你的回答。",
+  button_quick_reply: "回答",
 };

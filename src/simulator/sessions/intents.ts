@@ -6,7 +6,11 @@ export type Intent =
   | { kind: "music" }
   /** `toSeconds`: "make it 5 seconds" / "缩短到5秒"; absent = halve. */
   | { kind: "trim"; toSeconds?: number }
-  | { kind: "chat"; text: string };
+  | { kind: "chat"; text: string }
+  // Quick replies: the agent asks a question (questions.ts), or is told "no"
+  | { kind: "ask-style"; prompt: string }
+  | { kind: "ask-music" }
+  | { kind: "no-music" };
 
 export type ReplyLanguage = "en" | "zh";
 

@@ -1,4 +1,5 @@
 import type { ReplyLanguage } from "./intents.js";
+import { styleList } from "./questions.js";
 
 /** What the simulated agent says, in English and Chinese (GUI directions included, as the real one). */
 export const REPLIES = {
@@ -17,6 +18,10 @@ export const REPLIES = {
     alreadyShort: (seconds: number) => `The video is already ${seconds}s long.`,
     chat: (text: string) =>
       `You said: "${text}". I can generate a video, add a title or background music, or make it shorter. What would you like?`,
+    // Quick replies: questions that end an answer
+    askStyle: `Which style would you like?\n${styleList("en")}`,
+    askMusic: "Your project is coming along. Shall I add background music? (yes/no)",
+    noMusic: "OK, no background music.",
   },
   zh: {
     videoReady: "视频已生成！在时间线中预览，然后点击导出按钮下载。",
@@ -32,5 +37,9 @@ export const REPLIES = {
     alreadyShort: (seconds: number) => `视频已经只有 ${seconds} 秒了。`,
     chat: (text: string) =>
       `你说：“${text}”。我可以生成视频、添加标题或背景音乐，或者把视频缩短。你想做什么？`,
+    // Quick replies: questions that end an answer
+    askStyle: `你想要哪种风格？\n${styleList("zh")}`,
+    askMusic: "项目进展顺利。要加背景音乐吗？（是/否）",
+    noMusic: "好的，不加背景音乐。",
   },
 } satisfies Record<ReplyLanguage, unknown>;

@@ -5,6 +5,7 @@ import { frameOf } from "./settings-line.js";
 import {
   findTrack,
   hasVideo,
+  type PendingQuestion,
   putTrack,
   removeTracks,
   type Session,
@@ -182,7 +183,18 @@ export function buildScript(intent: Intent, env: ScriptEnv): Step[] {
     }
     case "chat":
       return say(replies.chat(intent.text));
+    // Quick replies: the question is pending once asked; the next message answers it
+    case "ask-style":
+      return [ask(env.session, { kind: "style", prompt: intent.prompt }), ...say(replies.askStyle)];
+    case "ask-music":
+      return [ask(env.session, { kind: "music" }), ...say(replies.askMusic)];
+    case "no-music":
+      return say(replies.noMusic);
   }
+}
+
+function ask(session: Session, question: PendingQuestion): Step {
+  return { kind: "effect", apply: () => (session.question = question) };
 }
 
 /** Scales every video segment by `factor`; music longer than the video is cut to its length. */

@@ -23,6 +23,9 @@ export interface SessionState {
   generated_media: GeneratedMedia[];
 }
 
+/** A question the simulated agent asked and waits an answer to (questions.ts). */
+export type PendingQuestion = { kind: "style"; prompt: string } | { kind: "music" };
+
 export interface Session {
   id: string;
   taskId: string;
@@ -38,6 +41,8 @@ export interface Session {
   state: SessionState;
   /** Settings (issue 21): what the messages' settings lines asked for (the latest of each). */
   settings?: SimSettings;
+  /** A question the agent asked, answered by the session's next message (questions.ts). */
+  question?: PendingQuestion | undefined;
 }
 
 export class SessionStore {

@@ -13,6 +13,8 @@ const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
   "continue",
   "drop",
   "project_link",
+  // Quick replies
+  "quick_reply",
 ]);
 
 /** What a button click asks for. */

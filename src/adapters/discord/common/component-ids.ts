@@ -9,3 +9,6 @@ export const MODAL_BUTTON_IDS = { edit: "nemo:modal:edit", media: "nemo:modal:me
 
 /** The select menu that stands in for more than five buttons. */
 export const CHOOSE_CUSTOM_ID = "nemo:choose";
+
+/** Quick replies: the select menu that stands in for more than five choices (its values are button ids). */
+export const QUICK_SELECT_ID = "nemo:quick";

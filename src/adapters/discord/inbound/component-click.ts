@@ -1,6 +1,6 @@
 import type { ButtonInteraction, StringSelectMenuInteraction } from "discord.js";
 import { decodeCustomId } from "../common/buttons.js";
-import { CHOOSE_CUSTOM_ID } from "../common/component-ids.js";
+import { CHOOSE_CUSTOM_ID, QUICK_SELECT_ID } from "../common/component-ids.js";
 import { privateAddress } from "./account-interactions.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
@@ -26,7 +26,8 @@ export async function handleChoice(
   interaction: StringSelectMenuInteraction,
   ctx: InboundContext,
 ): Promise<void> {
-  const chosen = interaction.customId === CHOOSE_CUSTOM_ID ? (interaction.values[0] ?? "") : "";
+  const menus = [CHOOSE_CUSTOM_ID, QUICK_SELECT_ID];
+  const chosen = menus.includes(interaction.customId) ? (interaction.values[0] ?? "") : "";
   const modal = modalOfButton(chosen);
   if (modal) await openModal(interaction, modal, ctx);
   else await handleAction(interaction, chosen, ctx);

@@ -16,6 +16,7 @@ import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../../core/co
 import { encodeCustomId } from "../common/buttons.js";
 import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../common/component-ids.js";
 import { menuRows } from "./render-menus.js";
+import { quickReplyRows } from "./render-quick-replies.js";
 import { splitMessage } from "./split-message.js";
 
 /** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */
@@ -72,6 +73,8 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   project_link: ButtonStyle.Secondary,
   // Settings (issue 21)
   settings: ButtonStyle.Secondary,
+  // Quick replies
+  quick_reply: ButtonStyle.Secondary,
 };
 
 /**
@@ -90,7 +93,7 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
     .join("\n");
   const texts = splitMessage(reply.tone === "error" && head ? `⚠️ ${head}` : head, TEXT_PER_MESSAGE);
   const links = (reply.links ?? []).map(markdownLink).join("\n");
-  const rows = actionRows(reply.actions ?? []);
+  const rows = [...quickReplyRows(reply), ...actionRows(reply.actions ?? [])];
   const video = reply.video && safeUrl(reply.video.url) ? reply.video : undefined;
   if (texts.length === 0 && !links && !video) texts.push(rows.length ? "" : "…");
   if (texts.length === 0) texts.push("");

@@ -90,7 +90,13 @@ function readClick(body: BlockAction): Click {
   // Bolt types `actions`, `container` and `user` as always there; a malformed payload may lack them, and
   // it must read as a refused click, not throw in the listener.
   const action = body.actions?.[0];
-  const value = action?.type === "button" || action?.type === "feedback_buttons" ? action.value : undefined;
+  const value =
+    action?.type === "button" || action?.type === "feedback_buttons"
+      ? action.value
+      : // Quick replies: more than five choices come as a select menu
+        action?.type === "static_select"
+        ? action.selected_option?.value
+        : undefined;
   const container: Record<string, unknown> = body.container ?? {};
   return {
     actionId: action?.action_id || undefined,

@@ -11,6 +11,7 @@ export interface SlackVideo {
 }
 
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
+import { quickRepliesBlock, type SlackQuickRepliesBlock } from "./quick-reply-blocks.js";
 
 /** Slack's Block Kit limits the rendering stays under. */
 export const SLACK_LIMITS = {
@@ -50,7 +51,7 @@ export interface SlackActionsBlock {
 }
 
 /** The blocks the bot sends. */
-export type SlackBlock = SlackSectionBlock | SlackActionsBlock;
+export type SlackBlock = SlackSectionBlock | SlackActionsBlock | SlackQuickRepliesBlock;
 
 /** One Slack message: Block Kit blocks plus the top-level `text` fallback (mrkdwn, escaped). */
 export interface SlackMessage {
@@ -70,6 +71,7 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
   const links = (reply.links ?? []).map((link) => mrkdwnLink(link.url, link.label));
   const tail = links.length > 0 ? splitMrkdwn(links.join("  •  "), SLACK_LIMITS.sectionText) : [];
   const buttons = (reply.actions ?? []).map(button).filter((b): b is SlackButton => b !== undefined);
+  const quick = quickRepliesBlock(reply);
 
   const groups: string[][] = [];
   for (let i = 0; i < sections.length; i += SLACK_LIMITS.sectionsPerMessage) {
@@ -77,13 +79,14 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
   }
   if (groups.length === 0) groups.push([]);
   const last = groups[groups.length - 1]!;
-  if (last.length + tail.length > SLACK_LIMITS.blocksPerMessage - 1) groups.push([...tail]);
+  if (last.length + tail.length > SLACK_LIMITS.blocksPerMessage - 2) groups.push([...tail]);
   else last.push(...tail);
   if (groups.length === 1 && groups[0]!.length === 0 && buttons.length === 0) groups[0]!.push("…");
 
   return groups.map((group, index) => {
     const blocks: SlackBlock[] = group.map(section);
     const isLast = index === groups.length - 1;
+    if (isLast && quick) blocks.push(quick);
     if (isLast && buttons.length > 0) blocks.push({ type: "actions", elements: buttons.slice(0, 25) });
     const fallback = group.length > 0 ? group.join("\n") : buttons.map((b) => b.text.text).join(" · ");
     const message: SlackMessage = { text: truncateMrkdwn(fallback, SLACK_LIMITS.fallbackText), blocks };
