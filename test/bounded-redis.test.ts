@@ -118,6 +118,9 @@ const BOUND: Record<string, number | null> = {
   usage: KEY_TTL_SECONDS.usage,
   rl: DAY,
   settings: KEY_TTL_SECONDS.memberSettings,
+  // Variations
+  "variation-source": KEY_TTL_SECONDS.variationSource,
+  variations: KEY_TTL_SECONDS.variationBatch,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

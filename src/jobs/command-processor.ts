@@ -15,6 +15,8 @@ import { ExportLocks } from "../store/export-locks.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PromptRecords } from "../store/prompt-records.js";
+import { SettingsStore } from "../store/settings-store.js";
+import { VariationBatches, VariationSources } from "../store/variation-batches.js";
 import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";
@@ -37,6 +39,9 @@ type CommandServices = Pick<
   | "accounts"
   | "replies"
   | "projectLinks"
+  // Variations
+  | "guard"
+  | "timings"
 >;
 
 interface CommandOptions {
@@ -47,7 +52,7 @@ interface CommandOptions {
 
 /** Each command's collaborators, over this process's Redis and queues. */
 function commandParts(services: CommandServices, options: CommandOptions): CommandParts & ThreadOpeningParts {
-  const { redis, keys, queues, ...used } = services;
+  const { redis, keys, queues, guard, ...used } = services;
   const queue = new BullWorkQueue(queues);
   return {
     ...used,
@@ -60,6 +65,11 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     openedThreads: new OpenedThreads(redis, keys),
     records: new WorkRecords(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
+    // Variations
+    variationSources: new VariationSources(redis, keys),
+    variationBatches: new VariationBatches(redis, keys),
+    settings: new SettingsStore(redis, keys),
+    generationCost: guard.settings.generationCost,
   };
 }
 

@@ -5,6 +5,7 @@ import { UserLocales } from "../conversation/user-locales.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { BackendWaitNotice } from "../store/backend-wait-notice.js";
 import { UploadMarker } from "../store/upload-marker.js";
+import { VariationSources } from "../store/variation-batches.js";
 import { WorkRecords } from "../store/work-records.js";
 import { type LineJobParts, lineJobFailed } from "./line-job.js";
 import type { TurnJobData, UploadJobData } from "./payloads.js";
@@ -35,7 +36,12 @@ export function lineProcessors(
   };
   return {
     turn: createTurnProcessor(
-      { ...services, waitNotice: new BackendWaitNotice(redis, keys) },
+      {
+        ...services,
+        waitNotice: new BackendWaitNotice(redis, keys),
+        // Variations
+        variationSources: new VariationSources(redis, keys),
+      },
       {
         ...parts,
         refuseFirst: (data, entry, ahead) => refusedByQueuedLimit({ ...data, entry, ahead }, services),

@@ -56,6 +56,11 @@ export const KEY_TTL_SECONDS = {
   memberSettings: 365 * DAY,
   /** A place's defaults and limits (settings-store.ts); renewed when its admins change them. */
   placeSettings: 365 * DAY,
+  // Variations (variation-batches.ts)
+  /** A generated result's prompt, kept for its 🎲 Variations button. */
+  variationSource: 7 * DAY,
+  /** A variations batch: its source, sessions, results, who confirmed, its messages. */
+  variationBatch: 7 * DAY,
 } as const;
 
 /**
@@ -216,6 +221,15 @@ export class Keys {
   /** Hash: a place's defaults and limits set by its admins (`place` as `placeOf` names it); see settings-store.ts. */
   placeSettings(platform: string, place: string): string {
     return `${this.bull}:settings:place:${platform}:${place}`;
+  }
+  // Variations (variation-batches.ts)
+  /** String: the prompt, thread and sender of a generated result, for its 🎲 Variations button. */
+  variationSource(inboundId: string): string {
+    return `${this.bull}:variation-source:${inboundId}`;
+  }
+  /** Hash: one variations batch (source, count, who asked and confirmed, sessions, results, messages). */
+  variationBatch(batchId: string): string {
+    return `${this.bull}:variations:${batchId}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -20,6 +20,9 @@ import { type RetryParts, retryCommand } from "./retry.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
 import { type UsageParts, usageCommand } from "./usage-report.js";
+// Variations
+import type { VariationParts } from "../variations/variation-parts.js";
+import { variationCommands } from "../variations/variation-commands.js";
 
 /** What the commands use together: each handler takes its own few of these. */
 export type CommandParts = AnswerParts &
@@ -33,7 +36,8 @@ export type CommandParts = AnswerParts &
   ProjectLinkParts &
   RetryParts &
   StatusParts &
-  UsageParts & { followUps: FollowUps; maxUploadBytes: number };
+  UsageParts &
+  VariationParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -58,6 +62,8 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     usage: usageCommand(parts),
     upload: uploadRefusalsCommand(parts),
     turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),
+    // Variations
+    ...variationCommands(parts),
   };
 }
 

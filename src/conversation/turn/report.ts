@@ -4,12 +4,13 @@ import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/con
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
+import { variationsOffer } from "../variations/offer-variations.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { DONE, type TurnOutcome, type TurnRun } from "./turn-run.js";
 import type { StreamOutcome } from "./turn-stream.js";
 
 /** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
-type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars">;
+type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars" | "variationSources">;
 
 /** What the user reads when a state comparison ends a turn. */
 export interface ChangeWords {
@@ -40,7 +41,11 @@ export async function deliverAnswer(
   ].filter(Boolean);
   const final = {
     text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
-    actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+    actions: [
+      ...buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+      // Variations: a generated video offers 🎲
+      ...(answer.rawVideoReported ? await variationsOffer(parts, run) : []),
+    ],
   };
   if (!(await run.endLive(final))) await run.progress.finish(final);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });

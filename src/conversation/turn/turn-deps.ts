@@ -7,6 +7,7 @@ import type { BackendBreaker } from "../../store/backend-breaker.js";
 import type { BackendWaitNotice } from "../../store/backend-wait-notice.js";
 import type { PartialAnswers } from "../../store/partial-answers.js";
 import type { SentMarker } from "../../store/sent-marker.js";
+import type { VariationSources } from "../../store/variation-batches.js";
 import type { Outbox } from "../outbox.js";
 import type { CreditsGuard } from "../policies/credits-guard.js";
 import type { QuotaParts } from "./turn-quota.js";
@@ -36,6 +37,8 @@ export interface TurnDeps extends QuotaParts {
     | "backendWaitMaxDelayMs"
     | "backendMaxWaitMs"
   >;
+  /** Variations: keeps a generated result's prompt for its 🎲 button (absent: no button). */
+  variationSources?: Pick<VariationSources, "keep"> | undefined;
   /** An answer longer than this many characters is cut with a note. */
   maxAnswerChars: number;
   logger: Logger;

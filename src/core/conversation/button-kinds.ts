@@ -15,6 +15,11 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "continue",
   "drop",
   "project_link",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

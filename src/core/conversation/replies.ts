@@ -21,6 +21,11 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   history: "button_history",
   usage: "button_usage",
   project_link: "button_project_link",
+  // Variations
+  variations: "button_variations",
+  variations_confirm: "button_variations_confirm",
+  variations_cancel: "button_variations_cancel",
+  choose_variation: "button_choose_variation",
 };
 
 /** Buttons in the conversation's language. */

@@ -16,7 +16,13 @@ export type ActionKind =
   | "history"
   | "usage"
   // "Open in NemoVideo" handed privately (arg = the export's id)
-  | "project_link";
+  | "project_link"
+  // Variations: 🎲 on a generated result (arg = its message id), the batch's Confirm / Cancel (arg = the
+  // batch id) and "Continue with #k" in its gallery (arg = `<batch id>:<k>`)
+  | "variations"
+  | "variations_confirm"
+  | "variations_cancel"
+  | "choose_variation";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -52,6 +58,8 @@ export interface Reply {
         title?: string | undefined;
       }
     | undefined;
+  /** Variations: several videos shown together (Discord: one MediaGallery; Slack and console: a numbered list). */
+  gallery?: { url: string; title: string }[] | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
 }

@@ -24,6 +24,13 @@ export type Intent =
   | { kind: "usage" }
   /** A fresh claim link of a finished export, privately (arg = the export's id). */
   | { kind: "project_link"; arg?: string }
+  // Variations (arg: the source message, the batch, `<batch>:<k>`); `variation_run` is only queued by a
+  // Confirm (one per variation), never routed from a message or a button
+  | { kind: "variations"; arg?: string }
+  | { kind: "variations_confirm"; arg?: string }
+  | { kind: "variations_cancel"; arg?: string }
+  | { kind: "choose_variation"; arg?: string }
+  | { kind: "variation_run"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -214,7 +221,19 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   usage: "usage",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
+const WITH_ARG = new Set<CommandKind>([
+  "cancel",
+  "retry",
+  "login",
+  "continue",
+  "drop",
+  "project_link",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
+]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
@@ -271,6 +290,11 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   history: "history",
   usage: "usage",
   project_link: "project_link",
+  // Variations
+  variations: "variations",
+  variations_confirm: "variations_confirm",
+  variations_cancel: "variations_cancel",
+  choose_variation: "choose_variation",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

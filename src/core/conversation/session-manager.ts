@@ -56,6 +56,11 @@ export class SessionManager {
     return record;
   }
 
+  /** Variations: the thread now continues `record`'s session (a chosen variation's). */
+  adopt(ref: ConversationRef, record: ConversationRecord): Promise<void> {
+    return this.store.put(refKey(ref), record);
+  }
+
   touch(ref: ConversationRef, fingerprint?: string): Promise<void> {
     return this.store.touch(refKey(ref), fingerprint);
   }

@@ -271,4 +271,26 @@ export const ZH_CN: Record<TextKey, string> = {
   slack_login_label: "你的 NemoVideo API 令牌",
   slack_login_hint:
     "在 NemoVideo 网页版的“设置 → API 令牌”中创建。令牌经验证后加密保存；只有你可以取消关联（/nemo logout）。",
+  // Variations (🎲 on a generated result: several takes of the same prompt, one confirmation)
+  button_variations: "🎲 多个版本",
+  button_variations_confirm: "✅ 开始生成",
+  button_variations_cancel: "取消",
+  button_choose_variation: "继续用第 {n} 个",
+  variations_confirm:
+    "🎲 用同一提示词再生成 {count} 个版本（各自为新项目）？预计花费约 {estimate} 积分（{count} × 约 {cost}；仅为估算，按后端实际用量计费）。",
+  variations_balance: "余额：{balance} 积分。",
+  variations_confirm_by: "只有 {name} 可以开始。",
+  variations_short_credits: "🎲 积分不足以生成 {count} 个版本：约需 {estimate}，剩余 {balance}。",
+  variations_unavailable: "这些版本已不可用。请重新生成以获得新的版本。",
+  variations_not_yours: "只有请求这些版本的成员可以操作。",
+  variations_already: "这些版本已经开始或已取消。",
+  variations_cancelled: "🎲 已取消多个版本：没有开始任何生成。",
+  variations_refused: "🎲 未开始生成多个版本：{reason}",
+  variations_progress: "🎲 版本 {done}/{count} 已完成…",
+  variations_progress_done: "🎲 版本：{count} 个中 {ok} 个已完成。",
+  variations_gallery: "🎲 “{prompt}”的 {ok} 个版本。选一个在本话题中继续编辑。",
+  variations_failed: "未能生成：第 {list} 个。",
+  variations_none: "🎲 没有生成任何版本。本话题的项目没有变化。",
+  variation_not_ready: "这个版本没有生成成功，无法继续。",
+  variation_chosen: "继续使用第 {n} 个版本：你的下一条消息将编辑它。",
 };

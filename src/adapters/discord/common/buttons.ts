@@ -13,6 +13,11 @@ const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
   "continue",
   "drop",
   "project_link",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
 ]);
 
 /** What a button click asks for. */

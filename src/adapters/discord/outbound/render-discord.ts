@@ -69,6 +69,11 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   history: ButtonStyle.Secondary,
   usage: ButtonStyle.Secondary,
   project_link: ButtonStyle.Secondary,
+  // Variations
+  variations: ButtonStyle.Secondary,
+  variations_confirm: ButtonStyle.Primary,
+  variations_cancel: ButtonStyle.Danger,
+  choose_variation: ButtonStyle.Primary,
 };
 
 /**
