@@ -20,9 +20,8 @@ import { type RetryParts, retryCommand } from "./retry.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
 import { type UsageParts, usageCommand } from "./usage-report.js";
-// Variations
-import type { VariationParts } from "../variations/variation-parts.js";
-import { variationCommands } from "../variations/variation-commands.js";
+import { variationCommands } from "./variation-commands.js";
+import type { VariationParts } from "./variation-parts.js";
 
 /** What the commands use together: each handler takes its own few of these. */
 export type CommandParts = AnswerParts &

@@ -4,10 +4,10 @@ import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/con
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
-import { variationsOffer } from "../variations/offer-variations.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { DONE, type TurnOutcome, type TurnRun } from "./turn-run.js";
 import type { StreamOutcome } from "./turn-stream.js";
+import { variationsOffer } from "./variations-offer.js";
 
 /** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
 type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars" | "variationSources">;

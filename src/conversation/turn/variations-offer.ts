@@ -1,7 +1,7 @@
 import { buttons } from "../../core/conversation/replies.js";
 import type { ReplyAction } from "../../core/conversation/reply.js";
 import type { VariationSources } from "../../store/variation-batches.js";
-import type { TurnRun } from "../turn/turn-run.js";
+import type { TurnRun } from "./turn-run.js";
 
 /**
  * The 🎲 Variations button of an answer that reports a generated video: the message's prompt is kept

@@ -3,8 +3,8 @@ import { variationCount } from "../../core/conversation/generation-settings.js";
 import { buttons } from "../../core/conversation/replies.js";
 import { text } from "../../core/conversation/texts.js";
 import { batchIdOf } from "../../store/variation-batches.js";
-import type { CommandHandler } from "../commands/answers.js";
 import { threadCalls } from "../thread-account.js";
+import type { CommandHandler } from "./answers.js";
 import type { VariationParts } from "./variation-parts.js";
 
 type AskParts = Pick<

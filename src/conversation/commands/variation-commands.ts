@@ -1,4 +1,4 @@
-import type { CommandHandler } from "../commands/answers.js";
+import type { CommandHandler } from "./answers.js";
 import { askVariationsCommand } from "./ask-variations.js";
 import { chooseVariationCommand } from "./choose-variation.js";
 import { runVariationCommand } from "./run-variation.js";

@@ -3,10 +3,10 @@ import type { Inbound } from "../../core/conversation/inbound.js";
 import { text } from "../../core/conversation/texts.js";
 import type { QuotaHold, QuotaRefusal } from "../../store/quotas.js";
 import type { VariationBatch } from "../../store/variation-batches.js";
-import type { Answers, CommandHandler } from "../commands/answers.js";
 import { exemptScopesOf } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import { threadCalls } from "../thread-account.js";
+import type { Answers, CommandHandler } from "./answers.js";
 import type { VariationParts } from "./variation-parts.js";
 
 type StartParts = Pick<
@@ -51,7 +51,10 @@ export function startVariationsCommand(parts: StartParts): CommandHandler {
     }
     await createSessions(parts, inbound, batch);
     await progressOnce(parts, batch, answer, lang);
-    parts.logger.info({ thread: refKey(inbound.ref), batch: batch.id, count: batch.count }, "variations-started");
+    parts.logger.info(
+      { thread: refKey(inbound.ref), batch: batch.id, count: batch.count },
+      "variations-started",
+    );
     const { privateReplyTo: _private, action: _action, ...rest } = inbound;
     for (let n = 1; n <= batch.count; n++) {
       await parts.followUps.event(
@@ -114,6 +117,8 @@ async function progressOnce(
   lang: VariationBatch["lang"],
 ): Promise<void> {
   if (batch.progressId) return;
-  const id = await answer.post({ progress: text(lang, "variations_progress", { done: 0, count: batch.count }) });
+  const id = await answer.post({
+    progress: text(lang, "variations_progress", { done: 0, count: batch.count }),
+  });
   if (id) await parts.variationBatches.setProgress(batch.id, id);
 }

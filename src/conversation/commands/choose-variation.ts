@@ -1,5 +1,5 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
-import type { CommandHandler } from "../commands/answers.js";
+import type { CommandHandler } from "./answers.js";
 import { type VariationParts, variationArg } from "./variation-parts.js";
 
 type ChooseParts = Pick<VariationParts, "variationBatches" | "sessions" | "permissions" | "logger">;

@@ -2,7 +2,7 @@ import type { ConversationRef } from "../../core/conversation/conversation-ref.j
 import type { CallContext } from "../../core/nemo/client.js";
 import type { NemoState } from "../../core/nemo/types.js";
 import type { VariationBatch, VariationResult } from "../../store/variation-batches.js";
-import type { CommandHandler } from "../commands/answers.js";
+import type { CommandHandler } from "./answers.js";
 import { reportVariation } from "./variation-gallery.js";
 import { type VariationParts, variationArg } from "./variation-parts.js";
 
@@ -34,7 +34,11 @@ export function runVariationCommand(parts: RunParts): CommandHandler {
     }
     const done = batch.results.has(target.n)
       ? batch.results.size
-      : await parts.variationBatches.setResult(batch.id, target.n, await generate(parts, inbound.ref, batch, target.n));
+      : await parts.variationBatches.setResult(
+          batch.id,
+          target.n,
+          await generate(parts, inbound.ref, batch, target.n),
+        );
     await reportVariation(parts, inbound.ref, batch.id, done);
   };
 }
@@ -69,7 +73,9 @@ async function generate(
   } else {
     const sent = await parts.sent.read(marker);
     log.info("variation-already-sent");
-    return resultOf(await waitForVideo(parts, ctx, session.sessionId, (sent?.at ?? 0) + parts.timings.streamHardCapMs));
+    return resultOf(
+      await waitForVideo(parts, ctx, session.sessionId, (sent?.at ?? 0) + parts.timings.streamHardCapMs),
+    );
   }
   const result = resultOf(await parts.client.state(ctx, session.sessionId).catch(() => undefined));
   if (result.ok) await parts.usage.record(ref, batch.by, "generations");
