@@ -3,6 +3,7 @@ import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { textsOf } from "./fakes/discord/message-text.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
+import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -112,6 +113,45 @@ describe("Variations on Discord (real discord.js, fake Discord, simulator, Redis
     expect(sends).toHaveLength(4);
     expect(new Set(sends.map((r) => r.sessionId)).size).toBe(4);
 
+    // A run retaken after its prompt left (its result lost with the worker): it never sends again, it
+    // reads the session's state; the gallery, claimed once, is not posted again.
+    const batchId = start.slice("nemo:variations_confirm:".length);
+    const { redis: client, keys, queues } = bot.runtime.services;
+    await client.hdel(keys.variationBatch(batchId), "r:2");
+    const inbound = {
+      id: `${batchId}:run:2`,
+      ref: { platform: "discord", workspace: fake.guild.id, channel: fake.general.id, thread },
+      user: { id: fake.alice.id },
+      text: "",
+      attachments: [],
+    };
+    await queues.command.add(
+      "command",
+      { inbound, intent: { kind: "variation_run", arg: `${batchId}:2` } } as never,
+      { jobId: "retaken-run" },
+    );
+    await eventually(() => bot.logs.find("variation-already-sent").length > 0, 10_000, "retaken run");
+    let kept: string | null = null;
+    await eventually(
+      () => {
+        void client.hget(keys.variationBatch(batchId), "r:2").then((value) => {
+          kept = value;
+        });
+        return kept !== null;
+      },
+      10_000,
+      "result kept again",
+    );
+    expect(kept).toContain('"ok":true');
+    expect(sim.requests.filter((r) => r.message === prompt)).toHaveLength(4);
+
+    // Carol (a member) cannot make a variation the thread's project.
+    const carolChoice = fake.click(gallery, customIds(gallery).find((id) => id.endsWith(":1"))!, {
+      user: fake.carol,
+    });
+    await fake.waitFor(() => carolChoice.followUps.length > 0, 10_000, "Carol's choice refused");
+    expect(followUpText(carolChoice)).toContain("Only the member who started this thread");
+
     // "Continue with #2": the thread's next message goes to variation 2's session.
     const choose2 = customIds(gallery).find((id) => id.endsWith(":2"))!;
     fake.click(gallery, choose2);
@@ -157,6 +197,11 @@ describe("Variations on Discord (real discord.js, fake Discord, simulator, Redis
     );
     expect(newSessions()).toBe(sessionsNow);
     expect(sim.requests.filter((r) => r.message === prompt)).toHaveLength(4);
+    expect(
+      fake
+        .botMessagesIn(thread)
+        .filter((m) => customIds(m).some((id) => id.startsWith("nemo:choose_variation:"))),
+    ).toHaveLength(1);
     if (process.env.SHOW_TRANSCRIPT) console.log(bot.transcript(thread));
   });
 });

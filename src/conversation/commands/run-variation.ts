@@ -1,4 +1,4 @@
-import type { ConversationRef } from "../../core/conversation/conversation-ref.js";
+import { type ConversationRef, parseRefKey } from "../../core/conversation/conversation-ref.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { NemoState } from "../../core/nemo/types.js";
 import type { VariationBatch, VariationResult } from "../../store/variation-batches.js";
@@ -32,14 +32,16 @@ export function runVariationCommand(parts: RunParts): CommandHandler {
       parts.logger.warn({ trace: inbound.id, target: arg }, "variation-run-refused");
       return;
     }
+    // The batch's own thread (the run's event names it too, but the batch is what was confirmed).
+    const ref = parseRefKey(batch.refKey);
     const done = batch.results.has(target.n)
       ? batch.results.size
       : await parts.variationBatches.setResult(
           batch.id,
           target.n,
-          await generate(parts, inbound.ref, batch, target.n),
+          await generate(parts, ref, batch, target.n),
         );
-    await reportVariation(parts, inbound.ref, batch.id, done);
+    await reportVariation(parts, ref, batch.id, done);
   };
 }
 
@@ -55,6 +57,10 @@ async function generate(
   const log = parts.logger.child({ batch: batch.id, variation: n, session: session.sessionId });
   const marker = `${batch.id}:${n}`;
   const ctx = await callsOf(parts, ref, batch);
+  if (!ctx) {
+    log.warn("variation-account-unlinked");
+    return { ok: false };
+  }
   const claim = { sessionId: session.sessionId, before: null, at: Date.now() };
   if (await parts.sent.claim(marker, claim)) {
     log.info("variation-sending");
@@ -92,14 +98,19 @@ function variationPrompt(batch: VariationBatch): string {
   return batch.prompt;
 }
 
-/** The call context of the batch's account (the thread's when it was started). */
-async function callsOf(parts: Pick<RunParts, "accounts">, ref: ConversationRef, batch: VariationBatch) {
+/**
+ * The call context of the batch's account (the thread's when it was started); undefined when that was a
+ * member's own account that is no longer linked (never the bot's account instead).
+ */
+async function callsOf(
+  parts: Pick<RunParts, "accounts">,
+  ref: ConversationRef,
+  batch: VariationBatch,
+): Promise<CallContext | undefined> {
   const ctx: CallContext = { platform: ref.platform };
-  if (batch.account) {
-    const token = await parts.accounts.token(batch.account);
-    if (token) ctx.token = token;
-  }
-  return ctx;
+  if (!batch.account) return ctx;
+  const token = await parts.accounts.token(batch.account).catch(() => undefined);
+  return token ? { ...ctx, token } : undefined;
 }
 
 /** A run retried after its prompt was sent: the session's state, read until a video shows or `until`. */
