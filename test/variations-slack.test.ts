@@ -11,7 +11,8 @@ beforeAll(async () => {
   bot = await SlackBot.start({
     redisUrl: redis.url,
     sim: { credits: 5_000 },
-    env: { QUOTA_GENERATIONS_PER_DAY: "user=1000" },
+    // One stream at a time per member: the variations take turns for it.
+    env: { QUOTA_GENERATIONS_PER_DAY: "user=1000", QUOTA_RUNNING_TURNS_PER_USER: "1" },
   });
   bot.fake.users.set("U1", { name: "alice", locale: "en-US" });
   bot.fake.users.set("U2", { name: "bob", locale: "en-US" });
@@ -123,6 +124,10 @@ describe("Variations on Slack (Bolt over HTTP, runtime, simulator, fake Slack)",
     const sends = bot.sim!.requests.filter((r) => r.path === "/run_sse" && r.message === PROMPT);
     expect(sends).toHaveLength(4);
     expect(new Set(sends.map((r) => r.sessionId)).size).toBe(4);
+    // The member's running limit (1) holds for variations too: each stream (≥ 50 ms of generation in the
+    // simulator) started after the previous one ended.
+    const starts = sends.slice(1).map((r) => r.at);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(50);
 
     await click(gallery, choices[2]!, "U1");
     await fake.waitFor(

@@ -1,18 +1,32 @@
 import { type ConversationRef, parseRefKey } from "../../core/conversation/conversation-ref.js";
+import type { Inbound } from "../../core/conversation/inbound.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { NemoState } from "../../core/nemo/types.js";
+import type { QuotaHold } from "../../store/quotas.js";
 import type { VariationBatch, VariationResult } from "../../store/variation-batches.js";
+import { exemptScopesOf } from "../policies/permissions.js";
 import type { CommandHandler } from "./answers.js";
 import { reportVariation } from "./variation-gallery.js";
 import { type VariationParts, variationArg } from "./variation-parts.js";
 
 type RunParts = Pick<
   VariationParts,
-  "variationBatches" | "accounts" | "client" | "sent" | "usage" | "outbox" | "timings" | "logger"
+  | "variationBatches"
+  | "accounts"
+  | "client"
+  | "sent"
+  | "usage"
+  | "quotas"
+  | "permissions"
+  | "outbox"
+  | "timings"
+  | "logger"
 >;
 
 /** How often a retried run reads the session's state while an earlier run of it may still stream. */
 const STATE_POLL_MS = 3_000;
+/** How often a variation waiting for a running slot of its starter asks again. */
+const SLOT_POLL_MS = 1_000;
 
 /**
  * One variation (a `variation_run` a Start queued, run at once beside the others): its prompt is sent
@@ -39,7 +53,7 @@ export function runVariationCommand(parts: RunParts): CommandHandler {
       : await parts.variationBatches.setResult(
           batch.id,
           target.n,
-          await generate(parts, ref, batch, target.n),
+          await generate(parts, { ref, starter: inbound.user }, batch, target.n),
         );
     await reportVariation(parts, ref, batch.id, done);
   };
@@ -48,10 +62,11 @@ export function runVariationCommand(parts: RunParts): CommandHandler {
 /** Sends the prompt to variation `n`'s session once, and finds the video it made. */
 async function generate(
   parts: RunParts,
-  ref: ConversationRef,
+  where: { ref: ConversationRef; starter: Inbound["user"] },
   batch: VariationBatch,
   n: number,
 ): Promise<VariationResult> {
+  const { ref } = where;
   const session = batch.sessions.get(n);
   if (!session) return { ok: false };
   const log = parts.logger.child({ batch: batch.id, variation: n, session: session.sessionId });
@@ -59,6 +74,12 @@ async function generate(
   const ctx = await callsOf(parts, ref, batch);
   if (!ctx) {
     log.warn("variation-account-unlinked");
+    return { ok: false };
+  }
+  // Streams count like turns: at most the starter's running limit of them at once (the rest wait here).
+  const slot = await runningSlot(parts, where, Date.now() + parts.timings.streamHardCapMs);
+  if (!slot) {
+    log.warn("variation-no-running-slot");
     return { ok: false };
   }
   const claim = { sessionId: session.sessionId, before: null, at: Date.now() };
@@ -75,8 +96,11 @@ async function generate(
     } catch (error) {
       // Never sent again: whatever the session made is read below.
       log.warn({ err: String(error) }, "variation-stream-failed");
+    } finally {
+      await slot.giveBack().catch(() => undefined);
     }
   } else {
+    await slot.giveBack().catch(() => undefined);
     const sent = await parts.sent.read(marker);
     log.info("variation-already-sent");
     return resultOf(
@@ -88,6 +112,21 @@ async function generate(
   await parts.sent.markAnswered(marker, { known: claim });
   log.info({ ok: result.ok }, "variation-finished");
   return result;
+}
+
+/** A running slot of the batch's starter, waited for until `until`; undefined when none came free. */
+async function runningSlot(
+  parts: Pick<RunParts, "quotas" | "permissions">,
+  { ref, starter }: { ref: ConversationRef; starter: Inbound["user"] },
+  until: number,
+): Promise<QuotaHold | undefined> {
+  const exempt = exemptScopesOf(await parts.permissions.quotaExemption(ref, starter));
+  for (;;) {
+    const admission = await parts.quotas.admit({ ref, userId: starter.id }, { running: true, exempt });
+    if (admission.ok) return admission.running;
+    if (Date.now() >= until) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
+  }
 }
 
 /**
