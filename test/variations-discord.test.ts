@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SettingsStore } from "../src/store/settings-store.js";
 import { galleryUrls, interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { textsOf } from "./fakes/discord/message-text.js";
@@ -64,6 +65,9 @@ describe("Variations on Discord (real discord.js, fake Discord, simulator, Redis
     expect(followUpText(carol)).toContain("Only the member who started this thread");
     expect(fake.botMessagesIn(thread)).toHaveLength(before);
 
+    // Alice's own settings go with the batch (and the question says so).
+    const { redis: client, keys, queues } = bot.runtime.services;
+    await new SettingsStore(client, keys).changeMember("discord", fake.alice.id, { aspectRatio: "9:16" });
     const sessionsBefore = newSessions();
     fake.click(answer, dice);
     await fake.waitFor(
@@ -76,6 +80,7 @@ describe("Variations on Discord (real discord.js, fake Discord, simulator, Redis
     expect(shown).toContain("Make 3 variations");
     expect(shown).toMatch(/about 300 credits \(3 × ~100; an estimate/);
     expect(shown).toMatch(/Balance: \d+ credits/);
+    expect(shown).toContain("Same settings: 9:16.");
     expect(newSessions()).toBe(sessionsBefore);
 
     // Carol cannot press Start for Alice.
@@ -116,7 +121,6 @@ describe("Variations on Discord (real discord.js, fake Discord, simulator, Redis
     // A run retaken after its prompt left (its result lost with the worker): it never sends again, it
     // reads the session's state; the gallery, claimed once, is not posted again.
     const batchId = start.slice("nemo:variations_confirm:".length);
-    const { redis: client, keys, queues } = bot.runtime.services;
     await client.hdel(keys.variationBatch(batchId), "r:2");
     const inbound = {
       id: `${batchId}:run:2`,

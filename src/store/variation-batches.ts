@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { GenerationSettings } from "../core/conversation/generation-settings.js";
 import type { Lang } from "../core/conversation/language.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
 import { RedisStore } from "./redis-store.js";
@@ -40,6 +41,8 @@ export interface VariationAsk extends VariationSource {
   by: string;
   /** The language of the bot's words in the batch's messages. */
   lang: Lang;
+  /** The source sender's settings when asked: every variation is made with these. */
+  settings?: GenerationSettings | undefined;
 }
 
 /** A batch as read back. */

@@ -1,5 +1,5 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
-import { variationCount } from "../../core/conversation/generation-settings.js";
+import { settingsTag, variationCount } from "../../core/conversation/generation-settings.js";
 import { buttons } from "../../core/conversation/replies.js";
 import { text } from "../../core/conversation/texts.js";
 import { batchIdOf } from "../../store/variation-batches.js";
@@ -37,7 +37,11 @@ export function askVariationsCommand(parts: AskParts): CommandHandler {
       return answer.refuse("action_elsewhere", "command-refused-other-thread", arg, "variations");
     if (!(await parts.permissions.may("variations", inbound.ref, inbound.user, source.userId)))
       return answer.refuseNotOwner("variations");
-    const count = variationCount(await parts.settings.place(inbound.ref));
+    const [place, settings] = await Promise.all([
+      parts.settings.place(inbound.ref),
+      parts.settings.effective(inbound.ref, source.userId ?? inbound.user.id),
+    ]);
+    const count = variationCount(place);
     const cost = parts.generationCost;
     const estimate = count * cost;
     const calls = await threadCalls(parts, inbound.ref, { userId: inbound.user.id });
@@ -50,14 +54,16 @@ export function askVariationsCommand(parts: AskParts): CommandHandler {
     if (balance !== undefined && balance < estimate)
       return answer.say("variations_short_credits", { count, estimate, balance });
     const id = batchIdOf(inbound.id);
-    const asked = { ...source, source: arg, count, by: inbound.user.id, lang };
+    const asked = { ...source, source: arg, count, by: inbound.user.id, lang, settings };
     if (!(await parts.variationBatches.ask(id, asked))) {
       parts.logger.info({ thread: refKey(inbound.ref), batch: id }, "variations-ask-duplicate");
       return;
     }
     parts.logger.info({ thread: refKey(inbound.ref), batch: id, count }, "variations-asked");
+    const tag = settingsTag(settings).replace(/^ · /, "");
     const lines = [
       text(lang, "variations_confirm", { count, estimate, cost }),
+      tag ? text(lang, "variations_settings", { settings: tag }) : "",
       balance === undefined ? "" : text(lang, "variations_balance", { balance }),
       inbound.user.name ? text(lang, "variations_confirm_by", { name: inbound.user.name }) : "",
     ];

@@ -130,8 +130,9 @@ async function runningSlot(
 }
 
 /**
- * The text each variation's session is sent: the source message's prompt as a turn sends it. (Where a
- * turn builds its backend message from the prompt and the member's settings, this is the same call.)
+ * The text each variation's session is sent: the source message's prompt as a turn sends it. Where a
+ * turn builds its backend message from the prompt and the member's settings, this is the same call,
+ * with the settings kept in the batch (`batch.settings`, the source sender's when 🎲 was clicked).
  */
 function variationPrompt(batch: VariationBatch): string {
   return batch.prompt;

@@ -16,7 +16,7 @@ import type { FollowUps } from "../work-queue.js";
 export interface VariationParts {
   variationSources: Pick<VariationSources, "read">;
   variationBatches: VariationBatches;
-  settings: Pick<SettingsStore, "place">;
+  settings: Pick<SettingsStore, "place" | "effective">;
   sessions: Pick<SessionManager, "find" | "adopt">;
   accounts: Pick<AccountStore, "token">;
   client: Pick<NemoClient, "createSession" | "sendMessage" | "state" | "credits">;

@@ -324,6 +324,7 @@ export const EN = {
   button_choose_variation: "Continue with #{n}",
   variations_confirm:
     "🎲 Make {count} variations of this video from the same prompt, each in a new project? Estimated cost: about {estimate} credits ({count} × ~{cost}; an estimate, the backend charges what it uses).",
+  variations_settings: "Same settings: {settings}.",
   variations_balance: "Balance: {balance} credits.",
   variations_confirm_by: "Only {name} can start them.",
   variations_short_credits:

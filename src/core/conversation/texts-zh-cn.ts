@@ -278,6 +278,7 @@ export const ZH_CN: Record<TextKey, string> = {
   button_choose_variation: "继续用第 {n} 个",
   variations_confirm:
     "🎲 用同一提示词再生成 {count} 个版本（各自为新项目）？预计花费约 {estimate} 积分（{count} × 约 {cost}；仅为估算，按后端实际用量计费）。",
+  variations_settings: "相同设置：{settings}。",
   variations_balance: "余额：{balance} 积分。",
   variations_confirm_by: "只有 {name} 可以开始。",
   variations_short_credits: "🎲 积分不足以生成 {count} 个版本：约需 {estimate}，剩余 {balance}。",
