@@ -66,8 +66,9 @@ export function startVariationsCommand(parts: StartParts): CommandHandler {
 }
 
 /**
- * Takes one generation per variation in every scope the starter is limited in (each take one Lua step);
- * when one is refused, every point taken is given back and the refusal returned.
+ * Takes one generation and one turn per variation (what a generating turn uses) in every scope the
+ * starter is limited in, each take one Lua step; when one is refused, every point taken is given back
+ * and the refusal returned.
  */
 async function countGenerations(
   parts: Pick<StartParts, "quotas" | "permissions" | "variationBatches">,
@@ -77,8 +78,11 @@ async function countGenerations(
   const exempt = exemptScopesOf(await parts.permissions.quotaExemption(inbound.ref, inbound.user));
   const subject = { ref: inbound.ref, userId: inbound.user.id };
   const taken: QuotaHold[] = [];
-  for (let n = 0; n < batch.count; n++) {
-    const admission = await parts.quotas.admit(subject, { take: "generations", exempt });
+  const takes = (["generations", "turns"] as const).flatMap((kind) =>
+    Array<typeof kind>(batch.count).fill(kind),
+  );
+  for (const take of takes) {
+    const admission = await parts.quotas.admit(subject, { take, exempt });
     if (!admission.ok) {
       await Promise.all(taken.map((hold) => hold.giveBack()));
       return admission.refusal;

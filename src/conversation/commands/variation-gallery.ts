@@ -17,7 +17,8 @@ export async function reportVariation(
   done: number,
 ): Promise<void> {
   const batch = await parts.variationBatches.read(id);
-  if (!batch) return;
+  // Nothing after the gallery: a late count would overwrite the final line.
+  if (!batch || batch.gallery) return;
   const { lang, count } = batch;
   if (done < count) {
     const progress = text(lang, "variations_progress", { done, count });
