@@ -77,6 +77,18 @@ describe("Variations in the console (terminal chat, runtime, simulator, Redis)",
     input.write("make the title red\n");
     await eventually(() => sim.requests.some((r) => r.message === "make the title red"), 10_000, "edit sent");
     expect(sim.requests.find((r) => r.message === "make the title red")!.sessionId).toBe(second.sessionId);
+
+    // Another 🎲, then Cancel: nothing starts, and its Start then starts nothing either.
+    const sessions = sim.requests.filter((r) => r.path.endsWith("/with-session/nemo_agent")).length;
+    const asked = written.split("✅ Start variations").length;
+    input.write(`${choice("🎲 Variations")}\n`);
+    await eventually(() => written.split("✅ Start variations").length > asked, 10_000, "second question");
+    input.write(`${choice("Cancel")}\n`);
+    await eventually(() => written.includes("Variations cancelled"), 10_000, "cancelled");
+    input.write(`${choice("✅ Start variations")}\n`);
+    await eventually(() => written.includes("already started or cancelled"), 10_000, "Start after Cancel");
+    expect(sim.requests.filter((r) => r.path.endsWith("/with-session/nemo_agent"))).toHaveLength(sessions);
+    expect(sim.requests.filter((r) => r.message === prompt)).toHaveLength(4);
     if (process.env.SHOW_TRANSCRIPT) console.log(written);
   });
 });
