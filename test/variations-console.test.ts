@@ -89,6 +89,21 @@ describe("Variations in the console (terminal chat, runtime, simulator, Redis)",
     await eventually(() => written.includes("already started or cancelled"), 10_000, "Start after Cancel");
     expect(sim.requests.filter((r) => r.path.endsWith("/with-session/nemo_agent"))).toHaveLength(sessions);
     expect(sim.requests.filter((r) => r.message === prompt)).toHaveLength(4);
+
+    // The backend fails one of the new sessions: nothing is sent, Start works again, once.
+    sim.inject("create-session", { kind: "status", status: 503 }, 1);
+    const questions = written.split("✅ Start variations").length;
+    input.write(`${choice("🎲 Variations")}\n`);
+    await eventually(() => written.split("✅ Start variations").length > questions, 10_000, "third question");
+    const errors = written.split("✘").length;
+    input.write(`${choice("✅ Start variations")}\n`);
+    await eventually(() => written.split("✘").length > errors, 10_000, "the failure told");
+    expect(sim.requests.filter((r) => r.message === prompt)).toHaveLength(4);
+    input.write(`${choice("✅ Start variations")}\n`);
+    await eventually(() => written.split("🎲 3 variations").length === 3, 20_000, "second gallery");
+    const sends = sim.requests.filter((r) => r.message === prompt);
+    expect(sends).toHaveLength(7);
+    expect(new Set(sends.map((r) => r.sessionId)).size).toBe(7);
     if (process.env.SHOW_TRANSCRIPT) console.log(written);
   });
 });

@@ -49,7 +49,11 @@ export function startVariationsCommand(parts: StartParts): CommandHandler {
       parts.logger.info({ batch: batch.id, limit: refusal.limit }, "variations-refused-quota");
       return answer.say("variations_refused", { reason: quotaRefusalText(lang, refusal) });
     }
-    await createSessions(parts, inbound, batch);
+    await createSessions(parts, inbound, batch).catch(async (error: unknown) => {
+      // Nothing was sent: Start may be pressed again (the generations stay counted, once).
+      await parts.variationBatches.unclaim(batch.id);
+      throw error;
+    });
     await progressOnce(parts, batch, answer, lang);
     parts.logger.info(
       { thread: refKey(inbound.ref), batch: batch.id, count: batch.count },
