@@ -120,6 +120,9 @@ const BOUND: Record<string, number | null> = {
   settings: KEY_TTL_SECONDS.memberSettings,
   // Quick replies
   quick: KEY_TTL_SECONDS.quickReplies,
+  // Variations
+  "variation-source": KEY_TTL_SECONDS.variationSource,
+  variations: KEY_TTL_SECONDS.variationBatch,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

@@ -98,6 +98,8 @@ describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake S
       "nemo_credits",
       "nemo_export",
       "nemo_timeline",
+      // Variations: a generated video offers 🎲
+      "nemo_variations",
     ]);
     expect(actions?.elements?.find((button) => button.action_id === "nemo_export")?.style).toBe("primary");
 

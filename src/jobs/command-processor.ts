@@ -16,6 +16,7 @@ import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PromptRecords } from "../store/prompt-records.js";
 import { QuickReplyRecords } from "../store/quick-reply-records.js";
+import { VariationBatches, VariationSources } from "../store/variation-batches.js";
 import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
 import type { CommandJobData } from "./payloads.js";
@@ -40,6 +41,9 @@ type CommandServices = Pick<
   | "projectLinks"
   // Settings (issue 21)
   | "settings"
+  // Variations
+  | "guard"
+  | "timings"
 >;
 
 interface CommandOptions {
@@ -50,7 +54,7 @@ interface CommandOptions {
 
 /** Each command's collaborators, over this process's Redis and queues. */
 function commandParts(services: CommandServices, options: CommandOptions): CommandParts & ThreadOpeningParts {
-  const { redis, keys, queues, ...used } = services;
+  const { redis, keys, queues, guard, ...used } = services;
   const queue = new BullWorkQueue(queues);
   return {
     ...used,
@@ -65,6 +69,10 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
     // Quick replies
     quickReplies: new QuickReplyRecords(redis, keys),
+    // Variations
+    variationSources: new VariationSources(redis, keys),
+    variationBatches: new VariationBatches(redis, keys),
+    generationCost: guard.settings.generationCost,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Messengers } from "../core/conversation/messenger.js";
 import { BackendWaitNotice } from "../store/backend-wait-notice.js";
 import { QuickReplyRecords } from "../store/quick-reply-records.js";
 import { UploadMarker } from "../store/upload-marker.js";
+import { VariationSources } from "../store/variation-batches.js";
 import { WorkRecords } from "../store/work-records.js";
 import { type LineJobParts, lineJobFailed } from "./line-job.js";
 import type { TurnJobData, UploadJobData } from "./payloads.js";
@@ -41,6 +42,8 @@ export function lineProcessors(
         waitNotice: new BackendWaitNotice(redis, keys),
         // Quick replies
         quickReplies: new QuickReplyRecords(redis, keys),
+        // Variations
+        variationSources: new VariationSources(redis, keys),
       },
       {
         ...parts,

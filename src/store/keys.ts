@@ -58,6 +58,11 @@ export const KEY_TTL_SECONDS = {
   placeSettings: 365 * DAY,
   /** Quick replies: an answer's choices and which one was taken (quick-reply-records.ts). */
   quickReplies: DAY,
+  // Variations (variation-batches.ts)
+  /** A generated result's prompt, kept for its 🎲 Variations button. */
+  variationSource: 7 * DAY,
+  /** A variations batch: its source, sessions, results, who confirmed, its messages. */
+  variationBatch: 7 * DAY,
 } as const;
 
 /**
@@ -222,6 +227,15 @@ export class Keys {
   /** Hash: an answer's quick replies (choices, the answer's message, the choice taken); see quick-reply-records.ts. */
   quickReplies(recordId: string): string {
     return `${this.bull}:quick:${recordId}`;
+  }
+  // Variations (variation-batches.ts)
+  /** String: the prompt, thread and sender of a generated result, for its 🎲 Variations button. */
+  variationSource(inboundId: string): string {
+    return `${this.bull}:variation-source:${inboundId}`;
+  }
+  /** Hash: one variations batch (source, count, who asked and confirmed, sessions, results, messages). */
+  variationBatch(batchId: string): string {
+    return `${this.bull}:variations:${batchId}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

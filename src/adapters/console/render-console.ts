@@ -20,6 +20,8 @@ export function renderConsoleReply(reply: Reply, choices: number[]): string {
     const title = reply.video.title ? `${clean(reply.video.title)}: ` : "";
     lines.push(`🎬 ${title}${clean(reply.video.url)}`);
   }
+  // Variations: one numbered line per video; its [choice] below continues with it
+  for (const item of reply.gallery ?? []) lines.push(`🎬 ${clean(item.title)} ${clean(item.url)}`);
   for (const link of reply.links ?? []) lines.push(`${clean(link.label)}: ${clean(link.url)}`);
   const numbered = consoleActions(reply).map(
     (action, i) => `[${choices[i] ?? i + 1}] ${clean(action.label)}`,

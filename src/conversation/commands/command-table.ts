@@ -22,6 +22,8 @@ import { type SettingsParts, settingsCommand } from "./settings.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
 import { type UsageParts, usageCommand } from "./usage-report.js";
+import { variationCommands } from "./variation-commands.js";
+import type { VariationParts } from "./variation-parts.js";
 
 /** What the commands use together: each handler takes its own few of these. */
 export type CommandParts = AnswerParts &
@@ -38,7 +40,8 @@ export type CommandParts = AnswerParts &
   UsageParts &
   SettingsParts &
   // Quick replies
-  QuickReplyParts & { followUps: FollowUps; maxUploadBytes: number };
+  QuickReplyParts &
+  VariationParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -67,6 +70,8 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     settings: settingsCommand(parts),
     // Quick replies
     quick_reply: quickReplyCommand(parts),
+    // Variations
+    ...variationCommands(parts),
   };
 }
 

@@ -34,7 +34,7 @@ export class CreditsGuard {
   constructor(
     private readonly balances: CreditBalances,
     private readonly client: Pick<NemoClient, "credits">,
-    private readonly settings: CreditsGuardSettings,
+    readonly settings: CreditsGuardSettings,
   ) {}
 
   async check(

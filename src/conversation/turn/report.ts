@@ -8,9 +8,13 @@ import { offerQuickReplies } from "./quick-reply-offer.js";
 import type { TurnDeps } from "./turn-deps.js";
 import { DONE, type TurnOutcome, type TurnRun } from "./turn-run.js";
 import type { StreamOutcome } from "./turn-stream.js";
+import { variationsOffer } from "./variations-offer.js";
 
 /** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
-type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars" | "quickReplies">;
+type ReportParts = Pick<
+  TurnDeps,
+  "sent" | "sessions" | "maxAnswerChars" | "quickReplies" | "variationSources"
+>;
 
 /** What the user reads when a state comparison ends a turn. */
 export interface ChangeWords {
@@ -42,7 +46,11 @@ export async function deliverAnswer(
   ].filter(Boolean);
   const final = {
     text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
-    actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+    actions: [
+      ...buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+      // Variations: a generated video offers 🎲
+      ...(answer.rawVideoReported ? await variationsOffer(parts, run) : []),
+    ],
   };
   // Quick replies: only an answer the member saw whole can end with choices.
   const said = answer.cut || note ? "" : translated.text;

@@ -9,6 +9,7 @@ import type { PartialAnswers } from "../../store/partial-answers.js";
 import type { QuickReplyRecords } from "../../store/quick-reply-records.js";
 import type { SentMarker } from "../../store/sent-marker.js";
 import type { SettingsStore } from "../../store/settings-store.js";
+import type { VariationSources } from "../../store/variation-batches.js";
 import type { Outbox } from "../outbox.js";
 import type { CreditsGuard } from "../policies/credits-guard.js";
 import type { QuotaParts } from "./turn-quota.js";
@@ -38,6 +39,8 @@ export interface TurnDeps extends QuotaParts {
     | "backendWaitMaxDelayMs"
     | "backendMaxWaitMs"
   >;
+  /** Variations: keeps a generated result's prompt for its 🎲 button (absent: no button). */
+  variationSources?: Pick<VariationSources, "keep"> | undefined;
   /** An answer longer than this many characters is cut with a note. */
   maxAnswerChars: number;
   logger: Logger;

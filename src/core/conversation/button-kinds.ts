@@ -17,6 +17,11 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "project_link",
   // Quick replies
   "quick_reply",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

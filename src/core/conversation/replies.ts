@@ -25,6 +25,11 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   settings: "button_settings",
   // Quick replies (their buttons show the choice itself; this names the action)
   quick_reply: "button_quick_reply",
+  // Variations
+  variations: "button_variations",
+  variations_confirm: "button_variations_confirm",
+  variations_cancel: "button_variations_cancel",
+  choose_variation: "button_choose_variation",
 };
 
 /** Buttons in the conversation's language. */

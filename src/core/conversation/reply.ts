@@ -20,7 +20,13 @@ export type ActionKind =
   // Settings (issue 21): a menu choice or form of `/settings` (arg = the change, e.g. "ratio 9:16")
   | "settings"
   // Quick replies: a choice of an answer (arg = `<record id>:<index>`, see quick-replies.ts)
-  | "quick_reply";
+  | "quick_reply"
+  // Variations: 🎲 on a generated result (arg = its message id), the batch's Confirm / Cancel (arg = the
+  // batch id) and "Continue with #k" in its gallery (arg = `<batch id>:<k>`)
+  | "variations"
+  | "variations_confirm"
+  | "variations_cancel"
+  | "choose_variation";
 
 export interface ReplyAction {
   kind: ActionKind;
@@ -56,6 +62,8 @@ export interface Reply {
         title?: string | undefined;
       }
     | undefined;
+  /** Variations: several videos shown together (Discord: one MediaGallery; Slack and console: a numbered list). */
+  gallery?: { url: string; title: string }[] | undefined;
   /** Errors are shown as such by adapters that can (colour, icon). */
   tone?: "info" | "error" | undefined;
   // Settings (issue 21): select menus of `/settings`, for adapters that draw them (Discord)

@@ -28,6 +28,13 @@ export type Intent =
   | { kind: "settings"; arg?: string }
   /** A quick reply clicked (arg = `<record id>:<index>`): that choice becomes the clicker's message. */
   | { kind: "quick_reply"; arg?: string }
+  // Variations (arg: the source message, the batch, `<batch>:<k>`); `variation_run` is only queued by a
+  // Confirm (one per variation), never routed from a message or a button
+  | { kind: "variations"; arg?: string }
+  | { kind: "variations_confirm"; arg?: string }
+  | { kind: "variations_cancel"; arg?: string }
+  | { kind: "choose_variation"; arg?: string }
+  | { kind: "variation_run"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -230,6 +237,11 @@ const WITH_ARG = new Set<CommandKind>([
   "settings",
   // Quick replies
   "quick_reply",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
 ]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
@@ -291,6 +303,11 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   settings: "settings",
   // Quick replies
   quick_reply: "quick_reply",
+  // Variations
+  variations: "variations",
+  variations_confirm: "variations_confirm",
+  variations_cancel: "variations_cancel",
+  choose_variation: "choose_variation",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */

@@ -61,6 +61,11 @@ export class SessionManager {
     return this.store.markSettingsSent(refKey(ref), settings);
   }
 
+  /** Variations: the thread now continues `record`'s session (a chosen variation's). */
+  adopt(ref: ConversationRef, record: ConversationRecord): Promise<void> {
+    return this.store.put(refKey(ref), record);
+  }
+
   touch(ref: ConversationRef, fingerprint?: string): Promise<void> {
     return this.store.touch(refKey(ref), fingerprint);
   }

@@ -376,6 +376,30 @@ export const EN = {
   quick_reply_stale:
     "The conversation has moved on since that question. Type your answer in the thread instead.",
   button_quick_reply: "Answer",
+  // Variations (🎲 on a generated result: several takes of the same prompt, one confirmation)
+  button_variations: "🎲 Variations",
+  button_variations_confirm: "✅ Start variations",
+  button_variations_cancel: "Cancel",
+  button_choose_variation: "Continue with #{n}",
+  variations_confirm:
+    "🎲 Make {count} variations of this video from the same prompt, each in a new project? Estimated cost: about {estimate} credits ({count} × ~{cost}; an estimate, the backend charges what it uses).",
+  variations_settings: "Same settings: {settings}.",
+  variations_balance: "Balance: {balance} credits.",
+  variations_confirm_by: "Only {name} can start them.",
+  variations_short_credits:
+    "🎲 Not enough credits for {count} variations: about {estimate} are needed, {balance} are left.",
+  variations_unavailable: "Those variations are no longer available. Generate again to get new ones.",
+  variations_not_yours: "Only the member who asked for these variations can answer that.",
+  variations_already: "These variations were already started or cancelled.",
+  variations_cancelled: "🎲 Variations cancelled: nothing was started.",
+  variations_refused: "🎲 Variations not started: {reason}",
+  variations_progress: "🎲 Variations {done}/{count} ready…",
+  variations_progress_done: "🎲 Variations: {ok} of {count} ready.",
+  variations_gallery: '🎲 {ok} variations of "{prompt}". Pick one to continue with it in this thread.',
+  variations_failed: "Not made: variation {list}.",
+  variations_none: "🎲 None of the variations could be made. This thread's project is unchanged.",
+  variation_not_ready: "That variation wasn't made, so it can't be continued.",
+  variation_chosen: "Continuing with variation {n}: your next message edits it.",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

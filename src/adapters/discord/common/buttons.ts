@@ -15,6 +15,11 @@ const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
   "project_link",
   // Quick replies
   "quick_reply",
+  // Variations
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
 ]);
 
 /** What a button click asks for. */

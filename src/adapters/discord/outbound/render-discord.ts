@@ -75,6 +75,11 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   settings: ButtonStyle.Secondary,
   // Quick replies
   quick_reply: ButtonStyle.Secondary,
+  // Variations
+  variations: ButtonStyle.Secondary,
+  variations_confirm: ButtonStyle.Primary,
+  variations_cancel: ButtonStyle.Danger,
+  choose_variation: ButtonStyle.Primary,
 };
 
 /**
@@ -95,7 +100,7 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
   const links = (reply.links ?? []).map(markdownLink).join("\n");
   const rows = [...quickReplyRows(reply), ...actionRows(reply.actions ?? [])];
   const video = reply.video && safeUrl(reply.video.url) ? reply.video : undefined;
-  if (texts.length === 0 && !links && !video) texts.push(rows.length ? "" : "…");
+  if (texts.length === 0 && !links && !video && !reply.gallery?.length) texts.push(rows.length ? "" : "…");
   if (texts.length === 0) texts.push("");
   const accent = reply.tone === "error" ? COLOR.error : COLOR.info;
   return texts.map((text, index) => {
@@ -108,6 +113,8 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
       inner.push(gallery(url, video.title));
       inner.push({ ...textDisplay(videoLine(url, video.sizeBytes)), id: VIDEO_LINE_ID });
     }
+    // Variations: the videos side by side, one MediaGallery
+    if (last && reply.gallery?.length) inner.push(...variationsGallery(reply.gallery));
     if (last && links) inner.push(textDisplay(links));
     if (inner.length === 0) inner.push(textDisplay("…"));
     const components: APIMessageTopLevelComponent[] = [
@@ -178,6 +185,24 @@ function gallery(url: string, title: string | undefined): APIMediaGalleryCompone
     id: VIDEO_GALLERY_ID,
     items: [{ media: { url }, ...(title ? { description: title.slice(0, 1024) } : {}) }],
   };
+}
+
+/** Variations: at most 10 videos (Discord's limit) in one MediaGallery, each titled, and their links. */
+function variationsGallery(items: NonNullable<Reply["gallery"]>): APIComponentInContainer[] {
+  const shown = items.flatMap((item) => {
+    const url = safeUrl(item.url);
+    return url ? [{ url, title: item.title }] : [];
+  });
+  if (shown.length === 0) return [];
+  return [
+    {
+      type: ComponentType.MediaGallery,
+      items: shown
+        .slice(0, 10)
+        .map(({ url, title }) => ({ media: { url }, description: title.slice(0, 1024) })),
+    },
+    textDisplay(shown.map(({ url, title }) => `${escapePlain(title)} ▶️ ${url}`).join("\n")),
+  ];
 }
 
 /** `▶️ <url> · 12.3 MB` (the size when known). */
@@ -274,9 +299,14 @@ function actionRows(
   actions: readonly ReplyAction[],
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   // "Get my NemoVideo link" has a row of its own: it stays a button beside the follow-up actions.
-  const link = buttonsOf(actions.filter((action) => action.kind === "project_link"));
+  const link = buttonsOf(actions.filter((action) => ownRow(action)));
   const linkRow = link.length > 0 ? [{ type: ComponentType.ActionRow as const, components: link }] : [];
-  return [...linkRow, ...followUpRows(actions.filter((action) => action.kind !== "project_link"))];
+  return [...linkRow, ...followUpRows(actions.filter((action) => !ownRow(action)))];
+}
+
+/** Buttons on a row of their own (beside the follow-up actions): "Get my NemoVideo link", 🎲 Variations. */
+function ownRow(action: ReplyAction): boolean {
+  return action.kind === "project_link" || action.kind === "variations";
 }
 
 /** One row of up to five buttons, or one select menu offering every choice when there are more. */

@@ -21,7 +21,8 @@ export function parseAction(
   value: string | undefined,
 ): { kind: ActionKind; arg?: string } | undefined {
   if (!id?.startsWith(PREFIX)) return undefined;
-  const kind = buttonKind(id.slice(PREFIX.length));
+  // A repeated kind in one block carries `-<n>` (render-blocks.ts `uniqueActionIds`).
+  const kind = buttonKind(id.slice(PREFIX.length).replace(/-\d+$/, ""));
   if (!kind) return undefined;
   if (value === undefined || value === "") return { kind };
   if (value.length > MAX_ACTION_ARG || !isButtonArg(value)) return undefined;

@@ -70,8 +70,10 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
   const sections = contentSections(reply);
   const links = (reply.links ?? []).map((link) => mrkdwnLink(link.url, link.label));
   const tail = links.length > 0 ? splitMrkdwn(links.join("  •  "), SLACK_LIMITS.sectionText) : [];
-  const buttons = (reply.actions ?? []).map(button).filter((b): b is SlackButton => b !== undefined);
   const quick = quickRepliesBlock(reply);
+  const buttons = uniqueActionIds(
+    (reply.actions ?? []).map(button).filter((b): b is SlackButton => b !== undefined),
+  );
 
   const groups: string[][] = [];
   for (let i = 0; i < sections.length; i += SLACK_LIMITS.sectionsPerMessage) {
@@ -103,6 +105,9 @@ function contentSections(reply: Reply): string[] {
   if (reply.video && !reply.text?.includes(reply.video.url)) {
     parts.push(`🎬 ${mrkdwnLink(reply.video.url, reply.video.title ?? reply.video.url)}`);
   }
+  // Variations: one numbered line per video
+  for (const item of reply.gallery ?? [])
+    parts.push(`🎬 ${escapeMrkdwn(item.title)} ${mrkdwnLink(item.url, item.url)}`);
   if (reply.tone === "error" && parts.length > 0) parts[0] = `:warning: ${parts[0]}`;
   return parts.flatMap((part) => splitMrkdwn(part, SLACK_LIMITS.sectionText));
 }
@@ -116,6 +121,19 @@ function slackVideo(video: NonNullable<Reply["video"]>): SlackVideo {
     ...(video.sizeBytes !== undefined ? { sizeBytes: video.sizeBytes } : {}),
     ...(video.title ? { title: video.title } : {}),
   };
+}
+
+/**
+ * Slack wants the `action_id`s of one block unique: a kind repeated in a row (a gallery's "Continue
+ * with #k") gets `-<n>` appended, which `parseAction` reads back as the kind.
+ */
+function uniqueActionIds(buttons: SlackButton[]): SlackButton[] {
+  const seen = new Map<string, number>();
+  return buttons.map((b) => {
+    const n = seen.get(b.action_id) ?? 0;
+    seen.set(b.action_id, n + 1);
+    return n === 0 ? b : { ...b, action_id: `${b.action_id}-${n + 1}` };
+  });
 }
 
 function section(text: string): SlackSectionBlock {
