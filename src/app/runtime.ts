@@ -46,6 +46,7 @@ import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
 import { ReplyAddresses } from "../store/reply-addresses.js";
 import { SeenWork } from "../store/seen-work.js";
 import { SentMarker } from "../store/sent-marker.js";
+import { SettingsStore } from "../store/settings-store.js";
 import { ThreadLine } from "../store/thread-line.js";
 import { ThreadOwners } from "../store/thread-owners.js";
 import { Usage } from "../store/usage.js";
@@ -273,6 +274,7 @@ function createJobServices(parts: ServiceParts): JobServices {
     ),
     quotas: new Quotas(redis, keys, quotaSettings(config)),
     usage: new Usage(redis, keys),
+    settings: new SettingsStore(redis, keys),
   };
   return { ...services, projectLinks: projectLinksOf(config, services, messengers) };
 }

@@ -1,5 +1,6 @@
 import type { Job } from "bullmq";
 import { refusedByQueuedLimit } from "../conversation/policies/queued-limit.js";
+import { PrivateMode } from "../conversation/private-mode.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -26,6 +27,12 @@ export function lineProcessors(
     logger: services.logger,
     outbox: services.outbox,
     locales: new UserLocales(options.messengers),
+    privacy: new PrivateMode({
+      settings: services.settings,
+      messengers: options.messengers,
+      outbox: services.outbox,
+      logger: services.logger,
+    }),
   };
   const uploads = {
     ...services,

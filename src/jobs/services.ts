@@ -15,6 +15,7 @@ import type { PartialAnswers } from "../store/partial-answers.js";
 import type { Quotas } from "../store/quotas.js";
 import type { ReplyAddresses } from "../store/reply-addresses.js";
 import type { SentMarker } from "../store/sent-marker.js";
+import type { SettingsStore } from "../store/settings-store.js";
 import type { ThreadLine } from "../store/thread-line.js";
 import type { Usage } from "../store/usage.js";
 import type { Queues } from "./queues.js";
@@ -53,4 +54,6 @@ export interface JobServices {
   usage: Usage;
   /** Where finished videos may be fetched from (`NEMO_MEDIA_HOSTS` and the backend's sites). */
   media: MediaUrlPolicy;
+  /** Members' and places' generation settings (private mode reads `privateResults` from them). */
+  settings: SettingsStore;
 }

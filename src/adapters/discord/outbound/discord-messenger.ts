@@ -101,6 +101,26 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       for (const part of renderDiscordReply({ ...reply, video: undefined })) await parts.post(dm, part);
     },
 
+    /** Private mode: the user's DM with the bot (opened over REST), `opener` posted in it. */
+    async openDirect(_ref: ConversationRef, userId: string, opener: Reply): Promise<ConversationRef> {
+      let channel: { id: string };
+      try {
+        channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
+          id: string;
+        };
+      } catch (error) {
+        throw fail("open DM", "dm", error);
+      }
+      const dm: ConversationRef = {
+        platform: "discord",
+        workspace: "dm",
+        channel: channel.id,
+        thread: channel.id,
+      };
+      for (const part of renderDiscordReply(opener)) await parts.post(dm, part);
+      return dm;
+    },
+
     /** An ephemeral follow-up to the interaction the user's command or click came with. */
     async postPrivately(address: string, reply: Reply): Promise<void> {
       const [first] = renderDiscordReply(reply);
