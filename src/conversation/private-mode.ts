@@ -83,7 +83,7 @@ export function privateCopy(reply: Reply): Reply {
   return reply.actions ? { ...reply, actions: undefined } : reply;
 }
 
-type RoutedMethods = "post" | "edit" | "editOrPost" | "deliverLater" | "liveTurn";
+type RoutedMethods = "post" | "editOrPost" | "deliverLater" | "liveTurn";
 
 /**
  * The outbox of one private job: what it sends to its thread (`from`) goes to the sender's DM (`to`),
@@ -103,11 +103,6 @@ export class PrivateOutbox implements Pick<Outbox, RoutedMethods> {
   post(ref: ConversationRef, reply: Reply, options?: { durable?: boolean }): Promise<string | undefined> {
     const [target, copy] = this.route(ref, reply);
     return this.inner.post(target, copy, options);
-  }
-
-  edit(ref: ConversationRef, messageId: string, reply: Reply): Promise<boolean> {
-    const [target, copy] = this.route(ref, reply);
-    return this.inner.edit(target, messageId, copy);
   }
 
   editOrPost(
@@ -132,4 +127,13 @@ export class PrivateOutbox implements Pick<Outbox, RoutedMethods> {
   private route(ref: ConversationRef, reply: Reply): [ConversationRef, Reply] {
     return refKey(ref) === this.fromKey ? [this.to, privateCopy(reply)] : [ref, reply];
   }
+}
+
+/** The outbox of a job of the thread `thread`: `outbox` itself, or its private route to `privateTo`. */
+export function routedOutbox<T extends Pick<Outbox, Exclude<RoutedMethods, "liveTurn">>>(
+  outbox: T,
+  thread: string,
+  privateTo: string | undefined,
+): T | PrivateOutbox {
+  return privateTo ? new PrivateOutbox(outbox, parseRefKey(thread), parseRefKey(privateTo)) : outbox;
 }

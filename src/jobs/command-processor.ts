@@ -7,6 +7,7 @@ import {
   tellThreadOpenFailed,
 } from "../conversation/commands/thread-opening.js";
 import { errorMessage } from "../conversation/outbox.js";
+import { PrivateMode } from "../conversation/private-mode.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -37,6 +38,8 @@ type CommandServices = Pick<
   | "accounts"
   | "replies"
   | "projectLinks"
+  // Private mode
+  | "settings"
 >;
 
 interface CommandOptions {
@@ -60,6 +63,7 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     openedThreads: new OpenedThreads(redis, keys),
     records: new WorkRecords(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
+    privacy: new PrivateMode({ ...services, messengers: options.messengers }),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Usage } from "../../store/usage.js";
 import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
 import { type Permissions, quotaSubject } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
+import type { PrivateMode } from "../private-mode.js";
 import type { WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 
@@ -18,6 +19,8 @@ export interface ExportParts extends StaleExportLockParts {
   quotas: Pick<Quotas, "settings" | "take">;
   permissions: Pick<Permissions, "quotaExemption">;
   usage: Pick<Usage, "record">;
+  /** Private mode: the export's messages go to the asker's DM (see `private-mode.ts`). */
+  privacy?: Pick<PrivateMode, "decide" | "outboxFor"> | undefined;
 }
 
 /** Starts an export of the thread's draft: one per thread at a time, within the sender's quota. */
@@ -38,14 +41,24 @@ export function exportCommand(parts: ExportParts): CommandHandler {
       return answer.tell({ text: quotaRefusalText(lang, quota.refusal), tone: "error" });
     }
     try {
-      const ack = await answer.post({ progress: text(lang, "export_starting") });
       const userId = inbound.user.id;
+      const route = await parts.privacy?.decide({ refKey: key, userId, lang });
+      if (route?.kind === "unreachable") {
+        await locks.release(key);
+        return await quota.giveBack();
+      }
+      const privateTo = route?.kind === "private" ? refKey(route.to) : undefined;
+      const starting = { progress: text(lang, "export_starting") };
+      const ack = privateTo
+        ? await parts.privacy!.outboxFor(key, privateTo).post(ref, starting)
+        : await answer.post(starting);
       await queue.add("export", request, {
         refKey: key,
         trace,
         lang,
         ackMessageId: ack,
         userId,
+        privateTo,
       });
     } catch (error) {
       await locks.release(key);

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { text } from "../src/core/conversation/texts.js";
+import { interactiveComponents } from "./fakes/discord/components-v2.js";
+import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
+import { type FakeUser, latest, type StoredMessage } from "./fakes/discord/model.js";
+import { snowflake } from "./fakes/discord/snowflake.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+
+/*
+ * Private mode through the real discord.js against the fake Discord and the simulator: Bob has it on,
+ * Alice has not. Whatever the bot posts where others read (the channel, the thread) is scanned, every
+ * version of every message: only the short "working privately" note may be there.
+ */
+
+const redis = useRedisServer();
+let bot: DiscordHarness;
+const NOTE = text("en", "private_note");
+
+beforeAll(async () => {
+  bot = await startDiscordHarness(redis.url, {
+    adapter: (fake) => ({ allowedChannels: [fake.general.id, fake.media.id] }),
+  });
+  await bot.runtime.services.settings.changeMember("discord", bot.fake.bob.id, { privateResults: true });
+});
+afterAll(async () => {
+  await bot?.dispose();
+});
+
+/** Every version of every bot message in `channelId`, as everyone there saw it. */
+function publicVersions(channelId: string): { content: string; buttons: string[]; uploads: number }[] {
+  return bot.fake.botMessagesIn(channelId).flatMap((message: StoredMessage) =>
+    message.versions.map((version) => ({
+      content: version.content,
+      buttons: interactiveComponents(version.components).map((control) => control.custom_id ?? ""),
+      uploads: message.uploads.length,
+    })),
+  );
+}
+
+/** The public scan: nothing but the note (no progress, answer, video, link or button). */
+function expectOnlyNotes(channelId: string): void {
+  for (const seen of publicVersions(channelId)) {
+    expect(seen.content).toBe(NOTE);
+    expect(seen.buttons).toEqual([]);
+    expect(seen.uploads).toBe(0);
+  }
+}
+
+function dmTranscript(user: FakeUser): string {
+  return bot.transcript(bot.fake.dmWith(user).id);
+}
+
+describe("private mode on Discord (real discord.js, fake Discord, simulator, Redis)", () => {
+  let thread = "";
+
+  it("a member in private mode asks in a public channel: progress and answer come to their DM, the thread shows only the note", async () => {
+    const { fake } = bot;
+    const question = fake.mention(fake.general.id, "generate a video of a lighthouse in a storm", {
+      author: fake.bob,
+    });
+    await fake.waitFor(() => fake.channels.has(question.id), 5_000, "thread on the message");
+    thread = question.id;
+    await fake.waitFor(() => dmTranscript(fake.bob).includes("Music and title added"), 10_000, "DM answer");
+
+    const dm = fake.botMessagesIn(fake.dmWith(fake.bob).id);
+    expect(latest(dm[0]!).content).toBe(text("en", "private_dm_opener"));
+    // The acknowledgement became the progress message, edited in the DM, then the answer.
+    const progress = dm[1]!.versions.map((version) => version.content);
+    expect(progress[0]).toMatch(/^⏳/);
+    expect(progress.some((content) => /Generating video/.test(content))).toBe(true);
+    // The DM copy carries no buttons: they would act on the DM, not on the thread's project.
+    for (const message of dm) expect(interactiveComponents(latest(message).components)).toEqual([]);
+
+    expect(publicVersions(thread).map((seen) => seen.content)).toEqual([NOTE]);
+    expectOnlyNotes(thread);
+    expect(fake.botMessagesIn(fake.general.id)).toEqual([]);
+    expect(bot.sentMessages()).toContain("generate a video of a lighthouse in a storm");
+  });
+
+  it("their export's video and its links go to the DM too", async () => {
+    const { fake } = bot;
+    fake.say(thread, "export", { author: fake.bob });
+    await fake.waitFor(
+      () => fake.botMessagesIn(fake.dmWith(fake.bob).id).some((message) => message.uploads.length > 0),
+      10_000,
+      "the video in the DM",
+    );
+    // "Open in NemoVideo": the claim link goes privately to the thread's owner (Bob, who started it).
+    await fake.waitFor(() => dmTranscript(fake.bob).includes("ct=clm_"), 10_000, "the claim link");
+    expect(dmTranscript(fake.bob)).toMatch(/▶️ http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4/);
+    expect(publicVersions(thread).map((seen) => seen.content)).toEqual([NOTE, NOTE]);
+    expectOnlyNotes(thread);
+  });
+
+  it("a member without private mode still gets public answers in the same thread", async () => {
+    const { fake } = bot;
+    fake.say(thread, `<@${fake.bot.id}> what about a calm sea instead?`, { author: fake.alice });
+    await fake.waitFor(() => bot.transcript(thread).includes("calm sea instead"), 10_000, "public answer");
+    // Its acknowledgement became its answer, in the thread.
+    expect(publicVersions(thread).some((seen) => seen.content.startsWith("⏳"))).toBe(true);
+    expect(dmTranscript(fake.alice)).not.toContain("calm sea");
+  });
+
+  it("DMs closed: the thread is told without content, and nothing is sent to the backend", async () => {
+    const { fake } = bot;
+    const carol: FakeUser = { id: snowflake(), username: "carol" };
+    await bot.runtime.services.settings.changeMember("discord", carol.id, { privateResults: true });
+    const question = fake.mention(fake.media.id, "generate a secret birthday video", { author: carol });
+    const unreachable = text("en", "private_dm_unreachable");
+    await fake.waitFor(() => bot.transcript(question.id).includes(unreachable), 10_000, "the refusal");
+    expect(publicVersions(question.id).map((seen) => seen.content)).toEqual([`⚠️ ${unreachable}`]);
+    expect(bot.sentMessages()).not.toContain("generate a secret birthday video");
+  });
+
+  it("a place that forbids private results keeps them public", async () => {
+    const { fake } = bot;
+    const place = { platform: "discord" as const, workspace: fake.guild.id, channel: "", thread: "" };
+    await bot.runtime.services.settings.changePlace(place, { privateForbidden: true });
+    const question = fake.mention(fake.media.id, "generate a video of a windmill", { author: fake.bob });
+    await fake.waitFor(() => bot.transcript(question.id).includes("Music and title added"), 10_000, "answer");
+    expect(bot.transcript(question.id)).not.toContain(NOTE);
+    expect(dmTranscript(fake.bob)).not.toContain("windmill");
+  });
+});
