@@ -92,6 +92,29 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     expectOnlyNotes(thread);
   });
 
+  it("a /video slash command of a private member: the thread and the command's reply show no content", async () => {
+    const { fake } = bot;
+    const before = fake.threadsIn(fake.general.id).length;
+    const answers = () => dmTranscript(fake.bob).split("Music and title added").length;
+    const answered = answers();
+    const video = fake.slash("video", {
+      channelId: fake.general.id,
+      user: fake.bob,
+      strings: { prompt: "generate a video of a paper boat" },
+    });
+    await fake.waitFor(() => fake.threadsIn(fake.general.id).length > before, 5_000, "the thread");
+    const opened = fake.threadsIn(fake.general.id).at(-1)!.id;
+    await fake.waitFor(() => answers() > answered, 10_000, "DM answer");
+    const publicText = [
+      ...publicVersions(opened).map((seen) => seen.content),
+      ...video.edits.map((edit) => JSON.stringify(edit.body)),
+      ...video.followUps.map((body) => JSON.stringify(body)),
+    ].join("\n");
+    expect(publicText).toContain(NOTE);
+    expect(publicText).not.toMatch(/⏳|Generating|Music and title|You said|http/);
+    expect(publicVersions(opened).every((seen) => seen.buttons.length === 0)).toBe(true);
+  });
+
   it("a member without private mode still gets public answers in the same thread", async () => {
     const { fake } = bot;
     fake.say(thread, `<@${fake.bot.id}> what about a calm sea instead?`, { author: fake.alice });
