@@ -111,11 +111,9 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     async postDirect(ref, userId, reply) {
       await (await forRef(ref, "postDirect"))?.postDirect?.(ref, userId, reply);
     },
-    // Private mode
     async openDirect(ref, userId, opener) {
-      const messenger = await forRef(ref, "openDirect");
-      if (!messenger?.openDirect) throw new Error("no Slack installation for this workspace");
-      return messenger.openDirect(ref, userId, opener);
+      const opened = (await forRef(ref, "openDirect"))?.openDirect?.(ref, userId, opener);
+      return opened ?? Promise.reject(new Error("no Slack installation for this workspace"));
     },
     // No `liveTurn` here: it must answer at once, and the workspace's messenger is looked up
     // asynchronously — turns of distributed workspaces use the edited progress message instead.
