@@ -118,6 +118,7 @@ const BOUND: Record<string, number | null> = {
   usage: KEY_TTL_SECONDS.usage,
   rl: DAY,
   settings: KEY_TTL_SECONDS.memberSettings,
+  "private-button": KEY_TTL_SECONDS.privateButton,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

@@ -18,6 +18,8 @@ const NOTE = text("en", "private_note");
 
 beforeAll(async () => {
   bot = await startDiscordHarness(redis.url, {
+    // Long enough for a second message to wait behind a generation.
+    sim: { generationMs: 400 },
     adapter: (fake) => ({ allowedChannels: [fake.general.id, fake.media.id] }),
   });
   await bot.runtime.services.settings.changeMember("discord", bot.fake.bob.id, { privateResults: true });
@@ -46,6 +48,9 @@ function expectOnlyNotes(channelId: string): void {
   }
 }
 
+const customIdsOf = (message: StoredMessage): string[] =>
+  interactiveComponents(latest(message).components).map((control) => control.custom_id ?? "");
+
 function dmTranscript(user: FakeUser): string {
   return bot.transcript(bot.fake.dmWith(user).id);
 }
@@ -68,8 +73,8 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     const progress = dm[1]!.versions.map((version) => version.content);
     expect(progress[0]).toMatch(/^⏳/);
     expect(progress.some((content) => /Generating video/.test(content))).toBe(true);
-    // The DM copy carries no buttons: they would act on the DM, not on the thread's project.
-    for (const message of dm) expect(interactiveComponents(latest(message).components)).toEqual([]);
+    // The DM copy carries no Export, Timeline…: they would act on the DM, not on the thread's project.
+    for (const message of dm) expect(customIdsOf(message)).toEqual([]);
 
     expect(publicVersions(thread).map((seen) => seen.content)).toEqual([NOTE]);
     expectOnlyNotes(thread);
@@ -113,6 +118,33 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     expect(publicText).toContain(NOTE);
     expect(publicText).not.toMatch(/⏳|Generating|Music and title|You said|http/);
     expect(publicVersions(opened).every((seen) => seen.buttons.length === 0)).toBe(true);
+  });
+
+  it("a Cancel in the DM copy acts on the thread's waiting message, for its member only", async () => {
+    const { fake } = bot;
+    fake.say(thread, "generate a video of a long storm", { author: fake.bob });
+    fake.say(thread, "and then a rainbow", { author: fake.bob });
+    const dmId = fake.dmWith(fake.bob).id;
+    const queued = () =>
+      fake
+        .botMessagesIn(dmId)
+        .find((message) => customIdsOf(message).some((id) => id.startsWith("nemo:cancel:pv:")));
+    await fake.waitFor(() => queued() !== undefined, 10_000, "the queued note with Cancel, in the DM");
+    const note = queued()!;
+    const cancel = customIdsOf(note).find((id) => id.startsWith("nemo:cancel:pv:"))!;
+    // Alice replays the id: it names nothing for her.
+    fake.click(note, cancel, { user: fake.alice });
+    fake.click(note, cancel, { user: fake.bob });
+    const cancelled = text("en", "cancel_done");
+    await fake.waitFor(() => latest(note).content === cancelled, 10_000, "the DM note cancelled");
+    await fake.waitFor(
+      () => bot.sentMessages().includes("generate a video of a long storm"),
+      10_000,
+      "first",
+    );
+    expect(bot.sentMessages()).not.toContain("and then a rainbow");
+    expect(bot.logs.find("private-click-refused")).toHaveLength(1);
+    expectOnlyNotes(thread);
   });
 
   it("a member without private mode still gets public answers in the same thread", async () => {

@@ -1,12 +1,12 @@
-import { type ConversationRef, parseRefKey, refKey } from "../core/conversation/conversation-ref.js";
+import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { Lang } from "../core/conversation/language.js";
-import type { LiveTurn, Messengers } from "../core/conversation/messenger.js";
+import type { Messengers } from "../core/conversation/messenger.js";
 import { isDirectMessage } from "../core/conversation/place.js";
-import type { Reply } from "../core/conversation/reply.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
+import type { PrivateButtons } from "../store/private-buttons.js";
 import type { SettingsStore } from "../store/settings-store.js";
-import type { Outbox } from "./outbox.js";
+import { PrivateOutbox, type PrivateOutboxInner } from "./private-outbox.js";
 
 /**
  * Where one job's messages go: the thread (`public`), the sender's DM (`private`, `to` the DM as a
@@ -24,8 +24,10 @@ const PUBLIC: PrivateRoute = { kind: "public" };
 export interface PrivateModeParts {
   settings: Pick<SettingsStore, "effective">;
   messengers: Messengers;
-  outbox: Pick<Outbox, Exclude<RoutedMethods, "liveTurn">>;
+  outbox: PrivateOutboxInner;
   logger: Logger;
+  /** Where the DM copies' buttons are bound to their thread and member (none: the copies have none). */
+  buttons?: Pick<PrivateButtons, "keep"> | undefined;
 }
 
 /** The sender of a job, in its thread. */
@@ -68,72 +70,8 @@ export class PrivateMode {
     }
   }
 
-  /** The outbox of a private job of the thread `refKeyOfThread`, whose messages go to `privateTo`. */
-  outboxFor(refKeyOfThread: string, privateTo: string): PrivateOutbox {
-    return new PrivateOutbox(this.parts.outbox, parseRefKey(refKeyOfThread), parseRefKey(privateTo));
+  /** The outbox of `userId`'s private job in the thread `thread`, whose messages go to `privateTo`. */
+  outboxFor(thread: string, privateTo: string, userId: string | undefined): PrivateOutbox {
+    return new PrivateOutbox(this.parts.outbox, { thread, privateTo, userId }, this.parts.buttons);
   }
-}
-
-/**
- * The private copy of a reply: without buttons. A button in the DM would act on the DM's own
- * conversation, not the thread's project (and Retry, Cancel and Export there are bound to their thread
- * and refuse anyway); the member types in the thread instead (its answer comes privately too).
- */
-export function privateCopy(reply: Reply): Reply {
-  return reply.actions ? { ...reply, actions: undefined } : reply;
-}
-
-type RoutedMethods = "post" | "editOrPost" | "deliverLater" | "liveTurn";
-
-/**
- * The outbox of one private job: what it sends to its thread (`from`) goes to the sender's DM (`to`),
- * as a private copy; no live surface (the edited progress message in the DM instead).
- */
-export class PrivateOutbox implements Pick<Outbox, RoutedMethods> {
-  private readonly fromKey: string;
-
-  constructor(
-    private readonly inner: Pick<Outbox, Exclude<RoutedMethods, "liveTurn">>,
-    from: ConversationRef,
-    private readonly to: ConversationRef,
-  ) {
-    this.fromKey = refKey(from);
-  }
-
-  post(ref: ConversationRef, reply: Reply, options?: { durable?: boolean }): Promise<string | undefined> {
-    const [target, copy] = this.route(ref, reply);
-    return this.inner.post(target, copy, options);
-  }
-
-  editOrPost(
-    ref: ConversationRef,
-    messageId: string | undefined,
-    reply: Reply,
-    options?: { durable?: boolean },
-  ): Promise<string | undefined> {
-    const [target, copy] = this.route(ref, reply);
-    return this.inner.editOrPost(target, messageId, copy, options);
-  }
-
-  deliverLater(ref: ConversationRef, messageId: string | undefined, reply: Reply, id: string): Promise<void> {
-    const [target, copy] = this.route(ref, reply);
-    return this.inner.deliverLater(target, messageId, copy, id);
-  }
-
-  liveTurn(): LiveTurn | undefined {
-    return undefined;
-  }
-
-  private route(ref: ConversationRef, reply: Reply): [ConversationRef, Reply] {
-    return refKey(ref) === this.fromKey ? [this.to, privateCopy(reply)] : [ref, reply];
-  }
-}
-
-/** The outbox of a job of the thread `thread`: `outbox` itself, or its private route to `privateTo`. */
-export function routedOutbox<T extends Pick<Outbox, Exclude<RoutedMethods, "liveTurn">>>(
-  outbox: T,
-  thread: string,
-  privateTo: string | undefined,
-): T | PrivateOutbox {
-  return privateTo ? new PrivateOutbox(outbox, parseRefKey(thread), parseRefKey(privateTo)) : outbox;
 }

@@ -15,6 +15,7 @@ import { listExports } from "../store/export-history.js";
 import { ExportLocks } from "../store/export-locks.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { PromptRecords } from "../store/prompt-records.js";
 import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
@@ -63,7 +64,11 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     openedThreads: new OpenedThreads(redis, keys),
     records: new WorkRecords(redis, keys),
     exportsOf: (platform, userId) => listExports(redis, keys, platform, userId),
-    privacy: new PrivateMode({ ...services, messengers: options.messengers }),
+    privacy: new PrivateMode({
+      ...services,
+      messengers: options.messengers,
+      buttons: new PrivateButtons(redis, keys),
+    }),
   };
 }
 

@@ -4,7 +4,8 @@ import {
   acknowledge,
   senderLanguage,
 } from "../conversation/line-acknowledgement.js";
-import type { PrivateMode, PrivateOutbox } from "../conversation/private-mode.js";
+import type { PrivateMode } from "../conversation/private-mode.js";
+import type { PrivateOutbox } from "../conversation/private-outbox.js";
 import { refKey as keyOf, parseRefKey } from "../core/conversation/conversation-ref.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
@@ -73,7 +74,7 @@ export function lineJob<T extends LineJobData>(
       const decided = await decidePrivacy(job, record, parts);
       if (decided === "unreachable") return "refused-private-unreachable";
       record = decided;
-      const ackParts = { ...parts, outbox: privateOutbox(parts, job.data.refKey, record) ?? parts.outbox };
+      const ackParts = { ...parts, outbox: privateOutbox(parts, job.data, record) ?? parts.outbox };
       ack = await acknowledgeFirst(job, record, ackParts, { beside: options.ackBeside === true, ahead });
       record = ack.record;
     }
@@ -91,7 +92,7 @@ export function lineJob<T extends LineJobData>(
     const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
     let outcome: LineOutcome;
     try {
-      outcome = await work(job, data, record, signal, ack.posted, privateOutbox(parts, refKey, record));
+      outcome = await work(job, data, record, signal, ack.posted, privateOutbox(parts, job.data, record));
     } finally {
       // The acknowledgement's id is in the work record before the record is replaced or cleared.
       await ack.recorded;
@@ -132,10 +133,13 @@ async function decidePrivacy(
 /** The outbox of a private job (its record names its DM); undefined for a public one. */
 function privateOutbox(
   parts: Pick<LineJobParts, "privacy">,
-  refKey: string,
+  data: LineJobData,
   record: WorkRecord,
 ): PrivateOutbox | undefined {
-  return record.privateTo && parts.privacy ? parts.privacy.outboxFor(refKey, record.privateTo) : undefined;
+  const { privateTo } = record;
+  return privateTo && parts.privacy
+    ? parts.privacy.outboxFor(data.refKey, privateTo, data.userId)
+    : undefined;
 }
 
 /**
@@ -180,7 +184,7 @@ export async function lineJobFailed(
   const record = await parts.records.read(job.id!);
   const lang = record.locale ? senderLanguage(record.locale).lang : data.lang;
   await leaveLine(job, parts.line, data.refKey, parts.queues, parts.logger);
-  await (privateOutbox(parts, data.refKey, record) ?? parts.outbox).post(parseRefKey(data.refKey), {
+  await (privateOutbox(parts, data, record) ?? parts.outbox).post(parseRefKey(data.refKey), {
     text: text(lang, "internal_error"),
     tone: "error",
   });

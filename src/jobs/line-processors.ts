@@ -5,6 +5,7 @@ import type { AttachmentSourceOptions } from "../conversation/uploads/attachment
 import { UserLocales } from "../conversation/user-locales.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { BackendWaitNotice } from "../store/backend-wait-notice.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { UploadMarker } from "../store/upload-marker.js";
 import { WorkRecords } from "../store/work-records.js";
 import { type LineJobParts, lineJobFailed } from "./line-job.js";
@@ -32,6 +33,7 @@ export function lineProcessors(
       messengers: options.messengers,
       outbox: services.outbox,
       logger: services.logger,
+      buttons: new PrivateButtons(redis, keys),
     }),
   };
   const uploads = {

@@ -56,6 +56,9 @@ export const KEY_TTL_SECONDS = {
   memberSettings: 365 * DAY,
   /** A place's defaults and limits (settings-store.ts); renewed when its admins change them. */
   placeSettings: 365 * DAY,
+  // Private mode
+  /** A button of a private copy in a member's DM, bound to its thread and member (private-buttons.ts). */
+  privateButton: 7 * DAY,
 } as const;
 
 /**
@@ -216,6 +219,11 @@ export class Keys {
   /** Hash: a place's defaults and limits set by its admins (`place` as `placeOf` names it); see settings-store.ts. */
   placeSettings(platform: string, place: string): string {
     return `${this.bull}:settings:place:${platform}:${place}`;
+  }
+  // Private mode
+  /** String: what a button of a private copy in a member's DM acts on (thread, member, DM, action); see private-buttons.ts. */
+  privateButton(token: string): string {
+    return `${this.bull}:private-button:${token}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -50,7 +50,7 @@ export function exportCommand(parts: ExportParts): CommandHandler {
       const privateTo = route?.kind === "private" ? refKey(route.to) : undefined;
       const starting = { progress: text(lang, "export_starting") };
       const ack = privateTo
-        ? await parts.privacy!.outboxFor(key, privateTo).post(ref, starting)
+        ? await parts.privacy!.outboxFor(key, privateTo, userId).post(ref, starting)
         : await answer.post(starting);
       await queue.add("export", request, {
         refKey: key,

@@ -1,7 +1,7 @@
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { ExportRequest, PendingExport } from "../../store/export-store.js";
-import { routedOutbox } from "../private-mode.js";
+import { routedOutbox } from "../private-outbox.js";
 import type { ExportDeps } from "./export-deps.js";
 import { pollExport } from "./poll-export.js";
 
@@ -26,13 +26,9 @@ export class Exports {
     const { deps } = this;
     const ref = parseRefKey(request.refKey);
     if (!(await deps.sessions.find(ref))) {
-      await routedOutbox(deps.outbox, request.refKey, request.privateTo).editOrPost(
-        ref,
-        request.ackMessageId,
-        {
-          text: text(request.lang, "export_no_draft"),
-        },
-      );
+      await routedOutbox(deps.outbox, request).editOrPost(ref, request.ackMessageId, {
+        text: text(request.lang, "export_no_draft"),
+      });
       await deps.store.release({ id, refKey: request.refKey });
       return "no-session";
     }
@@ -43,7 +39,7 @@ export class Exports {
   /** The hand-over failed for good: the thread may export again, and the user is told. */
   async abandon(request: ExportRequest, id: string): Promise<void> {
     await this.deps.store.release({ id, refKey: request.refKey });
-    const outbox = routedOutbox(this.deps.outbox, request.refKey, request.privateTo);
+    const outbox = routedOutbox(this.deps.outbox, request);
     await outbox.post(parseRefKey(request.refKey), {
       text: text(request.lang, "export_failed"),
       tone: "error",

@@ -9,7 +9,7 @@ import type { Logger } from "../../core/logger.js";
 import { hostOf, mediaUrlRefusal } from "../../core/media-url.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { PendingExport } from "../../store/export-store.js";
-import { routedOutbox } from "../private-mode.js";
+import { routedOutbox } from "../private-outbox.js";
 import type { ExportDeps } from "./export-deps.js";
 import { completedReply, finishExport, rememberExport } from "./finish-export.js";
 import { submitExport } from "./submit-export.js";
@@ -39,7 +39,7 @@ class ExportPoll {
     private readonly signal: AbortSignal,
   ) {
     // Private mode: every message of the export goes to the asker's DM.
-    this.deps = { ...deps, outbox: routedOutbox(deps.outbox, record.refKey, record.privateTo) };
+    this.deps = { ...deps, outbox: routedOutbox(deps.outbox, record) };
     this.ref = parseRefKey(record.refKey);
     this.ctx = { platform: this.ref.platform, signal };
     this.log = deps.logger.child({ thread: record.refKey, job: record.id, trace: record.trace });
