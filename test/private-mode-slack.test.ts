@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { text } from "../src/core/conversation/texts.js";
-import { appMention, eventCallbackBody, messageEvent, slashCommandBody } from "./fakes/slack/payloads.js";
+import {
+  appMention,
+  blockActionsBody,
+  eventCallbackBody,
+  messageEvent,
+  slashCommandBody,
+} from "./fakes/slack/payloads.js";
 import { BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
@@ -16,7 +22,12 @@ const NOTE = text("en", "private_note");
 const DM = "DU2";
 
 beforeAll(async () => {
-  bot = await SlackBot.start({ redisUrl: redis.url });
+  // Generations long enough for a second message to wait behind one.
+  bot = await SlackBot.start({
+    redisUrl: redis.url,
+    sim: { generationMs: 400 },
+    env: { QUOTA_RUNNING_TURNS_PER_USER: "0" },
+  });
   bot.fake.users.set("U1", { name: "alice", locale: "en-US" });
   bot.fake.users.set("U2", { name: "bob", locale: "en-US" });
   await bot.runtime!.services.settings.changeMember("slack", "U2", { privateResults: true });
@@ -38,9 +49,14 @@ function shownIn(...channels: string[]): string[] {
     .map((call) => `${String(call.params.text ?? call.params.initial_comment ?? "")}`);
 }
 
-/** The public scan: the channel's calls carry only notes, and no blocks (so no buttons or links). */
-function expectOnlyNotes(channel: string, notes: string[]): void {
-  const calls = bot.fake.calls.filter((call) => (call.params.channel ?? call.params.channel_id) === channel);
+/**
+ * The public scan: every call showing something in the channel (since call number `since`) posts one of
+ * the notes, never edited; no other post, edit, stream or file.
+ */
+function expectOnlyNotes(channel: string, notes: string[], since = 0): void {
+  const calls = bot.fake.calls
+    .slice(since)
+    .filter((call) => (call.params.channel ?? call.params.channel_id) === channel);
   const shown = calls.filter((call) => SHOWN.includes(call.method) || call.method.startsWith("files."));
   const notesOnly = shown.filter(
     (call) => !(call.method === "chat.postMessage" && notes.includes(String(call.params.text))),
@@ -138,6 +154,51 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
       "the public answer",
     );
     expect(dmText()).not.toContain("calm sea");
+  });
+
+  it("a Cancel in the DM copy acts on the thread's waiting message", async () => {
+    const say = (id: string, ts: string, text: string) =>
+      bot.sendJson(
+        event(
+          id,
+          messageEvent({
+            channel: "C600",
+            channelType: "channel",
+            user: "U2",
+            text,
+            ts,
+            threadTs: mentionTs,
+            parentUserId: "U2",
+          }),
+        ),
+      );
+    const since = bot.fake.calls.length;
+    await say("EvPrivateQ1", "1700006300.000100", "generate a video of a long storm");
+    await say("EvPrivateQ2", "1700006400.000100", "and then a rainbow");
+    const queued = () =>
+      bot.fake.thread(DM, undefined).find((m) => JSON.stringify(m.blocks ?? []).includes('"pv:'));
+    await bot.fake.waitFor(() => queued() !== undefined, 15_000, "the queued note with Cancel, in the DM");
+    const note = queued()!;
+    const value = /"value":"(pv:[^"]+)"/.exec(JSON.stringify(note.blocks ?? []))![1]!;
+    await bot.sendForm(
+      blockActionsBody({
+        team: TEAM,
+        channel: DM,
+        user: "U2",
+        botUserId: BOT_USER,
+        messageTs: note.ts,
+        actionId: "nemo_cancel",
+        value,
+        actionTs: "1700006500.123456",
+        responseUrl: bot.responseUrl("dm-cancel"),
+      }),
+    );
+    const cancelled = text("en", "cancel_done");
+    await bot.fake.waitFor(() => note.text.includes(cancelled), 15_000, "the DM note cancelled");
+    const sent = () => bot.sim!.requests.filter((r) => r.path === "/run_sse").map((r) => String(r.message));
+    await bot.fake.waitFor(() => sent().includes("generate a video of a long storm"), 15_000, "the first");
+    expect(sent()).not.toContain("and then a rainbow");
+    expectOnlyNotes("C600", [NOTE], since);
   });
 
   it("/nemo <prompt> of a private member: the parent message, then only the note in its thread", async () => {
