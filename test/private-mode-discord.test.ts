@@ -68,7 +68,9 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     await fake.waitFor(() => dmTranscript(fake.bob).includes("Music and title added"), 10_000, "DM answer");
 
     const dm = fake.botMessagesIn(fake.dmWith(fake.bob).id);
-    expect(latest(dm[0]!).content).toBe(text("en", "private_dm_opener"));
+    expect(latest(dm[0]!).content).toBe(
+      text("en", "private_dm_opener_prompt", { prompt: "generate a video of a lighthouse in a storm" }),
+    );
     // The acknowledgement became the progress message, edited in the DM, then the answer.
     const progress = dm[1]!.versions.map((version) => version.content);
     expect(progress[0]).toMatch(/^⏳/);
@@ -145,6 +147,22 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     expect(bot.sentMessages()).not.toContain("and then a rainbow");
     expect(bot.logs.find("private-click-refused")).toHaveLength(1);
     expectOnlyNotes(thread);
+  });
+
+  it("an upload's answer goes to the DM too", async () => {
+    const { fake } = bot;
+    const message = fake.mention(fake.media.id, "use this as the intro", {
+      author: fake.bob,
+      files: [{ name: "clip.mp4", size: 65_536, contentType: "video/mp4" }],
+    });
+    await fake.waitFor(
+      () =>
+        dmTranscript(fake.bob).includes("Added clip.mp4") && dmTranscript(fake.bob).includes("as the intro"),
+      10_000,
+      "the upload's answer and the caption's, in the DM",
+    );
+    expectOnlyNotes(message.id);
+    expect(publicVersions(message.id).length).toBeGreaterThan(0);
   });
 
   it("a member without private mode still gets public answers in the same thread", async () => {

@@ -92,7 +92,9 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
     );
     await bot.fake.waitFor(() => dmText().includes("Music and title added"), 15_000, "the DM answer");
     const dm = shownIn("U2", DM);
-    expect(dm[0]).toBe(text("en", "private_dm_opener"));
+    expect(dm[0]).toBe(
+      text("en", "private_dm_opener_prompt", { prompt: "generate a video of a lighthouse" }),
+    );
     expect(dm.some((shown) => shown.startsWith("⏳"))).toBe(true);
     expect(dm.some((shown) => /Generating video/.test(shown))).toBe(true);
     // No buttons in the DM copy: they would act on the DM, not on the thread's project.

@@ -35,6 +35,19 @@ export interface PrivateSender {
   refKey: string;
   userId?: string | undefined;
   lang: Lang;
+  /** The member's message (a turn's), quoted in the DM's first line. */
+  text?: string | undefined;
+}
+
+/** How much of the member's message the DM's first line quotes. */
+const QUOTED_CHARS = 120;
+
+/** The DM's first line of a private job: which of the member's messages it is about. */
+function opener({ lang, text: said }: PrivateSender): string {
+  const prompt = said?.trim().replace(/\s+/g, " ");
+  if (!prompt) return text(lang, "private_dm_opener");
+  const quoted = prompt.length > QUOTED_CHARS ? `${prompt.slice(0, QUOTED_CHARS)}…` : prompt;
+  return text(lang, "private_dm_opener_prompt", { prompt: quoted });
 }
 
 /**
@@ -60,7 +73,7 @@ export class PrivateMode {
       return PUBLIC;
     }
     try {
-      const to = await messenger.openDirect(ref, userId, { text: text(sender.lang, "private_dm_opener") });
+      const to = await messenger.openDirect(ref, userId, { text: opener(sender) });
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_note") });
       return { kind: "private", to };
     } catch (error) {

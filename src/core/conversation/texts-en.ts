@@ -320,6 +320,8 @@ export const EN = {
   // Private mode (issue 21): what the public thread and the member's DM show
   private_note: "🔒 Working on it privately — results go to your DMs.",
   private_dm_opener: "🔒 Private mode: the progress and results of your request in the channel come here.",
+  private_dm_opener_prompt:
+    "🔒 Private mode — your message in the channel: “{prompt}”. Its progress and results come here.",
   private_dm_unreachable:
     "🔒 Private mode is on, but I can't send you direct messages, so I didn't start this. Open your DMs with me (or turn private mode off in /settings) and ask again.",
   private_console: "🔒 Private mode has no effect in the console: everything shows here.",

@@ -274,6 +274,7 @@ export const ZH_CN: Record<TextKey, string> = {
   // Private mode (issue 21): what the public thread and the member's DM show
   private_note: "🔒 正在私下处理 — 结果会发到你的私信。",
   private_dm_opener: "🔒 私密模式：你在频道里的请求的进度和结果会发到这里。",
+  private_dm_opener_prompt: "🔒 私密模式 — 你在频道里的消息：“{prompt}”。它的进度和结果会发到这里。",
   private_dm_unreachable:
     "🔒 私密模式已开启，但我无法给你发私信，所以没有开始处理。请允许我给你发私信（或在 /settings 中关闭私密模式）后再试一次。",
   private_console: "🔒 私密模式在控制台中无效：所有内容都显示在这里。",
