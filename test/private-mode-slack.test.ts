@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { text } from "../src/core/conversation/texts.js";
+import { FakeSlackApi } from "./fakes/slack/fake-slack-api.js";
 import {
   appMention,
   blockActionsBody,
@@ -267,5 +268,71 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
       "the public answer",
     );
     expect(shownIn("C900")).not.toContain(NOTE);
+  });
+});
+
+describe("the credits guard's question in private mode (Slack)", () => {
+  let guarded: SlackBot;
+  beforeAll(async () => {
+    // 150 credits, asked below 300: a generation (100) is asked about first.
+    guarded = await SlackBot.start({
+      redisUrl: redis.url,
+      sim: { credits: 150 },
+      env: { CREDITS_GUARD_THRESHOLD: "300" },
+    });
+    guarded.fake.users.set("U2", { name: "bob", locale: "en-US" });
+    await guarded.runtime!.services.settings.changeMember("slack", "U2", { privateResults: true });
+  });
+  afterAll(async () => {
+    await guarded?.dispose();
+  });
+
+  it("is asked in the DM; Continue there sends the message of the thread, and the answer comes to the DM", async () => {
+    const { fake } = guarded;
+    await guarded.sendJson(
+      event(
+        "EvGuard1",
+        appMention({
+          channel: "C1000",
+          user: "U2",
+          text: `<@${BOT_USER}> generate a video of a fox`,
+          ts: "1700010000.000100",
+        }),
+      ),
+    );
+    const question = () =>
+      fake.thread(DM, undefined).find((m) => JSON.stringify(m.blocks ?? []).includes("nemo_continue"));
+    await fake.waitFor(() => question() !== undefined, 15_000, "the guard's question in the DM");
+    type Button = { action_id?: string; value?: string };
+    const buttons = (question()!.blocks as { elements?: Button[] }[]).flatMap(
+      (block) => block.elements ?? [],
+    );
+    const value = buttons.find((button) => button.action_id === "nemo_continue")?.value;
+    expect(value).toMatch(/^pv:/);
+    const sent = () =>
+      guarded.sim!.requests.filter((r) => r.path === "/run_sse").map((r) => String(r.message));
+    expect(sent()).toEqual([]);
+    await guarded.sendForm(
+      blockActionsBody({
+        team: TEAM,
+        channel: DM,
+        user: "U2",
+        botUserId: BOT_USER,
+        messageTs: question()!.ts,
+        actionId: "nemo_continue",
+        value: value!,
+        actionTs: "1700010100.123456",
+        responseUrl: guarded.responseUrl("dm-continue"),
+      }),
+    );
+    const answered = () =>
+      fake.thread(DM, undefined).some((m) => FakeSlackApi.visible(m).includes("Music and title added"));
+    await fake.waitFor(answered, 15_000, "the answer in the DM");
+    expect(sent()).toEqual(["generate a video of a fox"]);
+    // The thread: notes only (one per message: the question's, and the confirmed message's).
+    const shown = fake.calls.filter(
+      (call) => call.params.channel === "C1000" && ["chat.postMessage", "chat.update"].includes(call.method),
+    );
+    expect(shown.map((call) => String(call.params.text))).toEqual([NOTE, NOTE]);
   });
 });
