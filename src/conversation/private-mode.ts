@@ -1,4 +1,5 @@
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
+import { rateLimitWaitMs } from "../core/conversation/delivery-error.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { isDirectMessage } from "../core/conversation/place.js";
@@ -67,16 +68,20 @@ export class PrivateMode {
     if (!userId || isDirectMessage(ref)) return PUBLIC;
     const { privateResults } = await this.parts.settings.effective(ref, userId);
     if (!privateResults) return PUBLIC;
-    const messenger = this.parts.messengers[ref.platform];
-    if (!messenger?.openDirect) {
+    if (ref.platform === "console") {
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_console") });
       return PUBLIC;
     }
     try {
+      const messenger = this.parts.messengers[ref.platform];
+      // A platform without DMs is no reason to post in public: the job is refused as unreachable.
+      if (!messenger?.openDirect) throw new Error(`no direct messages on ${ref.platform}`);
       const to = await messenger.openDirect(ref, userId, { text: opener(sender) });
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_note") });
       return { kind: "private", to };
     } catch (error) {
+      // A rate limit passes: the job is tried again later (its DM may well open then).
+      if (rateLimitWaitMs(error) !== undefined) throw error;
       this.parts.logger.info({ thread: sender.refKey, err: String(error) }, "private-dm-unreachable");
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_dm_unreachable"), tone: "error" });
       return { kind: "unreachable" };
