@@ -95,6 +95,16 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
     // "Open in NemoVideo": the claim link goes privately to the thread's owner (Bob, who started it).
     await fake.waitFor(() => dmTranscript(fake.bob).includes("ct=clm_"), 10_000, "the claim link");
     expect(dmTranscript(fake.bob)).toMatch(/▶️ http:\/\/127\.0\.0\.1:\d+\/files\/render_.*\.mp4/);
+    // Its "Get my NemoVideo link" button works from the DM, for Bob: a fresh link, privately.
+    const video = fake.botMessagesIn(fake.dmWith(fake.bob).id).find((message) => message.uploads.length > 0)!;
+    const link = customIdsOf(video).find((id) => id.startsWith("nemo:project_link:pv:"))!;
+    expect(link).toBeDefined();
+    const click = fake.click(video, link, { user: fake.bob });
+    await fake.waitFor(
+      () => click.followUps.some((body) => JSON.stringify(body).includes("ct=clm_")),
+      10_000,
+      "a fresh link for the click",
+    );
     expect(publicVersions(thread).map((seen) => seen.content)).toEqual([NOTE, NOTE]);
     expectOnlyNotes(thread);
   });

@@ -97,9 +97,11 @@ export class PrivateOutbox implements PrivateOutboxInner, Pick<Outbox, "liveTurn
 export function routedOutbox<T extends PrivateOutboxInner>(
   outbox: T,
   job: { refKey: string; privateTo?: string | undefined; userId?: string | undefined },
+  buttons?: Pick<PrivateButtons, "keep"> | undefined,
 ): T | PrivateOutbox {
   if (!job.privateTo) return outbox;
-  return new PrivateOutbox(outbox, { thread: job.refKey, privateTo: job.privateTo, userId: job.userId });
+  const { refKey: thread, privateTo, userId } = job;
+  return new PrivateOutbox(outbox, { thread, privateTo, userId }, buttons);
 }
 
 /**

@@ -26,7 +26,7 @@ export class Exports {
     const { deps } = this;
     const ref = parseRefKey(request.refKey);
     if (!(await deps.sessions.find(ref))) {
-      await routedOutbox(deps.outbox, request).editOrPost(ref, request.ackMessageId, {
+      await routedOutbox(deps.outbox, request, deps.privateButtons).editOrPost(ref, request.ackMessageId, {
         text: text(request.lang, "export_no_draft"),
       });
       await deps.store.release({ id, refKey: request.refKey });
@@ -39,7 +39,7 @@ export class Exports {
   /** The hand-over failed for good: the thread may export again, and the user is told. */
   async abandon(request: ExportRequest, id: string): Promise<void> {
     await this.deps.store.release({ id, refKey: request.refKey });
-    const outbox = routedOutbox(this.deps.outbox, request);
+    const outbox = routedOutbox(this.deps.outbox, request, this.deps.privateButtons);
     await outbox.post(parseRefKey(request.refKey), {
       text: text(request.lang, "export_failed"),
       tone: "error",

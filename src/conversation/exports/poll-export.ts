@@ -39,7 +39,7 @@ class ExportPoll {
     private readonly signal: AbortSignal,
   ) {
     // Private mode: every message of the export goes to the asker's DM.
-    this.deps = { ...deps, outbox: routedOutbox(deps.outbox, record) };
+    this.deps = { ...deps, outbox: routedOutbox(deps.outbox, record, deps.privateButtons) };
     this.ref = parseRefKey(record.refKey);
     this.ctx = { platform: this.ref.platform, signal };
     this.log = deps.logger.child({ thread: record.refKey, job: record.id, trace: record.trace });
