@@ -179,7 +179,9 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
     await say("EvPrivateQ1", "1700006300.000100", "generate a video of a long storm");
     await say("EvPrivateQ2", "1700006400.000100", "and then a rainbow");
     const queued = () =>
-      bot.fake.thread(DM, undefined).find((m) => JSON.stringify(m.blocks ?? []).includes('"pv:'));
+      bot.fake
+        .thread(DM, undefined)
+        .find((m) => m.text.startsWith("⏳ Queued") && JSON.stringify(m.blocks ?? []).includes('"pv:'));
     await bot.fake.waitFor(() => queued() !== undefined, 15_000, "the queued note with Cancel, in the DM");
     const note = queued()!;
     const value = /"value":"(pv:[^"]+)"/.exec(JSON.stringify(note.blocks ?? []))![1]!;
@@ -218,7 +220,8 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
     const answers = () => dmText().split("Music and title added").length;
     const before = answers();
     await bot.fake.waitFor(() => answers() > before, 15_000, "the DM answer");
-    const parent = "🎬 <@U2>: generate a video of a paper boat";
+    // The parent message does not quote the command (only its sender saw it).
+    const parent = `🎬 <@U2>: ${text("en", "private_opener")}`;
     expect(shownIn("C700")).toEqual([parent, NOTE]);
     expectOnlyNotes("C700", [parent, NOTE]);
   });

@@ -325,6 +325,7 @@ export const EN = {
   private_dm_unreachable:
     "🔒 Private mode is on, but I can't send you direct messages, so I didn't start this. Open your DMs with me (or turn private mode off in /settings) and ask again.",
   private_console: "🔒 Private mode has no effect in the console: everything shows here.",
+  private_opener: "🔒 (a private request)",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

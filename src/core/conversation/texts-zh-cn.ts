@@ -278,4 +278,5 @@ export const ZH_CN: Record<TextKey, string> = {
   private_dm_unreachable:
     "🔒 私密模式已开启，但我无法给你发私信，所以没有开始处理。请允许我给你发私信（或在 /settings 中关闭私密模式）后再试一次。",
   private_console: "🔒 私密模式在控制台中无效：所有内容都显示在这里。",
+  private_opener: "🔒（私密请求）",
 };
