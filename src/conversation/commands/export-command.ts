@@ -34,7 +34,7 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     const request = `${key}:${inbound.id}`;
     const { jobId } = queue.entryFor("export", request);
     // One export per thread at a time: a second request joins the running one, unless its lock is stale.
-    if (!(await takeLock(parts, key, jobId))) return answer.say("export_joined");
+    if (!(await takeLock(parts, key, jobId))) return answer.say(await joined(parts, key, inbound.user.id));
     const quota = await takeQuota(parts, inbound);
     if (!quota.ok) {
       await locks.release(key);
@@ -67,6 +67,14 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     }
     await parts.usage.record(ref, inbound.user.id, "exports");
   };
+}
+
+/** Joining the running export: its result comes here, unless it goes privately to another member. */
+async function joined(parts: ExportParts, key: string, userId: string) {
+  const holder = await parts.locks.holder(key);
+  const running = holder ? await parts.exportStore.get(holder) : undefined;
+  const elsewhere = running?.privateTo !== undefined && running.userId !== userId;
+  return elsewhere ? "private_export_joined" : "export_joined";
 }
 
 /** The thread's lock for this export: free, already this export's, or freed from a holder that is gone. */

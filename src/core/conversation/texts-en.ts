@@ -326,6 +326,8 @@ export const EN = {
     "🔒 Private mode is on, but I can't send you direct messages, so I didn't start this. Open your DMs with me (or turn private mode off in /settings) and ask again.",
   private_console: "🔒 Private mode has no effect in the console: everything shows here.",
   private_opener: "🔒 (a private request)",
+  private_export_joined:
+    "An export of this thread is already running for a member in private mode: its video goes to them only. Ask again once it is done.",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

@@ -279,4 +279,5 @@ export const ZH_CN: Record<TextKey, string> = {
     "🔒 私密模式已开启，但我无法给你发私信，所以没有开始处理。请允许我给你发私信（或在 /settings 中关闭私密模式）后再试一次。",
   private_console: "🔒 私密模式在控制台中无效：所有内容都显示在这里。",
   private_opener: "🔒（私密请求）",
+  private_export_joined: "本话题已有一个为私密模式成员进行的导出：视频只会发给该成员。请在它完成后再试一次。",
 };
