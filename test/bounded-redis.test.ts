@@ -123,6 +123,7 @@ const BOUND: Record<string, number | null> = {
   // Variations
   "variation-source": KEY_TTL_SECONDS.variationSource,
   variations: KEY_TTL_SECONDS.variationBatch,
+  "private-button": KEY_TTL_SECONDS.privateButton,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

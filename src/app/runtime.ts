@@ -40,6 +40,7 @@ import { ExportReferences } from "../store/export-references.js";
 import { Keys } from "../store/keys.js";
 import { MessageRecords } from "../store/message-records.js";
 import { PartialAnswers } from "../store/partial-answers.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { Quotas } from "../store/quotas.js";
 import { RedisConversationStore } from "../store/redis-conversation-store.js";
 import { RedisKeyValueStore } from "../store/redis-key-value-store.js";
@@ -102,6 +103,7 @@ export class Runtime {
       sessions: services.sessions,
       logger: services.logger,
       accounts: services.accounts,
+      privateButtons: new PrivateButtons(redis, services.keys),
     });
   }
 

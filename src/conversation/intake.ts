@@ -4,6 +4,8 @@ import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { AccountStore } from "../store/account-store.js";
+import type { PrivateButtons } from "../store/private-buttons.js";
+import { privateClick } from "./private-outbox.js";
 import type { QueueOnce } from "./queue-once.js";
 
 /** What the intake needs: the once-only queueing step, the sessions, the log. */
@@ -13,6 +15,8 @@ export interface IntakeParts {
   logger: Logger;
   /** Seals a token sent with `/login` before it is queued (no key: the token is dropped here). */
   accounts?: Pick<AccountStore, "sealFor"> | undefined;
+  /** Private mode: a click in a DM copy acts on its thread, for its member only (private-outbox.ts). */
+  privateButtons?: Pick<PrivateButtons, "read"> | undefined;
 }
 
 /**
@@ -26,7 +30,9 @@ export interface IntakeParts {
 export class Intake implements IntakePort {
   constructor(private readonly parts: IntakeParts) {}
 
-  async handle(inbound: Inbound): Promise<void> {
+  async handle(clicked: Inbound): Promise<void> {
+    const { privateButtons, logger } = this.parts;
+    const inbound = privateButtons ? await privateClick(clicked, privateButtons, logger) : clicked;
     const intent = routeInbound(inbound);
     this.parts.logger.info(
       { thread: refKey(inbound.ref), trace: inbound.id, intent: intent.kind },

@@ -7,6 +7,7 @@ import {
   tellThreadOpenFailed,
 } from "../conversation/commands/thread-opening.js";
 import { errorMessage } from "../conversation/outbox.js";
+import { PrivateMode } from "../conversation/private-mode.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
@@ -14,6 +15,7 @@ import { listExports } from "../store/export-history.js";
 import { ExportLocks } from "../store/export-locks.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { PromptRecords } from "../store/prompt-records.js";
 import { QuickReplyRecords } from "../store/quick-reply-records.js";
 import { VariationBatches, VariationSources } from "../store/variation-batches.js";
@@ -73,6 +75,11 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
     variationSources: new VariationSources(redis, keys),
     variationBatches: new VariationBatches(redis, keys),
     generationCost: guard.settings.generationCost,
+    privacy: new PrivateMode({
+      ...services,
+      messengers: options.messengers,
+      buttons: new PrivateButtons(redis, keys),
+    }),
   };
 }
 

@@ -4,7 +4,9 @@ import {
   acknowledge,
   senderLanguage,
 } from "../conversation/line-acknowledgement.js";
-import { parseRefKey } from "../core/conversation/conversation-ref.js";
+import type { PrivateMode } from "../conversation/private-mode.js";
+import type { PrivateOutbox } from "../conversation/private-outbox.js";
+import { refKey as keyOf, parseRefKey } from "../core/conversation/conversation-ref.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
 import type { ThreadLine } from "../store/thread-line.js";
@@ -28,6 +30,8 @@ export type LineWork<T> = (
   record: WorkRecord,
   signal: AbortSignal | undefined,
   ack?: Promise<string | undefined>,
+  /** Private mode: the job's messages go to its sender's DM through this outbox. */
+  privately?: PrivateOutbox,
 ) => Promise<LineOutcome>;
 
 export interface LineJobParts extends AcknowledgementParts {
@@ -43,6 +47,8 @@ export interface LineJobParts extends AcknowledgementParts {
   refuseFirst?:
     | ((data: LineJobData, entry: { queue: string; jobId: string }, ahead: number) => Promise<boolean>)
     | undefined;
+  /** Private mode: decided when a worker first takes the work (see `private-mode.ts`). */
+  privacy?: Pick<PrivateMode, "decide" | "outboxFor"> | undefined;
 }
 
 /**
@@ -65,7 +71,11 @@ export function lineJob<T extends LineJobData>(
       // Its place in the line, read once for the queued limit and the acknowledgement.
       const ahead = await parts.line.position(job.data.refKey, entry);
       if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
-      ack = await acknowledgeFirst(job, record, parts, { beside: options.ackBeside === true, ahead });
+      const decided = await decidePrivacy(job, record, parts);
+      if (decided === "unreachable") return "refused-private-unreachable";
+      record = decided;
+      const ackParts = { ...parts, outbox: privateOutbox(parts, job.data, record) ?? parts.outbox };
+      ack = await acknowledgeFirst(job, record, ackParts, { beside: options.ackBeside === true, ahead });
       record = ack.record;
     }
     const { refKey } = job.data;
@@ -82,7 +92,7 @@ export function lineJob<T extends LineJobData>(
     const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
     let outcome: LineOutcome;
     try {
-      outcome = await work(job, data, record, signal, ack.posted);
+      outcome = await work(job, data, record, signal, ack.posted, privateOutbox(parts, job.data, record));
     } finally {
       // The acknowledgement's id is in the work record before the record is replaced or cleared.
       await ack.recorded;
@@ -96,6 +106,40 @@ export function lineJob<T extends LineJobData>(
     await parts.records.clear(entry.jobId);
     return "done";
   };
+}
+
+/**
+ * Private mode, decided once per job: a private job's DM is kept in its record. When the DM cannot be
+ * reached the work leaves the line unrun (its sender was told in the thread, without content).
+ */
+async function decidePrivacy(
+  job: Job<LineJobData>,
+  record: WorkRecord,
+  parts: LineJobParts,
+): Promise<WorkRecord | "unreachable"> {
+  if (!parts.privacy || record.privateTo !== undefined) return record;
+  const route = await parts.privacy.decide(job.data);
+  if (route.kind === "public") return record;
+  if (route.kind === "unreachable") {
+    await parts.line.withdraw(job.data.refKey, { queue: job.queueName, jobId: job.id! });
+    await parts.records.clear(job.id!);
+    return "unreachable";
+  }
+  const privateTo = keyOf(route.to);
+  await parts.records.write(job.id!, { privateTo });
+  return { ...record, privateTo };
+}
+
+/** The outbox of a private job (its record names its DM); undefined for a public one. */
+function privateOutbox(
+  parts: Pick<LineJobParts, "privacy">,
+  data: LineJobData,
+  record: WorkRecord,
+): PrivateOutbox | undefined {
+  const { privateTo } = record;
+  return privateTo && parts.privacy
+    ? parts.privacy.outboxFor(data.refKey, privateTo, data.userId)
+    : undefined;
 }
 
 /**
@@ -132,13 +176,16 @@ async function acknowledgeFirst(
 /** Line work that will not run again: its thread's line must not stay blocked, and its sender is told. */
 export async function lineJobFailed(
   job: Job<LineJobData>,
-  parts: Pick<LineJobParts, "line" | "records" | "queues" | "logger"> & {
+  parts: Pick<LineJobParts, "line" | "records" | "queues" | "logger" | "privacy"> & {
     outbox: { post: AcknowledgementParts["outbox"]["post"] };
   },
 ): Promise<void> {
   const { data } = job;
-  const { locale } = await parts.records.read(job.id!);
-  const lang = locale ? senderLanguage(locale).lang : data.lang;
+  const record = await parts.records.read(job.id!);
+  const lang = record.locale ? senderLanguage(record.locale).lang : data.lang;
   await leaveLine(job, parts.line, data.refKey, parts.queues, parts.logger);
-  await parts.outbox.post(parseRefKey(data.refKey), { text: text(lang, "internal_error"), tone: "error" });
+  await (privateOutbox(parts, data, record) ?? parts.outbox).post(parseRefKey(data.refKey), {
+    text: text(lang, "internal_error"),
+    tone: "error",
+  });
 }

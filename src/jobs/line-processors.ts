@@ -1,9 +1,11 @@
 import type { Job } from "bullmq";
 import { refusedByQueuedLimit } from "../conversation/policies/queued-limit.js";
+import { PrivateMode } from "../conversation/private-mode.js";
 import type { AttachmentSourceOptions } from "../conversation/uploads/attachment-source.js";
 import { UserLocales } from "../conversation/user-locales.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { BackendWaitNotice } from "../store/backend-wait-notice.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { QuickReplyRecords } from "../store/quick-reply-records.js";
 import { UploadMarker } from "../store/upload-marker.js";
 import { VariationSources } from "../store/variation-batches.js";
@@ -28,6 +30,13 @@ export function lineProcessors(
     logger: services.logger,
     outbox: services.outbox,
     locales: new UserLocales(options.messengers),
+    privacy: new PrivateMode({
+      settings: services.settings,
+      messengers: options.messengers,
+      outbox: services.outbox,
+      logger: services.logger,
+      buttons: new PrivateButtons(redis, keys),
+    }),
   };
   const uploads = {
     ...services,

@@ -54,6 +54,6 @@ export interface JobServices {
   usage: Usage;
   /** Where finished videos may be fetched from (`NEMO_MEDIA_HOSTS` and the backend's sites). */
   media: MediaUrlPolicy;
-  // Settings (issue 21): members' own and places' generation settings
+  /** Members' and places' generation settings (private mode reads `privateResults` from them). */
   settings: SettingsStore;
 }

@@ -16,9 +16,10 @@ export function isRecoveryRun(job: Job): boolean {
 export function createTurnProcessor(deps: TurnDeps, parts: LineJobParts) {
   return lineJob<TurnJobData>(
     parts,
-    async (job, data, record, signal, ack) => {
+    async (job, data, record, signal, ack, privately) => {
       if (record.recoveryAttempt !== undefined) recoveryRuns.add(job);
-      const outcome = await runTurn(deps, { message: data, record, workId: job.id, signal, ack });
+      const turnDeps = privately ? { ...deps, outbox: privately } : deps;
+      const outcome = await runTurn(turnDeps, { message: data, record, workId: job.id, signal, ack });
       if (outcome.kind === "done") return outcome;
       return { kind: "waiting", at: Date.now() + outcome.delayMs, record: outcome.record };
     },

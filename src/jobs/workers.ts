@@ -9,6 +9,7 @@ import type { RedisClient } from "../redis/connect.js";
 import { recordExport } from "../store/export-history.js";
 import { ExportStore } from "../store/export-store.js";
 import { LegacyClaimTokens } from "../store/legacy-claim-tokens.js";
+import { PrivateButtons } from "../store/private-buttons.js";
 import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { type ExportFinishedListener, ExportPoller } from "./export-poller.js";
@@ -147,6 +148,7 @@ function exportsOf(services: JobServices): Exports {
     calls: async (ref, signal) => (await threadCalls(services, ref, { signal })).ctx,
     store: new ExportStore(redis, keys),
     remember: (platform, userId, entry) => recordExport(redis, keys, platform, userId, entry),
+    privateButtons: new PrivateButtons(redis, keys),
   });
 }
 

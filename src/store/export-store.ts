@@ -14,6 +14,8 @@ export interface ExportRequest {
   lang: Lang;
   /** The export's progress message. */
   ackMessageId?: string | undefined;
+  /** Private mode: the asker's DM (its conversation key), where its messages go instead of the thread. */
+  privateTo?: string | undefined;
 }
 
 /** One export waiting at the backend (a Redis hash per export, keyed by the export's job id). */
@@ -107,7 +109,7 @@ export class ExportStore extends RedisStore {
   /** Records a new export, due now; false when it exists already. */
   async create(id: string, request: ExportRequest, interval: number): Promise<boolean> {
     // Only the request's fields: a job queued by an older version may carry more.
-    const { refKey, trace, userId, lang, ackMessageId } = request;
+    const { refKey, trace, userId, lang, ackMessageId, privateTo } = request;
     const fields = encode({
       id,
       refKey,
@@ -115,6 +117,7 @@ export class ExportStore extends RedisStore {
       userId,
       lang,
       ackMessageId,
+      privateTo,
       submission: 1,
       createdAt: Date.now(),
       lastProgress: 0,
@@ -212,6 +215,7 @@ function decode(hash: Record<string, string>): PendingExport {
     userId: optional(hash.userId),
     lang: (hash.lang ?? "en") as Lang,
     ackMessageId: optional(hash.ackMessageId),
+    privateTo: optional(hash.privateTo),
     renderId: optional(hash.renderId),
     submitting: optional(hash.submitting),
     submission: Number(hash.submission ?? 1),

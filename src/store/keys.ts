@@ -63,6 +63,9 @@ export const KEY_TTL_SECONDS = {
   variationSource: 7 * DAY,
   /** A variations batch: its source, sessions, results, who confirmed, its messages. */
   variationBatch: 7 * DAY,
+  // Private mode
+  /** A button of a private copy in a member's DM, bound to its thread and member (private-buttons.ts). */
+  privateButton: 7 * DAY,
 } as const;
 
 /**
@@ -236,6 +239,11 @@ export class Keys {
   /** Hash: one variations batch (source, count, who asked and confirmed, sessions, results, messages). */
   variationBatch(batchId: string): string {
     return `${this.bull}:variations:${batchId}`;
+  }
+  // Private mode
+  /** String: what a button of a private copy in a member's DM acts on (thread, member, DM, action); see private-buttons.ts. */
+  privateButton(token: string): string {
+    return `${this.bull}:private-button:${token}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -17,10 +17,12 @@ export interface WorkRecord {
   /** A turn waiting for an unreachable backend: since when (epoch ms), and how many waits so far. */
   backendWaitSince?: number | undefined;
   backendWaitAttempt?: number | undefined;
+  /** Private mode: the sender's DM (its conversation key) where every message of the job goes. */
+  privateTo?: string | undefined;
 }
 
 const NUMBERS = ["recoveryAttempt", "refusedStatus", "backendWaitSince", "backendWaitAttempt"] as const;
-const STRINGS = ["ackMessageId", "locale"] as const;
+const STRINGS = ["ackMessageId", "locale", "privateTo"] as const;
 
 /** `{prefix}:work:<jobId>`: one hash per job, with a TTL renewed on each write. */
 export class WorkRecords {

@@ -1,4 +1,4 @@
-import { refKey } from "../../core/conversation/conversation-ref.js";
+import { parseRefKey, refKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { LineEntry, ThreadLine } from "../../store/thread-line.js";
 import type { WorkRecords } from "../../store/work-records.js";
@@ -41,8 +41,10 @@ export async function cancelOne(
   if (!(await line.withdraw(key, target))) return tellRunning(parts, answer, target);
   await job?.remove();
   const reply = { text: text(lang, "cancel_done") };
-  const { ackMessageId } = await parts.records.read(target.jobId);
-  if (ackMessageId && (await parts.outbox.edit(inbound.ref, ackMessageId, reply))) return;
+  const { ackMessageId, privateTo } = await parts.records.read(target.jobId);
+  // Private mode: the queued note is in the sender's DM.
+  const noted = privateTo ? parseRefKey(privateTo) : inbound.ref;
+  if (ackMessageId && (await parts.outbox.edit(noted, ackMessageId, reply))) return;
   await answer.post(reply);
 }
 

@@ -8,6 +8,7 @@ import type { Usage } from "../../store/usage.js";
 import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
 import { type Permissions, quotaSubject } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
+import type { PrivateMode } from "../private-mode.js";
 import type { WorkQueue } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 
@@ -18,6 +19,8 @@ export interface ExportParts extends StaleExportLockParts {
   quotas: Pick<Quotas, "settings" | "take">;
   permissions: Pick<Permissions, "quotaExemption">;
   usage: Pick<Usage, "record">;
+  /** Private mode: the export's messages go to the asker's DM (see `private-mode.ts`). */
+  privacy?: Pick<PrivateMode, "decide" | "outboxFor"> | undefined;
 }
 
 /** Starts an export of the thread's draft: one per thread at a time, within the sender's quota. */
@@ -31,21 +34,31 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     const request = `${key}:${inbound.id}`;
     const { jobId } = queue.entryFor("export", request);
     // One export per thread at a time: a second request joins the running one, unless its lock is stale.
-    if (!(await takeLock(parts, key, jobId))) return answer.say("export_joined");
+    if (!(await takeLock(parts, key, jobId))) return answer.say(await joined(parts, key, inbound.user.id));
     const quota = await takeQuota(parts, inbound);
     if (!quota.ok) {
       await locks.release(key);
       return answer.tell({ text: quotaRefusalText(lang, quota.refusal), tone: "error" });
     }
     try {
-      const ack = await answer.post({ progress: text(lang, "export_starting") });
       const userId = inbound.user.id;
+      const route = await parts.privacy?.decide({ refKey: key, userId, lang });
+      if (route?.kind === "unreachable") {
+        await locks.release(key);
+        return await quota.giveBack();
+      }
+      const privateTo = route?.kind === "private" ? refKey(route.to) : undefined;
+      const starting = { progress: text(lang, "export_starting") };
+      const ack = privateTo
+        ? await parts.privacy!.outboxFor(key, privateTo, userId).post(ref, starting)
+        : await answer.post(starting);
       await queue.add("export", request, {
         refKey: key,
         trace,
         lang,
         ackMessageId: ack,
         userId,
+        privateTo,
       });
     } catch (error) {
       await locks.release(key);
@@ -54,6 +67,14 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     }
     await parts.usage.record(ref, inbound.user.id, "exports");
   };
+}
+
+/** Joining the running export: its result comes here, unless it goes privately to another member. */
+async function joined(parts: ExportParts, key: string, userId: string) {
+  const holder = await parts.locks.holder(key);
+  const running = holder ? await parts.exportStore.get(holder) : undefined;
+  const elsewhere = running?.privateTo !== undefined && running.userId !== userId;
+  return elsewhere ? "private_export_joined" : "export_joined";
 }
 
 /** The thread's lock for this export: free, already this export's, or freed from a holder that is gone. */

@@ -5,12 +5,15 @@ import type { Messengers } from "../../core/conversation/messenger.js";
 import { text } from "../../core/conversation/texts.js";
 import type { Logger } from "../../core/logger.js";
 import type { OpenedThreads } from "../../store/opened-threads.js";
+import type { SettingsStore } from "../../store/settings-store.js";
 import { errorMessage } from "../outbox.js";
 
 export interface ThreadOpeningParts {
   openedThreads: Pick<OpenedThreads, "find" | "remember">;
   messengers: Messengers;
   logger: Logger;
+  /** Private mode: the opener of a member who has it on does not quote their command. */
+  settings?: Pick<SettingsStore, "effective"> | undefined;
 }
 
 /**
@@ -22,7 +25,9 @@ export async function openThread(parts: ThreadOpeningParts, inbound: Inbound): P
   if (remembered) return { ...inbound.ref, thread: remembered };
   const messenger = parts.messengers[inbound.ref.platform];
   if (!messenger?.startThread) throw new Error(`${inbound.ref.platform} cannot open threads`);
-  const opened = await messenger.startThread(inbound.ref, { userId: inbound.user.id, text: inbound.text });
+  const { privateResults } = (await parts.settings?.effective(inbound.ref, inbound.user.id)) ?? {};
+  const shown = privateResults ? text(langFromLocale(inbound.locale), "private_opener") : inbound.text;
+  const opened = await messenger.startThread(inbound.ref, { userId: inbound.user.id, text: shown });
   await parts.openedThreads.remember(inbound.id, opened.thread);
   return opened;
 }

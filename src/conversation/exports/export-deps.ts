@@ -6,6 +6,7 @@ import type { MediaUrlPolicy } from "../../core/media-url.js";
 import type { CallContext, NemoClient } from "../../core/nemo/client.js";
 import type { ExportRecord } from "../../store/export-history.js";
 import type { ExportStore } from "../../store/export-store.js";
+import type { PrivateButtons } from "../../store/private-buttons.js";
 import type { Outbox } from "../outbox.js";
 import type { ProjectLinks } from "./project-links.js";
 
@@ -25,4 +26,6 @@ export interface ExportDeps {
   logger: Logger;
   /** Where a finished video may be fetched from; an output URL elsewhere is replaced by the download link. */
   media?: MediaUrlPolicy | undefined;
+  /** Private mode: where the buttons of an export's DM copy are bound to its thread and member. */
+  privateButtons?: Pick<PrivateButtons, "keep"> | undefined;
 }

@@ -1,6 +1,7 @@
 import { parseRefKey } from "../../core/conversation/conversation-ref.js";
 import { text } from "../../core/conversation/texts.js";
 import type { ExportRequest, PendingExport } from "../../store/export-store.js";
+import { routedOutbox } from "../private-outbox.js";
 import type { ExportDeps } from "./export-deps.js";
 import { pollExport } from "./poll-export.js";
 
@@ -25,7 +26,7 @@ export class Exports {
     const { deps } = this;
     const ref = parseRefKey(request.refKey);
     if (!(await deps.sessions.find(ref))) {
-      await deps.outbox.editOrPost(ref, request.ackMessageId, {
+      await routedOutbox(deps.outbox, request, deps.privateButtons).editOrPost(ref, request.ackMessageId, {
         text: text(request.lang, "export_no_draft"),
       });
       await deps.store.release({ id, refKey: request.refKey });
@@ -38,7 +39,8 @@ export class Exports {
   /** The hand-over failed for good: the thread may export again, and the user is told. */
   async abandon(request: ExportRequest, id: string): Promise<void> {
     await this.deps.store.release({ id, refKey: request.refKey });
-    await this.deps.outbox.post(parseRefKey(request.refKey), {
+    const outbox = routedOutbox(this.deps.outbox, request, this.deps.privateButtons);
+    await outbox.post(parseRefKey(request.refKey), {
       text: text(request.lang, "export_failed"),
       tone: "error",
     });

@@ -9,6 +9,7 @@ import type { Logger } from "../../core/logger.js";
 import { hostOf, mediaUrlRefusal } from "../../core/media-url.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { PendingExport } from "../../store/export-store.js";
+import { routedOutbox } from "../private-outbox.js";
 import type { ExportDeps } from "./export-deps.js";
 import { completedReply, finishExport, rememberExport } from "./finish-export.js";
 import { submitExport } from "./submit-export.js";
@@ -30,12 +31,15 @@ class ExportPoll {
   /** The thread's call context (the bot's until the thread's account is read). */
   private ctx: CallContext;
   private readonly log: Logger;
+  private readonly deps: ExportDeps;
 
   constructor(
-    private readonly deps: ExportDeps,
+    deps: ExportDeps,
     private readonly record: PendingExport,
     private readonly signal: AbortSignal,
   ) {
+    // Private mode: every message of the export goes to the asker's DM.
+    this.deps = { ...deps, outbox: routedOutbox(deps.outbox, record, deps.privateButtons) };
     this.ref = parseRefKey(record.refKey);
     this.ctx = { platform: this.ref.platform, signal };
     this.log = deps.logger.child({ thread: record.refKey, job: record.id, trace: record.trace });

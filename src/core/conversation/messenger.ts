@@ -52,6 +52,12 @@ export interface Messenger {
   /** A note in the thread that only `userId` sees (Slack `chat.postEphemeral`); else it is posted normally. */
   postEphemeral?(ref: ConversationRef, userId: string, reply: Reply): Promise<void>;
   /**
+   * Private mode: posts `opener` in the user's DM with the bot (Discord) or the app (Slack) and
+   * resolves to that DM as a conversation, where `post` and `edit` then work. Rejects when the user
+   * cannot be reached (DMs closed).
+   */
+  openDirect?(ref: ConversationRef, userId: string, opener: Reply): Promise<ConversationRef>;
+  /**
    * Part by part delivery, on platforms where one reply may take several messages (Discord's 2,000
    * characters, Slack's block limits). The outbox uses it to record each delivered part and to resume
    * at the first part not yet delivered, and to edit every part of a long message in place. Without

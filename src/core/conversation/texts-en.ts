@@ -400,6 +400,17 @@ export const EN = {
   variations_none: "🎲 None of the variations could be made. This thread's project is unchanged.",
   variation_not_ready: "That variation wasn't made, so it can't be continued.",
   variation_chosen: "Continuing with variation {n}: your next message edits it.",
+  // Private mode (issue 21): what the public thread and the member's DM show
+  private_note: "🔒 Working on it privately — results go to your DMs.",
+  private_dm_opener: "🔒 Private mode: the progress and results of your request in the channel come here.",
+  private_dm_opener_prompt:
+    "🔒 Private mode — your message in the channel: “{prompt}”. Its progress and results come here.",
+  private_dm_unreachable:
+    "🔒 Private mode is on, but I can't send you direct messages, so I didn't start this. Open your DMs with me (or turn private mode off in /settings) and ask again.",
+  private_console: "🔒 Private mode has no effect in the console: everything shows here.",
+  private_opener: "🔒 (a private request)",
+  private_export_joined:
+    "An export of this thread is already running for a member in private mode: its video goes to them only. Ask again once it is done.",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

@@ -350,4 +350,13 @@ export const ZH_CN: Record<TextKey, string> = {
   variations_none: "🎲 没有生成任何版本。本话题的项目没有变化。",
   variation_not_ready: "这个版本没有生成成功，无法继续。",
   variation_chosen: "继续使用第 {n} 个版本：你的下一条消息将编辑它。",
+  // Private mode (issue 21): what the public thread and the member's DM show
+  private_note: "🔒 正在私下处理 — 结果会发到你的私信。",
+  private_dm_opener: "🔒 私密模式：你在频道里的请求的进度和结果会发到这里。",
+  private_dm_opener_prompt: "🔒 私密模式 — 你在频道里的消息：“{prompt}”。它的进度和结果会发到这里。",
+  private_dm_unreachable:
+    "🔒 私密模式已开启，但我无法给你发私信，所以没有开始处理。请允许我给你发私信（或在 /settings 中关闭私密模式）后再试一次。",
+  private_console: "🔒 私密模式在控制台中无效：所有内容都显示在这里。",
+  private_opener: "🔒（私密请求）",
+  private_export_joined: "本话题已有一个为私密模式成员进行的导出：视频只会发给该成员。请在它完成后再试一次。",
 };

@@ -489,7 +489,9 @@ export class FakeSlackApi {
   }
 
   private postMessage(params: Record<string, unknown>): Record<string, unknown> {
-    const channel = String(params.channel ?? "");
+    const requested = String(params.channel ?? "");
+    // A user id as the channel: Slack posts in the app's DM with them and answers with the DM's id.
+    const channel = /^[UW][A-Z0-9]+$/.test(requested) ? `D${requested}` : requested;
     if (!channel) return { ok: false, error: "channel_not_found" };
     if (!params.text && !params.blocks) return { ok: false, error: "no_text" };
     const blocks = Array.isArray(params.blocks) ? params.blocks : undefined;

@@ -84,21 +84,15 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
 
     /** A message in the user's DM with the bot (opened over REST), for them alone. */
     async postDirect(_ref: ConversationRef, userId: string, reply: Reply): Promise<void> {
-      let channel: { id: string };
-      try {
-        channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
-          id: string;
-        };
-      } catch (error) {
-        throw fail("open DM", "dm", error);
-      }
-      const dm: ConversationRef = {
-        platform: "discord",
-        workspace: "dm",
-        channel: channel.id,
-        thread: channel.id,
-      };
+      const dm = await openDm(rest, userId, fail);
       for (const part of renderDiscordReply({ ...reply, video: undefined })) await parts.post(dm, part);
+    },
+
+    /** Private mode: the user's DM with the bot (opened over REST), `opener` posted in it. */
+    async openDirect(_ref: ConversationRef, userId: string, opener: Reply): Promise<ConversationRef> {
+      const dm = await openDm(rest, userId, fail);
+      for (const part of renderDiscordReply(opener)) await parts.post(dm, part);
+      return dm;
     },
 
     /** An ephemeral follow-up to the interaction the user's command or click came with. */
@@ -111,6 +105,17 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       }
     },
   };
+}
+
+/** The user's DM with the bot as a conversation (Discord opens it, or answers the one already open). */
+async function openDm(rest: REST, userId: string, fail: FailureOf): Promise<ConversationRef> {
+  let channel: { id: string };
+  try {
+    channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+  } catch (error) {
+    throw fail("open DM", "dm", error);
+  }
+  return { platform: "discord", workspace: "dm", channel: channel.id, thread: channel.id };
 }
 
 /** Turns a failed request into the error the outbox matches on. */

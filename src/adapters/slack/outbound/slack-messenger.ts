@@ -12,7 +12,7 @@ import type { Logger } from "../../../core/logger.js";
 import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { AssistantSupport } from "../assistant/assistant-support.js";
 import { SlackLiveTurn } from "../assistant/assistant-turn.js";
-import { isDirectMessageChannel, type SlackTarget, slackTarget } from "../common/slack-ref.js";
+import { isDirectMessageChannel, type SlackTarget, slackRef, slackTarget } from "../common/slack-ref.js";
 import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
 import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
@@ -167,6 +167,25 @@ class SlackMessenger implements Messenger {
     for (const message of renderSlackReply({ ...reply, video: undefined })) {
       await this.postOne({ channel: userId }, message);
     }
+  }
+
+  /**
+   * Private mode: `opener` posted in the user's DM with the app (`chat.postMessage` to the user id), and
+   * that DM (its `D…` channel, as Slack answered) as a conversation of its own.
+   */
+  async openDirect(ref: ConversationRef, userId: string, opener: Reply): Promise<ConversationRef> {
+    const [first] = renderSlackReply({ ...opener, video: undefined });
+    const result = await call(() =>
+      this.client.chat.postMessage({
+        channel: userId,
+        text: first!.text,
+        blocks: first!.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!result.channel) throw new SlackMessengerError("chat.postMessage returned no channel");
+    return slackRef(ref.workspace, result.channel, result.channel);
   }
 
   /** `users.info` (cached): Slack's events carry no locale; an admin only of their own (this) workspace. */

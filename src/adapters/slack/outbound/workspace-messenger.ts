@@ -111,6 +111,10 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     async postDirect(ref, userId, reply) {
       await (await forRef(ref, "postDirect"))?.postDirect?.(ref, userId, reply);
     },
+    async openDirect(ref, userId, opener) {
+      const opened = (await forRef(ref, "openDirect"))?.openDirect?.(ref, userId, opener);
+      return opened ?? Promise.reject(new Error("no Slack installation for this workspace"));
+    },
     // No `liveTurn` here: it must answer at once, and the workspace's messenger is looked up
     // asynchronously — turns of distributed workspaces use the edited progress message instead.
   };
