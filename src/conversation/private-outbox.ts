@@ -80,7 +80,7 @@ export class PrivateOutbox implements PrivateOutboxInner, Pick<Outbox, "liveTurn
     if (!reply.actions && !reply.choices) return reply;
     const { buttons, job } = this;
     const { userId } = job;
-    const kept = reply.actions.filter((action) => KEPT.has(action.kind) && action.arg);
+    const kept = (reply.actions ?? []).filter((action) => KEPT.has(action.kind) && action.arg);
     const actions: ReplyAction[] =
       buttons && userId
         ? await Promise.all(
