@@ -56,6 +56,11 @@ export const KEY_TTL_SECONDS = {
   memberSettings: 365 * DAY,
   /** A place's defaults and limits (settings-store.ts); renewed when its admins change them. */
   placeSettings: 365 * DAY,
+  // Continue anywhere (project-moves.ts)
+  /** A continue code (by its SHA-256): single use, taken by the first redeem. */
+  moveCode: 15 * 60,
+  /** A member's wrong continue codes in the current window (the guess throttle). */
+  moveTries: 15 * 60,
 } as const;
 
 /**
@@ -216,6 +221,15 @@ export class Keys {
   /** Hash: a place's defaults and limits set by its admins (`place` as `placeOf` names it); see settings-store.ts. */
   placeSettings(platform: string, place: string): string {
     return `${this.bull}:settings:place:${platform}:${place}`;
+  }
+  // Continue anywhere (project-moves.ts)
+  /** Hash: a continue code's project (session, task, account, source thread, issuer), by the code's SHA-256. */
+  moveCode(digest: string): string {
+    return `${this.bull}:move-code:${digest}`;
+  }
+  /** String: a member's wrong continue codes in the current window (counter; expires). */
+  moveTries(platform: string, userId: string): string {
+    return `${this.bull}:move-tries:${platform}:${userId}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

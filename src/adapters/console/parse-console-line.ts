@@ -59,6 +59,9 @@ export function parseConsoleLine(line: string): ConsoleLine {
       return parseAttach(rest);
     case "login":
       return { type: "login", token: rest };
+    // Continue anywhere: `/continue [CODE]` goes as text, routed (and a code hashed) by the intake.
+    case "continue":
+      return { type: "text", text: rest === "" ? "/continue" : `/continue ${rest}` };
     default:
       return { type: "invalid", message: `Unknown command /${name}. Commands: ${COMMAND_LIST}` };
   }
@@ -66,7 +69,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
 
 /** The commands, for the banner and hints. */
 export const COMMAND_LIST =
-  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /help, /quit";
+  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /continue [CODE], /help, /quit";
 
 /** `PATH [text]`, where a path with spaces is written in quotes: `/attach "my clip.mp4" trim it`. */
 function parseAttach(rest: string): ConsoleLine {

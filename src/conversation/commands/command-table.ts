@@ -16,6 +16,12 @@ import { helpCommand } from "./help.js";
 import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
 import { type ProjectLinkParts, projectLinkCommand } from "./project-link.js";
+import {
+  moveCodeCommand,
+  moveHereCommand,
+  moveThreadCommand,
+  type ProjectMoveParts,
+} from "./project-move.js";
 import { type RetryParts, retryCommand } from "./retry.js";
 import { type StatusParts, statusCommand } from "./status.js";
 import { uploadRefusalsCommand } from "./upload-refusals.js";
@@ -33,7 +39,8 @@ export type CommandParts = AnswerParts &
   ProjectLinkParts &
   RetryParts &
   StatusParts &
-  UsageParts & { followUps: FollowUps; maxUploadBytes: number };
+  UsageParts &
+  ProjectMoveParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -58,6 +65,10 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     usage: usageCommand(parts),
     upload: uploadRefusalsCommand(parts),
     turn: ({ inbound }) => parts.followUps.turn(inbound, inbound.text),
+    // Continue anywhere
+    move_code: moveCodeCommand(parts),
+    move_here: moveHereCommand(parts),
+    move_thread: moveThreadCommand(parts),
   };
 }
 

@@ -1,6 +1,7 @@
 import { failureFields } from "../../core/conversation/failure-code.js";
 import { translateBackendText } from "../../core/conversation/gui-translation.js";
 import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/conversation/replies.js";
+import type { ActionKind } from "../../core/conversation/reply.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
@@ -10,6 +11,9 @@ import type { StreamOutcome } from "./turn-stream.js";
 
 /** The report stage: the turn's last word in the thread (answer, what changed, or why it failed). */
 type ReportParts = Pick<TurnDeps, "sent" | "sessions" | "maxAnswerChars">;
+
+/** Continue anywhere: what a turn's answer offers besides {@link ANSWER_ACTIONS} (see project-move.ts). */
+const MOVE_ACTIONS: readonly ActionKind[] = ["move_thread", "move_code"];
 
 /** What the user reads when a state comparison ends a turn. */
 export interface ChangeWords {
@@ -40,7 +44,8 @@ export async function deliverAnswer(
   ].filter(Boolean);
   const final = {
     text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
-    actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+    // Continue anywhere: the project in a new thread, or a code for another place (MOVE_ACTIONS).
+    actions: buttons(lang, [...translated.actions, ...ANSWER_ACTIONS, ...MOVE_ACTIONS]),
   };
   if (!(await run.endLive(final))) await run.progress.finish(final);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });

@@ -15,6 +15,9 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "continue",
   "drop",
   "project_link",
+  // Continue anywhere (a code is typed, never a button)
+  "move_thread",
+  "move_code",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

@@ -21,6 +21,10 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   history: "button_history",
   usage: "button_usage",
   project_link: "button_project_link",
+  // Continue anywhere
+  move_thread: "button_move_thread",
+  move_code: "button_move_code",
+  move_here: "button_move_here",
 };
 
 /** Buttons in the conversation's language. */

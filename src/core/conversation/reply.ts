@@ -16,7 +16,11 @@ export type ActionKind =
   | "history"
   | "usage"
   // "Open in NemoVideo" handed privately (arg = the export's id)
-  | "project_link";
+  | "project_link"
+  // Continue anywhere: a new thread for the project, a continue code, a code redeemed (arg = the code)
+  | "move_thread"
+  | "move_code"
+  | "move_here";
 
 export interface ReplyAction {
   kind: ActionKind;

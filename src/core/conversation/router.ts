@@ -24,6 +24,11 @@ export type Intent =
   | { kind: "usage" }
   /** A fresh claim link of a finished export, privately (arg = the export's id). */
   | { kind: "project_link"; arg?: string }
+  // Continue anywhere: the project in a new thread (arg: an export id, from the history), a continue
+  // code for the sender, a code redeemed here (arg: the code; `sha256:<hex>` once the intake hashed it)
+  | { kind: "move_thread"; arg?: string }
+  | { kind: "move_code" }
+  | { kind: "move_here"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -212,9 +217,20 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   account: "account",
   history: "history",
   usage: "usage",
+  // Continue anywhere: `/continue` asks for a code, `/continue CODE` redeems one (see routeInbound)
+  continue: "move_code",
 };
 
-const WITH_ARG = new Set<CommandKind>(["cancel", "retry", "login", "continue", "drop", "project_link"]);
+const WITH_ARG = new Set<CommandKind>([
+  "cancel",
+  "retry",
+  "login",
+  "continue",
+  "drop",
+  "project_link",
+  "move_thread",
+  "move_here",
+]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
   return (WITH_ARG.has(kind) && arg ? { kind, arg } : { kind }) as Intent;
@@ -271,6 +287,9 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   history: "history",
   usage: "usage",
   project_link: "project_link",
+  move_thread: "move_thread",
+  move_code: "move_code",
+  move_here: "move_here",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */
@@ -300,6 +319,9 @@ export function routeInbound(inbound: Inbound): Intent {
   const slash = /^\/([a-z]+)(?:\s+([\s\S]*))?$/i.exec(text);
   if (slash) {
     const kind = SLASH_COMMANDS[slash[1]!.toLowerCase()];
+    // `/continue CODE` redeems a continue code; `/continue` alone asks for one (the credits guard's
+    // Continue is a button, never typed).
+    if (kind === "move_code" && slash[2]?.trim()) return { kind: "move_here", arg: slash[2].trim() };
     // The argument is an opaque id (a message id): keep its case.
     return kind ? commandIntent(kind, slash[2]?.trim()) : { kind: "turn" };
   }

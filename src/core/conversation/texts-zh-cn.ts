@@ -271,4 +271,29 @@ export const ZH_CN: Record<TextKey, string> = {
   slack_login_label: "你的 NemoVideo API 令牌",
   slack_login_hint:
     "在 NemoVideo 网页版的“设置 → API 令牌”中创建。令牌经验证后加密保存；只有你可以取消关联（/nemo logout）。",
+  // Continue anywhere: move a project to another thread (project-move.ts)
+  button_move_thread: "➡️ 在新话题中继续",
+  button_move_code: "🔑 获取继续码",
+  button_move_here: "在这里继续",
+  move_code_issued:
+    "🔑 你的继续码：{code}\n仅可使用一次，15 分钟内有效。在你想继续编辑此项目的地方输入 `/continue {code}`（Discord、控制台）或 `/nemo continue {code}`（Slack）。持有此码的人都能用该项目的账户编辑它，请勿外传。",
+  move_code_private_failed: "无法私下发送继续码给你，因此没有生成。请先和我开启私信，然后再试一次。",
+  move_nothing: "本话题还没有可以到别处继续的项目。",
+  move_not_yours: "只有拥有此项目的成员或运营者才能把它移到别处继续。",
+  move_code_wrong: "该继续码有误、已过期或已被使用。请在项目所在话题中用 `/continue` 获取新的继续码。",
+  move_code_throttled: "错误的继续码太多。请等待 15 分钟后再试。",
+  move_stale: "该项目已不在原话题中（已移到别处继续或已被替换）。",
+  move_busy: "该项目仍在处理一条消息。请在回复后再试。",
+  move_same: "该项目已经在本话题中。",
+  move_no_thread: "这里无法开启新话题。请用 `/continue` 获取继续码，并在你想继续编辑的地方输入它。",
+  moved_here: "➡️ 从{from}移到这里继续。这是同一个项目：请在本话题中继续编辑。",
+  moved_away: "➡️ 此项目已移到{to}继续。在这里发送新消息将开始一个新项目。",
+  move_opener: "➡️ 继续一个项目",
+  move_link: "打开话题",
+  move_code_where:
+    "请在项目所在话题中获取继续码：点击结果下方的 🔑 按钮（在 Discord 和控制台中也可以在该话题里输入 `/continue`）。",
+  move_place_discord: "一个 Discord 话题",
+  move_place_discord_dm: "一个 Discord 私信",
+  move_place_slack: "一个 Slack 话题",
+  move_place_console: "控制台话题“{thread}”",
 };

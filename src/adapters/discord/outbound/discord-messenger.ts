@@ -10,6 +10,7 @@ import { discordStatus } from "../common/rest-failure.js";
 import { DiscordRequestError } from "./discord-request-error.js";
 import { postInteractionFollowUp } from "./private-reply.js";
 import { type DiscordMessageBody, type DiscordPart, renderDiscordReply } from "./render-discord.js";
+import { discordThreadLink, startDiscordThread } from "./thread-start.js";
 import { createVideoPartSender, type VideoPartSender } from "./video-part.js";
 
 /** Settings of the Discord messenger. */
@@ -100,6 +101,16 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       };
       for (const part of renderDiscordReply({ ...reply, video: undefined })) await parts.post(dm, part);
     },
+
+    // Continue anywhere: a new thread in a channel over REST, and links to threads.
+    async startThread(ref: ConversationRef, opener: { userId: string; text: string }) {
+      try {
+        return await startDiscordThread(rest, ref, opener);
+      } catch (error) {
+        throw fail("start thread", ref.channel, error);
+      }
+    },
+    threadLink: discordThreadLink,
 
     /** An ephemeral follow-up to the interaction the user's command or click came with. */
     async postPrivately(address: string, reply: Reply): Promise<void> {

@@ -49,7 +49,8 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
     const prompt = slackTextToPlain(command.text ?? "", ctx.botUserId);
     const word = prompt.toLowerCase().replace(/[.!?]+$/, "");
     const allowed = ctx.isAllowed(command.channel_id);
-    if (!allowed || word === "" || word === "help" || THREAD_COMMANDS.has(word)) {
+    const atOnce = word === "" || word === "help" || word === "continue" || THREAD_COMMANDS.has(word);
+    if (!allowed || atOnce) {
       await ack();
       // Nothing is queued: answered after the acknowledgement, in the user's language.
       void answerAtOnce(ctx, respond, command.user_id, allowed ? word : undefined);
@@ -74,6 +75,8 @@ async function answerAtOnce(
 ): Promise<void> {
   const lang = langFromLocale((await ctx.users.lookup(user)).locale);
   if (word === undefined) return ephemeral(ctx, respond, slackText(lang, "not_allowed"));
+  // Continue anywhere: a code is asked for in the project's thread (its 🔑 button).
+  if (word === "continue") return ephemeral(ctx, respond, text(lang, "move_code_where"));
   if (THREAD_COMMANDS.has(word))
     return ephemeral(ctx, respond, slackText(lang, "thread_only", { command: word }));
   return ephemeral(ctx, respond, `${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
@@ -103,6 +106,16 @@ function commandInbound(command: SlashCommand, team: string, word: string, promp
   if (word === "usage") return { ...base, ref: privately, action: { kind: "usage" } };
   const account = ACCOUNT_WORDS[word];
   if (account) return { ...base, ref: privately, action: { kind: account } };
+  // Continue anywhere: `/nemo continue CODE` binds the project to a new thread, opened once the code is good.
+  const code = /^continue\s+(\S+)$/i.exec(prompt.trim())?.[1];
+  if (code) {
+    const opening = {
+      ref: slackRef(team, channel, ""),
+      newThread: true,
+      privateReplyTo: command.response_url,
+    };
+    return { ...base, ...opening, action: { kind: "move_here", arg: code } };
+  }
   if (word === "credits" || word === "balance" || word === "history") {
     const kind = word === "history" ? "history" : "credits";
     return { ...base, ref: privately, action: { kind }, privateReplyTo: command.response_url };
