@@ -1,0 +1,276 @@
+import { randomBytes } from "node:crypto";
+import { PassThrough, Writable } from "node:stream";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConsoleMessenger, createConsoleAdapter } from "../src/adapters/console/index.js";
+import { createSlackMessenger } from "../src/adapters/slack/outbound/slack-messenger.js";
+import type { IntakePort } from "../src/core/conversation/inbound.js";
+import { silentLogger } from "../src/core/logger.js";
+import { interactiveComponents } from "./fakes/discord/components-v2.js";
+import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
+import { latest, type StoredMessage } from "./fakes/discord/model.js";
+import { BOT_TOKEN, SlackBot } from "./fakes/slack/slack-bot-fixture.js";
+import { dumpRedis } from "./helpers/redis-dump.js";
+import { useRedisServer } from "./helpers/redis-server.js";
+import { shownIn, slackButtons, slackClick, slackCommand } from "./helpers/slack-export-scenario.js";
+
+const redis = useRedisServer();
+const SECRETS_KEY = randomBytes(32).toString("hex");
+const CODE = /\b([2-9A-Z]{5}-[2-9A-Z]{5})\b/;
+
+/** What the console printed. */
+let consoleText = "";
+let slack: SlackBot;
+let discord: DiscordHarness;
+let consoleInput: PassThrough;
+let consoleDone: Promise<void>;
+
+/**
+ * One deployment serving Slack, Discord and the console: one runtime (Redis, workers, simulator) with
+ * the three messengers, the real Bolt app and discord.js client in front of it.
+ */
+beforeAll(async () => {
+  let intake: IntakePort | undefined;
+  const proxy: IntakePort = {
+    handle: (inbound) => intake!.handle(inbound),
+    isConversation: (ref) => intake!.isConversation!(ref),
+  };
+  slack = await SlackBot.start({ handler: proxy });
+  slack.fake.users.set("U1", { name: "alice", locale: "en-US" });
+  slack.fake.users.set("U2", { name: "bob", locale: "en-US" });
+  const output = new Writable({
+    write(chunk: Buffer | string, _encoding, callback) {
+      consoleText += chunk.toString();
+      callback();
+    },
+  });
+  const consoleMessenger = new ConsoleMessenger({ output, isTTY: false });
+  discord = await startDiscordHarness(redis.url, {
+    env: { SECRETS_KEY },
+    messengers: {
+      slack: createSlackMessenger({ botToken: BOT_TOKEN, apiUrl: slack.fake.apiUrl, logger: silentLogger() }),
+      console: consoleMessenger,
+    },
+  });
+  intake = discord.runtime.intake;
+  consoleInput = new PassThrough();
+  consoleDone = createConsoleAdapter({
+    input: consoleInput,
+    output,
+    handler: discord.runtime.intake,
+    messenger: consoleMessenger,
+    locale: "en-US",
+    isTTY: false,
+  }).start();
+});
+afterAll(async () => {
+  consoleInput?.end();
+  await consoleDone;
+  await slack?.dispose();
+  await discord?.dispose();
+});
+
+const customIds = (message: StoredMessage): string[] =>
+  interactiveComponents(latest(message).components).map((control) => control.custom_id ?? "");
+/** What `/run_sse` got, by message: the session each went to and the account (user) it ran on. */
+const runOf = (message: string) =>
+  discord.sim.requests.find((r) => r.path === "/run_sse" && r.message === message);
+const responsesTo = (name: string) =>
+  slack.fake.responses.filter((r) => r.path.endsWith(`/${name}`)).map((r) => shownIn(r.body));
+/** What an interaction's ephemeral follow-ups said. */
+const followUpText = (interaction: { followUps: Record<string, unknown>[] }) =>
+  JSON.stringify(interaction.followUps);
+
+describe("continue anywhere: one project, several threads (Slack, Discord, console)", () => {
+  it("a Slack project on its owner's linked account continues in Discord with a one-time code: same session, same account; the code works once", async () => {
+    const { fake } = slack;
+    const sim = discord.sim;
+    const account = sim.createAccount({ balance: 900 });
+    await discord.runtime.services.accounts.save("slack:U1", account.token);
+
+    await slackCommand(slack, "C100", "U1", "generate a video of a harbour", "t-start");
+    await fake.waitFor(() => fake.thread("C100", undefined).length > 0, 10_000, "parent message");
+    const threadTs = fake.thread("C100", undefined)[0]!.ts;
+    const answer = () =>
+      fake
+        .thread("C100", threadTs)
+        .find((m) => slackButtons(m).some((b) => b.action_id === "nemo_move_code"));
+    await fake.waitFor(() => answer() !== undefined, 15_000, "answer with the continue buttons");
+    const where = { channel: "C100", threadTs, message: answer()! };
+    const session = runOf("generate a video of a harbour")!.sessionId;
+    expect(runOf("generate a video of a harbour")!.userId).toBe(account.userId);
+
+    // Bob, who does not own the project, gets no code.
+    await slackClick(slack, where, "U2", "nemo_move_code");
+    await fake.waitFor(() => fake.responses.length > 0, 10_000, "Bob's refusal");
+    const refused = fake.responses.map((r) => shownIn(r.body)).join("\n");
+    expect(refused).toContain("Only the member who owns this project");
+    expect(refused).not.toMatch(CODE);
+
+    // Alice gets hers privately (the click's response_url), never in the thread.
+    const before = fake.responses.length;
+    await slackClick(slack, where, "U1", "nemo_move_code");
+    await fake.waitFor(() => fake.responses.length > before, 10_000, "Alice's code");
+    const note = shownIn(fake.responses.at(-1)!.body);
+    expect(note).toContain("Your continue code");
+    const code = CODE.exec(note)![1]!;
+    expect(JSON.stringify(fake.thread("C100", threadTs))).not.toContain(code);
+
+    // Bob, on Discord (with no linked account of his own), redeems it in a channel: a thread opens for it.
+    const dfake = discord.fake;
+    const threadsBefore = dfake.threadsIn(dfake.general.id).length;
+    dfake.slash("continue", { channelId: dfake.general.id, user: dfake.bob, strings: { code } });
+    await dfake.waitFor(
+      () => dfake.threadsIn(dfake.general.id).length > threadsBefore,
+      10_000,
+      "the thread opened for the project",
+    );
+    const target = dfake.threadsIn(dfake.general.id).at(-1)!;
+    await dfake.waitFor(
+      () => discord.transcript(target.id).includes("Continued here from a Slack thread"),
+      10_000,
+      "the note in Discord",
+    );
+    expect(discord.transcript(target.id)).toContain("https://app.slack.com/client/");
+
+    // The Slack thread says where the project went, with a link; never the code.
+    const moved = () =>
+      fake
+        .thread("C100", threadTs)
+        .map((m) => FakeSlackText(m))
+        .join("\n");
+    await fake.waitFor(
+      () => moved().includes("This project continued in a Discord thread"),
+      10_000,
+      "Slack note",
+    );
+    expect(moved()).toContain(`https://discord.com/channels/${dfake.guild.id}/${target.id}`);
+    expect(moved()).not.toContain(code);
+
+    // Bob's next message in Discord edits the SAME backend session, on Alice's linked account.
+    dfake.say(target.id, "make the harbour lights red", { author: dfake.bob });
+    await dfake.waitFor(() => runOf("make the harbour lights red") !== undefined, 15_000, "Discord turn");
+    await dfake.waitFor(() => discord.transcript(target.id).includes("You said"), 15_000, "Discord answer");
+    expect(runOf("make the harbour lights red")).toMatchObject({
+      sessionId: session,
+      userId: account.userId,
+    });
+    const ofSession = sim.requests.filter((r) => r.path === "/run_sse" && r.sessionId === session);
+    expect(ofSession.map((r) => r.message)).toEqual([
+      "generate a video of a harbour",
+      "make the harbour lights red",
+    ]);
+
+    // The code works once: a second redeem is refused privately and binds nothing.
+    const again = dfake.slash("continue", { channelId: target.id, user: dfake.bob, strings: { code } });
+    await dfake.waitFor(
+      () => followUpText(again).includes("wrong, expired or already used"),
+      10_000,
+      "refusal",
+    );
+
+    // Neither Redis nor the logs ever held the code in clear.
+    const dump = await dumpRedis(discord.runtime.services.redis as Redis);
+    expect(dump).not.toContain(code);
+    expect(dump).not.toContain(code.replace("-", ""));
+    expect(discord.logs.text()).not.toContain(code);
+    expect(discord.logs.text()).not.toContain(code.replace("-", ""));
+
+    // The Slack thread no longer edits that project: its next message starts a new one.
+    expect(
+      await discord.runtime.services.sessions.find({
+        platform: "slack",
+        workspace: "T0FAKE",
+        channel: "C100",
+        thread: threadTs,
+      }),
+    ).toBeUndefined();
+  });
+
+  it("wrong codes are refused privately and throttled per member", async () => {
+    const dfake = discord.fake;
+    const thread = dfake.createThread(dfake.general.id, "guesses");
+    const answers: string[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const guess = dfake.slash("continue", {
+        channelId: thread.id,
+        user: dfake.carol,
+        strings: { code: `ABCDE-FGH${"JKMNPQ"[i]}` },
+      });
+      await dfake.waitFor(() => guess.followUps.length > 0, 10_000, `answer to guess ${i}`);
+      answers.push(followUpText(guess));
+    }
+    expect(answers.slice(0, 5).every((a) => a.includes("wrong, expired or already used"))).toBe(true);
+    expect(answers[5]).toContain("Too many wrong continue codes");
+  });
+
+  it("Discord: “Continue in a new thread” opens a thread bound to the same session; only the project's owner may", async () => {
+    const dfake = discord.fake;
+    const question = dfake.mention(dfake.general.id, "generate a video of a lighthouse");
+    await dfake.waitFor(() => dfake.channels.has(question.id), 5_000, "thread");
+    const source = question.id;
+    const answered = () => dfake.botMessagesIn(source).find((m) => customIds(m).includes("nemo:move_thread"));
+    await dfake.waitFor(() => answered() !== undefined, 15_000, "answer with Continue in a new thread");
+    const session = runOf("generate a video of a lighthouse")!.sessionId;
+
+    const byCarol = dfake.click(answered()!, "nemo:move_thread", { user: dfake.carol });
+    await dfake.waitFor(() => followUpText(byCarol).includes("Only the member who owns"), 10_000, "refusal");
+
+    const threadsBefore = dfake.threadsIn(dfake.general.id).length;
+    dfake.click(answered()!, "nemo:move_thread");
+    await dfake.waitFor(
+      () => dfake.threadsIn(dfake.general.id).length > threadsBefore,
+      10_000,
+      "the new thread",
+    );
+    const target = dfake.threadsIn(dfake.general.id).at(-1)!;
+    await dfake.waitFor(
+      () => discord.transcript(target.id).includes("Continued here from a Discord thread"),
+      10_000,
+      "note in the new thread",
+    );
+    await dfake.waitFor(
+      () => discord.transcript(source).includes("This project continued in a Discord thread"),
+      10_000,
+      "note in the old thread",
+    );
+    expect(discord.transcript(source)).toContain(
+      `https://discord.com/channels/${dfake.guild.id}/${target.id}`,
+    );
+
+    dfake.say(target.id, "add a storm at sea");
+    await dfake.waitFor(() => runOf("add a storm at sea") !== undefined, 15_000, "turn in the new thread");
+    expect(runOf("add a storm at sea")!.sessionId).toBe(session);
+  });
+
+  it("console: a Discord project's code from /continue, redeemed with /continue CODE in the console", async () => {
+    const dfake = discord.fake;
+    const question = dfake.mention(dfake.general.id, "generate a video of a desert road");
+    await dfake.waitFor(() => discord.transcript(question.id).includes("You said"), 15_000, "Discord answer");
+    const session = runOf("generate a video of a desert road")!.sessionId;
+    const asked = dfake.slash("continue", { channelId: question.id });
+    await dfake.waitFor(() => CODE.test(followUpText(asked)), 10_000, "the code, privately");
+    const code = CODE.exec(followUpText(asked))![1]!;
+    expect(discord.transcript(question.id)).not.toContain(code);
+
+    consoleInput.write(`/continue ${code.toLowerCase()}\n`);
+    await dfake.waitFor(
+      () => consoleText.includes("Continued here from a Discord thread"),
+      10_000,
+      "the console's note",
+    );
+    await dfake.waitFor(
+      () => discord.transcript(question.id).includes("This project continued in the console thread “main”"),
+      10_000,
+      "the Discord thread's note",
+    );
+    consoleInput.write("make the road wet\n");
+    await dfake.waitFor(() => runOf("make the road wet") !== undefined, 15_000, "console turn");
+    expect(runOf("make the road wet")!.sessionId).toBe(session);
+  });
+});
+
+/** A Slack message's visible text (its text and blocks). */
+function FakeSlackText(message: { text: string; blocks?: unknown[] }): string {
+  return shownIn({ text: message.text, blocks: message.blocks });
+}
