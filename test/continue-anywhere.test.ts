@@ -10,6 +10,7 @@ import { interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
 import { BOT_TOKEN, SlackBot } from "./fakes/slack/slack-bot-fixture.js";
+import { eventually } from "./helpers/eventually.js";
 import { dumpRedis } from "./helpers/redis-dump.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 import { shownIn, slackButtons, slackClick, slackCommand } from "./helpers/slack-export-scenario.js";
@@ -75,8 +76,12 @@ const customIds = (message: StoredMessage): string[] =>
 /** What `/run_sse` got, by message: the session each went to and the account (user) it ran on. */
 const runOf = (message: string) =>
   discord.sim.requests.find((r) => r.path === "/run_sse" && r.message === message);
-const responsesTo = (name: string) =>
-  slack.fake.responses.filter((r) => r.path.endsWith(`/${name}`)).map((r) => shownIn(r.body));
+/** The ephemeral notes `user` got in Slack (`chat.postEphemeral`), as text. */
+const ephemeralsTo = (user: string) =>
+  slack.fake
+    .callsOf("chat.postEphemeral")
+    .filter((call) => call.params.user === user)
+    .map((call) => shownIn(call.params));
 /** What an interaction's ephemeral follow-ups said. */
 const followUpText = (interaction: { followUps: Record<string, unknown>[] }) =>
   JSON.stringify(interaction.followUps);
@@ -102,16 +107,15 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
 
     // Bob, who does not own the project, gets no code.
     await slackClick(slack, where, "U2", "nemo_move_code");
-    await fake.waitFor(() => fake.responses.length > 0, 10_000, "Bob's refusal");
-    const refused = fake.responses.map((r) => shownIn(r.body)).join("\n");
+    await fake.waitFor(() => ephemeralsTo("U2").length > 0, 10_000, "Bob's refusal");
+    const refused = ephemeralsTo("U2").join("\n");
     expect(refused).toContain("Only the member who owns this project");
     expect(refused).not.toMatch(CODE);
 
     // Alice gets hers privately (the click's response_url), never in the thread.
-    const before = fake.responses.length;
     await slackClick(slack, where, "U1", "nemo_move_code");
-    await fake.waitFor(() => fake.responses.length > before, 10_000, "Alice's code");
-    const note = shownIn(fake.responses.at(-1)!.body);
+    await fake.waitFor(() => ephemeralsTo("U1").some((t) => CODE.test(t)), 10_000, "Alice's code");
+    const note = ephemeralsTo("U1").find((t) => CODE.test(t))!;
     expect(note).toContain("Your continue code");
     const code = CODE.exec(note)![1]!;
     expect(JSON.stringify(fake.thread("C100", threadTs))).not.toContain(code);
@@ -150,7 +154,11 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     // Bob's next message in Discord edits the SAME backend session, on Alice's linked account.
     dfake.say(target.id, "make the harbour lights red", { author: dfake.bob });
     await dfake.waitFor(() => runOf("make the harbour lights red") !== undefined, 15_000, "Discord turn");
-    await dfake.waitFor(() => discord.transcript(target.id).includes("You said"), 15_000, "Discord answer");
+    await dfake.waitFor(
+      () => dfake.botMessagesIn(target.id).some((m) => customIds(m).includes("nemo:move_code")),
+      15_000,
+      "Discord answer",
+    );
     expect(runOf("make the harbour lights red")).toMatchObject({
       sessionId: session,
       userId: account.userId,
@@ -246,7 +254,11 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
   it("console: a Discord project's code from /continue, redeemed with /continue CODE in the console", async () => {
     const dfake = discord.fake;
     const question = dfake.mention(dfake.general.id, "generate a video of a desert road");
-    await dfake.waitFor(() => discord.transcript(question.id).includes("You said"), 15_000, "Discord answer");
+    await dfake.waitFor(
+      () => dfake.botMessagesIn(question.id).some((m) => customIds(m).includes("nemo:move_code")),
+      15_000,
+      "Discord answer",
+    );
     const session = runOf("generate a video of a desert road")!.sessionId;
     const asked = dfake.slash("continue", { channelId: question.id });
     await dfake.waitFor(() => CODE.test(followUpText(asked)), 10_000, "the code, privately");
@@ -254,7 +266,7 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     expect(discord.transcript(question.id)).not.toContain(code);
 
     consoleInput.write(`/continue ${code.toLowerCase()}\n`);
-    await dfake.waitFor(
+    await eventually(
       () => consoleText.includes("Continued here from a Discord thread"),
       10_000,
       "the console's note",
@@ -265,7 +277,7 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
       "the Discord thread's note",
     );
     consoleInput.write("make the road wet\n");
-    await dfake.waitFor(() => runOf("make the road wet") !== undefined, 15_000, "console turn");
+    await eventually(() => runOf("make the road wet") !== undefined, 15_000, "console turn");
     expect(runOf("make the road wet")!.sessionId).toBe(session);
   });
 });
