@@ -283,6 +283,6 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
 });
 
 /** A Slack message's visible text (its text and blocks). */
-function FakeSlackText(message: { text: string; blocks?: unknown[] }): string {
-  return shownIn({ text: message.text, blocks: message.blocks });
+function FakeSlackText(message: { text: string; blocks?: unknown[] | undefined }): string {
+  return shownIn({ text: message.text, blocks: message.blocks ?? [] });
 }

@@ -23,11 +23,6 @@ function normalized(typed: string): string | undefined {
     : undefined;
 }
 
-/** Whether a typed argument has the shape of a continue code (anything else is not one). */
-export function isMoveCodeShape(typed: string): boolean {
-  return normalized(typed) !== undefined;
-}
-
 /** The prefix of a code's hash as the intake queues it: the code itself never reaches a queue. */
 const HASHED = "sha256:";
 
