@@ -118,6 +118,9 @@ const BOUND: Record<string, number | null> = {
   usage: KEY_TTL_SECONDS.usage,
   rl: DAY,
   settings: KEY_TTL_SECONDS.memberSettings,
+  // Continue anywhere
+  "move-code": KEY_TTL_SECONDS.moveCode,
+  "move-tries": KEY_TTL_SECONDS.moveTries,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

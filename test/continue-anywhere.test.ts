@@ -119,6 +119,10 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     expect(note).toContain("Your continue code");
     const code = CODE.exec(note)![1]!;
     expect(JSON.stringify(fake.thread("C100", threadTs))).not.toContain(code);
+    const redisClient = discord.runtime.services.redis as Redis;
+    const [codeKey] = await redisClient.keys("*:move-code:*");
+    expect(await redisClient.ttl(codeKey!)).toBeGreaterThan(0);
+    expect(await redisClient.ttl(codeKey!)).toBeLessThanOrEqual(15 * 60);
 
     // Bob, on Discord (with no linked account of his own), redeems it in a channel: a thread opens for it.
     const dfake = discord.fake;
@@ -178,7 +182,7 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     );
 
     // Neither Redis nor the logs ever held the code in clear.
-    const dump = await dumpRedis(discord.runtime.services.redis as Redis);
+    const dump = await dumpRedis(redisClient);
     expect(dump).not.toContain(code);
     expect(dump).not.toContain(code.replace("-", ""));
     expect(discord.logs.text()).not.toContain(code);
@@ -210,6 +214,12 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     }
     expect(answers.slice(0, 5).every((a) => a.includes("wrong, expired or already used"))).toBe(true);
     expect(answers[5]).toContain("Too many wrong continue codes");
+    // The throttle's counter is bounded: it runs out with its window.
+    const redisClient = discord.runtime.services.redis as Redis;
+    const tries = await redisClient.keys(`*:move-tries:discord:${dfake.carol.id}`);
+    expect(tries).toHaveLength(1);
+    expect(await redisClient.ttl(tries[0]!)).toBeGreaterThan(0);
+    expect(await redisClient.ttl(tries[0]!)).toBeLessThanOrEqual(15 * 60);
   });
 
   it("Discord: “Continue in a new thread” opens a thread bound to the same session; only the project's owner may", async () => {

@@ -92,6 +92,7 @@ describe("Discord slash commands", () => {
         "login",
         "logout",
         "whoami",
+        "continue",
       ].sort(),
     );
     expect(registration!.body).toEqual(SLASH_COMMANDS);

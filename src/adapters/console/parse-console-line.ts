@@ -59,9 +59,12 @@ export function parseConsoleLine(line: string): ConsoleLine {
       return parseAttach(rest);
     case "login":
       return { type: "login", token: rest };
-    // Continue anywhere: `/continue [CODE]` goes as text, routed (and a code hashed) by the intake.
+    // Continue anywhere: `/continue` asks for a code; `/continue CODE` goes as text, routed (and the code
+    // hashed) by the intake.
     case "continue":
-      return { type: "text", text: rest === "" ? "/continue" : `/continue ${rest}` };
+      return rest === ""
+        ? { type: "action", kind: "move_code", text: "" }
+        : { type: "text", text: `/continue ${rest}` };
     default:
       return { type: "invalid", message: `Unknown command /${name}. Commands: ${COMMAND_LIST}` };
   }

@@ -1,8 +1,10 @@
 import type { REST } from "@discordjs/rest";
 import { Routes } from "discord-api-types/v10";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
-import { threadName } from "../inbound/thread-names.js";
 import { escapeText } from "./render-discord.js";
+
+/** Discord's limit on a thread name. */
+const THREAD_NAME_MAX = 100;
 
 /**
  * A new conversation in a guild channel over REST (continue anywhere's "Continue in a new thread"): an
@@ -19,7 +21,7 @@ export async function startDiscordThread(
     body: { content: `<@${opener.userId}> ${escapeText(opener.text)}`, allowed_mentions: { parse: [] } },
   })) as { id: string };
   const thread = (await rest.post(Routes.threads(ref.channel, parent.id), {
-    body: { name: threadName(opener.text), auto_archive_duration: 1440 },
+    body: { name: opener.text.slice(0, THREAD_NAME_MAX) || "Nemo video", auto_archive_duration: 1440 },
   })) as { id: string };
   return { ...ref, thread: thread.id };
 }
