@@ -9,7 +9,8 @@ import { silentLogger } from "../src/core/logger.js";
 import { interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
-import { BOT_TOKEN, SlackBot } from "./fakes/slack/slack-bot-fixture.js";
+import { eventCallbackBody, messageEvent } from "./fakes/slack/payloads.js";
+import { BOT_TOKEN, BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { eventually } from "./helpers/eventually.js";
 import { dumpRedis } from "./helpers/redis-dump.js";
 import { useRedisServer } from "./helpers/redis-server.js";
@@ -259,6 +260,63 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     dfake.say(target.id, "add a storm at sea");
     await dfake.waitFor(() => runOf("add a storm at sea") !== undefined, 15_000, "turn in the new thread");
     expect(runOf("add a storm at sea")!.sessionId).toBe(session);
+  });
+
+  it("Slack: /nemo continue CODE opens a thread for a Discord project (same session) only once the code is good", async () => {
+    const { fake } = slack;
+    const dfake = discord.fake;
+    const question = dfake.mention(dfake.general.id, "generate a video of a mountain lake");
+    const answered = () =>
+      dfake.botMessagesIn(question.id).some((m) => customIds(m).includes("nemo:move_code"));
+    await dfake.waitFor(answered, 15_000, "Discord answer");
+    const session = runOf("generate a video of a mountain lake")!.sessionId;
+
+    // A wrong code opens nothing in the channel and is answered privately (the command's response_url).
+    await slackCommand(slack, "C200", "U2", "continue ABCDE-FGHJK", "t-wrong");
+    await fake.waitFor(() => fake.responses.some((r) => r.path.endsWith("/t-wrong")), 10_000, "refusal");
+    expect(
+      shownIn(fake.responses.find((r) => r.path.endsWith("/t-wrong"))!.body as Record<string, unknown>),
+    ).toContain("wrong, expired or already used");
+    expect(fake.thread("C200", undefined)).toEqual([]);
+
+    const asked = dfake.slash("continue", { channelId: question.id });
+    await dfake.waitFor(() => CODE.test(followUpText(asked)), 10_000, "the code, privately");
+    const code = CODE.exec(followUpText(asked))![1]!;
+    await slackCommand(slack, "C200", "U2", `continue ${code}`, "t-right");
+    await fake.waitFor(() => fake.thread("C200", undefined).length > 0, 10_000, "the parent message");
+    const parent = fake.thread("C200", undefined)[0]!;
+    expect(parent.text).not.toContain(code);
+    const shown = () =>
+      fake
+        .thread("C200", parent.ts)
+        .map((m) => FakeSlackText(m))
+        .join("\n");
+    await fake.waitFor(() => shown().includes("Continued here from a Discord thread"), 10_000, "Slack note");
+    await dfake.waitFor(
+      () => discord.transcript(question.id).includes("This project continued in a Slack thread"),
+      10_000,
+      "Discord note",
+    );
+    expect(discord.transcript(question.id)).toContain(
+      `https://app.slack.com/client/T0FAKE/C200/thread/C200-${parent.ts}`,
+    );
+
+    // U2's reply in the new Slack thread edits the Discord project's session.
+    await slack.sendJson(
+      eventCallbackBody(
+        messageEvent({
+          channel: "C200",
+          channelType: "channel",
+          user: "U2",
+          text: "make the lake frozen",
+          ts: "1700000500.000100",
+          threadTs: parent.ts,
+        }),
+        { team: TEAM, eventId: "Ev-lake", botUserId: BOT_USER },
+      ),
+    );
+    await eventually(() => runOf("make the lake frozen") !== undefined, 15_000, "Slack turn");
+    expect(runOf("make the lake frozen")!.sessionId).toBe(session);
   });
 
   it("console: a Discord project's code from /continue, redeemed with /continue CODE in the console", async () => {
