@@ -262,6 +262,40 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     expect(runOf("add a storm at sea")!.sessionId).toBe(session);
   });
 
+  it("Discord: a /history entry continues its project in a new thread of its channel", async () => {
+    const dfake = discord.fake;
+    const question = dfake.mention(dfake.general.id, "generate a video of a night market");
+    const answer = () => dfake.botMessagesIn(question.id).find((m) => customIds(m).includes("nemo:export"));
+    await dfake.waitFor(() => answer() !== undefined, 15_000, "Discord answer");
+    const session = runOf("generate a video of a night market")!.sessionId;
+    dfake.click(answer()!, "nemo:export");
+    await dfake.waitFor(
+      () => dfake.botMessagesIn(question.id).some((m) => m.uploads.length > 0),
+      15_000,
+      "the exported video",
+    );
+    const history = dfake.slash("history", { channelId: question.id });
+    await dfake.waitFor(() => followUpText(history).includes("nemo:move_thread:"), 10_000, "history");
+    expect(followUpText(history)).toContain("Continue “");
+    const customId = /nemo:move_thread:[\w.:-]+/.exec(followUpText(history))![0];
+
+    // Carol (not the project's owner) is refused; Alice's click opens the thread.
+    const byCarol = dfake.click(answer()!, customId, { user: dfake.carol });
+    await dfake.waitFor(() => followUpText(byCarol).includes("Only the member who owns"), 10_000, "refusal");
+    const threadsBefore = dfake.threadsIn(dfake.general.id).length;
+    dfake.click(answer()!, customId);
+    await dfake.waitFor(() => dfake.threadsIn(dfake.general.id).length > threadsBefore, 10_000, "new thread");
+    const target = dfake.threadsIn(dfake.general.id).at(-1)!;
+    await dfake.waitFor(
+      () => discord.transcript(target.id).includes("Continued here from a Discord thread"),
+      10_000,
+      "note in the new thread",
+    );
+    dfake.say(target.id, "add lanterns");
+    await dfake.waitFor(() => runOf("add lanterns") !== undefined, 15_000, "turn in the new thread");
+    expect(runOf("add lanterns")!.sessionId).toBe(session);
+  });
+
   it("Slack: /nemo continue CODE opens a thread for a Discord project (same session) only once the code is good", async () => {
     const { fake } = slack;
     const dfake = discord.fake;

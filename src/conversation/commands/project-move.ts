@@ -4,10 +4,11 @@ import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Lang } from "../../core/conversation/language.js";
 import { hashMoveCode, moveCodeDigest, newMoveCode } from "../../core/conversation/move-code.js";
 import { isDirectMessage, placeKindOf } from "../../core/conversation/place.js";
-import type { Reply } from "../../core/conversation/reply.js";
+import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
 import type { SessionManager } from "../../core/conversation/session-manager.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { accountHolderOf } from "../../store/account-store.js";
+import type { ExportRecord } from "../../store/export-history.js";
 import type { ExportReferences } from "../../store/export-references.js";
 import { type MoveOutcome, type ProjectMoves, ticketOf } from "../../store/project-moves.js";
 import type { ThreadOwners } from "../../store/thread-owners.js";
@@ -132,6 +133,21 @@ export function moveThreadCommand(parts: ProjectMoveParts): CommandHandler {
 /** A new thread in the channel of `inbound.ref`, opened once per event (a retried job finds it again). */
 function openFor(parts: ProjectMoveParts, inbound: Inbound, lang: Lang): Promise<ConversationRef> {
   return openThread(parts, { ...inbound, text: text(lang, "move_opener") });
+}
+
+/** Projects of the history offered "Continue in a new thread" at most (one button each). */
+const HISTORY_MOVES = 5;
+
+/** "➡️ Continue <title> in a new thread" for the newest exports of a `/history` (arg = the export's id). */
+export function historyMoveActions(lang: Lang, records: readonly ExportRecord[]): ReplyAction[] {
+  const seen = new Set<string>();
+  const actions: ReplyAction[] = [];
+  for (const { exportId, title } of records) {
+    if (!exportId || seen.has(exportId) || actions.length >= HISTORY_MOVES) continue;
+    seen.add(exportId);
+    actions.push({ kind: "move_thread", label: text(lang, "history_move", { title }), arg: exportId });
+  }
+  return actions;
 }
 
 const REFUSED: Record<Exclude<MoveOutcome, "moved">, TextKey> = {

@@ -339,6 +339,7 @@ export const EN = {
   moved_away: "➡️ This project continued in {to}. A new message here starts a new project.",
   move_opener: "➡️ continues a project",
   move_link: "Open the thread",
+  history_move: "➡️ Continue “{title}” in a new thread",
   move_code_where:
     "Get a continue code in the project's thread: tap 🔑 under a result there (or type `/continue` there on Discord and the console).",
   move_place_discord: "a Discord thread",

@@ -290,6 +290,7 @@ export const ZH_CN: Record<TextKey, string> = {
   moved_away: "➡️ 此项目已移到{to}继续。在这里发送新消息将开始一个新项目。",
   move_opener: "➡️ 继续一个项目",
   move_link: "打开话题",
+  history_move: "➡️ 在新话题中继续“{title}”",
   move_code_where:
     "请在项目所在话题中获取继续码：点击结果下方的 🔑 按钮（在 Discord 和控制台中也可以在该话题里输入 `/continue`）。",
   move_place_discord: "一个 Discord 话题",

@@ -13,6 +13,8 @@ const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
   "continue",
   "drop",
   "project_link",
+  // Continue anywhere: a `/history` entry's "Continue in a new thread" names its export
+  "move_thread",
 ]);
 
 /** What a button click asks for. */
