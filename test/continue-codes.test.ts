@@ -1,8 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withHashedCode } from "../src/conversation/move-code-intake.js";
+import { type ConversationRef, refKey } from "../src/core/conversation/conversation-ref.js";
 import type { Inbound } from "../src/core/conversation/inbound.js";
 import { hashMoveCode, moveCodeDigest, newMoveCode } from "../src/core/conversation/move-code.js";
 import { routeInbound } from "../src/core/conversation/router.js";
+import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
+import { MOVE_TRIES, ProjectMoves, ticketOf } from "../src/store/project-moves.js";
+import { RedisConversationStore } from "../src/store/redis-conversation-store.js";
+import { useRedisServer } from "./helpers/redis-server.js";
 
 const inbound = (fields: Partial<Inbound>): Inbound => ({
   id: "e1",
@@ -56,5 +63,73 @@ describe("continue codes", () => {
     for (const code of codes) expect(code).toMatch(/^[2-9A-HJ-KMNP-TV-Z]{5}-[2-9A-HJ-KMNP-TV-Z]{5}$/);
     expect(new Set(codes).size).toBe(codes.length);
     expect(codes.join("")).not.toMatch(/[01ILOU]/);
+  });
+});
+
+const redis = useRedisServer();
+
+describe("ProjectMoves (real Redis)", () => {
+  let client: Redis;
+  let moves: ProjectMoves;
+  let conversations: RedisConversationStore;
+  let keys: Keys;
+  beforeAll(() => {
+    client = new Redis(redis.url);
+    keys = new Keys(`moves${randomUUID().slice(0, 8)}`);
+    moves = new ProjectMoves(client, keys);
+    conversations = new RedisConversationStore(client, keys);
+  });
+  afterAll(async () => {
+    await client.quit();
+  });
+  const ref = (thread: string): ConversationRef => ({
+    platform: "slack",
+    workspace: "T1",
+    channel: "C1",
+    thread,
+  });
+  const record = (sessionId: string) => ({
+    sessionId,
+    taskId: `task-${sessionId}`,
+    language: "en",
+    platform: "slack" as const,
+    account: "slack:U1",
+    createdAt: 1,
+    usedAt: 1,
+  });
+
+  it("a code is taken once; the move binds the project to one thread, never while either thread works", async () => {
+    const [a, b, c] = [ref("1.1"), ref("2.2"), ref("3.3")];
+    await conversations.put(refKey(a), record("s1"));
+    await moves.issue("d1", ticketOf(a, record("s1"), "U1"));
+    expect(await moves.take("d1")).toMatchObject({ sessionId: "s1", account: "slack:U1", source: refKey(a) });
+    expect(await moves.take("d1")).toBeUndefined();
+
+    // Work waiting in the source, or in the target: refused, nothing moves.
+    await client.rpush(keys.line(refKey(a)), "turn|j1");
+    expect(await moves.move(refKey(a), b, "s1")).toBe("busy");
+    await client.del(keys.line(refKey(a)));
+    await client.rpush(keys.line(refKey(b)), "turn|j2");
+    expect(await moves.move(refKey(a), b, "s1")).toBe("busy");
+    await client.del(keys.line(refKey(b)));
+    expect(await moves.move(refKey(a), a, "s1")).toBe("same");
+
+    expect(await moves.move(refKey(a), b, "s1")).toBe("moved");
+    expect(await conversations.get(refKey(a))).toBeUndefined();
+    expect(await conversations.get(refKey(b))).toMatchObject({ sessionId: "s1", account: "slack:U1" });
+    expect(await client.ttl(keys.conversation(refKey(b)))).toBeGreaterThan(0);
+    // The old thread's project is gone: moving "it" again from there finds nothing.
+    expect(await moves.move(refKey(a), c, "s1")).toBe("stale");
+  });
+
+  it("wrong tries are counted per member in a bounded window", async () => {
+    for (let i = 0; i < MOVE_TRIES - 1; i += 1) await moves.wrongTry("discord", "u9");
+    expect(await moves.throttled("discord", "u9")).toBe(false);
+    await moves.wrongTry("discord", "u9");
+    expect(await moves.throttled("discord", "u9")).toBe(true);
+    expect(await moves.throttled("discord", "u8")).toBe(false);
+    const ttl = await client.ttl(keys.moveTries("discord", "u9"));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(KEY_TTL_SECONDS.moveTries);
   });
 });

@@ -24,14 +24,15 @@ export const MOVE_TRIES = 5;
 
 /**
  * One step: the source thread still holds the session (else "stale": it moved on, or went away), is not
- * the target ("same"), runs no work ("busy": a turn there would interleave with the new thread's); then
+ * the target ("same"), and neither thread runs work ("busy": a turn in the source would interleave with
+ * the target's on one session; a turn in the target would report on the project that replaced its own); then
  * the target gets the source's whole record (its session and account) and the source loses it, so the
  * project is bound to exactly one thread at any time.
  */
 const MOVE = `
 if redis.call("HGET", KEYS[1], "sessionId") ~= ARGV[1] then return "stale" end
 if KEYS[1] == KEYS[2] then return "same" end
-if redis.call("LLEN", KEYS[3]) > 0 then return "busy" end
+if redis.call("LLEN", KEYS[3]) > 0 or redis.call("LLEN", KEYS[4]) > 0 then return "busy" end
 local fields = redis.call("HGETALL", KEYS[1])
 redis.call("DEL", KEYS[2])
 redis.call("HSET", KEYS[2], unpack(fields))
@@ -97,10 +98,11 @@ export class ProjectMoves extends RedisStore {
     const into = refKey(target);
     return (await this.redis.eval(
       MOVE,
-      3,
+      4,
       this.keys.conversation(source),
       this.keys.conversation(into),
       this.keys.line(source),
+      this.keys.line(into),
       sessionId,
       KEY_TTL_SECONDS.conversation,
       Date.now(),
