@@ -312,6 +312,12 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
       shownIn(fake.responses.find((r) => r.path.endsWith("/t-wrong"))!.body as Record<string, unknown>),
     ).toContain("wrong, expired or already used");
     expect(fake.thread("C200", undefined)).toEqual([]);
+    // `/nemo continue` alone says where codes come from.
+    await slackCommand(slack, "C200", "U2", "continue", "t-bare");
+    await fake.waitFor(() => fake.responses.some((r) => r.path.endsWith("/t-bare")), 10_000, "hint");
+    const hint = fake.responses.find((r) => r.path.endsWith("/t-bare"))!.body as Record<string, unknown>;
+    expect(shownIn(hint)).toContain("Get a continue code in the project's thread");
+    expect(fake.thread("C200", undefined)).toEqual([]);
 
     const asked = dfake.slash("continue", { channelId: question.id });
     await dfake.waitFor(() => CODE.test(followUpText(asked)), 10_000, "the code, privately");

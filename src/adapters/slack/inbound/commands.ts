@@ -39,6 +39,8 @@ const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
  * - `/nemo usage` → the user's use and limits (an admin's: the workspace's), ephemeral likewise;
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
+ * - `/nemo continue CODE` → the project of a continue code in a new thread (opened by a worker once the
+ *   code is good); `/nemo continue` alone → where codes come from, ephemeral;
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
  *   its thread (thread = the parent's ts).
  * Inbound id = `cmd-<trigger_id>` (slash commands are not re-delivered, but the id is unique anyway).
