@@ -14,7 +14,7 @@ import { type MoveOutcome, type ProjectMoves, ticketOf } from "../../store/proje
 import type { ThreadOwners } from "../../store/thread-owners.js";
 import type { Permissions } from "../policies/permissions.js";
 import type { Answers, CommandHandler } from "./answers.js";
-import { openThread, type ThreadOpeningParts } from "./thread-opening.js";
+import { openThread, type ThreadOpeningParts, tellThreadOpenFailed } from "./thread-opening.js";
 
 /** What moving a project takes. */
 export interface ProjectMoveParts extends ThreadOpeningParts {
@@ -92,7 +92,15 @@ export function moveHereCommand(parts: ProjectMoveParts): CommandHandler {
       await parts.moves.wrongTry(platform, userId);
       return answer.refuse("move_code_wrong", "move-code-wrong", undefined, "move_here");
     }
-    const target = inbound.newThread ? await openFor(parts, inbound, lang) : inbound.ref;
+    // The code is spent either way: a thread that cannot be opened (the bot is not in the channel) is
+    // told privately, and the owner asks for a new code.
+    const target = inbound.newThread
+      ? await openFor(parts, inbound, lang).catch(async (error: unknown) => {
+          await tellThreadOpenFailed(parts, inbound, error);
+          return undefined;
+        })
+      : inbound.ref;
+    if (!target) return;
     await finishMove(
       parts,
       { inbound, lang, answer },
