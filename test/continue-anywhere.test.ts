@@ -262,6 +262,20 @@ describe("continue anywhere: one project, several threads (Slack, Discord, conso
     expect(runOf("add a storm at sea")!.sessionId).toBe(session);
   });
 
+  it("Discord: in a DM (no threads) “Continue in a new thread” says to use a code instead, and moves nothing", async () => {
+    const dfake = discord.fake;
+    const dm = dfake.dmWith(dfake.alice);
+    dfake.say(dm.id, "generate a video of a paper boat");
+    const answer = () => dfake.botMessagesIn(dm.id).find((m) => customIds(m).includes("nemo:move_thread"));
+    await dfake.waitFor(() => answer() !== undefined, 15_000, "DM answer");
+    const click = dfake.click(answer()!, "nemo:move_thread");
+    await dfake.waitFor(() => followUpText(click).includes("open a new thread here"), 10_000, "the note");
+    const ref = { platform: "discord" as const, workspace: "dm", channel: dm.id, thread: dm.id };
+    expect((await discord.runtime.services.sessions.find(ref))?.sessionId).toBe(
+      runOf("generate a video of a paper boat")!.sessionId,
+    );
+  });
+
   it("Discord: a /history entry continues its project in a new thread of its channel", async () => {
     const dfake = discord.fake;
     const question = dfake.mention(dfake.general.id, "generate a video of a night market");

@@ -3,7 +3,7 @@ import type { ConversationRecord } from "../../core/conversation/conversation-st
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Lang } from "../../core/conversation/language.js";
 import { hashMoveCode, moveCodeDigest, newMoveCode } from "../../core/conversation/move-code.js";
-import { isDirectMessage, placeKindOf } from "../../core/conversation/place.js";
+import { placeKindOf } from "../../core/conversation/place.js";
 import type { Reply, ReplyAction } from "../../core/conversation/reply.js";
 import type { SessionManager } from "../../core/conversation/session-manager.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
@@ -126,10 +126,14 @@ export function moveThreadCommand(parts: ProjectMoveParts): CommandHandler {
       return answer.tell({ text: text(lang, "move_stale") });
     if (!(await mayMove(parts, source, inbound.user, record)))
       return answer.refuse("move_not_yours", "move-refused-not-owner", exportId, "move_thread");
-    const messenger = parts.messengers[source.platform];
-    if (!messenger?.startThread || (source.platform === "discord" && isDirectMessage(source)))
-      return answer.tell({ text: text(lang, "move_no_thread") });
-    const target = await openFor(parts, { ...inbound, ref: { ...source, thread: "" } }, lang);
+    // A place without threads (a Discord DM) or that refuses one: the member can still use a code.
+    const target = await openFor(parts, { ...inbound, ref: { ...source, thread: "" } }, lang).catch(
+      (error: unknown) => {
+        parts.logger.info({ thread: refKey(source), err: String(error) }, "move-thread-open-failed");
+        return undefined;
+      },
+    );
+    if (!target) return answer.tell({ text: text(lang, "move_no_thread") });
     await finishMove(
       parts,
       { inbound, lang, answer },
