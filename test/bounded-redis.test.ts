@@ -124,6 +124,9 @@ const BOUND: Record<string, number | null> = {
   "variation-source": KEY_TTL_SECONDS.variationSource,
   variations: KEY_TTL_SECONDS.variationBatch,
   "private-button": KEY_TTL_SECONDS.privateButton,
+  // Continue anywhere
+  "move-code": KEY_TTL_SECONDS.moveCode,
+  "move-tries": KEY_TTL_SECONDS.moveTries,
   kv: null,
   "bull:job": null,
   "bull:job-logs": null,

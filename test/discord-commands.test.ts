@@ -94,6 +94,7 @@ describe("Discord slash commands", () => {
         "whoami",
         // Settings (issue 21)
         "settings",
+        "continue",
       ].sort(),
     );
     expect(registration!.body).toEqual(SLASH_COMMANDS);

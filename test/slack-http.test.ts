@@ -97,6 +97,8 @@ describe("Slack over HTTP, end to end (Bolt receiver, runtime, simulator, fake S
     expect(actions?.elements?.map((button) => button.action_id).sort()).toEqual([
       "nemo_credits",
       "nemo_export",
+      "nemo_move_code",
+      "nemo_move_thread",
       "nemo_timeline",
       // Variations: a generated video offers 🎲
       "nemo_variations",

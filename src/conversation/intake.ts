@@ -5,6 +5,7 @@ import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { AccountStore } from "../store/account-store.js";
 import type { PrivateButtons } from "../store/private-buttons.js";
+import { withHashedCode } from "./move-code-intake.js";
 import { privateClick } from "./private-outbox.js";
 import type { QueueOnce } from "./queue-once.js";
 
@@ -40,7 +41,9 @@ export class Intake implements IntakePort {
     );
     const secret = withoutSecrets(inbound, intent, this.parts.accounts);
     if (secret) return this.parts.queue.command(secret.inbound, secret.intent);
-    await this.parts.queue.event(inbound, intent);
+    // Continue anywhere: a continue code is queued hashed, never in clear.
+    const coded = withHashedCode(inbound, intent);
+    await this.parts.queue.event(coded.inbound, coded.intent);
   }
 
   async isConversation(ref: ConversationRef): Promise<boolean> {

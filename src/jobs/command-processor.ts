@@ -13,11 +13,14 @@ import type { FollowUps } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { listExports } from "../store/export-history.js";
 import { ExportLocks } from "../store/export-locks.js";
+import { ExportReferences } from "../store/export-references.js";
 import { ExportStore } from "../store/export-store.js";
 import { OpenedThreads } from "../store/opened-threads.js";
 import { PrivateButtons } from "../store/private-buttons.js";
+import { ProjectMoves } from "../store/project-moves.js";
 import { PromptRecords } from "../store/prompt-records.js";
 import { QuickReplyRecords } from "../store/quick-reply-records.js";
+import { ThreadOwners } from "../store/thread-owners.js";
 import { VariationBatches, VariationSources } from "../store/variation-batches.js";
 import { WorkRecords } from "../store/work-records.js";
 import { BullWorkQueue } from "./bull-work-queue.js";
@@ -80,6 +83,10 @@ function commandParts(services: CommandServices, options: CommandOptions): Comma
       messengers: options.messengers,
       buttons: new PrivateButtons(redis, keys),
     }),
+    // Continue anywhere
+    moves: new ProjectMoves(redis, keys),
+    owners: new ThreadOwners(redis, keys),
+    exportReferences: new ExportReferences(redis, keys),
   };
 }
 
@@ -95,7 +102,8 @@ export function createCommandProcessor(services: CommandServices, options: Comma
     let { inbound } = job.data;
     if (job.data.replyKept) inbound = { ...inbound, privateReplyTo: await services.replies.read(inbound.id) };
     if (!inbound.locale) inbound = await locales.complete(inbound);
-    if (inbound.newThread) {
+    // `/continue CODE` in a channel opens its thread only once the code is good (project-move.ts).
+    if (inbound.newThread && job.data.intent.kind !== "move_here") {
       const opened = await openThread(parts, inbound).catch(async (error: unknown) => {
         if (!isPermanentRefusal(error) && job.attemptsMade + 1 < (job.opts.attempts ?? 1)) throw error;
         await tellThreadOpenFailed(parts, inbound, error);

@@ -66,6 +66,11 @@ export const KEY_TTL_SECONDS = {
   // Private mode
   /** A button of a private copy in a member's DM, bound to its thread and member (private-buttons.ts). */
   privateButton: 7 * DAY,
+  // Continue anywhere (project-moves.ts)
+  /** A continue code (by its SHA-256): single use, taken by the first redeem. */
+  moveCode: 15 * 60,
+  /** A member's wrong continue codes in the current window (the guess throttle). */
+  moveTries: 15 * 60,
 } as const;
 
 /**
@@ -244,6 +249,15 @@ export class Keys {
   /** String: what a button of a private copy in a member's DM acts on (thread, member, DM, action); see private-buttons.ts. */
   privateButton(token: string): string {
     return `${this.bull}:private-button:${token}`;
+  }
+  // Continue anywhere (project-moves.ts)
+  /** Hash: a continue code's project (session, task, account, source thread, issuer), by the code's SHA-256. */
+  moveCode(digest: string): string {
+    return `${this.bull}:move-code:${digest}`;
+  }
+  /** String: a member's wrong continue codes in the current window (counter; expires). */
+  moveTries(platform: string, userId: string): string {
+    return `${this.bull}:move-tries:${platform}:${userId}`;
   }
   /** Key/value store of the client id and anonymous token (sealed with `SECRETS_KEY`), and one-time markers. */
   kv(key: string): string {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { clearLine, clearScreenDown, cursorTo, moveCursor } from "node:readline";
 import { type ConversationRef, refKey } from "../../core/conversation/conversation-ref.js";
 import type { Messenger } from "../../core/conversation/messenger.js";
@@ -87,6 +88,19 @@ export class ConsoleMessenger implements Messenger {
     } else {
       this.write(this.format(message, reply, "↻ "), messageId);
     }
+  }
+
+  /**
+   * Continue anywhere: a new console thread for a moved project, named `moved-<random>` (so no earlier
+   * thread's record is taken over); `/thread NAME` switches to it.
+   */
+  async startThread(
+    ref: ConversationRef,
+    opener: { userId: string; text: string },
+  ): Promise<ConversationRef> {
+    const thread = `moved-${randomUUID().slice(0, 6)}`;
+    this.print(`${opener.text} → /thread ${thread}`);
+    return { ...ref, thread };
   }
 
   /** Looks up a choice number shown next to an action; undefined when it names nothing (any more). */

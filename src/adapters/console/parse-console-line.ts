@@ -61,6 +61,12 @@ export function parseConsoleLine(line: string): ConsoleLine {
       return parseAttach(rest);
     case "login":
       return { type: "login", token: rest };
+    // Continue anywhere: `/continue` asks for a code; `/continue CODE` goes as text, routed (and the code
+    // hashed) by the intake.
+    case "continue":
+      return rest === ""
+        ? { type: "action", kind: "move_code", text: "" }
+        : { type: "text", text: `/continue ${rest}` };
     default:
       return { type: "invalid", message: `Unknown command /${name}. Commands: ${COMMAND_LIST}` };
   }
@@ -68,7 +74,7 @@ export function parseConsoleLine(line: string): ConsoleLine {
 
 /** The commands, for the banner and hints. */
 export const COMMAND_LIST =
-  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /settings, /help, /quit";
+  "/attach PATH [text], /thread NAME, /threads, /new, /export, /timeline, /status, /credits, /cancel, /retry, /history, /usage, /login TOKEN, /logout, /whoami, /settings, /continue [CODE], /help, /quit";
 
 /** `PATH [text]`, where a path with spaces is written in quotes: `/attach "my clip.mp4" trim it`. */
 function parseAttach(rest: string): ConsoleLine {

@@ -16,6 +16,12 @@ import { helpCommand } from "./help.js";
 import { type HistoryParts, historyCommand } from "./history.js";
 import { type NewProjectParts, newProjectCommand } from "./new-project.js";
 import { type ProjectLinkParts, projectLinkCommand } from "./project-link.js";
+import {
+  moveCodeCommand,
+  moveHereCommand,
+  moveThreadCommand,
+  type ProjectMoveParts,
+} from "./project-move.js";
 import { type QuickReplyParts, quickReplyCommand } from "./quick-reply.js";
 import { type RetryParts, retryCommand } from "./retry.js";
 import { type SettingsParts, settingsCommand } from "./settings.js";
@@ -41,7 +47,8 @@ export type CommandParts = AnswerParts &
   SettingsParts &
   // Quick replies
   QuickReplyParts &
-  VariationParts & { followUps: FollowUps; maxUploadBytes: number };
+  VariationParts &
+  ProjectMoveParts & { followUps: FollowUps; maxUploadBytes: number };
 
 /** Every intent the bot answers itself, and the handler that answers it. */
 function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandler> {
@@ -72,6 +79,10 @@ function commandTable(parts: CommandParts): Record<Intent["kind"], CommandHandle
     quick_reply: quickReplyCommand(parts),
     // Variations
     ...variationCommands(parts),
+    // Continue anywhere
+    move_code: moveCodeCommand(parts),
+    move_here: moveHereCommand(parts),
+    move_thread: moveThreadCommand(parts),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Lang } from "../../core/conversation/language.js";
 import { type ExportRecord, historyReply } from "../../store/export-history.js";
 import type { ProjectLinks } from "../exports/project-links.js";
 import type { CommandHandler } from "./answers.js";
+import { historyMoveActions } from "./project-move.js";
 
 /** Projects reopened from the history at most (each is a fresh claim token from the backend). */
 const REOPEN_LINKS = 5;
@@ -22,6 +23,8 @@ export function historyCommand(parts: HistoryParts): CommandHandler {
   return async ({ inbound, lang, answer }) => {
     const records = await parts.exportsOf(inbound.ref.platform, inbound.user.id);
     const reply = historyReply(lang, records, await reopenLinks(parts, records, inbound.user, lang));
+    // Continue anywhere: each listed project may continue in a new thread (for its owner).
+    if (records.length > 0) reply.actions = historyMoveActions(lang, records);
     if (!(await answer.onlyToSender(reply))) await answer.say("history_private_failed");
   };
 }

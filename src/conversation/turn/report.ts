@@ -1,6 +1,7 @@
 import { failureFields } from "../../core/conversation/failure-code.js";
 import { translateBackendText } from "../../core/conversation/gui-translation.js";
 import { ANSWER_ACTIONS, buttons, errorReply, isRetryable } from "../../core/conversation/replies.js";
+import type { ActionKind } from "../../core/conversation/reply.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
 import { describeStateChange, type StateBaseline, stateFingerprint } from "../../core/nemo/state-diff.js";
 import type { NemoState } from "../../core/nemo/types.js";
@@ -15,6 +16,9 @@ type ReportParts = Pick<
   TurnDeps,
   "sent" | "sessions" | "maxAnswerChars" | "quickReplies" | "variationSources"
 >;
+
+/** Continue anywhere: what a turn's answer offers besides {@link ANSWER_ACTIONS} (see project-move.ts). */
+const MOVE_ACTIONS: readonly ActionKind[] = ["move_thread", "move_code"];
 
 /** What the user reads when a state comparison ends a turn. */
 export interface ChangeWords {
@@ -47,7 +51,8 @@ export async function deliverAnswer(
   const final = {
     text: [`${prefix}${translated.text}`, ...notes].join("\n\n"),
     actions: [
-      ...buttons(lang, [...translated.actions, ...ANSWER_ACTIONS]),
+      // Continue anywhere: the project in a new thread, or a code for another place (MOVE_ACTIONS).
+      ...buttons(lang, [...translated.actions, ...ANSWER_ACTIONS, ...MOVE_ACTIONS]),
       // Variations: a generated video offers 🎲
       ...(answer.rawVideoReported ? await variationsOffer(parts, run) : []),
     ],

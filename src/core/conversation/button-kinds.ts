@@ -22,6 +22,9 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "variations_confirm",
   "variations_cancel",
   "choose_variation",
+  // Continue anywhere (a code is typed, never a button)
+  "move_thread",
+  "move_code",
 ];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */

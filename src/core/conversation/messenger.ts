@@ -70,6 +70,8 @@ export interface Messenger {
    * a surface the platform refuses turns itself off, and the edited progress message carries on.
    */
   liveTurn?(ref: ConversationRef, turn: LiveTurnInfo): LiveTurn | undefined;
+  /** A link that opens the conversation's thread, where the platform has one (continue anywhere's notes). */
+  threadLink?(ref: ConversationRef): string | undefined;
 }
 
 /** What a {@link LiveTurn} knows of its turn. */

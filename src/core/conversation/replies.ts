@@ -30,6 +30,10 @@ const BUTTON_TEXT: Record<ActionKind, TextKey> = {
   variations_confirm: "button_variations_confirm",
   variations_cancel: "button_variations_cancel",
   choose_variation: "button_choose_variation",
+  // Continue anywhere
+  move_thread: "button_move_thread",
+  move_code: "button_move_code",
+  move_here: "button_move_here",
 };
 
 /** Buttons in the conversation's language. */

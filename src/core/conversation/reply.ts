@@ -26,7 +26,11 @@ export type ActionKind =
   | "variations"
   | "variations_confirm"
   | "variations_cancel"
-  | "choose_variation";
+  | "choose_variation"
+  // Continue anywhere: a new thread for the project, a continue code, a code redeemed (arg = the code)
+  | "move_thread"
+  | "move_code"
+  | "move_here";
 
 export interface ReplyAction {
   kind: ActionKind;

@@ -35,6 +35,11 @@ export type Intent =
   | { kind: "variations_cancel"; arg?: string }
   | { kind: "choose_variation"; arg?: string }
   | { kind: "variation_run"; arg?: string }
+  // Continue anywhere: the project in a new thread (arg: an export id, from the history), a continue
+  // code for the sender, a code redeemed here (arg: the code; `sha256:<hex>` once the intake hashed it)
+  | { kind: "move_thread"; arg?: string }
+  | { kind: "move_code" }
+  | { kind: "move_here"; arg?: string }
   | { kind: "turn" };
 
 type CommandKind = Exclude<Intent["kind"], "turn">;
@@ -225,6 +230,8 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   usage: "usage",
   // Settings (issue 21)
   settings: "settings",
+  // Continue anywhere: `/continue` asks for a code, `/continue CODE` redeems one (see routeInbound)
+  continue: "move_code",
 };
 
 const WITH_ARG = new Set<CommandKind>([
@@ -242,6 +249,8 @@ const WITH_ARG = new Set<CommandKind>([
   "variations_confirm",
   "variations_cancel",
   "choose_variation",
+  "move_thread",
+  "move_here",
 ]);
 
 function commandIntent(kind: CommandKind, arg?: string): Intent {
@@ -308,6 +317,9 @@ const ACTION_INTENTS: Readonly<Record<ActionKind, CommandKind>> = {
   variations_confirm: "variations_confirm",
   variations_cancel: "variations_cancel",
   choose_variation: "choose_variation",
+  move_thread: "move_thread",
+  move_code: "move_code",
+  move_here: "move_here",
 };
 
 /** The intent of a short command phrase, or undefined when the text is for the backend. */
@@ -337,6 +349,9 @@ export function routeInbound(inbound: Inbound): Intent {
   const slash = /^\/([a-z]+)(?:\s+([\s\S]*))?$/i.exec(text);
   if (slash) {
     const kind = SLASH_COMMANDS[slash[1]!.toLowerCase()];
+    // `/continue CODE` redeems a continue code; `/continue` alone asks for one (the credits guard's
+    // Continue is a button, never typed).
+    if (kind === "move_code" && slash[2]?.trim()) return { kind: "move_here", arg: slash[2].trim() };
     // The argument is an opaque id (a message id): keep its case.
     return kind ? commandIntent(kind, slash[2]?.trim()) : { kind: "turn" };
   }

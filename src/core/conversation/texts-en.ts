@@ -411,6 +411,35 @@ export const EN = {
   private_opener: "🔒 (a private request)",
   private_export_joined:
     "An export of this thread is already running for a member in private mode: its video goes to them only. Ask again once it is done.",
+  // Continue anywhere: move a project to another thread (project-move.ts)
+  button_move_thread: "➡️ Continue in a new thread",
+  button_move_code: "🔑 Get a continue code",
+  button_move_here: "Continue here",
+  move_code_issued:
+    "🔑 Your continue code: {code}\nIt works once, for 15 minutes. Where you want to keep editing this project, type `/continue {code}` (Discord, console) or `/nemo continue {code}` (Slack). Whoever has the code can edit the project on its account, so keep it to yourself.",
+  move_code_private_failed:
+    "I couldn't send you a continue code privately, so I issued none. Open a direct message with me and try again.",
+  move_nothing: "There's no project in this thread to continue elsewhere yet.",
+  move_not_yours: "Only the member who owns this project, or an operator, can continue it elsewhere.",
+  move_code_wrong:
+    "That continue code is wrong, expired or already used. Get a new one in the project's thread with `/continue`.",
+  move_code_throttled: "Too many wrong continue codes. Wait 15 minutes, then try again.",
+  move_stale: "That project isn't in its thread any more (it was continued elsewhere or replaced).",
+  move_busy: "That project is still working on a message. Try again once it's answered.",
+  move_same: "This project is already in this thread.",
+  move_no_thread:
+    "I can't open a new thread here. Use `/continue` for a code, and type it where you want to keep editing.",
+  moved_here: "➡️ Continued here from {from}. It's the same project: keep editing it in this thread.",
+  moved_away: "➡️ This project continued in {to}. A new message here starts a new project.",
+  move_opener: "➡️ continues a project",
+  move_link: "Open the thread",
+  history_move: "➡️ Continue “{title}” in a new thread",
+  move_code_where:
+    "Get a continue code in the project's thread: tap 🔑 under a result there (or type `/continue` there on Discord and the console).",
+  move_place_discord: "a Discord thread",
+  move_place_discord_dm: "a Discord direct message",
+  move_place_slack: "a Slack thread",
+  move_place_console: "the console thread “{thread}”",
 } as const;
 
 /** A key of the bot's texts (the same in every language). */

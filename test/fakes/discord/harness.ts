@@ -7,6 +7,7 @@ import {
 import { Runtime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config/config.js";
 import type { ChatAdapter } from "../../../src/core/conversation/chat-adapter.js";
+import type { Messengers } from "../../../src/core/conversation/messenger.js";
 import { type Simulator, type SimulatorOptions, startSimulator } from "../../../src/simulator/index.js";
 import { FAST_TIMINGS } from "../../helpers/bot-fixture.js";
 import { galleryUrls } from "./components-v2.js";
@@ -37,6 +38,8 @@ export interface DiscordHarnessOptions {
   adapter?: Partial<DiscordAdapterConfig> | ((fake: FakeDiscord) => Partial<DiscordAdapterConfig>);
   /** Extra environment for the runtime's configuration (e.g. `SECRETS_KEY`). */
   env?: Record<string, string>;
+  /** More messengers for the runtime (another platform's, for tests across platforms). */
+  messengers?: Messengers;
 }
 
 export async function startDiscordHarness(
@@ -64,6 +67,7 @@ export async function startDiscordHarness(
     logger: logs.logger,
     messengers: {
       discord: createDiscordMessenger({ token: fake.token, apiUrl: fake.apiUrl, logger: logs.logger }),
+      ...options.messengers,
     },
     prefix: `d${randomUUID().slice(0, 8)}`,
     timings: FAST_TIMINGS,

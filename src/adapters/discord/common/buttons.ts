@@ -20,6 +20,8 @@ const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
   "variations_confirm",
   "variations_cancel",
   "choose_variation",
+  // Continue anywhere: a `/history` entry's "Continue in a new thread" names its export
+  "move_thread",
 ]);
 
 /** What a button click asks for. */

@@ -37,12 +37,16 @@ export async function channelTarget(
   if (name === "help") {
     return `${coreText(langFromLocale(locale), "help")}\n\n${discordText(locale, "start_hint")}`;
   }
-  if (name !== "video") return discordText(locale, "use_in_thread", { command: name });
+  // Continue anywhere: `/continue code:…` in a channel opens a thread for the project, like `/video`.
+  const moving = name === "continue" && interaction.options.getString("code") !== null;
+  if (name !== "video" && !moving) return discordText(locale, "use_in_thread", { command: name });
   const channel = interaction.channel ?? (await interaction.client.channels.fetch(place.channelId));
   if (!channel || !THREAD_PARENTS.has(channel.type) || !channel.isSendable() || !place.guildId) {
     return discordText(locale, "channel_unsupported");
   }
-  const prompt = interaction.options.getString("prompt", true);
+  const prompt = moving
+    ? coreText(langFromLocale(locale), "move_opener")
+    : interaction.options.getString("prompt", true);
   try {
     const parent = await (channel as SendableChannels).send({
       content: clip(`🎬 <@${interaction.user.id}>: ${escapeText(prompt)}`, MESSAGE_CONTENT_MAX),

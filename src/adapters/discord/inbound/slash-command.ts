@@ -148,6 +148,9 @@ function commandInbound(
     privateReplyTo: privateAddress(interaction),
   };
   const action = COMMAND_ACTIONS[name];
+  // Continue anywhere: `/continue code:…` redeems the code (hashed by the intake, never kept in clear).
+  const code = name === "continue" ? interaction.options.getString("code")?.trim() : undefined;
+  if (code) return { ...base, text: "", attachments: [], action: { kind: "move_here", arg: code } };
   if (action !== "prompt") return { ...base, text: "", attachments: [], action: { kind: action } };
   const file = interaction.options.getAttachment("file");
   return {

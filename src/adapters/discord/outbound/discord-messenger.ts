@@ -10,6 +10,7 @@ import { discordStatus } from "../common/rest-failure.js";
 import { DiscordRequestError } from "./discord-request-error.js";
 import { postInteractionFollowUp } from "./private-reply.js";
 import { type DiscordMessageBody, type DiscordPart, renderDiscordReply } from "./render-discord.js";
+import { discordThreadLink, startDiscordThread } from "./thread-start.js";
 import { createVideoPartSender, type VideoPartSender } from "./video-part.js";
 
 /** Settings of the Discord messenger. */
@@ -94,6 +95,15 @@ export function createDiscordMessenger(config: DiscordMessengerConfig): Messenge
       for (const part of renderDiscordReply(opener)) await parts.post(dm, part);
       return dm;
     },
+    // Continue anywhere: a new thread in a channel over REST, and links to threads.
+    async startThread(ref: ConversationRef, opener: { userId: string; text: string }) {
+      try {
+        return await startDiscordThread(rest, ref, opener);
+      } catch (error) {
+        throw fail("start thread", ref.channel, error);
+      }
+    },
+    threadLink: discordThreadLink,
 
     /** An ephemeral follow-up to the interaction the user's command or click came with. */
     async postPrivately(address: string, reply: Reply): Promise<void> {

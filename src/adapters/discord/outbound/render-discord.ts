@@ -80,7 +80,14 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   variations_confirm: ButtonStyle.Primary,
   variations_cancel: ButtonStyle.Danger,
   choose_variation: ButtonStyle.Primary,
+  // Continue anywhere
+  move_thread: ButtonStyle.Secondary,
+  move_code: ButtonStyle.Secondary,
+  move_here: ButtonStyle.Secondary,
 };
+
+/** Kinds whose buttons have a row of their own, beside the follow-up actions (a full row stays buttons). */
+const OWN_ROW: readonly ActionKind[] = ["project_link", "variations", "move_thread", "move_code"];
 
 /**
  * Renders a neutral reply as one or more Components V2 messages, in order. Each is a Container (accent
@@ -298,15 +305,11 @@ function buttonsOf(actions: readonly ReplyAction[]): APIButtonComponentWithCusto
 function actionRows(
   actions: readonly ReplyAction[],
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
-  // "Get my NemoVideo link" has a row of its own: it stays a button beside the follow-up actions.
-  const link = buttonsOf(actions.filter((action) => ownRow(action)));
+  // "Get my NemoVideo link" and the continue buttons have a row of their own: they stay buttons beside
+  // the follow-up actions.
+  const link = buttonsOf(actions.filter((action) => OWN_ROW.includes(action.kind)));
   const linkRow = link.length > 0 ? [{ type: ComponentType.ActionRow as const, components: link }] : [];
-  return [...linkRow, ...followUpRows(actions.filter((action) => !ownRow(action)))];
-}
-
-/** Buttons on a row of their own (beside the follow-up actions): "Get my NemoVideo link", 🎲 Variations. */
-function ownRow(action: ReplyAction): boolean {
-  return action.kind === "project_link" || action.kind === "variations";
+  return [...linkRow, ...followUpRows(actions.filter((action) => !OWN_ROW.includes(action.kind)))];
 }
 
 /** One row of up to five buttons, or one select menu offering every choice when there are more. */

@@ -24,6 +24,8 @@ export const COMMAND_ACTIONS = {
   usage: "usage",
   // Settings (issue 21)
   settings: "settings",
+  // Continue anywhere: `/continue` gives a code; `/continue code:…` redeems one (slash-command.ts)
+  continue: "move_code",
 } as const satisfies Record<string, ActionKind | "prompt">;
 
 /** A slash command's name. */
@@ -58,7 +60,24 @@ const DESCRIPTIONS: Record<CommandName, readonly [en: string, zh: string]> = {
     "Your video defaults: aspect ratio, length, language (admins: the server's)",
     "你的视频默认设置：画面比例、时长、语言（管理员：服务器的）",
   ],
+  // Continue anywhere
+  continue: [
+    "Get a code to continue this project elsewhere, or use one here",
+    "获取在别处继续此项目的继续码，或在这里使用继续码",
+  ],
 };
+
+/** `/continue`'s option: a continue code to redeem (none: a code for this thread's project). */
+const CONTINUE_OPTIONS: CommandBody["options"] = [
+  {
+    type: ApplicationCommandOptionType.String,
+    name: "code",
+    description: "A continue code (from /continue in the project's thread)",
+    description_localizations: { "zh-CN": "继续码（在项目所在话题中用 /continue 获取）" },
+    required: false,
+    max_length: 40,
+  },
+];
 
 /** `/video`'s options: the prompt, and a file to add. */
 const VIDEO_OPTIONS: CommandBody["options"] = [
@@ -88,6 +107,7 @@ export const SLASH_COMMANDS: readonly CommandBody[] = (Object.keys(COMMAND_ACTIO
       description: en,
       description_localizations: { "zh-CN": zh },
       ...(name === "video" ? { options: VIDEO_OPTIONS } : {}),
+      ...(name === "continue" ? { options: CONTINUE_OPTIONS } : {}),
     };
   },
 );

@@ -40,6 +40,8 @@ const ACCOUNT_WORDS: Readonly<Record<string, "logout" | "account">> = {
  * - `/nemo usage` → the user's use and limits (an admin's: the workspace's), ephemeral likewise;
  * - `/nemo status|new|export|cancel|retry|upload` → an ephemeral note that these work inside a
  *   conversation thread (reply the word there, or tap the thread's buttons);
+ * - `/nemo continue CODE` → the project of a continue code in a new thread (opened by a worker once the
+ *   code is good); `/nemo continue` alone → where codes come from, ephemeral;
  * - `/nemo <prompt>` → a parent message "🎬 @user: prompt" in the channel, and the conversation runs in
  *   its thread (thread = the parent's ts).
  * Inbound id = `cmd-<trigger_id>` (slash commands are not re-delivered, but the id is unique anyway).
@@ -50,7 +52,8 @@ export function registerCommandListener(app: App, ctx: InboundContext): void {
     const prompt = slackTextToPlain(command.text ?? "", ctx.botUserId);
     const word = prompt.toLowerCase().replace(/[.!?]+$/, "");
     const allowed = ctx.isAllowed(command.channel_id);
-    if (!allowed || word === "" || word === "help" || THREAD_COMMANDS.has(word)) {
+    const atOnce = word === "" || word === "help" || word === "continue" || THREAD_COMMANDS.has(word);
+    if (!allowed || atOnce) {
       await ack();
       // Nothing is queued: answered after the acknowledgement, in the user's language.
       void answerAtOnce(ctx, respond, command.user_id, allowed ? word : undefined);
@@ -81,6 +84,8 @@ async function answerAtOnce(
 ): Promise<void> {
   const lang = langFromLocale((await ctx.users.lookup(user)).locale);
   if (word === undefined) return ephemeral(ctx, respond, slackText(lang, "not_allowed"));
+  // Continue anywhere: a code is asked for in the project's thread (its 🔑 button).
+  if (word === "continue") return ephemeral(ctx, respond, text(lang, "move_code_where"));
   if (THREAD_COMMANDS.has(word))
     return ephemeral(ctx, respond, slackText(lang, "thread_only", { command: word }));
   return ephemeral(ctx, respond, `${text(lang, "help")}\n\n${slackText(lang, "usage")}`);
@@ -120,6 +125,16 @@ function commandInbound(command: SlashCommand, team: string, word: string, promp
   }
   const account = ACCOUNT_WORDS[word];
   if (account) return { ...base, ref: privately, action: { kind: account } };
+  // Continue anywhere: `/nemo continue CODE` binds the project to a new thread, opened once the code is good.
+  const code = /^continue\s+(\S+)$/i.exec(prompt.trim())?.[1];
+  if (code) {
+    const opening = {
+      ref: slackRef(team, channel, ""),
+      newThread: true,
+      privateReplyTo: command.response_url,
+    };
+    return { ...base, ...opening, action: { kind: "move_here", arg: code } };
+  }
   if (word === "credits" || word === "balance" || word === "history") {
     const kind = word === "history" ? "history" : "credits";
     return { ...base, ref: privately, action: { kind }, privateReplyTo: command.response_url };

@@ -13,6 +13,7 @@ import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { AssistantSupport } from "../assistant/assistant-support.js";
 import { SlackLiveTurn } from "../assistant/assistant-turn.js";
 import { isDirectMessageChannel, type SlackTarget, slackRef, slackTarget } from "../common/slack-ref.js";
+import { slackThreadLink } from "../common/thread-link.js";
 import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
 import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
@@ -124,6 +125,11 @@ class SlackMessenger implements Messenger {
       });
     if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
     return { ...ref, thread: result.ts };
+  }
+
+  /** Continue anywhere: the link of a thread, for the notes of a moved project. */
+  threadLink(ref: ConversationRef): string {
+    return slackThreadLink(ref);
   }
 
   /** An ephemeral answer through a command's `response_url` (works where the bot is no member). */

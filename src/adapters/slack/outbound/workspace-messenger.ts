@@ -4,6 +4,7 @@ import type { Reply } from "../../../core/conversation/reply.js";
 import type { Logger } from "../../../core/logger.js";
 import type { MediaUrlPolicy } from "../../../core/media-url.js";
 import { LruMap, WORKSPACE_BOUNDS } from "../common/lru-map.js";
+import { slackThreadLink } from "../common/thread-link.js";
 import { renderSlackReply } from "../render/render-blocks.js";
 import { createSlackMessenger } from "./slack-messenger.js";
 
@@ -91,6 +92,8 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
       const messenger = await forRef(ref, "startThread");
       return messenger?.startThread ? messenger.startThread(ref, opener) : { ...ref, thread: ref.channel };
     },
+    // Continue anywhere: the link of a thread, for the notes of a moved project.
+    threadLink: slackThreadLink,
     async postPrivately(address, reply) {
       // A command's response_url needs no token: any instance delivers it.
       const any =
