@@ -31,21 +31,11 @@ export interface WorkspaceSlackMessengerConfig {
 /** The id a post gets when nothing was posted because the workspace uninstalled the app. */
 const NOT_POSTED = "uninstalled:";
 
-/**
- * The Slack `Messenger` of a distributed app (installed in many workspaces): every call delivers with
- * the bot token of the conversation's workspace (`ref.workspace`), read from the installation store —
- * REST only, so any worker delivers. The work itself is the single-workspace messenger's, one instance
- * per workspace and token (a rotated token replaces it), for the most recently active workspaces only.
- *
- * A workspace that uninstalled the app (or revoked its tokens) has no installation: its queued jobs
- * finish without posting — `post` returns a placeholder id, `edit` does nothing — with one log line
- * each (`slack-workspace-not-installed`), instead of failing and being retried for nothing.
- */
-export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerConfig): Messenger {
-  const byWorkspace = new LruMap<string, { token: string; messenger: Messenger }>(
-    config.maxWorkspaces ?? WORKSPACE_BOUNDS.workspaces,
-  );
-  const forRef = async (ref: ConversationRef, what: string): Promise<Messenger | undefined> => {
+type Kept = LruMap<string, { token: string; messenger: Messenger }>;
+
+/** The messenger of a conversation's workspace (made with its current token), or undefined when not installed. */
+function workspaceLookup(config: WorkspaceSlackMessengerConfig, byWorkspace: Kept) {
+  return async (ref: ConversationRef, what: string): Promise<Messenger | undefined> => {
     const token = await config.tokens.botToken(ref.workspace);
     if (!token) {
       config.logger.info(
@@ -68,6 +58,21 @@ export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerCon
     byWorkspace.set(ref.workspace, { token, messenger });
     return messenger;
   };
+}
+
+/**
+ * The Slack `Messenger` of a distributed app (installed in many workspaces): every call delivers with
+ * the bot token of the conversation's workspace (`ref.workspace`), read from the installation store —
+ * REST only, so any worker delivers. The work itself is the single-workspace messenger's, one instance
+ * per workspace and token (a rotated token replaces it), for the most recently active workspaces only.
+ *
+ * A workspace that uninstalled the app (or revoked its tokens) has no installation: its queued jobs
+ * finish without posting — `post` returns a placeholder id, `edit` does nothing — with one log line
+ * each (`slack-workspace-not-installed`), instead of failing and being retried for nothing.
+ */
+export function createWorkspaceSlackMessenger(config: WorkspaceSlackMessengerConfig): Messenger {
+  const byWorkspace: Kept = new LruMap(config.maxWorkspaces ?? WORKSPACE_BOUNDS.workspaces);
+  const forRef = workspaceLookup(config, byWorkspace);
   const parts: PartMessenger = {
     render: (reply) => renderSlackReply(reply),
     async post(ref, part) {
