@@ -161,6 +161,7 @@ export const EN = {
     "• Attach a video, image or audio file to add it to the project.",
     '• Say "export" to get the finished video, "status" to see the timeline, "credits" for your balance.',
     '• Say "new project" to start over, or "cancel" to drop a message that is still waiting.',
+    "• /settings: your aspect ratio, length, language and private results. /continue: a code to keep editing this project in another thread or app.",
   ].join("\n"),
   unknown_action: 'I don\'t know that action. Say "help" to see what I can do.',
   retry_used: "That message was already sent again.",
