@@ -174,6 +174,22 @@ describe("routeInbound: English phrases", () => {
   });
 });
 
+describe("routeInbound: settings phrases", () => {
+  it.each([
+    "settings",
+    "my settings",
+    "show my settings please",
+    "preferences",
+    "设置",
+    "我的设置",
+    "查看设置",
+  ])("%s → settings", (text) => expect(route(text)).toBe("settings"));
+  it.each(["change the settings of the title to red", "set the sunset in Tokyo", "帮我修改一下标题"])(
+    "%s → turn",
+    (text) => expect(route(text)).toBe("turn"),
+  );
+});
+
 describe("routeInbound: creative instructions stay with the backend", () => {
   it.each([
     "export the intro scene with more red",

@@ -1,5 +1,6 @@
 import { type ConversationRef, parseRefKey } from "../core/conversation/conversation-ref.js";
 import { rateLimitWaitMs } from "../core/conversation/delivery-error.js";
+import type { GenerationSettings } from "../core/conversation/generation-settings.js";
 import type { Lang } from "../core/conversation/language.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { isDirectMessage } from "../core/conversation/place.js";
@@ -15,8 +16,8 @@ import { PrivateOutbox, type PrivateOutboxInner } from "./private-outbox.js";
  * the job is not run, the thread was told without content).
  */
 export type PrivateRoute =
-  | { kind: "public" }
-  | { kind: "private"; to: ConversationRef }
+  | { kind: "public"; settings?: GenerationSettings | undefined }
+  | { kind: "private"; to: ConversationRef; settings: GenerationSettings }
   | { kind: "unreachable" };
 
 const PUBLIC: PrivateRoute = { kind: "public" };
@@ -66,11 +67,12 @@ export class PrivateMode {
     const { userId } = sender;
     const ref = parseRefKey(sender.refKey);
     if (!userId || isDirectMessage(ref)) return PUBLIC;
-    const { privateResults } = await this.parts.settings.effective(ref, userId);
-    if (!privateResults) return PUBLIC;
+    // The settings read here are the turn's too (line-job.ts hands them on): one read per job.
+    const settings = await this.parts.settings.effective(ref, userId);
+    if (!settings.privateResults) return { kind: "public", settings };
     if (ref.platform === "console") {
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_console") });
-      return PUBLIC;
+      return { kind: "public", settings };
     }
     try {
       const messenger = this.parts.messengers[ref.platform];
@@ -78,7 +80,7 @@ export class PrivateMode {
       if (!messenger?.openDirect) throw new Error(`no direct messages on ${ref.platform}`);
       const to = await messenger.openDirect(ref, userId, { text: opener(sender) });
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_note") });
-      return { kind: "private", to };
+      return { kind: "private", to, settings };
     } catch (error) {
       // A rate limit passes: the job is tried again later (its DM may well open then).
       if (rateLimitWaitMs(error) !== undefined) throw error;

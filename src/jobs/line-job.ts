@@ -7,6 +7,7 @@ import {
 import type { PrivateMode } from "../conversation/private-mode.js";
 import type { PrivateOutbox } from "../conversation/private-outbox.js";
 import { refKey as keyOf, parseRefKey } from "../core/conversation/conversation-ref.js";
+import type { GenerationSettings } from "../core/conversation/generation-settings.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
 import type { ThreadLine } from "../store/thread-line.js";
@@ -108,6 +109,14 @@ export function lineJob<T extends LineJobData>(
   };
 }
 
+/** The sender's settings as this run's privacy decision read them (the turn reuses them). */
+const settingsRead = new WeakMap<Job, GenerationSettings>();
+
+/** The settings this run of `job` read already, if it did. */
+export function settingsReadBy(job: Job): GenerationSettings | undefined {
+  return settingsRead.get(job);
+}
+
 /**
  * Private mode, decided once per job: a private job's DM is kept in its record. When the DM cannot be
  * reached the work leaves the line unrun (its sender was told in the thread, without content).
@@ -119,6 +128,7 @@ async function decidePrivacy(
 ): Promise<WorkRecord | "unreachable"> {
   if (!parts.privacy || record.privateTo !== undefined) return record;
   const route = await parts.privacy.decide(job.data);
+  if (route.kind !== "unreachable" && route.settings) settingsRead.set(job, route.settings);
   if (route.kind === "public") return record;
   if (route.kind === "unreachable") {
     await parts.line.withdraw(job.data.refKey, { queue: job.queueName, jobId: job.id! });

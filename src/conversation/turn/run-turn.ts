@@ -70,6 +70,7 @@ async function attempt(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
 async function settingsOf(deps: TurnDeps, run: TurnRun): Promise<GenerationSettings> {
   const { userId } = run.message;
   if (!deps.settings || !userId) return {};
+  if (run.input.settings) return run.input.settings;
   try {
     return await deps.settings.effective(run.ref, userId);
   } catch (error) {

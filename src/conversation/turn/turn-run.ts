@@ -43,6 +43,8 @@ export interface TurnInput {
   signal?: AbortSignal | undefined;
   /** The acknowledgement still being posted beside the turn (its id once posted), when it was not yet. */
   ack?: Promise<string | undefined> | undefined;
+  /** The sender's settings when this run read them already (the private-mode decision did). */
+  settings?: GenerationSettings | undefined;
 }
 
 /**
