@@ -87,7 +87,8 @@ describe("/settings in the console chat", () => {
 
       // Unchanged settings are not sent again; the bot's words follow the member's language.
       expect(await type("/settings language zh-CN", "✅ 已保存。")).toContain("画面比例：9:16");
-      await type("add a title Harbour", "Harbour");
+      // Its acknowledgement too: the settings read beside the line position decide the note's language.
+      expect(await type("add a title Harbour", "Harbour")).toContain("⏳ 正在处理…");
       expect(sim.requests.filter((request) => request.path === "/run_sse").at(-1)?.message).toBe(
         "add a title Harbour",
       );

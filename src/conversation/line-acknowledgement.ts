@@ -20,6 +20,8 @@ export interface NewLineWork {
   cancellable: boolean;
   /** Its place in the line (0 runs), when the caller read it already. */
   ahead?: number | undefined;
+  /** The language the sender chose in `/settings` (over their locale's). */
+  chosenLang?: Lang | undefined;
 }
 
 /** What acknowledging the work learned: the note it edits from then on, and the sender's locale. */
@@ -56,7 +58,7 @@ export async function acknowledge(
   if (!work.locale && work.userId) {
     ({ locale: found } = await parts.locales.complete({ ref, user: { id: work.userId }, locale: undefined }));
   }
-  const lang = found ? langFromLocale(found) : work.lang;
+  const lang = work.chosenLang ?? (found ? langFromLocale(found) : work.lang);
   const ahead = work.ahead ?? (await parts.line.position(work.refKey, work.entry));
   if (ahead < 0) return undefined;
   const note: Reply =

@@ -63,12 +63,21 @@ function opener({ lang, text: said }: PrivateSender): string {
 export class PrivateMode {
   constructor(private readonly parts: PrivateModeParts) {}
 
-  async decide(sender: PrivateSender): Promise<PrivateRoute> {
+  /** The sender's effective settings in the thread (undefined without a sender). */
+  async settingsOf(sender: PrivateSender): Promise<GenerationSettings | undefined> {
+    if (!sender.userId) return undefined;
+    return this.parts.settings.effective(parseRefKey(sender.refKey), sender.userId);
+  }
+
+  /**
+   * Where the job's messages go. `known`: the sender's settings when the caller read them already (the
+   * line job reads them beside the line position, and hands them to the turn: one read per job).
+   */
+  async decide(sender: PrivateSender, known?: GenerationSettings): Promise<PrivateRoute> {
     const { userId } = sender;
     const ref = parseRefKey(sender.refKey);
     if (!userId || isDirectMessage(ref)) return PUBLIC;
-    // The settings read here are the turn's too (line-job.ts hands them on): one read per job.
-    const settings = await this.parts.settings.effective(ref, userId);
+    const settings = known ?? (await this.parts.settings.effective(ref, userId));
     if (!settings.privateResults) return { kind: "public", settings };
     if (ref.platform === "console") {
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_console") });

@@ -8,6 +8,7 @@ import type { PrivateMode } from "../conversation/private-mode.js";
 import type { PrivateOutbox } from "../conversation/private-outbox.js";
 import { refKey as keyOf, parseRefKey } from "../core/conversation/conversation-ref.js";
 import type { GenerationSettings } from "../core/conversation/generation-settings.js";
+import type { Lang } from "../core/conversation/language.js";
 import { text } from "../core/conversation/texts.js";
 import type { Logger } from "../core/logger.js";
 import type { ThreadLine } from "../store/thread-line.js";
@@ -49,7 +50,7 @@ export interface LineJobParts extends AcknowledgementParts {
     | ((data: LineJobData, entry: { queue: string; jobId: string }, ahead: number) => Promise<boolean>)
     | undefined;
   /** Private mode: decided when a worker first takes the work (see `private-mode.ts`). */
-  privacy?: Pick<PrivateMode, "decide" | "outboxFor"> | undefined;
+  privacy?: Pick<PrivateMode, "settingsOf" | "decide" | "outboxFor"> | undefined;
 }
 
 /**
@@ -69,14 +70,19 @@ export function lineJob<T extends LineJobData>(
     let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
     let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
     if (record.ackMessageId === undefined) {
-      // Its place in the line, read once for the queued limit and the acknowledgement.
-      const ahead = await parts.line.position(job.data.refKey, entry);
+      // Its place in the line, read once for the queued limit and the acknowledgement, beside the sender's
+      // settings (private mode, the note's language; the turn reuses them).
+      const [ahead, settings] = await Promise.all([
+        parts.line.position(job.data.refKey, entry),
+        record.privateTo === undefined ? parts.privacy?.settingsOf(job.data) : undefined,
+      ]);
       if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
-      const decided = await decidePrivacy(job, record, parts);
+      const decided = await decidePrivacy(job, record, parts, settings);
       if (decided === "unreachable") return "refused-private-unreachable";
       record = decided;
       const ackParts = { ...parts, outbox: privateOutbox(parts, job.data, record) ?? parts.outbox };
-      ack = await acknowledgeFirst(job, record, ackParts, { beside: options.ackBeside === true, ahead });
+      const beside = options.ackBeside === true;
+      ack = await acknowledgeFirst(job, record, ackParts, { beside, ahead, lang: settings?.language });
       record = ack.record;
     }
     const { refKey } = job.data;
@@ -125,9 +131,10 @@ async function decidePrivacy(
   job: Job<LineJobData>,
   record: WorkRecord,
   parts: LineJobParts,
+  settings: GenerationSettings | undefined,
 ): Promise<WorkRecord | "unreachable"> {
   if (!parts.privacy || record.privateTo !== undefined) return record;
-  const route = await parts.privacy.decide(job.data);
+  const route = await parts.privacy.decide(job.data, settings);
   if (route.kind !== "unreachable" && route.settings) settingsRead.set(job, route.settings);
   if (route.kind === "public") return record;
   if (route.kind === "unreachable") {
@@ -160,7 +167,7 @@ async function acknowledgeFirst(
   job: Job<LineJobData>,
   record: WorkRecord,
   parts: LineJobParts,
-  { beside, ahead }: { beside: boolean; ahead: number },
+  { beside, ahead, lang }: { beside: boolean; ahead: number; lang?: Lang | undefined },
 ): Promise<{ record: WorkRecord; posted?: Promise<string | undefined>; recorded?: Promise<void> }> {
   const { data } = job;
   const ack = await acknowledge(
@@ -169,6 +176,7 @@ async function acknowledgeFirst(
       entry: { queue: job.queueName, jobId: job.id! },
       cancellable: job.queueName === QUEUE.turn,
       ahead,
+      chosenLang: lang,
     },
     parts,
   );

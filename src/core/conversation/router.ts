@@ -173,7 +173,9 @@ const RULES: readonly CommandRule[] = [
   // Settings (issue 21): "my settings", "show settings", 我的设置 (a change is typed as /settings …)
   {
     kind: "settings",
-    vocab: new Set(words("settings preferences show see view open change check 设置 偏好 查看 看看 打开 修改 我的")),
+    vocab: new Set(
+      words("settings preferences show see view open change check 设置 偏好 查看 看看 打开 修改 我的"),
+    ),
     trigger: (has) => has("settings", "preferences", "设置", "偏好"),
   },
 ];
