@@ -14,7 +14,7 @@ export interface BotProcess {
 const CLI = new URL("../../dist/cli.js", import.meta.url);
 
 /**
- * Starts `node cli.js start --role <role>` with exactly `env` (no inherited configuration) and resolves
+ * Starts `node [nodeArgs] cli.js start --role <role>` with exactly `env` (no inherited configuration) and resolves
  * once its log says it started. Its log goes to a file (`logFile`), as a container's log driver would
  * take it: a pipe the busy bench reads slowly would block the bot's synchronous log writes.
  */
@@ -22,9 +22,10 @@ export async function startBotProcess(
   role: "gateway" | "worker",
   env: Record<string, string>,
   logFile: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<BotProcess> {
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [CLI.pathname, "start", "--role", role], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI.pathname, "start", "--role", role], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
     stdio: ["ignore", log, log],
   });
