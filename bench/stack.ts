@@ -51,6 +51,8 @@ export interface StackOptions {
   name?: string;
   /** Node flags of the gateway process (`--cpu-prof` …). */
   gatewayNodeArgs?: readonly string[];
+  /** Node flags of the worker processes (`--heapsnapshot-signal` …). */
+  workerNodeArgs?: readonly string[];
 }
 
 /**
@@ -93,7 +95,7 @@ export async function startStack(
     );
     const workers = await Promise.all(
       Array.from({ length: options.workers ?? 1 }, (_, index) =>
-        startBotProcess("worker", env, join(dataDir, `worker-${index}.log`)),
+        startBotProcess("worker", env, join(dataDir, `worker-${index}.log`), options.workerNodeArgs),
       ),
     );
     processes.push(...workers);

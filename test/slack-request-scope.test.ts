@@ -39,10 +39,10 @@ describe("each Slack request's listeners see their own workspace's scope", () =>
     const ctx = scopeRequests(app, settings, undefined);
     const [one, two] = [client("one"), client("two")];
     const seen: string[] = [];
-    const look = (label: string) =>
-      seen.push(
-        `${label}: ${ctx.workspace()} ${ctx.botUserId} ${(ctx.client as unknown as { name: string }).name}`,
-      );
+    const look = (label: string): void => {
+      const name = (ctx.client as unknown as { name: string }).name;
+      seen.push(`${label}: ${ctx.workspace()} ${ctx.botUserId} ${name}`);
+    };
     // A request of T1 waits at an await while one of T2 arrives and runs to its end.
     const held = gate();
     const first = request("T1", one, async () => {
