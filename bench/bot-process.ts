@@ -7,6 +7,8 @@ export interface BotProcess {
   pid: number;
   /** Resident set size now (bytes), from /proc. */
   rss(): number;
+  /** Its Prometheus metrics now (admin port, loopback): name{labels} → value. */
+  metrics(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -14,7 +16,7 @@ export interface BotProcess {
 const CLI = new URL("../../dist/cli.js", import.meta.url);
 
 /**
- * Starts `node cli.js start --role <role>` with exactly `env` (no inherited configuration) and resolves
+ * Starts `node [nodeArgs] cli.js start --role <role>` with exactly `env` (no inherited configuration) and resolves
  * once its log says it started. Its log goes to a file (`logFile`), as a container's log driver would
  * take it: a pipe the busy bench reads slowly would block the bot's synchronous log writes.
  */
@@ -22,9 +24,10 @@ export async function startBotProcess(
   role: "gateway" | "worker",
   env: Record<string, string>,
   logFile: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<BotProcess> {
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [CLI.pathname, "start", "--role", role], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI.pathname, "start", "--role", role], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...env },
     stdio: ["ignore", log, log],
   });
@@ -40,6 +43,7 @@ export async function startBotProcess(
     role,
     pid: child.pid!,
     rss: () => rssOf(child),
+    metrics: () => metricsOf(logFile),
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
@@ -58,4 +62,17 @@ function rssOf(child: ChildProcess): number {
   } catch {
     return 0;
   }
+}
+
+/** The process's `/metrics`, from the admin port its start-up line names in its log. */
+async function metricsOf(logFile: string): Promise<Map<string, number>> {
+  const url = /admin: +(http:\/\/\S+)/.exec(readFileSync(logFile, "utf8"))?.[1];
+  if (!url) throw new Error(`no admin port in ${logFile}`);
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const metrics = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const match = /^(\S+) (\S+)$/.exec(line);
+    if (match && !line.startsWith("#")) metrics.set(match[1]!, Number(match[2]));
+  }
+  return metrics;
 }

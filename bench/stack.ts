@@ -49,6 +49,10 @@ export interface StackOptions {
   overrides?: Record<string, string>;
   /** Starts the run's key prefix (default "bench"). */
   name?: string;
+  /** Node flags of the gateway process (`--cpu-prof` …). */
+  gatewayNodeArgs?: readonly string[];
+  /** Node flags of the worker processes (`--heapsnapshot-signal` …). */
+  workerNodeArgs?: readonly string[];
 }
 
 /**
@@ -86,10 +90,12 @@ export async function startStack(
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    processes.push(await startBotProcess("gateway", env, join(dataDir, "gateway.log")));
+    processes.push(
+      await startBotProcess("gateway", env, join(dataDir, "gateway.log"), options.gatewayNodeArgs),
+    );
     const workers = await Promise.all(
       Array.from({ length: options.workers ?? 1 }, (_, index) =>
-        startBotProcess("worker", env, join(dataDir, `worker-${index}.log`)),
+        startBotProcess("worker", env, join(dataDir, `worker-${index}.log`), options.workerNodeArgs),
       ),
     );
     processes.push(...workers);

@@ -42,7 +42,7 @@ describe("concurrency configuration", () => {
     );
     expect(problems({ ...base, TURN_CONCURRENCY: "0" }).join("\n")).toMatch(/TURN_CONCURRENCY/);
     expect(problems({ ...base, TURN_LOCK_MS: "1000" }).join("\n")).toMatch(/TURN_LOCK_MS/);
-    expect(problems({ ...base, STALLED_CHECK_MS: "20000" }).join("\n")).toMatch(
+    expect(problems({ ...base, TURN_LOCK_MS: "15000", STALLED_CHECK_MS: "20000" }).join("\n")).toMatch(
       /STALLED_CHECK_MS: must not exceed TURN_LOCK_MS/,
     );
     expect(problems({ ...base, REFUSAL_CHECK_DELAY_MS: "20000" }).join("\n")).toMatch(

@@ -52,14 +52,19 @@ describe("every acknowledged message is answered once; every refused one is re-s
   }, 60_000);
 
   it("Redis refuses the enqueue after the dedupe step: no 2xx, and Slack's retry is answered once", async () => {
-    // The job add (a BullMQ script) is refused while the dedupe step (our own script) still runs.
-    await admin.call("ACL", "SETUSER", "default", "-evalsha");
+    // The job add (a BullMQ script, whose first command is an INCR of the queue's id counter) is refused
+    // while the dedupe step (our own script, which runs no INCR) still runs: both go by EVALSHA now.
+    await admin.call("ACL", "LOG", "RESET");
+    await admin.call("ACL", "SETUSER", "default", "-incr");
     const body = mention("EvHalf", "C1", "500.2", "hello between dedupe and enqueue");
     try {
       const refused = await bot.sendJson(body);
       expect(refused.status).toBeGreaterThanOrEqual(500);
+      // The refusal came from inside the add script, i.e. after the dedupe step ran.
+      const denied = JSON.stringify(await admin.call("ACL", "LOG"));
+      expect(denied).toContain('"context","lua","object","incr"');
     } finally {
-      await admin.call("ACL", "SETUSER", "default", "+evalsha");
+      await admin.call("ACL", "SETUSER", "default", "+incr");
     }
     const retried = await bot.sendJson(body, { retryNum: 1 });
     expect(retried.status).toBe(200);

@@ -79,6 +79,17 @@ describe("sendMessage (/run_sse)", () => {
     expect(requestsTo(sim, "/run_sse")).toBe(1);
   });
 
+  it("an event (not a keep-alive) starts the keep-alives-only wait anew", async () => {
+    // Two silent stretches of 0.7 s each, 1.4 s in all: past the 1 s wait only if events restart it.
+    const { client, session } = await setup({ generationMs: 700, editMs: 700, heartbeatIntervalMs: 50 });
+    const stream = client.sendMessage(ctx, session.sessionId, "generate a video of a harbour", {
+      heartbeatTimeoutMs: 1_000,
+    });
+    const events = await collect(stream);
+    expect(events.some((event) => event.kind === "tool_result")).toBe(true);
+    expect(stream.stats.heartbeats).toBeGreaterThan(10);
+  });
+
   it("stops at the hard cap", async () => {
     const { client, session } = await setup({ generationMs: 5_000, heartbeatIntervalMs: 10 });
     const stream = client.sendMessage(ctx, session.sessionId, "generate a long video", { hardCapMs: 300 });

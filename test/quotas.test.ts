@@ -150,6 +150,7 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       QUOTA_GENERATIONS_PER_DAY: "user=1,channel=5,workspace=5,global=5",
       QUOTA_RUNNING_TURNS_PER_USER: "5",
     });
+    await connection.script("FLUSH"); // the first admission below meets a server without its script
     const monitor = await new Redis(redis.url).monitor();
     const seen: string[][] = [];
     monitor.on("monitor", (_time: string, args: string[]) => {
@@ -161,13 +162,18 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       expect(admitted.ok).toBe(true);
       // MONITOR lists the client's commands (ioredis writes them in lower case) and then the script's own
       // (upper case, as the script writes them): one command from the client, one MGET and the writes.
+      // The script goes by its SHA1; only this first use after the flush (NOSCRIPT) sends its body.
       await vi.waitFor(() => expect(seen.some((args) => args[0] === "PEXPIRE")).toBe(true));
-      const client = seen.filter((args) => args[0] === args[0]?.toLowerCase());
-      expect(client.map((args) => args[0])).toEqual(["eval"]);
+      const client = () => seen.filter((args) => args[0] === args[0]?.toLowerCase()).map((args) => args[0]);
+      expect(client()).toEqual(["evalsha", "eval"]);
       expect(seen.filter((args) => args[0] === "MGET")).toHaveLength(1);
       // Counted once more after the fact (a generation): the day's generations are used up for "u".
+      const before = client().length;
       await q.count("generations", subject);
       const refused = await q.admit(subject, ask);
+      // From now on the cached script: one EVALSHA each, no body.
+      await vi.waitFor(() => expect(client().length).toBeGreaterThanOrEqual(before + 2));
+      expect(client().slice(before)).toEqual(["evalsha", "evalsha"]);
       expect(refused).toMatchObject({ ok: false, refusal: { limit: "generations", scope: "user", max: 1 } });
       if (refused.ok) throw new Error("unreachable");
       expect(refused.refusal.resetMs).toBeGreaterThan(23 * 3_600_000);

@@ -23,6 +23,13 @@ async function commandCalls(): Promise<Map<string, number>> {
   return calls;
 }
 
+/** The server's own CPU time so far (`INFO cpu`: user + system, main thread included), in ms. */
+async function serverCpuMs(): Promise<number> {
+  const info = await admin.info("cpu");
+  const seconds = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, "m").exec(info)?.[1] ?? 0);
+  return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000;
+}
+
 const TURNS = 20;
 /** BullMQ's own keys: `{prefix}:<queue>:…` (the bot's keys never start with a queue's name). */
 const QUEUE_KEY = /^\{[^}]+\}:(turn|upload|export|deliver|command):/;
@@ -67,11 +74,13 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
       });
       polls = 0; // the ZCARDs of the warm-up ran before `before`: only later ones are the test's own
       const before = await commandCalls();
+      const cpuBefore = await serverCpuMs();
       const threads = Array.from({ length: TURNS }, (_, i) => `t${i}`);
       // One member per thread: the running-turns limit (2 per member) stays out of the way.
       await Promise.all(threads.map((thread, i) => bot.say(thread, "hello", { user: { id: `m${i}` } })));
       await done(TURNS + 1);
       const after = await commandCalls();
+      const cpu = (await serverCpuMs()) - cpuBefore;
       watching = false;
       for (const thread of threads) expect(bot.messenger.transcript(bot.ref(thread))).toContain("You said");
       const delta = new Map<string, number>();
@@ -81,6 +90,16 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
       }
       console.log(`Redis commands per turn: ${total(delta).toFixed(1)} (${perTurn(delta)})`);
       console.log(`… of them on the bot's own keys: ${total(own).toFixed(1)} (${perTurn(own)})`);
+      // With MONITOR feeding a client: a figure of the counted batch, not of production.
+      console.log(`Redis CPU per turn (MONITOR on): ${(cpu / TURNS).toFixed(2)} ms`);
+      monitor.stop();
+      // A second batch without MONITOR: the server's CPU per turn (noisy: a figure, not a bound).
+      const cpuQuiet = await serverCpuMs();
+      await Promise.all(threads.map((thread, i) => bot.say(thread, "again", { user: { id: `m${i}` } })));
+      await done(2 * TURNS + 1);
+      console.log(
+        `Redis CPU per turn (MONITOR off): ${(((await serverCpuMs()) - cpuQuiet) / TURNS).toFixed(2)} ms`,
+      );
       // Was 137 (quotas through rate-limiter-flexible: 37 commands per turn; usage 7) and 69 of the bot's own (MULTI/EXEC, naming no key, not counted there).
       expect(total(delta)).toBeLessThanOrEqual(95);
       // 38 before the permission table: + the owner's renewal (one script) and the cross-place usage hash

@@ -86,8 +86,8 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   TURN_LOCK_MS: {
     section: "Workers, timings and limits",
     meaning:
-      "Job lock: renewed every half of it while a job runs; a dead worker's job is taken over after it. Shorter means faster takeover, but an event-loop stall longer than it causes a (safe, never re-sent) takeover.",
-    example: "15000",
+      "Lock of turn and upload jobs (other jobs: at most 15 s): renewed every half of it while a job runs; a killed worker's turn is taken over after it (a stopping worker's within seconds). Shorter means faster takeover after a crash but more Redis work per long stream; an event-loop stall longer than it causes a (safe, never re-sent) takeover.",
+    example: "120000",
   },
   STALLED_CHECK_MS: {
     section: "Workers, timings and limits",

@@ -64,7 +64,7 @@ const schema = z.object({
   UPLOAD_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CONCURRENCY.upload), // uploads relayed at once per worker process
   EXPORT_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY.export), // export submissions/polls at once per worker process
   DELIVER_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(DEFAULT_CONCURRENCY.deliver), // outbox posts/edits at once per worker process
-  TURN_LOCK_MS: z.coerce.number().int().min(5_000).max(600_000).default(15_000), // a dead worker's job is retaken after this (renewed every half)
+  TURN_LOCK_MS: z.coerce.number().int().min(5_000).max(600_000).default(120_000), // a killed worker's turn is retaken after this (renewed every half)
   STALLED_CHECK_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000), // how often workers look for jobs whose lock expired
   RECOVERY_FIRST_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2_000), // first state poll after a lost stream or a takeover
   REFUSAL_CHECK_DELAY_MS: z.coerce.number().int().min(0).max(15_000).default(3_000), // after an HTTP refusal of /run_sse: one state check after this

@@ -48,12 +48,13 @@ export const PRODUCTION_TIMINGS: Timings = {
   exportPollMaxMs: 30_000,
   exportTimeoutMs: 5 * 60_000,
   lineRecheckMs: 30_000,
-  // A 15-minute stream keeps its lock by renewal (every half lock); a short lock means a dead worker's job
-  // is retaken fast: lock 15 s + stalled check 5 s + first recovery poll 2 s ≈ 20 s. An event loop that
-  // stalls longer than the lock lets another worker take the job while its stream still runs: the sent
-  // marker makes that safe (the copy recovers from state and never re-sends; the stalled copy is cancelled
-  // on `lockRenewalFailed`), it only costs a "connection dropped" recovery instead of the answer's text.
-  lockDurationMs: 15_000,
+  // A 15-minute stream keeps its lock by renewal (every half lock: one Lua step, three commands per job);
+  // a killed worker's turn is retaken after lock 2 min + stalled check 5 s + first recovery poll 2 s. A
+  // stopping worker's turns fail over to their retry without waiting for the lock. Short jobs (deliveries,
+  // commands) hold at most 15 s (jobs/workers.ts). An event loop that stalls longer than the lock lets
+  // another worker take the job while its stream still runs: the sent marker makes that safe (the copy
+  // recovers from state and never re-sends; the stalled copy is cancelled on `lockRenewalFailed`).
+  lockDurationMs: 120_000,
   stalledIntervalMs: 5_000,
   shutdownGraceMs: 20_000,
   deliverAttempts: 10,

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { Queue } from "bullmq";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "../store/keys.js";
@@ -39,7 +39,10 @@ export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(all.map((queue) => queue.close()));
 }
 
-/** A BullMQ job id for an inbound id (BullMQ ids may not contain ':' nor be integers). */
+/**
+ * A BullMQ job id for an inbound id (BullMQ ids may not contain ':' nor be integers). The one-shot
+ * `hash` (no Hash object per call) is on the gateway's path of every event.
+ */
 export function jobIdFor(kind: string, inboundId: string): string {
-  return `${kind}-${createHash("sha1").update(inboundId).digest("hex").slice(0, 24)}`;
+  return `${kind}-${hash("sha1", inboundId, "hex").slice(0, 24)}`;
 }

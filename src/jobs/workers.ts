@@ -39,6 +39,20 @@ interface WorkersOptions {
 /** How long an idle worker's blocking wait for new jobs lasts (seconds). */
 const IDLE_BLOCK_SECONDS = 30;
 
+/** The lock of the short jobs (deliveries, commands, export hand-offs): at most 15 s, a fast takeover. */
+const SHORT_JOB_LOCK_MS = 15_000;
+
+/**
+ * Turns and uploads hold their lock `TURN_LOCK_MS` (2 min by default): a stream of several minutes
+ * renews it (one Lua step, three commands per job) every half of it, not every 7.5 s. A worker that
+ * stops gracefully hands its streams back without the lock (the cancelled job goes to its retry);
+ * only a killed worker's turn waits for the lock to expire (see docs/operations.md). Short jobs keep
+ * a 15 s lock.
+ */
+function lockDurationOf(queue: keyof JobData, turnLockMs: number): number {
+  return queue === "turn" || queue === "upload" ? turnLockMs : Math.min(turnLockMs, SHORT_JOB_LOCK_MS);
+}
+
 /** Starts the turn, upload, export, deliver and command workers of this process, and its export poller. */
 export function startWorkers(
   services: JobServices,
@@ -48,7 +62,11 @@ export function startWorkers(
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
   const base = workerOptions(services, connection);
   const start = <Name extends keyof JobData>(name: Name, processor: Processor<JobData[Name]>) =>
-    new Worker<JobData[Name]>(QUEUE[name], processor, { ...base, concurrency: concurrency[name] });
+    new Worker<JobData[Name]>(QUEUE[name], processor, {
+      ...base,
+      concurrency: concurrency[name],
+      lockDuration: lockDurationOf(name, services.timings.lockDurationMs),
+    });
   const lines = lineProcessors(services, options);
   // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
   const exports = exportsOf(services);
@@ -129,7 +147,6 @@ function workerOptions(
   return {
     connection,
     prefix: services.keys.bull,
-    lockDuration: services.timings.lockDurationMs,
     stalledInterval: services.timings.stalledIntervalMs,
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,

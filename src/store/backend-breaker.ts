@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { Counter } from "prom-client";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 
 export interface BreakerOptions {
   /** Consecutive unreachable outcomes (any process) that open the circuit. */
@@ -15,7 +16,7 @@ export interface BreakerOptions {
 }
 
 /** Adds one failure; opens the circuit when the count reaches the threshold. Returns [failures, open]. */
-const RECORD_FAILURE = `
+const RECORD_FAILURE = new LuaScript(`
 local n = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 if n >= tonumber(ARGV[1]) then
@@ -23,7 +24,7 @@ if n >= tonumber(ARGV[1]) then
   return {n, 1}
 end
 return {n, redis.call('EXISTS', KEYS[2])}
-`;
+`);
 
 /**
  * A circuit breaker for one backend, shared by every worker process through two small Redis keys with
@@ -84,8 +85,8 @@ export class BackendBreaker extends EventEmitter<{ open: []; close: [] }> {
 
   /** The backend could not be reached, or answered 5xx. */
   async recordFailure(): Promise<void> {
-    const [failures, open] = (await this.redis.eval(
-      RECORD_FAILURE,
+    const [failures, open] = (await RECORD_FAILURE.run(
+      this.redis,
       2,
       this.keys.failures,
       this.keys.open,

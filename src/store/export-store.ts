@@ -1,6 +1,7 @@
 import type { Lang } from "../core/conversation/language.js";
 import { RELEASE_IF_HELD } from "./export-locks.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
 
 /** What asking for an export says (the `render` job's data); a waiting export's record starts with it. */
@@ -50,7 +51,7 @@ export interface ClaimOptions {
 // stalls again (twice its interval, within [min, max]; an export not yet submitted: max), which is also
 // its claim's expiry: a poller that dies leaves it due again then. Returns [id, fields, …] and the next
 // due time. A steady, stalled export then costs no write after its poll.
-const CLAIM = `
+const CLAIM = new LuaScript(`
 local now = tonumber(ARGV[1])
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
@@ -72,23 +73,23 @@ for _, id in ipairs(due) do
   end
 end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {out, first[2] or false}`;
+return {out, first[2] or false}`);
 
 // Atomically: the export leaves the due set, its record goes, and the thread's export lock is released
 // when this export holds it (a newer export of the thread keeps its own).
-const FINISH = `
+const FINISH = new LuaScript(`
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[2])
 if redis.call('GET', KEYS[3]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
-return 1`;
+return 1`);
 
 // Creates the record and makes it due at once, unless it exists (a retaken export job).
-const CREATE = `
+const CREATE = new LuaScript(`
 if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
 redis.call('ZADD', KEYS[1], tonumber(ARGV[1]), ARGV[4])
-return 1`;
+return 1`);
 
 /**
  * Exports waiting at the backend: a record per export and one sorted set of them by next poll time
@@ -124,8 +125,8 @@ export class ExportStore extends RedisStore {
       interval,
       cancelled: false,
     });
-    const created = await this.redis.eval(
-      CREATE,
+    const created = await CREATE.run(
+      this.redis,
       2,
       this.keys.exportsDue(),
       this.keys.exporting(id),
@@ -143,8 +144,8 @@ export class ExportStore extends RedisStore {
   }
 
   async claim(options: ClaimOptions): Promise<{ records: PendingExport[]; nextDue: number | undefined }> {
-    const [flat, first] = (await this.redis.eval(
-      CLAIM,
+    const [flat, first] = (await CLAIM.run(
+      this.redis,
       1,
       this.keys.exportsDue(),
       String(Date.now()),
@@ -182,12 +183,12 @@ export class ExportStore extends RedisStore {
 
   /** Releases the thread's export lock when this export holds it (an export that never got a record). */
   async release(request: Pick<PendingExport, "id" | "refKey">): Promise<void> {
-    await this.redis.eval(RELEASE_IF_HELD, 1, this.keys.exportLock(request.refKey), request.id);
+    await RELEASE_IF_HELD.run(this.redis, 1, this.keys.exportLock(request.refKey), request.id);
   }
 
   async finish(record: Pick<PendingExport, "id" | "refKey">): Promise<void> {
-    await this.redis.eval(
-      FINISH,
+    await FINISH.run(
+      this.redis,
       3,
       this.keys.exportsDue(),
       this.keys.exporting(record.id),

@@ -1,3 +1,4 @@
+import { LuaScript } from "./lua-script.js";
 import { RedisStore, scanKeys } from "./redis-store.js";
 
 /** Set once the pass below went through: later starts skip it (no scan of the keyspace at each start). */
@@ -5,7 +6,7 @@ const DONE = "legacy-claim-tokens-forgotten";
 
 // Drops `"projectUrl":"…"` (a claim link) from every entry of a history list, in place. Returns how
 // many entries changed. JSON.stringify never writes a raw quote inside a string, so `[^"]*` is the URL.
-const STRIP_PROJECT_URLS = `
+const STRIP_PROJECT_URLS = new LuaScript(`
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 local changed = 0
 for index, entry in ipairs(entries) do
@@ -17,7 +18,7 @@ for index, entry in ipairs(entries) do
   end
 end
 return changed
-`;
+`);
 
 /**
  * Older versions kept claim tokens in the clear: a per-session cache (`claim:<session>`, up to 6
@@ -33,7 +34,7 @@ export class LegacyClaimTokens extends RedisStore {
     for (const key of await scanKeys(this.redis, `${this.keys.bull}:claim:*`))
       caches += await this.redis.unlink(key);
     for (const key of await scanKeys(this.redis, `${this.keys.bull}:history:*`)) {
-      entries += Number(await this.redis.eval(STRIP_PROJECT_URLS, 1, key));
+      entries += Number(await STRIP_PROJECT_URLS.run(this.redis, 1, key));
     }
     await this.redis.set(this.keys.kv(DONE), String(Date.now()));
     return { caches, entries };

@@ -3,6 +3,7 @@ import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import { placeOf } from "../core/conversation/place.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 import { storeCounter } from "./store-counter.js";
 
 /** What the quotas count: backend turns (an hour), generations and exports (a day). */
@@ -79,7 +80,7 @@ const RUNNING_SLOT_MS = 30 * 60_000;
  * → {0}, or {index of the refusing key, its
  * ms left}.
  */
-const ADMIT = `
+const ADMIT = new LuaScript(`
 local used = redis.call('MGET', unpack(KEYS))
 for i = 1, #KEYS do
   local op, max = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1])
@@ -94,14 +95,14 @@ for i = 1, #KEYS do
     if not used[i] then redis.call('PEXPIRE', KEYS[i], ARGV[3 * i]) end
   end
 end
-return {0}`;
+return {0}`);
 
 /** Gives one point back to each counter; a counter that expired meanwhile is not brought back. */
-const GIVE_BACK = `
+const GIVE_BACK = new LuaScript(`
 for i = 1, #KEYS do
   if redis.call('DECR', KEYS[i]) < 0 then redis.call('DEL', KEYS[i]) end
 end
-return 0`;
+return 0`);
 
 interface Counter {
   key: string;
@@ -229,8 +230,8 @@ export class Quotas {
   private async run(counters: Counter[]): Promise<QuotaRefusal | undefined> {
     if (counters.length === 0) return undefined;
     const args = counters.flatMap((counter) => [counter.op, String(counter.max), String(counter.windowMs)]);
-    const [index, pttl] = (await this.redis.eval(
-      ADMIT,
+    const [index, pttl] = (await ADMIT.run(
+      this.redis,
       counters.length,
       ...counters.map((counter) => counter.key),
       ...args,
@@ -244,7 +245,7 @@ export class Quotas {
   private hold(keys: string[]): QuotaHold {
     return {
       giveBack: async () => {
-        await this.redis.eval(GIVE_BACK, keys.length, ...keys);
+        await GIVE_BACK.run(this.redis, keys.length, ...keys);
       },
     };
   }

@@ -2,6 +2,7 @@ import { SEALED_KINDS, type SealedKind } from "../core/sealed-kinds.js";
 import { SecretBox } from "../core/secret-box.js";
 import type { RedisClient } from "../redis/connect.js";
 import type { Keys } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 import { scanKeys } from "./redis-store.js";
 import { sealedRecordKinds } from "./sealed-record-kinds.js";
 
@@ -18,14 +19,14 @@ export interface SealedCounts {
 export type SealedReport = Record<SealedKind, SealedCounts>;
 
 /** Replaces a string's value only when it still is `ARGV[1]` (the bot may have rewritten it meanwhile). */
-const SWAP_STRING = `if redis.call('GET', KEYS[1]) == ARGV[1] then
+const SWAP_STRING = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL') end
-return false`;
+return false`);
 
 /** Replaces a hash field only when it still is `ARGV[1]`. */
-const SWAP_FIELD = `if redis.call('HGET', KEYS[1], ARGV[3]) == ARGV[1] then
+const SWAP_FIELD = new LuaScript(`if redis.call('HGET', KEYS[1], ARGV[3]) == ARGV[1] then
   return redis.call('HSET', KEYS[1], ARGV[3], ARGV[2]) end
-return false`;
+return false`);
 
 /**
  * Every sealed record of the deployment (Slack installations, linked accounts, the anonymous token, reply
@@ -79,7 +80,7 @@ export class SealedRecords {
   }
 
   private async swap(key: string, field: string | undefined, from: string, to: string): Promise<void> {
-    if (field) await this.redis.eval(SWAP_FIELD, 1, key, from, to, field);
-    else await this.redis.eval(SWAP_STRING, 1, key, from, to);
+    if (field) await SWAP_FIELD.run(this.redis, 1, key, from, to, field);
+    else await SWAP_STRING.run(this.redis, 1, key, from, to);
   }
 }

@@ -1,17 +1,18 @@
 import { KEY_TTL_SECONDS } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
 import type { LineEntry } from "./thread-line.js";
 
 // Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
 // one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
 // enqueue) → 0, and nothing else changes.
-const SEEN_ONCE = `
+const SEEN_ONCE = new LuaScript(`
 if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
   if KEYS[2] then redis.call('RPUSH', KEYS[2], ARGV[2]) end
   if KEYS[3] then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
   return 1
 end
-return 0`;
+return 0`);
 
 /** A line entry as the thread's line holds it (see thread-line.ts). */
 const encodeLineEntry = (entry: LineEntry): string => `${entry.queue}|${entry.jobId}`;
@@ -35,8 +36,8 @@ export class SeenWork extends RedisStore {
     const { keys } = this;
     const line = work.lineOf === undefined ? [] : [keys.line(work.lineOf)];
     const kept = work.prompt && line.length > 0 ? [keys.inbound(work.inboundId)] : [];
-    const result = await this.redis.eval(
-      SEEN_ONCE,
+    const result = await SEEN_ONCE.run(
+      this.redis,
       1 + line.length + kept.length,
       keys.seen(work.entry.jobId),
       ...line,

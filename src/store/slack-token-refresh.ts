@@ -1,22 +1,24 @@
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 
 /** Deletes the lock only while it still holds the caller's owner value (compare-and-delete). */
-const RELEASE =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const RELEASE = new LuaScript(
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+);
 
 /**
  * Counts one more failed refresh and sets when the next may run: `base × 2^(failures − 1)`, at most
  * `max`, from `now`. ARGV: now (ms), base (ms), max (ms), TTL (ms). Returns the next time (epoch ms).
  */
-const RECORD_FAILURE = `
+const RECORD_FAILURE = new LuaScript(`
 local n = redis.call('HINCRBY', KEYS[1], 'failures', 1)
 local wait = math.min(tonumber(ARGV[2]) * 2 ^ (n - 1), tonumber(ARGV[3]))
 local at = string.format('%.0f', tonumber(ARGV[1]) + wait)
 redis.call('HSET', KEYS[1], 'retryAt', at)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return at
-`;
+`);
 
 /** Back-off of failed refreshes. */
 export interface RefreshBackoff {
@@ -53,7 +55,7 @@ export class SlackTokenRefresh {
 
   /** Releases the lock if `owner` still holds it. */
   async unlock(workspace: string, owner: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys.slackRefreshLock(workspace), owner);
+    await RELEASE.run(this.redis, 1, this.keys.slackRefreshLock(workspace), owner);
   }
 
   /** When the workspace's next refresh may run after failures (epoch ms); undefined when none failed lately. */
@@ -64,8 +66,8 @@ export class SlackTokenRefresh {
 
   /** Records a failed refresh at `now` (epoch ms); resolves when the next may run. */
   async failed(workspace: string, now: number): Promise<number> {
-    const at = await this.redis.eval(
-      RECORD_FAILURE,
+    const at = await RECORD_FAILURE.run(
+      this.redis,
       1,
       this.keys.slackRefreshBackoff(workspace),
       now,

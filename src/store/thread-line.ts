@@ -1,3 +1,4 @@
+import { LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
 
 /** One piece of work waiting in a thread's line: which queue holds it, and its job id. */
@@ -13,28 +14,28 @@ const decode = (raw: string): LineEntry => {
 };
 
 // Atomically: the caller is the head → "head"; still in line → remember it parked → "parked"; else "gone".
-const PARK = `
+const PARK = new LuaScript(`
 local head = redis.call('LINDEX', KEYS[1], 0)
 if head == ARGV[1] then return 'head' end
 if redis.call('LPOS', KEYS[1], ARGV[1]) then
   redis.call('SADD', KEYS[2], ARGV[1])
   return 'parked'
 end
-return 'gone'`;
+return 'gone'`);
 
 // Atomically: leave the line; return the new head when it is parked (the leaver wakes it).
-const LEAVE = `
+const LEAVE = new LuaScript(`
 redis.call('LREM', KEYS[1], 1, ARGV[1])
 redis.call('SREM', KEYS[2], ARGV[1])
 local nextEntry = redis.call('LINDEX', KEYS[1], 0)
 if nextEntry and redis.call('SREM', KEYS[2], nextEntry) == 1 then return nextEntry end
-return false`;
+return false`);
 
 // Atomically: remove a waiting entry, but never the head (it is running).
-const WITHDRAW = `
+const WITHDRAW = new LuaScript(`
 if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then return 0 end
 redis.call('SREM', KEYS[2], ARGV[1])
-return redis.call('LREM', KEYS[1], 1, ARGV[1])`;
+return redis.call('LREM', KEYS[1], 1, ARGV[1])`);
 
 /**
  * Per-thread ordering on top of BullMQ (whose open-source edition has no job groups): work of one
@@ -60,19 +61,16 @@ export class ThreadLine extends RedisStore {
   }
 
   async park(refKey: string, entry: LineEntry): Promise<"head" | "parked" | "gone"> {
-    return (await this.redis.eval(
-      PARK,
-      2,
-      this.keys.line(refKey),
-      this.keys.parked(refKey),
-      encode(entry),
-    )) as "head" | "parked" | "gone";
+    return (await PARK.run(this.redis, 2, this.keys.line(refKey), this.keys.parked(refKey), encode(entry))) as
+      | "head"
+      | "parked"
+      | "gone";
   }
 
   /** Leaves the line; resolves to the next entry when it is parked and must be woken. */
   async leave(refKey: string, entry: LineEntry): Promise<LineEntry | undefined> {
-    const next = (await this.redis.eval(
-      LEAVE,
+    const next = (await LEAVE.run(
+      this.redis,
       2,
       this.keys.line(refKey),
       this.keys.parked(refKey),
@@ -83,8 +81,8 @@ export class ThreadLine extends RedisStore {
 
   /** Removes a waiting (not running) entry; false when it is running or not in line. */
   async withdraw(refKey: string, entry: LineEntry): Promise<boolean> {
-    const removed = (await this.redis.eval(
-      WITHDRAW,
+    const removed = (await WITHDRAW.run(
+      this.redis,
       2,
       this.keys.line(refKey),
       this.keys.parked(refKey),

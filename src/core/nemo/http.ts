@@ -118,9 +118,11 @@ export class NemoHttp {
   ): Promise<Opened> {
     for (;;) {
       const token = call.auth === false ? undefined : (call.token ?? (await this.options.tokens.token()));
-      const response = await this.send(call, token);
+      const { response, settled } = await this.send(call, token);
       const contentType = String(response.headers["content-type"] ?? "");
       if (response.statusCode < 300 && contentType.includes("text/event-stream")) {
+        // The deadline (if any) bounds the whole stream: it goes when the body closes.
+        response.body.once("close", settled);
         return { kind: "stream", status: response.statusCode, body: response.body };
       }
       let text: string;
@@ -128,6 +130,8 @@ export class NemoHttp {
         text = await response.body.text();
       } catch (error) {
         throw this.transportError(error, call.signal);
+      } finally {
+        settled();
       }
       const json = parseJson(text);
       const code = backendCode(json);
@@ -175,7 +179,11 @@ export class NemoHttp {
     }
   }
 
-  private async send(call: CallOptions, token: string | undefined): Promise<Dispatcher.ResponseData> {
+  /** Sends one request; `settled` clears its deadline once the caller is done with the response. */
+  private async send(
+    call: CallOptions,
+    token: string | undefined,
+  ): Promise<{ response: Dispatcher.ResponseData; settled: () => void }> {
     const headers: Record<string, string> = {
       "x-skill-source": this.options.attribution.source,
       "x-skill-version": this.options.attribution.version,
@@ -197,9 +205,12 @@ export class NemoHttp {
     const timeout = call.timeoutMs ?? this.options.timeoutMs;
     // A whole exchange (headers and body) is bounded too, not only each read; a stream (body timeout
     // 0) keeps its own caps in the reader. The caller's signal aborts either.
-    const deadline = call.bodyTimeoutMs === 0 ? undefined : AbortSignal.timeout(timeout);
+    const deadline = call.bodyTimeoutMs === 0 ? undefined : exchangeDeadline(timeout);
     const signal =
-      deadline && call.signal ? AbortSignal.any([call.signal, deadline]) : (deadline ?? call.signal);
+      deadline && call.signal
+        ? AbortSignal.any([call.signal, deadline.signal])
+        : (deadline?.signal ?? call.signal);
+    const settled = deadline?.clear ?? noop;
     call.onAttempt?.();
     let response: Dispatcher.ResponseData;
     try {
@@ -214,10 +225,11 @@ export class NemoHttp {
         signal: signal ?? null,
       });
     } catch (error) {
+      settled();
       throw this.transportError(error, call.signal);
     }
     this.options.onOutcome?.(response.statusCode >= 500 ? "unreachable" : "ok");
-    return response;
+    return { response, settled };
   }
 
   private transportError(error: unknown, signal: AbortSignal | undefined): Error {
@@ -240,6 +252,23 @@ export function toTransportError(error: unknown, signal?: AbortSignal): Error {
 
 function transportCode(error: unknown): string | undefined {
   return causeCode(error, (code) => CONNECT_ERRORS.has(code) || !code.startsWith("UND_ERR"));
+}
+
+const noop = () => undefined;
+
+/**
+ * `AbortSignal.timeout(ms)` that can be cleared: a finished exchange drops its timer and signal at once
+ * instead of keeping both alive for the rest of `ms` (30 s by default), for every call of every turn.
+ * It aborts with the same reason (a `TimeoutError`).
+ */
+function exchangeDeadline(ms: number): { signal: AbortSignal; clear: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    ms,
+  );
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
 }
 
 function joinPath(baseUrl: string, path: string): string {

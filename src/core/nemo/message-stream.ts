@@ -65,12 +65,7 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
     const onCallerAbort = () => stop("caller");
     if (this.options.signal?.aborted) throw new NemoAbortedError("aborted before sending");
     this.options.signal?.addEventListener("abort", onCallerAbort, { once: true });
-    const capTimer = setTimeout(() => stop("cap"), this.options.hardCapMs);
-    let idleTimer = setTimeout(() => stop("heartbeat"), this.options.heartbeatTimeoutMs);
-    const resetIdle = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => stop("heartbeat"), this.options.heartbeatTimeoutMs);
-    };
+    const watchdog = new StreamWatchdog(this.options, stop);
     let body: Extract<Opened, { kind: "stream" }>["body"] | undefined;
     try {
       const opened = await this.open(controller.signal);
@@ -104,7 +99,7 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
             this.stats.heartbeats++;
           } else {
             this.stats.events++;
-            resetIdle();
+            watchdog.active();
           }
           yield event;
         }
@@ -112,8 +107,7 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
     } catch (error) {
       throw this.stopError(error, reason, body !== undefined);
     } finally {
-      clearTimeout(capTimer);
-      clearTimeout(idleTimer);
+      watchdog.stop();
       this.options.signal?.removeEventListener("abort", onCallerAbort);
       body?.destroy();
     }
@@ -163,6 +157,44 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
         if (!streaming) return error;
         return new NemoStreamDroppedError("the stream broke before it ended", { cause: error });
     }
+  }
+}
+
+/**
+ * The stream's two deadlines — its hard cap, and keep-alives only (or nothing) for too long — on one
+ * timer: an event only notes its time (no timer made and dropped per event of every open stream); when
+ * the timer fires early because events came meanwhile, it is set again for the deadline that is due next.
+ */
+class StreamWatchdog {
+  private readonly capAt: number;
+  private lastEventAt: number;
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly limits: Pick<MessageStreamOptions, "hardCapMs" | "heartbeatTimeoutMs">,
+    private readonly stopped: (why: "cap" | "heartbeat") => void,
+  ) {
+    const now = Date.now();
+    this.capAt = now + limits.hardCapMs;
+    this.lastEventAt = now;
+    this.timer = setTimeout(() => this.check(), Math.min(limits.hardCapMs, limits.heartbeatTimeoutMs));
+  }
+
+  /** An event (not a keep-alive) arrived. */
+  active(): void {
+    this.lastEventAt = Date.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private check(): void {
+    const now = Date.now();
+    const idleAt = this.lastEventAt + this.limits.heartbeatTimeoutMs;
+    if (now >= this.capAt) this.stopped("cap");
+    else if (now >= idleAt) this.stopped("heartbeat");
+    else this.timer = setTimeout(() => this.check(), Math.min(this.capAt, idleAt) - now);
   }
 }
 

@@ -40,6 +40,12 @@ export function scopeRequests(
   bounds?: ScopeBounds,
 ): InboundContext {
   const perRequest = new AsyncLocalStorage<RequestScope>();
+  // While every request had one and the same scope (one bot token, one workspace: the usual case) it is
+  // `sole`, and requests run without AsyncLocalStorage, whose promise hooks would tax every promise of
+  // the process. From the first request with another scope on, each request runs in its own; those that
+  // started before that have no store and read `sole`, their scope.
+  const current: CurrentScope = { perRequest, sole: undefined };
+  let shared = false;
   // One bot token: one workspace (a few scopes at most, should an org-wide token report several); the
   // default caches.
   const scopes = new LruMap<string, RequestScope>(bounds?.workspaces ?? 4);
@@ -57,19 +63,28 @@ export function scopeRequests(
       };
       scopes.set(key, scope);
     }
+    if (!shared && (current.sole === undefined || current.sole === scope)) {
+      current.sole = scope;
+      return next();
+    }
+    shared = true;
     await perRequest.run(scope, next);
   });
-  return inboundContext(perRequest, settings);
+  return inboundContext(current, settings);
 }
 
-function inboundContext(
-  perRequest: AsyncLocalStorage<RequestScope>,
-  settings: ContextSettings,
-): InboundContext {
+/** Where a listener finds its request's scope: its own (AsyncLocalStorage), else the sole one. */
+interface CurrentScope {
+  perRequest: AsyncLocalStorage<RequestScope>;
+  sole: RequestScope | undefined;
+}
+
+function inboundContext(current: CurrentScope, settings: ContextSettings): InboundContext {
+  const find = (): RequestScope | undefined => current.perRequest.getStore() ?? current.sole;
   const scope = (): RequestScope => {
-    const current = perRequest.getStore();
-    if (!current) throw new Error("slack listener outside a request");
-    return current;
+    const found = find();
+    if (!found) throw new Error("slack listener outside a request");
+    return found;
   };
   return {
     ...settings,
@@ -85,6 +100,6 @@ function inboundContext(
     get botUserId() {
       return scope().botUserId;
     },
-    workspace: () => perRequest.getStore()?.workspace,
+    workspace: () => find()?.workspace,
   };
 }
