@@ -2,6 +2,7 @@ import type { ConversationRef } from "../core/conversation/conversation-ref.js";
 import { refKey } from "../core/conversation/conversation-ref.js";
 import type { ConversationRecord } from "../core/conversation/conversation-store.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
+import { LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
 
 /** What a continue code stands for: one thread's project at the time it was issued. */
@@ -29,7 +30,7 @@ export const MOVE_TRIES = 5;
  * the target gets the source's whole record (its session and account) and the source loses it, so the
  * project is bound to exactly one thread at any time.
  */
-const MOVE = `
+const MOVE = new LuaScript(`
 if redis.call("HGET", KEYS[1], "sessionId") ~= ARGV[1] then return "stale" end
 if KEYS[1] == KEYS[2] then return "same" end
 if redis.call("LLEN", KEYS[3]) > 0 or redis.call("LLEN", KEYS[4]) > 0 then return "busy" end
@@ -39,13 +40,13 @@ redis.call("HSET", KEYS[2], unpack(fields))
 redis.call("HSET", KEYS[2], "usedAt", ARGV[3], "platform", ARGV[4])
 redis.call("EXPIRE", KEYS[2], ARGV[2])
 redis.call("DEL", KEYS[1])
-return "moved"`;
+return "moved"`);
 
 /** Takes a code's hash once: the first caller gets its fields, everyone after gets nothing. */
-const TAKE = `
+const TAKE = new LuaScript(`
 local fields = redis.call("HGETALL", KEYS[1])
 redis.call("DEL", KEYS[1])
-return fields`;
+return fields`);
 
 /**
  * Moving a thread's project (backend session and account) to another thread: continue codes, kept only
@@ -69,7 +70,7 @@ export class ProjectMoves extends RedisStore {
 
   /** The code's ticket, taken: a second take of the same code finds nothing. */
   async take(digest: string): Promise<MoveTicket | undefined> {
-    const flat = (await this.redis.eval(TAKE, 1, this.keys.moveCode(digest))) as string[];
+    const flat = (await TAKE.run(this.redis, 1, this.keys.moveCode(digest))) as string[];
     const fields: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
     if (!fields.sessionId || !fields.source) return undefined;
@@ -96,8 +97,8 @@ export class ProjectMoves extends RedisStore {
   /** Moves the project `sessionId` from the thread `source` (a ref key) to `target`, in one step. */
   async move(source: string, target: ConversationRef, sessionId: string): Promise<MoveOutcome> {
     const into = refKey(target);
-    return (await this.redis.eval(
-      MOVE,
+    return (await MOVE.run(
+      this.redis,
       4,
       this.keys.conversation(source),
       this.keys.conversation(into),
