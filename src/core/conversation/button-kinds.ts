@@ -27,6 +27,25 @@ const BUTTON_KINDS: readonly ActionKind[] = [
   "move_code",
 ];
 
+/**
+ * The button kinds whose click carries an argument: the message, export, batch or choice it is about
+ * (the others act on the thread the button is in).
+ */
+export const ARG_BUTTON_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
+  "cancel",
+  "retry",
+  "continue",
+  "drop",
+  "project_link",
+  "quick_reply",
+  "variations",
+  "variations_confirm",
+  "variations_cancel",
+  "choose_variation",
+  // a `/history` entry's "Continue in a new thread" names its export
+  "move_thread",
+]);
+
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */
 const BUTTON_ARG = /^[\w.:-]+$/;
 

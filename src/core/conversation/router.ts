@@ -1,3 +1,4 @@
+import { ARG_BUTTON_KINDS } from "./button-kinds.js";
 import type { Inbound } from "./inbound.js";
 import type { ActionKind } from "./reply.js";
 
@@ -242,22 +243,11 @@ const SLASH_COMMANDS: Readonly<Record<string, CommandKind>> = {
   continue: "move_code",
 };
 
-const WITH_ARG = new Set<CommandKind>([
-  "cancel",
-  "retry",
+/** Intents that keep their argument: every button kind that carries one, and typed commands with one. */
+const WITH_ARG: ReadonlySet<string> = new Set<string>([
+  ...ARG_BUTTON_KINDS,
   "login",
-  "continue",
-  "drop",
-  "project_link",
   "settings",
-  // Quick replies
-  "quick_reply",
-  // Variations
-  "variations",
-  "variations_confirm",
-  "variations_cancel",
-  "choose_variation",
-  "move_thread",
   "move_here",
 ]);
 

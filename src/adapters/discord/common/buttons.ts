@@ -1,28 +1,10 @@
-import { buttonKind, isButtonArg } from "../../../core/conversation/button-kinds.js";
+import { ARG_BUTTON_KINDS, buttonKind, isButtonArg } from "../../../core/conversation/button-kinds.js";
 import type { ActionKind } from "../../../core/conversation/reply.js";
 
 /** Discord's limit on a component's `custom_id`. */
 export const CUSTOM_ID_MAX = 100;
 
 const PREFIX = "nemo";
-
-/** Kinds whose button carries an argument (the message a Cancel, Retry, Continue or drop is about, the export of a link). */
-const KINDS_WITH_ARG: ReadonlySet<ActionKind> = new Set([
-  "cancel",
-  "retry",
-  "continue",
-  "drop",
-  "project_link",
-  // Quick replies
-  "quick_reply",
-  // Variations
-  "variations",
-  "variations_confirm",
-  "variations_cancel",
-  "choose_variation",
-  // Continue anywhere: a `/history` entry's "Continue in a new thread" names its export
-  "move_thread",
-]);
 
 /** What a button click asks for. */
 export interface ButtonAction {
@@ -37,7 +19,7 @@ export interface ButtonAction {
  */
 export function encodeCustomId(action: ButtonAction): string | undefined {
   if (action.arg === undefined || action.arg === "") return `${PREFIX}:${action.kind}`;
-  if (!KINDS_WITH_ARG.has(action.kind) || !isButtonArg(action.arg)) return undefined;
+  if (!ARG_BUTTON_KINDS.has(action.kind) || !isButtonArg(action.arg)) return undefined;
   const id = `${PREFIX}:${action.kind}:${action.arg}`;
   return id.length <= CUSTOM_ID_MAX ? id : undefined;
 }
@@ -55,6 +37,6 @@ export function decodeCustomId(customId: string): ButtonAction | undefined {
   if (!kind) return undefined;
   if (colon < 0) return { kind };
   const arg = rest.slice(colon + 1);
-  if (!KINDS_WITH_ARG.has(kind) || !isButtonArg(arg)) return undefined;
+  if (!ARG_BUTTON_KINDS.has(kind) || !isButtonArg(arg)) return undefined;
   return { kind, arg };
 }
