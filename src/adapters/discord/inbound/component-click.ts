@@ -1,10 +1,9 @@
 import type { ButtonInteraction, StringSelectMenuInteraction } from "discord.js";
 import { decodeCustomId } from "../common/buttons.js";
 import { CHOOSE_CUSTOM_ID, QUICK_SELECT_ID } from "../common/component-ids.js";
-import { privateAddress } from "./account-interactions.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
-import { clickedConversation, ephemeral, followUpFailed, userOf } from "./interaction-place.js";
+import { clickedConversation, ephemeral, handClick } from "./interaction-place.js";
 import { modalFor, modalOfButton } from "./modals.js";
 
 /**
@@ -60,19 +59,5 @@ async function handleAction(
   }
   const ref = await clickedConversation(interaction, ctx, log);
   if (!ref) return;
-  await interaction.deferUpdate();
-  try {
-    await ctx.handler.handle({
-      id: interaction.id,
-      ref,
-      user: userOf(interaction, ctx),
-      text: "",
-      attachments: [],
-      locale,
-      action,
-      privateReplyTo: privateAddress(interaction),
-    });
-  } catch (error) {
-    await followUpFailed(interaction, log, "discord-button-failed", error);
-  }
+  await handClick(interaction, ctx, ref, action, { log, event: "discord-button-failed" });
 }

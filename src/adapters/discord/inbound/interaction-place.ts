@@ -9,6 +9,7 @@ import {
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import type { Logger } from "../../../core/logger.js";
+import { privateAddress } from "./account-interactions.js";
 import { dmRef, threadRef } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
@@ -93,4 +94,32 @@ export async function followUpFailed(
 ): Promise<void> {
   log.warn({ err: String(error) }, event);
   await interaction.followUp(ephemeral(discordText(interaction.locale, "failed"))).catch(() => undefined);
+}
+
+/**
+ * A click or choice in `ref`, deferred and handed to the core as `action` from its clicker (with the
+ * interaction's private reply address); a failure is logged as `failedEvent` and told privately.
+ */
+export async function handClick(
+  interaction: ButtonInteraction | StringSelectMenuInteraction,
+  ctx: InboundContext,
+  ref: ConversationRef,
+  action: NonNullable<Inbound["action"]>,
+  failed: { log: Logger; event: string },
+): Promise<void> {
+  await interaction.deferUpdate();
+  try {
+    await ctx.handler.handle({
+      id: interaction.id,
+      ref,
+      user: userOf(interaction, ctx),
+      text: "",
+      attachments: [],
+      locale: interaction.locale,
+      action,
+      privateReplyTo: privateAddress(interaction),
+    });
+  } catch (error) {
+    await followUpFailed(interaction, failed.log, failed.event, error);
+  }
 }

@@ -1,17 +1,9 @@
 import type { StringSelectMenuInteraction } from "discord.js";
 import { isSettingsChange, settingsMenuOwner } from "../common/settings-menu-ids.js";
-import { privateAddress } from "./account-interactions.js";
 import { threadRef } from "./conversation-refs.js";
 import { discordText } from "./discord-texts.js";
 import type { InboundContext } from "./inbound-context.js";
-import {
-  ephemeral,
-  existingConversation,
-  followUpFailed,
-  placeOf,
-  refusedPlace,
-  userOf,
-} from "./interaction-place.js";
+import { ephemeral, existingConversation, handClick, placeOf, refusedPlace } from "./interaction-place.js";
 
 /** Whether a select menu is one of `/settings`' (see settings-menu-ids.ts). */
 export function isSettingsMenu(customId: string): boolean {
@@ -45,19 +37,6 @@ export async function handleSettingsChoice(
   if (await refusedPlace(interaction, place, ctx, log)) return;
   // In a channel (not a thread), the channel stands for itself, as for `/settings` there.
   const ref = existingConversation(place) ?? threadRef(place.guildId ?? "", place.channelId, place.channelId);
-  await interaction.deferUpdate();
-  try {
-    await ctx.handler.handle({
-      id: interaction.id,
-      ref,
-      user: userOf(interaction, ctx),
-      text: "",
-      attachments: [],
-      locale,
-      action: { kind: "settings", arg: change },
-      privateReplyTo: privateAddress(interaction),
-    });
-  } catch (error) {
-    await followUpFailed(interaction, log, "discord-settings-choice-failed", error);
-  }
+  const action = { kind: "settings" as const, arg: change };
+  await handClick(interaction, ctx, ref, action, { log, event: "discord-settings-choice-failed" });
 }
