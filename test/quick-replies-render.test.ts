@@ -80,7 +80,8 @@ describe("quick replies as each platform shows them", () => {
     const labels = quick.elements!.map((element) => (element.text as { text: string }).text);
     expect(labels[1]).toHaveLength(75);
     for (const [i, element] of quick.elements!.entries()) {
-      expect(element.action_id).toBe("nemo_quick_reply");
+      // Slack refuses a block whose elements share an action_id: each button has its own.
+      expect(element.action_id).toBe(i === 0 ? "nemo_quick_reply" : `nemo_quick_reply-${i + 1}`);
       expect(parseAction(element.action_id as string, element.value as string)).toEqual({
         kind: "quick_reply",
         arg: `${record}:${i}`,

@@ -12,6 +12,7 @@ export interface SlackVideo {
 
 import { backendTextToMrkdwn, escapeMrkdwn, mrkdwnLink, splitMrkdwn, truncateMrkdwn } from "./mrkdwn.js";
 import { quickRepliesBlock, type SlackQuickRepliesBlock } from "./quick-reply-blocks.js";
+import { BUTTON_TEXT_MAX, BUTTON_VALUE_MAX, buttonsOf, type SlackButton } from "./slack-buttons.js";
 
 /** Slack's Block Kit limits the rendering stays under. */
 export const SLACK_LIMITS = {
@@ -24,24 +25,15 @@ export const SLACK_LIMITS = {
   /** Characters of the top-level `text` (the notification and accessibility fallback). */
   fallbackText: 4000,
   /** Characters of a button label. */
-  buttonText: 75,
+  buttonText: BUTTON_TEXT_MAX,
   /** Characters of a button value. */
-  buttonValue: 2000,
+  buttonValue: BUTTON_VALUE_MAX,
 } as const;
 
 /** A section block with mrkdwn text (at most {@link SLACK_LIMITS.sectionText} characters). */
 export interface SlackSectionBlock {
   type: "section";
   text: { type: "mrkdwn"; text: string };
-}
-
-/** A button: `action_id` = `nemo_<kind>`, `value` = the action's arg (see `action-ids.ts`). */
-export interface SlackButton {
-  type: "button";
-  action_id: string;
-  text: { type: "plain_text"; text: string; emoji: true };
-  value?: string;
-  style?: "primary" | "danger";
 }
 
 /** The row of buttons under a reply. */
@@ -71,9 +63,7 @@ export function renderSlackReply(reply: Reply): SlackMessage[] {
   const links = (reply.links ?? []).map((link) => mrkdwnLink(link.url, link.label));
   const tail = links.length > 0 ? splitMrkdwn(links.join("  •  "), SLACK_LIMITS.sectionText) : [];
   const quick = quickRepliesBlock(reply);
-  const buttons = uniqueActionIds(
-    (reply.actions ?? []).map(button).filter((b): b is SlackButton => b !== undefined),
-  );
+  const buttons = buttonsOf(reply.actions ?? []);
 
   const groups: string[][] = [];
   for (let i = 0; i < sections.length; i += SLACK_LIMITS.sectionsPerMessage) {
@@ -127,30 +117,6 @@ function slackVideo(video: NonNullable<Reply["video"]>): SlackVideo {
  * Slack wants the `action_id`s of one block unique: a kind repeated in a row (a gallery's "Continue
  * with #k") gets `-<n>` appended, which `parseAction` reads back as the kind.
  */
-function uniqueActionIds(buttons: SlackButton[]): SlackButton[] {
-  const seen = new Map<string, number>();
-  return buttons.map((b) => {
-    const n = seen.get(b.action_id) ?? 0;
-    seen.set(b.action_id, n + 1);
-    return n === 0 ? b : { ...b, action_id: `${b.action_id}-${n + 1}` };
-  });
-}
-
 function section(text: string): SlackSectionBlock {
   return { type: "section", text: { type: "mrkdwn", text } };
-}
-
-function button(action: ReplyAction): SlackButton | undefined {
-  if (action.arg !== undefined && action.arg.length > SLACK_LIMITS.buttonValue) return undefined;
-  const label = action.label.trim() || action.kind;
-  const shown =
-    label.length > SLACK_LIMITS.buttonText ? `${label.slice(0, SLACK_LIMITS.buttonText - 1)}…` : label;
-  return {
-    type: "button",
-    action_id: actionId(action.kind),
-    text: { type: "plain_text", text: shown, emoji: true },
-    ...(action.arg ? { value: action.arg } : {}),
-    ...(action.kind === "export" ? { style: "primary" as const } : {}),
-    ...(action.kind === "cancel" || action.kind === "drop" ? { style: "danger" as const } : {}),
-  };
 }
