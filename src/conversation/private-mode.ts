@@ -16,8 +16,8 @@ import { PrivateOutbox, type PrivateOutboxInner } from "./private-outbox.js";
  * the job is not run, the thread was told without content).
  */
 export type PrivateRoute =
-  | { kind: "public"; settings?: GenerationSettings | undefined }
-  | { kind: "private"; to: ConversationRef; settings: GenerationSettings }
+  | { kind: "public" }
+  | { kind: "private"; to: ConversationRef }
   | { kind: "unreachable" };
 
 const PUBLIC: PrivateRoute = { kind: "public" };
@@ -78,10 +78,10 @@ export class PrivateMode {
     const ref = parseRefKey(sender.refKey);
     if (!userId || isDirectMessage(ref)) return PUBLIC;
     const settings = known ?? (await this.parts.settings.effective(ref, userId));
-    if (!settings.privateResults) return { kind: "public", settings };
+    if (!settings.privateResults) return PUBLIC;
     if (ref.platform === "console") {
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_console") });
-      return { kind: "public", settings };
+      return PUBLIC;
     }
     try {
       const messenger = this.parts.messengers[ref.platform];
@@ -89,7 +89,7 @@ export class PrivateMode {
       if (!messenger?.openDirect) throw new Error(`no direct messages on ${ref.platform}`);
       const to = await messenger.openDirect(ref, userId, { text: opener(sender) });
       await this.parts.outbox.post(ref, { text: text(sender.lang, "private_note") });
-      return { kind: "private", to, settings };
+      return { kind: "private", to };
     } catch (error) {
       // A rate limit passes: the job is tried again later (its DM may well open then).
       if (rateLimitWaitMs(error) !== undefined) throw error;

@@ -34,6 +34,8 @@ export type LineWork<T> = (
   ack?: Promise<string | undefined>,
   /** Private mode: the job's messages go to its sender's DM through this outbox. */
   privately?: PrivateOutbox,
+  /** The sender's settings, when this run read them already (its first: beside the line position). */
+  settings?: GenerationSettings,
 ) => Promise<LineOutcome>;
 
 export interface LineJobParts extends AcknowledgementParts {
@@ -69,10 +71,12 @@ export function lineJob<T extends LineJobData>(
     const entry = { queue: job.queueName, jobId: job.id! };
     let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
     let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
+    let settings: GenerationSettings | undefined;
     if (record.ackMessageId === undefined) {
       // Its place in the line, read once for the queued limit and the acknowledgement, beside the sender's
       // settings (private mode, the note's language; the turn reuses them).
-      const [ahead, settings] = await Promise.all([
+      let ahead: number;
+      [ahead, settings] = await Promise.all([
         parts.line.position(job.data.refKey, entry),
         record.privateTo === undefined ? parts.privacy?.settingsOf(job.data) : undefined,
       ]);
@@ -99,7 +103,8 @@ export function lineJob<T extends LineJobData>(
     const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
     let outcome: LineOutcome;
     try {
-      outcome = await work(job, data, record, signal, ack.posted, privateOutbox(parts, job.data, record));
+      const privately = privateOutbox(parts, job.data, record);
+      outcome = await work(job, data, record, signal, ack.posted, privately, settings);
     } finally {
       // The acknowledgement's id is in the work record before the record is replaced or cleared.
       await ack.recorded;
@@ -115,14 +120,6 @@ export function lineJob<T extends LineJobData>(
   };
 }
 
-/** The sender's settings as this run's privacy decision read them (the turn reuses them). */
-const settingsRead = new WeakMap<Job, GenerationSettings>();
-
-/** The settings this run of `job` read already, if it did. */
-export function settingsReadBy(job: Job): GenerationSettings | undefined {
-  return settingsRead.get(job);
-}
-
 /**
  * Private mode, decided once per job: a private job's DM is kept in its record. When the DM cannot be
  * reached the work leaves the line unrun (its sender was told in the thread, without content).
@@ -135,7 +132,6 @@ async function decidePrivacy(
 ): Promise<WorkRecord | "unreachable"> {
   if (!parts.privacy || record.privateTo !== undefined) return record;
   const route = await parts.privacy.decide(job.data, settings);
-  if (route.kind !== "unreachable" && route.settings) settingsRead.set(job, route.settings);
   if (route.kind === "public") return record;
   if (route.kind === "unreachable") {
     await parts.line.withdraw(job.data.refKey, { queue: job.queueName, jobId: job.id! });

@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { runTurn } from "../conversation/turn/run-turn.js";
 import type { TurnDeps } from "../conversation/turn/turn-deps.js";
-import { type LineJobParts, lineJob, settingsReadBy } from "./line-job.js";
+import { type LineJobParts, lineJob } from "./line-job.js";
 import type { TurnJobData } from "./payloads.js";
 
 /** Runs that began as a recovery (their turn's stream was lost earlier): the recovery metric counts them. */
@@ -16,10 +16,9 @@ export function isRecoveryRun(job: Job): boolean {
 export function createTurnProcessor(deps: TurnDeps, parts: LineJobParts) {
   return lineJob<TurnJobData>(
     parts,
-    async (job, data, record, signal, ack, privately) => {
+    async (job, data, record, signal, ack, privately, settings) => {
       if (record.recoveryAttempt !== undefined) recoveryRuns.add(job);
       const turnDeps = privately ? { ...deps, outbox: privately } : deps;
-      const settings = settingsReadBy(job);
       const outcome = await runTurn(turnDeps, {
         message: data,
         record,
