@@ -1,5 +1,4 @@
-import type { Reply, ReplyAction } from "../../../core/conversation/reply.js";
-import { actionId } from "../common/action-ids.js";
+import type { Reply } from "../../../core/conversation/reply.js";
 
 /** A finished video as a Slack message carries it (JSON: it passes through the outbox). */
 export interface SlackVideo {
