@@ -3,7 +3,7 @@ import type { Inbound } from "../core/conversation/inbound.js";
 import type { LiveTurn } from "../core/conversation/messenger.js";
 import type { ActionKind, Reply, ReplyAction } from "../core/conversation/reply.js";
 import type { Logger } from "../core/logger.js";
-import type { PrivateButtons } from "../store/private-buttons.js";
+import type { PrivateButton, PrivateButtons } from "../store/private-buttons.js";
 import type { Outbox } from "./outbox.js";
 
 /** The outbox calls of a job that a private route redirects. */
@@ -33,6 +33,8 @@ const KEPT: ReadonlySet<ActionKind> = new Set(["cancel", "retry", "continue", "d
  */
 export class PrivateOutbox implements PrivateOutboxInner, Pick<Outbox, "liveTurn"> {
   private readonly to: ConversationRef;
+  /** Tokens of the buttons this job kept already (a progress message is edited many times). */
+  private readonly kept = new Map<string, Promise<string>>();
 
   constructor(
     private readonly inner: PrivateOutboxInner,
@@ -86,11 +88,23 @@ export class PrivateOutbox implements PrivateOutboxInner, Pick<Outbox, "liveTurn
         ? await Promise.all(
             kept.map(async ({ kind, label, arg }) => {
               const button = { thread: job.thread, userId, dm: job.privateTo, kind, arg: arg! };
-              return { kind, label, arg: `${PRIVATE_ARG}${await buttons.keep(button)}` };
+              return { kind, label, arg: `${PRIVATE_ARG}${await this.keep(button)}` };
             }),
           )
         : [];
     return { ...reply, actions: actions.length > 0 ? actions : undefined, choices: undefined };
+  }
+
+  /** The button's token, kept in Redis once per job (a failed write is tried again next time). */
+  private keep(button: PrivateButton): Promise<string> {
+    const key = `${button.kind}:${button.arg}`;
+    let token = this.kept.get(key);
+    if (!token) {
+      token = this.buttons!.keep(button);
+      token.catch(() => this.kept.delete(key));
+      this.kept.set(key, token);
+    }
+    return token;
   }
 }
 

@@ -18,7 +18,7 @@ export interface PrivateButton {
  * Buttons of private copies (private mode): the DM copy of a Retry, Cancel, Continue… carries an opaque
  * token instead of its argument, kept here with the thread and member it is bound to, so a click in the
  * DM acts on the thread's project and only for that member. The token is a digest of what it names:
- * the same button (a progress message edited many times) is one key, written again on each post.
+ * the same button (a progress message edited many times) is one key, written once per job (PrivateOutbox).
  */
 export class PrivateButtons extends RedisStore {
   /** Keeps the button; resolves to its token. */
