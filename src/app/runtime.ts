@@ -94,7 +94,8 @@ export class Runtime {
       seen: new SeenWork(redis, services.keys),
       queue: new BullWorkQueue(intakeQueues),
       owners: new ThreadOwners(redis, services.keys),
-      replies: services.replies,
+      // On the intake's connection (fails fast): a Redis outage refuses the event within the platform's window.
+      replies: new ReplyAddresses(redis, services.keys, secretBoxOf(config, services.logger)),
       logger: services.logger,
       maxUploadBytes: maxUploadBytes(config),
     });

@@ -1,5 +1,5 @@
 import { type ConversationRef, parseRefKey } from "../../core/conversation/conversation-ref.js";
-import { settingsDirective } from "../../core/conversation/generation-settings.js";
+import { withSettingsLine } from "../../core/conversation/generation-settings.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { CallContext } from "../../core/nemo/client.js";
 import type { NemoState } from "../../core/nemo/types.js";
@@ -131,14 +131,11 @@ async function runningSlot(
 }
 
 /**
- * The text each variation's session is sent: the source message's prompt as a turn sends it. Where a
- * turn builds its backend message from the prompt and the member's settings, this is the same call,
- * with the settings kept in the batch (`batch.settings`, the source sender's when 🎲 was clicked).
+ * The source's prompt with the settings line a turn sends (each variation is a new session), with the
+ * settings kept in the batch (the source sender's when 🎲 was clicked).
  */
-/** The source's prompt with the settings line a normal turn sends (each variation is a new session). */
 function variationPrompt(batch: VariationBatch): string {
-  const line = batch.settings ? settingsDirective(batch.settings, batch.language) : "";
-  return line ? `${line}\n${batch.prompt}` : batch.prompt;
+  return withSettingsLine(batch.settings ?? {}, batch.language, batch.prompt);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { ConversationRecord } from "../../core/conversation/conversation-store.js";
 import {
-  settingsDirective,
   settingsFingerprint,
   settingsTag,
+  withSettingsLine,
 } from "../../core/conversation/generation-settings.js";
 import { text } from "../../core/conversation/texts.js";
 import { isNemoError, type NemoErrorCode } from "../../core/nemo/errors.js";
@@ -43,10 +43,8 @@ type StreamParts = Pick<
  * not got these settings yet (docs/backend-protocol.md, "Generation settings").
  */
 function withSettings(run: TurnRun, record: ConversationRecord): string {
-  const directive = pendingSettings(run, record);
-  return directive
-    ? `${settingsDirective(run.settings, record.language)}\n${run.message.text}`
-    : run.message.text;
+  if (!pendingSettings(run, record)) return run.message.text;
+  return withSettingsLine(run.settings, record.language, run.message.text);
 }
 
 /** The settings fingerprint to send (and remember once the message went through), if the session lacks it. */

@@ -13,10 +13,12 @@ export async function variationsOffer(
   run: TurnRun,
 ): Promise<ReplyAction[]> {
   if (!parts.variationSources) return [];
-  const { inboundId, refKey, userId, language, text, lang } = run.message;
+  const { inboundId, refKey, userId, text } = run.message;
   try {
+    // The variations' sessions speak the language this turn's session would (the /settings one first).
+    const language = run.sessionLanguage;
     await parts.variationSources.keep(inboundId, { prompt: text, refKey, userId, language });
-    return buttons(lang, ["variations"], inboundId);
+    return buttons(run.lang, ["variations"], inboundId);
   } catch (error) {
     run.log.warn({ err: String(error) }, "variations-offer-failed");
     return [];

@@ -1,4 +1,4 @@
-import type { Lang } from "./language.js";
+import { type Lang, langFromLocale } from "./language.js";
 
 /** The frame shapes a member may ask for; the backend's canvas follows the first generation's ratio. */
 export const ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;
@@ -76,7 +76,7 @@ export function settingsFingerprint(settings: GenerationSettings): string {
  * seconds]` or `[视频设置：画面比例 9:16，时长约 15 秒]`. Empty when neither is chosen.
  */
 export function settingsDirective(settings: GenerationSettings, sessionLanguage: string): string {
-  const zh = /^zh\b/i.test(sessionLanguage);
+  const zh = langFromLocale(sessionLanguage) === "zh-CN";
   const parts: string[] = [];
   if (settings.aspectRatio)
     parts.push(zh ? `画面比例 ${settings.aspectRatio}` : `aspect ratio ${settings.aspectRatio}`);
@@ -84,4 +84,14 @@ export function settingsDirective(settings: GenerationSettings, sessionLanguage:
     parts.push(zh ? `时长约 ${settings.lengthSeconds} 秒` : `length about ${settings.lengthSeconds} seconds`);
   if (parts.length === 0) return "";
   return zh ? `[视频设置：${parts.join("，")}]` : `[Video settings: ${parts.join(", ")}]`;
+}
+
+/** `text` as sent to `/run_sse` with the settings line before it (unchanged when there is none). */
+export function withSettingsLine(
+  settings: GenerationSettings,
+  sessionLanguage: string,
+  text: string,
+): string {
+  const line = settingsDirective(settings, sessionLanguage);
+  return line ? `${line}\n${text}` : text;
 }

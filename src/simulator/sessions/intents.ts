@@ -14,7 +14,8 @@ export type Intent =
 
 export type ReplyLanguage = "en" | "zh";
 
-const GENERATE = /\b(generate|create|make)\b|生成|制作|创建|做一[个段条部]|来一[个段条部]/i;
+/** A request to make a video (English or Chinese). */
+export const GENERATE = /\b(generate|create|make)\b|生成|制作|创建|做一[个段条部]|来一[个段条部]/i;
 const REMOVE_TITLE = /\b(remove|delete|drop)\b.*\btitle\b|(删除|删掉|去掉|移除|去除|不要).*标题/i;
 const TITLE = /\btitle\b|标题/i;
 const MUSIC = /\b(music|bgm)\b|音乐|配乐|背景乐/i;

@@ -1,4 +1,4 @@
-import { extractPrompt, type Intent } from "./intents.js";
+import { extractPrompt, GENERATE, type Intent } from "./intents.js";
 import type { Session } from "./state.js";
 
 /** The styles the agent offers, by index, as it lists them. */
@@ -13,7 +13,6 @@ export function styleList(lang: "en" | "zh"): string {
   return STYLES.map((style, i) => `${i + 1}. ${style[lang]}`).join("\n");
 }
 
-const GENERATE = /\b(generate|create|make)\b|生成|制作|创建|做一[个段条部]|来一[个段条部]/i;
 /** A generation that leaves the style open: "make a video about my cat in any style", "做一个猫的视频，风格随意". */
 const STYLE_LEFT_OPEN = /\b(?:any|some|a|which|what)\s+style\b|风格/i;
 const STYLE_PHRASE = /[,，]?\s*(?:in\s+)?(?:any|some|a|which|what)\s+style\b.*$|[,，]?\s*风格.*$/i;
