@@ -83,3 +83,14 @@ export interface QueuedJobs {
   /** The job behind the entry, or undefined when it is gone. */
   find(entry: LineEntry): Promise<QueuedJob | undefined>;
 }
+
+/**
+ * Thrown by a command's work that cannot go on yet (a variation waiting for a running slot): the
+ * worker puts the job back as delayed for `delayMs`, holding no slot meanwhile, and runs it again.
+ */
+export class TryLater extends Error {
+  constructor(readonly delayMs: number) {
+    super(`try again in ${delayMs} ms`);
+    this.name = "TryLater";
+  }
+}

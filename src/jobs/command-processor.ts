@@ -1,4 +1,4 @@
-import { type Job, UnrecoverableError } from "bullmq";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import { type CommandParts, Commands } from "../conversation/commands/command-table.js";
 import {
   isPermanentRefusal,
@@ -9,7 +9,7 @@ import {
 import { errorMessage } from "../conversation/outbox.js";
 import { PrivateMode } from "../conversation/private-mode.js";
 import { UserLocales } from "../conversation/user-locales.js";
-import type { FollowUps } from "../conversation/work-queue.js";
+import { type FollowUps, TryLater } from "../conversation/work-queue.js";
 import type { Messengers } from "../core/conversation/messenger.js";
 import { listExports } from "../store/export-history.js";
 import { ExportLocks } from "../store/export-locks.js";
@@ -98,7 +98,7 @@ export function createCommandProcessor(services: CommandServices, options: Comma
   const parts = commandParts(services, options);
   const locales = new UserLocales(parts.messengers);
   const commands = new Commands(parts);
-  return async (job: Job<CommandJobData>): Promise<string> => {
+  return async (job: Job<CommandJobData>, token?: string): Promise<string> => {
     let { inbound } = job.data;
     if (job.data.replyKept) inbound = { ...inbound, privateReplyTo: await services.replies.read(inbound.id) };
     if (!inbound.locale) inbound = await locales.complete(inbound);
@@ -113,7 +113,14 @@ export function createCommandProcessor(services: CommandServices, options: Comma
       await parts.followUps.event({ ...inbound, ref: opened, newThread: false }, job.data.intent);
       return "thread-opened";
     }
-    await commands.run(inbound, job.data.intent);
+    try {
+      await commands.run(inbound, job.data.intent);
+    } catch (error) {
+      if (!(error instanceof TryLater)) throw error;
+      // Waiting (a variation for a running slot) holds no worker slot: the job comes back later.
+      await job.moveToDelayed(Date.now() + error.delayMs, token);
+      throw new DelayedError();
+    }
     return job.data.intent.kind;
   };
 }

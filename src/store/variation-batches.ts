@@ -151,6 +151,13 @@ export class VariationBatches extends RedisStore {
     return fields.filter((field) => field.startsWith("r:")).length;
   }
 
+  /** When variation `n` first waited for a running slot (epoch ms; the first call sets it). */
+  async waitingSince(id: string, n: number): Promise<number> {
+    const key = this.keys.variationBatch(id);
+    await this.redis.hsetnx(key, `w:${n}`, String(Date.now()));
+    return Number(await this.redis.hget(key, `w:${n}`));
+  }
+
   /** Claims posting the gallery: true once. */
   async claimGallery(id: string): Promise<boolean> {
     return (await this.redis.hsetnx(this.keys.variationBatch(id), "gallery", String(Date.now()))) === 1;

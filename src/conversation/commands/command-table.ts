@@ -5,7 +5,7 @@ import { type Lang, langFromLocale } from "../../core/conversation/language.js";
 import { errorReply } from "../../core/conversation/replies.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { errorMessage } from "../outbox.js";
-import type { FollowUps } from "../work-queue.js";
+import { type FollowUps, TryLater } from "../work-queue.js";
 import { type AccountParts, accountCommand } from "./account-commands.js";
 import { type AnswerParts, Answers, type CommandHandler } from "./answers.js";
 import { type CancelParts, cancelCommand } from "./cancel.js";
@@ -103,6 +103,7 @@ export class Commands {
     try {
       await this.table[intent.kind]({ inbound, intent, lang, answer });
     } catch (error) {
+      if (error instanceof TryLater) throw error;
       this.parts.logger.warn(
         { thread: refKey(inbound.ref), trace: inbound.id, ...failureFields(error), err: errorMessage(error) },
         "command-failed",

@@ -6,6 +6,7 @@ import type { NemoState } from "../../core/nemo/types.js";
 import type { QuotaHold } from "../../store/quotas.js";
 import type { VariationBatch, VariationResult } from "../../store/variation-batches.js";
 import { exemptScopesOf } from "../policies/permissions.js";
+import { TryLater } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 import { reportVariation } from "./variation-gallery.js";
 import { type VariationParts, variationArg } from "./variation-parts.js";
@@ -26,8 +27,8 @@ type RunParts = Pick<
 
 /** How often a retried run reads the session's state while an earlier run of it may still stream. */
 const STATE_POLL_MS = 3_000;
-/** How often a variation waiting for a running slot of its starter asks again. */
-const SLOT_POLL_MS = 1_000;
+/** How long a variation waiting for a running slot of its starter stays delayed before asking again. */
+const SLOT_RETRY_MS = 1_000;
 
 /**
  * One variation (a `variation_run` a Start queued, run at once beside the others): its prompt is sent
@@ -77,8 +78,9 @@ async function generate(
     log.warn("variation-account-unlinked");
     return { ok: false };
   }
-  // Streams count like turns: at most the starter's running limit of them at once (the rest wait here).
-  const slot = await runningSlot(parts, where, Date.now() + parts.timings.streamHardCapMs);
+  // Streams count like turns: at most the starter's running limit of them at once (the rest wait as
+  // delayed jobs, holding no worker slot, for as long as a stream may last).
+  const slot = await runningSlot(parts, where, batch.id, n);
   if (!slot) {
     log.warn("variation-no-running-slot");
     return { ok: false };
@@ -115,19 +117,22 @@ async function generate(
   return result;
 }
 
-/** A running slot of the batch's starter, waited for until `until`; undefined when none came free. */
+/**
+ * A running slot of the batch's starter; when none is free, the run is tried again later ({@link TryLater})
+ * until it has waited as long as a stream may last (then undefined: the variation fails, nothing sent).
+ */
 async function runningSlot(
-  parts: Pick<RunParts, "quotas" | "permissions">,
+  parts: Pick<RunParts, "quotas" | "permissions" | "variationBatches" | "timings">,
   { ref, starter }: { ref: ConversationRef; starter: Inbound["user"] },
-  until: number,
+  batchId: string,
+  n: number,
 ): Promise<QuotaHold | undefined> {
   const exempt = exemptScopesOf(await parts.permissions.quotaExemption(ref, starter));
-  for (;;) {
-    const admission = await parts.quotas.admit({ ref, userId: starter.id }, { running: true, exempt });
-    if (admission.ok) return admission.running;
-    if (Date.now() >= until) return undefined;
-    await new Promise((resolve) => setTimeout(resolve, SLOT_POLL_MS));
-  }
+  const admission = await parts.quotas.admit({ ref, userId: starter.id }, { running: true, exempt });
+  if (admission.ok) return admission.running;
+  const since = await parts.variationBatches.waitingSince(batchId, n);
+  if (Date.now() >= since + parts.timings.streamHardCapMs) return undefined;
+  throw new TryLater(SLOT_RETRY_MS);
 }
 
 /**
