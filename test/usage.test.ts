@@ -117,7 +117,7 @@ describe("DMs are per-member places; operators read every place", () => {
     expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A" })).ok).toBe(true);
     expect((await quotas.take("turns", { ref: dmOf("D2"), userId: "B" })).ok).toBe(true);
     expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A" })).ok).toBe(false);
-    // A place admin skips the place's own scopes only when asked to (`skip`).
-    expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A", skip: ["workspace"] })).ok).toBe(true);
+    // A place admin skips the place's own scopes only when asked to (the exempt scopes).
+    expect((await quotas.take("turns", { ref: dmOf("D1"), userId: "A" }, ["workspace"])).ok).toBe(true);
   });
 });

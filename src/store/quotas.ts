@@ -59,8 +59,6 @@ export interface QuotaAsk {
 export interface QuotaSubject {
   ref: ConversationRef;
   userId: string;
-  /** Scopes the subject is exempt from (a place admin's own place: see `Permissions.quotaExemption`). */
-  skip?: readonly QuotaScope[] | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -149,7 +147,7 @@ export class Quotas {
    * each given back on its own.
    */
   async admit(subject: QuotaSubject, ask: QuotaAsk): Promise<QuotaAdmission> {
-    const exempt = new Set([...(ask.exempt ?? []), ...(subject.skip ?? [])]);
+    const exempt = new Set(ask.exempt ?? []);
     const counters = [
       ...(ask.full ?? []).flatMap((kind) => this.counters(kind, "f", subject, exempt)),
       ...(ask.take ? this.counters(ask.take, "t", subject, exempt) : []),
@@ -170,14 +168,14 @@ export class Quotas {
   }
 
   /** Takes one point of `kind` in every scope (an export); when one scope is full, none is kept. */
-  async take(kind: QuotaKind, subject: QuotaSubject): Promise<QuotaTake> {
-    const admission = await this.admit(subject, { take: kind });
+  async take(kind: QuotaKind, subject: QuotaSubject, exempt?: readonly QuotaScope[]): Promise<QuotaTake> {
+    const admission = await this.admit(subject, { take: kind, exempt });
     return admission.ok ? { ok: true, giveBack: admission.points.giveBack } : admission;
   }
 
   /** Counts one of `kind` that already happened (a generation the stream reported), in one round trip. */
   async count(kind: QuotaKind, subject: QuotaSubject, exempt: readonly QuotaScope[] = []): Promise<void> {
-    const counters = this.counters(kind, "c", subject, new Set([...exempt, ...(subject.skip ?? [])]));
+    const counters = this.counters(kind, "c", subject, new Set(exempt));
     if (counters.length > 0) await this.run(counters);
   }
 

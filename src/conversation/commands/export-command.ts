@@ -6,7 +6,7 @@ import type { ExportLocks } from "../../store/export-locks.js";
 import type { Quotas, QuotaTake } from "../../store/quotas.js";
 import type { Usage } from "../../store/usage.js";
 import { releaseStaleExportLock, type StaleExportLockParts } from "../exports/stale-export-lock.js";
-import { type Permissions, quotaSubject } from "../policies/permissions.js";
+import { exemptScopesOf, type Permissions } from "../policies/permissions.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import type { PrivateMode } from "../private-mode.js";
 import type { WorkQueue } from "../work-queue.js";
@@ -89,7 +89,6 @@ async function takeLock(parts: ExportParts, key: string, jobId: string): Promise
 async function takeQuota(parts: ExportParts, inbound: Inbound): Promise<QuotaTake> {
   const { quotas, permissions } = parts;
   const exemption = await permissions.quotaExemption(inbound.ref, inbound.user);
-  const subject = quotaSubject(exemption, { ref: inbound.ref, userId: inbound.user.id });
-  if (!subject) return { ok: true, giveBack: async () => undefined };
-  return quotas.take("exports", subject);
+  if (exemption === "all") return { ok: true, giveBack: async () => undefined };
+  return quotas.take("exports", { ref: inbound.ref, userId: inbound.user.id }, exemptScopesOf(exemption));
 }

@@ -4,7 +4,6 @@ import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Messengers } from "../../core/conversation/messenger.js";
 import { CONSOLE_USER, type PlaceKind, placeKindOf } from "../../core/conversation/place.js";
 import type { Logger } from "../../core/logger.js";
-import type { QuotaSubject } from "../../store/quotas.js";
 import type { ThreadOwners } from "../../store/thread-owners.js";
 import { type Action, type Grant, grantOf, ROLES_IN_PLACE, type Role } from "./permission-table.js";
 
@@ -131,13 +130,4 @@ const PLACE_SCOPES: readonly QuotaScope[] = ["channel", "workspace"];
 export function exemptScopesOf(exemption: QuotaExemption): readonly QuotaScope[] {
   if (exemption === "all") return QUOTA_SCOPES;
   return exemption === "place" ? PLACE_SCOPES : [];
-}
-
-/** Who is counted for a quota, after the exemption: undefined when exempt from every quota. */
-export function quotaSubject(
-  exemption: QuotaExemption,
-  subject: { ref: ConversationRef; userId: string },
-): QuotaSubject | undefined {
-  if (exemption === "all") return undefined;
-  return { ...subject, skip: exemptScopesOf(exemption) };
 }
