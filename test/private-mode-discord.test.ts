@@ -55,6 +55,21 @@ function dmTranscript(user: FakeUser): string {
   return bot.transcript(bot.fake.dmWith(user).id);
 }
 
+/**
+ * Polls (with a deadline) until no turn job with this text is still to run: removed, or run. A message
+ * still in line runs once the line moves on; this waits for that to be over.
+ */
+async function settled(message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const open = ["active", "waiting", "delayed", "prioritized"] as const;
+  while (
+    (await bot.runtime.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("private mode on Discord (real discord.js, fake Discord, simulator, Redis)", () => {
   let thread = "";
 
@@ -138,6 +153,8 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
 
   it("a Cancel in the DM copy acts on the thread's waiting message, for its member only", async () => {
     const { fake } = bot;
+    const answers = () => dmTranscript(fake.bob).split("Music and title added").length;
+    const answered = answers();
     fake.say(thread, "generate a video of a long storm", { author: fake.bob });
     fake.say(thread, "and then a rainbow", { author: fake.bob });
     const dmId = fake.dmWith(fake.bob).id;
@@ -158,6 +175,9 @@ describe("private mode on Discord (real discord.js, fake Discord, simulator, Red
       10_000,
       "first",
     );
+    // The first turn done (its answer in the DM), the line moves on: a second still queued would run now.
+    await fake.waitFor(() => answers() > answered, 10_000, "the first's answer, in the DM");
+    await settled("and then a rainbow");
     expect(bot.sentMessages()).not.toContain("and then a rainbow");
     expect(bot.logs.find("private-click-refused")).toHaveLength(1);
     expectOnlyNotes(thread, [text("en", "private_export_joined")]);

@@ -76,6 +76,21 @@ const dmBlocks = () =>
     .map((call) => JSON.stringify(call.params.blocks ?? []))
     .join("\n");
 
+/**
+ * Polls (with a deadline) until no turn job with this text is still to run: removed, or run. A message
+ * still in line runs once the line moves on; this waits for that to be over.
+ */
+async function settled(message: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const open = ["active", "waiting", "delayed", "prioritized"] as const;
+  while (
+    (await bot.runtime!.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)", () => {
   const mentionTs = "1700006000.000100";
 
@@ -176,6 +191,8 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
         ),
       );
     const since = bot.fake.calls.length;
+    const answers = () => dmText().split("Music and title added").length;
+    const answered = answers();
     await say("EvPrivateQ1", "1700006300.000100", "generate a video of a long storm");
     await say("EvPrivateQ2", "1700006400.000100", "and then a rainbow");
     const queued = () =>
@@ -202,6 +219,9 @@ describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)",
     await bot.fake.waitFor(() => note.text.includes(cancelled), 15_000, "the DM note cancelled");
     const sent = () => bot.sim!.requests.filter((r) => r.path === "/run_sse").map((r) => String(r.message));
     await bot.fake.waitFor(() => sent().includes("generate a video of a long storm"), 15_000, "the first");
+    // The first turn done (its answer in the DM), the line moves on: a second still queued would run now.
+    await bot.fake.waitFor(() => answers() > answered, 15_000, "the first's answer, in the DM");
+    await settled("and then a rainbow");
     expect(sent()).not.toContain("and then a rainbow");
     expectOnlyNotes("C600", [NOTE], since);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { interactiveComponents } from "./fakes/discord/components-v2.js";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harness.js";
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
+import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -25,6 +26,18 @@ const quickButtons = (message: StoredMessage): Map<string, string> =>
   );
 
 const sent = (text: string) => bot.sentMessages().filter((message) => message === text).length;
+
+/** Polls (with a deadline) until no turn job with this text is still to run: removed, or run. */
+async function settled(message: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const open = ["active", "waiting", "delayed", "prioritized"] as const;
+  while (
+    (await bot.runtime.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
+  ) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 /** Starts a thread with `text` and resolves to it and the bot's answer once `shown` is in it. */
 async function ask(text: string, shown: string): Promise<{ thread: string; answer: StoredMessage }> {
@@ -78,7 +91,24 @@ describe("quick replies on Discord (real discord.js, fake Discord, simulator, Re
     await fake.waitFor(() => again.followUps.length > 0, 5_000, "private note");
     expect(JSON.stringify(again.followUps)).toContain("already answered");
     expect(Number(again.followUps[0]!.flags) & 64).toBe(64); // ephemeral
-    // A redelivery of the first click is the same interaction: the intake drops it.
+    // A redelivery of the first click (the gateway sends the same INTERACTION_CREATE again, same id and
+    // token, as after a resume) is the same interaction: it sends nothing more.
+    const delivery = fake.gateway.delivered.find(
+      (event) => event.t === "INTERACTION_CREATE" && (event.d as { id?: string }).id === click.id,
+    )!;
+    expect(delivery).toBeDefined();
+    const failed = bot.logs.find("discord-interaction-failed").length;
+    const duplicates = bot.logs.find("inbound-duplicate-ignored").length;
+    fake.gateway.dispatch("INTERACTION_CREATE", delivery.d);
+    // Dealt with: refused by Discord as already acknowledged, or dropped by the intake.
+    await eventually(
+      () =>
+        bot.logs.find("discord-interaction-failed").length > failed ||
+        bot.logs.find("inbound-duplicate-ignored").length > duplicates,
+      5_000,
+      "the redelivery dealt with",
+    );
+    await settled("Anime");
     expect(sent("Anime")).toBe(1);
     expect(sent("Documentary")).toBe(0);
   });

@@ -115,8 +115,7 @@ describe("quick replies on Slack (Bolt over signed HTTP, runtime, simulator, fak
     expect(turn.data).toMatchObject({ userId: "U2", refKey: expect.stringContaining(thread) });
     // The answer shows the choice taken, without its buttons.
     await bot.fake.waitFor(
-      () =>
-        bot.fake.thread("C300", thread).some((message) => message.text.includes("➡️ alice answered: Anime")),
+      () => bot.fake.thread("C300", thread).some((message) => message.text.includes("➡️ bob answered: Anime")),
       5_000,
       "edited answer",
     );
@@ -182,7 +181,7 @@ describe("quick replies on Slack (Bolt over signed HTTP, runtime, simulator, fak
     const response = await bot.sendForm(new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     expect(response.status).toBe(200);
     await bot.fake.waitFor(
-      () => bot.fake.thread("C320", thread).some((message) => message.text.includes("➡️ alice 回答：动漫")),
+      () => bot.fake.thread("C320", thread).some((message) => message.text.includes("➡️ lin 回答：动漫")),
       15_000,
       "edited answer",
     );

@@ -135,13 +135,28 @@ export interface BlockActionFields {
   value?: string;
   actionTs: string;
   responseUrl: string;
+  /** The clicker's name (`user.name`); by default the one the tests give that id (U1 alice, U2 bob, U3 lin). */
+  userName?: string;
+}
+
+/** The names the tests give their Slack users; any other id gets its own id, lower-cased. */
+const USER_NAMES: Record<string, string> = { U1: "alice", U2: "bob", U3: "lin" };
+
+/** The name Slack sends with `user_id` (`USER_NAMES`, else the id lower-cased). */
+function userNameOf(userId: string): string {
+  return USER_NAMES[userId] ?? userId.toLowerCase();
 }
 
 /** A `block_actions` payload (a button click). */
 export function blockActionsPayload(fields: BlockActionFields): Record<string, unknown> {
   return {
     type: "block_actions",
-    user: { id: fields.user, username: "alice", name: "alice", team_id: fields.team },
+    user: {
+      id: fields.user,
+      username: fields.userName ?? userNameOf(fields.user),
+      name: fields.userName ?? userNameOf(fields.user),
+      team_id: fields.team,
+    },
     api_app_id: APP_ID,
     token: "legacy-verification-token",
     container: {
