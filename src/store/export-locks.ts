@@ -1,11 +1,6 @@
 import { KEY_TTL_SECONDS } from "./keys.js";
-import { LuaScript } from "./lua-script.js";
+import { COMPARE_AND_DELETE } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
-
-/** Deletes the thread's export lock only while ARGV[1] holds it: a newer export of the thread keeps its own. */
-export const RELEASE_IF_HELD = new LuaScript(
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-);
 
 /** One export per thread at a time: the lock holds the running export's job id. */
 export class ExportLocks extends RedisStore {
@@ -20,7 +15,7 @@ export class ExportLocks extends RedisStore {
 
   /** Releases the lock only while `jobId` holds it (compare-and-delete); true when it did. */
   async releaseIfHeld(refKey: string, jobId: string): Promise<boolean> {
-    return (await RELEASE_IF_HELD.run(this.redis, 1, this.keys.exportLock(refKey), jobId)) === 1;
+    return (await COMPARE_AND_DELETE.run(this.redis, 1, this.keys.exportLock(refKey), jobId)) === 1;
   }
 
   /** The job id of the thread's running export, if one runs. */

@@ -1,7 +1,6 @@
 import type { Lang } from "../core/conversation/language.js";
-import { RELEASE_IF_HELD } from "./export-locks.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
-import { LuaScript } from "./lua-script.js";
+import { COMPARE_AND_DELETE, LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
 
 /** What asking for an export says (the `render` job's data); a waiting export's record starts with it. */
@@ -183,7 +182,8 @@ export class ExportStore extends RedisStore {
 
   /** Releases the thread's export lock when this export holds it (an export that never got a record). */
   async release(request: Pick<PendingExport, "id" | "refKey">): Promise<void> {
-    await RELEASE_IF_HELD.run(this.redis, 1, this.keys.exportLock(request.refKey), request.id);
+    // A newer export of the thread keeps its own lock.
+    await COMPARE_AND_DELETE.run(this.redis, 1, this.keys.exportLock(request.refKey), request.id);
   }
 
   async finish(record: Pick<PendingExport, "id" | "refKey">): Promise<void> {

@@ -26,3 +26,8 @@ export class LuaScript {
     }
   }
 }
+
+/** Deletes KEYS[1] only while it holds ARGV[1] (a lock's owner value); 1 when it did, else 0. */
+export const COMPARE_AND_DELETE = new LuaScript(
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+);

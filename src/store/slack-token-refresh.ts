@@ -1,11 +1,6 @@
 import type { RedisClient } from "../redis/connect.js";
 import { KEY_TTL_SECONDS, type Keys } from "./keys.js";
-import { LuaScript } from "./lua-script.js";
-
-/** Deletes the lock only while it still holds the caller's owner value (compare-and-delete). */
-const RELEASE = new LuaScript(
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
-);
+import { COMPARE_AND_DELETE, LuaScript } from "./lua-script.js";
 
 /**
  * Counts one more failed refresh and sets when the next may run: `base × 2^(failures − 1)`, at most
@@ -55,7 +50,7 @@ export class SlackTokenRefresh {
 
   /** Releases the lock if `owner` still holds it. */
   async unlock(workspace: string, owner: string): Promise<void> {
-    await RELEASE.run(this.redis, 1, this.keys.slackRefreshLock(workspace), owner);
+    await COMPARE_AND_DELETE.run(this.redis, 1, this.keys.slackRefreshLock(workspace), owner);
   }
 
   /** When the workspace's next refresh may run after failures (epoch ms); undefined when none failed lately. */

@@ -42,3 +42,11 @@ export function slackTarget(ref: ConversationRef): SlackTarget {
 export function isDirectMessageChannel(channel: string): boolean {
   return channel.startsWith("D");
 }
+
+/**
+ * Whether a member's own team is known and is not the installed workspace (a "T…" team id): a member of
+ * another organisation in a Slack Connect channel, who never administers this one.
+ */
+export function isExternalMember(workspace: string, userTeam: string | undefined): boolean {
+  return userTeam !== undefined && workspace.startsWith("T") && userTeam !== workspace;
+}

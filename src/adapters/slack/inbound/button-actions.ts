@@ -2,7 +2,7 @@ import type { App, BlockAction, RespondFn } from "@slack/bolt";
 import { type Lang, langFromLocale } from "../../../core/conversation/language.js";
 import { FEEDBACK_ACTION_ID } from "../assistant/assistant-turn.js";
 import { parseAction } from "../common/action-ids.js";
-import { isDirectMessageChannel, slackRef } from "../common/slack-ref.js";
+import { isDirectMessageChannel, isExternalMember, slackRef } from "../common/slack-ref.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { errorText } from "../web-api/api-errors.js";
 import { deliverInbound, type InboundContext, tellUser } from "./context.js";
@@ -55,7 +55,7 @@ export function registerActionListener(app: App, ctx: InboundContext): void {
       user: {
         id: user,
         name: click.userName,
-        ...(external(team, click.userTeam) ? { admin: false } : {}),
+        ...(isExternalMember(team, click.userTeam) ? { admin: false } : {}),
       },
       text: "",
       attachments: [],
@@ -129,9 +129,4 @@ async function ephemeral(
     }
   }
   if (where.channel) await tellUser(ctx, { channel: where.channel, user: where.user }, textOut);
-}
-
-/** Whether the user's own team is known and is not the installed workspace (a "T…" team id). */
-function external(workspace: string, userTeam: string | undefined): boolean {
-  return userTeam !== undefined && workspace.startsWith("T") && userTeam !== workspace;
 }

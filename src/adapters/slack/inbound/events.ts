@@ -1,7 +1,7 @@
 import type { App } from "@slack/bolt";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
-import { isDirectMessageChannel, slackRef } from "../common/slack-ref.js";
+import { isDirectMessageChannel, isExternalMember, slackRef } from "../common/slack-ref.js";
 import { escapeMrkdwn } from "../render/mrkdwn.js";
 import { filesToAttachments } from "./attachments.js";
 import { deliverInbound, type InboundContext, tellUser } from "./context.js";
@@ -72,7 +72,7 @@ async function take(
   const workspace = workspaceOf(ctx, message, body);
   // A Slack Connect member of another organisation (their own team is not the installed one, "T…";
   // an org-wide install's "E…" id is left to the worker's users.info) never administers this place.
-  const external = message.team !== undefined && workspace.startsWith("T") && message.team !== workspace;
+  const external = isExternalMember(workspace, message.team);
   // No locale: Slack's events carry none, and users.info is looked up by a worker, not before the ack.
   const inbound: Inbound = {
     id: body.event_id || `${message.channel}-${message.ts}`,

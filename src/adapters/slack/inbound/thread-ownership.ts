@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
+import { LruMap } from "../common/lru-map.js";
 import { errorText } from "../web-api/api-errors.js";
 
 const OWNED_TTL_MS = 24 * 3_600_000;
@@ -20,13 +21,15 @@ const MAX_ENTRIES = 10_000;
  * remembered without a call.
  */
 export class ThreadOwnership {
-  private readonly known = new Map<string, { owned: boolean; expires: number }>();
+  private readonly known: LruMap<string, { owned: boolean; expires: number }>;
 
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
-    private readonly maxEntries = MAX_ENTRIES,
-  ) {}
+    maxEntries = MAX_ENTRIES,
+  ) {
+    this.known = new LruMap(maxEntries);
+  }
 
   /** The bot started (or was mentioned at the start of) this thread. */
   remember(channel: string, threadTs: string): void {
@@ -62,12 +65,6 @@ export class ThreadOwnership {
   }
 
   private set(key: string, owned: boolean, ttlMs: number): void {
-    this.known.delete(key);
     this.known.set(key, { owned, expires: Date.now() + ttlMs });
-    while (this.known.size > this.maxEntries) {
-      const oldest = this.known.keys().next().value;
-      if (oldest === undefined) break;
-      this.known.delete(oldest);
-    }
   }
 }

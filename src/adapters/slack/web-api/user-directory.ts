@@ -1,5 +1,6 @@
 import type { WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
+import { LruMap } from "../common/lru-map.js";
 import { errorText } from "./api-errors.js";
 
 /** What the adapter knows about a Slack user. */
@@ -53,11 +54,10 @@ export interface UserDirectoryOptions {
  * TTL. A failed lookup yields `{}`: the reply is then in English, never delayed or lost.
  */
 export class UserDirectory {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LruMap<string, Entry>;
   private readonly pending = new Map<string, Promise<SlackUserInfo>>();
   private readonly ttlMs: number;
   private readonly failureTtlMs: number;
-  private readonly maxEntries: number;
 
   constructor(
     private readonly client: WebClient,
@@ -66,7 +66,7 @@ export class UserDirectory {
   ) {
     this.ttlMs = options.ttlMs ?? 3_600_000;
     this.failureTtlMs = options.failureTtlMs ?? 60_000;
-    this.maxEntries = options.maxEntries ?? 5_000;
+    this.entries = new LruMap(options.maxEntries ?? 5_000);
   }
 
   /** The user's locale and name (cached; concurrent lookups of one user share one call). */
@@ -102,12 +102,6 @@ export class UserDirectory {
   }
 
   private remember(userId: string, info: SlackUserInfo, ttlMs: number): void {
-    this.entries.delete(userId);
     this.entries.set(userId, { info, expires: Date.now() + ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest === undefined) break;
-      this.entries.delete(oldest);
-    }
   }
 }
