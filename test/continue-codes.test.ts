@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withHashedCode } from "../src/conversation/move-code-intake.js";
+import { Intake } from "../src/conversation/intake.js";
 import { type ConversationRef, refKey } from "../src/core/conversation/conversation-ref.js";
 import type { Inbound } from "../src/core/conversation/inbound.js";
 import { hashMoveCode, moveCodeDigest, newMoveCode } from "../src/core/conversation/move-code.js";
-import { routeInbound } from "../src/core/conversation/router.js";
+import { type Intent, routeInbound } from "../src/core/conversation/router.js";
+import { createLogger } from "../src/core/logger.js";
 import { KEY_TTL_SECONDS, Keys } from "../src/store/keys.js";
 import { MOVE_TRIES, ProjectMoves, ticketOf } from "../src/store/project-moves.js";
 import { RedisConversationStore } from "../src/store/redis-conversation-store.js";
@@ -38,17 +39,28 @@ describe("continue codes", () => {
     expect(routeInbound(inbound({ action: { kind: "move_thread" } }))).toEqual({ kind: "move_thread" });
   });
 
-  it("the intake queues a code's SHA-256 only, never the code, its text or its action", () => {
-    const typed = inbound({ text: "/continue K7QXM-P3WZD" });
-    const queued = withHashedCode(typed, routeInbound(typed));
+  it("the intake queues a code's SHA-256 only, never the code, its text or its action", async () => {
+    const queued: { inbound: Inbound; intent: Intent }[] = [];
+    const keep = async (queuedInbound: Inbound, intent: Intent) => {
+      queued.push({ inbound: queuedInbound, intent });
+    };
+    const intake = new Intake({
+      queue: { event: keep, command: keep },
+      sessions: { find: async () => undefined },
+      logger: createLogger({ level: "silent" }),
+    });
+    await intake.handle(inbound({ text: "/continue K7QXM-P3WZD", newThread: true }));
     expect(JSON.stringify(queued)).not.toMatch(/K7QXM|P3WZD/i);
-    expect(queued.intent).toEqual({ kind: "move_here", arg: hashMoveCode("K7QXM-P3WZD") });
+    expect(queued[0]?.intent).toEqual({ kind: "move_here", arg: hashMoveCode("K7QXM-P3WZD") });
+    // Its command may still open a thread for it (a channel's `/continue CODE`).
+    expect(queued[0]?.inbound.newThread).toBe(true);
     // Case, dashes and spaces do not matter; another code hashes differently.
     expect(hashMoveCode("k7qxm p3wzd")).toBe(hashMoveCode("K7QXMP3WZD"));
     expect(hashMoveCode("K7QXM-P3WZE")).not.toBe(hashMoveCode("K7QXM-P3WZD"));
-    // Other intents pass unchanged.
-    const other = inbound({ text: "make it red" });
-    expect(withHashedCode(other, { kind: "turn" })).toEqual({ inbound: other, intent: { kind: "turn" } });
+    // Other messages pass unchanged.
+    const other = inbound({ id: "e2", text: "make it red" });
+    await intake.handle(other);
+    expect(queued[1]).toEqual({ inbound: other, intent: { kind: "turn" } });
   });
 
   it("only a hashed argument names a code: a code (or anything else) given as is finds nothing", () => {

@@ -1,11 +1,11 @@
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
 import type { Inbound, IntakePort } from "../core/conversation/inbound.js";
+import { hashMoveCode } from "../core/conversation/move-code.js";
 import { type Intent, routeInbound } from "../core/conversation/router.js";
 import type { SessionManager } from "../core/conversation/session-manager.js";
 import type { Logger } from "../core/logger.js";
 import type { AccountStore } from "../store/account-store.js";
 import type { PrivateButtons } from "../store/private-buttons.js";
-import { withHashedCode } from "./move-code-intake.js";
 import { privateClick } from "./private-outbox.js";
 import type { QueueOnce } from "./queue-once.js";
 
@@ -41,9 +41,7 @@ export class Intake implements IntakePort {
     );
     const secret = withoutSecrets(inbound, intent, this.parts.accounts);
     if (secret) return this.parts.queue.command(secret.inbound, secret.intent);
-    // Continue anywhere: a continue code is queued hashed, never in clear.
-    const coded = withHashedCode(inbound, intent);
-    await this.parts.queue.event(coded.inbound, coded.intent);
+    await this.parts.queue.event(inbound, intent);
   }
 
   async isConversation(ref: ConversationRef): Promise<boolean> {
@@ -52,15 +50,20 @@ export class Intake implements IntakePort {
 }
 
 /**
- * A message that looks like a token, and a `/login`, never reach a queue with their secret: the
- * pasted text is dropped (its command only warns), and a login's token is sealed with `SECRETS_KEY`
- * for its command (`login:<inbound id>`), or dropped when there is no key.
+ * A message that looks like a token, a `/login` and a continue code never reach a queue with their
+ * secret: the pasted text is dropped (its command only warns), a login's token is sealed with
+ * `SECRETS_KEY` for its command (`login:<inbound id>`), or dropped when there is no key, and a continue
+ * code goes as its SHA-256 (`sha256:<hex>`; its command may still open a thread for it).
  */
 function withoutSecrets(
   inbound: Inbound,
   intent: Intent,
   accounts: IntakeParts["accounts"],
 ): { inbound: Inbound; intent: Intent } | undefined {
+  if (intent.kind === "move_here") {
+    const coded: Inbound = { ...inbound, text: "", attachments: [], action: undefined };
+    return { inbound: coded, intent: { kind: "move_here", arg: hashMoveCode(intent.arg ?? "") } };
+  }
   if (intent.kind !== "token_pasted" && intent.kind !== "login") return undefined;
   const bare: Inbound = { ...inbound, text: "", attachments: [], newThread: false, action: undefined };
   if (intent.kind === "token_pasted") return { inbound: bare, intent };
