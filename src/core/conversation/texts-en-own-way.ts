@@ -52,6 +52,7 @@ export const EN_OWN_WAY = {
   slack_settings_title: "Your settings",
   slack_settings_submit: "Save",
   slack_settings_intro: "Choose what to change; what you leave empty stays as it is.",
+  slack_settings_not_saved: "Not saved: please try again in a moment.",
 
   // Quick replies (the choices an answer ends with, as buttons)
   quick_reply_chosen: "➡️ Answered: {choice}",

@@ -49,6 +49,7 @@ export const ZH_CN_OWN_WAY: Record<keyof typeof EN_OWN_WAY, string> = {
   slack_settings_title: "你的设置",
   slack_settings_submit: "保存",
   slack_settings_intro: "选择要修改的项目；留空的保持不变。",
+  slack_settings_not_saved: "未保存：请稍后再试。",
 
   // Quick replies (the choices an answer ends with, as buttons)
   quick_reply_chosen: "➡️ 已回答：{choice}",

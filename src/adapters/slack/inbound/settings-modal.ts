@@ -110,9 +110,7 @@ export async function openSettingsModal(
   command: SlashCommand,
   team: string,
 ): Promise<void> {
-  const lang = langFromLocale(
-    (await ctx.users.lookup(command.user_id).catch(() => ({ locale: undefined }))).locale,
-  );
+  const lang = langFromLocale((await ctx.users.lookup(command.user_id)).locale);
   await ctx.client.views
     .open({ trigger_id: command.trigger_id, view: settingsView(lang, { team, channel: command.channel_id }) })
     .catch((error: unknown) => ctx.logger.warn({ err: errorText(error) }, "slack-settings-modal-failed"));
@@ -149,7 +147,8 @@ export function registerSettingsSubmission(app: App, ctx: InboundContext): void 
         action: changes ? { kind: "settings", arg: changes } : { kind: "settings" },
       });
     } catch {
-      await ack({ response_action: "errors", errors: { ratio: "Try again in a moment." } });
+      const lang = langFromLocale((await ctx.users.lookup(body.user.id)).locale);
+      await ack({ response_action: "errors", errors: { ratio: text(lang, "slack_settings_not_saved") } });
       return;
     }
     await ack();
