@@ -3,7 +3,7 @@ import { backendLanguage, type Lang, langFromLocale } from "../core/conversation
 import { buttons } from "../core/conversation/replies.js";
 import type { Reply } from "../core/conversation/reply.js";
 import { queuedText, text } from "../core/conversation/texts.js";
-import type { LineEntry, ThreadLine } from "../store/thread-line.js";
+import type { LineEntry } from "../store/thread-line.js";
 import type { Outbox } from "./outbox.js";
 import type { UserLocales } from "./user-locales.js";
 
@@ -18,8 +18,8 @@ export interface NewLineWork {
   entry: LineEntry;
   /** A waiting message may be cancelled from its note (turns; uploads run as they come). */
   cancellable: boolean;
-  /** Its place in the line (0 runs), when the caller read it already. */
-  ahead?: number | undefined;
+  /** Its place in the line (0 runs), read by the caller. */
+  ahead: number;
   /** The language the sender chose in `/settings` (over their locale's). */
   chosenLang?: Lang | undefined;
 }
@@ -38,7 +38,6 @@ export interface Acknowledgement {
 }
 
 export interface AcknowledgementParts {
-  line: Pick<ThreadLine, "position">;
   outbox: Pick<Outbox, "post">;
   locales: Pick<UserLocales, "complete">;
 }
@@ -59,7 +58,7 @@ export async function acknowledge(
     ({ locale: found } = await parts.locales.complete({ ref, user: { id: work.userId }, locale: undefined }));
   }
   const lang = work.chosenLang ?? (found ? langFromLocale(found) : work.lang);
-  const ahead = work.ahead ?? (await parts.line.position(work.refKey, work.entry));
+  const { ahead } = work;
   if (ahead < 0) return undefined;
   const note: Reply =
     ahead === 0

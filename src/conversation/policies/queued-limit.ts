@@ -16,12 +16,12 @@ export interface WaitingMessage {
   admin?: boolean | undefined;
   lang: Lang;
   entry: LineEntry;
-  /** Its place in the line (0 runs), when the caller read it already. */
-  ahead?: number | undefined;
+  /** Its place in the line (0 runs), read by the caller. */
+  ahead: number;
 }
 
 export interface QueuedLimitParts {
-  line: Pick<ThreadLine, "position" | "withdraw">;
+  line: Pick<ThreadLine, "withdraw">;
   quotas: Pick<Quotas, "settings" | "refused">;
   permissions: Pick<Permissions, "quotaExemption">;
   outbox: Pick<Outbox, "post">;
@@ -43,7 +43,7 @@ export async function refusedByQueuedLimit(
   if (max <= 0) return false;
   const { refKey, userId, admin, inboundId, lang, entry } = message;
   // Position 0 runs; 1…max wait; beyond that the line is full.
-  if ((message.ahead ?? (await parts.line.position(refKey, entry))) <= max) return false;
+  if (message.ahead <= max) return false;
   const ref = parseRefKey(refKey);
   if ((await parts.permissions.quotaExemption(ref, { id: userId ?? "unknown", admin })) !== "none")
     return false;
