@@ -80,19 +80,21 @@ export class SettingsStore {
     return effectiveSettings(member, place);
   }
 
+  /** Applies a member's change (the caller reads the settings afterwards, once, with the place's). */
   async changeMember(
     platform: string,
     userId: string,
     change: SettingsChange<GenerationSettings>,
-  ): Promise<GenerationSettings> {
+  ): Promise<void> {
     await this.write(this.keys.memberSettings(platform, userId), change, KEY_TTL_SECONDS.memberSettings);
-    return this.member(platform, userId);
   }
 
-  async changePlace(ref: ConversationRef, change: SettingsChange<PlaceSettings>): Promise<PlaceSettings> {
-    const key = this.keys.placeSettings(ref.platform, placeOf(ref));
-    await this.write(key, change, KEY_TTL_SECONDS.placeSettings);
-    return this.place(ref);
+  async changePlace(ref: ConversationRef, change: SettingsChange<PlaceSettings>): Promise<void> {
+    await this.write(
+      this.keys.placeSettings(ref.platform, placeOf(ref)),
+      change,
+      KEY_TTL_SECONDS.placeSettings,
+    );
   }
 
   private async write(key: string, change: SettingsChange<PlaceSettings>, ttl: number): Promise<void> {

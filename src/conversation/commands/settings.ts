@@ -1,4 +1,8 @@
-import type { GenerationSettings, PlaceSettings } from "../../core/conversation/generation-settings.js";
+import {
+  effectiveSettings,
+  type GenerationSettings,
+  type PlaceSettings,
+} from "../../core/conversation/generation-settings.js";
 import { type Lang, langFromLocale } from "../../core/conversation/language.js";
 import { parseSettingsArgs, type SettingsEdit } from "../../core/conversation/settings-args.js";
 import { type TextKey, text } from "../../core/conversation/texts.js";
@@ -57,7 +61,7 @@ export function settingsCommand(parts: SettingsParts): CommandHandler {
       parts.permissions.may("settings-place", ref, user),
     ]);
     // After a change of language, the answer is already in the new one.
-    const shown: Lang = member.language ?? place.language ?? langFromLocale(inbound.locale);
+    const shown: Lang = effectiveSettings(member, place).language ?? langFromLocale(inbound.locale);
     const view = { member, place, mayChangePlace };
     const lines = [...notes.map((note) => text(shown, note)), ...settingsLines(shown, view)];
     const reply = { text: lines.join("\n"), menus: settingsMenus(shown, user.id, view) };
