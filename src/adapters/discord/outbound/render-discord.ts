@@ -12,11 +12,11 @@ import {
   MessageFlags,
   SeparatorSpacingSize,
 } from "discord-api-types/v10";
+import { choiceActions } from "../../../core/conversation/quick-replies.js";
 import type { ActionKind, Reply, ReplyAction, ReplyLink } from "../../../core/conversation/reply.js";
 import { encodeCustomId } from "../common/buttons.js";
-import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS } from "../common/component-ids.js";
+import { CHOOSE_CUSTOM_ID, MODAL_BUTTON_IDS, QUICK_SELECT_ID } from "../common/component-ids.js";
 import { menuRows } from "./render-menus.js";
-import { quickReplyRows } from "./render-quick-replies.js";
 import { splitMessage } from "./split-message.js";
 
 /** The JSON body of one Discord message (create or edit), in Components V2 (no `content`, no `embeds`). */
@@ -74,7 +74,7 @@ const STYLES: Record<ActionKind, APIButtonComponentWithCustomId["style"]> = {
   // Settings (issue 21)
   settings: ButtonStyle.Secondary,
   // Quick replies
-  quick_reply: ButtonStyle.Secondary,
+  quick_reply: ButtonStyle.Primary,
   // Variations
   variations: ButtonStyle.Secondary,
   variations_confirm: ButtonStyle.Primary,
@@ -105,7 +105,8 @@ export function renderDiscordReply(reply: Reply): DiscordPart[] {
     .join("\n");
   const texts = splitMessage(reply.tone === "error" && head ? `⚠️ ${head}` : head, TEXT_PER_MESSAGE);
   const links = (reply.links ?? []).map(markdownLink).join("\n");
-  const rows = [...quickReplyRows(reply), ...actionRows(reply.actions ?? [])];
+  // Quick replies first: their own row of buttons, or their own select menu beyond five.
+  const rows = [...followUpRows(choiceActions(reply), QUICK_SELECT_ID), ...actionRows(reply.actions ?? [])];
   const video = reply.video && safeUrl(reply.video.url) ? reply.video : undefined;
   if (texts.length === 0 && !links && !video && !reply.gallery?.length) texts.push(rows.length ? "" : "…");
   if (texts.length === 0) texts.push("");
@@ -278,7 +279,10 @@ function buttonsOf(actions: readonly ReplyAction[]): APIButtonComponentWithCusto
     buttons.push({
       type: ComponentType.Button,
       style: STYLES[action.kind],
-      label: action.label.slice(0, BUTTON_LABEL_MAX),
+      label:
+        action.label.length > BUTTON_LABEL_MAX
+          ? `${action.label.slice(0, BUTTON_LABEL_MAX - 1)}…`
+          : action.label,
       custom_id: customId,
     });
   }
@@ -315,6 +319,7 @@ function actionRows(
 /** One row of up to five buttons, or one select menu offering every choice when there are more. */
 function followUpRows(
   actions: readonly ReplyAction[],
+  selectId = CHOOSE_CUSTOM_ID,
 ): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const buttons = buttonsOf(actions);
   if (buttons.length === 0) return [];
@@ -327,9 +332,7 @@ function followUpRows(
   return [
     {
       type: ComponentType.ActionRow,
-      components: [
-        { type: ComponentType.StringSelect, custom_id: CHOOSE_CUSTOM_ID, options, placeholder: "…" },
-      ],
+      components: [{ type: ComponentType.StringSelect, custom_id: selectId, options, placeholder: "…" }],
     },
   ];
 }
