@@ -2,10 +2,11 @@ import {
   accountOwner,
   installationOwner,
   kvOwner,
+  openInstallation,
   replyOwner,
   type SealedKind,
 } from "../core/sealed-kinds.js";
-import { type SecretBox, UnreadableSecretError } from "../core/secret-box.js";
+import type { SecretBox } from "../core/secret-box.js";
 import type { Keys } from "./keys.js";
 import { SEALED_KV_KEYS } from "./redis-key-value-store.js";
 
@@ -25,27 +26,6 @@ export interface SealedRecordKind {
   open(box: SecretBox, id: string, sealed: string): string | undefined;
 }
 
-/** A Slack installation's workspace, as the installation store names it (enterprise id for org installs). */
-function installationWorkspace(json: string): string | undefined {
-  const parsed = JSON.parse(json) as {
-    team?: { id?: string };
-    enterprise?: { id?: string };
-    isEnterpriseInstall?: boolean;
-  };
-  return parsed.isEnterpriseInstall ? parsed.enterprise?.id : parsed.team?.id;
-}
-
-/**
- * Opens a value of the first format (`v1:`): installations were sealed without an owner then, so one
- * opens only when the installation inside belongs to the workspace it is kept under.
- */
-function openInstallation(box: SecretBox, workspace: string, sealed: string): string | undefined {
-  if (!sealed.startsWith("v1:")) return box.open(sealed, installationOwner(workspace), "slack-installation");
-  const plain = box.open(sealed, "", "slack-installation");
-  if (plain === undefined || installationWorkspace(plain) === workspace) return plain;
-  throw new UnreadableSecretError("slack-installation", "rejected");
-}
-
 /** Every kind of sealed record of a deployment. */
 export function sealedRecordKinds(keys: Keys): SealedRecordKind[] {
   const simple = (kind: SealedKind, owner: (id: string) => string) => ({
@@ -61,7 +41,7 @@ export function sealedRecordKinds(keys: Keys): SealedRecordKind[] {
       owner: installationOwner,
       open: (box, id, sealed) => {
         try {
-          return openInstallation(box, id, sealed);
+          return openInstallation(id, sealed, (value, owner) => box.open(value, owner, "slack-installation"));
         } catch {
           return undefined;
         }

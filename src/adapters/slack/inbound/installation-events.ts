@@ -1,6 +1,6 @@
 import type { App, Context, InstallationQuery, InstallationStore } from "@slack/bolt";
 import type { Logger } from "../../../core/logger.js";
-import { installationWorkspace } from "../setup/installation-store.js";
+import { installationWorkspace } from "../../../core/sealed-kinds.js";
 
 /**
  * `app_uninstalled` and `tokens_revoked` (bot tokens): the workspace's installation is deleted, so no

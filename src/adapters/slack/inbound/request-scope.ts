@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { App } from "@slack/bolt";
 import type { WebClient } from "@slack/web-api";
+import { installationWorkspace } from "../../../core/sealed-kinds.js";
 import { LruMap } from "../common/lru-map.js";
-import { installationWorkspace } from "../setup/installation-store.js";
 import { UserDirectory } from "../web-api/user-directory.js";
 import type { InboundContext } from "./context.js";
 import { ThreadOwnership } from "./thread-ownership.js";

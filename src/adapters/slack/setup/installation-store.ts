@@ -1,6 +1,11 @@
 import type { Installation, InstallationQuery, InstallationStore } from "@slack/bolt";
-import { installationOwner, type SealedKind } from "../../../core/sealed-kinds.js";
-import { type SecretBox, UnreadableSecretError } from "../../../core/secret-box.js";
+import {
+  installationOwner,
+  installationWorkspace,
+  openInstallation,
+  type SealedKind,
+} from "../../../core/sealed-kinds.js";
+import type { SecretBox } from "../../../core/secret-box.js";
 
 /** The kind of a sealed installation in reports (`secret-unreadable`, `secrets reseal`, doctor). */
 const KIND: SealedKind = "slack-installation";
@@ -17,19 +22,6 @@ export interface InstallationRedis {
 
 /** A Slack installation as Bolt's OAuth flow hands it over (`@slack/oauth`). */
 export type SlackInstallation = Installation<"v1" | "v2", boolean>;
-
-/**
- * The workspace id under which an installation is kept, and which a Slack `ConversationRef` carries:
- * the enterprise id for an org-wide (Enterprise Grid) install — one token serves every workspace of the
- * org, and channel ids are unique across it — else the team id.
- */
-export function installationWorkspace(query: {
-  teamId?: string | undefined;
-  enterpriseId?: string | undefined;
-  isEnterpriseInstall?: boolean | undefined;
-}): string | undefined {
-  return query.isEnterpriseInstall ? query.enterpriseId : query.teamId;
-}
 
 function workspaceOf(installation: SlackInstallation): string | undefined {
   return installationWorkspace({
@@ -86,11 +78,8 @@ export class RedisInstallationStore implements InstallationStore {
    * when the installation inside is this workspace's.
    */
   open(workspace: string, sealed: string): SlackInstallation {
-    if (!sealed.startsWith("v1:"))
-      return JSON.parse(this.box.decrypt(sealed, installationOwner(workspace), KIND)) as SlackInstallation;
-    const installation = JSON.parse(this.box.decrypt(sealed, "", KIND)) as SlackInstallation;
-    if (workspaceOf(installation) !== workspace) throw new UnreadableSecretError(KIND, "rejected");
-    return installation;
+    const json = openInstallation(workspace, sealed, (value, owner) => this.box.decrypt(value, owner, KIND));
+    return JSON.parse(json) as SlackInstallation;
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<SlackInstallation> {

@@ -3,10 +3,10 @@ import { setTimeout as delay } from "node:timers/promises";
 import type { InstallationQuery, InstallationStore } from "@slack/bolt";
 import { WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
+import { installationWorkspace } from "../../../core/sealed-kinds.js";
 import { webClientOptions } from "../web-api/web-client.js";
 import {
   InstallationNotFoundError,
-  installationWorkspace,
   type RedisInstallationStore,
   type SlackInstallation,
 } from "./installation-store.js";
