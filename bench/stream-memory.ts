@@ -48,7 +48,9 @@ const worker = stack.workers[0]!;
 async function snapshot(): Promise<string> {
   const before = new Set(await readdir(dir));
   process.kill(worker.pid, "SIGUSR2");
+  const deadline = Date.now() + 300_000;
   for (let size = -1; ; ) {
+    if (Date.now() > deadline) throw new Error("no heap snapshot written within 5 minutes");
     await new Promise((resolve) => setTimeout(resolve, 500)); // polling the file until it stops growing
     const file = (await readdir(dir)).find((name) => name.endsWith(".heapsnapshot") && !before.has(name));
     if (!file) continue;
@@ -60,12 +62,16 @@ async function snapshot(): Promise<string> {
 
 /** Waits until `count` streams are open at the simulator and the bot's writes settled. */
 async function open(count: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
   for (;;) {
     const runSse = await stack.sim.runSse();
     if (runSse.filter((run) => run.endedAt === undefined).length >= count) break;
+    if (Date.now() > deadline) throw new Error(`${count} streams not open within 5 minutes`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  await new Promise((resolve) => setTimeout(resolve, 10_000)); // progress edits and acks of the burst
+  // A measurement's settling time, not a synchronisation: the burst's acknowledgements and first
+  // progress edits are done well within it, so the RSS read after it is the streams' steady state.
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
 }
 
 try {
