@@ -1,4 +1,5 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
+import type { GenerationSettings } from "../../core/conversation/generation-settings.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
 import type { Lang } from "../../core/conversation/language.js";
 import type { Messengers } from "../../core/conversation/messenger.js";
@@ -82,6 +83,8 @@ export interface CommandAsk {
   intent: Intent;
   lang: Lang;
   answer: Answers;
+  /** The sender's settings here, as read for `lang` (undefined when they could not be read). */
+  settings?: GenerationSettings | undefined;
 }
 
 export type CommandHandler = (ask: CommandAsk) => Promise<void>;

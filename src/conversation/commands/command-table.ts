@@ -1,7 +1,7 @@
 import { refKey } from "../../core/conversation/conversation-ref.js";
 import { failureFields } from "../../core/conversation/failure-code.js";
 import type { Inbound } from "../../core/conversation/inbound.js";
-import { type Lang, langFromLocale } from "../../core/conversation/language.js";
+import { langFromLocale } from "../../core/conversation/language.js";
 import { errorReply } from "../../core/conversation/replies.js";
 import type { Intent } from "../../core/conversation/router.js";
 import { errorMessage } from "../outbox.js";
@@ -98,10 +98,12 @@ export class Commands {
   }
 
   async run(inbound: Inbound, intent: Intent): Promise<void> {
-    const lang = await this.langOf(inbound);
+    const settings = await this.parts.settings.effective(inbound.ref, inbound.user.id).catch(() => undefined);
+    // The sender's `/settings` language (or the place's), else their locale's.
+    const lang = settings?.language ?? langFromLocale(inbound.locale);
     const answer = new Answers(this.parts, inbound, lang);
     try {
-      await this.table[intent.kind]({ inbound, intent, lang, answer });
+      await this.table[intent.kind]({ inbound, intent, lang, answer, settings });
     } catch (error) {
       if (error instanceof TryLater) throw error;
       this.parts.logger.warn(
@@ -109,16 +111,6 @@ export class Commands {
         "command-failed",
       );
       await answer.post(errorReply(error, lang));
-    }
-  }
-
-  /** The sender's language: their `/settings` language (or the place's), else their locale's. */
-  private async langOf(inbound: Inbound): Promise<Lang> {
-    const fromLocale = langFromLocale(inbound.locale);
-    try {
-      return (await this.parts.settings.effective(inbound.ref, inbound.user.id)).language ?? fromLocale;
-    } catch {
-      return fromLocale;
     }
   }
 }

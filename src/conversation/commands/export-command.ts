@@ -25,7 +25,7 @@ export interface ExportParts extends StaleExportLockParts {
 
 /** Starts an export of the thread's draft: one per thread at a time, within the sender's quota. */
 export function exportCommand(parts: ExportParts): CommandHandler {
-  return async ({ inbound, lang, answer }) => {
+  return async ({ inbound, lang, answer, settings }) => {
     const { locks, queue } = parts;
     const { ref, id: trace } = inbound;
     if (!(await parts.sessions.find(ref))) return answer.say("export_no_draft");
@@ -42,7 +42,7 @@ export function exportCommand(parts: ExportParts): CommandHandler {
     }
     try {
       const userId = inbound.user.id;
-      const route = await parts.privacy?.decide({ refKey: key, userId, lang });
+      const route = await parts.privacy?.decide({ refKey: key, userId, lang }, settings);
       if (route?.kind === "unreachable") {
         await locks.release(key);
         return await quota.giveBack();
