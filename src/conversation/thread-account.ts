@@ -4,6 +4,7 @@ import type { SessionManager } from "../core/conversation/session-manager.js";
 import { errorCode } from "../core/error-code.js";
 import type { CallContext } from "../core/nemo/client.js";
 import { NemoAuthError } from "../core/nemo/errors.js";
+import type { Platform } from "../core/nemo/types.js";
 import { type AccountStore, accountIdOf } from "../store/account-store.js";
 
 /** The account a thread's calls use: a linked user account (id and token), or undefined for the bot's. */
@@ -47,6 +48,22 @@ export async function threadCalls(
   const ctx: CallContext = { platform: ref.platform, signal: options.signal };
   if (account) ctx.token = account.token;
   return { ctx, account, record };
+}
+
+/**
+ * The call context of a session made with `accountId` (the bot's account when undefined). An account no
+ * longer linked (`gone` says what), or whose token no configured key opens, stops with `NEMO_AUTH`.
+ */
+export async function accountCalls(
+  accounts: Pick<AccountStore, "token">,
+  platform: Platform,
+  accountId: string | undefined,
+  gone = "the account of this session is no longer linked",
+): Promise<CallContext> {
+  if (!accountId) return { platform };
+  const token = await linkedToken(accounts, accountId);
+  if (!token) throw userTokenError(gone, false);
+  return { platform, token };
 }
 
 async function linkedToken(accounts: Pick<AccountStore, "token">, id: string): Promise<string | undefined> {

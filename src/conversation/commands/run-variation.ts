@@ -6,6 +6,7 @@ import type { NemoState } from "../../core/nemo/types.js";
 import type { QuotaHold } from "../../store/quotas.js";
 import type { VariationBatch, VariationResult } from "../../store/variation-batches.js";
 import { exemptScopesOf } from "../policies/permissions.js";
+import { accountCalls } from "../thread-account.js";
 import { TryLater } from "../work-queue.js";
 import type { CommandHandler } from "./answers.js";
 import { reportVariation } from "./variation-gallery.js";
@@ -152,10 +153,7 @@ async function callsOf(
   ref: ConversationRef,
   batch: VariationBatch,
 ): Promise<CallContext | undefined> {
-  const ctx: CallContext = { platform: ref.platform };
-  if (!batch.account) return ctx;
-  const token = await parts.accounts.token(batch.account).catch(() => undefined);
-  return token ? { ...ctx, token } : undefined;
+  return accountCalls(parts.accounts, ref.platform, batch.account).catch(() => undefined);
 }
 
 /** A run retried after its prompt was sent: the session's state, read until a video shows or `until`. */

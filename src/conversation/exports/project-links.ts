@@ -6,16 +6,15 @@ import type { Lang } from "../../core/conversation/language.js";
 import { buttons } from "../../core/conversation/replies.js";
 import type { Reply, ReplyAction, ReplyLink } from "../../core/conversation/reply.js";
 import { text } from "../../core/conversation/texts.js";
-import { errorCode } from "../../core/error-code.js";
 import type { Logger } from "../../core/logger.js";
 import type { ClaimLinks } from "../../core/nemo/claim-links.js";
 import type { CallContext } from "../../core/nemo/client.js";
-import { NemoAuthError } from "../../core/nemo/errors.js";
 import { type AccountStore, accountHolderOf } from "../../store/account-store.js";
 import type { ExportReference, ExportReferences } from "../../store/export-references.js";
 import type { PendingExport } from "../../store/export-store.js";
 import type { ClaimLinkPermission, ClaimLinkTarget } from "../policies/claim-link-permission.js";
 import { deliverPrivately, type PrivateDeliveryParts } from "../private-delivery.js";
+import { accountCalls } from "../thread-account.js";
 
 /** `CLAIM_LINKS`: who sees "Open in NemoVideo" — the thread's owner only (privately), or everyone in it. */
 export type ClaimLinkMode = "private" | "public";
@@ -111,16 +110,10 @@ export class ProjectLinks {
    * The call context of the account that owns the export's session (the bot's when none). An account no
    * longer linked, or whose token no configured key opens, stops with `NEMO_AUTH` (as a thread's calls do).
    */
-  private async contextOf(reference: ExportReference): Promise<CallContext> {
-    const ctx: CallContext = { platform: parseRefKey(reference.refKey).platform };
-    if (!reference.account) return ctx;
-    const token = await this.parts.accounts.token(reference.account).catch((error: unknown) => {
-      if (errorCode(error) !== "SECRET_UNREADABLE") throw error;
-      throw accountError("the linked account's token can no longer be opened (SECRETS_KEY changed)", true);
-    });
-    if (!token) throw accountError("the account of this project is no longer linked", false);
-    ctx.token = token;
-    return ctx;
+  private contextOf(reference: ExportReference): Promise<CallContext> {
+    const { platform } = parseRefKey(reference.refKey);
+    const gone = "the account of this project is no longer linked";
+    return accountCalls(this.parts.accounts, platform, reference.account, gone);
   }
 
   /** The link, or undefined (logged) when the backend gives no claim token: the video matters more. */
@@ -143,11 +136,4 @@ export class ProjectLinks {
 function claimTarget(reference: ExportReference): ClaimLinkTarget {
   const holder = reference.account === undefined ? undefined : accountHolderOf(reference.account);
   return { ref: parseRefKey(reference.refKey), askedBy: reference.userId, accountHolder: holder };
-}
-
-function accountError(message: string, unreadable: boolean): NemoAuthError {
-  const error = new NemoAuthError(message, false);
-  error.userToken = true;
-  error.accountUnreadable = unreadable;
-  return error;
 }
