@@ -72,6 +72,7 @@ export function lineJob<T extends LineJobData>(
     let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
     let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
     let settings: GenerationSettings | undefined;
+    let privately: PrivateOutbox | undefined;
     if (record.ackMessageId === undefined) {
       // Its place in the line, read once for the queued limit and the acknowledgement, beside the sender's
       // settings (private mode, the note's language; the turn reuses them).
@@ -84,7 +85,8 @@ export function lineJob<T extends LineJobData>(
       const decided = await decidePrivacy(job, record, parts, settings);
       if (decided === "unreachable") return "refused-private-unreachable";
       record = decided;
-      const ackParts = { ...parts, outbox: privateOutbox(parts, job.data, record) ?? parts.outbox };
+      privately = privateOutbox(parts, job.data, record);
+      const ackParts = { ...parts, outbox: privately ?? parts.outbox };
       const beside = options.ackBeside === true;
       ack = await acknowledgeFirst(job, record, ackParts, { beside, ahead, lang: settings?.language });
       record = ack.record;
@@ -103,7 +105,7 @@ export function lineJob<T extends LineJobData>(
     const data = record.locale ? { ...job.data, ...senderLanguage(record.locale) } : job.data;
     let outcome: LineOutcome;
     try {
-      const privately = privateOutbox(parts, job.data, record);
+      privately ??= privateOutbox(parts, job.data, record);
       outcome = await work(job, data, record, signal, ack.posted, privately, settings);
     } finally {
       // The acknowledgement's id is in the work record before the record is replaced or cleared.
