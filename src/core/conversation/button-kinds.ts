@@ -1,33 +1,6 @@
 import type { ActionKind } from "./reply.js";
 
 /**
- * Every action a button can carry, on every platform; a click naming anything else is refused (the
- * other kinds — login, logout, account, history, usage — come only from commands).
- */
-const BUTTON_KINDS: readonly ActionKind[] = [
-  "export",
-  "timeline",
-  "credits",
-  "cancel",
-  "retry",
-  "new",
-  "help",
-  "continue",
-  "drop",
-  "project_link",
-  // Quick replies
-  "quick_reply",
-  // Variations
-  "variations",
-  "variations_confirm",
-  "variations_cancel",
-  "choose_variation",
-  // Continue anywhere (a code is typed, never a button)
-  "move_thread",
-  "move_code",
-];
-
-/**
  * The button kinds whose click carries an argument: the message, export, batch or choice it is about
  * (the others act on the thread the button is in).
  */
@@ -45,6 +18,21 @@ export const ARG_BUTTON_KINDS: ReadonlySet<ActionKind> = new Set<ActionKind>([
   // a `/history` entry's "Continue in a new thread" names its export
   "move_thread",
 ]);
+
+/**
+ * Every action a button can carry, on every platform; a click naming anything else is refused (the
+ * other kinds — login, logout, account, history, usage, settings, a typed continue code — come only
+ * from commands).
+ */
+const BUTTON_KINDS: readonly ActionKind[] = [
+  "export",
+  "timeline",
+  "credits",
+  "new",
+  "help",
+  "move_code",
+  ...ARG_BUTTON_KINDS,
+];
 
 /** A button argument is an opaque id: message / interaction ids, `export:<job id>`, `<id>:caption`, … */
 const BUTTON_ARG = /^[\w.:-]+$/;
