@@ -232,6 +232,9 @@ describe("Discord: no public message carries a claim link, a bind link or a memb
   });
 });
 
+/** The bot's operator on Slack (`OPERATOR_SLACK_USERS`): the only one who gets the bind link. */
+const SLACK_OPERATOR = "UOP";
+
 describe("Slack: no public message carries a claim link, a bind link or a member's own balance", () => {
   let bot: SlackBot;
   /** The channel of U1's thread, which runs on her own linked account. */
@@ -239,8 +242,12 @@ describe("Slack: no public message carries a claim link, a bind link or a member
   let seen: Seen[] = [];
 
   beforeAll(async () => {
-    bot = await SlackBot.start({ redisUrl: redis.url, env: { SECRETS_KEY } });
+    bot = await SlackBot.start({
+      redisUrl: redis.url,
+      env: { SECRETS_KEY, OPERATOR_SLACK_USERS: SLACK_OPERATOR },
+    });
     const { fake } = bot;
+    fake.users.set(SLACK_OPERATOR, { name: "opal", locale: "en-US" });
     fake.users.set("U1", { name: "alice", locale: "en-US" });
     fake.users.set("U2", { name: "bob", locale: "en-US" });
     fake.users.set("U3", { name: "carol", locale: "en-US", isAdmin: true });
@@ -287,8 +294,10 @@ describe("Slack: no public message carries a claim link, a bind link or a member
     await slackCommand(bot, personal, "U1", "history", "t-history");
     await fake.waitFor(() => privateText(now()).includes("Your last exports"), 10_000, "history");
 
-    // U3, a workspace admin, asks for credits in U2's thread (the bot's shared account). (Today the bind
-    // link goes to nobody on Slack; with the permission table the operator gets it, privately.)
+    // U3, a workspace admin, asks for credits in U2's thread (the bot's shared account): no bind link.
+    // The operator (OPERATOR_SLACK_USERS) clicks the same button (the balance, in the thread: a click
+    // carries no response_url to the bot, so no bind link either), then types `/nemo credits` in the
+    // channel: the bind link, privately (the command's response_url).
     await slackCommand(bot, "C502", "U2", "hello there", "t-hello");
     await fake.waitFor(() => fake.thread("C502", undefined).length > 0, 5_000, "U2's thread");
     const parent = fake.thread("C502", undefined)[0]!;
@@ -296,17 +305,30 @@ describe("Slack: no public message carries a claim link, a bind link or a member
       fake.thread("C502", parent.ts).find((m) => slackButtons(m).some((b) => b.action_id === "nemo_credits"));
     await fake.waitFor(() => answer() !== undefined, 15_000, "U2's answer");
     const shared = () => count(allText(now(), "C502"), BALANCE);
-    await slackClick(bot, { channel: "C502", threadTs: parent.ts, message: answer()! }, "U3", "nemo_credits");
+    const sharedWhere = { channel: "C502", threadTs: parent.ts, message: answer()! };
+    await slackClick(bot, sharedWhere, "U3", "nemo_credits");
     await fake.waitFor(() => shared() >= 1, 10_000, "the shared account's credits");
+    expect(privateText(now())).not.toMatch(BIND);
+    await slackClick(bot, sharedWhere, SLACK_OPERATOR, "nemo_credits");
+    await fake.waitFor(() => shared() >= 2, 10_000, "the operator's credits (button)");
+    await slackCommand(bot, "C502", SLACK_OPERATOR, "credits", "t-op-credits");
+    await fake.waitFor(() => BIND.test(privateText(now())), 10_000, "the operator's bind link");
     seen = now();
   }, 120_000);
   afterAll(async () => {
     await bot?.dispose();
   });
 
-  it("ran the whole scenario: the video in public; the claim links and the balance privately", () => {
+  it("ran the whole scenario: the video in public; the claim and bind links and the balance privately", () => {
     expect(publicText(seen, personal)).toContain("Your video is ready");
     expect(privateText(seen)).toMatch(CLAIM);
+    expect(privateText(seen)).toMatch(BIND);
+    // Through the operator's command's response_url, ephemeral.
+    const bound = bot.fake.responses
+      .map((r) => r.body as Record<string, unknown>)
+      .filter((b) => BIND.test(JSON.stringify(b)));
+    expect(bound.length).toBeGreaterThan(0);
+    expect(bound.every((b) => b.response_type !== "in_channel")).toBe(true);
     expect(privateText(seen)).toContain("Your last exports");
     expect(allText(seen, personal)).toMatch(BALANCE);
   });

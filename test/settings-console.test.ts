@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startSimulator } from "../src/simulator/index.js";
+import { CliProcess } from "./helpers/cli-process.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
@@ -13,48 +13,24 @@ describe("/settings in the console chat", () => {
   it("sets 9:16 and a length (clamped by the place's maximum), and the next generation gets them", async () => {
     // Long enough for the generation's progress line to be printed before the video is ready.
     const sim = await startSimulator({ generationMs: 1_500 });
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "start", "--console"], {
-      env: {
-        ...process.env,
-        NEMO_API_URL: sim.url,
-        REDIS_URL: redis.url,
-        KEY_PREFIX: `settings${Date.now()}`,
-        PORT: "0",
-        ADMIN_PORT: "0",
-        DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-settings-")),
-      },
-      stdio: ["pipe", "pipe", "pipe"],
+    const cli = new CliProcess(["start", "--console"], {
+      NEMO_API_URL: sim.url,
+      REDIS_URL: redis.url,
+      KEY_PREFIX: `settings${Date.now()}`,
+      PORT: "0",
+      ADMIN_PORT: "0",
+      DATA_DIR: await mkdtemp(join(tmpdir(), "nemo-settings-")),
     });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    /** Resolves once `needle` is printed after `from` (the output's length when the step began). */
-    const seen = (needle: string, from = 0) =>
-      new Promise<void>((resolve, reject) => {
-        const deadline = Date.now() + 20_000;
-        const check = () => {
-          if (output.slice(from).includes(needle)) {
-            child.stdout.off("data", check);
-            resolve();
-          } else if (Date.now() > deadline) {
-            child.stdout.off("data", check);
-            reject(new Error(`no "${needle}" in:\n${output.slice(from)}`));
-          }
-        };
-        child.stdout.on("data", check);
-        check();
-      });
+    /** Types `line`, waits for `expected` printed after it, and returns what was printed after it. */
     const type = async (line: string, expected: string) => {
-      const from = output.length;
-      child.stdin.write(`${line}\n`);
-      await seen(expected, from);
-      return output.slice(from);
+      const from = cli.mark();
+      cli.write(line);
+      await cli.waitFor(expected, 20_000, from);
+      return cli.since(from);
     };
-    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     try {
-      await seen("Commands:");
-      expect(output).toContain("/settings");
+      await cli.waitFor("Commands:", 20_000);
+      expect(cli.stdout).toContain("/settings");
       const shown = await type("/settings", "Your settings here:");
       expect(shown).toContain("Aspect ratio: not set");
 
@@ -97,10 +73,10 @@ describe("/settings in the console chat", () => {
       expect(await type("/settings reset", "✅ Your settings are back to this place's defaults.")).toContain(
         "Aspect ratio: not set",
       );
-      child.stdin.write("/quit\n");
-      expect(await exited).toBe(0);
+      cli.write("/quit");
+      expect((await cli.exited).code).toBe(0);
     } finally {
-      child.kill("SIGKILL");
+      cli.kill();
       await sim.close();
     }
   }, 60_000);

@@ -3,6 +3,12 @@ import { readdirSync, readlinkSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
+/** Lengths of a `CliProcess`'s stdout and stderr at one moment (`mark`). */
+export interface OutputMark {
+  stdout: number;
+  stderr: number;
+}
+
 /** The real CLI (`src/cli.ts` through tsx, so no stale build is tested) as a child process. */
 export class CliProcess {
   stdout = "";
@@ -38,12 +44,27 @@ export class CliProcess {
     this.child.kill(signal);
   }
 
-  /** Resolves once `needle` appeared on stdout or stderr; rejects (with the output) after `timeoutMs`. */
-  waitFor(needle: string | RegExp, timeoutMs = 60_000): Promise<void> {
+  /** Where the output ends now: pass it to `waitFor` or `since` for what is printed after this point. */
+  mark(): OutputMark {
+    return { stdout: this.stdout.length, stderr: this.stderr.length };
+  }
+
+  /** What was printed on stdout after `from` (all of it without). */
+  since(from?: OutputMark): string {
+    return this.stdout.slice(from?.stdout ?? 0);
+  }
+
+  /**
+   * Resolves once `needle` appeared on stdout or stderr (after `from`, when given: see `mark`); rejects
+   * (with that output) after `timeoutMs`.
+   */
+  waitFor(needle: string | RegExp, timeoutMs = 60_000, from?: OutputMark): Promise<void> {
+    const out = () => this.stdout.slice(from?.stdout ?? 0);
+    const err = () => this.stderr.slice(from?.stderr ?? 0);
     const found = () =>
       typeof needle === "string"
-        ? this.stdout.includes(needle) || this.stderr.includes(needle)
-        : needle.test(this.stdout) || needle.test(this.stderr);
+        ? out().includes(needle) || err().includes(needle)
+        : needle.test(out()) || needle.test(err());
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!found()) return;
@@ -52,7 +73,7 @@ export class CliProcess {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`no ${String(needle)} in:\n${this.stdout}\n--- stderr ---\n${this.stderr}`));
+        reject(new Error(`no ${String(needle)} in:\n${out()}\n--- stderr ---\n${err()}`));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

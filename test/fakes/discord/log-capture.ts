@@ -1,8 +1,9 @@
-import { Writable } from "node:stream";
-import { pino } from "pino";
-import type { Logger } from "../../../src/core/logger.js";
+import { createLogger, type Logger } from "../../../src/core/logger.js";
 
-/** A logger whose lines (parsed JSON) tests can read, with the same secret redaction as production. */
+/**
+ * A logger whose lines (parsed JSON) tests can read: production's own (`createLogger`), so the same
+ * secret redaction, formatters and hooks as the running bot, only written here instead of stdout.
+ */
 export interface CapturedLogs {
   logger: Logger;
   lines: Record<string, unknown>[];
@@ -15,19 +16,16 @@ export interface CapturedLogs {
 export function captureLogs(level = "debug"): CapturedLogs {
   const raw: string[] = [];
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
+  // pino writes each line to `write`, synchronously: read at once, no stream buffering.
+  const stream = {
+    write(chunk: string) {
+      for (const line of chunk.split("\n").filter(Boolean)) {
         raw.push(line);
         lines.push(JSON.parse(line) as Record<string, unknown>);
       }
-      done();
     },
-  });
-  const logger = pino(
-    { level, redact: { paths: ["token", "*.token", "authorization"], censor: "[redacted]" } },
-    stream,
-  );
+  };
+  const logger = createLogger({ level, stream });
   return {
     logger,
     lines,
