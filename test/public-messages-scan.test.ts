@@ -295,9 +295,9 @@ describe("Slack: no public message carries a claim link, a bind link or a member
     await fake.waitFor(() => privateText(now()).includes("Your last exports"), 10_000, "history");
 
     // U3, a workspace admin, asks for credits in U2's thread (the bot's shared account): no bind link.
-    // The operator (OPERATOR_SLACK_USERS) clicks the same button (the balance, in the thread: a click
-    // carries no response_url to the bot, so no bind link either), then types `/nemo credits` in the
-    // channel: the bind link, privately (the command's response_url).
+    // The operator (OPERATOR_SLACK_USERS) clicks the same button (the balance in the thread, the bind
+    // link to them alone), then types `/nemo credits` in the channel: the bind link through the
+    // command's response_url.
     await slackCommand(bot, "C502", "U2", "hello there", "t-hello");
     await fake.waitFor(() => fake.thread("C502", undefined).length > 0, 5_000, "U2's thread");
     const parent = fake.thread("C502", undefined)[0]!;
@@ -311,8 +311,11 @@ describe("Slack: no public message carries a claim link, a bind link or a member
     expect(privateText(now())).not.toMatch(BIND);
     await slackClick(bot, sharedWhere, SLACK_OPERATOR, "nemo_credits");
     await fake.waitFor(() => shared() >= 2, 10_000, "the operator's credits (button)");
+    // A click has no response_url: the link goes to the operator alone (ephemeral, else their DM).
+    await fake.waitFor(() => BIND.test(privateText(now())), 10_000, "the operator's bind link (button)");
     await slackCommand(bot, "C502", SLACK_OPERATOR, "credits", "t-op-credits");
-    await fake.waitFor(() => BIND.test(privateText(now())), 10_000, "the operator's bind link");
+    const byCommand = () => bot.fake.responses.some((r) => BIND.test(JSON.stringify(r.body)));
+    await fake.waitFor(byCommand, 10_000, "the operator's bind link (command)");
     seen = now();
   }, 120_000);
   afterAll(async () => {

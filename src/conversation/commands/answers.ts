@@ -41,14 +41,6 @@ export class Answers {
     return tellSender(this.parts, this.inbound, reply);
   }
 
-  /** Posts where only the sender sees it; false when the platform gave no private way to answer. */
-  async privately(reply: Reply): Promise<boolean> {
-    const messenger = this.parts.messengers[this.inbound.ref.platform];
-    if (!this.inbound.privateReplyTo || !messenger?.postPrivately) return false;
-    await messenger.postPrivately(this.inbound.privateReplyTo, reply);
-    return true;
-  }
-
   /** Hands `reply` to the sender alone, never the thread (see `deliverPrivately`); false when it could not. */
   onlyToSender(reply: Reply): Promise<boolean> {
     const { ref, user, privateReplyTo } = this.inbound;

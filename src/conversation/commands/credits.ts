@@ -48,7 +48,7 @@ async function tellBindLink(parts: CreditsParts, { inbound, lang, answer }: Comm
   const userId = await client.tokens.anonymousUserId();
   if (!userId) return;
   const url = bindLink(client.webUrl, userId);
-  const told = await answer.privately({
+  const told = await answer.onlyToSender({
     text: text(lang, "admin_bind_note"),
     links: [{ label: text(lang, "link_register"), url }],
   });
