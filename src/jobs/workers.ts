@@ -1,4 +1,4 @@
-import { type Job, type Processor, Worker, type WorkerOptions } from "bullmq";
+import type { Job, Processor, Queue, Worker, WorkerOptions } from "bullmq";
 import { DEFAULT_CONCURRENCY, type WorkerConcurrency } from "../config/concurrency-defaults.js";
 import { Exports } from "../conversation/exports/exports.js";
 import { threadCalls } from "../conversation/thread-account.js";
@@ -14,6 +14,7 @@ import { createCommandProcessor } from "./command-processor.js";
 import { createDeliverProcessor } from "./deliver-jobs.js";
 import { type ExportFinishedListener, ExportPoller } from "./export-poller.js";
 import { createExportProcessor } from "./export-processor.js";
+import { LeanWorker } from "./lean-worker.js";
 import { adoptLegacyExportJobs } from "./legacy-export-queue.js";
 import { lineProcessors } from "./line-processors.js";
 import { type ExportJobData, type JobData, QUEUE, type TurnJobData, type UploadJobData } from "./payloads.js";
@@ -62,7 +63,7 @@ export function startWorkers(
   const concurrency = { ...DEFAULT_CONCURRENCY, ...options.concurrency };
   const base = workerOptions(services, connection);
   const start = <Name extends keyof JobData>(name: Name, processor: Processor<JobData[Name]>) =>
-    new Worker<JobData[Name]>(QUEUE[name], processor, {
+    new LeanWorker<JobData[Name]>(QUEUE[name], processor, {
       ...base,
       concurrency: concurrency[name],
       lockDuration: lockDurationOf(name, services.timings.lockDurationMs),
@@ -89,7 +90,7 @@ export function startWorkers(
   const stopWatching = watchForWedgedWorkers(
     names.map((name, index) => ({
       current: workers[index]!,
-      queue: services.queues[name],
+      queue: waitList(services.queues[name]),
       concurrency: concurrency[name],
       renew: () => start(name, processors[name] as Processor),
     })),
@@ -155,6 +156,14 @@ function workerOptions(
     // delayed jobs set the marker's time themselves.
     drainDelay: IDLE_BLOCK_SECONDS,
   };
+}
+
+/**
+ * The jobs a free worker of the queue would take: one LLEN (BullMQ's `getWaitingCount` is a Lua step
+ * of five commands, and counts a paused queue's jobs, which no worker takes).
+ */
+function waitList(queue: Queue): Pick<Queue, "getWaitingCount"> {
+  return { getWaitingCount: async () => (await queue.client).llen(queue.keys.wait!) };
 }
 
 /** The exports of this process, over the shared Redis and backend. */
