@@ -11,6 +11,7 @@ const closing: { close(): Promise<unknown> }[] = [];
 let connection: Redis | undefined;
 
 afterEach(async () => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   for (const closable of closing.splice(0).reverse()) await closable.close();
   connection?.disconnect();
@@ -44,6 +45,25 @@ describe("LeanWorker", () => {
     await queue.add("q", {});
     await eventually(() => fetchNext.length === 2, 10_000, "the second job to complete");
     expect(fetchNext).toEqual([false, true]);
+  });
+
+  it("right after a fetch that found nothing, counts what it could take before running BullMQ's fetch step", async () => {
+    const { options, queue } = setUp();
+    const lean = new LeanWorker("q", async () => "done", { ...options, autorun: false });
+    closing.push({ close: () => lean.close(true) });
+    const fetchSteps = vi.spyOn(lean.scripts, "moveToActive");
+    vi.useFakeTimers({ toFake: ["Date"] }); // the "right after" window is in Date.now() time
+    expect(await lean.getNextJob("t1", { block: false })).toBeUndefined();
+    expect(await lean.getNextJob("t2", { block: false })).toBeUndefined();
+    expect(fetchSteps).toHaveBeenCalledTimes(1);
+    const added = await queue.add("q", {});
+    expect((await lean.getNextJob("t3", { block: false }))?.id).toBe(added.id);
+    expect(fetchSteps).toHaveBeenCalledTimes(2);
+    // After a fetch that found a job, and long after one that found nothing: BullMQ's step at once.
+    expect(await lean.getNextJob("t4", { block: false })).toBeUndefined();
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await lean.getNextJob("t5", { block: false })).toBeUndefined();
+    expect(fetchSteps).toHaveBeenCalledTimes(4);
   });
 
   it("runs no stalled-job step on a queue with no active job, and still retakes a dead worker's job", async () => {
