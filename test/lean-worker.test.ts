@@ -47,23 +47,33 @@ describe("LeanWorker", () => {
     expect(fetchNext).toEqual([false, true]);
   });
 
-  it("right after a fetch that found nothing, counts what it could take before running BullMQ's fetch step", async () => {
+  it("counts what it could take before the fetches that usually find nothing", async () => {
     const { options, queue } = setUp();
     const lean = new LeanWorker("q", async () => "done", { ...options, autorun: false });
     closing.push({ close: () => lean.close(true) });
     const fetchSteps = vi.spyOn(lean.scripts, "moveToActive");
-    vi.useFakeTimers({ toFake: ["Date"] }); // the "right after" window is in Date.now() time
-    expect(await lean.getNextJob("t1", { block: false })).toBeUndefined();
-    expect(await lean.getNextJob("t2", { block: false })).toBeUndefined();
+    vi.useFakeTimers({ toFake: ["Date"] }); // "right after" is in Date.now() time
+    const fetch = async (token: string) => (await lean.getNextJob(token, { block: false }))?.id;
+    expect(await fetch("t1")).toBeUndefined();
+    // Right after an empty fetch: counted first, no fetch step.
+    expect(await fetch("t2")).toBeUndefined();
     expect(fetchSteps).toHaveBeenCalledTimes(1);
-    const added = await queue.add("q", {});
-    expect((await lean.getNextJob("t3", { block: false }))?.id).toBe(added.id);
+    const lone = await queue.add("q", {});
+    expect(await fetch("t3")).toBe(lone.id);
+    // A woken worker's second fetch: counted first (a lone job left nothing).
+    expect(await fetch("t4")).toBeUndefined();
     expect(fetchSteps).toHaveBeenCalledTimes(2);
-    // After a fetch that found a job, and long after one that found nothing: BullMQ's step at once.
-    expect(await lean.getNextJob("t4", { block: false })).toBeUndefined();
+    const burst = [await queue.add("q", {}), await queue.add("q", {})];
     vi.setSystemTime(Date.now() + 60_000);
-    expect(await lean.getNextJob("t5", { block: false })).toBeUndefined();
-    expect(fetchSteps).toHaveBeenCalledTimes(4);
+    expect(await fetch("t5")).toBe(burst[0]!.id);
+    expect(await fetch("t6")).toBe(burst[1]!.id);
+    // In a burst: after a job that followed a job, BullMQ's step at once (here it finds nothing).
+    expect(await fetch("t7")).toBeUndefined();
+    expect(fetchSteps).toHaveBeenCalledTimes(5);
+    // Long after an empty fetch: BullMQ's step at once.
+    vi.setSystemTime(Date.now() + 60_000);
+    expect(await fetch("t8")).toBeUndefined();
+    expect(fetchSteps).toHaveBeenCalledTimes(6);
   });
 
   it("runs no stalled-job step on a queue with no active job, and still retakes a dead worker's job", async () => {

@@ -10,12 +10,14 @@ const RECHECK_MS = 50;
  *   a free slot the worker's own fetch loop takes new jobs (the queue's marker wakes it), so that fetch
  *   found the queue empty: six commands per job (HMGET, ZRANGEBYSCORE, RPOPLPUSH, ZPOPMIN, DEL, ZRANGE)
  *   for nothing. Full, it still saves the loop's own fetch.
- * - A fetch right after one that found nothing (within `RECHECK_MS`) first counts what it could take
- *   (three commands in one round trip) and runs BullMQ's fetch step (seven) only when that is not
- *   nothing. BullMQ sets the queue's wake-up marker again on every job it hands out, so an idle worker's
- *   loop wakes at once after its last empty fetch and fetches again: that second fetch is the one
- *   checked. Nothing is lost by the check: every job that reaches the wait list (added, retried,
- *   promoted, retaken) sets the marker, which wakes the worker's next blocking wait.
+ * - The fetches that usually find nothing first count what they could take (three commands in one
+ *   round trip) and run BullMQ's fetch step (seven) only when that is not nothing. A worker woken by a
+ *   job fetches again at once (for a burst), which finds nothing when the job came alone; and BullMQ
+ *   sets the queue's wake-up marker again on every job it hands out, so the loop then wakes at once and
+ *   fetches a third time. So a fetch is checked first right after one that found nothing (within
+ *   `RECHECK_MS`) and right after a woken worker's first job; in a burst only the second fetch pays the
+ *   check for nothing. Nothing is lost by the check: every job that reaches the wait list (added,
+ *   retried, promoted, retaken) sets the marker, which wakes the worker's next blocking wait.
  * - The stalled-job check (a Lua step of seven commands, every `stalledInterval` on each queue) runs only
  *   while the queue has active jobs: with none there is nothing to retake nor to mark. A job that starts
  *   just after the LLEN is marked at the next check, as one that starts just after a check always was,
@@ -25,6 +27,8 @@ export class LeanWorker<Data> extends Worker<Data> {
   private jobsRunning = 0;
   /** When this worker's last fetch found nothing (0 after one that found a job). */
   private emptyFetchAt = 0;
+  /** Whether the last fetch found a job right after one that found nothing (an idle worker woken). */
+  private wokenByJob = false;
 
   constructor(name: string, processor: Processor<Data>, options: WorkerOptions) {
     super(name, processor, options);
@@ -39,10 +43,14 @@ export class LeanWorker<Data> extends Worker<Data> {
     token: string,
     name?: string,
   ): Promise<Job<Data>> {
-    if (Date.now() - this.emptyFetchAt < RECHECK_MS && (await this.nothingToTake(client))) {
+    const lookFirst = this.emptyFetchAt > 0 ? Date.now() - this.emptyFetchAt < RECHECK_MS : this.wokenByJob;
+    if (lookFirst && (await this.nothingToTake(client))) {
+      this.emptyFetchAt = Date.now();
+      this.wokenByJob = false;
       return this.nextJobFromJobData(undefined, undefined, token);
     }
     const job = await super.moveToActive(client, token, name);
+    if (job) this.wokenByJob = this.emptyFetchAt > 0;
     this.emptyFetchAt = job ? 0 : Date.now();
     return job;
   }
