@@ -31,15 +31,17 @@ const TOP_USERS = 5;
 
 /**
  * Use per place (guild/workspace, a DM being its member's own place), one Redis hash per place and hour
- * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a total and a per-member field per kind, and
- * one across places (`usage:w:*:<hour>`, a field per place and kind, for operators), so
- * `/usage` reports the last 24 hours and 7 days without keeping anything longer. Counting one thing is
- * one pipelined round trip: two HINCRBY and one EXPIRE on the place's hash, one HINCRBY and one
- * EXPIRE on the cross-place one.
+ * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a per-member field per kind, and one across
+ * places (`usage:w:*:<hour>`, a field per place and kind, for operators), so `/usage` reports the last
+ * 24 hours and 7 days without keeping anything longer. Totals are the sums of the fields.
  *
- * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`); nothing reads
- * or writes it any more and it expires within its 8 days. The place hashes kept the same fields, so
- * their history carries over.
+ * Counting one thing is two HINCRBY in one round trip. The place's field in the cross-place hash says
+ * when the place is counted for the first time in the hour (HINCRBY answered 1): only then is either
+ * hash new, and both get their EXPIRE in a second round trip. A process dying between the two leaves
+ * that hour's hashes without a TTL (a few small hashes, only at that moment).
+ *
+ * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`), and a total field
+ * per kind in the place's hash; nothing reads them any more (the hash expires within its 8 days).
  */
 export class Usage {
   /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
@@ -60,15 +62,20 @@ export class Usage {
     const hour = Math.floor(this.now() / HOUR_MS);
     const place = this.keys.usage(placeScope(ref), hour);
     const all = this.keys.usage(ALL_PLACES, hour);
-    await this.redis
+    const counted = await this.redis
       .pipeline()
-      .hincrby(place, kind, 1)
       .hincrby(place, memberField(kind, userId), 1)
-      .expire(place, KEY_TTL_SECONDS.usage)
       .hincrby(all, memberField(kind, `${ref.platform}:${placeOf(ref)}`), 1)
-      .expire(all, KEY_TTL_SECONDS.usage)
       .exec();
     this.recordedTotal.inc({ platform: ref.platform, kind });
+    const failed = counted?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
+    if (Number(counted?.[1]?.[1]) === 1)
+      await this.redis
+        .pipeline()
+        .expire(place, KEY_TTL_SECONDS.usage)
+        .expire(all, KEY_TTL_SECONDS.usage)
+        .exec();
   }
 
   /** The member's own counts in the place of `ref` over the last `hours`. */
@@ -94,27 +101,24 @@ export class Usage {
 
   /** Every place's counts over the last `hours`, with the most active places (`platform:place`). */
   ofAll(hours: number): Promise<PlaceUsage> {
-    return this.summary(ALL_PLACES, hours, true);
+    return this.summary(ALL_PLACES, hours);
   }
 
-  /** `totalsOfEntries`: the hash keeps no totals (the cross-place one: a field per place), so they are summed. */
-  private async summary(scope: string, hours: number, totalsOfEntries = false): Promise<PlaceUsage> {
+  /** Totals are the entries' sums (a total field of earlier versions is skipped). */
+  private async summary(scope: string, hours: number): Promise<PlaceUsage> {
     const totals = emptyCounts();
     const perUser = new Map<string, UsageCounts>();
     for (const bucket of await this.buckets(scope, hours)) {
       for (const [field, raw] of Object.entries(bucket)) {
         const [kind, userId] = field.split("|") as [UsageKind, string | undefined];
         if (!USAGE_KINDS.includes(kind)) continue;
-        if (userId === undefined) totals[kind] += Number(raw);
-        else {
-          const counts = perUser.get(userId) ?? emptyCounts();
-          counts[kind] += Number(raw);
-          perUser.set(userId, counts);
-        }
+        if (userId === undefined) continue;
+        const counts = perUser.get(userId) ?? emptyCounts();
+        counts[kind] += Number(raw);
+        perUser.set(userId, counts);
       }
     }
-    if (totalsOfEntries)
-      for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
+    for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
     const top = [...perUser.entries()]
       .map(([userId, counts]) => ({ userId, ...counts }))
       .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
