@@ -69,9 +69,11 @@ export function lineJob<T extends LineJobData>(
 ): Processor<T> {
   return async (job, token, signal) => {
     const entry = { queue: job.queueName, jobId: job.id! };
-    // A turn reads its sender's settings on every run (the turn reuses them): beside its record.
+    // A job's first run (BullMQ counts every start) has no record yet: only runs write it. A turn reads
+    // its sender's settings on every run (the turn reuses them): beside its record.
+    const firstRun = job.attemptsStarted === 1 && job.attemptsMade === 0;
     const [stored, early] = await Promise.all([
-      parts.records.read(entry.jobId),
+      firstRun ? {} : parts.records.read(entry.jobId),
       job.queueName === QUEUE.turn ? parts.privacy?.settingsOf(job.data).catch(() => undefined) : undefined,
     ]);
     let record = { ...legacyWorkRecord(job.data), ...stored };
@@ -84,7 +86,9 @@ export function lineJob<T extends LineJobData>(
       // note's language; the turn reuses them).
       let ahead: number;
       [ahead, settings] = await Promise.all([
-        job.data.joinedAtHead === true ? 0 : parts.line.position(job.data.refKey, entry),
+        job.data.joinedAtHead === true && job.attemptsMade === 0
+          ? 0
+          : parts.line.position(job.data.refKey, entry),
         settings ?? (record.privateTo === undefined ? parts.privacy?.settingsOf(job.data) : undefined),
       ]);
       if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
