@@ -71,7 +71,7 @@ export function lineJob<T extends LineJobData>(
     const entry = { queue: job.queueName, jobId: job.id! };
     // A job's first run (BullMQ counts every start) has no record yet: only runs write it. A turn reads
     // its sender's settings on every run (the turn reuses them): beside its record.
-    const firstRun = job.attemptsStarted === 1 && job.attemptsMade === 0;
+    const firstRun = isFirstRun(job);
     const [stored, early] = await Promise.all([
       firstRun ? {} : parts.records.read(entry.jobId),
       job.queueName === QUEUE.turn ? parts.privacy?.settingsOf(job.data).catch(() => undefined) : undefined,
@@ -130,6 +130,11 @@ export function lineJob<T extends LineJobData>(
     await parts.records.clear(entry.jobId);
     return "done";
   };
+}
+
+/** No run of the job came before this one (BullMQ counts every start, retries and retakes too). */
+export function isFirstRun(job: Job): boolean {
+  return job.attemptsStarted === 1 && job.attemptsMade === 0;
 }
 
 /**

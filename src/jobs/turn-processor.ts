@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { runTurn } from "../conversation/turn/run-turn.js";
 import type { TurnDeps } from "../conversation/turn/turn-deps.js";
-import { type LineJobParts, lineJob } from "./line-job.js";
+import { isFirstRun, type LineJobParts, lineJob } from "./line-job.js";
 import type { TurnJobData } from "./payloads.js";
 
 /** Runs that began as a recovery (their turn's stream was lost earlier): the recovery metric counts them. */
@@ -26,6 +26,7 @@ export function createTurnProcessor(deps: TurnDeps, parts: LineJobParts) {
         signal,
         ack,
         settings,
+        firstRun: isFirstRun(job),
       });
       if (outcome.kind === "done") return outcome;
       return { kind: "waiting", at: Date.now() + outcome.delayMs, record: outcome.record };
