@@ -54,7 +54,7 @@ async function steps(deps: TurnDeps, run: TurnRun): Promise<TurnOutcome> {
   // call of this turn, the sent marker (not on a first run), and whether the backend is known to be
   // unreachable.
   const [calls, sent, down, settings] = await Promise.all([
-    threadCalls(deps, run.ref, { userId, signal: run.signal }),
+    run.input.calls ?? threadCalls(deps, run.ref, { userId, signal: run.signal }),
     run.input.firstRun ? undefined : deps.sent.read(inboundId),
     deps.breaker.check(),
     settingsOf(deps, run),

@@ -51,6 +51,8 @@ export interface TurnInput {
    * (a held or refused turn); the claim finds any other.
    */
   firstRun?: boolean | undefined;
+  /** The thread's account and session, when their read began before the turn (beside the line's). */
+  calls?: Promise<ThreadCalls> | undefined;
 }
 
 /**
