@@ -176,6 +176,10 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       // From now on the cached script: one EVALSHA each, no body.
       await vi.waitFor(() => expect(client().length).toBeGreaterThanOrEqual(before + 2));
       expect(client().slice(before)).toEqual(["evalsha", "evalsha"]);
+      // Counting reads nothing: the refused admission's MGET is the second one; the four new generation
+      // counters got an INCR and a PEXPIRE each.
+      await vi.waitFor(() => expect(seen.filter((args) => args[0] === "MGET")).toHaveLength(2));
+      expect(seen.filter((args) => args[0] === "PEXPIRE")).toHaveLength(4);
       expect(refused).toMatchObject({ ok: false, refusal: { limit: "generations", scope: "user", max: 1 } });
       if (refused.ok) throw new Error("unreachable");
       expect(refused.refusal.resetMs).toBeGreaterThan(23 * 3_600_000);

@@ -76,9 +76,21 @@ const RUNNING_SLOT_MS = 30 * 60_000;
  * is written unless no counter refuses; then every "t" and "c" counter gains one, a new one living one
  * window (a fixed window, as the rate-limiter-flexible counters of earlier versions, which it reads on):
  * one SET with its TTL for a new counter (or one left below zero by a late give-back, which has none),
- * one INCR for a running one. → {0}, or {index of the refusing key, its ms left}.
+ * one INCR for a running one. Only counting ("c" alone: a generation that happened) reads nothing:
+ * one INCR each, and a PEXPIRE for a counter it started. → {0}, or {index of the refusing key, its ms
+ * left}.
  */
 const ADMIT = new LuaScript(`
+local counting = true
+for i = 1, #KEYS do
+  if ARGV[3 * i - 2] ~= 'c' then counting = false end
+end
+if counting then
+  for i = 1, #KEYS do
+    if redis.call('INCR', KEYS[i]) <= 1 then redis.call('PEXPIRE', KEYS[i], ARGV[3 * i]) end
+  end
+  return {0}
+end
 local used = redis.call('MGET', unpack(KEYS))
 for i = 1, #KEYS do
   local op, max = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1])
