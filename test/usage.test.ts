@@ -44,21 +44,35 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     }
   });
 
-  it("reads the totals of hashes written by earlier versions (a total field per kind) without counting them twice", async () => {
+  it("reads hashes written by earlier versions (a total per kind; a generation also counted as a turn) alike", async () => {
     const now = Date.UTC(2026, 10, 20, 12);
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
     const usage = new Usage(connection, keys, () => now);
-    const key = `${keys.bull}:usage:w:slack:T1:${Math.floor(now / HOUR)}`;
-    await connection.hset(key, { turns: 3, "turns|U1": 2, "turns|U2": 1 });
+    const hour = Math.floor(now / HOUR);
+    // Earlier: three turns, one of them a generation (U1's).
+    await connection.hset(`${keys.bull}:usage:w:slack:T1:${hour}`, {
+      turns: 3,
+      generations: 1,
+      "turns|U1": 2,
+      "turns|U2": 1,
+      "generations|U1": 1,
+    });
+    await connection.hset(`${keys.bull}:usage:w:*:${hour}`, {
+      "turns|slack:T1": 3,
+      "generations|slack:T1": 1,
+    });
     await usage.record(ref, "U1", "turns");
-    expect(await usage.ofPlace(ref, 24)).toMatchObject({ turns: 4 });
+    await usage.record(ref, "U1", "generations");
+    expect(await usage.ofPlace(ref, 24)).toMatchObject({ turns: 5, generations: 2 });
+    expect(await usage.ofUser(ref, "U1", 24)).toEqual({ turns: 4, generations: 2, exports: 0 });
+    expect(await usage.ofAll(24)).toMatchObject({ turns: 5, generations: 2 });
   });
 
   it("reports a member's 24 h and 7 days, and a place's totals, estimate and most active members", async () => {
     let now = Date.UTC(2026, 10, 20, 12);
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
     const usage = new Usage(connection, keys, () => now);
-    await usage.record(ref, "U1", "turns");
+    // A turn that generated is counted once, as a generation (a turn too).
     await usage.record(ref, "U1", "generations");
     now += 2 * 24 * HOUR;
     await usage.record(ref, "U1", "turns");

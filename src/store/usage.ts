@@ -23,6 +23,21 @@ export interface PlaceUsage extends UsageCounts {
   top: { userId: string; turns: number; generations: number; exports: number }[];
 }
 
+/**
+ * The field each record writes (`<name>|<member or place>`): a turn that generated is one field, counted
+ * as a turn and as a generation.
+ */
+const WRITTEN: Record<UsageKind, string> = { turns: "turn", generations: "generation", exports: "exports" };
+/** What each field counts, by its name; earlier versions wrote "turns" for every turn, "generations" beside. */
+const COUNTED: Record<string, readonly UsageKind[]> = {
+  turn: ["turns"],
+  generation: ["turns", "generations"],
+  exports: ["exports"],
+  turns: ["turns"],
+  generations: ["generations"],
+};
+const FIELD_NAMES = Object.keys(COUNTED);
+
 /** The scope that sums every place (its per-entry fields name places). */
 const ALL_PLACES = "w:*";
 
@@ -35,7 +50,8 @@ const TOP_USERS = 5;
  * places (`usage:w:*:<hour>`, a field per place and kind, for operators), so `/usage` reports the last
  * 24 hours and 7 days without keeping anything longer. Totals are the sums of the fields.
  *
- * Counting one thing is two HINCRBY in one round trip. The place's field in the cross-place hash says
+ * Counting one thing is two HINCRBY in one round trip; a turn that generated is counted once, as a
+ * generation (which is a turn too). The place's field in the cross-place hash says
  * when the place is counted for the first time in the hour (HINCRBY answered 1): only then is either
  * hash new, and both get their EXPIRE in a second round trip. A process dying between the two leaves
  * that hour's hashes without a TTL (a few small hashes, only at that moment).
@@ -57,7 +73,10 @@ export class Usage {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one `kind` for the member in the place of `ref`. */
+  /**
+   * Counts one `kind` for the member in the place of `ref`: "turns" a turn that generated nothing,
+   * "generations" a turn that generated (counted in both), "exports" an export.
+   */
   async record(ref: ConversationRef, userId: string, kind: UsageKind): Promise<void> {
     const hour = Math.floor(this.now() / HOUR_MS);
     const place = this.keys.usage(placeScope(ref), hour);
@@ -67,7 +86,8 @@ export class Usage {
       .hincrby(place, memberField(kind, userId), 1)
       .hincrby(all, memberField(kind, `${ref.platform}:${placeOf(ref)}`), 1)
       .exec();
-    this.recordedTotal.inc({ platform: ref.platform, kind });
+    for (const counted of COUNTED[WRITTEN[kind]] ?? [])
+      this.recordedTotal.inc({ platform: ref.platform, kind: counted });
     const failed = counted?.find(([error]) => error)?.[0];
     if (failed) throw failed;
     if (Number(counted?.[1]?.[1]) === 1)
@@ -81,14 +101,14 @@ export class Usage {
   /** The member's own counts in the place of `ref` over the last `hours`. */
   async ofUser(ref: ConversationRef, userId: string, hours: number): Promise<UsageCounts> {
     const totals = emptyCounts();
-    const fields = USAGE_KINDS.map((kind) => memberField(kind, userId));
+    const fields = FIELD_NAMES.map((name) => `${name}|${userId}`);
     const current = Math.floor(this.now() / HOUR_MS);
     const read = this.redis.pipeline();
     for (let hour = current - hours + 1; hour <= current; hour++)
       read.hmget(this.keys.usage(placeScope(ref), hour), ...fields);
     for (const [, values] of (await read.exec()) ?? []) {
-      USAGE_KINDS.forEach((kind, index) => {
-        totals[kind] += Number((values as (string | null)[] | undefined)?.[index] ?? 0);
+      FIELD_NAMES.forEach((name, index) => {
+        count(totals, name, (values as (string | null)[] | undefined)?.[index]);
       });
     }
     return totals;
@@ -110,11 +130,10 @@ export class Usage {
     const perUser = new Map<string, UsageCounts>();
     for (const bucket of await this.buckets(scope, hours)) {
       for (const [field, raw] of Object.entries(bucket)) {
-        const [kind, userId] = field.split("|") as [UsageKind, string | undefined];
-        if (!USAGE_KINDS.includes(kind)) continue;
-        if (userId === undefined) continue;
+        const [name, userId] = field.split("|") as [string, string | undefined];
+        if (userId === undefined || !COUNTED[name]) continue;
         const counts = perUser.get(userId) ?? emptyCounts();
-        counts[kind] += Number(raw);
+        count(counts, name, raw);
         perUser.set(userId, counts);
       }
     }
@@ -147,9 +166,14 @@ function emptyCounts(): UsageCounts {
   return { turns: 0, generations: 0, exports: 0 };
 }
 
-/** A member's field of a place's hash. */
+/** Adds a field's value to what its name counts. */
+function count(counts: UsageCounts, name: string, raw: string | null | undefined): void {
+  for (const kind of COUNTED[name] ?? []) counts[kind] += Number(raw ?? 0);
+}
+
+/** A member's (or, across places, a place's) field of a hash. */
 function memberField(kind: UsageKind, userId: string): string {
-  return `${kind}|${userId}`;
+  return `${WRITTEN[kind]}|${userId}`;
 }
 
 function placeScope(ref: ConversationRef): string {
