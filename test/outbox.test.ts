@@ -33,13 +33,14 @@ let deliverQueue: Queue<DeliverJobData>;
 let worker: Worker<DeliverJobData>;
 let workerConnection: Redis;
 let outbox: Outbox;
+let messengers: ConstructorParameters<typeof Outbox>[0];
 
 beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
   const keys = new Keys(`outbox${process.pid}`);
   [discord, slack] = await Promise.all([FakeDiscord.start(), FakeSlackApi.start({ botToken: SLACK_TOKEN })]);
   deliverQueue = new Queue<DeliverJobData>(QUEUE.deliver, { connection: redis, prefix: keys.bull });
-  const messengers = {
+  messengers = {
     discord: createDiscordMessenger({
       token: discord.token,
       apiUrl: discord.apiUrl,
@@ -242,6 +243,30 @@ describe("outbox on Discord (real @discordjs/rest against the fake)", () => {
     // The older edit never reached Discord.
     expect(latest(discord.messages.get(id)!).content).toBe("newer");
     expect(requests("PATCH", messagePath(id)).map((request) => request.status)).toEqual([429, 200]);
+  });
+
+  it("a progress message posted in its turn writes its final content without reading its record, until an edit of it was queued", async () => {
+    // The same records as the outbox's worker (the queued edit's revision is read there).
+    const records = new MessageRecords(redis, new Keys(`outbox${process.pid}`));
+    const read = vi.spyOn(records, "read");
+    const local = new Outbox(
+      messengers,
+      outboxQueue(deliverQueue, { deliverAttempts: 5, deliverBackoffMs: 50 }),
+      silentLogger(),
+      records,
+    );
+    const id = await posted(ref, { progress: "⏳ On it…" });
+    // Posted beside the turn (a post under way when the progress message began).
+    const progress = new ProgressMessage(local, ref, Promise.resolve(id), 0);
+    discord.rateLimitNext("PATCH", messagePath(id), 3);
+    await progress.finish({ text: "first final" });
+    expect(read).not.toHaveBeenCalled();
+    expect(await deliverQueue.getDelayedCount()).toBe(1);
+    // An edit of it waits in the outbox now: the next final content reads the record (and raises it).
+    await progress.finish({ text: "second final" });
+    expect(read).toHaveBeenCalledTimes(1);
+    await outboxDone(1);
+    expect(latest(discord.messages.get(id)!).content).toBe("second final");
   });
 
   it("paces edits of one message at least the throttle apart, the final one too, and coalesces progress", async () => {

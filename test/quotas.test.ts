@@ -161,9 +161,11 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       const admitted = await q.admit(subject, ask);
       expect(admitted.ok).toBe(true);
       // MONITOR lists the client's commands (ioredis writes them in lower case) and then the script's own
-      // (upper case, as the script writes them): one command from the client, one MGET and the writes.
+      // (upper case, as the script writes them): one command from the client, one MGET and the writes
+      // (a new counter: one SET with its TTL, no INCR and PEXPIRE).
       // The script goes by its SHA1; only this first use after the flush (NOSCRIPT) sends its body.
-      await vi.waitFor(() => expect(seen.some((args) => args[0] === "PEXPIRE")).toBe(true));
+      await vi.waitFor(() => expect(seen.filter((args) => args[0] === "SET")).toHaveLength(5));
+      expect(seen.filter((args) => ["INCR", "PEXPIRE"].includes(args[0] ?? ""))).toEqual([]);
       const client = () => seen.filter((args) => args[0] === args[0]?.toLowerCase()).map((args) => args[0]);
       expect(client()).toEqual(["evalsha", "eval"]);
       expect(seen.filter((args) => args[0] === "MGET")).toHaveLength(1);
@@ -174,6 +176,10 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       // From now on the cached script: one EVALSHA each, no body.
       await vi.waitFor(() => expect(client().length).toBeGreaterThanOrEqual(before + 2));
       expect(client().slice(before)).toEqual(["evalsha", "evalsha"]);
+      // Counting reads nothing: the refused admission's MGET is the second one; the four new generation
+      // counters got an INCR and a PEXPIRE each.
+      await vi.waitFor(() => expect(seen.filter((args) => args[0] === "MGET")).toHaveLength(2));
+      expect(seen.filter((args) => args[0] === "PEXPIRE")).toHaveLength(4);
       expect(refused).toMatchObject({ ok: false, refusal: { limit: "generations", scope: "user", max: 1 } });
       if (refused.ok) throw new Error("unreachable");
       expect(refused.refusal.resetMs).toBeGreaterThan(23 * 3_600_000);
@@ -186,12 +192,22 @@ describe("Quotas (fixed-window counters on Redis, one Lua step per admission)", 
       expect(exempt.ok).toBe(true);
       expect(await counter("turns:user:discord:u")).toBe("1");
       expect(await counter("turns:channel:discord:g:c")).toBe("2");
-      // Giving back returns the points; a counter gone meanwhile is not brought back below zero.
+      // Giving back returns the points (one DECR each, no script).
+      const commands = seen.length;
       if (admitted.ok) await admitted.points.giveBack();
       expect(await counter("turns:user:discord:u")).toBe("0");
-      await connection.del(`${keys.bull}:rl:running:discord:u`);
+      // (MONITOR lags: the test's own reads may show up after `commands`; they are left out.)
+      const givingBack = () => seen.slice(commands).filter((args) => args[0] !== "get");
+      await vi.waitFor(() => expect(givingBack().length).toBeGreaterThanOrEqual(4));
+      expect(givingBack().map((args) => args[0])).toEqual(["decr", "decr", "decr", "decr"]);
+      // A counter gone meanwhile comes back below zero, with a TTL; the next admission starts it afresh.
+      const running = `${keys.bull}:rl:running:discord:u`;
+      await connection.del(running);
       if (admitted.ok) await admitted.running.giveBack();
-      expect(await connection.exists(`${keys.bull}:rl:running:discord:u`)).toBe(0);
+      expect(await connection.get(running)).toBe("-1");
+      expect(await connection.pttl(running)).toBeGreaterThan(0);
+      expect((await q.admit(subject, { running: true })).ok).toBe(true);
+      expect(await connection.get(running)).toBe("1");
     } finally {
       monitor.disconnect();
       connection.disconnect();

@@ -19,7 +19,7 @@ const ref = { platform: "slack", workspace: "T1", channel: "C1", thread: "1.0" }
 const HOUR = 3_600_000;
 
 describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
-  it("counting one thing is one round trip: two HINCRBY and one EXPIRE on the place's hash, one HINCRBY and one EXPIRE across places", async () => {
+  it("counting one thing is two HINCRBY; the place's first count of the hour also sets both hashes' EXPIRE", async () => {
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
     const usage = new Usage(connection, keys, () => Date.UTC(2026, 10, 20, 12));
     const monitor = await new Redis(redis.url).monitor();
@@ -29,27 +29,50 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     });
     try {
       await usage.record(ref, "U1", "turns");
-      await vi.waitFor(() => expect(seen).toHaveLength(5));
+      await usage.record(ref, "U2", "turns");
+      await usage.record(ref, "U1", "generations");
+      await vi.waitFor(() => expect(seen).toHaveLength(10));
       const hour = Math.floor(Date.UTC(2026, 10, 20, 12) / HOUR);
       const key = `${keys.bull}:usage:w:slack:T1:${hour}`;
       const all = `${keys.bull}:usage:w:*:${hour}`;
-      expect(seen).toEqual([
-        `hincrby ${key}`,
-        `hincrby ${key}`,
-        `expire ${key}`,
-        `hincrby ${all}`,
-        `expire ${all}`,
-      ]);
+      const counted = [`hincrby ${key}`, `hincrby ${all}`];
+      const expired = [`expire ${key}`, `expire ${all}`];
+      // A new member of the place counts without EXPIRE; a kind new to the place sets them again.
+      expect(seen).toEqual([...counted, ...expired, ...counted, ...counted, ...expired]);
     } finally {
       monitor.disconnect();
     }
+  });
+
+  it("reads hashes written by earlier versions (a total per kind; a generation also counted as a turn) alike", async () => {
+    const now = Date.UTC(2026, 10, 20, 12);
+    const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
+    const usage = new Usage(connection, keys, () => now);
+    const hour = Math.floor(now / HOUR);
+    // Earlier: three turns, one of them a generation (U1's).
+    await connection.hset(`${keys.bull}:usage:w:slack:T1:${hour}`, {
+      turns: 3,
+      generations: 1,
+      "turns|U1": 2,
+      "turns|U2": 1,
+      "generations|U1": 1,
+    });
+    await connection.hset(`${keys.bull}:usage:w:*:${hour}`, {
+      "turns|slack:T1": 3,
+      "generations|slack:T1": 1,
+    });
+    await usage.record(ref, "U1", "turns");
+    await usage.record(ref, "U1", "generations");
+    expect(await usage.ofPlace(ref, 24)).toMatchObject({ turns: 5, generations: 2 });
+    expect(await usage.ofUser(ref, "U1", 24)).toEqual({ turns: 4, generations: 2, exports: 0 });
+    expect(await usage.ofAll(24)).toMatchObject({ turns: 5, generations: 2 });
   });
 
   it("reports a member's 24 h and 7 days, and a place's totals, estimate and most active members", async () => {
     let now = Date.UTC(2026, 10, 20, 12);
     const keys = new Keys(`u${randomUUID().slice(0, 8)}`);
     const usage = new Usage(connection, keys, () => now);
-    await usage.record(ref, "U1", "turns");
+    // A turn that generated is counted once, as a generation (a turn too).
     await usage.record(ref, "U1", "generations");
     now += 2 * 24 * HOUR;
     await usage.record(ref, "U1", "turns");

@@ -23,6 +23,7 @@ const INTAKE_FIELDS = [
   "admin",
   "confirmed",
   "inboundId",
+  "joinedAtHead",
   "lang",
   "language",
   "locale",

@@ -70,11 +70,15 @@ export class Outbox {
     ref: ConversationRef,
     messageId: string | undefined,
     reply: Reply,
-    options: { durable?: boolean } = {},
+    options: {
+      durable?: boolean;
+      /** No edit of the message was ever queued (it has no revision to raise): see `editParts`. */
+      unqueued?: boolean;
+    } = {},
   ): Promise<string | undefined> {
     if (!messageId) return this.post(ref, reply, options);
     try {
-      await this.editParts(ref, messageId, reply, options.durable === false);
+      await this.editParts(ref, messageId, reply, options.durable === false || options.unqueued === true);
       return messageId;
     } catch (error) {
       if (isMessageGone(error)) {
@@ -177,13 +181,15 @@ export class Outbox {
     ref: ConversationRef,
     messageId: string,
     reply: Reply,
-    progressLine = false,
+    skipRecord = false,
   ): Promise<void> {
     const messenger = this.messenger(ref);
-    // A progress message that fits one message edits the first part only and skips the record (one Redis
-    // read per edit): at worst an older edit waiting in the outbox overwrites it until the next edit;
-    // the final content (durable) always reads the record and raises the revision.
-    if (progressLine && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
+    // Content that fits one message edits the first part only and skips the record (one Redis read per
+    // edit) when it may: a progress message (at worst an older edit waiting in the outbox overwrites it
+    // until the next edit), or content whose caller knows no edit of the message was ever queued (so
+    // there is no revision to raise, and a one-part reply needs no tail). Else the record is read and
+    // its revision raised.
+    if (skipRecord && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
       if (messenger.parts) await messenger.parts.edit(ref, messageId, messenger.parts.render(reply)[0]!);
       else await messenger.edit(ref, messageId, reply);
       return;

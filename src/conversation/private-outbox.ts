@@ -57,7 +57,7 @@ export class PrivateOutbox implements PrivateOutboxInner, Pick<Outbox, "liveTurn
     ref: ConversationRef,
     messageId: string | undefined,
     reply: Reply,
-    options?: { durable?: boolean },
+    options?: Parameters<PrivateOutboxInner["editOrPost"]>[3],
   ): Promise<string | undefined> {
     const [target, copy] = await this.route(ref, reply);
     return this.inner.editOrPost(target, messageId, copy, options);

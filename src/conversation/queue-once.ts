@@ -86,10 +86,16 @@ export class QueueOnce implements FollowUps {
     const { seen, logger, queue } = this.parts;
     const entry = queue.entryFor(kind, inboundId);
     const work = { inboundId, entry, lineOf, prompt };
-    const first = await seen.first(work);
+    const ahead = await seen.first(work);
+    const first = ahead !== undefined;
     if (!first) logger.info({ trace: inboundId, job: entry.jobId }, "inbound-duplicate-ignored");
     try {
-      await queue.add(kind, inboundId, data);
+      // At the head of its line when it joined: it stays there until it leaves (see `joinedAtHead`).
+      await queue.add(
+        kind,
+        inboundId,
+        lineOf !== undefined && ahead === 0 ? { ...data, joinedAtHead: true } : data,
+      );
     } catch (error) {
       if (first) await seen.forget(work);
       throw error;

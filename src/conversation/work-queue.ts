@@ -18,6 +18,12 @@ export interface ThreadWork {
   lang: Lang;
   /** Backend session language, used when the thread gets a session. */
   language: string;
+  /**
+   * It joined its thread's line at the head: it stays there until it leaves (work joins only at the end,
+   * and a head leaves only when its work ends, or its job is found finished or missing), so its first
+   * run need not read its place.
+   */
+  joinedAtHead?: true | undefined;
 }
 
 /** The work of each kind, as the queues take it. */

@@ -33,15 +33,16 @@ export async function takeTurnInLine(
   throw new DelayedError();
 }
 
-/** Leaves the line and wakes whoever is next. */
+/** Leaves the line and wakes whoever is next; `ran`: the job ran (at the head of the line). */
 export async function leaveLine(
   job: Job,
   line: ThreadLine,
   refKey: string,
   queues: LineQueues,
   logger: Logger,
+  ran = false,
 ): Promise<void> {
-  const next = await line.leave(refKey, { queue: job.queueName, jobId: job.id! });
+  const next = await line.leave(refKey, { queue: job.queueName, jobId: job.id! }, ran);
   if (next) await wake(next, queues, logger);
 }
 
@@ -74,7 +75,7 @@ async function dropFinishedHead(
   if (state === "unknown" && !(await missingLongEnough(line, head, recheckMs))) return;
   if (state !== "completed" && state !== "failed" && state !== "unknown") return;
   logger.warn({ thread: refKey, job: head.jobId, state }, "line-stale-head-dropped");
-  const next = await line.leave(refKey, head);
+  const next = await line.leave(refKey, head, true);
   if (next) await wake(next, queues, logger);
 }
 

@@ -69,17 +69,27 @@ export function lineJob<T extends LineJobData>(
 ): Processor<T> {
   return async (job, token, signal) => {
     const entry = { queue: job.queueName, jobId: job.id! };
-    let record = { ...legacyWorkRecord(job.data), ...(await parts.records.read(entry.jobId)) };
+    // A job's first run (BullMQ counts every start) has no record yet: only runs write it. A turn reads
+    // its sender's settings on every run (the turn reuses them): beside its record.
+    const firstRun = isFirstRun(job);
+    const [stored, early] = await Promise.all([
+      firstRun ? {} : parts.records.read(entry.jobId),
+      job.queueName === QUEUE.turn ? parts.privacy?.settingsOf(job.data).catch(() => undefined) : undefined,
+    ]);
+    let record = { ...legacyWorkRecord(job.data), ...stored };
     let ack: Awaited<ReturnType<typeof acknowledgeFirst>> = { record };
-    let settings: GenerationSettings | undefined;
+    let settings = early;
     let privately: PrivateOutbox | undefined;
     if (record.ackMessageId === undefined) {
-      // Its place in the line, read once for the queued limit and the acknowledgement, beside the sender's
-      // settings (private mode, the note's language; the turn reuses them).
+      // Its place in the line (unless it joined at the head: there it stays), read once for the queued
+      // limit and the acknowledgement, beside the sender's settings when not read yet (private mode, the
+      // note's language; the turn reuses them).
       let ahead: number;
       [ahead, settings] = await Promise.all([
-        parts.line.position(job.data.refKey, entry),
-        record.privateTo === undefined ? parts.privacy?.settingsOf(job.data) : undefined,
+        job.data.joinedAtHead === true && job.attemptsMade === 0
+          ? 0
+          : parts.line.position(job.data.refKey, entry),
+        settings ?? (record.privateTo === undefined ? parts.privacy?.settingsOf(job.data) : undefined),
       ]);
       if (await parts.refuseFirst?.(job.data, entry, ahead)) return "refused-queue-full";
       const decided = await decidePrivacy(job, record, parts, settings);
@@ -116,10 +126,15 @@ export function lineJob<T extends LineJobData>(
       await job.moveToDelayed(outcome.at, token);
       throw new DelayedError();
     }
-    await leaveLine(job, parts.line, refKey, parts.queues, parts.logger);
+    await leaveLine(job, parts.line, refKey, parts.queues, parts.logger, true);
     await parts.records.clear(entry.jobId);
     return "done";
   };
+}
+
+/** No run of the job came before this one (BullMQ counts every start, retries and retakes too). */
+export function isFirstRun(job: Job): boolean {
+  return job.attemptsStarted === 1 && job.attemptsMade === 0;
 }
 
 /**

@@ -74,11 +74,23 @@ const RUNNING_SLOT_MS = 30 * 60_000;
  * One step for every counter of an admission. ARGV holds one (op, max, window ms) triple per key: "f"
  * refuses when the counter is at its max, "t" when taking one would pass it, "c" only counts. Nothing
  * is written unless no counter refuses; then every "t" and "c" counter gains one, a new one living one
- * window (a fixed window, as the rate-limiter-flexible counters of earlier versions, which it reads on).
- * → {0}, or {index of the refusing key, its
- * ms left}.
+ * window (a fixed window, as the rate-limiter-flexible counters of earlier versions, which it reads on):
+ * one SET with its TTL for a new counter (or one left below zero by a late give-back, which has none),
+ * one INCR for a running one. Only counting ("c" alone: a generation that happened) reads nothing:
+ * one INCR each, and a PEXPIRE for a counter it started. → {0}, or {index of the refusing key, its ms
+ * left}.
  */
 const ADMIT = new LuaScript(`
+local counting = true
+for i = 1, #KEYS do
+  if ARGV[3 * i - 2] ~= 'c' then counting = false end
+end
+if counting then
+  for i = 1, #KEYS do
+    if redis.call('INCR', KEYS[i]) <= 1 then redis.call('PEXPIRE', KEYS[i], ARGV[3 * i]) end
+  end
+  return {0}
+end
 local used = redis.call('MGET', unpack(KEYS))
 for i = 1, #KEYS do
   local op, max = ARGV[3 * i - 2], tonumber(ARGV[3 * i - 1])
@@ -89,18 +101,14 @@ for i = 1, #KEYS do
 end
 for i = 1, #KEYS do
   if ARGV[3 * i - 2] ~= 'f' then
-    redis.call('INCR', KEYS[i])
-    if not used[i] then redis.call('PEXPIRE', KEYS[i], ARGV[3 * i]) end
+    if used[i] and tonumber(used[i]) >= 0 then
+      redis.call('INCR', KEYS[i])
+    else
+      redis.call('SET', KEYS[i], 1, 'PX', ARGV[3 * i])
+    end
   end
 end
 return {0}`);
-
-/** Gives one point back to each counter; a counter that expired meanwhile is not brought back. */
-const GIVE_BACK = new LuaScript(`
-for i = 1, #KEYS do
-  if redis.call('DECR', KEYS[i]) < 0 then redis.call('DEL', KEYS[i]) end
-end
-return 0`);
 
 interface Counter {
   key: string;
@@ -152,7 +160,7 @@ export class Quotas {
       ...(ask.full ?? []).flatMap((kind) => this.counters(kind, "f", subject, exempt)),
       ...(ask.take ? this.counters(ask.take, "t", subject, exempt) : []),
     ];
-    const points = counters.filter((counter) => counter.op === "t").map((counter) => counter.key);
+    const points = counters.filter((counter) => counter.op === "t");
     const runningKey = ask.running && !exempt.has("user") ? this.runningCounter(subject) : undefined;
     if (runningKey) counters.push(runningKey);
     const refusal = await this.run(counters);
@@ -163,7 +171,7 @@ export class Quotas {
     return {
       ok: true,
       points: points.length > 0 ? this.hold(points) : FREE,
-      running: runningKey ? this.hold([runningKey.key]) : FREE,
+      running: runningKey ? this.hold([runningKey]) : FREE,
     };
   }
 
@@ -240,10 +248,25 @@ export class Quotas {
     return { limit: refused.limit, scope: refused.scope, max: refused.max, resetMs: Math.max(0, pttl ?? 0) };
   }
 
-  private hold(keys: string[]): QuotaHold {
+  /**
+   * Gives one point back to each counter: one DECR each, no script. A counter that expired meanwhile
+   * comes back below zero and without a TTL: it gets one (a second round trip, only then), and an
+   * admission starts it afresh (ADMIT). A process dying between the two leaves it without a TTL until
+   * its member's next admission.
+   */
+  private hold(counters: Counter[]): QuotaHold {
     return {
       giveBack: async () => {
-        await GIVE_BACK.run(this.redis, keys.length, ...keys);
+        const decrements = this.redis.pipeline();
+        for (const counter of counters) decrements.decr(counter.key);
+        const results = (await decrements.exec()) ?? [];
+        const failed = results.find(([error]) => error)?.[0];
+        if (failed) throw failed;
+        const below = counters.filter((_, index) => Number(results[index]?.[1]) < 0);
+        if (below.length === 0) return;
+        const expiries = this.redis.pipeline();
+        for (const counter of below) expiries.pexpire(counter.key, counter.windowMs);
+        await expiries.exec();
       },
     };
   }

@@ -45,10 +45,20 @@ export class RedisConversationStore implements ConversationStore {
     await this.redis.pipeline().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
   }
 
-  async touch(key: string, fingerprint?: string): Promise<void> {
+  /**
+   * The record's TTL is renewed by the first use of each day (UTC) only: a `lastUsedAt` of the same day
+   * means that use renewed it already (so did writing the record), and the record keeps at least 29 of
+   * its 30 days after its last use.
+   */
+  async touch(key: string, fingerprint?: string, lastUsedAt?: number): Promise<void> {
     const redisKey = this.keys.conversation(key);
-    const fields: Record<string, string> = { usedAt: String(Date.now()) };
+    const now = Date.now();
+    const fields: Record<string, string> = { usedAt: String(now) };
     if (fingerprint !== undefined) fields.fingerprint = fingerprint;
+    if (lastUsedAt !== undefined && dayOf(lastUsedAt) === dayOf(now)) {
+      await this.redis.hset(redisKey, fields);
+      return;
+    }
     // Two idempotent writes in one round trip: no MULTI/EXEC (two more commands) needed.
     await this.redis.pipeline().hset(redisKey, fields).expire(redisKey, this.ttlSeconds).exec();
   }
@@ -65,4 +75,8 @@ export class RedisConversationStore implements ConversationStore {
   async remove(key: string): Promise<void> {
     await this.redis.del(this.keys.conversation(key));
   }
+}
+
+function dayOf(epochMs: number): number {
+  return Math.floor(epochMs / 86_400_000);
 }

@@ -4,13 +4,14 @@ import { RedisStore } from "./redis-store.js";
 import type { LineEntry } from "./thread-line.js";
 
 // Atomically: the first time this work is seen, it joins the end of its thread's line (when it has
-// one) and a message's prompt is kept for Retry → 1; a replay (or a platform's retry after a failed
-// enqueue) → 0, and nothing else changes.
+// one) and a message's prompt is kept for Retry → the line's length with it (1 without a line); a
+// replay (or a platform's retry after a failed enqueue) → 0, and nothing else changes.
 const SEEN_ONCE = new LuaScript(`
 if redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then
-  if KEYS[2] then redis.call('RPUSH', KEYS[2], ARGV[2]) end
+  local length = 1
+  if KEYS[2] then length = redis.call('RPUSH', KEYS[2], ARGV[2]) end
   if KEYS[3] then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4]) end
-  return 1
+  return length
 end
 return 0`);
 
@@ -31,12 +32,15 @@ export interface SeenWorkItem {
 
 /** Which work was already seen: the intake's one Redis step before each job is added. */
 export class SeenWork extends RedisStore {
-  /** Marks the work seen, joins its line and keeps its prompt, in one step; false for a replay. */
-  async first(work: SeenWorkItem): Promise<boolean> {
+  /**
+   * Marks the work seen, joins its line and keeps its prompt, in one step: how many entries are ahead
+   * of it in its line (0 without one); undefined for a replay.
+   */
+  async first(work: SeenWorkItem): Promise<number | undefined> {
     const { keys } = this;
     const line = work.lineOf === undefined ? [] : [keys.line(work.lineOf)];
     const kept = work.prompt && line.length > 0 ? [keys.inbound(work.inboundId)] : [];
-    const result = await SEEN_ONCE.run(
+    const result = (await SEEN_ONCE.run(
       this.redis,
       1 + line.length + kept.length,
       keys.seen(work.entry.jobId),
@@ -46,8 +50,8 @@ export class SeenWork extends RedisStore {
       encodeLineEntry(work.entry),
       JSON.stringify(work.prompt ?? null),
       String(KEY_TTL_SECONDS.inbound),
-    );
-    return result === 1;
+    )) as number;
+    return result === 0 ? undefined : result - 1;
   }
 
   /** Undoes a first sighting whose job could not be added (best effort), so a retry starts afresh. */

@@ -67,16 +67,27 @@ export class ThreadLine extends RedisStore {
       | "gone";
   }
 
-  /** Leaves the line; resolves to the next entry when it is parked and must be woken. */
-  async leave(refKey: string, entry: LineEntry): Promise<LineEntry | undefined> {
-    const next = (await LEAVE.run(
-      this.redis,
-      2,
-      this.keys.line(refKey),
-      this.keys.parked(refKey),
-      encode(entry),
-    )) as string | null;
-    return next ? decode(next) : undefined;
+  /**
+   * Leaves the line; resolves to the next entry when it is parked and must be woken. `fromHead`: the
+   * entry ran at the head of the line, so it is not parked (an entry that becomes the head leaves the
+   * parked set in the same step, and a head never parks): two commands in one round trip instead of a
+   * script, and a third (SREM) only when an entry is next. An entry joining or parking meanwhile finds
+   * itself at the head on its own.
+   */
+  async leave(refKey: string, entry: LineEntry, fromHead = false): Promise<LineEntry | undefined> {
+    const line = this.keys.line(refKey);
+    if (!fromHead) {
+      const next = (await LEAVE.run(this.redis, 2, line, this.keys.parked(refKey), encode(entry))) as
+        | string
+        | null;
+      return next ? decode(next) : undefined;
+    }
+    const steps = await this.redis.pipeline().lrem(line, 1, encode(entry)).lindex(line, 0).exec();
+    const failed = steps?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
+    const next = steps?.[1]?.[1] as string | null | undefined;
+    if (!next || (await this.redis.srem(this.keys.parked(refKey), next)) === 0) return undefined;
+    return decode(next);
   }
 
   /** Removes a waiting (not running) entry; false when it is running or not in line. */

@@ -1,20 +1,6 @@
 import { type ConversationRef, refKey } from "../core/conversation/conversation-ref.js";
 import { KEY_TTL_SECONDS } from "./keys.js";
-import { LuaScript } from "./lua-script.js";
 import { RedisStore } from "./redis-store.js";
-
-/**
- * One step: the sender becomes the owner of a thread without one; the owner's own activity renews their
- * ownership; anyone else's changes nothing.
- */
-const CLAIM = new LuaScript(`
-local owner = redis.call("GET", KEYS[1])
-if not owner then
-  redis.call("SET", KEYS[1], ARGV[1], "EX", ARGV[2])
-elseif owner == ARGV[1] then
-  redis.call("EXPIRE", KEYS[1], ARGV[2])
-end
-return 1`);
 
 /**
  * Who started each thread (its owner). The first sender wins; each of the owner's own messages, commands
@@ -27,8 +13,16 @@ export class ThreadOwners extends RedisStore {
     return this.text(this.keys.owner(refKey(ref)));
   }
 
-  /** Remembers the sender as the thread's owner unless it has another one; the owner's activity renews it. */
+  /**
+   * Remembers the sender as the thread's owner unless it has another one; the owner's activity renews it.
+   * Two commands, no script (a script's GET and SET would count as three): a thread without an owner
+   * gets the sender only if nobody claimed it meanwhile (NX); renewing an ownership that just expired
+   * renews at worst its new owner's, just claimed.
+   */
   async claim(ref: ConversationRef, userId: string): Promise<void> {
-    await CLAIM.run(this.redis, 1, this.keys.owner(refKey(ref)), userId, KEY_TTL_SECONDS.owner);
+    const key = this.keys.owner(refKey(ref));
+    const owner = await this.redis.get(key);
+    if (owner === null) await this.redis.set(key, userId, "EX", KEY_TTL_SECONDS.owner, "NX");
+    else if (owner === userId) await this.redis.expire(key, KEY_TTL_SECONDS.owner);
   }
 }

@@ -23,6 +23,21 @@ export interface PlaceUsage extends UsageCounts {
   top: { userId: string; turns: number; generations: number; exports: number }[];
 }
 
+/**
+ * The field each record writes (`<name>|<member or place>`): a turn that generated is one field, counted
+ * as a turn and as a generation.
+ */
+const WRITTEN: Record<UsageKind, string> = { turns: "turn", generations: "generation", exports: "exports" };
+/** What each field counts, by its name; earlier versions wrote "turns" for every turn, "generations" beside. */
+const COUNTED: Record<string, readonly UsageKind[]> = {
+  turn: ["turns"],
+  generation: ["turns", "generations"],
+  exports: ["exports"],
+  turns: ["turns"],
+  generations: ["generations"],
+};
+const FIELD_NAMES = Object.keys(COUNTED);
+
 /** The scope that sums every place (its per-entry fields name places). */
 const ALL_PLACES = "w:*";
 
@@ -31,15 +46,18 @@ const TOP_USERS = 5;
 
 /**
  * Use per place (guild/workspace, a DM being its member's own place), one Redis hash per place and hour
- * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a total and a per-member field per kind, and
- * one across places (`usage:w:*:<hour>`, a field per place and kind, for operators), so
- * `/usage` reports the last 24 hours and 7 days without keeping anything longer. Counting one thing is
- * one pipelined round trip: two HINCRBY and one EXPIRE on the place's hash, one HINCRBY and one
- * EXPIRE on the cross-place one.
+ * (`usage:w:<platform>:<place>:<hour>`, living 8 days) with a per-member field per kind, and one across
+ * places (`usage:w:*:<hour>`, a field per place and kind, for operators), so `/usage` reports the last
+ * 24 hours and 7 days without keeping anything longer. Totals are the sums of the fields.
  *
- * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`); nothing reads
- * or writes it any more and it expires within its 8 days. The place hashes kept the same fields, so
- * their history carries over.
+ * Counting one thing is two HINCRBY in one round trip; a turn that generated is counted once, as a
+ * generation (which is a turn too). The place's field in the cross-place hash says
+ * when the place is counted for the first time in the hour (HINCRBY answered 1): only then is either
+ * hash new, and both get their EXPIRE in a second round trip. A process dying between the two leaves
+ * that hour's hashes without a TTL (a few small hashes, only at that moment).
+ *
+ * Earlier versions also wrote a per-member hash (`usage:u:<platform>:<user>:<hour>`), and a total field
+ * per kind in the place's hash; nothing reads them any more (the hash expires within its 8 days).
  */
 export class Usage {
   /** Prometheus: what was counted, by platform and kind (no user or place ids as labels). */
@@ -55,33 +73,42 @@ export class Usage {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one `kind` for the member in the place of `ref`. */
+  /**
+   * Counts one `kind` for the member in the place of `ref`: "turns" a turn that generated nothing,
+   * "generations" a turn that generated (counted in both), "exports" an export.
+   */
   async record(ref: ConversationRef, userId: string, kind: UsageKind): Promise<void> {
     const hour = Math.floor(this.now() / HOUR_MS);
     const place = this.keys.usage(placeScope(ref), hour);
     const all = this.keys.usage(ALL_PLACES, hour);
-    await this.redis
+    const counted = await this.redis
       .pipeline()
-      .hincrby(place, kind, 1)
       .hincrby(place, memberField(kind, userId), 1)
-      .expire(place, KEY_TTL_SECONDS.usage)
       .hincrby(all, memberField(kind, `${ref.platform}:${placeOf(ref)}`), 1)
-      .expire(all, KEY_TTL_SECONDS.usage)
       .exec();
-    this.recordedTotal.inc({ platform: ref.platform, kind });
+    for (const counted of COUNTED[WRITTEN[kind]] ?? [])
+      this.recordedTotal.inc({ platform: ref.platform, kind: counted });
+    const failed = counted?.find(([error]) => error)?.[0];
+    if (failed) throw failed;
+    if (Number(counted?.[1]?.[1]) === 1)
+      await this.redis
+        .pipeline()
+        .expire(place, KEY_TTL_SECONDS.usage)
+        .expire(all, KEY_TTL_SECONDS.usage)
+        .exec();
   }
 
   /** The member's own counts in the place of `ref` over the last `hours`. */
   async ofUser(ref: ConversationRef, userId: string, hours: number): Promise<UsageCounts> {
     const totals = emptyCounts();
-    const fields = USAGE_KINDS.map((kind) => memberField(kind, userId));
+    const fields = FIELD_NAMES.map((name) => `${name}|${userId}`);
     const current = Math.floor(this.now() / HOUR_MS);
     const read = this.redis.pipeline();
     for (let hour = current - hours + 1; hour <= current; hour++)
       read.hmget(this.keys.usage(placeScope(ref), hour), ...fields);
     for (const [, values] of (await read.exec()) ?? []) {
-      USAGE_KINDS.forEach((kind, index) => {
-        totals[kind] += Number((values as (string | null)[] | undefined)?.[index] ?? 0);
+      FIELD_NAMES.forEach((name, index) => {
+        count(totals, name, (values as (string | null)[] | undefined)?.[index]);
       });
     }
     return totals;
@@ -94,27 +121,23 @@ export class Usage {
 
   /** Every place's counts over the last `hours`, with the most active places (`platform:place`). */
   ofAll(hours: number): Promise<PlaceUsage> {
-    return this.summary(ALL_PLACES, hours, true);
+    return this.summary(ALL_PLACES, hours);
   }
 
-  /** `totalsOfEntries`: the hash keeps no totals (the cross-place one: a field per place), so they are summed. */
-  private async summary(scope: string, hours: number, totalsOfEntries = false): Promise<PlaceUsage> {
+  /** Totals are the entries' sums (a total field of earlier versions is skipped). */
+  private async summary(scope: string, hours: number): Promise<PlaceUsage> {
     const totals = emptyCounts();
     const perUser = new Map<string, UsageCounts>();
     for (const bucket of await this.buckets(scope, hours)) {
       for (const [field, raw] of Object.entries(bucket)) {
-        const [kind, userId] = field.split("|") as [UsageKind, string | undefined];
-        if (!USAGE_KINDS.includes(kind)) continue;
-        if (userId === undefined) totals[kind] += Number(raw);
-        else {
-          const counts = perUser.get(userId) ?? emptyCounts();
-          counts[kind] += Number(raw);
-          perUser.set(userId, counts);
-        }
+        const [name, userId] = field.split("|") as [string, string | undefined];
+        if (userId === undefined || !COUNTED[name]) continue;
+        const counts = perUser.get(userId) ?? emptyCounts();
+        count(counts, name, raw);
+        perUser.set(userId, counts);
       }
     }
-    if (totalsOfEntries)
-      for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
+    for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
     const top = [...perUser.entries()]
       .map(([userId, counts]) => ({ userId, ...counts }))
       .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
@@ -143,9 +166,14 @@ function emptyCounts(): UsageCounts {
   return { turns: 0, generations: 0, exports: 0 };
 }
 
-/** A member's field of a place's hash. */
+/** Adds a field's value to what its name counts. */
+function count(counts: UsageCounts, name: string, raw: string | null | undefined): void {
+  for (const kind of COUNTED[name] ?? []) counts[kind] += Number(raw ?? 0);
+}
+
+/** A member's (or, across places, a place's) field of a hash. */
 function memberField(kind: UsageKind, userId: string): string {
-  return `${kind}|${userId}`;
+  return `${WRITTEN[kind]}|${userId}`;
 }
 
 function placeScope(ref: ConversationRef): string {

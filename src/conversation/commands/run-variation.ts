@@ -87,6 +87,7 @@ async function generate(
     return { ok: false };
   }
   const claim = { sessionId: session.sessionId, before: null, at: Date.now() };
+  let streamed = false;
   if (await parts.sent.claim(marker, claim)) {
     log.info("variation-sending");
     try {
@@ -96,7 +97,7 @@ async function generate(
       });
       // The gallery shows what each variation made; their words are not posted.
       for await (const _event of stream);
-      await parts.usage.record(ref, batch.by, "turns");
+      streamed = true;
     } catch (error) {
       // Never sent again: whatever the session made is read below.
       log.warn({ err: String(error) }, "variation-stream-failed");
@@ -112,7 +113,8 @@ async function generate(
     );
   }
   const result = resultOf(await parts.client.state(ctx, session.sessionId).catch(() => undefined));
-  if (result.ok) await parts.usage.record(ref, batch.by, "generations");
+  // A variation that made its video is one generation (a turn too); one that did not, a turn.
+  if (streamed) await parts.usage.record(ref, batch.by, result.ok ? "generations" : "turns");
   await parts.sent.markAnswered(marker, { known: claim });
   log.info({ ok: result.ok }, "variation-finished");
   return result;

@@ -3,6 +3,7 @@ import { buttons } from "../../core/conversation/replies.js";
 import { text } from "../../core/conversation/texts.js";
 import type { StateBaseline } from "../../core/nemo/state-diff.js";
 import type { QuotaAdmission, QuotaHold, QuotaRefusal } from "../../store/quotas.js";
+import type { SentRecord } from "../../store/sent-marker.js";
 import { quotaRefusalText } from "../policies/quota-replies.js";
 import { creditsVerdict, heldByCredits } from "./credits-check.js";
 import type { TurnDeps } from "./turn-deps.js";
@@ -37,7 +38,10 @@ export interface Admitted extends SessionBefore {
  * quotas (this turn's points and a running slot, one Redis step). A held or refused message ends the
  * turn here, giving back what it took.
  */
-export async function admit(parts: AdmitParts, run: TurnRun): Promise<Admitted | TurnOutcome> {
+export async function admit(
+  parts: AdmitParts,
+  run: TurnRun,
+): Promise<Admitted | TurnOutcome | { sent: SentRecord }> {
   const existing = run.calls ? run.calls.record : await parts.sessions.find(run.ref);
   const firstInThread = !existing;
   const quota = new TurnQuota(parts, run.ref, run.message);
@@ -55,6 +59,16 @@ export async function admit(parts: AdmitParts, run: TurnRun): Promise<Admitted |
     for (const step of [sessionStep, verdictStep]) step.catch(() => undefined);
     void quotaStep.then(giveBack).catch(() => undefined);
     throw error;
+  }
+  // A first run read no sent marker: a message about to be answered without sending must not be one
+  // that was sent already (its work added again under the same id).
+  const held = verdict !== undefined && verdict.kind !== "go";
+  if ((held || !admission.ok) && run.input.firstRun) {
+    const sent = await parts.sent.read(run.message.inboundId);
+    if (sent) {
+      await giveBack(admission);
+      return { sent };
+    }
   }
   if (await heldByCredits(parts, run, verdict)) {
     await giveBack(admission);

@@ -18,6 +18,11 @@ export class ProgressMessage {
   /** The message being posted when this began (an acknowledgement posted beside the work). */
   private readonly posted: Promise<void>;
   private detached = false;
+  /**
+   * No edit of the message was ever queued in the outbox: it was posted in this run (or is about to
+   * be), and no final content was written to it yet (only a failed final write queues one).
+   */
+  private unqueued: boolean;
 
   /** `message`: the message to edit, or its post still under way (every write waits for it). */
   constructor(
@@ -26,6 +31,7 @@ export class ProgressMessage {
     message: string | undefined | Promise<string | undefined>,
     private readonly throttleMs: number,
   ) {
+    this.unqueued = typeof message !== "string";
     if (typeof message === "object") {
       this.posted = message.then((id) => {
         if (!this.detached) this.messageId ??= id;
@@ -107,8 +113,10 @@ export class ProgressMessage {
     const reply = this.pending;
     this.pending = undefined;
     if (!reply) return;
+    const unqueued = this.unqueued;
+    if (durable) this.unqueued = false;
     try {
-      this.messageId = await this.outbox.editOrPost(this.ref, this.messageId, reply, { durable });
+      this.messageId = await this.outbox.editOrPost(this.ref, this.messageId, reply, { durable, unqueued });
     } finally {
       this.lastEdit = Date.now();
     }

@@ -63,7 +63,8 @@ export async function deliverAnswer(
   const shown = (await run.endLive(offer.reply)) ? undefined : await run.progress.finish(offer.reply);
   await parts.sent.markAnswered(inboundId, { known: run.known, clearPartial: true });
   // A session created by this turn was written with its use just now: no renewal needed.
-  if (!run.calls || run.calls.record) await parts.sessions.touch(run.ref);
+  if (!run.calls || run.calls.record)
+    await parts.sessions.touch(run.ref, undefined, run.calls?.record?.usedAt);
   await offer.settled(shown);
   return DONE;
 }
@@ -91,7 +92,7 @@ export async function reportChange(
   } else {
     await finishUnchanged(parts, run, words, keptText);
   }
-  await parts.sessions.touch(run.ref, stateFingerprint(change.after));
+  await parts.sessions.touch(run.ref, stateFingerprint(change.after), run.calls?.record?.usedAt);
 }
 
 export async function finishUnchanged(

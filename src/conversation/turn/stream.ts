@@ -88,6 +88,8 @@ async function claimAndSend(parts: StreamParts, run: TurnRun, send: Send): Promi
     await send.admitted.points.giveBack();
     const sent = (await parts.sent.read(message.inboundId)) ?? claim;
     run.known = sent;
+    // Answered already (a first run reads no marker before its claim): nothing left to do.
+    if (sent.answered) return DONE;
     return recover(parts, run, sent);
   }
   run.known = claim;

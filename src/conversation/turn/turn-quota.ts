@@ -62,9 +62,9 @@ export class TurnQuota {
     })().catch((error: unknown) => log.warn({ err: String(error) }, "generation-count-failed"));
   }
 
-  /** The message reached the backend: one turn of use. */
+  /** The message reached the backend: one turn of use (a turn that generated was counted as a generation). */
   async sent(log: WarnLog): Promise<void> {
-    if (this.turnCounted) return;
+    if (this.turnCounted || this.generationCounted) return;
     this.turnCounted = true;
     await this.services.usage
       .record(this.ref, this.subject.userId, "turns")

@@ -45,6 +45,14 @@ export interface TurnInput {
   ack?: Promise<string | undefined> | undefined;
   /** The sender's settings when this run read them already (the private-mode decision did). */
   settings?: GenerationSettings | undefined;
+  /**
+   * No run of this work came before (BullMQ counts its starts): its sent marker is not read up front
+   * (nothing of it claimed one), only before a step that would answer the message without sending it
+   * (a held or refused turn); the claim finds any other.
+   */
+  firstRun?: boolean | undefined;
+  /** The thread's account and session, when their read began before the turn (beside the line's). */
+  calls?: Promise<ThreadCalls> | undefined;
 }
 
 /**

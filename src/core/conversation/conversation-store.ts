@@ -21,8 +21,11 @@ export interface ConversationRecord {
 export interface ConversationStore {
   get(key: string): Promise<ConversationRecord | undefined>;
   put(key: string, record: ConversationRecord): Promise<void>;
-  /** Updates `usedAt` (and the fingerprint when given). */
-  touch(key: string, fingerprint?: string): Promise<void>;
+  /**
+   * Updates `usedAt` (and the fingerprint when given). `lastUsedAt`: the record's `usedAt` as the caller
+   * read it; the store may then skip renewing what it renewed that day already.
+   */
+  touch(key: string, fingerprint?: string, lastUsedAt?: number): Promise<void>;
   remove(key: string): Promise<void>;
   /** Settings (issue 21): remembers the settings the session got last (see `settingsFingerprint`). */
   markSettingsSent(key: string, settings: string): Promise<void>;

@@ -66,7 +66,8 @@ export class SessionManager {
     return this.store.put(refKey(ref), record);
   }
 
-  touch(ref: ConversationRef, fingerprint?: string): Promise<void> {
-    return this.store.touch(refKey(ref), fingerprint);
+  /** The thread's session was used now; `lastUsedAt`: its `usedAt` as read before (see the store). */
+  touch(ref: ConversationRef, fingerprint?: string, lastUsedAt?: number): Promise<void> {
+    return this.store.touch(refKey(ref), fingerprint, lastUsedAt);
   }
 }
