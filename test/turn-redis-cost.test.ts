@@ -104,8 +104,9 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
         `Redis CPU per turn (MONITOR off): ${(((await serverCpuMs()) - cpuQuiet) / TURNS).toFixed(2)} ms`,
       );
       // Was 137 (quotas through rate-limiter-flexible: 37 commands per turn; usage 7) and 69 of the bot's own (MULTI/EXEC, naming no key, not counted there).
-      // 91 before the bot's own went from 44 to 31 (below).
-      expect(total(delta)).toBeLessThanOrEqual(83);
+      // 91 before the bot's own went from 44 to 31 (below); 73 with LeanWorker's skipped empty fetches
+      // (BullMQ's own about 45 → 41 per job in a batch like this one).
+      expect(total(delta)).toBeLessThanOrEqual(76);
       // 38 before the permission table: + the owner's renewal (one script) and the cross-place usage hash
       // (one HINCRBY, one EXPIRE) that operators read: 44. Then 34: usage without totals or EXPIRE (5 → 2),
       // a new quota counter one SET and the running slot given back by one DECR (11 → 8), the owner's
