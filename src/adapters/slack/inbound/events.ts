@@ -80,7 +80,8 @@ async function take(
   body: EventEnvelope,
   thread: string,
 ): Promise<void> {
-  const attachments = await filesToAttachments(message.files, ctx.client, ctx.logger);
+  const attachments =
+    message.files.length > 0 ? await filesToAttachments(message.files, ctx.client, ctx.logger) : [];
   const workspace = workspaceOf(ctx, message, body);
   // A Slack Connect member of another organisation (their own team is not the installed one, "T…";
   // an org-wide install's "E…" id is left to the worker's users.info) never administers this place.
