@@ -136,10 +136,18 @@ async function idleCommandsPerSecond(admin: RedisClient, ms: number) {
   return { perSecond: totalCalls(calls) / (ms / 1000), calls };
 }
 
-/** One conversation first, so JIT, connections, the anonymous token and BullMQ's scripts are warm. */
+/** Slack's re-deliveries of the warm-up event the gateway takes before a measured burst (it runs for long in production). */
+const GATEWAY_WARM_UP = 200;
+
+/**
+ * One conversation first, so JIT, connections, the anonymous token and BullMQ's scripts are warm; then
+ * {@link GATEWAY_WARM_UP} re-deliveries of its event, which warm the gateway's whole inbound path
+ * (verified, parsed, deduplicated, added again as a no-op) and queue nothing.
+ */
 async function warmUp(stack: Stack): Promise<void> {
   const first = await stack.sender.mention("hello");
   await stack.sink.until(() => stack.sink.answeredAt.has(first.thread), 60_000, "warm-up answer");
+  await stack.sender.redeliver(first, GATEWAY_WARM_UP);
 }
 
 /** `count` streams opened at once straight from a NemoClient (no bot, no Redis): each stream's time. */
@@ -287,7 +295,7 @@ async function burstFigures(redis: BenchRedis, admin: RedisClient, n: number): P
     note: "stream ended at the backend → the answer at the Slack sink: last parse, usage, durable answer, delivery",
   });
   figure({
-    name: `gateway CPU per inbound event (burst of ${n})`,
+    name: `gateway CPU per inbound event (burst of ${n}, after ${GATEWAY_WARM_UP} warm-up events)`,
     value: `${fmt(run.gatewayMsPerEvent, 2)} ms`,
     target: "≤ 0.3 ms",
     ok: run.gatewayMsPerEvent <= 0.3,
