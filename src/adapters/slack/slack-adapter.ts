@@ -64,7 +64,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
       await created.app.start();
     }
     // One workspace over HTTP: its plain message events skip Bolt (signed-events.ts).
-    if (http && single) lane = signedEventLane(config.signingSecret ?? "", created.ctx, logger);
+    if (http && single && config.signingSecret)
+      lane = signedEventLane(config.signingSecret, created.ctx, logger);
     running = true;
     logger.info(
       { team: single?.team, bot: single?.botUserId, transport, distribution: !!config.distribution },

@@ -61,14 +61,20 @@ export function signedEventLane(signingSecret: string, ctx: ScopedContext, logge
 function readBody(req: IncomingMessage, expected: number, done: (body: Buffer | undefined) => void): void {
   const chunks: Buffer[] = [];
   let size = 0;
+  let finished = false;
+  const finish = (body: Buffer | undefined) => {
+    if (finished) return;
+    finished = true;
+    done(body);
+  };
   req.on("data", (chunk: Buffer) => {
     size += chunk.length;
     if (size <= expected) chunks.push(chunk);
   });
   req.on("end", () =>
-    done(size === expected ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : undefined),
+    finish(size === expected ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : undefined),
   );
-  req.on("error", () => done(undefined));
+  req.on("error", () => finish(undefined));
 }
 
 /** The envelope when the request is one this lane takes (see {@link signedEventLane}), else undefined. */
