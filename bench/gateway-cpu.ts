@@ -2,11 +2,11 @@
  * `npm run bench:gateway [-- <events> [--profile <dir>]]`: the gateway's CPU per inbound Slack event
  * alone (no worker: the events are acknowledged and queued, nothing more), for profiling the inbound
  * path cheaply. Five bursts of `events` (default 1000) signed `app_mention`s after a warm-up of
- * {@link WARM_UP} events; prints CPU ms per event (/proc utime + stime) and the acknowledgement p50 / p99
+ * {@link WARM_UP} events; prints CPU ms per event (its threads' scheduler runtime, /proc) and the acknowledgement p50 / p99
  * of each burst, then the median CPU per event of bursts 2–5 (the first still warms the JIT up). With
  * `--profile`, the gateway runs with `--cpu-prof` and writes its profile into `<dir>` when it stops.
  */
-import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
+import { cpuMs } from "./process-cpu.js";
 import { openAdmin, openRedis } from "./redis.js";
 import { generationSim, MESSAGE, startStack } from "./stack.js";
 import { percentile } from "./stats.js";
@@ -32,11 +32,11 @@ try {
   await Promise.all(Array.from({ length: WARM_UP }, (_, i) => stack.sender.mention(`warm ${i}`)));
   const perEvent: number[] = [];
   for (let burst = 1; burst <= BURSTS; burst++) {
-    const before = cpuTicks(gateway.pid);
+    const before = cpuMs(gateway.pid);
     const sent = await Promise.all(
       Array.from({ length: events }, (_, i) => stack.sender.mention(`${MESSAGE} (${burst}.${i})`)),
     );
-    const msPerEvent = ((cpuTicks(gateway.pid) - before) * 1000) / TICKS_PER_SECOND / events;
+    const msPerEvent = (cpuMs(gateway.pid) - before) / events;
     if (burst > 1) perEvent.push(msPerEvent);
     const acks = sent.map((s) => s.ackMs);
     const refused = sent.filter((s) => s.status !== 200).length;

@@ -12,7 +12,7 @@ import { silentLogger } from "../src/core/logger.js";
 import { NemoClient } from "../src/core/nemo/client.js";
 import type { RedisClient } from "../src/redis/connect.js";
 import { BENCH_QUOTAS } from "./bot-env.js";
-import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
+import { cpuMs } from "./process-cpu.js";
 import {
   type BenchRedis,
   callsDelta,
@@ -74,11 +74,11 @@ async function conversations(
     }, 100);
     const before = await commandCalls(admin);
     const [usecBefore, cpuBefore] = [await commandUsec(admin), await redisCpuMs(admin)];
-    const gatewayBefore = cpuTicks(gateway.pid);
+    const gatewayBefore = cpuMs(gateway.pid);
     // A unique text per conversation (a generation each) finds its `/run_sse` at the simulator.
     const messages = Array.from({ length: n }, (_, i) => `${MESSAGE} (${i + 1})`);
     const sent = await Promise.all(messages.map((message) => stack.sender.mention(message)));
-    const gatewayMsPerEvent = ((cpuTicks(gateway.pid) - gatewayBefore) * 1000) / TICKS_PER_SECOND / n;
+    const gatewayMsPerEvent = (cpuMs(gateway.pid) - gatewayBefore) / n;
     const complete = await stack.sink
       .until(
         () => sent.every((s) => stack.sink.answeredAt.has(s.thread)),
