@@ -1,12 +1,12 @@
 /**
  * `npm run bench:gateway [-- <events> [--profile <dir>]]`: the gateway's CPU per inbound Slack event
  * alone (no worker: the events are acknowledged and queued, nothing more), for profiling the inbound
- * path cheaply. Five bursts of `events` (default 1000) signed `app_mention`s after a warm-up; prints
- * CPU ms per event (/proc utime + stime) and the acknowledgement p50 / p99 of each burst, then the
- * median CPU per event of bursts 2–5 (the first still warms the JIT up). With
+ * path cheaply. Five bursts of `events` (default 1000) signed `app_mention`s after a warm-up of
+ * {@link WARM_UP} events; prints CPU ms per event (its threads' scheduler runtime, /proc) and the acknowledgement p50 / p99
+ * of each burst, then the median CPU per event of bursts 2–5 (the first still warms the JIT up). With
  * `--profile`, the gateway runs with `--cpu-prof` and writes its profile into `<dir>` when it stops.
  */
-import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
+import { cpuMs } from "./process-cpu.js";
 import { openAdmin, openRedis } from "./redis.js";
 import { generationSim, MESSAGE, startStack } from "./stack.js";
 import { percentile } from "./stats.js";
@@ -16,6 +16,7 @@ const profileAt = args.indexOf("--profile");
 const profileDir = profileAt >= 0 ? args.splice(profileAt, 2)[1] : undefined;
 const events = Number(args[0] ?? 1_000);
 const BURSTS = 5;
+const WARM_UP = 200;
 
 const redis = await openRedis();
 const admin = openAdmin(redis);
@@ -28,14 +29,14 @@ const stack = await startStack(redis, admin, {
 });
 try {
   const gateway = stack.processes[0]!;
-  await Promise.all(Array.from({ length: 200 }, (_, i) => stack.sender.mention(`warm ${i}`)));
+  await Promise.all(Array.from({ length: WARM_UP }, (_, i) => stack.sender.mention(`warm ${i}`)));
   const perEvent: number[] = [];
   for (let burst = 1; burst <= BURSTS; burst++) {
-    const before = cpuTicks(gateway.pid);
+    const before = cpuMs(gateway.pid);
     const sent = await Promise.all(
       Array.from({ length: events }, (_, i) => stack.sender.mention(`${MESSAGE} (${burst}.${i})`)),
     );
-    const msPerEvent = ((cpuTicks(gateway.pid) - before) * 1000) / TICKS_PER_SECOND / events;
+    const msPerEvent = (cpuMs(gateway.pid) - before) / events;
     if (burst > 1) perEvent.push(msPerEvent);
     const acks = sent.map((s) => s.ackMs);
     const refused = sent.filter((s) => s.status !== 200).length;
@@ -44,7 +45,7 @@ try {
     );
   }
   console.log(
-    `gateway CPU per event, median of bursts 2–${BURSTS}: ${percentile(perEvent, 0.5).toFixed(3)} ms`,
+    `gateway CPU per event, median of bursts 2–${BURSTS} (after ${WARM_UP} warm-up events and burst 1): ${percentile(perEvent, 0.5).toFixed(3)} ms`,
   );
 } finally {
   await stack.stop();

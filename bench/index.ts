@@ -12,7 +12,7 @@ import { silentLogger } from "../src/core/logger.js";
 import { NemoClient } from "../src/core/nemo/client.js";
 import type { RedisClient } from "../src/redis/connect.js";
 import { BENCH_QUOTAS } from "./bot-env.js";
-import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
+import { cpuMs } from "./process-cpu.js";
 import {
   type BenchRedis,
   callsDelta,
@@ -74,11 +74,11 @@ async function conversations(
     }, 100);
     const before = await commandCalls(admin);
     const [usecBefore, cpuBefore] = [await commandUsec(admin), await redisCpuMs(admin)];
-    const gatewayBefore = cpuTicks(gateway.pid);
+    const gatewayBefore = cpuMs(gateway.pid);
     // A unique text per conversation (a generation each) finds its `/run_sse` at the simulator.
     const messages = Array.from({ length: n }, (_, i) => `${MESSAGE} (${i + 1})`);
     const sent = await Promise.all(messages.map((message) => stack.sender.mention(message)));
-    const gatewayMsPerEvent = ((cpuTicks(gateway.pid) - gatewayBefore) * 1000) / TICKS_PER_SECOND / n;
+    const gatewayMsPerEvent = (cpuMs(gateway.pid) - gatewayBefore) / n;
     const complete = await stack.sink
       .until(
         () => sent.every((s) => stack.sink.answeredAt.has(s.thread)),
@@ -136,10 +136,18 @@ async function idleCommandsPerSecond(admin: RedisClient, ms: number) {
   return { perSecond: totalCalls(calls) / (ms / 1000), calls };
 }
 
-/** One conversation first, so JIT, connections, the anonymous token and BullMQ's scripts are warm. */
+/** Slack's re-deliveries of the warm-up event the gateway takes before a measured burst (it runs for long in production). */
+const GATEWAY_WARM_UP = 200;
+
+/**
+ * One conversation first, so JIT, connections, the anonymous token and BullMQ's scripts are warm; then
+ * {@link GATEWAY_WARM_UP} re-deliveries of its event, which warm the gateway's whole inbound path
+ * (verified, parsed, deduplicated, added again as a no-op) and queue nothing.
+ */
 async function warmUp(stack: Stack): Promise<void> {
   const first = await stack.sender.mention("hello");
   await stack.sink.until(() => stack.sink.answeredAt.has(first.thread), 60_000, "warm-up answer");
+  await stack.sender.redeliver(first, GATEWAY_WARM_UP);
 }
 
 /** `count` streams opened at once straight from a NemoClient (no bot, no Redis): each stream's time. */
@@ -287,7 +295,7 @@ async function burstFigures(redis: BenchRedis, admin: RedisClient, n: number): P
     note: "stream ended at the backend → the answer at the Slack sink: last parse, usage, durable answer, delivery",
   });
   figure({
-    name: `gateway CPU per inbound event (burst of ${n})`,
+    name: `gateway CPU per inbound event (burst of ${n}, after ${GATEWAY_WARM_UP} warm-up events)`,
     value: `${fmt(run.gatewayMsPerEvent, 2)} ms`,
     target: "≤ 0.3 ms",
     ok: run.gatewayMsPerEvent <= 0.3,

@@ -21,7 +21,7 @@ export class SlackEventSender {
   async mention(
     text: string,
     inThread?: string,
-  ): Promise<{ thread: string; sentAt: number; ackMs: number; status: number }> {
+  ): Promise<{ thread: string; sentAt: number; ackMs: number; status: number; body: string }> {
     const n = ++this.counter;
     const ts = `1700000000.${String(n).padStart(6, "0")}`;
     const thread = inThread ?? ts;
@@ -53,7 +53,17 @@ export class SlackEventSender {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       status = await this.post(body, retry);
     }
-    return { thread, sentAt, ackMs, status };
+    return { thread, sentAt, ackMs, status, body };
+  }
+
+  /**
+   * Slack's re-deliveries of an event already acknowledged (`X-Slack-Retry-Num: 1`), `times` at once:
+   * the gateway verifies, parses and deduplicates each one and queues nothing. Resolves to the count
+   * not answered 200.
+   */
+  async redeliver(sent: { body: string }, times: number): Promise<number> {
+    const statuses = await Promise.all(Array.from({ length: times }, () => this.post(sent.body, 1)));
+    return statuses.filter((status) => status !== 200).length;
   }
 
   /** Events re-sent because the first POST got no 2xx. */

@@ -24,6 +24,27 @@ describe("LruMap", () => {
     expect(lru.any()).toBe(3);
     expect(() => new LruMap(0)).toThrow(RangeError);
   });
+
+  it("drops exactly the least recently used entries through many evictions, touches and refills", () => {
+    const lru = new LruMap<number, number>(50);
+    const order: number[] = []; // the reference: oldest first
+    const touch = (key: number) => {
+      const at = order.indexOf(key);
+      if (at >= 0) order.splice(at, 1);
+      order.push(key);
+      if (order.length > 50) order.shift();
+    };
+    for (let i = 0; i < 5_000; i++) {
+      const key = (i * 7919) % 400;
+      if (i % 3 === 0 && lru.get(key) !== undefined) touch(key);
+      else {
+        lru.set(key, i);
+        touch(key);
+      }
+    }
+    expect(lru.size).toBe(50);
+    expect(order.every((key) => lru.get(key) !== undefined)).toBe(true);
+  });
 });
 
 /** A real Bolt `App` fed events directly (`processEvent`), authorizing each team with its current token. */

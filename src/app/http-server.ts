@@ -41,7 +41,9 @@ export class HttpServer {
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const url = req.url ?? "/";
+    // A request for a mounted path as it is (no query, nothing to normalise) needs no URL parsing.
+    const path = this.routes.has(url) ? url : new URL(url, "http://localhost").pathname;
     try {
       const mounted = this.routes.get(path);
       if (mounted) return mounted(req, res);

@@ -9,6 +9,7 @@ import type {
 } from "./common/slack-adapter-config.js";
 import { ackAfterQueueing } from "./inbound/ack-after-queueing.js";
 import { createBoltApp, type SingleWorkspace } from "./inbound/bolt-app.js";
+import { type SignedEventLane, signedEventLane } from "./inbound/signed-events.js";
 import { chooseTransport, guardedRequestListener, httpReceiver, socketReceiver } from "./setup/receivers.js";
 import { SlackConfigError } from "./setup/slack-config-error.js";
 import { tokenFailureText } from "./web-api/api-errors.js";
@@ -46,6 +47,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
   const socket = transport === "socket" ? socketReceiver(config, boltLogger) : undefined;
 
   let app: App | undefined;
+  let lane: SignedEventLane | undefined;
   let running = false;
   let starting: Promise<void> | undefined;
 
@@ -56,11 +58,14 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
         ? await singleWorkspace(config.botToken, config, logger)
         : undefined;
     const created = createBoltApp({ config, receiver: (http ?? socket)!, single, logger, boltLogger });
-    app = created;
+    app = created.app;
     if (socket) {
-      ackAfterQueueing(socket, created, logger);
-      await created.start();
+      ackAfterQueueing(socket, created.app, logger);
+      await created.app.start();
     }
+    // One workspace over HTTP: its plain message events skip Bolt (signed-events.ts).
+    if (http && single && config.signingSecret)
+      lane = signedEventLane(config.signingSecret, created.ctx, logger);
     running = true;
     logger.info(
       { team: single?.team, bot: single?.botUserId, transport, distribution: !!config.distribution },
@@ -82,11 +87,18 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapterSetu
       starting = undefined;
       if (socket && app) await socket.client.disconnect();
       app = undefined;
+      lane = undefined;
       logger.info("slack-adapter-stopped");
     },
   };
 
-  const requestListener = http ? guardedRequestListener(http, () => running) : undefined;
+  const requestListener = http
+    ? guardedRequestListener(
+        http,
+        () => running,
+        () => lane,
+      )
+    : undefined;
   return { adapter, transport, ...(requestListener ? { requestListener } : {}) };
 }
 

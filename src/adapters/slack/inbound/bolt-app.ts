@@ -12,7 +12,7 @@ import { channelRule } from "./context.js";
 import { registerEventListeners } from "./events.js";
 import { registerInstallationEvents } from "./installation-events.js";
 import { registerLoginSubmission } from "./login-modal.js";
-import { scopeRequests } from "./request-scope.js";
+import { type ScopedContext, scopeRequests } from "./request-scope.js";
 import { registerSettingsSubmission } from "./settings-modal.js";
 
 /** The one workspace of a bot token, from `auth.test`. */
@@ -56,8 +56,12 @@ export interface BoltAppOptions {
  * the AI-app container's events and, for a distributed app, uninstalls. A listener's failure is
  * rethrown, so the HTTP receiver answers 500 and Slack sends the event again (deduplicated) — except
  * for a workspace whose installation no configured key opens: refused with a log line, answered 200.
+ * Returns the app and its listeners' context (for the signed-event lane, signed-events.ts).
  */
-export function createBoltApp({ config, receiver, single, logger, boltLogger }: BoltAppOptions): App {
+export function createBoltApp({ config, receiver, single, logger, boltLogger }: BoltAppOptions): {
+  app: App;
+  ctx: ScopedContext;
+} {
   const app = new App({
     ...(single
       ? {
@@ -105,5 +109,5 @@ export function createBoltApp({ config, receiver, single, logger, boltLogger }: 
   // Settings (issue 21)
   registerSettingsSubmission(app, ctx);
   registerAssistantListeners(app, ctx);
-  return app;
+  return { app, ctx };
 }

@@ -1,4 +1,4 @@
-import type { App } from "@slack/bolt";
+import type { App, types } from "@slack/bolt";
 import type { Inbound } from "../../../core/conversation/inbound.js";
 import { langFromLocale } from "../../../core/conversation/language.js";
 import { isDirectMessageChannel, isExternalMember, slackRef } from "../common/slack-ref.js";
@@ -21,14 +21,26 @@ import { slackText } from "./slack-texts.js";
  * Slack's re-deliveries are processed once.
  */
 export function registerEventListeners(app: App, ctx: InboundContext): void {
-  app.event("app_mention", async ({ event, body }) => {
+  app.event("app_mention", ({ event, body }) => takeEvent(ctx, event, body));
+  app.event("message", ({ event, body }) => takeEvent(ctx, event, body));
+}
+
+/**
+ * What both listeners do, and the signed-event lane (signed-events.ts) without Bolt: the event is
+ * read as a person's message and taken, or ignored.
+ */
+export async function takeEvent(
+  ctx: InboundContext,
+  event: types.AppMentionEvent | types.MessageEvent,
+  body: EventEnvelope,
+): Promise<void> {
+  if (event.type === "app_mention") {
     const message = mentionMessage(event);
     if (message) await onMention(ctx, message, body);
-  });
-  app.event("message", async ({ event, body }) => {
-    const message = personMessage(event);
-    if (message) await onMessage(ctx, message, body);
-  });
+    return;
+  }
+  const message = personMessage(event);
+  if (message) await onMessage(ctx, message, body);
 }
 
 async function onMention(ctx: InboundContext, message: PersonMessage, body: EventEnvelope): Promise<void> {
@@ -68,7 +80,8 @@ async function take(
   body: EventEnvelope,
   thread: string,
 ): Promise<void> {
-  const attachments = await filesToAttachments(message.files, ctx.client, ctx.logger);
+  const attachments =
+    message.files.length > 0 ? await filesToAttachments(message.files, ctx.client, ctx.logger) : [];
   const workspace = workspaceOf(ctx, message, body);
   // A Slack Connect member of another organisation (their own team is not the installed one, "T…";
   // an org-wide install's "E…" id is left to the worker's users.info) never administers this place.

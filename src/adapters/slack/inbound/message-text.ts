@@ -4,8 +4,7 @@
  */
 export function slackTextToPlain(text: string, botUserId: string | undefined): string {
   let plain = text;
-  if (botUserId)
-    plain = plain.replace(new RegExp(`<@${escapeRegExp(botUserId)}(?:\\|[^>]*)?>[\\s,:]*`, "g"), "");
+  if (botUserId) plain = plain.replace(mentionPattern(botUserId), "");
   plain = plain.replace(/<([^<>]*)>/g, (_match, inner: string) => controlToPlain(inner));
   return decodeEntities(plain).trim();
 }
@@ -37,6 +36,18 @@ function controlToPlain(inner: string): string {
 
 function decodeEntities(text: string): string {
   return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+/** The bot's own mention and what follows it (one bot user per process, or a few: one pattern each). */
+const mentionPatterns = new Map<string, RegExp>();
+function mentionPattern(botUserId: string): RegExp {
+  let pattern = mentionPatterns.get(botUserId);
+  if (!pattern) {
+    if (mentionPatterns.size >= 100) mentionPatterns.clear();
+    pattern = new RegExp(`<@${escapeRegExp(botUserId)}(?:\\|[^>]*)?>[\\s,:]*`, "g");
+    mentionPatterns.set(botUserId, pattern);
+  }
+  return pattern;
 }
 
 function escapeRegExp(text: string): string {

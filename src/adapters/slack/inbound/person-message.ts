@@ -29,17 +29,13 @@ export type EventEnvelope = Pick<EnvelopedEvent, "team_id" | "event_id">;
 
 /** An `app_mention`, or undefined when it lacks its channel, author or ts. */
 export function mentionMessage(event: types.AppMentionEvent): PersonMessage | undefined {
-  const written = writtenBy(event);
-  return (
-    written && {
-      ...written,
-      botId: event.bot_id || undefined,
-      team: event.team || undefined,
-      parentUserId: undefined,
-      channelType: undefined,
-      files: event.files ?? [],
-    }
-  );
+  return writtenBy(event, {
+    botId: event.bot_id || undefined,
+    team: event.team || undefined,
+    parentUserId: undefined,
+    channelType: undefined,
+    files: event.files ?? [],
+  });
 }
 
 /**
@@ -50,31 +46,34 @@ export function mentionMessage(event: types.AppMentionEvent): PersonMessage | un
 export function personMessage(event: types.MessageEvent): PersonMessage | undefined {
   if (event.subtype !== undefined && event.subtype !== "file_share" && event.subtype !== "thread_broadcast")
     return undefined;
-  const written = writtenBy(event);
-  if (!written) return undefined;
   // Slack sends these on every one of the three subtypes; Bolt declares each on some of them only.
   const botId = "bot_id" in event ? event.bot_id : undefined;
   const team = "team" in event ? event.team : undefined;
   const parentUserId = "parent_user_id" in event ? event.parent_user_id : undefined;
   const files = "files" in event ? event.files : undefined;
-  return {
-    ...written,
+  return writtenBy(event, {
     botId: nonEmpty(botId),
     team: nonEmpty(team),
     parentUserId: nonEmpty(parentUserId),
     channelType: event.channel_type || undefined,
     files: Array.isArray(files) ? files : [],
-  };
+  });
 }
 
-/** Where and by whom a message was written, and what it says; undefined without channel, author or ts. */
-function writtenBy(event: {
-  channel: string;
-  user?: string | undefined;
-  ts: string;
-  thread_ts?: string | undefined;
-  text?: string | undefined;
-}): Pick<PersonMessage, "channel" | "user" | "ts" | "threadTs" | "text"> | undefined {
+/**
+ * The message with where and by whom it was written and what it says; undefined without channel,
+ * author or ts. One object literal: spreading a partial one and adding fields costs microseconds in V8.
+ */
+function writtenBy(
+  event: {
+    channel: string;
+    user?: string | undefined;
+    ts: string;
+    thread_ts?: string | undefined;
+    text?: string | undefined;
+  },
+  more: Omit<PersonMessage, "channel" | "user" | "ts" | "threadTs" | "text">,
+): PersonMessage | undefined {
   if (!event.channel || !event.user || !event.ts) return undefined;
   return {
     channel: event.channel,
@@ -82,5 +81,10 @@ function writtenBy(event: {
     ts: event.ts,
     threadTs: event.thread_ts || undefined,
     text: event.text || undefined,
+    botId: more.botId,
+    team: more.team,
+    parentUserId: more.parentUserId,
+    channelType: more.channelType,
+    files: more.files,
   };
 }

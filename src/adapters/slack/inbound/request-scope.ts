@@ -38,14 +38,13 @@ export function scopeRequests(
   settings: ContextSettings,
   singleBotUserId: string | undefined,
   bounds?: ScopeBounds,
-): InboundContext {
+): ScopedContext {
   const perRequest = new AsyncLocalStorage<RequestScope>();
   // While every request had one and the same scope (one bot token, one workspace: the usual case) it is
   // `sole`, and requests run without AsyncLocalStorage, whose promise hooks would tax every promise of
   // the process. From the first request with another scope on, each request runs in its own; those that
   // started before that have no store and read `sole`, their scope.
-  const current: CurrentScope = { perRequest, sole: undefined };
-  let shared = false;
+  const current: CurrentScope = { perRequest, sole: undefined, shared: false };
   // One bot token: one workspace (a few scopes at most, should an org-wide token report several); the
   // default caches.
   const scopes = new LruMap<string, RequestScope>(bounds?.workspaces ?? 4);
@@ -63,11 +62,11 @@ export function scopeRequests(
       };
       scopes.set(key, scope);
     }
-    if (!shared && (current.sole === undefined || current.sole === scope)) {
+    if (!current.shared && (current.sole === undefined || current.sole === scope)) {
       current.sole = scope;
       return next();
     }
-    shared = true;
+    current.shared = true;
     await perRequest.run(scope, next);
   });
   return inboundContext(current, settings);
@@ -77,9 +76,20 @@ export function scopeRequests(
 interface CurrentScope {
   perRequest: AsyncLocalStorage<RequestScope>;
   sole: RequestScope | undefined;
+  /** A request has run in another scope than `sole`: from then on each request runs in its own. */
+  shared: boolean;
 }
 
-function inboundContext(current: CurrentScope, settings: ContextSettings): InboundContext {
+/** The listeners' context, and whether a request may run in it outside Bolt. */
+export interface ScopedContext extends InboundContext {
+  /**
+   * Every request so far ran in one scope, that of `workspace`: a request of that workspace that Bolt
+   * would run in it (same token, same client) may run outside Bolt, in it (see signed-events.ts).
+   */
+  isSole(workspace: string): boolean;
+}
+
+function inboundContext(current: CurrentScope, settings: ContextSettings): ScopedContext {
   const find = (): RequestScope | undefined => current.perRequest.getStore() ?? current.sole;
   const scope = (): RequestScope => {
     const found = find();
@@ -101,5 +111,6 @@ function inboundContext(current: CurrentScope, settings: ContextSettings): Inbou
       return scope().botUserId;
     },
     workspace: () => find()?.workspace,
+    isSole: (workspace) => !current.shared && current.sole?.workspace === workspace,
   };
 }

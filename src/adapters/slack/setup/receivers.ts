@@ -8,6 +8,7 @@ import {
   type SlackRequestListener,
   type SlackTransport,
 } from "../common/slack-adapter-config.js";
+import type { SignedEventLane } from "../inbound/signed-events.js";
 import { slackApiUrl, webClientOptions } from "../web-api/web-client.js";
 import { SlackConfigError } from "./slack-config-error.js";
 
@@ -75,9 +76,14 @@ export function socketReceiver(config: SlackAdapterConfig, boltLogger: SlackLogg
 
 /**
  * The HTTP receiver as a node request listener: 503 until the adapter runs (Slack retries those), 404
- * for paths and methods that are not Bolt's.
+ * for paths and methods that are not Bolt's. POSTs to the events path go through `lane()` when there
+ * is one (signed-events.ts), which hands Bolt what it does not take itself.
  */
-export function guardedRequestListener(http: HTTPReceiver, running: () => boolean): SlackRequestListener {
+export function guardedRequestListener(
+  http: HTTPReceiver,
+  running: () => boolean,
+  lane: () => SignedEventLane | undefined = () => undefined,
+): SlackRequestListener {
   return (req, res) => {
     if (!running()) {
       res
@@ -85,12 +91,17 @@ export function guardedRequestListener(http: HTTPReceiver, running: () => boolea
         .end("slack adapter not running\n");
       return;
     }
-    try {
-      http.requestListener(req, res);
-    } catch {
-      // Bolt throws for paths and methods that are not its endpoint.
-      if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found\n");
-    }
+    const bolt = () => {
+      try {
+        http.requestListener(req, res);
+      } catch {
+        // Bolt throws for paths and methods that are not its endpoint.
+        if (!res.headersSent) res.writeHead(404, { "content-type": "text/plain" });
+        res.end("not found\n");
+      }
+    };
+    const events = req.method === "POST" && req.url === SLACK_EVENTS_PATH ? lane() : undefined;
+    if (events) events(req, res, bolt);
+    else bolt();
   };
 }
