@@ -35,6 +35,19 @@ const MAX_DEPTH = 8;
  * `call.<name>` (the logger's name for a value a child logger bound differently) is judged by `<name>`.
  */
 function isSecretField(name: string): boolean {
+  let secret = secretFieldNames.get(name);
+  if (secret === undefined) {
+    secret = namesSecret(name);
+    // Log fields are the code's own few names; nested payloads could bring any, so the memo is bounded.
+    if (secretFieldNames.size < 1_000) secretFieldNames.set(name, secret);
+  }
+  return secret;
+}
+
+/** Every log line's fields go through {@link isSecretField}: its answer per name, computed once. */
+const secretFieldNames = new Map<string, boolean>();
+
+function namesSecret(name: string): boolean {
   const plain = name
     .replace(/^call\./, "")
     .replace(/[-_]/g, "")
