@@ -64,7 +64,7 @@ try {
     `${turns} generations of ${streamMs} ms: worker CPU ${(cpuMs / turns).toFixed(2)} ms/turn (${(cpuMs / 1000).toFixed(1)} s), ` +
       `Slack calls ${((stack.sink.calls - callsBefore) / turns).toFixed(2)}/turn, ` +
       `e2e p50 ${percentile(e2e, 0.5).toFixed(0)} ms p99 ${percentile(e2e, 0.99).toFixed(0)} ms, ` +
-      `before /run_sse p50 ${percentile(bot.before, 0.5).toFixed(0)} ms p99 ${percentile(bot.before, 0.99).toFixed(0)} ms, ` +
+      `before /run_sse p10/p50/p90/p99 ${[0.1, 0.5, 0.9, 0.99].map((p) => percentile(bot.before, p).toFixed(0)).join(" / ")} ms, ` +
       `after the stream p50 ${percentile(bot.after, 0.5).toFixed(0)} ms`,
   );
 } finally {
