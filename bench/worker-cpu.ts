@@ -4,7 +4,8 @@
  * One gateway and one worker (TURN_CONCURRENCY = turns), `turns` (default 1000) generations of
  * `stream-ms` (default 20000, a heartbeat every 2 s) sent at once after a warm-up; prints the worker's CPU
  * ms per turn (/proc utime + stime, burst sent → last answer), Slack Web API calls per turn, end-to-end
- * p50 / p99 and the bot's time before `/run_sse`. With `--profile`, the worker runs with `--cpu-prof` and
+ * p50 / p99, the bot's time before `/run_sse` and the worker's peak RSS over its idle RSS, per turn (the
+ * full bench's "worker RSS per stream"). With `--profile`, the worker runs with `--cpu-prof` and
  * writes its profile into `<dir>` when it stops; the profile's self time is summarised by function and
  * by file (`node dist-bench/bench/cpu-profile.js <file>` does it again for any profile).
  */
@@ -41,6 +42,11 @@ const worker = stack.workers[0]!;
 try {
   const first = await stack.sender.mention("hello");
   await stack.sink.until(() => stack.sink.answeredAt.has(first.thread), 60_000, "warm-up answer");
+  const baseline = worker.rss();
+  let peak = baseline;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, worker.rss());
+  }, 100);
   const cpuBefore = cpuTicks(worker.pid);
   const callsBefore = stack.sink.calls;
   const messages = Array.from({ length: turns }, (_, i) => `${MESSAGE} (${i + 1})`);
@@ -51,6 +57,7 @@ try {
     `${turns} answers`,
   );
   const cpuMs = ((cpuTicks(worker.pid) - cpuBefore) * 1000) / TICKS_PER_SECOND;
+  clearInterval(sampler);
   const e2e = sent.map((s) => stack.sink.answeredAt.get(s.thread)! - s.sentAt);
   const bot = botTimes(
     sent.map((s, i) => ({
@@ -65,7 +72,8 @@ try {
       `Slack calls ${((stack.sink.calls - callsBefore) / turns).toFixed(2)}/turn, ` +
       `e2e p50 ${percentile(e2e, 0.5).toFixed(0)} ms p99 ${percentile(e2e, 0.99).toFixed(0)} ms, ` +
       `before /run_sse p10/p50/p90/p99 ${[0.1, 0.5, 0.9, 0.99].map((p) => percentile(bot.before, p).toFixed(0)).join(" / ")} ms, ` +
-      `after the stream p50 ${percentile(bot.after, 0.5).toFixed(0)} ms`,
+      `after the stream p50 ${percentile(bot.after, 0.5).toFixed(0)} ms, ` +
+      `peak RSS ${((peak - baseline) / 1024 / turns).toFixed(1)} KB/turn over the idle worker`,
   );
 } finally {
   await stack.stop();

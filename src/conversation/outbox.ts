@@ -183,10 +183,10 @@ export class Outbox {
     // A progress message that fits one message edits the first part only and skips the record (one Redis
     // read per edit): at worst an older edit waiting in the outbox overwrites it until the next edit;
     // the final content (durable) always reads the record and raises the revision.
-    if (progressLine && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
-      if (messenger.parts) await messenger.parts.edit(ref, messageId, messenger.parts.render(reply)[0]!);
-      else await messenger.edit(ref, messageId, reply);
-      return;
+    if (progressLine) {
+      if (!messenger.parts) return messenger.edit(ref, messageId, reply);
+      const parts = messenger.parts.render(reply);
+      if (parts.length === 1) return messenger.parts.edit(ref, messageId, parts[0]!);
     }
     const record = await this.records.read(ref, messageId);
     if (messenger.parts) {
