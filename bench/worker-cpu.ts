@@ -1,5 +1,5 @@
 /**
- * `node dist-bench/bench/worker-cpu.js [<turns>] [--stream-ms <ms>] [--profile <dir>]` (after `npm run
+ * `node dist-bench/bench/worker-cpu.js [<turns>] [--stream-ms <ms>] [--profile <dir>] [--keep-log <file>]` (after `npm run
  * bench:memory`'s build, or `npm run build && tsc -p bench/tsconfig.json`): the worker's CPU per turn.
  * One gateway and one worker (TURN_CONCURRENCY = turns), `turns` (default 1000) generations of
  * `stream-ms` (default 20000, a heartbeat every 2 s) sent at once after a warm-up; prints the worker's CPU
@@ -9,7 +9,7 @@
  * writes its profile into `<dir>` when it stops; the profile's self time is summarised by function and
  * by file (`node dist-bench/bench/cpu-profile.js <file>` does it again for any profile).
  */
-import { readdir } from "node:fs/promises";
+import { copyFile, readdir, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import { summariseProfile } from "./cpu-profile.js";
 import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
@@ -24,6 +24,7 @@ const flag = (name: string) => {
   return at >= 0 ? args.splice(at, 2)[1] : undefined;
 };
 const profileDir = flag("--profile");
+const keepLog = flag("--keep-log");
 const streamMs = Number(flag("--stream-ms") ?? 20_000);
 const turns = Number(args[0] ?? 1_000);
 
@@ -76,6 +77,8 @@ try {
       `peak RSS ${((peak - baseline) / 1024 / turns).toFixed(1)} KB/turn over the idle worker`,
   );
 } finally {
+  // The worker's log (its stdout), kept before the stack removes its files.
+  if (keepLog) await copyFile(await readlink(`/proc/${worker.pid}/fd/1`), keepLog).catch(() => undefined);
   await stack.stop();
   admin.disconnect();
   await redis.stop();

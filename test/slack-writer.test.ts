@@ -32,7 +32,7 @@ const json = (body: unknown) => (res: ServerResponse) =>
   res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 describe("the messenger's Slack writer", () => {
-  it("posts the method's form (unset fields left out, structures as JSON) with the bot token", async () => {
+  it("posts the method's arguments as JSON (unset fields left out) with the bot token", async () => {
     reply = json({ ok: true, ts: "1.2" });
     const result = await writer().call("chat.postMessage", {
       channel: "C1",
@@ -45,11 +45,12 @@ describe("the messenger's Slack writer", () => {
     const sent = received.at(-1)!;
     expect(sent.url).toBe("/api/chat.postMessage");
     expect(sent.headers.authorization).toBe("Bearer xoxb-w");
-    expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({
+    expect(sent.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(JSON.parse(sent.body)).toEqual({
       channel: "C1",
       text: "a & b",
-      blocks: '[{"type":"section"}]',
-      unfurl_links: "false",
+      blocks: [{ type: "section" }],
+      unfurl_links: false,
     });
   });
 

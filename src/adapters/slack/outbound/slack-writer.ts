@@ -1,5 +1,3 @@
-import { stringify } from "node:querystring";
-import { setTimeout as delay } from "node:timers/promises";
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from "@slack/web-api";
 import { Agent, type Dispatcher, request } from "undici";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
@@ -38,9 +36,10 @@ export type SlackResult = Record<string, unknown> & { ok: boolean };
 
 /**
  * The messenger's posts and edits (`chat.postMessage`, `chat.update`, `chat.postEphemeral`): the calls of
- * every turn, thousands at once at peak. `@slack/web-api`'s client costs about twice their CPU around the
- * request itself (its queue, its retry loop, debug lines built whether logged or not, copies of the body to
- * redact them); these go straight through `undici.request` with the same form body and the same errors
+ * every turn, thousands at once at peak. `@slack/web-api`'s client costs several times their CPU around
+ * the request itself (its queue, its retry loop, debug lines built whether logged or not, copies of the body
+ * to redact them, a form body that carries the blocks as JSON again, percent-encoded); these go straight
+ * through `undici.request` as one JSON body (these methods take JSON), with the client's errors
  * (`WebAPIPlatformError` for `ok: false`, `WebAPIHTTPError`, `WebAPIRequestError` wrapping a transport
  * failure). A 429 is waited out (its `Retry-After`, up to {@link RATE_LIMIT_RETRIES} times) when it is at
  * most `maxRateLimitWaitMs`, else refused at once as `RATE_LIMITED`; nothing was delivered either way.
@@ -51,13 +50,14 @@ export class SlackWriter {
   constructor(private readonly options: SlackWriterOptions) {
     this.headers = {
       authorization: `Bearer ${options.token}`,
-      "content-type": "application/x-www-form-urlencoded",
+      "content-type": "application/json; charset=utf-8",
       "user-agent": `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`,
     };
   }
 
   async call(method: string, params: Record<string, unknown>): Promise<SlackResult> {
-    const body = formBody(params);
+    // JSON, which these write methods take: a form would carry `blocks` as JSON again, percent-encoded.
+    const body = JSON.stringify(params);
     for (let retry = 0; ; retry++) {
       const answer = await this.send(method, body);
       if (answer.kind === "result") return answer.result;
@@ -68,7 +68,7 @@ export class SlackWriter {
         });
       }
       this.options.logger.info({ retryAfterS: answer.retryAfterS, method }, "slack-rate-limited-waiting");
-      await delay(waitMs);
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 
@@ -108,19 +108,6 @@ export class SlackWriter {
     if (!result.ok) throw new WebAPIPlatformError(result as SlackResult & { error: string });
     return { kind: "result", result };
   }
-}
-
-/** The form body `@slack/web-api` sends: unset fields left out, anything but a scalar as JSON. */
-function formBody(params: Record<string, unknown>): string {
-  const fields: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null) continue;
-    fields[key] =
-      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
-        ? value
-        : JSON.stringify(value);
-  }
-  return stringify(fields);
 }
 
 function parseResult(text: string): SlackResult {
