@@ -7,12 +7,19 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 /** How long one Web API call may take, answer read included. */
 const CALL_TIMEOUT_MS = 15_000;
 
-/** One connection pool for every messenger of the process (they all talk to the one Web API host). */
+/** Calls in flight to the Web API at once, per process (as `@slack/web-api`'s queue bounds a client). */
+const MAX_CONNECTIONS = 100;
+
 let sharedAgent: Dispatcher | undefined;
-const agent = () => {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+/** One connection pool for every messenger of the process (they all talk to the one Web API host). */
+export function slackAgent(): Dispatcher {
+  sharedAgent ??= new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+    connections: MAX_CONNECTIONS,
+  });
   return sharedAgent;
-};
+}
 
 /**
  * The messenger's `fetch` for `@slack/web-api`: one `undici.request` per call, the answer (a small JSON)
@@ -23,7 +30,7 @@ const agent = () => {
  * with a `TimeoutError`, as the client's own timeout does), and its timer goes with the answer. A 429
  * whose `Retry-After` is longer than `maxWaitMs` is refused before any wait (`RATE_LIMITED`).
  */
-export function slackFetch(maxWaitMs: number, dispatcher: Dispatcher = agent()): FetchFunction {
+export function slackFetch(maxWaitMs: number, dispatcher: Dispatcher = slackAgent()): FetchFunction {
   return async (url, init = {}) => {
     const deadline = new AbortController();
     const timer = setTimeout(

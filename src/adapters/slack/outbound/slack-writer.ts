@@ -1,27 +1,14 @@
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from "@slack/web-api";
-import { Agent, type Dispatcher, request } from "undici";
+import { type Dispatcher, request } from "undici";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type { Logger } from "../../../core/logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../../core/package-info.js";
+import { slackAgent } from "./slack-fetch.js";
 
 /** How long one call may take, answer read included. */
 const CALL_TIMEOUT_MS = 15_000;
 /** How often one call waits out a rate limit and tries again before it rejects `RATE_LIMITED`. */
 const RATE_LIMIT_RETRIES = 3;
-/** Calls in flight to the Web API at once, per process (as `@slack/web-api`'s queue bounds a client). */
-const MAX_CONNECTIONS = 100;
-
-/** One connection pool for every messenger of the process (they all talk to the one Web API host). */
-let sharedAgent: Dispatcher | undefined;
-const agent = () => {
-  sharedAgent ??= new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 60_000,
-    connections: MAX_CONNECTIONS,
-  });
-  return sharedAgent;
-};
-
 export interface SlackWriterOptions {
   token: string;
   /** The Web API base, ending with `/`. */
@@ -86,7 +73,7 @@ export class SlackWriter {
     let text: string;
     try {
       const response = await request(`${this.options.apiUrl}${method}`, {
-        dispatcher: this.options.dispatcher ?? agent(),
+        dispatcher: this.options.dispatcher ?? slackAgent(),
         method: "POST",
         headers: this.headers,
         body,
