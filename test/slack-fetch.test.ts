@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { slackFetch } from "../src/adapters/slack/outbound/slack-fetch.js";
+import { slackFetch } from "../src/adapters/slack/web-api/slack-fetch.js";
 
 /** A server that answers each request with what `reply` says, and records what it was sent. */
 let server: Server;

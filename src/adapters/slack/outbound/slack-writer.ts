@@ -3,12 +3,13 @@ import { type Dispatcher, request } from "undici";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type { Logger } from "../../../core/logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../../core/package-info.js";
-import { slackAgent } from "./slack-fetch.js";
+import { slackAgent } from "../web-api/slack-fetch.js";
 
 /** How long one call may take, answer read included. */
 const CALL_TIMEOUT_MS = 15_000;
 /** How often one call waits out a rate limit and tries again before it rejects `RATE_LIMITED`. */
 const RATE_LIMIT_RETRIES = 3;
+
 export interface SlackWriterOptions {
   token: string;
   /** The Web API base, ending with `/`. */
@@ -16,7 +17,6 @@ export interface SlackWriterOptions {
   /** A `Retry-After` up to this long is waited out in place; a longer one rejects `RATE_LIMITED`. */
   maxRateLimitWaitMs: number;
   logger: Logger;
-  dispatcher?: Dispatcher | undefined;
 }
 
 export type SlackResult = Record<string, unknown> & { ok: boolean };
@@ -73,7 +73,7 @@ export class SlackWriter {
     let text: string;
     try {
       const response = await request(`${this.options.apiUrl}${method}`, {
-        dispatcher: this.options.dispatcher ?? slackAgent(),
+        dispatcher: slackAgent(),
         method: "POST",
         headers: this.headers,
         body,

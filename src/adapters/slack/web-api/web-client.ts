@@ -1,8 +1,8 @@
 import { type RetryOptions, WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
-import { slackFetch } from "../outbound/slack-fetch.js";
 import { isRequestError } from "./api-errors.js";
 import { slackLogger } from "./bolt-logger.js";
+import { slackFetch } from "./slack-fetch.js";
 
 /** Options of every Web API client the adapter makes. */
 export interface SlackClientOptions {
