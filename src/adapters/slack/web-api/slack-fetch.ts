@@ -25,11 +25,11 @@ export function slackAgent(): Dispatcher {
  * The `fetch` of the messenger's `@slack/web-api` client (its calls other than posts and edits, which go
  * through `SlackWriter`: `users.info`, a file upload's steps…): one `undici.request` per call, the answer
  * (a small JSON) read at once into a response that holds a buffer, instead of the global `fetch` (WHATWG
- * streams for both bodies, a `Request`, a `Response`, their headers: a post cost 0.6 ms of CPU with it, 0.18 ms without). A body
- * other than a string (a form with a file) goes to the global `fetch`. Each call, answer read included,
- * is bounded to {@link CALL_TIMEOUT_MS} (rejecting with a `TimeoutError`, as the client's own timeout
- * does), and its timer goes with the answer. A 429 whose `Retry-After` is longer than `maxWaitMs` is
- * refused before any wait (`RATE_LIMITED`).
+ * streams for both bodies, a `Request`, a `Response`, their headers: a post through the client cost
+ * 0.6 ms of CPU with it, 0.18 ms without). A body other than a string (a form with a file) goes to the
+ * global `fetch`. Each call, answer read included, is bounded to {@link CALL_TIMEOUT_MS} (rejecting with
+ * a `TimeoutError`, as the client's own timeout does), and its timer goes with the answer. A 429 whose
+ * `Retry-After` is longer than `maxWaitMs` is refused before any wait (`RATE_LIMITED`).
  */
 export function slackFetch(maxWaitMs: number, dispatcher: Dispatcher = slackAgent()): FetchFunction {
   return async (url, init = {}) => {
