@@ -54,6 +54,23 @@ describe("the messenger's Slack writer", () => {
     });
   });
 
+  it("sends a read method's arguments as a form (structures as JSON, unset fields left out)", async () => {
+    reply = json({ ok: true, user: { id: "U1" } });
+    await writer().call(
+      "users.info",
+      { user: "U1", include_locale: true, extra: { a: 1 }, none: undefined },
+      "form",
+    );
+    const sent = received.at(-1)!;
+    expect(sent.url).toBe("/api/users.info");
+    expect(sent.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(Object.fromEntries(new URLSearchParams(sent.body))).toEqual({
+      user: "U1",
+      include_locale: "true",
+      extra: '{"a":1}',
+    });
+  });
+
   it("rejects ok: false as a platform error, another status as an HTTP error", async () => {
     reply = json({ ok: false, error: "message_not_found" });
     const refused = await writer()

@@ -1,4 +1,4 @@
-import { WebClient, WebClientEvent } from "@slack/web-api";
+import { type UsersInfoResponse, WebClient, WebClientEvent } from "@slack/web-api";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type {
@@ -17,7 +17,7 @@ import { slackThreadLink } from "../common/thread-link.js";
 import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
 import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
-import { asMemberOf, UserDirectory } from "../web-api/user-directory.js";
+import { asMemberOf, UserDirectory, type UsersInfoClient } from "../web-api/user-directory.js";
 import { messengerClientOptions, rateLimitRetryAfterS, slackApiUrl } from "../web-api/web-client.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
 import { SlackWriter } from "./slack-writer.js";
@@ -102,7 +102,12 @@ class SlackMessenger implements Messenger {
     maxUsers: number | undefined,
     private readonly media: MediaUrlPolicy,
   ) {
-    this.users = new UserDirectory(client, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
+    const users: UsersInfoClient = {
+      users: {
+        info: (args) => writer.call("users.info", args, "form") as Promise<UsersInfoResponse>,
+      },
+    };
+    this.users = new UserDirectory(users, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
   }
 
   /** The bot token this messenger posts with, for the workspace's private files (files.slack.com). */

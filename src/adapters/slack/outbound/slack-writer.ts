@@ -1,3 +1,4 @@
+import { stringify } from "node:querystring";
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from "@slack/web-api";
 import { type Dispatcher, request } from "undici";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
@@ -21,32 +22,40 @@ export interface SlackWriterOptions {
 
 export type SlackResult = Record<string, unknown> & { ok: boolean };
 
+type Encoding = "json" | "form";
+
 /**
- * The messenger's posts and edits (`chat.postMessage`, `chat.update`, `chat.postEphemeral`): the calls of
- * every turn, thousands at once at peak. `@slack/web-api`'s client costs several times their CPU around
+ * The messenger's posts and edits (`chat.postMessage`, `chat.update`, `chat.postEphemeral`) and its
+ * `users.info`: the calls of every turn, thousands at once at peak. `@slack/web-api`'s client costs several times their CPU around
  * the request itself (its queue, its retry loop, debug lines built whether logged or not, copies of the body
  * to redact them, a form body that carries the blocks as JSON again, percent-encoded); these go straight
- * through `undici.request` as one JSON body (these methods take JSON), with the client's errors
+ * through `undici.request` (as one JSON body where the method takes it), with the client's errors
  * (`WebAPIPlatformError` for `ok: false`, `WebAPIHTTPError`, `WebAPIRequestError` wrapping a transport
  * failure). A 429 is waited out (its `Retry-After`, up to {@link RATE_LIMIT_RETRIES} times) when it is at
  * most `maxRateLimitWaitMs`, else refused at once as `RATE_LIMITED`; nothing was delivered either way.
  */
 export class SlackWriter {
-  private readonly headers: Record<string, string>;
+  private readonly headers: Record<Encoding, Record<string, string>>;
 
   constructor(private readonly options: SlackWriterOptions) {
-    this.headers = {
+    const common = {
       authorization: `Bearer ${options.token}`,
-      "content-type": "application/json; charset=utf-8",
       "user-agent": `${PACKAGE_NAME}/${PACKAGE_VERSION} node/${process.versions.node}`,
+    };
+    this.headers = {
+      json: { ...common, "content-type": "application/json; charset=utf-8" },
+      form: { ...common, "content-type": "application/x-www-form-urlencoded" },
     };
   }
 
-  async call(method: string, params: Record<string, unknown>): Promise<SlackResult> {
-    // JSON, which these write methods take: a form would carry `blocks` as JSON again, percent-encoded.
-    const body = JSON.stringify(params);
+  /**
+   * Calls `method`. JSON by default, which the write methods take (a form would carry `blocks` as JSON
+   * again, percent-encoded); `form` for a read method (`users.info`), which takes no JSON.
+   */
+  async call(method: string, params: object, encoding: Encoding = "json"): Promise<SlackResult> {
+    const body = encoding === "json" ? JSON.stringify(params) : formBody(params);
     for (let retry = 0; ; retry++) {
-      const answer = await this.send(method, body);
+      const answer = await this.send(method, body, encoding);
       if (answer.kind === "result") return answer.result;
       const waitMs = answer.retryAfterS * 1000;
       if (waitMs > this.options.maxRateLimitWaitMs || retry >= RATE_LIMIT_RETRIES) {
@@ -62,6 +71,7 @@ export class SlackWriter {
   private async send(
     method: string,
     body: string,
+    encoding: Encoding,
   ): Promise<{ kind: "result"; result: SlackResult } | { kind: "rate-limited"; retryAfterS: number }> {
     const deadline = new AbortController();
     const timer = setTimeout(
@@ -75,7 +85,7 @@ export class SlackWriter {
       const response = await request(`${this.options.apiUrl}${method}`, {
         dispatcher: slackAgent(),
         method: "POST",
-        headers: this.headers,
+        headers: this.headers[encoding],
         body,
         signal: deadline.signal,
       });
@@ -95,6 +105,19 @@ export class SlackWriter {
     if (!result.ok) throw new WebAPIPlatformError(result as SlackResult & { error: string });
     return { kind: "result", result };
   }
+}
+
+/** A form as `@slack/web-api` sends it: unset fields left out, anything but a scalar as JSON. */
+function formBody(params: object): string {
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    fields[key] =
+      typeof value === "string" || typeof value === "number" || typeof value === "boolean"
+        ? value
+        : JSON.stringify(value);
+  }
+  return stringify(fields);
 }
 
 function parseResult(text: string): SlackResult {
