@@ -63,6 +63,22 @@ describe("bounded buffers", () => {
     expect(stream.stats.oversized).toBe(2);
   });
 
+  it("decodes a character whose UTF-8 bytes arrive in two reads", async () => {
+    const nemo = await backend(async (_path, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const bytes = Buffer.from(textEvent("视频 ready 🎬"));
+      // Split inside 视 (3 bytes) and inside 🎬 (4 bytes); each piece is read on its own.
+      const cuts = [bytes.indexOf(Buffer.from("视")) + 1, bytes.indexOf(Buffer.from("🎬")) + 2];
+      const flush = (piece: Buffer) =>
+        new Promise((resolve) => res.write(piece, () => setImmediate(resolve)));
+      await flush(bytes.subarray(0, cuts[0]));
+      await flush(bytes.subarray(cuts[0], cuts[1]));
+      await flush(bytes.subarray(cuts[1]));
+      res.end();
+    });
+    expect(textOf(await collect(nemo.sendMessage(ctx, "s1", "hello")))).toBe("视频 ready 🎬");
+  });
+
   it("bounds a whole JSON call (headers and body) by its timeout", async () => {
     const nemo = await backend((_path, res) => {
       res.writeHead(200, { "content-type": "application/json" });

@@ -27,7 +27,7 @@ describe("the Slack messenger", () => {
       channel: "C1",
       thread_ts: "111.000",
       text: "⏳ On it…",
-      unfurl_links: "false",
+      unfurl_links: false,
     });
     expect(post.authorization).toBe(`Bearer ${BOT}`);
     expect(fake.callsOf("chat.update").at(-1)!.params).toMatchObject({ channel: "C1", ts: id, text: "Done" });

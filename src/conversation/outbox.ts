@@ -188,11 +188,11 @@ export class Outbox {
     // edit) when it may: a progress message (at worst an older edit waiting in the outbox overwrites it
     // until the next edit), or content whose caller knows no edit of the message was ever queued (so
     // there is no revision to raise, and a one-part reply needs no tail). Else the record is read and
-    // its revision raised.
-    if (skipRecord && (!messenger.parts || messenger.parts.render(reply).length === 1)) {
-      if (messenger.parts) await messenger.parts.edit(ref, messageId, messenger.parts.render(reply)[0]!);
-      else await messenger.edit(ref, messageId, reply);
-      return;
+    // its revision raised. The reply is rendered once.
+    if (skipRecord) {
+      if (!messenger.parts) return messenger.edit(ref, messageId, reply);
+      const parts = messenger.parts.render(reply);
+      if (parts.length === 1) return messenger.parts.edit(ref, messageId, parts[0]!);
     }
     const record = await this.records.read(ref, messageId);
     if (messenger.parts) {

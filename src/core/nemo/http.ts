@@ -83,11 +83,21 @@ const CONNECT_ERRORS = new Set([
  * on 1001/401, one waited retry on 429, and (idempotent calls only) backoff retries on 5xx/network.
  */
 export class NemoHttp {
-  constructor(private readonly options: HttpOptions) {}
+  /** The base URL's origin, and its path without a trailing slash (each call's path goes after it). */
+  private readonly origin: string;
+  private readonly prefix: string;
+
+  constructor(private readonly options: HttpOptions) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.prefix = base.pathname.replace(/\/$/, "");
+  }
 
   async open(call: CallOptions): Promise<Opened> {
     const retry = { refreshed: false, rateWaited: false };
     const retries = call.idempotent ? this.options.retries : 0;
+    // A call sent once (every `/run_sse`) needs no retry loop: its own signal already stops it.
+    if (retries === 0) return this.attempt(call, retry);
     const attempts = pRetry(() => this.attempt(call, retry), {
       retries,
       minTimeout: this.options.retryMinDelayMs,
@@ -215,8 +225,8 @@ export class NemoHttp {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.options.dispatcher.request({
-        origin: new URL(this.options.baseUrl).origin,
-        path: joinPath(this.options.baseUrl, call.path),
+        origin: this.origin,
+        path: `${this.prefix}${call.path}`,
         method: call.method,
         headers,
         body: body ?? null,
@@ -269,11 +279,6 @@ function exchangeDeadline(ms: number): { signal: AbortSignal; clear: () => void 
   );
   timer.unref();
   return { signal: controller.signal, clear: () => clearTimeout(timer) };
-}
-
-function joinPath(baseUrl: string, path: string): string {
-  const prefix = new URL(baseUrl).pathname.replace(/\/$/, "");
-  return `${prefix}${path}`;
 }
 
 export function parseJson(text: string): unknown {

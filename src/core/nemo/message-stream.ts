@@ -1,3 +1,4 @@
+import { StringDecoder } from "node:string_decoder";
 import { createParser, type EventSourceParser } from "eventsource-parser";
 import type { Logger } from "../logger.js";
 import {
@@ -77,10 +78,11 @@ export class MessageStream implements AsyncIterable<NemoEvent> {
       const pending: NemoEvent[] = [];
       const overflow = { hit: false };
       const parser = this.eventParser(pending, overflow);
-      const decoder = new TextDecoder();
+      // Not a streaming TextDecoder: each holds an ICU converter (native memory, slower decoding).
+      const decoder = new StringDecoder("utf8");
       const skipper = new EventSkipper();
       for await (const chunk of body) {
-        let textChunk = decoder.decode(chunk as Uint8Array, { stream: true });
+        let textChunk = decoder.write(chunk as Buffer);
         if (skipper.active) {
           textChunk = skipper.rest(textChunk);
           if (skipper.active) continue;

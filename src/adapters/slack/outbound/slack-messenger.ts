@@ -1,4 +1,4 @@
-import { WebClient, WebClientEvent } from "@slack/web-api";
+import { type UsersInfoResponse, WebClient, WebClientEvent } from "@slack/web-api";
 import type { ConversationRef } from "../../../core/conversation/conversation-ref.js";
 import { DeliveryError } from "../../../core/conversation/delivery-error.js";
 import type {
@@ -17,9 +17,10 @@ import { slackThreadLink } from "../common/thread-link.js";
 import { escapeMrkdwn, mrkdwnLink } from "../render/mrkdwn.js";
 import { renderSlackReply, type SlackMessage, type SlackVideo } from "../render/render-blocks.js";
 import { isPlatformError, isRequestError, slackErrorCode } from "../web-api/api-errors.js";
-import { asMemberOf, UserDirectory } from "../web-api/user-directory.js";
-import { messengerClientOptions, rateLimitRetryAfterS } from "../web-api/web-client.js";
+import { asMemberOf, UserDirectory, type UsersInfoClient } from "../web-api/user-directory.js";
+import { messengerClientOptions, rateLimitRetryAfterS, slackApiUrl } from "../web-api/web-client.js";
 import { SlackMessengerError } from "./slack-messenger-error.js";
+import { SlackWriter } from "./slack-writer.js";
 import { formatBytes, openVideo, uploadVideo } from "./video-upload.js";
 
 /** Settings of {@link createSlackMessenger}. */
@@ -59,19 +60,23 @@ const MESSAGE_GONE_ERRORS = new Set(["message_not_found", "cant_update_message",
  * never be edited again rejects `MESSAGE_GONE`, and the core then posts anew.
  */
 export function createSlackMessenger(config: SlackMessengerConfig): Messenger {
+  const maxRateLimitWaitMs = config.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS;
   const client = new WebClient(
     config.botToken,
-    messengerClientOptions({
-      apiUrl: config.apiUrl,
-      logger: config.logger,
-      maxRateLimitWaitMs: config.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
-    }),
+    messengerClientOptions({ apiUrl: config.apiUrl, logger: config.logger, maxRateLimitWaitMs }),
   );
   client.on(WebClientEvent.RATE_LIMITED, (retryAfterS: number, { url }: { url: string }) =>
     config.logger.info({ retryAfterS, method: url.split("/").pop() }, "slack-rate-limited-waiting"),
   );
+  const writer = new SlackWriter({
+    token: config.botToken,
+    apiUrl: slackApiUrl(config.apiUrl) ?? "https://slack.com/api/",
+    maxRateLimitWaitMs,
+    logger: config.logger,
+  });
   return new SlackMessenger(
     client,
+    writer,
     config.logger,
     config.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     config.maxUsers,
@@ -91,12 +96,18 @@ class SlackMessenger implements Messenger {
 
   constructor(
     private readonly client: WebClient,
+    private readonly writer: SlackWriter,
     private readonly logger: Logger,
     private readonly maxUploadBytes: number,
     maxUsers: number | undefined,
     private readonly media: MediaUrlPolicy,
   ) {
-    this.users = new UserDirectory(client, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
+    const users: UsersInfoClient = {
+      users: {
+        info: (args) => writer.call("users.info", args, "form") as Promise<UsersInfoResponse>,
+      },
+    };
+    this.users = new UserDirectory(users, logger, maxUsers === undefined ? {} : { maxEntries: maxUsers });
   }
 
   /** The bot token this messenger posts with, for the workspace's private files (files.slack.com). */
@@ -158,10 +169,10 @@ class SlackMessenger implements Messenger {
     const target = slackTarget(ref);
     const [first] = renderSlackReply(reply);
     await call(() =>
-      this.client.chat.postEphemeral({
+      this.writer.call("chat.postEphemeral", {
         channel: target.channel,
         user: target.ephemeralUser ?? userId,
-        ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+        thread_ts: target.threadTs,
         text: first!.text,
         blocks: first!.blocks,
       }),
@@ -257,7 +268,7 @@ class SlackMessenger implements Messenger {
 
   private async write(target: SlackTarget, messageId: string, message: SlackMessage): Promise<void> {
     await call(() =>
-      this.client.chat.update({
+      this.writer.call("chat.update", {
         channel: target.channel,
         ts: messageId,
         text: message.text,
@@ -274,26 +285,27 @@ class SlackMessenger implements Messenger {
     if (target.ephemeralUser) {
       const user = target.ephemeralUser;
       const result = await call(() =>
-        this.client.chat.postEphemeral({
+        this.writer.call("chat.postEphemeral", {
           channel: target.channel,
           user,
           text: message.text,
           blocks: message.blocks,
         }),
       );
-      return `${EPHEMERAL_ID}${result.message_ts ?? ""}`;
+      return `${EPHEMERAL_ID}${typeof result.message_ts === "string" ? result.message_ts : ""}`;
     }
     const result = await call(() =>
-      this.client.chat.postMessage({
+      this.writer.call("chat.postMessage", {
         channel: target.channel,
-        ...(target.threadTs ? { thread_ts: target.threadTs } : {}),
+        thread_ts: target.threadTs,
         text: message.text,
         blocks: message.blocks,
         unfurl_links: false,
         unfurl_media: false,
       }),
     );
-    if (!result.ts) throw new SlackMessengerError("chat.postMessage returned no ts");
+    if (typeof result.ts !== "string" || !result.ts)
+      throw new SlackMessengerError("chat.postMessage returned no ts");
     return result.ts;
   }
 }

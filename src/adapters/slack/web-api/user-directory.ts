@@ -39,6 +39,11 @@ interface Entry {
   expires: number;
 }
 
+/** What {@link UserDirectory} calls: a `WebClient`, or anything with its `users.info`. */
+export interface UsersInfoClient {
+  users: Pick<WebClient["users"], "info">;
+}
+
 /** Cache settings of {@link UserDirectory}. */
 export interface UserDirectoryOptions {
   /** How long a looked-up user is kept (default one hour). */
@@ -60,7 +65,7 @@ export class UserDirectory {
   private readonly failureTtlMs: number;
 
   constructor(
-    private readonly client: WebClient,
+    private readonly client: UsersInfoClient,
     private readonly logger: Logger,
     options: UserDirectoryOptions = {},
   ) {

@@ -1,8 +1,8 @@
-import { type FetchFunction, type RetryOptions, WebClient } from "@slack/web-api";
-import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import { type RetryOptions, WebClient } from "@slack/web-api";
 import type { Logger } from "../../../core/logger.js";
 import { isRequestError } from "./api-errors.js";
 import { slackLogger } from "./bolt-logger.js";
+import { slackFetch } from "./slack-fetch.js";
 
 /** Options of every Web API client the adapter makes. */
 export interface SlackClientOptions {
@@ -64,12 +64,12 @@ export function messengerClientOptions(options: SlackMessengerClientOptions) {
   return {
     ...webClientOptions(options),
     // The client's own timeout is an `AbortSignal.timeout` per call, alive (timer, signal, listeners)
-    // for the whole 15 s after the call returned: for every post and edit of every running turn. The
-    // fetch below bounds each call itself and drops its timer as soon as the answer is read.
+    // for the whole 15 s after the call returned: for every post and edit of every running turn.
+    // `slackFetch` bounds each call itself and drops its timer as soon as the answer is read.
     timeout: 0,
     rejectRateLimitedCalls: false,
     retryConfig,
-    fetch: refuseLongRateLimits(options.maxRateLimitWaitMs),
+    fetch: slackFetch(options.maxRateLimitWaitMs),
   };
 }
 
@@ -84,43 +84,6 @@ export function rateLimitRetryAfterS(error: unknown): number | undefined {
   const match = /^A rate limit was exceeded \(.*retry-after: (\d+)\)$/.exec(message);
   return match ? Number(match[1]) : undefined;
 }
-
-/**
- * `fetch` that refuses (before any wait) a 429 whose `Retry-After` is longer than `maxWaitMs`, and
- * bounds each call, answer read included, to {@link CALL_TIMEOUT_MS} (rejecting with a `TimeoutError`,
- * as the client's own timeout does): the answer (a small JSON) is read here, so the timer goes with it.
- */
-function refuseLongRateLimits(maxWaitMs: number): FetchFunction {
-  return async (url, init) => {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-      CALL_TIMEOUT_MS,
-    );
-    const given = (init as RequestInit | undefined)?.signal;
-    const signal = given ? AbortSignal.any([given, deadline.signal]) : deadline.signal;
-    try {
-      const response = await fetch(url, { ...(init as RequestInit), signal });
-      if (response.status === 429) {
-        const seconds = Number.parseInt(response.headers.get("retry-after") ?? "", 10);
-        if (Number.isFinite(seconds) && seconds * 1000 > maxWaitMs) {
-          await response.body?.cancel();
-          throw new DeliveryError("RATE_LIMITED", `slack rate limited for ${seconds} s`, {
-            retryAfterMs: seconds * 1000,
-          });
-        }
-      }
-      const body = NULL_BODY_STATUSES.has(response.status) ? null : await response.arrayBuffer();
-      const { status, statusText, headers } = response;
-      return new Response(body, { status, statusText, headers });
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-}
-
-/** Statuses whose `Response` may not have a body. */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 /** A Web API client for `token`. */
 export function createWebClient(token: string, options: SlackClientOptions): WebClient {
