@@ -78,7 +78,10 @@ describe("concurrency configuration", () => {
       expect(byQueue[QUEUE.export]?.concurrency).toBe(9);
       expect(byQueue[QUEUE.deliver]?.concurrency).toBe(11);
       expect(byQueue[QUEUE.turn]?.lockDuration).toBe(20_000);
-      expect(byQueue[QUEUE.turn]?.stalledInterval).toBe(4_000);
+      // Long-lock queues look every quarter of their lock when that is longer; short jobs (15 s) every 4 s.
+      expect(byQueue[QUEUE.turn]?.stalledInterval).toBe(5_000);
+      expect(byQueue[QUEUE.upload]?.stalledInterval).toBe(5_000);
+      expect(byQueue[QUEUE.deliver]?.stalledInterval).toBe(4_000);
       expect(runtime.services.timings.recoveryDelaysMs[0]).toBe(1_500);
     } finally {
       await runtime.close();

@@ -91,7 +91,8 @@ export const RUNTIME_DOCS: Readonly<Record<string, VariableDoc>> = {
   },
   STALLED_CHECK_MS: {
     section: "Workers, timings and limits",
-    meaning: "How often workers look for jobs whose lock expired (at most TURN_LOCK_MS).",
+    meaning:
+      "How often workers look for jobs whose lock expired (at most TURN_LOCK_MS); turn and upload workers look every quarter of TURN_LOCK_MS when that is longer (each look costs a Redis command per running job).",
     example: "5000",
   },
   RECOVERY_FIRST_DELAY_MS: {

@@ -54,6 +54,17 @@ function lockDurationOf(queue: keyof JobData, turnLockMs: number): number {
   return queue === "turn" || queue === "upload" ? turnLockMs : Math.min(turnLockMs, SHORT_JOB_LOCK_MS);
 }
 
+/**
+ * How often a queue's workers look for jobs whose lock expired: every `STALLED_CHECK_MS`, or a quarter
+ * of the queue's lock when that is longer. Each look costs one EXISTS per running job, and a job can only
+ * be found stalled after its whole lock expired: a 2-minute lock checked every 5 s paid 24 looks per
+ * running turn for each one that could find it, a quarter of its lock 4 (a killed worker's turn is
+ * retaken at most a quarter of the lock later than at once, about 2.5 minutes in all by default).
+ */
+function stalledIntervalOf(queue: keyof JobData, timings: JobServices["timings"]): number {
+  return Math.max(timings.stalledIntervalMs, lockDurationOf(queue, timings.lockDurationMs) / 4);
+}
+
 /** Starts the turn, upload, export, deliver and command workers of this process, and its export poller. */
 export function startWorkers(
   services: JobServices,
@@ -67,6 +78,7 @@ export function startWorkers(
       ...base,
       concurrency: concurrency[name],
       lockDuration: lockDurationOf(name, services.timings.lockDurationMs),
+      stalledInterval: stalledIntervalOf(name, services.timings),
     });
   const lines = lineProcessors(services, options);
   // Waiting exports are polled by one poller per process, at most `render` at a time (export-poller.ts).
@@ -148,7 +160,6 @@ function workerOptions(
   return {
     connection,
     prefix: services.keys.bull,
-    stalledInterval: services.timings.stalledIntervalMs,
     // A job retaken after a crash is safe (its sent marker turns it into a recovery), so allow several.
     maxStalledCount: 5,
     // An idle worker blocks on its queue's marker this long before looking again (BullMQ's default is
