@@ -1,6 +1,6 @@
 /**
- * `node dist-bench/bench/worker-cpu.js [<turns>] [--stream-ms <ms>] [--profile <dir>] [--keep-log <file>]` (after `npm run
- * bench:memory`'s build, or `npm run build && tsc -p bench/tsconfig.json`): the worker's CPU per turn.
+ * `npm run bench:worker -- [<turns>] [--stream-ms <ms>] [--profile <dir>] [--keep-log <file>]`: the
+ * worker's CPU per turn.
  * One gateway and one worker (TURN_CONCURRENCY = turns), `turns` (default 1000) generations of
  * `stream-ms` (default 20000, a heartbeat every 2 s) sent at once after a warm-up; prints the worker's CPU
  * ms per turn (/proc utime + stime, burst sent → last answer), Slack Web API calls per turn, end-to-end
