@@ -26,7 +26,7 @@ import {
 import { runScaling, scalingOptions } from "./scaling.js";
 import { generationSim, MESSAGE, type Stack, startStack } from "./stack.js";
 import { fmt, percentile, table } from "./stats.js";
-import { botTimes } from "./turn-times.js";
+import { burstBotTimes } from "./turn-times.js";
 
 const QUICK = process.argv.includes("--quick");
 const STREAM_MS = Number(process.env.BENCH_STREAM_MS ?? (QUICK ? 2_000 : 20_000));
@@ -98,14 +98,7 @@ async function conversations(
     const redisCpu = (await redisCpuMs(admin)) - cpuBefore;
     const answered = sent.filter((s) => stack.sink.answeredAt.has(s.thread));
     const e2e = answered.map((s) => stack.sink.answeredAt.get(s.thread)! - s.sentAt);
-    const bot = botTimes(
-      sent.map((s, i) => ({
-        message: messages[i]!,
-        sentAt: s.sentAt,
-        answeredAt: stack.sink.answeredAt.get(s.thread),
-      })),
-      await stack.sim.runSse(),
-    );
+    const bot = await burstBotTimes(stack, messages, sent);
     // The same number of streams straight to the same simulator, the bot idle meanwhile.
     const raw = await rawStreams(stack.sim.url, n);
     return {

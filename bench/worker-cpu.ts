@@ -16,7 +16,7 @@ import { cpuTicks, TICKS_PER_SECOND } from "./process-cpu.js";
 import { openAdmin, openRedis } from "./redis.js";
 import { generationSim, MESSAGE, startStack } from "./stack.js";
 import { percentile } from "./stats.js";
-import { botTimes } from "./turn-times.js";
+import { burstBotTimes } from "./turn-times.js";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -60,14 +60,7 @@ try {
   const cpuMs = ((cpuTicks(worker.pid) - cpuBefore) * 1000) / TICKS_PER_SECOND;
   clearInterval(sampler);
   const e2e = sent.map((s) => stack.sink.answeredAt.get(s.thread)! - s.sentAt);
-  const bot = botTimes(
-    sent.map((s, i) => ({
-      message: messages[i]!,
-      sentAt: s.sentAt,
-      answeredAt: stack.sink.answeredAt.get(s.thread),
-    })),
-    await stack.sim.runSse(),
-  );
+  const bot = await burstBotTimes(stack, messages, sent);
   console.log(
     `${turns} generations of ${streamMs} ms: worker CPU ${(cpuMs / turns).toFixed(2)} ms/turn (${(cpuMs / 1000).toFixed(1)} s), ` +
       `Slack calls ${((stack.sink.calls - callsBefore) / turns).toFixed(2)}/turn, ` +
