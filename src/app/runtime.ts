@@ -80,15 +80,12 @@ export class Runtime {
   /** The intake's once-only queueing, through which workers queue follow-up work too. */
   private readonly queueOnce: QueueOnce;
   private workers: RunningWorkers | undefined;
-  /** BullMQ's workers' own connection, opened when they start (see `connectRuntimeRedis`). */
-  private workerRedis: RedisClient | undefined;
 
   private constructor(
     readonly services: JobServices,
     private readonly config: Config,
     private readonly messengers: Messengers,
     private readonly intakeQueues: Queues,
-    private readonly connectWorkers: () => RedisClient,
     private readonly embedded: EmbeddedRedis | undefined,
     private readonly downloadDispatcher?: Dispatcher | undefined,
   ) {
@@ -113,11 +110,7 @@ export class Runtime {
 
   static async create(options: RuntimeOptions): Promise<Runtime> {
     const { config, logger } = options;
-    const { embedded, redis, intakeRedis, connectWorkers } = await connectRuntimeRedis(
-      config,
-      logger,
-      options.signal,
-    );
+    const { embedded, redis, intakeRedis } = await connectRuntimeRedis(config, logger, options.signal);
     const keys = new Keys(options.prefix ?? config.KEY_PREFIX);
     const timings: Timings = { ...PRODUCTION_TIMINGS, ...timingsFromConfig(config), ...options.timings };
     const services = createJobServices({ ...options, redis, keys, timings });
@@ -127,15 +120,13 @@ export class Runtime {
       config,
       options.messengers,
       createQueues(intakeRedis, keys),
-      connectWorkers,
       embedded,
       options.downloadDispatcher,
     );
   }
 
   startWorkers(concurrency?: Partial<WorkerConcurrency>): RunningWorkers {
-    this.workerRedis ??= this.connectWorkers();
-    this.workers = startWorkers(this.services, this.workerRedis, {
+    this.workers = startWorkers(this.services, this.services.redis, {
       concurrency: { ...workerConcurrency(this.config), ...concurrency },
       maxUploadBytes: maxUploadBytes(this.config),
       followUps: this.queueOnce,
@@ -170,12 +161,11 @@ export class Runtime {
     await this.services.client.close();
     if (!workersRunning) {
       // QUIT waits for a Redis that is down forever: bound it, then drop the connection.
-      const connections = [this.services.redis, ...(this.workerRedis ? [this.workerRedis] : [])];
       await Promise.race([
-        Promise.all(connections.map((connection) => connection.quit().catch(() => undefined))),
+        this.services.redis.quit().catch(() => undefined),
         delay(2_000, undefined, { ref: false }),
       ]);
-      for (const connection of connections) connection.disconnect();
+      this.services.redis.disconnect();
     }
     await this.embedded?.stop();
   }
@@ -189,7 +179,6 @@ export class Runtime {
     for (const worker of this.workers?.workers ?? []) worker.cancelAllJobs("shutdown");
     this.embedded?.terminate();
     this.services.redis.disconnect();
-    this.workerRedis?.disconnect();
     this.intakeRedis.disconnect();
   }
 
@@ -207,12 +196,7 @@ async function connectRuntimeRedis(
   config: Config,
   logger: Logger,
   signal: AbortSignal | undefined,
-): Promise<{
-  embedded: EmbeddedRedis | undefined;
-  redis: RedisClient;
-  intakeRedis: RedisClient;
-  connectWorkers: () => RedisClient;
-}> {
+): Promise<{ embedded: EmbeddedRedis | undefined; redis: RedisClient; intakeRedis: RedisClient }> {
   const embedded = config.REDIS_URL ? undefined : await startEmbeddedRedis(config.DATA_DIR, { signal });
   if (embedded) logger.info({ socket: embedded.path }, "redis-embedded-started");
   // REDIS_URL may name one server or a Redis Cluster (redis+cluster://…); see redis/redis-target.ts.
@@ -220,15 +204,8 @@ async function connectRuntimeRedis(
   const connect = (options: RedisOptions) =>
     connectRedis(redisTarget ?? { kind: "socket", path: embedded!.path }, options);
   // maxRetriesPerRequest null: while Redis restarts, commands wait instead of failing (BullMQ needs it).
-  const waiting = (options: RedisOptions = {}) => {
-    const connection = connect({ maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
-    connection.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
-    return connection;
-  };
-  // The stores' commands of one tick (a thousand turns starting at once) go out in one write: about a
-  // third less Redis CPU per message. BullMQ's workers keep a connection without it: Bull's users saw
-  // workers lose job data with it (OptimalBits/bull#2276), and their commands are few per job.
-  const redis = waiting({ enableAutoPipelining: true });
+  const redis = connect({ maxRetriesPerRequest: null, enableReadyCheck: true });
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis-error"));
   // At start an unreachable Redis is a clear error, not an endless reconnect loop.
   const target = redisTarget ? describeRedisTarget(redisTarget) : embedded!.path;
   await waitUntilReady(redis, target, REDIS_START_TIMEOUT_MS, signal).catch(async (error) => {
@@ -245,7 +222,7 @@ async function connectRuntimeRedis(
     enableAutoPipelining: true,
   });
   intakeRedis.on("error", (error) => logger.debug({ err: error.message }, "redis-intake-error"));
-  return { embedded, redis, intakeRedis, connectWorkers: () => waiting() };
+  return { embedded, redis, intakeRedis };
 }
 
 /** What the services are made of: the options of `Runtime.create`, and Redis up. */
