@@ -63,9 +63,16 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     });
     await usage.record(ref, "U1", "turns");
     await usage.record(ref, "U1", "generations");
-    expect(await usage.ofPlace(ref, 24)).toMatchObject({ turns: 5, generations: 2 });
-    expect(await usage.ofUser(ref, "U1", 24)).toEqual({ turns: 4, generations: 2, exports: 0 });
-    expect(await usage.ofAll(24)).toMatchObject({ turns: 5, generations: 2 });
+    expect(await usage.ofPlace(ref, [24]).then(([span]) => span!)).toMatchObject({
+      turns: 5,
+      generations: 2,
+    });
+    expect(await usage.ofUser(ref, "U1", [24]).then(([span]) => span!)).toEqual({
+      turns: 4,
+      generations: 2,
+      exports: 0,
+    });
+    expect(await usage.ofAll([24]).then(([span]) => span!)).toMatchObject({ turns: 5, generations: 2 });
   });
 
   it("reports a member's 24 h and 7 days, and a place's totals, estimate and most active members", async () => {
@@ -81,17 +88,21 @@ describe("usage (hourly buckets in Redis, a clock the test controls)", () => {
     await usage.record(ref, "U2", "turns");
     await usage.record(ref, "U2", "exports");
 
-    expect(await usage.ofUser(ref, "U1", 24)).toEqual({ turns: 1, generations: 0, exports: 0 });
-    expect(await usage.ofUser(ref, "U1", 168)).toEqual({ turns: 2, generations: 1, exports: 0 });
-    const week = await usage.ofPlace(ref, 168);
+    // One read of the week: the day is its newest 24 hours.
+    const [day, ownWeek] = await usage.ofUser(ref, "U1", [24, 168]);
+    expect(day).toEqual({ turns: 1, generations: 0, exports: 0 });
+    expect(ownWeek).toEqual({ turns: 2, generations: 1, exports: 0 });
+    const week = await usage.ofPlace(ref, [168]).then(([span]) => span!);
     expect(week).toMatchObject({ turns: 5, generations: 1, exports: 1 });
     expect(week.credits).toBe(CREDIT_ESTIMATE.generation + 4 * CREDIT_ESTIMATE.turn);
     expect(week.top.map((entry) => entry.userId)).toEqual(["U2", "U1"]);
     // Another place sees none of it, nor the member's own use here.
-    expect((await usage.ofPlace({ ...ref, workspace: "T2" }, 168)).turns).toBe(0);
-    expect((await usage.ofUser({ ...ref, workspace: "T2" }, "U1", 168)).turns).toBe(0);
+    expect((await usage.ofPlace({ ...ref, workspace: "T2" }, [168]).then(([span]) => span!)).turns).toBe(0);
+    expect((await usage.ofUser({ ...ref, workspace: "T2" }, "U1", [168]).then(([span]) => span!)).turns).toBe(
+      0,
+    );
     // Across places: the same totals, by place.
-    const everywhere = await usage.ofAll(168);
+    const everywhere = await usage.ofAll([168]).then(([span]) => span!);
     expect(everywhere).toMatchObject({ turns: 5, generations: 1, exports: 1 });
     expect(everywhere.top.map((entry) => entry.userId)).toEqual(["slack:T1"]);
     // One hash per place and hour, and one across places (two hours here); every bucket expires (8 days).
@@ -115,10 +126,10 @@ describe("DMs are per-member places; operators read every place", () => {
     await usage.record(dmOf("D2"), "B", "turns");
     await usage.record(dmOf("D2"), "B", "turns");
     await usage.record(ref, "U1", "turns");
-    const first = await usage.ofPlace(dmOf("D1"), 24);
+    const first = await usage.ofPlace(dmOf("D1"), [24]).then(([span]) => span!);
     expect(first).toMatchObject({ turns: 1 });
     expect(first.top.map((entry) => entry.userId)).toEqual(["A"]);
-    const all = await usage.ofAll(24);
+    const all = await usage.ofAll([24]).then(([span]) => span!);
     expect(all).toMatchObject({ turns: 4 });
     expect(all.top.map((entry) => [entry.userId, entry.turns])).toEqual([
       ["discord:dm~D2", 2],

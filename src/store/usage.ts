@@ -86,8 +86,8 @@ export class Usage {
       .hincrby(place, memberField(kind, userId), 1)
       .hincrby(all, memberField(kind, `${ref.platform}:${placeOf(ref)}`), 1)
       .exec();
-    for (const counted of COUNTED[WRITTEN[kind]] ?? [])
-      this.recordedTotal.inc({ platform: ref.platform, kind: counted });
+    for (const countedKind of COUNTED[WRITTEN[kind]] ?? [])
+      this.recordedTotal.inc({ platform: ref.platform, kind: countedKind });
     const failed = counted?.find(([error]) => error)?.[0];
     if (failed) throw failed;
     if (Number(counted?.[1]?.[1]) === 1)
@@ -98,60 +98,73 @@ export class Usage {
         .exec();
   }
 
-  /** The member's own counts in the place of `ref` over the last `hours`. */
-  async ofUser(ref: ConversationRef, userId: string, hours: number): Promise<UsageCounts> {
-    const totals = emptyCounts();
+  /**
+   * The member's own counts in the place of `ref` over each of the last `spans` hours (one answer per
+   * span, in order): the longest span's hours are read once, shorter spans are its newest hours.
+   */
+  async ofUser(ref: ConversationRef, userId: string, spans: readonly number[]): Promise<UsageCounts[]> {
     const fields = FIELD_NAMES.map((name) => `${name}|${userId}`);
-    const current = Math.floor(this.now() / HOUR_MS);
-    const read = this.redis.pipeline();
-    for (let hour = current - hours + 1; hour <= current; hour++)
-      read.hmget(this.keys.usage(placeScope(ref), hour), ...fields);
-    for (const [, values] of (await read.exec()) ?? []) {
-      FIELD_NAMES.forEach((name, index) => {
-        count(totals, name, (values as (string | null)[] | undefined)?.[index]);
-      });
-    }
-    return totals;
-  }
-
-  /** The place's counts over the last `hours`, with its most active members and estimated credits. */
-  ofPlace(ref: ConversationRef, hours: number): Promise<PlaceUsage> {
-    return this.summary(placeScope(ref), hours);
-  }
-
-  /** Every place's counts over the last `hours`, with the most active places (`platform:place`). */
-  ofAll(hours: number): Promise<PlaceUsage> {
-    return this.summary(ALL_PLACES, hours);
-  }
-
-  /** Totals are the entries' sums (a total field of earlier versions is skipped). */
-  private async summary(scope: string, hours: number): Promise<PlaceUsage> {
-    const totals = emptyCounts();
-    const perUser = new Map<string, UsageCounts>();
-    for (const bucket of await this.buckets(scope, hours)) {
-      for (const [field, raw] of Object.entries(bucket)) {
-        const [name, userId] = field.split("|") as [string, string | undefined];
-        if (userId === undefined || !COUNTED[name]) continue;
-        const counts = perUser.get(userId) ?? emptyCounts();
-        count(counts, name, raw);
-        perUser.set(userId, counts);
+    const hours = await this.hours(Math.max(...spans), (read, key) =>
+      read.hmget(key(placeScope(ref)), ...fields),
+    );
+    return spans.map((span) => {
+      const totals = emptyCounts();
+      for (const values of hours.slice(-span)) {
+        FIELD_NAMES.forEach((name, index) => {
+          count(totals, name, (values as (string | null)[] | undefined)?.[index]);
+        });
       }
-    }
-    for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
-    const top = [...perUser.entries()]
-      .map(([userId, counts]) => ({ userId, ...counts }))
-      .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
-      .slice(0, TOP_USERS);
-    return { ...totals, credits: estimateCredits(totals), top };
+      return totals;
+    });
   }
 
-  private async buckets(scope: string, hours: number): Promise<Record<string, string>[]> {
+  /** The place's counts over each of the last `spans` hours, with its most active members and estimated credits. */
+  ofPlace(ref: ConversationRef, spans: readonly number[]): Promise<PlaceUsage[]> {
+    return this.summaries(placeScope(ref), spans);
+  }
+
+  /** Every place's counts over each of the last `spans` hours, with the most active places (`platform:place`). */
+  ofAll(spans: readonly number[]): Promise<PlaceUsage[]> {
+    return this.summaries(ALL_PLACES, spans);
+  }
+
+  private async summaries(scope: string, spans: readonly number[]): Promise<PlaceUsage[]> {
+    const hours = await this.hours(Math.max(...spans), (read, key) => read.hgetall(key(scope)));
+    return spans.map((span) => summary(hours.slice(-span) as Record<string, string>[]));
+  }
+
+  /** One read per hour of the last `count` (oldest first), in one round trip. */
+  private async hours(
+    count: number,
+    readHour: (read: ReturnType<RedisClient["pipeline"]>, key: (scope: string) => string) => void,
+  ): Promise<unknown[]> {
     const current = Math.floor(this.now() / HOUR_MS);
     const read = this.redis.pipeline();
-    for (let hour = current - hours + 1; hour <= current; hour++) read.hgetall(this.keys.usage(scope, hour));
-    const results = (await read.exec()) ?? [];
-    return results.map(([, value]) => (value ?? {}) as Record<string, string>);
+    for (let hour = current - count + 1; hour <= current; hour++)
+      readHour(read, (scope) => this.keys.usage(scope, hour));
+    return ((await read.exec()) ?? []).map(([, value]) => value ?? {});
   }
+}
+
+/** Totals are the entries' sums (a total field of earlier versions is skipped). */
+function summary(buckets: Record<string, string>[]): PlaceUsage {
+  const totals = emptyCounts();
+  const perUser = new Map<string, UsageCounts>();
+  for (const bucket of buckets) {
+    for (const [field, raw] of Object.entries(bucket)) {
+      const [name, userId] = field.split("|") as [string, string | undefined];
+      if (userId === undefined || !COUNTED[name]) continue;
+      const counts = perUser.get(userId) ?? emptyCounts();
+      count(counts, name, raw);
+      perUser.set(userId, counts);
+    }
+  }
+  for (const counts of perUser.values()) for (const kind of USAGE_KINDS) totals[kind] += counts[kind];
+  const top = [...perUser.entries()]
+    .map(([userId, counts]) => ({ userId, ...counts }))
+    .sort((a, b) => b.turns - a.turns || b.generations - a.generations || b.exports - a.exports)
+    .slice(0, TOP_USERS);
+  return { ...totals, credits: estimateCredits(totals), top };
 }
 
 /** Credits spent, by the rough estimate. */

@@ -12,8 +12,8 @@ export interface UsageParts {
   permissions: Pick<Permissions, "may" | "quotaExemption">;
 }
 
-const DAY_HOURS = 24;
-const WEEK_HOURS = 7 * 24;
+/** The report's periods in hours: the last day and the last week (read together, once). */
+const SPANS = [24, 7 * 24] as const;
 
 /**
  * `/usage`: a member reads their own use (24 h, 7 days) and where they stand against their limits; the
@@ -33,12 +33,12 @@ export function usageCommand(parts: UsageParts): CommandHandler {
       lines.push(await ownLimits(parts, ref, user.id, lang));
     }
     if (await permissions.may("usage-place", ref, user)) {
-      const summary = (hours: number) => parts.usage.ofPlace(ref, hours);
-      lines.push("", text(lang, "usage_place_header"), ...(await placeUse(summary, ref, lang)));
+      const [day, week] = await parts.usage.ofPlace(ref, SPANS);
+      lines.push("", text(lang, "usage_place_header"), ...placeUse(day!, week!, ref, lang));
     }
     if (await permissions.may("usage-all", ref, user)) {
-      const summary = (hours: number) => parts.usage.ofAll(hours);
-      lines.push("", text(lang, "usage_all_header"), ...(await placeUse(summary, undefined, lang)));
+      const [day, week] = await parts.usage.ofAll(SPANS);
+      lines.push("", text(lang, "usage_all_header"), ...placeUse(day!, week!, undefined, lang));
     }
     // Never the thread: a typed "/usage" has no private address (Discord: the sender's DM with the bot).
     if (!(await answer.onlyToSender({ text: lines.join("\n") }))) await answer.say("usage_private_failed");
@@ -46,17 +46,14 @@ export function usageCommand(parts: UsageParts): CommandHandler {
 }
 
 async function ownUse(parts: UsageParts, ref: ConversationRef, userId: string, lang: Lang): Promise<string> {
-  const [day, week] = await Promise.all([
-    parts.usage.ofUser(ref, userId, DAY_HOURS),
-    parts.usage.ofUser(ref, userId, WEEK_HOURS),
-  ]);
+  const [day, week] = await parts.usage.ofUser(ref, userId, SPANS);
   return text(lang, "usage_mine", {
-    turns: countText(lang, "turns", day.turns),
-    generations: countText(lang, "generations", day.generations),
-    exports: countText(lang, "exports", day.exports),
-    turns7: countText(lang, "turns", week.turns),
-    generations7: countText(lang, "generations", week.generations),
-    exports7: countText(lang, "exports", week.exports),
+    turns: countText(lang, "turns", day!.turns),
+    generations: countText(lang, "generations", day!.generations),
+    exports: countText(lang, "exports", day!.exports),
+    turns7: countText(lang, "turns", week!.turns),
+    generations7: countText(lang, "generations", week!.generations),
+    exports7: countText(lang, "exports", week!.exports),
   });
 }
 
@@ -84,12 +81,12 @@ async function ownLimits(
  * Totals of the last day and week, and the most active members (of the place of `ref`), or the most
  * active places (across places, `ref` undefined).
  */
-async function placeUse(
-  summary: (hours: number) => Promise<PlaceUsage>,
+function placeUse(
+  placeDay: PlaceUsage,
+  placeWeek: PlaceUsage,
   ref: ConversationRef | undefined,
   lang: Lang,
-): Promise<string[]> {
-  const [placeDay, placeWeek] = await Promise.all([summary(DAY_HOURS), summary(WEEK_HOURS)]);
+): string[] {
   const top =
     placeWeek.top.length === 0
       ? text(lang, "usage_nobody")
