@@ -32,9 +32,9 @@ function originOf(value: unknown): string | undefined {
 }
 
 /**
- * Watches this process's outbound HTTP through Node's diagnostics channels (undici for the backend
- * and Discord, node:http for Slack's Web API), so no client needs a hook: open backend streams,
- * backend answers 429/4xx/5xx and network failures, chat platform errors and rate limits.
+ * Watches this process's outbound HTTP through Node's diagnostics channels (undici for the backend,
+ * Discord and Slack's Web API; node:http for any client still on it), so no client needs a hook: open
+ * backend streams, backend answers 429/4xx/5xx and network failures, chat platform errors and rate limits.
  * Returns the function that stops watching.
  */
 export function observeOutboundHttp(origins: OutboundOrigins, metrics: Metrics): () => void {

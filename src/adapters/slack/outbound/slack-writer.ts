@@ -1,13 +1,10 @@
 import { stringify } from "node:querystring";
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from "@slack/web-api";
-import { type Dispatcher, request } from "undici";
-import { DeliveryError } from "../../../core/conversation/delivery-error.js";
+import type { Dispatcher } from "undici";
 import type { Logger } from "../../../core/logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../../core/package-info.js";
-import { slackAgent } from "../web-api/slack-fetch.js";
+import { rateLimited, retryAfterSeconds, type SlackAnswer, slackRequest } from "../web-api/slack-fetch.js";
 
-/** How long one call may take, answer read included. */
-const CALL_TIMEOUT_MS = 15_000;
 /** How often one call waits out a rate limit and tries again before it rejects `RATE_LIMITED`. */
 const RATE_LIMIT_RETRIES = 3;
 
@@ -59,9 +56,7 @@ export class SlackWriter {
       if (answer.kind === "result") return answer.result;
       const waitMs = answer.retryAfterS * 1000;
       if (waitMs > this.options.maxRateLimitWaitMs || retry >= RATE_LIMIT_RETRIES) {
-        throw new DeliveryError("RATE_LIMITED", `slack rate limited for ${answer.retryAfterS} s`, {
-          retryAfterMs: waitMs,
-        });
+        throw rateLimited(answer.retryAfterS);
       }
       this.options.logger.info({ retryAfterS: answer.retryAfterS, method }, "slack-rate-limited-waiting");
       await new Promise((resolve) => setTimeout(resolve, waitMs));
@@ -73,34 +68,23 @@ export class SlackWriter {
     body: string,
     encoding: Encoding,
   ): Promise<{ kind: "result"; result: SlackResult } | { kind: "rate-limited"; retryAfterS: number }> {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-      CALL_TIMEOUT_MS,
-    );
-    let status: number;
-    let headers: Dispatcher.ResponseData["headers"];
-    let text: string;
+    let answer: SlackAnswer;
     try {
-      const response = await request(`${this.options.apiUrl}${method}`, {
-        dispatcher: slackAgent(),
+      answer = await slackRequest(`${this.options.apiUrl}${method}`, {
         method: "POST",
         headers: this.headers[encoding],
         body,
-        signal: deadline.signal,
       });
-      ({ statusCode: status, headers } = response);
-      text = await response.body.text();
     } catch (error) {
       throw new WebAPIRequestError(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      clearTimeout(timer);
     }
-    if (status === 429) {
-      const retryAfterS = Number.parseInt(String(headers["retry-after"] ?? ""), 10);
-      if (Number.isFinite(retryAfterS) && retryAfterS >= 0) return { kind: "rate-limited", retryAfterS };
+    const text = answer.body.toString("utf8");
+    if (answer.status === 429) {
+      const retryAfterS = retryAfterSeconds(answer.headers);
+      if (retryAfterS !== undefined) return { kind: "rate-limited", retryAfterS };
     }
-    if (status !== 200) throw new WebAPIHTTPError(status, "", flatHeaders(headers), text);
+    if (answer.status !== 200)
+      throw new WebAPIHTTPError(answer.status, "", flatHeaders(answer.headers), text);
     const result = parseResult(text);
     if (!result.ok) throw new WebAPIPlatformError(result as SlackResult & { error: string });
     return { kind: "result", result };

@@ -33,39 +33,84 @@ export function slackAgent(): Dispatcher {
  */
 export function slackFetch(maxWaitMs: number, dispatcher: Dispatcher = slackAgent()): FetchFunction {
   return async (url, init = {}) => {
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
-      CALL_TIMEOUT_MS,
-    );
-    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal;
-    try {
-      if (init.body !== undefined && typeof init.body !== "string") {
-        return await fetch(url, { ...init, signal } as RequestInit);
-      }
-      const response = await request(url, {
-        dispatcher,
-        method: (init.method ?? "POST") as Dispatcher.HttpMethod,
-        headers: init.headers ?? {},
-        body: init.body ?? null,
-        signal,
-      });
-      const headers = new ResponseHeaders(response.headers);
-      if (response.statusCode === 429) {
-        const seconds = Number.parseInt(headers.get("retry-after") ?? "", 10);
-        if (Number.isFinite(seconds) && seconds * 1000 > maxWaitMs) {
-          await response.body.dump();
-          throw new DeliveryError("RATE_LIMITED", `slack rate limited for ${seconds} s`, {
-            retryAfterMs: seconds * 1000,
-          });
-        }
-      }
-      const body = Buffer.from(await response.body.arrayBuffer());
-      return bufferedResponse(String(url), response.statusCode, headers, body);
-    } finally {
-      clearTimeout(timer);
+    if (init.body !== undefined && typeof init.body !== "string") {
+      return await withDeadline(init.signal ?? undefined, (signal) =>
+        fetch(url, { ...init, signal } as RequestInit),
+      );
     }
+    const answer = await slackRequest(String(url), {
+      method: (init.method ?? "POST") as Dispatcher.HttpMethod,
+      headers: (init.headers ?? {}) as Record<string, string>,
+      body: init.body ?? null,
+      dispatcher,
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    const headers = new ResponseHeaders(answer.headers);
+    if (answer.status === 429) {
+      const seconds = retryAfterSeconds(answer.headers);
+      if (seconds !== undefined && seconds * 1000 > maxWaitMs) throw rateLimited(seconds);
+    }
+    return bufferedResponse(String(url), answer.status, headers, answer.body);
   };
+}
+
+/** A Web API answer, read whole. */
+export interface SlackAnswer {
+  status: number;
+  headers: Dispatcher.ResponseData["headers"];
+  body: Buffer;
+}
+
+/**
+ * One `undici.request` to the Web API with its answer read into a buffer (a small JSON), the whole of it
+ * bounded to {@link CALL_TIMEOUT_MS} (rejecting with a `TimeoutError`, as the client's own timeout does).
+ */
+export function slackRequest(
+  url: string,
+  options: {
+    method: Dispatcher.HttpMethod;
+    headers: Record<string, string>;
+    body: string | null;
+    dispatcher?: Dispatcher;
+    signal?: AbortSignal;
+  },
+): Promise<SlackAnswer> {
+  const { dispatcher = slackAgent(), signal: given, ...call } = options;
+  return withDeadline(given, async (signal) => {
+    const response = await request(url, { ...call, dispatcher, signal });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    return { status: response.statusCode, headers: response.headers, body };
+  });
+}
+
+/** `Retry-After` in seconds, when the answer has a usable one. */
+export function retryAfterSeconds(headers: Dispatcher.ResponseData["headers"]): number | undefined {
+  const seconds = Number.parseInt(String(headers["retry-after"] ?? ""), 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+/** Slack asked to wait longer than the messenger waits in place: nothing was delivered. */
+export function rateLimited(seconds: number): DeliveryError {
+  return new DeliveryError("RATE_LIMITED", `slack rate limited for ${seconds} s`, {
+    retryAfterMs: seconds * 1000,
+  });
+}
+
+/** Runs `call` with a signal that aborts after {@link CALL_TIMEOUT_MS} (or with `given`); the timer goes with it. */
+async function withDeadline<T>(
+  given: AbortSignal | undefined,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")),
+    CALL_TIMEOUT_MS,
+  );
+  try {
+    return await call(given ? AbortSignal.any([given, deadline.signal]) : deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A response whose body is already read: what `@slack/web-api` uses of a `fetch` answer. */
