@@ -5,6 +5,7 @@ import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harnes
 import { type FakeUser, latest, type StoredMessage } from "./fakes/discord/model.js";
 import { snowflake } from "./fakes/discord/snowflake.js";
 import { useRedisServer } from "./helpers/redis-server.js";
+import { settledTurn } from "./helpers/settled-turn.js";
 
 /*
  * Private mode through the real discord.js against the fake Discord and the simulator: Bob has it on,
@@ -55,19 +56,8 @@ function dmTranscript(user: FakeUser): string {
   return bot.transcript(bot.fake.dmWith(user).id);
 }
 
-/**
- * Polls (with a deadline) until no turn job with this text is still to run: removed, or run. A message
- * still in line runs once the line moves on; this waits for that to be over.
- */
-async function settled(message: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const open = ["active", "waiting", "delayed", "prioritized"] as const;
-  while (
-    (await bot.runtime.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
-  ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function settled(message: string): Promise<void> {
+  return settledTurn(bot.runtime.services.queues.turn, message, 10_000);
 }
 
 describe("private mode on Discord (real discord.js, fake Discord, simulator, Redis)", () => {

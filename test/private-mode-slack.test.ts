@@ -10,6 +10,7 @@ import {
 } from "./fakes/slack/payloads.js";
 import { BOT_USER, SlackBot, TEAM } from "./fakes/slack/slack-bot-fixture.js";
 import { useRedisServer } from "./helpers/redis-server.js";
+import { settledTurn } from "./helpers/settled-turn.js";
 
 /*
  * Private mode through the real Bolt receiver against the fake Slack Web API and the simulator: U2 has
@@ -76,19 +77,8 @@ const dmBlocks = () =>
     .map((call) => JSON.stringify(call.params.blocks ?? []))
     .join("\n");
 
-/**
- * Polls (with a deadline) until no turn job with this text is still to run: removed, or run. A message
- * still in line runs once the line moves on; this waits for that to be over.
- */
-async function settled(message: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const open = ["active", "waiting", "delayed", "prioritized"] as const;
-  while (
-    (await bot.runtime!.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
-  ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function settled(message: string): Promise<void> {
+  return settledTurn(bot.runtime!.services.queues.turn, message, 15_000);
 }
 
 describe("private mode on Slack (Bolt over HTTP, fake Slack, simulator, Redis)", () => {

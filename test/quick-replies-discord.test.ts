@@ -4,6 +4,7 @@ import { type DiscordHarness, startDiscordHarness } from "./fakes/discord/harnes
 import { latest, type StoredMessage } from "./fakes/discord/model.js";
 import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";
+import { settledTurn } from "./helpers/settled-turn.js";
 
 const redis = useRedisServer();
 let bot: DiscordHarness;
@@ -27,16 +28,8 @@ const quickButtons = (message: StoredMessage): Map<string, string> =>
 
 const sent = (text: string) => bot.sentMessages().filter((message) => message === text).length;
 
-/** Polls (with a deadline) until no turn job with this text is still to run: removed, or run. */
-async function settled(message: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const open = ["active", "waiting", "delayed", "prioritized"] as const;
-  while (
-    (await bot.runtime.services.queues.turn.getJobs([...open])).some((job) => job.data.text === message)
-  ) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for "${message}" to settle`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+function settled(message: string): Promise<void> {
+  return settledTurn(bot.runtime.services.queues.turn, message, 10_000);
 }
 
 /** Starts a thread with `text` and resolves to it and the bot's answer once `shown` is in it. */
