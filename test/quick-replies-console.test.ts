@@ -1,58 +1,18 @@
-import { randomUUID } from "node:crypto";
-import { PassThrough, Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsoleMessenger, createConsoleAdapter } from "../src/adapters/console/index.js";
-import { Runtime } from "../src/app/runtime.js";
-import { loadConfig } from "../src/config/config.js";
-import { silentLogger } from "../src/core/logger.js";
 import { type Simulator, startSimulator } from "../src/simulator/index.js";
-import { FAST_TIMINGS } from "./helpers/bot-fixture.js";
+import { startConsoleChat } from "./helpers/console-chat.js";
 import { eventually } from "./helpers/eventually.js";
 import { useRedisServer } from "./helpers/redis-server.js";
 
 const redis = useRedisServer();
 
-/** The console chat on the whole runtime (Redis, workers, simulator), typed into line by line. */
+/** The console chat, with the number shown in brackets before a label (the last time it was shown). */
 async function startConsole(locale: string) {
-  let written = "";
-  const output = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      written += chunk.toString();
-      callback();
-    },
-  });
-  const input = new PassThrough();
-  const messenger = new ConsoleMessenger({ output, isTTY: false });
-  const runtime = await Runtime.create({
-    config: loadConfig({ NEMO_API_URL: sim.url, NEMO_WEB_URL: "https://web.example", REDIS_URL: redis.url }),
-    logger: silentLogger(),
-    messengers: { console: messenger },
-    prefix: `qc${randomUUID().slice(0, 8)}`,
-    timings: FAST_TIMINGS,
-    rateLimitWaitMs: 50,
-  });
-  runtime.startWorkers({ turn: 4 });
-  const adapter = createConsoleAdapter({
-    input,
-    output,
-    handler: runtime.intake,
-    messenger,
-    locale,
-    userName: "ada",
-    isTTY: false,
-  });
-  const done = adapter.start();
+  const chat = await startConsoleChat({ simUrl: sim.url, redisUrl: redis.url, locale, userName: "ada" });
   return {
-    output: () => written,
-    type: (line: string) => input.write(`${line}\n`),
-    /** The number shown in brackets before `label` (the last time it was shown). */
+    ...chat,
     numberOf: (label: string) =>
-      [...written.matchAll(/\[(\d+)\] ([^\s[]+)/g)].filter((m) => m[2] === label).at(-1)?.[1],
-    close: async () => {
-      input.end();
-      await done;
-      await runtime.close();
-    },
+      [...chat.output().matchAll(/\[(\d+)\] ([^\s[]+)/g)].filter((m) => m[2] === label).at(-1)?.[1],
   };
 }
 
