@@ -46,8 +46,14 @@ const total = (calls: Map<string, number>) => [...calls.values()].reduce((a, b) 
 
 describe("Redis work of one turn (shipped defaults: quotas and usage on)", () => {
   it("costs at most a bound of Redis commands per turn (BullMQ's and the bot's own), printed by command", async () => {
-    const bot = await startBot(redis.url);
-    let monitor: { stop(): void } | undefined;
+    // MONITOR starts before the bot does, while the server is quiet: ioredis fails ("Command queue state
+    // error") when monitored lines arrive in the same read as MONITOR's own reply.
+    const watcher = await new Redis(redis.url, { lazyConnect: true }).monitor();
+    const monitor: { stop(): void } | undefined = { stop: () => watcher.disconnect() };
+    const bot = await startBot(redis.url).catch((error: unknown) => {
+      monitor.stop();
+      throw error;
+    });
     try {
       await bot.say("warm", "hello");
       await bot.messenger.waitFor(() => bot.messenger.transcript(bot.ref("warm")).includes("You said"));
@@ -63,11 +69,8 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
       await done(1);
       // The bot's own commands, by the keys they name (MONITOR lists a script's own commands too).
       const own = new Map<string, number>();
-      let watching = true;
+      let watching = false;
       const exportPolls = /exports:due/;
-      // ioredis's MONITOR connection (a duplicate of a client that itself never connects).
-      const watcher = await new Redis(redis.url, { lazyConnect: true }).monitor();
-      monitor = { stop: () => watcher.disconnect() };
       watcher.on("monitor", (_time: string, args: string[]) => {
         if (!watching || args.some((arg) => QUEUE_KEY.test(arg))) return;
         if (!args.some((arg) => arg.startsWith(`{${bot.prefix}}`)) || args.some((a) => exportPolls.test(a)))
@@ -76,6 +79,7 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
         own.set(command, (own.get(command) ?? 0) + 1);
       });
       polls = 0; // the ZCARDs of the warm-up ran before `before`: only later ones are the test's own
+      watching = true;
       const before = await commandCalls();
       const cpuBefore = await serverCpuMs();
       const threads = Array.from({ length: TURNS }, (_, i) => `t${i}`);
@@ -117,7 +121,7 @@ describe("Redis work of one turn (shipped defaults: quotas and usage on)", () =>
       // message of a thread: 29 (no account read, no session record written, its TTL renewed once a day).
       expect(total(own)).toBeLessThanOrEqual(31);
     } finally {
-      monitor?.stop();
+      monitor.stop();
       await bot.dispose();
     }
   }, 60_000);
